@@ -1,0 +1,1 @@
+"""Converters between the Hub Parquet layout and WebDataset, TFRecord, MP4 and PNG folders."""

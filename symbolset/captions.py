@@ -1,0 +1,109 @@
+"""Shared vocabulary for captions: colours, positions, times and seeded phrasing, in English and Chinese.
+
+Each family writes its own sentences from its spec (``family.captions(spec, rng)``) with these
+helpers, so every caption states only what the spec makes true. ``rng`` picks among phrasings
+(several per template) and is derived from the sample's seed, so captions vary across samples
+yet are reproducible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+LANGUAGES = ("en", "zh")
+GRANULARITIES = ("short", "detailed", "temporal")
+
+# The palette every family draws from, so that each colour has an exact name in both languages.
+PALETTE = {
+    "black": ([20, 20, 20], "黑色"),
+    "white": ([250, 250, 250], "白色"),
+    "red": ([210, 30, 30], "红色"),
+    "green": ([20, 150, 60], "绿色"),
+    "blue": ([30, 70, 200], "蓝色"),
+    "yellow": ([245, 200, 20], "黄色"),
+    "orange": ([240, 120, 20], "橙色"),
+    "purple": ([120, 50, 160], "紫色"),
+    "gray": ([128, 128, 128], "灰色"),
+    "dark gray": ([60, 60, 60], "深灰色"),
+    "light gray": ([220, 220, 220], "浅灰色"),
+    "navy": ([20, 30, 80], "藏青色"),
+    "cream": ([250, 245, 230], "米色"),
+}
+
+
+def rgb(name: str) -> list[int]:
+    """RGB triple of a palette colour."""
+    return list(PALETTE[name][0])
+
+
+def color_name(value: list[int], lang: str = "en") -> str:
+    """Name of a palette colour (exact match), in ``lang``."""
+    for name, (c, zh) in PALETTE.items():
+        if list(c) == list(value):
+            return name if lang == "en" else zh
+    raise KeyError(f"colour {value} is not in the palette")
+
+
+def contrasting(rng: np.random.Generator, background: str, names=None) -> str:
+    """A palette colour name that reads well on ``background`` (luma difference >= 90)."""
+
+    def luma(c):
+        return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]
+
+    bg = luma(PALETTE[background][0])
+    options = [n for n in (names or PALETTE) if abs(luma(PALETTE[n][0]) - bg) >= 90]
+    return options[int(rng.integers(len(options)))]
+
+
+_POSITIONS = {
+    ("top", "left"): ("in the top-left corner", "左上角"), ("top", "center"): ("at the top", "上方"),
+    ("top", "right"): ("in the top-right corner", "右上角"), ("middle", "left"): ("on the left", "左侧"),
+    ("middle", "center"): ("in the center", "中央"), ("middle", "right"): ("on the right", "右侧"),
+    ("bottom", "left"): ("in the bottom-left corner", "左下角"), ("bottom", "center"): ("at the bottom", "下方"),
+    ("bottom", "right"): ("in the bottom-right corner", "右下角"),
+}  # fmt: skip
+
+
+def position_words(x: float, y: float, width: int, height: int, lang: str = "en") -> str:
+    """Where a point sits in the frame, in words (a 3 x 3 grid)."""
+    col = "left" if x < width / 3 else "right" if x > 2 * width / 3 else "center"
+    row = "top" if y < height / 3 else "bottom" if y > 2 * height / 3 else "middle"
+    en, zh = _POSITIONS[(row, col)]
+    return en if lang == "en" else zh
+
+
+def seconds(t: float) -> str:
+    """A time in seconds with one decimal (``"1.2"``); callers add the unit."""
+    return f"{t:.1f}"
+
+
+def quote(text: str, lang: str = "en") -> str:
+    """Exact text, quoted: 'EXIT' in English, “EXIT” in Chinese."""
+    return f"'{text}'" if lang == "en" else f"“{text}”"
+
+
+def choose(rng: np.random.Generator, options: list[str]) -> str:
+    """One phrasing among several, picked by ``rng``."""
+    return options[int(rng.integers(len(options)))]
+
+
+def script_of(text: str) -> str:
+    """``latin``, ``han``, ``digits``, ``mixed`` (Han with Latin or digits) or ``none``."""
+    han = any("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in text)
+    latin = any(c.isascii() and c.isalpha() for c in text)
+    digits = any(c.isdigit() for c in text)
+    if han:
+        return "mixed" if (latin or digits) else "han"
+    if latin:
+        return "latin"
+    return "digits" if digits else "none"
+
+
+def assemble(en: dict, zh: dict) -> dict:
+    """Check that both languages have all three granularities and return ``{"en": .., "zh": ..}``."""
+    out = {"en": en, "zh": zh}
+    for lang in LANGUAGES:
+        for g in GRANULARITIES:
+            if not isinstance(out[lang].get(g), str) or not out[lang][g]:
+                raise ValueError(f"caption {lang}.{g} is missing")
+    return out

@@ -1,0 +1,122 @@
+"""Frames <-> video bytes with PyAV (never torchcodec), probing, and checksums.
+
+Codecs offered (the name is stored with each dataset):
+
+- ``h264``          H.264 yuv420p CRF 16 in MP4 with +faststart: plays in browsers and the Hub viewer.
+- ``h264-yuv444``   H.264 yuv444p CRF 16 in MP4: full-resolution colour (thin coloured strokes stay
+  sharp); plays in Chromium, not in every browser.
+- ``h264-lossless`` H.264 RGB (libx264rgb, CRF 0) in MKV: exact pixels, not browser-playable.
+- ``ffv1``          FFV1 (bgr0) in MKV: exact pixels, archival.
+
+Every clip is encoded single-threaded with fixed settings, so the same frames give the same
+bytes for a given PyAV/FFmpeg build. ``benchmarks/codec.py`` reports PSNR and size for each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+from fractions import Fraction
+
+import av
+import numpy as np
+
+from .errors import SymbolSetError
+
+CODECS = {
+    "h264": {
+        "format": "mp4", "codec": "libx264", "pix_fmt": "yuv420p",
+        "options": {"crf": "16", "preset": "medium", "tune": "animation", "threads": "1"},
+        "container": {"movflags": "+faststart"},
+    },
+    "h264-yuv444": {
+        "format": "mp4", "codec": "libx264", "pix_fmt": "yuv444p",
+        "options": {"crf": "16", "preset": "medium", "tune": "animation", "threads": "1"},
+        "container": {"movflags": "+faststart"},
+    },
+    "h264-lossless": {
+        "format": "matroska", "codec": "libx264rgb", "pix_fmt": "rgb24",
+        "options": {"crf": "0", "preset": "medium", "threads": "1"}, "container": {},
+    },
+    "ffv1": {"format": "matroska", "codec": "ffv1", "pix_fmt": "bgr0", "options": {"threads": "1"}, "container": {}},
+}  # fmt: skip
+DEFAULT_CODEC = "h264"
+EXTENSIONS = {"h264": "mp4", "h264-yuv444": "mp4", "h264-lossless": "mkv", "ffv1": "mkv"}
+
+
+class VideoError(SymbolSetError):
+    """Video bytes that cannot be decoded."""
+
+
+def _fps_fraction(fps: float) -> Fraction:
+    return Fraction(fps).limit_denominator(1001)
+
+
+def encode(frames: np.ndarray, fps: float, codec: str = DEFAULT_CODEC) -> bytes:
+    """Encode ``(T, H, W, 3)`` uint8 RGB frames (even H and W) to video bytes."""
+    try:
+        cfg = CODECS[codec]
+    except KeyError:
+        raise SymbolSetError(f"unknown codec {codec!r} (known: {', '.join(CODECS)})") from None
+    frames = np.ascontiguousarray(frames, dtype=np.uint8)
+    _, height, width, _ = frames.shape
+    # MP4's +faststart rewrites the file by name, so encode into a private temporary file.
+    with tempfile.TemporaryDirectory(prefix="symbolset-") as tmp:
+        path = os.path.join(tmp, "clip." + EXTENSIONS[codec])
+        # +bitexact keeps encoder/version strings out of the container where FFmpeg allows it.
+        with av.open(path, mode="w", format=cfg["format"], options={**cfg["container"], "fflags": "+bitexact"}) as out:
+            stream = out.add_stream(cfg["codec"], rate=_fps_fraction(fps))
+            stream.width, stream.height, stream.pix_fmt = width, height, cfg["pix_fmt"]
+            stream.options = dict(cfg["options"])
+            for rgb in frames:
+                for packet in stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+                    out.mux(packet)
+            for packet in stream.encode():
+                out.mux(packet)
+        with open(path, "rb") as f:
+            return f.read()
+
+
+def decode(data: bytes, name: str = "video") -> np.ndarray:
+    """Decode video bytes to ``(T, H, W, 3)`` uint8 RGB; :class:`VideoError` names ``name``."""
+    try:
+        with av.open(io.BytesIO(data), mode="r") as container:
+            stream = container.streams.video[0]
+            stream.thread_type = "SLICE"
+            frames = [f.to_ndarray(format="rgb24") for f in container.decode(stream)]
+    except (av.FFmpegError, IndexError, ValueError) as exc:
+        raise VideoError(f"{name}: cannot decode video ({exc})") from None
+    if not frames:
+        raise VideoError(f"{name}: video has no frames")
+    return np.stack(frames)
+
+
+def probe(data: bytes, name: str = "video") -> dict:
+    """Container facts without decoding pixels: codec, width, height, fps, frame count (decoded)."""
+    try:
+        with av.open(io.BytesIO(data), mode="r") as container:
+            stream = container.streams.video[0]
+            count = sum(1 for _ in container.demux(stream) if _.size)
+            return {
+                "codec": stream.codec_context.name,
+                "width": stream.codec_context.width,
+                "height": stream.codec_context.height,
+                "fps": float(stream.average_rate or stream.guessed_rate or 0),
+                "num_frames": count,
+                "pix_fmt": stream.codec_context.pix_fmt,
+            }
+    except (av.FFmpegError, IndexError, ValueError) as exc:
+        raise VideoError(f"{name}: cannot read video ({exc})") from None
+
+
+def sha256(data: bytes) -> str:
+    """Hex sha256 of bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    """Peak signal-to-noise ratio in dB between two uint8 arrays (inf when identical)."""
+    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
+    return float("inf") if mse == 0 else float(10 * np.log10(255.0**2 / mse))

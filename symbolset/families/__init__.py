@@ -1,0 +1,34 @@
+"""Scene families: each module samples specs that obey one rule, and checks that rule on pixels.
+
+A family module defines::
+
+    NAME: str                  # registry key, also stored as spec["family"]
+    RULE: str                  # the rule its videos obey, one sentence (goes into the dataset card)
+    sample(rng, params) -> spec            # params: width, height, num_frames, fps (+ options)
+    captions(spec, rng) -> {"en": {short, detailed, temporal}, "zh": {...}}
+    difficulty(spec, annotations) -> dict  # family-specific difficulty labels (see record.DIFFICULTY)
+    verify(spec, frames, annotations) -> list[str]   # rule violations found in rendered frames
+
+Every random draw takes the explicit ``rng``; nothing else is random.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from ..errors import SymbolSetError
+
+FAMILY_NAMES = ("text_typing", "text_motion", "seven_segment", "clock", "lanes")
+
+
+def get(name: str) -> ModuleType:
+    """The family module called ``name``; :class:`SymbolSetError` for an unknown family."""
+    if name not in FAMILY_NAMES:
+        raise SymbolSetError(f"unknown family {name!r} (known: {', '.join(FAMILY_NAMES)})")
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def all_families() -> dict[str, ModuleType]:
+    """Every registered family, by name."""
+    return {name: get(name) for name in FAMILY_NAMES}

@@ -1,0 +1,71 @@
+"""Helpers shared by the family samplers and their pixel-level rule checks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import captions as cap
+from ..render import text_layout
+from ..spec import SPEC_VERSION
+
+# Words and phrases the text families draw from (every one is covered by the fonts chosen for it).
+LATIN_WORDS = ["EXIT", "OPEN", "STOP", "PUSH", "PULL", "SALE", "HOTEL", "CAFE", "Hello", "Welcome", "Start", "Pause",
+               "Symbol", "Video", "Metro", "Garden", "Library", "Station", "Bakery", "Pharmacy", "Quartz", "Zebra"]  # fmt: skip
+LATIN_PHRASES = ["No Entry", "Push to Start", "Mind the Gap", "Fire Exit", "Hello World", "Keep Right",
+                 "Platform 3", "Gate B12", "Open 24 Hours", "Wet Floor", "Quiet Please", "Level 2"]  # fmt: skip
+HAN_WORDS = ["出口", "入口", "欢迎光临", "小心地滑", "安全出口", "禁止吸烟", "请勿触摸", "营业中", "停车场", "图书馆",
+             "地铁站", "医院", "超市", "电梯", "紧急出口", "注意安全", "前方施工", "谢谢惠顾"]  # fmt: skip
+DIGIT_STRINGS = ["2026", "12:45", "3.14159", "110", "8848", "2026-11-23", "+86 10 1234", "42", "007", "1024", "99.9%"]
+MIXED_STRINGS = ["Gate 12 登机口", "B2 停车场", "出口 EXIT", "3号线 Line 3", "WiFi 密码 8888", "营业时间 9:00-21:00", "电梯 Lift 2F"]
+
+
+def skeleton(params: dict, family: str, background: list[int]) -> dict:
+    """An empty spec with the canvas settings of ``params``."""
+    return {
+        "version": SPEC_VERSION,
+        "family": family,
+        "width": int(params["width"]),
+        "height": int(params["height"]),
+        "fps": float(params["fps"]),
+        "num_frames": int(params["num_frames"]),
+        "background": background,
+        "elements": [],
+        "meta": {},
+    }
+
+
+def sample_text(rng: np.random.Generator, scripts=("latin", "phrase", "han", "digits", "mixed")) -> tuple[str, str]:
+    """A string to show and its script label (``latin``, ``han``, ``digits`` or ``mixed``)."""
+    kind = scripts[int(rng.integers(len(scripts)))]
+    pool = {"latin": LATIN_WORDS, "phrase": LATIN_PHRASES, "han": HAN_WORDS, "digits": DIGIT_STRINGS, "mixed": MIXED_STRINGS}[kind]
+    text = pool[int(rng.integers(len(pool)))]
+    return text, cap.script_of(text)
+
+
+def fit_size(font_id: str, text: str, size: int, max_width: float) -> int:
+    """The largest size <= ``size`` at which ``text`` is at most ``max_width`` px wide."""
+    while size > 8 and text_layout(font_id, size, text)["width"] > max_width:
+        size -= 1
+    return size
+
+
+def ink_mask(frame: np.ndarray, background, threshold: int = 40) -> np.ndarray:
+    """Pixels that differ from the background colour by more than ``threshold`` in some channel."""
+    return np.abs(frame.astype(np.int16) - np.asarray(background, np.int16)).max(axis=-1) > threshold
+
+
+def crisp_y(y: float, font_id: str, size: int, text: str) -> float:
+    """Shift a left/centre-anchored text's y so that its baseline falls on a whole pixel (sharp glyphs)."""
+    lay = text_layout(font_id, size, text)
+    middle = (lay["descent"] - lay["ascent"]) / 2
+    return float(round(y - middle) + middle)
+
+
+def text_difficulty(annotations: list[dict], text: str) -> dict:
+    """Difficulty labels of a text: its length, script and median glyph height (px) over the clip."""
+    heights = [b[3] - b[1] for a in annotations for tx in a["texts"] for b in tx["char_boxes"]]
+    return {
+        "text_length": len(text),
+        "script": cap.script_of(text),
+        "glyph_height_px": float(np.median(heights)) if heights else 0.0,
+    }

@@ -1,0 +1,109 @@
+"""Fonts from pip-installed packages, and the glyph-coverage check that prevents tofu boxes.
+
+No system font is assumed: Noto Sans CJK comes from the ``noto-cjk-sans-otc`` wheel (Latin,
+digits and Chinese), DejaVu from matplotlib's wheel (Latin only). A font is named by a stable
+id (``"noto-sans-sc"``); the spec stores the id, never a path.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+from PIL import ImageFont
+
+from .errors import GlyphError, SpecError
+
+
+def _noto_path() -> Path:
+    import noto_cjk_sans_otc
+
+    return Path(str(noto_cjk_sans_otc.FONT_PATH))
+
+
+def _mpl_font(name: str) -> Path:
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
+
+
+# id -> (path factory, face index inside a collection, scripts it is meant for)
+_REGISTRY = {
+    "noto-sans-sc": (_noto_path, 2, ("latin", "han", "digits")),
+    "noto-sans-tc": (_noto_path, 3, ("latin", "han", "digits")),
+    "noto-sans-mono-sc": (_noto_path, 7, ("latin", "han", "digits")),
+    "dejavu-sans": (lambda: _mpl_font("DejaVuSans.ttf"), 0, ("latin", "digits")),
+    "dejavu-sans-bold": (lambda: _mpl_font("DejaVuSans-Bold.ttf"), 0, ("latin", "digits")),
+    "dejavu-serif": (lambda: _mpl_font("DejaVuSerif.ttf"), 0, ("latin", "digits")),
+    "dejavu-sans-mono": (lambda: _mpl_font("DejaVuSansMono.ttf"), 0, ("latin", "digits")),
+}
+
+FONT_IDS = tuple(_REGISTRY)
+
+
+def font_file(font_id: str) -> tuple[Path, int]:
+    """Path and face index of a registered font; :class:`SpecError` for an unknown id."""
+    try:
+        factory, index, _ = _REGISTRY[font_id]
+    except KeyError:
+        raise SpecError(f"unknown font {font_id!r} (known: {', '.join(FONT_IDS)})") from None
+    path = factory()
+    if not path.exists():
+        raise SpecError(f"font {font_id!r}: file {path} is missing (reinstall the package that ships it)")
+    return path, index
+
+
+def register_font(font_id: str, path: str | Path, index: int = 0, scripts=("latin", "digits")) -> None:
+    """Make another font file usable in specs (its glyph coverage is still checked)."""
+    _REGISTRY[font_id] = (lambda: Path(path), index, tuple(scripts))
+    codepoints.cache_clear()
+    load.cache_clear()
+
+
+def fonts_for(script: str) -> list[str]:
+    """Font ids meant for a script (``latin``, ``han``, ``digits``), in registry order."""
+    return [fid for fid, (_, _, scripts) in _REGISTRY.items() if script in scripts]
+
+
+@functools.lru_cache(maxsize=None)
+def codepoints(font_id: str) -> frozenset[int]:
+    """The set of code points the font maps to a glyph (its cmap)."""
+    from fontTools.ttLib import TTFont
+
+    path, index = font_file(font_id)
+    with TTFont(str(path), fontNumber=index, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def missing_chars(font_id: str, text: str) -> list[str]:
+    """Characters of ``text`` (whitespace aside) that the font lacks, in order of appearance."""
+    cmap = codepoints(font_id)
+    seen: list[str] = []
+    for ch in text:
+        if not ch.isspace() and ord(ch) not in cmap and ch not in seen:
+            seen.append(ch)
+    return seen
+
+
+def check_coverage(font_id: str, text: str, where: str = "text") -> None:
+    """Raise :class:`GlyphError` naming the first character of ``text`` the font cannot draw."""
+    missing = missing_chars(font_id, text)
+    if missing:
+        ch = missing[0]
+        raise GlyphError(f"{where}: font {font_id!r} has no glyph for {ch!r} (U+{ord(ch):04X}); it would render as tofu")
+
+
+def pick_font(rng: np.random.Generator, text: str, candidates: list[str] | tuple[str, ...] = FONT_IDS) -> str:
+    """Choose, with ``rng``, a font among ``candidates`` that covers every character of ``text``."""
+    covering = [fid for fid in candidates if not missing_chars(fid, text)]
+    if not covering:
+        raise GlyphError(f"no font among {', '.join(candidates)} covers every character of {text!r}")
+    return covering[int(rng.integers(len(covering)))]
+
+
+@functools.lru_cache(maxsize=256)
+def load(font_id: str, size: int) -> ImageFont.FreeTypeFont:
+    """A Pillow font at ``size`` px with the basic layout engine (identical output everywhere)."""
+    path, index = font_file(font_id)
+    return ImageFont.truetype(str(path), size=size, index=index, layout_engine=ImageFont.Layout.BASIC)

@@ -1,0 +1,146 @@
+"""The sample record: one row per clip. Its HF Features and Arrow schema are defined here, once.
+
+``make_record(task, params)`` is the whole pipeline for one sample: sample the spec from the
+sample's seed, render, encode, caption, annotate. Everything in the row derives from the spec.
+"""
+
+from __future__ import annotations
+
+import json
+
+import datasets
+import numpy as np
+import pyarrow as pa
+
+from . import __version__, codec, families
+from .render import render_clip
+from .spec import to_json, validate
+
+_STR = datasets.Value("string")
+_F32 = datasets.Value("float32")
+_I32 = datasets.Value("int32")
+_BOX = datasets.List(_F32, length=4)
+_CAPTIONS = {g: _STR for g in ("short", "detailed", "temporal")}
+
+# Difficulty labels for sliced reporting; every family fills each one (0 / "none" where it does not apply).
+DIFFICULTY = {
+    "level": _STR,  # easy | medium | hard, from the labels below
+    "num_elements": _I32,
+    "text_length": _I32,
+    "script": _STR,  # latin | han | digits | mixed | none
+    "glyph_height_px": _F32,
+    "motion_speed": _F32,  # the family's unit: px/s, characters/s, counts/s, degrees/s
+    "stroke_width": _F32,
+}
+
+FEATURES = datasets.Features(
+    {
+        "id": _STR,
+        "family": _STR,
+        "split": _STR,
+        "seed": datasets.Value("int64"),
+        "spec": _STR,
+        "video": datasets.Video(),
+        "codec": _STR,
+        "num_frames": _I32,
+        "fps": _F32,
+        "width": _I32,
+        "height": _I32,
+        "caption": _STR,
+        "captions": {"en": _CAPTIONS, "zh": _CAPTIONS},
+        "caption_source": _STR,
+        "annotations": datasets.List(
+            {
+                "frame": _I32,
+                "time": _F32,
+                "texts": datasets.List(
+                    {"element": _STR, "string": _STR, "box": _BOX, "chars": datasets.List(_STR), "char_boxes": datasets.List(_BOX)}
+                ),
+                "shapes": datasets.List({"element": _STR, "type": _STR, "params": _STR}),
+            }
+        ),
+        "difficulty": DIFFICULTY,
+        "generator_version": _STR,
+    }
+)
+SCHEMA: pa.Schema = FEATURES.arrow_schema
+COLUMNS = tuple(FEATURES)
+
+
+def sample_spec(family: str, seed: int, params: dict) -> dict:
+    """The validated spec of one sample: a pure function of (family, seed, params)."""
+    return validate(families.get(family).sample(np.random.default_rng(seed), params))
+
+
+def caption_rng(seed: int) -> np.random.Generator:
+    """The generator that picks caption phrasings (independent of the one that drew the spec)."""
+    return np.random.default_rng([seed, 1])
+
+
+def difficulty(spec: dict, annotations: list[dict], family_labels: dict) -> dict:
+    """All difficulty labels: the family's, completed with defaults and an overall level."""
+    labels = {"num_elements": len(spec["elements"]), "text_length": 0, "script": "none", "glyph_height_px": 0.0, "motion_speed": 0.0, "stroke_width": 0.0}
+    labels.update(family_labels)
+    score = 0
+    score += labels["text_length"] > 12
+    score += 0 < labels["glyph_height_px"] < 16
+    score += labels["num_elements"] > 12
+    score += 0 < labels["stroke_width"] <= 2
+    score += labels["script"] == "mixed"
+    labels["level"] = "easy" if score == 0 else "medium" if score == 1 else "hard"
+    return {k: labels[k] for k in DIFFICULTY}
+
+
+def annotations_for_record(annotations: list[dict]) -> list[dict]:
+    """Renderer annotations in the record's layout (shape parameters as JSON text)."""
+    return [
+        {
+            "frame": a["frame"],
+            "time": a["time"],
+            "texts": a["texts"],
+            "shapes": [{"element": s["element"], "type": s["type"], "params": json.dumps(s["params"], sort_keys=True, separators=(",", ":"))} for s in a["shapes"]],
+        }
+        for a in annotations
+    ]
+
+
+def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_name: str = codec.DEFAULT_CODEC) -> dict:
+    """Render, encode, caption and annotate a spec into one row (a dict with every column)."""
+    fam = families.get(spec["family"])
+    frames, annotations = render_clip(spec)
+    caps = fam.captions(spec, caption_rng(seed))
+    return {
+        "id": sample_id,
+        "family": spec["family"],
+        "split": split,
+        "seed": int(seed),
+        "spec": to_json(spec),
+        "video": {"bytes": codec.encode(frames, spec["fps"], codec_name), "path": f"{sample_id}.{codec.EXTENSIONS[codec_name]}"},
+        "codec": codec_name,
+        "num_frames": spec["num_frames"],
+        "fps": float(spec["fps"]),
+        "width": spec["width"],
+        "height": spec["height"],
+        "caption": caps["en"]["detailed"],
+        "captions": caps,
+        "caption_source": "generated",
+        "annotations": annotations_for_record(annotations),
+        "difficulty": difficulty(spec, annotations, fam.difficulty(spec, annotations)),
+        "generator_version": __version__,
+    }
+
+
+def make_record(task: dict, params: dict) -> dict:
+    """One row from a planned task ``{id, family, split, seed}`` and the canvas ``params``."""
+    spec = sample_spec(task["family"], task["seed"], params)
+    return build_record(spec, sample_id=task["id"], split=task["split"], seed=task["seed"], codec_name=params.get("codec", codec.DEFAULT_CODEC))
+
+
+def to_table(rows: list[dict]) -> pa.Table:
+    """Rows as an Arrow table with the dataset schema (HF features in the schema metadata)."""
+    return pa.Table.from_pylist(rows, schema=SCHEMA)
+
+
+def parse_annotations(row: dict) -> list[dict]:
+    """A record's annotations with shape parameters decoded back to dicts."""
+    return [{**a, "shapes": [{**s, "params": json.loads(s["params"])} for s in a["shapes"]]} for a in row["annotations"]]

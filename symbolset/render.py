@@ -1,0 +1,417 @@
+"""Render a scene spec at time t: an anti-aliased RGB frame plus that frame's annotations.
+
+Coordinates are continuous pixels: pixel (i, j) covers [i, i+1) x [j, j+1), so its centre is
+(i + 0.5, j + 0.5). Boxes are ``[x0, y0, x1, y1]`` in that system and contain every ink pixel
+of what they annotate. Geometry is drawn by OpenCV (anti-aliased, sub-pixel, in C); text by
+Pillow/FreeType into a coverage mask that is placed with an exact affine transform.
+
+Annotations of one frame::
+
+    {"frame": i, "time": t,
+     "texts":  [{"element", "string", "box", "chars", "char_boxes"}],   # non-empty strings only
+     "shapes": [{"element", "type", "params": {...}}]}                  # geometry in pixels
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw
+
+from . import fonts
+from .spec import frame_time, value_at
+
+_SHIFT = 4
+_ONE = 1 << _SHIFT
+_PAD = 2  # px around a text mask, so anti-aliased edges are never clipped
+
+
+def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
+    """All frames of a spec as a ``(T, H, W, 3)`` uint8 array, with per-frame annotations."""
+    frames = np.empty((spec["num_frames"], spec["height"], spec["width"], 3), np.uint8)
+    annotations = []
+    for i in range(spec["num_frames"]):
+        frames[i], ann = render_frame(spec, i)
+        annotations.append(ann)
+    return frames, annotations
+
+
+def render_frame(spec: dict, index: int) -> tuple[np.ndarray, dict]:
+    """Frame ``index`` of a (validated) spec and its annotations."""
+    t = frame_time(spec, index)
+    canvas = np.empty((spec["height"], spec["width"], 3), np.uint8)
+    canvas[:] = spec.get("background", [255, 255, 255])
+    ann = {"frame": index, "time": round(t, 6), "texts": [], "shapes": []}
+    for el in spec["elements"]:
+        props = {k: value_at(v, t) for k, v in el.items()}
+        opacity = float(props.get("opacity", 1.0))
+        if opacity <= 0:
+            continue
+        target = canvas if opacity >= 1 else canvas.copy()
+        _DRAW[el["type"]](target, props, t, ann)
+        if target is not canvas:
+            cv2.addWeighted(target, opacity, canvas, 1 - opacity, 0, dst=canvas)
+    return canvas, ann
+
+
+# ---------------------------------------------------------------- geometry helpers
+
+
+def _fixed(points) -> np.ndarray:
+    """Continuous coordinates -> OpenCV fixed point (OpenCV puts pixel centres on integers)."""
+    return np.round((np.asarray(points, np.float64) - 0.5) * _ONE).astype(np.int32)
+
+
+def _color(rgb) -> tuple[int, int, int]:
+    return (int(rgb[0]), int(rgb[1]), int(rgb[2]))
+
+
+def _round(values, nd: int = 3):
+    return [round(float(v), nd) for v in values]
+
+
+def partial_path(points: list, fraction: float) -> list[list[float]]:
+    """The first ``fraction`` (by length) of a polyline, as a list of points."""
+    pts = np.asarray(points, np.float64)
+    if fraction >= 1:
+        return pts.tolist()
+    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
+    target = fraction * seg.sum()
+    out = [pts[0].tolist()]
+    run = 0.0
+    for p, q, length in zip(pts, pts[1:], seg):
+        if run + length >= target:
+            u = (target - run) / length if length else 0.0
+            out.append((p + (q - p) * u).tolist())
+            return out
+        out.append(q.tolist())
+        run += length
+    return out
+
+
+def _draw_polyline(canvas, p, t, ann) -> None:
+    points = p["points"] + ([p["points"][0]] if p.get("closed") else [])
+    points = partial_path(points, float(p.get("progress", 1.0)))
+    if len(points) >= 2 and p.get("progress", 1.0) > 0:
+        cv2.polylines(canvas, [_fixed(points)], False, _color(p["color"]), int(p["width"]), cv2.LINE_AA, _SHIFT)
+    ann["shapes"].append(
+        {"element": p["id"], "type": "polyline", "params": {"points": [_round(q) for q in points], "width": p["width"]}}
+    )
+
+
+def _draw_circle(canvas, p, t, ann) -> None:
+    cx, cy = p["center"]
+    r = float(p["radius"])
+    start = float(p.get("start", 0.0))
+    sweep = max(-360.0, min(360.0, float(p.get("sweep", 360.0))))
+    center, axes = tuple(_fixed([cx, cy]).tolist()), (int(round(r * _ONE)),) * 2
+    if p.get("fill") is not None and sweep:
+        cv2.ellipse(canvas, center, axes, 0, start, start + sweep, _color(p["fill"]), -1, cv2.LINE_AA, _SHIFT)
+    width = int(p.get("width", 2))
+    if sweep:
+        cv2.ellipse(canvas, center, axes, 0, start, start + sweep, _color(p["color"]), width, cv2.LINE_AA, _SHIFT)
+    ann["shapes"].append(
+        {
+            "element": p["id"],
+            "type": "circle",
+            "params": {"center": _round([cx, cy]), "radius": round(r, 3), "start": start, "sweep": round(sweep, 3), "width": width},
+        }
+    )
+
+
+def _draw_polygon(canvas, p, t, ann) -> None:
+    cv2.fillPoly(canvas, [_fixed(p["points"])], _color(p["fill"]), cv2.LINE_AA, _SHIFT)
+    ann["shapes"].append({"element": p["id"], "type": "polygon", "params": {"points": [_round(q) for q in p["points"]]}})
+
+
+def ray_end(origin, length: float, angle_deg: float) -> tuple[float, float]:
+    """End of a ray from ``origin``; angle in degrees clockwise from 12 o'clock (screen up)."""
+    a = math.radians(angle_deg)
+    return origin[0] + length * math.sin(a), origin[1] - length * math.cos(a)
+
+
+def _draw_ray(canvas, p, t, ann) -> None:
+    end = ray_end(p["origin"], float(p["length"]), float(p["angle"]))
+    fixed = _fixed([p["origin"], end])
+    cv2.line(canvas, tuple(fixed[0].tolist()), tuple(fixed[1].tolist()), _color(p["color"]), int(p["width"]), cv2.LINE_AA, _SHIFT)
+    ann["shapes"].append(
+        {
+            "element": p["id"],
+            "type": "ray",
+            "params": {"origin": _round(p["origin"]), "end": _round(end), "angle": round(float(p["angle"]) % 360.0, 4), "width": p["width"]},
+        }
+    )
+
+
+# ---------------------------------------------------------------- seven-segment digits
+
+# Lit segments per character (a top, b upper right, c lower right, d bottom, e lower left, f upper left, g middle).
+SEGMENTS = {
+    "0": "abcdef", "1": "bc", "2": "abdeg", "3": "abcdg", "4": "bcfg", "5": "acdfg",
+    "6": "acdefg", "7": "abc", "8": "abcdefg", "9": "abcdfg", "-": "g", " ": "",
+}  # fmt: skip
+
+
+def segment_layout(height: float) -> dict:
+    """Cell geometry of a digit of the given height: width, stroke, advance and narrow advances."""
+    return {"width": 0.55 * height, "stroke": 0.13 * height, "advance": 0.75 * height, "narrow": 0.3 * height}
+
+
+def _segment_polygons(x: float, y: float, h: float) -> dict[str, np.ndarray]:
+    geo = segment_layout(h)
+    w, s = geo["width"], geo["stroke"]
+    half, g = s / 2, s * 0.12  # g: the small gap between neighbouring segments
+
+    def horizontal(yc):
+        return np.array([[x + g, yc], [x + half + g, yc - half], [x + w - half - g, yc - half],
+                         [x + w - g, yc], [x + w - half - g, yc + half], [x + half + g, yc + half]])  # fmt: skip
+
+    def vertical(xc, y0, y1):
+        return np.array([[xc, y0 + g], [xc + half, y0 + half + g], [xc + half, y1 - half - g],
+                         [xc, y1 - g], [xc - half, y1 - half - g], [xc - half, y0 + half + g]])  # fmt: skip
+
+    top, mid, bot = y + half, y + h / 2, y + h - half
+    left, right = x + half, x + w - half
+    return {
+        "a": horizontal(top), "g": horizontal(mid), "d": horizontal(bot),
+        "f": vertical(left, top, mid), "b": vertical(right, top, mid),
+        "e": vertical(left, mid, bot), "c": vertical(right, mid, bot),
+    }  # fmt: skip
+
+
+def _draw_seven_segment(canvas, p, t, ann) -> None:
+    x, y = p["position"]
+    h = float(p["digit_height"])
+    geo = segment_layout(h)
+    on, off = _color(p["color"]), p.get("off_color")
+    text = p["text"]
+    digits, chars, boxes = [], [], []
+    for ch in text:
+        if ch in SEGMENTS:
+            polys = _segment_polygons(x, y, h)
+            lit = SEGMENTS[ch]
+            if off is not None:
+                dark = [_fixed(polys[s]) for s in "abcdefg" if s not in lit]
+                if dark:
+                    cv2.fillPoly(canvas, dark, _color(off), cv2.LINE_AA, _SHIFT)
+            if lit:
+                cv2.fillPoly(canvas, [_fixed(polys[s]) for s in lit], on, cv2.LINE_AA, _SHIFT)
+                pts = np.concatenate([polys[s] for s in lit])
+                box = _round([pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()])
+                chars.append(ch)
+                boxes.append(box)
+            else:
+                box = None
+            digits.append({"char": ch, "segments": lit, "cell": _round([x, y, x + geo["width"], y + h]), "box": box})
+            x += geo["advance"]
+        else:  # ':' and '.' are narrow: dots drawn as small squares
+            s = geo["stroke"]
+            cx = x + geo["narrow"] / 2 - 0.15 * h
+            centers = [(cx, y + 0.3 * h), (cx, y + 0.7 * h)] if ch == ":" else [(cx, y + h - s / 2)]
+            squares = [np.array([[u - s / 2, v - s / 2], [u + s / 2, v - s / 2], [u + s / 2, v + s / 2], [u - s / 2, v + s / 2]]) for u, v in centers]
+            cv2.fillPoly(canvas, [_fixed(q) for q in squares], on, cv2.LINE_AA, _SHIFT)
+            pts = np.concatenate(squares)
+            box = _round([pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()])
+            chars.append(ch)
+            boxes.append(box)
+            digits.append({"char": ch, "segments": "", "cell": box, "box": box})
+            x += geo["narrow"]
+    if chars:
+        b = np.array(boxes)
+        ann["texts"].append(
+            {"element": p["id"], "string": text.strip(), "box": _round([b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()]), "chars": chars, "char_boxes": boxes}
+        )
+    ann["shapes"].append({"element": p["id"], "type": "seven_segment", "params": {"text": text, "digit_height": h, "digits": digits}})
+
+
+# ---------------------------------------------------------------- lane lines in perspective
+
+
+def lane_geometry(p: dict, height: int) -> list[tuple[float, float]]:
+    """World-depth intervals ``(z_near, z_far)`` of a lane line's visible marks.
+
+    Depth z is in units of the distance seen at the frame's bottom row (z = 1 there); screen row
+    ``y(z) = vy + (H - vy) / z``. Dashes of length L every L + G, shifted toward the viewer by
+    ``offset``; marks thinner than a pixel near the horizon are not drawn.
+    """
+    vy = p["vanishing_point"][1]
+    z_max = (height - vy) / 1.0  # beyond this a mark is under one pixel from the horizon
+    if p.get("dash") is None:
+        return [(1.0, z_max)]
+    length, gap = p["dash"]
+    period = length + gap
+    offset = float(p.get("offset", 0.0)) % period
+    out = []
+    k = math.floor((1.0 + offset) / period) - 1
+    while True:
+        near = k * period - offset
+        far = near + length
+        k += 1
+        if near >= z_max:
+            return out
+        if far <= 1.0:
+            continue
+        near, far = max(near, 1.0), min(far, z_max)
+        if (height - vy) * (1 / near - 1 / far) >= 1.0:  # at least a pixel tall on screen
+            out.append((near, far))
+
+
+def _draw_lane_line(canvas, p, t, ann) -> None:
+    vx, vy = p["vanishing_point"]
+    height = canvas.shape[0]
+    span = height - vy
+
+    def at(z, side):
+        y = vy + span / z
+        u = (y - vy) / span
+        return [vx + (p["bottom_x"] - vx) * u + side * p["bottom_width"] * u / 2, y]
+
+    marks = lane_geometry(p, height)
+    quads = [np.array([at(n, -1), at(n, 1), at(f, 1), at(f, -1)]) for n, f in marks]
+    if quads:
+        cv2.fillPoly(canvas, [_fixed(q) for q in quads], _color(p["color"]), cv2.LINE_AA, _SHIFT)
+    ann["shapes"].append(
+        {
+            "element": p["id"],
+            "type": "lane_line",
+            "params": {
+                "vanishing_point": _round([vx, vy]),
+                "bottom_x": round(float(p["bottom_x"]), 3),
+                "dashed": p.get("dash") is not None,
+                "marks": [_round(at(n, 0) + at(f, 0)) for n, f in marks],
+                "depths": [_round([n, f], 5) for n, f in marks],
+            },
+        }
+    )
+
+
+# ---------------------------------------------------------------- text
+
+
+@functools.lru_cache(maxsize=64)
+def text_layout(font_id: str, size: int, text: str) -> dict:
+    """Pen positions and ink boxes of each character (baseline at y = 0, pen starts at x = 0)."""
+    font = fonts.load(font_id, size)
+    ascent, descent = font.getmetrics()
+    pens, inks = [], []
+    for i, ch in enumerate(text):
+        pen = font.getlength(text[: i + 1]) - font.getlength(ch)
+        pens.append(pen)
+        x0, y0, x1, y1 = font.getbbox(ch, anchor="ls")
+        inks.append((pen + x0, y0, pen + x1, y1) if x1 > x0 and not ch.isspace() else None)
+    return {"ascent": ascent, "descent": descent, "pens": pens, "inks": inks, "width": font.getlength(text)}
+
+
+@functools.lru_cache(maxsize=256)
+def _text_mask(font_id: str, size: int, text: str, shown: int) -> np.ndarray:
+    """Coverage mask (uint8) of the first ``shown`` characters, baseline at y = PAD + ascent."""
+    lay = text_layout(font_id, size, text)
+    w = int(math.ceil(lay["width"])) + 2 * _PAD + 2
+    h = lay["ascent"] + lay["descent"] + 2 * _PAD
+    img = Image.new("L", (w, h), 0)
+    if shown:
+        ImageDraw.Draw(img).text((_PAD, _PAD + lay["ascent"]), text[:shown], font=fonts.load(font_id, size), fill=255, anchor="ls")
+    return np.asarray(img)
+
+
+def text_transform(p: dict, lay: dict) -> np.ndarray:
+    """2x3 matrix mapping text-layout coordinates (baseline origin) to the canvas."""
+    middle = (lay["descent"] - lay["ascent"]) / 2
+    anchor = (lay["width"] / 2 if p.get("anchor", "left") == "center" else 0.0, middle)
+    s = float(p.get("scale", 1.0))
+    a = math.radians(float(p.get("rotation", 0.0)))  # counter-clockwise on screen
+    m = s * np.array([[math.cos(a), math.sin(a)], [-math.sin(a), math.cos(a)]])
+    offset = np.asarray(p["position"], np.float64) - m @ np.asarray(anchor)
+    return np.hstack([m, offset[:, None]])
+
+
+def _apply(m: np.ndarray, pts) -> np.ndarray:
+    pts = np.asarray(pts, np.float64)
+    return pts @ m[:, :2].T + m[:, 2]
+
+
+def _draw_text(canvas, p, t, ann) -> None:
+    text, size = p["text"], int(round(p["size"]))
+    shown = max(0, min(len(text), int(math.floor(float(p.get("visible", len(text))) + 1e-9))))
+    lay = text_layout(p["font"], size, text)
+    m = text_transform(p, lay)
+    # Mask coordinates -> layout coordinates: subtract the pad and the baseline.
+    to_layout = np.array([[1, 0, -_PAD], [0, 1, -_PAD - lay["ascent"]]], np.float64)
+    mm = np.hstack([m[:, :2] @ to_layout[:, :2], (m[:, :2] @ to_layout[:, 2] + m[:, 2])[:, None]])
+    if shown:
+        mask = _text_mask(p["font"], size, text, shown)
+        region = _place(mask, mm, canvas.shape[1], canvas.shape[0])
+        if region is not None:
+            x0, y0, cov = region
+            _composite(canvas, x0, y0, cov, p["color"])
+            ys, xs = np.nonzero(cov)
+            if len(xs):
+                box = [x0 + xs.min(), y0 + ys.min(), x0 + xs.max() + 1, y0 + ys.max() + 1]
+                chars, char_boxes = _char_boxes(text[:shown], lay["inks"][:shown], m, box)
+                ann["texts"].append(
+                    {"element": p["id"], "string": text[:shown], "box": [float(v) for v in box], "chars": chars, "char_boxes": char_boxes}
+                )
+    cursor = p.get("cursor")
+    if cursor and (not cursor.get("blink") or int(t / cursor["blink"] + 1e-9) % 2 == 0):
+        pen = lay["pens"][shown] if shown < len(text) else lay["width"]
+        x = pen + max(1.0, size * 0.06)
+        quad = _apply(m, [[x, -lay["ascent"] * 0.85], [x + max(1.0, size * 0.08), -lay["ascent"] * 0.85],
+                          [x + max(1.0, size * 0.08), lay["descent"] * 0.6], [x, lay["descent"] * 0.6]])  # fmt: skip
+        cv2.fillPoly(canvas, [_fixed(quad)], _color(cursor["color"]), cv2.LINE_AA, _SHIFT)
+        ann["shapes"].append({"element": p["id"], "type": "cursor", "params": {"quad": [_round(q) for q in quad], "index": shown}})
+
+
+def _char_boxes(string: str, inks: list, m: np.ndarray, word_box: list) -> tuple[list, list]:
+    """Non-space characters and their boxes: the transformed ink box, clipped to the word's ink."""
+    chars, boxes = [], []
+    for ch, ink in zip(string, inks):
+        if ink is None:
+            continue
+        x0, y0, x1, y1 = ink
+        q = _apply(m, [[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+        box = [max(q[:, 0].min(), word_box[0]), max(q[:, 1].min(), word_box[1]), min(q[:, 0].max(), word_box[2]), min(q[:, 1].max(), word_box[3])]
+        chars.append(ch)
+        boxes.append(_round(box))
+    return chars, boxes
+
+
+def _place(mask: np.ndarray, mm: np.ndarray, width: int, height: int):
+    """Warp a mask by the 2x3 matrix ``mm`` onto the canvas: (x0, y0, coverage) or None if off-canvas."""
+    h, w = mask.shape
+    corners = _apply(mm, [[0, 0], [w, 0], [w, h], [0, h]])
+    x0, y0 = max(0, int(math.floor(corners[:, 0].min()))), max(0, int(math.floor(corners[:, 1].min())))
+    x1, y1 = min(width, int(math.ceil(corners[:, 0].max()))), min(height, int(math.ceil(corners[:, 1].max())))
+    if x1 <= x0 or y1 <= y0:
+        return None
+    lin, off = mm[:, :2], mm[:, 2]
+    if np.allclose(lin, np.eye(2)) and np.allclose(off, np.round(off)):  # pure integer shift: exact copy
+        ox, oy = int(round(off[0])), int(round(off[1]))
+        return x0, y0, mask[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
+    inv = np.linalg.inv(lin)
+    # Output pixel (u, v) of the region sits at canvas (u + x0, v + y0); PIL samples pixel centres.
+    c = inv @ (np.array([x0, y0], np.float64) - off)
+    coeffs = (inv[0, 0], inv[0, 1], c[0], inv[1, 0], inv[1, 1], c[1])
+    warped = Image.fromarray(mask).transform((x1 - x0, y1 - y0), Image.Transform.AFFINE, coeffs, resample=Image.Resampling.BICUBIC)
+    return x0, y0, np.asarray(warped)
+
+
+def _composite(canvas: np.ndarray, x0: int, y0: int, coverage: np.ndarray, rgb) -> None:
+    h, w = coverage.shape
+    dst = canvas[y0 : y0 + h, x0 : x0 + w]
+    a = coverage.astype(np.uint16)[..., None]
+    color = np.asarray(rgb, np.uint16)
+    dst[:] = ((dst.astype(np.uint16) * (255 - a) + color * a + 127) // 255).astype(np.uint8)
+
+
+_DRAW = {
+    "text": _draw_text,
+    "polyline": _draw_polyline,
+    "circle": _draw_circle,
+    "polygon": _draw_polygon,
+    "ray": _draw_ray,
+    "seven_segment": _draw_seven_segment,
+    "lane_line": _draw_lane_line,
+}

@@ -1,0 +1,1 @@
+"""The Gradio viewer and review mode (issue 7)."""
