@@ -1,0 +1,199 @@
+"""Plan -> Parquet shards in the Hub layout: deterministic ids and seeds, atomic writes, resume.
+
+The plan is a pure function of the config: sample ``k`` of family ``f`` always gets the id
+``f"{f}-{seed}-{k:06d}"``, the seed ``SeedSequence([seed, crc32(f), k])`` and the split
+``test`` (k % 10 == 0), ``validation`` (k % 10 == 1) or ``train``. So generating only sample 7
+gives exactly sample 7 of a 4-worker run, and every family with two or more clips has a test
+and a validation clip. Each shard is written under a temporary name and renamed when complete;
+a killed run started again skips the shards already on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing
+import os
+import shutil
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+from tqdm import tqdm
+
+from . import __version__, hub
+from .config import Config
+from .errors import SymbolSetError
+from .record import make_record, to_table
+
+SPLITS = ("train", "validation", "test")
+STATE_FILE = ".symbolset-build.json"
+
+
+def sample_seed(global_seed: int, family: str, index: int) -> int:
+    """The seed of sample ``index`` of ``family`` (a 63-bit int), independent of every other sample."""
+    state = np.random.SeedSequence([global_seed, zlib.crc32(family.encode()), index]).generate_state(1, np.uint64)[0]
+    return int(state >> np.uint64(1))
+
+
+def split_of(index: int) -> str:
+    """The split of a family's ``index``-th sample."""
+    return "test" if index % 10 == 0 else "validation" if index % 10 == 1 else "train"
+
+
+def plan(cfg: Config) -> list[dict]:
+    """Every sample to generate, in dataset order (families interleaved)."""
+    nfam = len(cfg.families)
+    counts = [cfg.num // nfam + (j < cfg.num % nfam) for j in range(nfam)]
+    tasks = []
+    for k in range(max(counts)):
+        for fam, count in zip(cfg.families, counts):
+            if k < count:
+                tasks.append({"id": f"{fam}-{cfg.seed}-{k:06d}", "family": fam, "index": k, "seed": sample_seed(cfg.seed, fam, k), "split": split_of(k)})
+    return tasks
+
+
+def shard_plan(cfg: Config) -> list[dict]:
+    """Shards ``{file, split, tasks}`` in order: each split's tasks cut into ``shard_size`` pieces."""
+    tasks = plan(cfg)
+    shards = []
+    for split in SPLITS:
+        mine = [t for t in tasks if t["split"] == split]
+        n = math.ceil(len(mine) / cfg.shard_size)
+        for j in range(n):
+            shards.append({"file": f"data/{split}-{j:05d}-of-{n:05d}.parquet", "split": split, "tasks": mine[j * cfg.shard_size : (j + 1) * cfg.shard_size]})
+    return shards
+
+
+def write_parquet(table, path: Path) -> None:
+    """Write a shard atomically. The video column is uncompressed, PLAIN-encoded, without dictionary
+    (as ``datasets`` >= 4.6 writes it), so readers can seek to one clip's bytes; other columns use zstd."""
+    video_cols = ["video.bytes", "video.path"]
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        pq.write_table(
+            table,
+            tmp,
+            row_group_size=32,
+            compression={c: ("none" if c.startswith("video") else "zstd") for c in _leaf_columns(table.schema)},
+            use_dictionary=[c for c in _leaf_columns(table.schema) if c not in video_cols],
+            column_encoding={"video.bytes": "PLAIN"},
+            write_statistics=[c for c in _leaf_columns(table.schema) if c not in video_cols],
+        )
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _leaf_columns(schema) -> list[str]:
+    out = []
+
+    def walk(name, typ):
+        if hasattr(typ, "num_fields") and typ.num_fields and not hasattr(typ, "value_type"):
+            for i in range(typ.num_fields):
+                f = typ.field(i)
+                walk(f"{name}.{f.name}", f.type)
+        elif hasattr(typ, "value_type"):
+            walk(f"{name}.list.element", typ.value_type)
+        else:
+            out.append(name)
+
+    for field in schema:
+        walk(field.name, field.type)
+    return out
+
+
+def _render_task(args: tuple[dict, dict]) -> dict:
+    task, params = args
+    return make_record(task, params)
+
+
+def _worker_init() -> None:
+    import cv2
+
+    cv2.setNumThreads(1)  # one clip per process: threads would only contend
+
+
+def _prepare_output(out: Path, cfg: Config, overwrite: bool) -> bool:
+    """Check or create the output folder; True when a finished dataset of this config is already there."""
+    state = {"config": cfg.to_dict(), "generator_version": __version__}
+    state_path, manifest_path = out / STATE_FILE, out / hub.MANIFEST
+    if out.exists() and not out.is_dir():
+        raise SymbolSetError(f"{out}: exists and is not a folder")
+    if out.exists() and any(out.iterdir()):
+        if overwrite:
+            for name in ("data", hub.MANIFEST, "README.md", STATE_FILE):
+                p = out / name
+                shutil.rmtree(p) if p.is_dir() else p.unlink(missing_ok=True)
+        elif state_path.exists():
+            if json.loads(state_path.read_text()) != state:
+                raise SymbolSetError(f"{out}: holds an unfinished run of a different config; pass --overwrite to replace it")
+            return False
+        elif manifest_path.exists() and hub.load_manifest(out).get("config") == cfg.to_dict():
+            return True
+        else:
+            raise SymbolSetError(f"{out}: already exists and is not empty; pass --overwrite to replace it")
+    try:
+        (out / "data").mkdir(parents=True, exist_ok=True)
+        hub.write_json_atomic(state_path, state)
+    except OSError as exc:
+        raise SymbolSetError(f"{out}: cannot write ({exc.strerror})") from None
+    return False
+
+
+def generate(cfg: Config, out: str | Path, *, workers: int = 1, overwrite: bool = False, progress: bool = True) -> dict:
+    """Generate the dataset of ``cfg`` into ``out`` (Hub layout); returns the manifest.
+
+    Interrupted runs resume: shards already written are kept, unfinished ones are redone.
+    """
+    out = Path(out)
+    if _prepare_output(out, cfg, overwrite):
+        if progress:
+            print(f"{out}: already complete ({cfg.num} clips); nothing to do")
+        return hub.load_manifest(out)
+    for stale in (out / "data").glob(".*.tmp-*"):
+        stale.unlink()
+    shards = shard_plan(cfg)
+    todo = [s for s in shards if not _complete(out / s["file"], len(s["tasks"]))]
+    jobs = [(t, cfg.params(t["family"])) for s in todo for t in s["tasks"]]
+    done_before = sum(len(s["tasks"]) for s in shards) - len(jobs)
+    bar = tqdm(total=cfg.num, initial=done_before, unit="clip", desc=f"generate {cfg.name}", disable=not progress, smoothing=0.1)
+    pending = {s["file"]: [] for s in todo}
+    owner = {t["id"]: s for s in todo for t in s["tasks"]}
+    try:
+        if workers > 1:
+            ctx = multiprocessing.get_context("spawn")
+            with ctx.Pool(workers, initializer=_worker_init) as pool:
+                # Ordered imap: rows arrive in plan order, so at most one partial shard per split is held.
+                _collect(pool.imap(_render_task, jobs, chunksize=1), owner, pending, out, bar)
+        else:
+            _collect(map(_render_task, jobs), owner, pending, out, bar)
+    finally:
+        bar.close()
+    manifest = hub.finish(out, cfg, shards)
+    (out / STATE_FILE).unlink(missing_ok=True)
+    return manifest
+
+
+def _collect(rows, owner: dict, pending: dict, out: Path, bar) -> None:
+    for row in rows:
+        shard = owner[row["id"]]
+        buf = pending[shard["file"]]
+        buf.append(row)
+        bar.update(1)
+        if len(buf) == len(shard["tasks"]):
+            write_parquet(to_table(buf), out / shard["file"])
+            pending[shard["file"]] = []
+
+
+def _complete(path: Path, rows: int) -> bool:
+    if not path.exists():
+        return False
+    try:
+        return pq.read_metadata(path).num_rows == rows
+    except Exception:  # a damaged shard is simply redone
+        return False

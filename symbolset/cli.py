@@ -1,0 +1,212 @@
+"""The ``symbolset`` command line: generate, validate, render, publish (+ convert, view, bench, reviews).
+
+Every command reports bad input as one line on stderr and exits non-zero; no traceback reaches
+the user. Commands of the higher rooms (converters, viewer, bench) register themselves through
+a ``register(subparsers)`` function in their own ``cli`` module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .errors import SymbolSetError
+
+_PLUGINS = ("symbolset.converters.cli", "symbolset.viewer.cli", "symbolset.bench.cli")
+
+
+def _generate(args) -> int:
+    from .build import generate
+    from .config import load_config
+
+    cfg = load_config(args.config, num=args.num, families=args.families, seed=args.seed, num_frames=args.frames, fps=args.fps,
+                      codec=args.codec, shard_size=args.shard_size, **_size(args.size))  # fmt: skip
+    manifest = generate(cfg, args.out, workers=args.workers, overwrite=args.overwrite, progress=not args.quiet)
+    rows = {s: v["rows"] for s, v in manifest["splits"].items()}
+    print(f"{args.out}: {sum(rows.values())} clips {rows} in {len(manifest['shards'])} shard(s)")
+    return 0
+
+
+def _size(text: str | None) -> dict:
+    if text is None:
+        return {}
+    try:
+        w, _, h = text.lower().partition("x")
+        return {"width": int(w), "height": int(h or w)}
+    except ValueError:
+        raise SymbolSetError(f"--size: expected WIDTHxHEIGHT or one number, got {text!r}") from None
+
+
+def _validate(args) -> int:
+    from .validate import validate_dataset
+
+    problems = validate_dataset(args.dir, decode=not args.no_decode)
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems:
+        print(f"{args.dir}: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"{args.dir}: ok")
+    return 0
+
+
+def _render(args) -> int:
+    from . import codec
+    from .hub import find_record
+    from .render import render_clip
+    from .spec import from_json
+
+    if bool(args.spec) == bool(args.source):
+        raise SymbolSetError("render: give either --spec FILE or --from DIR --id ID")
+    stored = None
+    if args.spec:
+        try:
+            spec = from_json(Path(args.spec).read_bytes(), args.spec)
+        except OSError as exc:
+            raise SymbolSetError(f"{args.spec}: cannot read ({exc.strerror})") from None
+    else:
+        if not args.id:
+            raise SymbolSetError("render: --from needs --id ID")
+        stored = find_record(args.source, args.id)
+        spec = from_json(stored["spec"], f"{args.source}: record {args.id}: spec")
+    out = Path(args.out)
+    if out.exists() and not args.overwrite:
+        raise SymbolSetError(f"{out}: already exists; pass --overwrite to replace it")
+    frames, _ = render_clip(spec)
+    if out.suffix.lower() in (".mp4", ".mkv"):
+        name = args.codec or (stored["codec"] if stored else ("h264" if out.suffix.lower() == ".mp4" else "ffv1"))
+        data = codec.encode(frames, spec["fps"], name)
+        _atomic_file(out, data)
+        note = ""
+        if stored is not None and name == stored["codec"]:
+            same = data == stored["video"]["bytes"]
+            note = " (identical to the stored video)" if same else " (bytes differ from the stored video: another FFmpeg build?)"
+        print(f"{out}: {len(frames)} frames, {name}{note}")
+    else:
+        _atomic_png_folder(out, frames, args.overwrite)
+        print(f"{out}: {len(frames)} PNG frames")
+    return 0
+
+
+def _atomic_file(path: Path, data: bytes) -> None:
+    from .hub import write_bytes_atomic
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(path, data)
+    except OSError as exc:
+        raise SymbolSetError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+def _atomic_png_folder(out: Path, frames, overwrite: bool) -> None:
+    from PIL import Image
+
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as exc:
+        raise SymbolSetError(f"{out}: cannot write ({exc.strerror})") from None
+    try:
+        for i, frame in enumerate(frames):
+            Image.fromarray(frame).save(tmp / f"frame_{i:04d}.png")
+        if out.exists() and overwrite:
+            shutil.rmtree(out) if out.is_dir() else out.unlink()
+        os.replace(tmp, out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+
+
+def _publish(args) -> int:
+    from .hub import publish
+    from .validate import validate_dataset
+
+    problems = validate_dataset(args.dir)
+    if problems:
+        for line in problems:
+            print(line, file=sys.stderr)
+        raise SymbolSetError(f"{args.dir}: not published, {len(problems)} problem(s) found by validate")
+    url = publish(args.dir, args.repo, token=args.token, private=args.private)
+    print(f"published {args.dir} to {url}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(prog="symbolset", description="Symbol videos with exact captions and annotations: generate, check, convert, view, benchmark.")
+    parser.add_argument("--version", action="version", version=f"symbolset {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    g = sub.add_parser("generate", help="generate a dataset in the Hugging Face Hub layout")
+    g.add_argument("config", nargs="?", default=None, help="built-in config (default, tiny, release) or a YAML file [default]")
+    g.add_argument("--out", required=True, help="output folder")
+    g.add_argument("--num", type=int, help="total number of clips (spread evenly over families)")
+    g.add_argument("--families", help="comma-separated family names")
+    g.add_argument("--seed", type=int, help="global seed")
+    g.add_argument("--workers", type=int, default=1, help="processes (output is identical for any number)")
+    g.add_argument("--size", help="WIDTHxHEIGHT (even numbers), e.g. 512x512")
+    g.add_argument("--frames", type=int, help="frames per clip")
+    g.add_argument("--fps", type=float, help="frames per second")
+    g.add_argument("--codec", help="h264 (default), h264-yuv444, h264-lossless or ffv1")
+    g.add_argument("--shard-size", type=int, help="rows per Parquet shard")
+    g.add_argument("--overwrite", action="store_true", help="replace an existing dataset in --out")
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
+    g.set_defaults(func=_generate)
+
+    v = sub.add_parser("validate", help="check a dataset folder (schema, counts, sha256, decodable videos)")
+    v.add_argument("dir")
+    v.add_argument("--no-decode", action="store_true", help="skip decoding every video")
+    v.set_defaults(func=_validate)
+
+    r = sub.add_parser("render", help="re-render a spec file or a stored record to a video or a PNG folder")
+    r.add_argument("--spec", help="a scene spec JSON file")
+    r.add_argument("--from", dest="source", help="a dataset folder")
+    r.add_argument("--id", help="record id (with --from)")
+    r.add_argument("--out", required=True, help="clip.mp4 / clip.mkv, or a folder for PNG frames")
+    r.add_argument("--codec", help="codec for a video output (default: the record's, or h264 for .mp4, ffv1 for .mkv)")
+    r.add_argument("--overwrite", action="store_true")
+    r.set_defaults(func=_render)
+
+    p = sub.add_parser("publish", help="validate, then upload a dataset folder to the Hugging Face Hub")
+    p.add_argument("dir")
+    p.add_argument("--repo", required=True, help="dataset repo id, e.g. gpnu/symbolset")
+    p.add_argument("--token", help="Hub token (default: the logged-in one)")
+    p.add_argument("--private", action="store_true")
+    p.set_defaults(func=_publish)
+
+    for name in _PLUGINS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if not name.startswith(exc.name or "?"):  # the plugin exists but one of its own imports failed
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``symbolset`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except SymbolSetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Generation configs: the built-in ones (``default``, ``tiny``, ``release``) and YAML files."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import codec
+from .errors import SymbolSetError
+from .families import FAMILY_NAMES, get
+
+
+@dataclass(frozen=True)
+class Config:
+    """What to generate. ``num`` is the total number of clips, spread evenly over ``families``."""
+
+    name: str = "default"
+    families: tuple[str, ...] = FAMILY_NAMES
+    num: int = 100
+    seed: int = 0
+    width: int = 256
+    height: int = 256
+    num_frames: int = 16
+    fps: float = 8.0
+    codec: str = codec.DEFAULT_CODEC
+    shard_size: int = 64
+    options: dict = field(default_factory=dict)  # family options, e.g. {"seven_segment": {"readings_csv": ...}}
+
+    def params(self, family: str) -> dict:
+        """The sampler parameters of one family."""
+        return {"width": self.width, "height": self.height, "num_frames": self.num_frames, "fps": self.fps,
+                "codec": self.codec, "options": dict(self.options.get(family, {}))}  # fmt: skip
+
+    def to_dict(self) -> dict:
+        """Plain data (for the manifest and resume checks)."""
+        d = dataclasses.asdict(self)
+        d["families"] = list(self.families)
+        return d
+
+
+BUILTIN = {
+    "default": Config(),
+    "tiny": Config(name="tiny", num=3 * len(FAMILY_NAMES), width=128, height=128, num_frames=12, fps=8.0, shard_size=100),
+    "release": Config(name="release", num=100_000, width=512, height=512, num_frames=32, fps=16.0, shard_size=500),
+}
+
+
+def _check(cfg: Config, source: str) -> Config:
+    def bad(fieldname, problem):
+        raise SymbolSetError(f"{source}: {fieldname}: {problem}")
+
+    if not cfg.families:
+        bad("families", "must name at least one family")
+    for fam in cfg.families:
+        try:
+            get(fam)
+        except SymbolSetError as exc:
+            bad("families", str(exc))
+    for name, lo, hi in (("num", 1, 10_000_000), ("width", 32, 4096), ("height", 32, 4096), ("num_frames", 1, 10_000), ("shard_size", 1, 100_000)):
+        v = getattr(cfg, name)
+        if not isinstance(v, int) or isinstance(v, bool) or not lo <= v <= hi:
+            bad(name, f"expected an integer {lo}..{hi}, got {v!r}")
+    if cfg.width % 2 or cfg.height % 2:
+        bad("width" if cfg.width % 2 else "height", "must be even (H.264 yuv420p needs even sizes)")
+    if not isinstance(cfg.fps, (int, float)) or not 0 < cfg.fps <= 240:
+        bad("fps", f"expected a number in (0, 240], got {cfg.fps!r}")
+    if not isinstance(cfg.seed, int) or cfg.seed < 0:
+        bad("seed", f"expected a non-negative integer, got {cfg.seed!r}")
+    if cfg.codec not in codec.CODECS:
+        bad("codec", f"expected one of {', '.join(codec.CODECS)}, got {cfg.codec!r}")
+    if not isinstance(cfg.options, dict):
+        bad("options", "expected a mapping of family -> options")
+    return cfg
+
+
+def load_config(name_or_path: str | None = None, **overrides) -> Config:
+    """A built-in config by name, or a YAML file, with non-None ``overrides`` applied."""
+    source = name_or_path or "default"
+    if source in BUILTIN:
+        base = dataclasses.asdict(BUILTIN[source])
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise SymbolSetError(f"{source}: no such config (built-in: {', '.join(BUILTIN)}; or a YAML file)")
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise SymbolSetError(f"{source}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        if not isinstance(data, dict):
+            raise SymbolSetError(f"{source}: expected a mapping of config fields")
+        unknown = set(data) - {f.name for f in dataclasses.fields(Config)}
+        if unknown:
+            raise SymbolSetError(f"{source}: unknown field {sorted(unknown)[0]!r}")
+        base = {**dataclasses.asdict(Config()), **data}
+        base.setdefault("name", path.stem)
+    base.update({k: v for k, v in overrides.items() if v is not None})
+    if isinstance(base.get("families"), str):
+        base["families"] = [f.strip() for f in base["families"].split(",") if f.strip()]
+    if not isinstance(base.get("families"), (list, tuple)):
+        raise SymbolSetError(f"{source}: families: expected a list of family names")
+    base["families"] = tuple(base["families"])
+    try:
+        cfg = Config(**base)
+    except TypeError as exc:
+        raise SymbolSetError(f"{source}: {exc}") from None
+    return _check(cfg, source)
