@@ -15,6 +15,7 @@ import math
 import multiprocessing
 import os
 import shutil
+import sys
 import zlib
 from pathlib import Path
 
@@ -152,8 +153,7 @@ def generate(cfg: Config, out: str | Path, *, workers: int = 1, overwrite: bool 
     """
     out = Path(out)
     if _prepare_output(out, cfg, overwrite):
-        if progress:
-            print(f"{out}: already complete ({cfg.num} clips); nothing to do")
+        print(f"{out}: already complete ({cfg.num} clips); nothing to do", file=sys.stderr)
         return hub.load_manifest(out)
     for stale in (out / "data").glob(".*.tmp-*"):
         stale.unlink()

@@ -28,7 +28,7 @@ def _generate(args) -> int:
     cfg = load_config(args.config, num=args.num, families=args.families, seed=args.seed, num_frames=args.frames, fps=args.fps,
                       codec=args.codec, shard_size=args.shard_size, **_size(args.size))  # fmt: skip
     manifest = generate(cfg, args.out, workers=args.workers, overwrite=args.overwrite, progress=not args.quiet)
-    rows = {s: v["rows"] for s, v in manifest["splits"].items()}
+    rows = {s: manifest["splits"][s]["rows"] for s in ("train", "validation", "test") if s in manifest["splits"]}
     print(f"{args.out}: {sum(rows.values())} clips {rows} in {len(manifest['shards'])} shard(s)")
     return 0
 

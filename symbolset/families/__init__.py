@@ -19,7 +19,7 @@ from types import ModuleType
 
 from ..errors import SymbolSetError
 
-FAMILY_NAMES = ("text_typing", "text_motion", "seven_segment", "clock", "lanes")
+FAMILY_NAMES = ("text_typing", "text_motion", "seven_segment", "clock", "lanes", "geometry", "plot", "chart", "formula", "signage")
 
 
 def get(name: str) -> ModuleType:

@@ -1,0 +1,561 @@
+"""``geometry``: ruler-and-compass constructions drawn step by step, stored symbolically.
+
+Constructions (``meta["construction"]``):
+
+- ``circumcircle`` / ``incircle``: triangle ABC drawn edge by edge, vertex labels appear as
+  each vertex is reached, then the circle is traced around its centre O.
+- ``compass``: a compass leg (a ray of fixed length) sweeps once around O and traces a circle.
+- ``moving_point``: a point P travels along a circle with its radius OP and the chord QP.
+
+The meta keeps points, radii and relations; verify() re-measures everything on the pixels
+(circle fits, line fits, label ink) and checks the construction's definition in every frame.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import captions as cap
+from ..render import text_layout
+from . import common
+
+NAME = "geometry"
+RULE = ("The constructed figure satisfies its definition in every frame: circle radii stay constant within 1 px, "
+        "the polygon closes, labels stay on their vertices and an incircle touches all three sides.")  # fmt: skip
+
+CONSTRUCTIONS = ("circumcircle", "incircle", "compass", "moving_point")
+_BACKGROUNDS = ["white", "cream"]
+_INKS = ["black", "red", "green", "blue", "purple", "orange"]
+_LABEL_FONTS = ["dejavu-sans", "dejavu-sans-bold", "dejavu-serif"]
+
+
+# ---------------------------------------------------------------- pixel helpers (shared by the math families)
+
+
+def color_alpha(frame: np.ndarray, color, others, background) -> np.ndarray:
+    """Coverage (0..1) of ``color`` over ``background`` per pixel; 0 where another scene colour explains it better.
+
+    Each pixel is modelled as a blend ``background + a * (c - background)`` for every scene colour c;
+    the colour whose blend line passes closest to the pixel owns it.
+    """
+    f = frame.astype(np.float32)
+    bg = np.asarray(background, np.float32)
+
+    def fit(c):
+        v = np.asarray(c, np.float32) - bg
+        a = np.clip(((f - bg) @ v) / max(float(v @ v), 1.0), 0.0, 1.0)
+        return a, np.sqrt(((f - bg - a[..., None] * v) ** 2).sum(-1))
+
+    alpha, resid = fit(color)
+    own = resid <= 0.25 * float(np.linalg.norm(np.asarray(color, np.float32) - bg)) + 12
+    for o in others:
+        if list(o) in (list(color), list(background)):
+            continue
+        a2, r2 = fit(o)
+        own &= (resid < r2) | (a2 < 0.2)
+    return np.where(own, alpha, 0.0)
+
+
+def color_mask(frame: np.ndarray, color, others, background, min_alpha: float = 0.35) -> np.ndarray:
+    """Pixels covered at least ``min_alpha`` by ``color`` (see :func:`color_alpha`)."""
+    return color_alpha(frame, color, others, background) >= min_alpha
+
+
+def fit_circle(xs: np.ndarray, ys: np.ndarray, weights=None) -> tuple[float, float, float]:
+    """Weighted least-squares (Kasa) circle through pixel centres: (cx, cy, r)."""
+    wt = np.sqrt(np.ones_like(xs) if weights is None else weights)
+    a = np.column_stack([xs, ys, np.ones_like(xs)]) * wt[:, None]
+    b = -(xs**2 + ys**2) * wt
+    (d, e, f), *_ = np.linalg.lstsq(a, b, rcond=None)
+    cx, cy = -d / 2, -e / 2
+    return float(cx), float(cy), float(math.sqrt(max(cx * cx + cy * cy - f, 0.0)))
+
+
+def fit_line(xs: np.ndarray, ys: np.ndarray, weights=None) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted total-least-squares line through pixel centres: (point on line, unit direction)."""
+    pts = np.column_stack([xs, ys]).astype(np.float64)
+    wt = np.ones(len(pts)) if weights is None else np.asarray(weights, np.float64)
+    mean = (pts * wt[:, None]).sum(0) / wt.sum()
+    _, _, vt = np.linalg.svd((pts - mean) * np.sqrt(wt)[:, None], full_matrices=False)
+    return mean, vt[0]
+
+
+def line_distance(point, line) -> float:
+    """Distance from ``point`` to a line given as (point, unit direction)."""
+    p0, d = line
+    v = np.asarray(point, np.float64) - p0
+    return float(abs(v[0] * d[1] - v[1] * d[0]))
+
+
+def ring_pixels(mask: np.ndarray, center, radius: float, band: float) -> tuple[np.ndarray, np.ndarray]:
+    """Centres of mask pixels within ``band`` px of the circle (center, radius)."""
+    cx, cy = center
+    h, w = mask.shape
+    x0, x1 = max(0, int(cx - radius - band)), min(w, int(cx + radius + band) + 2)
+    y0, y1 = max(0, int(cy - radius - band)), min(h, int(cy + radius + band) + 2)
+    ys, xs = np.nonzero(mask[y0:y1, x0:x1])
+    xs, ys = xs + x0 + 0.5, ys + y0 + 0.5
+    keep = np.abs(np.hypot(xs - cx, ys - cy) - radius) <= band
+    return xs[keep], ys[keep]
+
+
+def check_ring(mask, center, radius, band, start, sweep, where, min_fraction=0.75, occluder=None) -> tuple[list[str], tuple | None]:
+    """Fit the drawn arc (angles start..start+sweep, OpenCV degrees) and compare it with its definition.
+
+    ``occluder``: mask of other marks that may lie on top of the arc; sectors they touch are not
+    measured. Returns problems and the fitted (cx, cy, r) or None when too little of the arc is inked.
+    """
+    xs, ys = ring_pixels(mask, center, radius, band)
+    hidden = np.zeros(0)
+    if occluder is not None:
+        ox, oy = ring_pixels(occluder, center, radius, band)
+        hidden = np.degrees(np.arctan2(oy - center[1], ox - center[0]))
+    ang = np.degrees(np.arctan2(ys - center[1], xs - center[0]))
+    rel = (ang - start) % 360.0
+    span = abs(sweep)
+    if sweep < 0:
+        rel = (start - ang) % 360.0
+    keep = rel <= span
+    xs, ys, rel = xs[keep], ys[keep], rel[keep]
+    hidden = ((hidden - start) % 360.0) if sweep >= 0 else ((start - hidden) % 360.0)
+    bins = max(4, int(span // 15))
+    edges = np.linspace(0, span, bins + 1)
+    covered = [bool(np.any((hidden >= a - 2) & (hidden < b + 2))) for a, b in zip(edges, edges[1:])]
+    inked = [c or np.any((rel >= a + 1) & (rel < b - 1)) for c, a, b in zip(covered, edges, edges[1:])]
+    if len(xs) < 12 or np.mean(inked) < min_fraction:
+        return [f"{where}: arc of radius {radius:.1f} is missing (ink in {int(np.sum(inked))}/{bins} sectors)"], None
+    cx, cy, r = fit_circle(xs, ys)
+    problems = []
+    if span >= 359:
+        if abs(r - radius) > 1.0:
+            problems.append(f"{where}: measured radius {r:.2f} px, defined {radius:.2f} px")
+        if math.hypot(cx - center[0], cy - center[1]) > 1.0:
+            problems.append(f"{where}: measured centre ({cx:.1f}, {cy:.1f}), defined ({center[0]:.1f}, {center[1]:.1f})")
+    dist = np.hypot(xs - center[0], ys - center[1])
+    for a, b, c in zip(edges, edges[1:], covered):
+        sel = (rel >= a) & (rel < b) & (not c)
+        if sel.sum() >= 3 and abs(float(np.median(dist[sel])) - radius) > 1.0:
+            problems.append(f"{where}: arc at {start + (a + b) / 2:.0f} deg lies {float(np.median(dist[sel])) - radius:+.2f} px off its radius")
+            break
+    return problems, (cx, cy, r)
+
+
+def centered_text(font: str, size: int, text: str, cx: float, cy: float) -> list[float]:
+    """Position of a centre-anchored text whose pixels land on whole pixels (sharp glyphs)."""
+    width = text_layout(font, size, text)["width"]
+    return [float(round(cx - width / 2) + width / 2), common.crisp_y(cy, font, size, text)]
+
+
+def pick_colors(rng: np.random.Generator, count: int, pool=_INKS) -> list[str]:
+    """``count`` distinct palette colours drawn from ``pool``."""
+    order = rng.permutation(len(pool))[:count]
+    return [pool[int(i)] for i in order]
+
+
+def step_on(t: float) -> dict:
+    """Opacity track that switches an element on at time ``t`` (seconds)."""
+    return {"keys": [[0.0, 0.0], [max(t, 1e-3), 1.0]], "ease": "step"} if t > 0 else 1.0
+
+
+# ---------------------------------------------------------------- construction math
+
+
+def _angle_at(p, q, r) -> float:
+    """Interior angle at q of triangle pqr, in degrees."""
+    a, b = np.subtract(p, q), np.subtract(r, q)
+    return math.degrees(math.acos(float(np.clip(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)), -1, 1))))
+
+
+def circumcircle(a, b, c) -> tuple[list[float], float]:
+    """Centre and radius of the circle through a, b, c."""
+    ax, ay = a
+    bx, by = b
+    cx, cy = c
+    d = 2 * (ax * (by - cy) + bx * (cy - ay) + cx * (ay - by))
+    ux = ((ax * ax + ay * ay) * (by - cy) + (bx * bx + by * by) * (cy - ay) + (cx * cx + cy * cy) * (ay - by)) / d
+    uy = ((ax * ax + ay * ay) * (cx - bx) + (bx * bx + by * by) * (ax - cx) + (cx * cx + cy * cy) * (bx - ax)) / d
+    return [ux, uy], math.hypot(ax - ux, ay - uy)
+
+
+def incircle(a, b, c) -> tuple[list[float], float]:
+    """Centre and radius of the circle tangent to the three sides."""
+    la, lb, lc = math.dist(b, c), math.dist(a, c), math.dist(a, b)
+    s = la + lb + lc
+    center = [(la * a[0] + lb * b[0] + lc * c[0]) / s, (la * a[1] + lb * b[1] + lc * c[1]) / s]
+    area = abs((b[0] - a[0]) * (c[1] - a[1]) - (c[0] - a[0]) * (b[1] - a[1])) / 2
+    return center, 2 * area / s
+
+
+def _inside(box, w, h, margin) -> bool:
+    return box[0] >= margin and box[1] >= margin and box[2] <= w - margin and box[3] <= h - margin
+
+
+def _triangle(rng, w, h, relation):
+    for _ in range(200):
+        pts = [[float(rng.uniform(0.12, 0.88) * w), float(rng.uniform(0.15, 0.88) * h)] for _ in range(3)]
+        angles = [_angle_at(pts[2], pts[0], pts[1]), _angle_at(pts[0], pts[1], pts[2]), _angle_at(pts[1], pts[2], pts[0])]
+        if min(angles) < 28 or max(angles) > 115:
+            continue
+        if relation == "circumcircle":
+            center, r = circumcircle(*pts)
+        else:
+            center, r = incircle(*pts)
+        box = [center[0] - r, center[1] - r, center[0] + r, center[1] + r]
+        if r >= 0.1 * min(w, h) and _inside(box, w, h, 0.04 * min(w, h)):
+            pts = [[round(x, 2), round(y, 2)] for x, y in pts]
+            center, r = circumcircle(*pts) if relation == "circumcircle" else incircle(*pts)
+            return pts, [round(center[0], 4), round(center[1], 4)], round(r, 4), [round(a, 1) for a in angles]
+    raise AssertionError("no triangle found")  # pragma: no cover - 200 tries always succeed at these ranges
+
+
+def _label(spec, el_id, text, font, size, color, at, toward, distance, on):
+    """A vertex label placed ``distance`` px from ``at``, away from the point ``toward``."""
+    d = np.subtract(at, toward)
+    d = d / (np.linalg.norm(d) or 1.0)
+    cx, cy = at[0] + d[0] * distance, at[1] + d[1] * distance
+    spec["elements"].append({"id": el_id, "type": "text", "text": text, "font": font, "size": size, "color": cap.rgb(color),
+                             "position": centered_text(font, size, text, cx, cy), "anchor": "center", "opacity": step_on(on)})  # fmt: skip
+    return [round(cx, 3), round(cy, 3)]
+
+
+def sample(rng: np.random.Generator, params: dict) -> dict:
+    """A construction drawn from ``rng``: its kind, points, colours, stroke width and timing."""
+    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
+    spec = common.skeleton(params, NAME, cap.rgb(bg))
+    w, h = spec["width"], spec["height"]
+    kind = CONSTRUCTIONS[int(rng.integers(len(CONSTRUCTIONS)))]
+    line_c, circle_c, label_c, point_c, chord_c = pick_colors(rng, 5)
+    width = int(max(1, round(min(w, h) / 160)) + rng.integers(0, 2))
+    font = _LABEL_FONTS[int(rng.integers(len(_LABEL_FONTS)))]
+    size = max(9, int(round(min(w, h) * float(rng.uniform(0.065, 0.085)))))
+    dur = spec["num_frames"] / spec["fps"]
+    dot = max(1.5, width * 1.2)
+    meta = {"construction": kind, "background": bg, "colors": {"line": line_c, "circle": circle_c, "label": label_c, "point": point_c, "chord": chord_c},
+            "stroke_width": width, "label_font": font, "label_size": size}  # fmt: skip
+
+    if kind in ("circumcircle", "incircle"):
+        pts, center, r, angles = _triangle(rng, w, h, kind)
+        t_edges = round(float(rng.uniform(0.3, 0.45)) * dur, 3)
+        t_circle = round(float(rng.uniform(0.75, 0.9)) * dur, 3)
+        start = float(round(rng.uniform(0, 360), 1))
+        lengths = [math.dist(pts[i], pts[(i + 1) % 3]) for i in range(3)]
+        arrive = [0.0, lengths[0] / sum(lengths) * t_edges, (lengths[0] + lengths[1]) / sum(lengths) * t_edges]
+        spec["elements"].append({"id": "edges", "type": "polyline", "points": pts, "closed": True, "color": cap.rgb(line_c), "width": width,
+                                 "progress": {"keys": [[0.0, 0.0], [t_edges, 1.0]], "ease": "linear"}})  # fmt: skip
+        for i, p in enumerate(pts):
+            spec["elements"].append({"id": f"dot_{'ABC'[i]}", "type": "circle", "center": p, "radius": dot, "color": cap.rgb(line_c),
+                                     "width": 1, "fill": cap.rgb(line_c), "opacity": step_on(round(arrive[i], 4))})  # fmt: skip
+        spec["elements"].append({"id": "circle", "type": "circle", "center": center, "radius": r, "color": cap.rgb(circle_c), "width": width,
+                                 "start": start, "sweep": {"keys": [[0.0, 0.0], [t_edges, 0.0], [t_circle, 360.0]], "ease": "linear"}})  # fmt: skip
+        spec["elements"].append({"id": "dot_O", "type": "circle", "center": center, "radius": dot, "color": cap.rgb(circle_c), "width": 1,
+                                 "fill": cap.rgb(circle_c), "opacity": step_on(t_edges)})  # fmt: skip
+        centroid = np.mean(pts, axis=0)
+        gap = size * 0.75 + width
+        labels = {}
+        for i, p in enumerate(pts):
+            labels["ABC"[i]] = _label(spec, f"label_{'ABC'[i]}", "ABC"[i], font, size, label_c, p, centroid, gap, round(arrive[i], 4))
+        meta.update({"points": dict(zip("ABC", pts)), "center": center, "radius": r, "angles": dict(zip("ABC", angles)),
+                     "relation": f"O is the {'circumcentre' if kind == 'circumcircle' else 'incentre'} of triangle ABC",
+                     "label_anchors": labels, "label_gap": gap, "t_edges": t_edges, "t_circle": t_circle, "start": start,
+                     "side_lengths": {"AB": round(lengths[0], 2), "BC": round(lengths[1], 2), "CA": round(lengths[2], 2)}})  # fmt: skip
+    else:
+        r = round(float(rng.uniform(0.22, 0.32)) * min(w, h), 2)
+        center = [round(float(rng.uniform(0.42, 0.58)) * w, 2), round(float(rng.uniform(0.45, 0.58)) * h, 2)]
+        a0 = float(round(rng.uniform(0, 360), 1))  # compass angle: clockwise from 12 o'clock
+        t0 = round(float(rng.uniform(0.0, 0.15)) * dur, 3)
+        t1 = round(float(rng.uniform(0.75, 0.95)) * dur, 3)
+        direction = 1 if rng.random() < 0.5 else -1
+        label_at = _label(spec, "label_O", "O", font, size, label_c, center, [center[0] + 1, center[1] - 1], size * 0.8, 0.0)
+        spec["elements"].insert(0, spec["elements"].pop())  # the label sits under the strokes
+        if kind == "compass":
+            spec["elements"].append({"id": "circle", "type": "circle", "center": center, "radius": r, "color": cap.rgb(circle_c), "width": width,
+                                     "start": a0 - 90.0, "sweep": {"keys": [[t0, 0.0], [t1, 360.0 * direction]], "ease": "linear"}})  # fmt: skip
+            spec["elements"].append({"id": "leg", "type": "ray", "origin": center, "length": r, "color": cap.rgb(line_c), "width": width,
+                                     "angle": {"keys": [[t0, a0], [t1, a0 + 360.0 * direction]], "ease": "linear"}})  # fmt: skip
+            meta.update({"t_start": t0, "t_end": t1})
+        else:
+            turns = float(round(rng.uniform(0.35, 0.8), 2)) * direction
+            times = [round(i / spec["fps"], 6) for i in range(spec["num_frames"])]
+
+            def angle_at(t):
+                u = min(max((t - t0) / max(t1 - t0, 1e-6), 0.0), 1.0)
+                return a0 + 360.0 * turns * u
+
+            def point(a):
+                return [center[0] + r * math.sin(math.radians(a)), center[1] - r * math.cos(math.radians(a))]
+
+            q_angle = a0 + 180.0 + float(rng.uniform(-50, 50))
+            q = [round(v, 4) for v in point(q_angle)]
+            spec["elements"].append({"id": "circle", "type": "circle", "center": center, "radius": r, "color": cap.rgb(circle_c), "width": width})
+            spec["elements"].append({"id": "radius", "type": "ray", "origin": center, "length": r, "color": cap.rgb(line_c), "width": width,
+                                     "angle": {"keys": [[t0, a0], [t1, a0 + 360.0 * turns]], "ease": "linear"}})  # fmt: skip
+            spec["elements"].append({"id": "chord", "type": "polyline", "color": cap.rgb(chord_c), "width": width,
+                                     "points": {"keys": [[t, [q, [round(v, 4) for v in point(angle_at(t))]]] for t in times], "ease": "linear"}})  # fmt: skip
+            spec["elements"].append({"id": "dot_Q", "type": "circle", "center": q, "radius": dot + 0.5, "color": cap.rgb(chord_c), "width": 1,
+                                     "fill": cap.rgb(chord_c)})  # fmt: skip
+            spec["elements"].append({"id": "point_P", "type": "circle", "radius": dot + 1.5, "color": cap.rgb(point_c), "width": 1,
+                                     "fill": cap.rgb(point_c), "center": {"keys": [[t, [round(v, 4) for v in point(angle_at(t))]] for t in times], "ease": "linear"}})  # fmt: skip
+            meta.update({"t_start": t0, "t_end": t1, "turns": turns, "Q": q, "relation": "P lies on the circle with centre O; OP is a radius and QP a chord"})
+        meta.update({"center": center, "radius": r, "start_angle": a0, "direction": "clockwise" if direction > 0 else "counter-clockwise",
+                     "label_anchors": {"O": label_at}, "label_gap": size * 0.8})  # fmt: skip
+        if kind == "compass":
+            meta["relation"] = "every traced point is at distance r from O"
+    spec["meta"] = meta
+    return spec
+
+
+# ---------------------------------------------------------------- captions
+
+
+_KIND_ZH = {"circumcircle": "外接圆", "incircle": "内切圆"}
+
+
+def an(word: str) -> str:
+    """``word`` with its indefinite article ("an orange", "a red")."""
+    return ("an " if word[0] in "aeiou" else "a ") + word
+
+
+def captions(spec: dict, rng: np.random.Generator) -> dict:
+    """Captions naming the construction, its labels, radius in px, angles, colours and timing."""
+    m = spec["meta"]
+    k = m["construction"]
+    col = m["colors"]
+    zh = {name: cap.color_name(cap.rgb(c), "zh") for name, c in col.items()}
+    bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
+    r = f"{m['radius']:.1f}"
+    dur = cap.seconds(spec["num_frames"] / spec["fps"])
+    if k in ("circumcircle", "incircle"):
+        a = m["angles"]
+        angles = f"angle A = {a['A']:.0f}°, angle B = {a['B']:.0f}°, angle C = {a['C']:.0f}°"
+        angles_zh = f"∠A = {a['A']:.0f}°，∠B = {a['B']:.0f}°，∠C = {a['C']:.0f}°"
+        te, tc = cap.seconds(m["t_edges"]), cap.seconds(m["t_circle"])
+        what = "circumscribed circle" if k == "circumcircle" else "inscribed circle"
+        rel = "passing through all three vertices" if k == "circumcircle" else "touching all three sides"
+        rel_zh = "经过三个顶点" if k == "circumcircle" else "与三条边都相切"
+        en = {
+            "short": cap.choose(rng, [f"Triangle 'ABC' drawn edge by edge, then its {what}.",
+                                      f"A geometric construction: triangle 'ABC' and its {k}.",
+                                      f"Drawing triangle 'ABC' and the {what} around centre 'O'."]),  # fmt: skip
+            "detailed": cap.choose(rng, [
+                f"On {an(bg)} background, {an(col['line'])} triangle with vertices labelled 'A', 'B', 'C' in {col['label']} ({angles}) "
+                f"and its {col['circle']} {what} of radius {r} px centred at 'O', {rel}; stroke width {m['stroke_width']} px.",
+                f"{an(col['line']).capitalize()} triangle 'ABC' ({angles}) on {bg}, with its {what} in {col['circle']}: centre 'O', radius {r} px, {rel}. "
+                f"The vertex labels are {col['label']}.",
+            ]),
+            "temporal": cap.choose(rng, [
+                f"From 0.0 s to {te} s the sides AB, BC and CA are drawn one after another, each label appearing as its vertex is reached; "
+                f"from {te} s to {tc} s the {what} is traced around 'O'; the finished figure stays until {dur} s.",
+                f"The triangle closes at {te} s; then the {k} (radius {r} px) is traced and completes at {tc} s, and the figure holds to {dur} s.",
+            ]),
+        }
+        zh_caps = {
+            "short": cap.choose(rng, [f"逐边画出三角形“ABC”，再画出它的{_KIND_ZH[k]}。", f"尺规作图：三角形“ABC”及其{_KIND_ZH[k]}。"]),
+            "detailed": cap.choose(rng, [
+                f"{bg_zh}背景上，{zh['line']}三角形的顶点标为“A”“B”“C”（{zh['label']}，{angles_zh}），"
+                f"{zh['circle']}{_KIND_ZH[k]}以“O”为圆心、半径{r}像素，{rel_zh}；线宽{m['stroke_width']}像素。",
+                f"画面中是{zh['line']}三角形“ABC”（{angles_zh}）及其{zh['circle']}{_KIND_ZH[k]}：圆心“O”，半径{r}像素，{rel_zh}。",
+            ]),
+            "temporal": cap.choose(rng, [
+                f"0.0秒到{te}秒依次画出边AB、BC、CA，每到一个顶点就出现其标签；{te}秒到{tc}秒绕“O”画出{_KIND_ZH[k]}；完整图形保持到{dur}秒。",
+                f"三角形在{te}秒闭合，随后画出半径{r}像素的{_KIND_ZH[k]}，于{tc}秒完成，并保持到{dur}秒。",
+            ]),
+        }
+    else:
+        t0, t1 = cap.seconds(m["t_start"]), cap.seconds(m["t_end"])
+        d, d_zh = m["direction"], "顺时针" if m["direction"] == "clockwise" else "逆时针"
+        if k == "compass":
+            en = {
+                "short": cap.choose(rng, [f"A compass traces a circle of radius {r} px around 'O'.", "A compass drawing a circle around centre 'O'."]),
+                "detailed": cap.choose(rng, [
+                    f"On {an(bg)} background, {an(col['line'])} compass leg of fixed length {r} px turns {d} around the point 'O' "
+                    f"({col['label']} label) and leaves {an(col['circle'])} circle of radius {r} px behind it.",
+                    f"{an(col['circle']).capitalize()} circle of radius {r} px is traced {d} by {an(col['line'])} compass leg pivoting on 'O', on {bg}.",
+                ]),
+                "temporal": cap.choose(rng, [
+                    f"From {t0} s to {t1} s the compass makes one full {d} turn and the circle closes; it stays until {dur} s.",
+                    f"The arc starts at {t0} s, grows at a steady rate and becomes a full circle at {t1} s.",
+                ]),
+            }
+            zh_caps = {
+                "short": cap.choose(rng, [f"圆规绕“O”画出半径{r}像素的圆。", "圆规以“O”为圆心画圆。"]),
+                "detailed": f"{bg_zh}背景上，长度固定为{r}像素的{zh['line']}圆规脚绕点“O”{d_zh}旋转，留下半径{r}像素的{zh['circle']}圆。",
+                "temporal": cap.choose(rng, [f"从{t0}秒到{t1}秒圆规{d_zh}转一整圈，圆闭合，并保持到{dur}秒。", f"{t0}秒开始画弧，匀速延伸，{t1}秒成为完整的圆。"]),
+            }
+        else:
+            deg = f"{abs(m['turns']) * 360:.0f}"
+            en = {
+                "short": cap.choose(rng, ["A point 'P' moving along a circle with its radius and a chord.", f"Point 'P' travels {deg}° around a circle of radius {r} px."]),
+                "detailed": cap.choose(rng, [
+                    f"On {an(bg)} background, {an(col['circle'])} circle of radius {r} px with centre 'O'; {an(col['point'])} point 'P' on it is joined to 'O' "
+                    f"by {an(col['line'])} radius and to a fixed {col['chord']} point 'Q' on the circle by {an(col['chord'])} chord.",
+                    f"{an(col['circle']).capitalize()} circle (centre 'O', radius {r} px) on {bg}: the {col['line']} radius OP and the {col['chord']} chord QP follow the {col['point']} point 'P'.",
+                ]),
+                "temporal": cap.choose(rng, [
+                    f"From {t0} s to {t1} s the point 'P' moves {d} through {deg}° at constant speed, staying on the circle; it rests until {dur} s.",
+                    f"'P' starts moving at {t0} s, turns {deg}° {d} and stops at {t1} s; the radius OP keeps its length of {r} px throughout.",
+                ]),
+            }
+            zh_caps = {
+                "short": cap.choose(rng, ["点“P”沿圆运动，并连出半径和弦。", f"点“P”沿半径{r}像素的圆转过{deg}°。"]),
+                "detailed": f"{bg_zh}背景上有圆心为“O”、半径{r}像素的{zh['circle']}圆；圆上的{zh['point']}点“P”由{zh['line']}半径连到“O”，由{zh['chord']}弦连到圆上定点“Q”。",
+                "temporal": cap.choose(rng, [f"从{t0}秒到{t1}秒点“P”{d_zh}匀速转过{deg}°，始终在圆上，之后静止到{dur}秒。", f"“P”在{t0}秒开始运动，{d_zh}转过{deg}°后于{t1}秒停止；半径OP始终为{r}像素。"]),
+            }
+    return cap.assemble(en, zh_caps)
+
+
+def difficulty(spec: dict, annotations: list[dict]) -> dict:
+    """Stroke width, label glyph height, and motion speed (degrees/s of the tracing arc or point)."""
+    m = spec["meta"]
+    heights = [b[3] - b[1] for a in annotations for tx in a["texts"] for b in tx["char_boxes"]]
+    if m["construction"] in ("circumcircle", "incircle"):
+        speed = 360.0 / max(m["t_circle"] - m["t_edges"], 1e-6)
+    elif m["construction"] == "compass":
+        speed = 360.0 / max(m["t_end"] - m["t_start"], 1e-6)
+    else:
+        speed = abs(m["turns"]) * 360.0 / max(m["t_end"] - m["t_start"], 1e-6)
+    return {"stroke_width": float(m["stroke_width"]), "glyph_height_px": float(np.median(heights)) if heights else 0.0,
+            "motion_speed": round(speed, 3), "text_length": len(m["label_anchors"]), "script": "latin"}  # fmt: skip
+
+
+# ---------------------------------------------------------------- the rule, on pixels
+
+
+def _shape(ann: dict, element: str) -> dict | None:
+    return next((s["params"] for s in ann["shapes"] if s["element"] == element), None)
+
+
+def _labels_ok(frame, spec, ann, masks_for, problems, i) -> None:
+    m = spec["meta"]
+    label_rgb = cap.rgb(m["colors"]["label"])
+    mask = masks_for(label_rgb)
+    for name, anchor in m["label_anchors"].items():
+        vertex = m["points"][name] if "points" in m else m["center"]
+        el = next(e for e in spec["elements"] if e["id"] == f"label_{name}")
+        shown = any(t["element"] == el["id"] for t in ann["texts"])
+        if not shown:
+            continue
+        reach = int(m["label_gap"] + m["label_size"])
+        x0, y0 = max(0, int(vertex[0]) - reach), max(0, int(vertex[1]) - reach)
+        ys, xs = np.nonzero(mask[y0 : int(vertex[1]) + reach + 1, x0 : int(vertex[0]) + reach + 1])
+        if len(xs) < 3:
+            problems.append(f"frame {i}: label {name!r} is missing near its vertex")
+            continue
+        c = np.array([xs.mean() + x0 + 0.5, ys.mean() + y0 + 0.5])
+        if np.linalg.norm(c - np.asarray(anchor)) > 0.35 * m["label_size"] + 1:
+            problems.append(f"frame {i}: label {name!r} is {np.linalg.norm(c - np.asarray(anchor)):.1f} px from its place beside vertex {name}")
+
+
+def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]:
+    """Measure circles, sides, points and labels on the pixels and check the construction in every frame."""
+    m = spec["meta"]
+    scene = [spec["background"]] + [cap.rgb(c) for c in m["colors"].values()]
+    width = m["stroke_width"]
+    band = width + 3.0
+    problems: list[str] = []
+    for i, (frame, ann) in enumerate(zip(frames, annotations)):
+
+        def masks_for(color, frame=frame):
+            return color_mask(frame, color, scene)
+
+        k = m["construction"]
+        circle = _shape(ann, "circle")
+        circle_mask = masks_for(cap.rgb(m["colors"]["circle"]))
+        if circle and abs(circle["sweep"]) >= 20:
+            sweep = circle["sweep"] - math.copysign(min(8.0, abs(circle["sweep"]) * 0.2), circle["sweep"])
+            occluder = None
+            if k in ("moving_point", "compass"):  # strokes drawn on top of the circle
+                occluder = common.ink_mask(frame, spec["background"]) & ~circle_mask
+            found, fit = check_ring(circle_mask, m["center"], m["radius"], band, circle["start"], sweep, f"frame {i}: circle", occluder=occluder)
+            problems += found
+        else:
+            fit = None
+        _labels_ok(frame, spec, ann, masks_for, problems, i)
+        if k in ("circumcircle", "incircle"):
+            edges = _shape(ann, "edges")
+            total = sum(m["side_lengths"].values())
+            drawn = sum(math.dist(p, q) for p, q in zip(edges["points"], edges["points"][1:]))
+            if drawn >= total - 0.5:
+                problems += _check_triangle(frame, masks_for(cap.rgb(m["colors"]["line"])), circle_mask, spec, fit if circle and abs(circle["sweep"]) >= 359.9 else None, i)
+        elif k == "compass":
+            leg = _shape(ann, "leg")
+            if leg is not None:
+                problems += _check_tip(masks_for(cap.rgb(m["colors"]["line"])), m["center"], leg["end"], m["radius"], width, f"frame {i}: compass leg")
+        else:
+            p = _shape(ann, "point_P")["center"]
+            pm = masks_for(cap.rgb(m["colors"]["point"]))
+            reach = int(band + 6)
+            y0, x0 = max(0, int(p[1]) - reach), max(0, int(p[0]) - reach)
+            ys, xs = np.nonzero(pm[y0 : int(p[1]) + reach, x0 : int(p[0]) + reach])
+            if len(xs) < 3:
+                problems.append(f"frame {i}: point P is missing")
+            else:
+                c = (xs.mean() + x0 + 0.5, ys.mean() + y0 + 0.5)
+                off = math.dist(c, m["center"]) - m["radius"]
+                if abs(off) > 1.0:
+                    problems.append(f"frame {i}: point P is {off:+.2f} px off the circle")
+            under = masks_for(cap.rgb(m["colors"]["line"])) | masks_for(cap.rgb(m["colors"]["chord"]))  # the chord may cross OP
+            problems += _check_tip(under, m["center"], _shape(ann, "radius")["end"], m["radius"], width, f"frame {i}: radius OP", skip=band + 3)
+    return problems
+
+
+def _check_tip(mask, center, end, radius, width, where, skip=0.0) -> list[str]:
+    """A segment from the centre must be inked along its length and end on the circle."""
+    d = np.subtract(end, center) / radius
+    samples = [np.asarray(center) + d * s for s in np.linspace(radius * 0.2, radius - skip - width, 6)]
+    reach = width / 2 + 1.5
+    h, w = mask.shape
+    for s in samples:
+        x0, y0 = int(s[0] - reach), int(s[1] - reach)
+        win = mask[max(0, y0) : min(h, int(s[1] + reach) + 1), max(0, x0) : min(w, int(s[0] + reach) + 1)]
+        if not win.any():
+            return [f"{where}: no ink at ({s[0]:.1f}, {s[1]:.1f})"]
+    return []
+
+
+def _check_triangle(frame, line_mask, circle_mask, spec, fit, i) -> list[str]:
+    """The three sides are inked (the polygon closes); with a complete circle, test its relation to them."""
+    m = spec["meta"]
+    pts = [np.asarray(m["points"][k]) for k in "ABC"]
+    width = m["stroke_width"]
+    h, w = line_mask.shape
+    problems, lines = [], []
+    for a, b, name in ((0, 1, "AB"), (1, 2, "BC"), (2, 0, "CA")):
+        p, q = pts[a], pts[b]
+        xs_all, ys_all, missing = [], [], 0
+        for u in np.linspace(0.12, 0.88, 15):
+            s = p + (q - p) * u
+            if abs(math.dist(s, m["center"]) - m["radius"]) < width + 4:
+                continue  # where the circle crosses or touches the side, the circle is on top
+            reach = int(width / 2 + 2)
+            x0, y0 = max(0, int(s[0]) - reach), max(0, int(s[1]) - reach)
+            ys, xs = np.nonzero(line_mask[y0 : min(h, int(s[1]) + reach + 1), x0 : min(w, int(s[0]) + reach + 1)])
+            if len(xs) == 0:
+                missing += 1
+            xs_all.append(xs + x0 + 0.5)
+            ys_all.append(ys + y0 + 0.5)
+        if missing:
+            problems.append(f"frame {i}: side {name} has {missing} gaps: the triangle does not close")
+            continue
+        xs, ys = np.concatenate(xs_all), np.concatenate(ys_all)
+        line = fit_line(xs, ys)
+        lines.append(line)
+        for v in (p, q):
+            if line_distance(v, line) > 1.0:
+                problems.append(f"frame {i}: side {name} is drawn {line_distance(v, line):.2f} px away from its vertex")
+                break
+    if fit is None or len(lines) < 3 or problems:
+        return problems
+    cx, cy, r = fit
+    if m["construction"] == "incircle":
+        for line, name in zip(lines, ("AB", "BC", "CA")):
+            gap = line_distance((cx, cy), line) - r
+            if abs(gap) > 1.0:
+                problems.append(f"frame {i}: the incircle misses side {name} by {gap:+.2f} px")
+    else:
+        for v, name in zip(pts, "ABC"):
+            gap = math.dist((cx, cy), v) - r
+            if abs(gap) > 1.0:
+                problems.append(f"frame {i}: the circumcircle misses vertex {name} by {gap:+.2f} px")
+    return problems

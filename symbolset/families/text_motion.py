@@ -1,0 +1,236 @@
+"""``text_motion``: a phrase that translates, rotates and/or scales along a smooth path."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import captions as cap
+from .. import fonts
+from ..render import text_layout
+from ..spec import frame_time, value_at
+from . import common
+
+NAME = "text_motion"
+RULE = "The text never changes, stays whole and legible inside the frame, and moves along a smooth path with no jumps."
+
+_BACKGROUNDS = ["white", "cream", "light gray", "black", "navy", "dark gray"]
+_MOTIONS = ("translate", "rotate", "scale", "translate+rotate", "translate+scale", "rotate+scale")
+_MARGIN = 3.0  # px kept free between the text's layout box and the canvas edge
+_MAX_ROTATION = 25.0
+
+
+def _half_extents(width: float, height: float, scale: float, rotation: float) -> tuple[float, float]:
+    """Half width and half height of a w x h box scaled and rotated by ``rotation`` degrees."""
+    c, s = abs(math.cos(math.radians(rotation))), abs(math.sin(math.radians(rotation)))
+    return scale * (width / 2 * c + height / 2 * s), scale * (width / 2 * s + height / 2 * c)
+
+
+def sample(rng: np.random.Generator, params: dict) -> dict:
+    """A moving-text scene: text, font, colours and a smooth position/rotation/scale path from ``rng``."""
+    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
+    spec = common.skeleton(params, NAME, cap.rgb(bg))
+    w, h = spec["width"], spec["height"]
+    text, script = common.sample_text(rng)
+    font = fonts.pick_font(rng, text, fonts.fonts_for("han" if script in ("han", "mixed") else "latin"))
+    color = cap.contrasting(rng, bg)
+    motion = _MOTIONS[int(rng.integers(len(_MOTIONS)))]
+    moves = set(motion.split("+"))
+    ease = "linear" if rng.random() < 0.5 else "in_out"
+
+    if "rotate" in moves:
+        r0 = float(rng.uniform(-_MAX_ROTATION, _MAX_ROTATION))
+        turn = float(rng.uniform(12, _MAX_ROTATION)) * (1 if rng.random() < 0.5 else -1)
+        r1 = r0 + turn if abs(r0 + turn) <= _MAX_ROTATION else r0 - turn  # one way always stays in range
+        rot = (round(r0, 2), round(r1, 2))
+    else:
+        rot = (0.0, 0.0)
+    if "scale" in moves:
+        small, large = float(rng.uniform(0.7, 0.9)), float(rng.uniform(1.1, 1.3))
+        scl = (round(small, 3), round(large, 3)) if rng.random() < 0.5 else (round(large, 3), round(small, 3))
+    else:
+        scl = (1.0, 1.0)
+
+    # Size: the largest box over the whole path (extents grow with |rotation| and scale) must fit.
+    room = 0.7 if "translate" in moves else 0.85
+    size = int(rng.integers(int(0.11 * h), int(0.19 * h) + 1))
+    while True:
+        lay = text_layout(font, size, text)
+        ex, ey = _half_extents(lay["width"], lay["ascent"] + lay["descent"], max(scl), max(abs(rot[0]), abs(rot[1])))
+        if size <= 8 or (2 * ex <= room * w - 2 * _MARGIN and 2 * ey <= 0.6 * h - 2 * _MARGIN):
+            break
+        size -= 1
+    if min(scl) * size < 10:  # keep the smallest glyphs legible: shrink less, or not at all
+        small = 10 / size
+        if max(scl) - small >= 0.15:
+            scl = (round(small, 3), scl[1]) if scl[0] < scl[1] else (scl[0], round(small, 3))
+        else:
+            scl = (1.0, 1.0)
+            moves.discard("scale")
+            motion = "+".join(mv for mv in ("translate", "rotate") if mv in moves) or "translate"
+            moves.add(motion)
+    lo = np.array([ex + _MARGIN, ey + _MARGIN])
+    hi = np.array([w - ex - _MARGIN, h - ey - _MARGIN])
+    hi = np.maximum(hi, lo)
+    p0 = lo + rng.random(2) * (hi - lo)
+    if "translate" in moves:
+        # Aim for a clearly visible move; the farthest of a few draws wins.
+        candidates = [lo + rng.random(2) * (hi - lo) for _ in range(4)]
+        p1 = max(candidates, key=lambda q: float(np.linalg.norm(q - p0)))
+    else:
+        p1 = p0
+    p0, p1 = [round(float(v), 2) for v in p0], [round(float(v), 2) for v in p1]
+
+    n = spec["num_frames"]
+    end = frame_time(spec, n - 1) if n > 1 else 0.0  # the path ends exactly on the last frame
+
+    def track(a, b):
+        return a if a == b or end == 0 else {"keys": [[0.0, a], [round(end, 6), b]], "ease": ease}
+
+    element = {"id": "text", "type": "text", "text": text, "font": font, "size": size, "color": cap.rgb(color),
+               "position": track(p0, p1), "anchor": "center"}  # fmt: skip
+    if rot != (0.0, 0.0):
+        element["rotation"] = track(*rot)
+    if scl != (1.0, 1.0):
+        element["scale"] = track(*scl)
+    spec["elements"].append(element)
+    spec["meta"] = {
+        "text": text, "script": script, "motion": motion, "ease": ease, "end": round(end, 6),
+        "position": [p0, p1], "rotation": list(rot), "scale": list(scl), "color": color, "background": bg,
+    }  # fmt: skip
+    return spec
+
+
+def _direction(p0, p1, lang: str) -> str:
+    dx, dy = p1[0] - p0[0], p1[1] - p0[1]
+    horiz = "" if abs(dx) < 0.4 * abs(dy) else ("right" if dx > 0 else "left")
+    vert = "" if abs(dy) < 0.4 * abs(dx) else ("down" if dy > 0 else "up")
+    if lang == "zh":
+        zh = {"right": "向右", "left": "向左", "down": "向下", "up": "向上"}
+        return "".join(zh[d] for d in (horiz, vert) if d) or "原地"
+    return " and ".join(d for d in (horiz, vert) if d) or "in place"
+
+
+def _motion_words(spec: dict) -> tuple[list[str], list[str]]:
+    """What the text does, as English and Chinese clauses (only what the meta makes true)."""
+    m = spec["meta"]
+    w, h = spec["width"], spec["height"]
+    en, zh = [], []
+    p0, p1 = m["position"]
+    if p0 != p1:
+        a, b = cap.position_words(*p0, w, h), cap.position_words(*p1, w, h)
+        az, bz = cap.position_words(*p0, w, h, "zh"), cap.position_words(*p1, w, h, "zh")
+        dist = math.dist(p0, p1)
+        en.append(f"glides {_direction(p0, p1, 'en')} about {dist:.0f} px, starting {a} and ending {b}" if a != b else f"glides {_direction(p0, p1, 'en')} about {dist:.0f} px {a}")
+        zh.append(f"从{az}{_direction(p0, p1, 'zh')}平移到{bz}，约{dist:.0f}像素" if a != b else f"在{az}{_direction(p0, p1, 'zh')}平移约{dist:.0f}像素")
+    r0, r1 = m["rotation"]
+    if r0 != r1:
+        turn = abs(r1 - r0)
+        ccw = r1 > r0  # positive rotation is counter-clockwise on screen
+        en.append(f"turns {'counter-clockwise' if ccw else 'clockwise'} by {turn:.0f}° (tilt {r0:+.0f}° to {r1:+.0f}°)")
+        zh.append(f"{'逆时针' if ccw else '顺时针'}旋转{turn:.0f}°（倾角从{r0:+.0f}°到{r1:+.0f}°）")
+    s0, s1 = m["scale"]
+    if s0 != s1:
+        en.append(f"{'grows' if s1 > s0 else 'shrinks'} from {s0 * 100:.0f}% to {s1 * 100:.0f}% of its size")
+        zh.append(f"从原大小的{s0 * 100:.0f}%{'放大' if s1 > s0 else '缩小'}到{s1 * 100:.0f}%")
+    return en, zh
+
+
+def captions(spec: dict, rng: np.random.Generator) -> dict:
+    """English and Chinese captions stating the exact text, its colours and how it moves."""
+    m = spec["meta"]
+    el = spec["elements"][0]
+    text = m["text"]
+    q, qz = cap.quote(text), cap.quote(text, "zh")
+    color, color_zh = m["color"], cap.color_name(el["color"], "zh")
+    bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
+    moves, moves_zh = _motion_words(spec)
+    what, what_zh = " while it ".join(moves), "，同时".join(moves_zh)
+    smooth = "smoothly, easing in and out" if m["ease"] == "in_out" else "at a steady pace"
+    smooth_zh = "先加速后减速，平滑" if m["ease"] == "in_out" else "匀速"
+    t1 = cap.seconds(m["end"])
+    en = {
+        "short": cap.choose(rng, [f"The text {q} moving smoothly across the frame.", f"{q} in {color} {what}.",
+                                  f"Animated text {q} that {what}."]),
+        "detailed": cap.choose(rng, [
+            f"On a {bg} background, the text {q} ({len(text)} characters, {color}, {el['size']}-pixel type) {what}; "
+            f"it stays whole and unchanged the entire time.",
+            f"A {bg} frame shows {q} in {color} lettering. Over the clip the text {what}, never leaving the frame.",
+        ]),
+        "temporal": cap.choose(rng, [
+            f"From 0.0 s to {t1} s the text {q} {what}, {smooth}; its content never changes.",
+            f"At 0.0 s {q} is {cap.position_words(*m['position'][0], spec['width'], spec['height'])}; until {t1} s it {what}, {smooth}.",
+        ]),
+    }
+    zh = {
+        "short": cap.choose(rng, [f"文字{qz}在画面中平滑运动。", f"{color_zh}的{qz}{what_zh}。"]),
+        "detailed": cap.choose(rng, [
+            f"{bg_zh}背景上，{color_zh}文字{qz}（共{len(text)}个字符，字高{el['size']}像素）{what_zh}，内容始终完整不变。",
+            f"画面背景为{bg_zh}，{color_zh}的{qz}{what_zh}，始终完整地留在画面内。",
+        ]),
+        "temporal": cap.choose(rng, [
+            f"从0.0秒到{t1}秒，{qz}{smooth_zh}地{what_zh}，文字内容始终不变。",
+            f"0.0秒时{qz}位于{cap.position_words(*m['position'][0], spec['width'], spec['height'], 'zh')}，到{t1}秒为止{smooth_zh}地{what_zh}。",
+        ]),
+    }
+    return cap.assemble(en, zh)
+
+
+def difficulty(spec: dict, annotations: list[dict]) -> dict:
+    """Text length, script, glyph height; motion speed is the mean speed of the text's centre in px/s."""
+    m = spec["meta"]
+    out = common.text_difficulty(annotations, m["text"])
+    pos = spec["elements"][0]["position"]
+    pts = np.array([value_at(pos, a["time"]) for a in annotations], np.float64)
+    length = float(np.linalg.norm(np.diff(pts, axis=0), axis=1).sum()) if len(pts) > 1 else 0.0
+    out["motion_speed"] = round(length / m["end"], 3) if m["end"] > 0 else 0.0
+    return out
+
+
+def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]:
+    """Check from pixels: ink in every frame, inside the canvas and the annotated box; no jumps; constant ink."""
+    m = spec["meta"]
+    el = spec["elements"][0]
+    h, w = frames.shape[1:3]
+    problems, centroids, masses, times = [], [], [], []
+    for i, frame in enumerate(frames):
+        t = annotations[i]["time"]
+        ann = next((a for a in annotations[i]["texts"] if a["element"] == "text"), None)
+        if ann is None or ann["string"] != m["text"]:
+            problems.append(f"frame {i}: annotated string {ann and ann['string']!r}, expected {m['text']!r}")
+            continue
+        cov = common.luma_coverage(frame, el["color"], spec["background"])
+        ink = cov > 0.25
+        if ink.sum() < 4:
+            problems.append(f"frame {i}: no ink of the text")
+            continue
+        ys, xs = np.nonzero(ink)
+        box = [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1]
+        if box[0] <= 0 or box[1] <= 0 or box[2] >= w or box[3] >= h:
+            problems.append(f"frame {i}: the text touches the canvas edge (box {box}); it may be cut off")
+        a = ann["box"]
+        outside = max(a[0] - box[0], a[1] - box[1], box[2] - a[2], box[3] - a[3])
+        loose = max(box[0] - a[0], box[1] - a[1], a[2] - box[2], a[3] - box[3])
+        if outside > 1 or loose > 4:  # faint anti-aliased rims count in the annotation, not in ``ink``
+            problems.append(f"frame {i}: ink box {box} does not match the annotated box {a}")
+        cov = np.where(cov > 0.15, cov, 0.0)  # codec noise on the background would bias the centroid
+        mass = float(cov.sum())
+        yy, xx = np.mgrid[0:h, 0:w]
+        centroids.append([(cov * xx).sum() / mass, (cov * yy).sum() / mass])
+        masses.append(mass / float(value_at(el.get("scale", 1.0), t)) ** 2)
+        times.append(t)
+    if len(centroids) != len(frames):
+        return problems
+    c = np.array(centroids)
+    p = np.array([value_at(el["position"], t) for t in times], np.float64)
+    if len(c) >= 3:
+        # The ink centroid sits at a fixed offset from the anchor (rotating with the text), so its
+        # second differences follow the spec path's; a jump of content shows up as a large mismatch.
+        d2 = np.linalg.norm((c[2:] - 2 * c[1:-1] + c[:-2]) - (p[2:] - 2 * p[1:-1] + p[:-2]), axis=1)
+        for k in np.nonzero(d2 > 2.0)[0]:
+            problems.append(f"frame {k + 1}: the text jumps (centroid off the smooth path by {d2[k]:.1f} px)")
+    ratio = np.array(masses) / np.median(masses)
+    for k in np.nonzero((ratio < 0.85) | (ratio > 1.15))[0]:
+        problems.append(f"frame {k}: the amount of ink changes by {100 * (ratio[k] - 1):+.0f}% (the text content changed)")
+    return problems

@@ -1,0 +1,198 @@
+"""Generation: deterministic whatever the workers, resumable after a kill, safe with existing output."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from symbolset import codec, hub
+from symbolset.build import generate, plan, sample_seed
+from symbolset.cli import main
+from symbolset.config import load_config
+from symbolset.errors import SymbolSetError
+from symbolset.record import make_record, to_table
+from symbolset.validate import validate_dataset
+
+FAMS = ("text_typing",)
+
+
+def _cfg(**kw):
+    base = {"families": FAMS, "num": 12, "width": 64, "height": 64, "num_frames": 6, "shard_size": 3}
+    return load_config("tiny", **{**base, **kw})
+
+
+def _shard_bytes(root: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in hub.shard_paths(root)}
+
+
+def test_same_config_same_bytes_whatever_the_workers(tmp_path):
+    cfg = _cfg()
+    generate(cfg, tmp_path / "w1", workers=1, progress=False)
+    generate(cfg, tmp_path / "w2", workers=2, progress=False)
+    one, two = _shard_bytes(tmp_path / "w1"), _shard_bytes(tmp_path / "w2")
+    assert one and one == two
+    assert (tmp_path / "w1" / "manifest.json").read_text() == (tmp_path / "w2" / "manifest.json").read_text()
+    assert (tmp_path / "w1" / "README.md").read_text() == (tmp_path / "w2" / "README.md").read_text()
+    assert validate_dataset(tmp_path / "w1") == []
+
+
+def test_one_sample_alone_equals_that_sample_in_the_dataset(tmp_path):
+    cfg = _cfg(num=10)
+    out = generate(cfg, tmp_path / "ds", progress=False) and tmp_path / "ds"
+    task = plan(cfg)[7]
+    alone = to_table([make_record(task, cfg.params(task["family"]))]).to_pylist()[0]  # as stored (float32 etc.)
+    assert alone == hub.find_record(out, task["id"])
+
+
+def test_seeds_are_derived_not_consecutive():
+    seeds = [sample_seed(0, "text_typing", k) for k in range(4)]
+    assert len(set(seeds)) == 4 and all(b - a != 1 for a, b in zip(seeds, seeds[1:]))
+    assert sample_seed(0, "text_typing", 3) != sample_seed(0, "clock", 3) != sample_seed(1, "text_typing", 3)
+
+
+def test_every_family_with_two_clips_has_test_and_validation():
+    splits = {(t["family"], t["split"]) for t in plan(load_config("tiny"))}
+    for fam in load_config("tiny").families:
+        assert {(fam, "test"), (fam, "validation"), (fam, "train")} <= splits
+
+
+def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path):
+    cfg_args = ["tiny", "--families", "text_typing", "--num", "40", "--size", "64", "--frames", "6", "--shard-size", "2", "--quiet"]
+    clean = tmp_path / "clean"
+    assert main(["generate", *cfg_args, "--out", str(clean)]) == 0
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "symbolset.cli", "generate", *cfg_args, "--out", str(out)])
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((out / "data").glob("*.parquet"))) < 3:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    written = len(list((out / "data").glob("*.parquet")))
+    assert 3 <= written < len(hub.load_manifest(clean)["shards"]), "the kill should land mid-run"
+    assert not (out / "manifest.json").exists()  # nothing that looks complete
+    assert main(["generate", *cfg_args, "--out", str(out)]) == 0
+    assert _shard_bytes(out) == _shard_bytes(clean)
+    assert not list((out / "data").glob(".*tmp*"))
+    assert validate_dataset(out) == []
+
+
+def test_existing_output_is_never_overwritten_silently(tmp_path, capsys):
+    out = tmp_path / "ds"
+    args = ["generate", "tiny", "--families", "text_typing", "--num", "3", "--size", "64", "--frames", "4", "--quiet", "--out", str(out)]
+    assert main(args) == 0
+    before = _shard_bytes(out)
+    assert main(args) == 0  # same config, finished: nothing to do
+    assert "already complete" in capsys.readouterr().err
+    assert main([*args[:-2], "--seed", "7", "--out", str(out)]) == 1
+    assert "pass --overwrite" in capsys.readouterr().err
+    assert _shard_bytes(out) == before
+    assert main([*args[:-2], "--seed", "7", "--overwrite", "--out", str(out)]) == 0
+    assert _shard_bytes(out) != before
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    assert main([*args[:-2], "--out", str(other)]) == 1
+    assert (other / "notes.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--families", "text_typing,unicorns"], "unknown family 'unicorns'"),
+        (["--size", "63x64"], "width: must be even"),
+        (["--num", "0"], "num: expected an integer"),
+        (["--codec", "divx"], "codec: expected one of"),
+        (["--size", "big"], "--size: expected WIDTHxHEIGHT"),
+    ],
+)
+def test_bad_config_is_one_line_and_nonzero(tmp_path, capsys, extra, message):
+    assert main(["generate", "--out", str(tmp_path / "x"), "--quiet", "--families", "text_typing", *extra]) == 1
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_bad_yaml_config_and_unwritable_output(tmp_path, capsys):
+    bad = tmp_path / "cfg.yaml"
+    bad.write_text("num: [1, 2\n")
+    assert main(["generate", str(bad), "--out", str(tmp_path / "x")]) == 1
+    assert f"{bad}: not valid YAML" in capsys.readouterr().err
+    bad.write_text("num: 4\nflavour: mint\n")
+    assert main(["generate", str(bad), "--out", str(tmp_path / "x")]) == 1
+    assert "unknown field 'flavour'" in capsys.readouterr().err
+    good = tmp_path / "ok.yaml"
+    good.write_text("families: [text_typing]\nnum: 2\nwidth: 64\nheight: 64\nnum_frames: 4\n")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert main(["generate", str(good), "--quiet", "--out", str(blocker / "ds")]) == 1
+    assert "cannot write" in capsys.readouterr().err
+
+
+def test_validate_reports_damage(tmp_path, capsys):
+    out = tmp_path / "ds"
+    generate(_cfg(num=4, shard_size=4), out, progress=False)
+    assert main(["validate", str(out)]) == 0
+    shard = hub.shard_paths(out, "train")[0]
+    table = pq.read_table(shard)
+    rows = table.to_pylist()
+    rows[0]["video"]["bytes"] = rows[0]["video"]["bytes"][:200]  # truncated video
+    from symbolset.build import write_parquet
+
+    write_parquet(to_table(rows), shard)
+    assert main(["validate", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{shard}: sha256 mismatch" in err
+    manifest = json.loads((out / "manifest.json").read_text())
+    for e in manifest["shards"]:
+        if e["file"].endswith(shard.name):
+            e["sha256"] = codec.sha256(shard.read_bytes())
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["validate", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"record {rows[0]['id']}: cannot decode video" in err or f"record {rows[0]['id']}: video decodes to" in err
+    os.remove(out / "manifest.json")
+    assert main(["validate", str(out)]) == 1
+    assert "manifest.json: missing" in capsys.readouterr().err
+
+
+def test_render_reproduces_the_stored_video(tmp_path, capsys):
+    out = tmp_path / "ds"
+    generate(_cfg(num=3), out, progress=False)
+    row = next(hub.iter_rows(out))
+    clip = tmp_path / "clip.mp4"
+    assert main(["render", "--from", str(out), "--id", row["id"], "--out", str(clip)]) == 0
+    assert "identical to the stored video" in capsys.readouterr().out
+    assert clip.read_bytes() == row["video"]["bytes"]
+    assert main(["render", "--from", str(out), "--id", row["id"], "--out", str(clip)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    spec_file = tmp_path / "spec.json"
+    spec_file.write_text(row["spec"])
+    assert main(["render", "--spec", str(spec_file), "--out", str(tmp_path / "frames")]) == 0
+    pngs = sorted((tmp_path / "frames").glob("frame_*.png"))
+    assert len(pngs) == row["num_frames"]
+    lossless = tmp_path / "clip.mkv"
+    assert main(["render", "--spec", str(spec_file), "--out", str(lossless)]) == 0
+    from PIL import Image
+    import numpy as np
+
+    frames = codec.decode(lossless.read_bytes())
+    assert np.array_equal(frames[0], np.asarray(Image.open(pngs[0]).convert("RGB")))
+    spec_file.write_text('{"version": 1}')
+    assert main(["render", "--spec", str(spec_file), "--out", str(tmp_path / "x.mp4")]) == 1
+    assert f"{spec_file}: width: missing" in capsys.readouterr().err
+    assert main(["render", "--from", str(out), "--id", "nope", "--out", str(tmp_path / "y.mp4")]) == 1
+    assert "no record with id 'nope'" in capsys.readouterr().err
+    assert not (tmp_path / "x.mp4").exists() and not (tmp_path / "y.mp4").exists()
+
+
+def test_unknown_config_name(capsys, tmp_path):
+    with pytest.raises(SymbolSetError, match="no such config"):
+        load_config("enormous")
