@@ -87,11 +87,30 @@ def finish(out: Path, cfg, shards: list[dict]) -> dict:
         "config": cfg.to_dict(),
         "splits": {s: {"rows": sum(c.values()), "families": dict(sorted(c.items()))} for s, c in counts.items() if c},
         "shards": entries,
+        "software": software_versions(),
     }
     write_thumbnails(out, cfg)
     write_json_atomic(out / MANIFEST, manifest)
     write_card(out, manifest)
     return manifest
+
+
+def software_versions() -> dict:
+    """Versions of the libraries that shape the bytes: renderer (FreeType, OpenCV), codec, Parquet writer."""
+    import av
+    import cv2
+    import PIL
+    import pyarrow
+    from PIL import features
+
+    return {
+        "av": av.__version__,
+        "libavcodec": ".".join(map(str, av.library_versions["libavcodec"])),
+        "pillow": PIL.__version__,
+        "freetype": features.version("freetype2"),
+        "opencv": cv2.__version__,
+        "pyarrow": pyarrow.__version__,
+    }
 
 
 def write_thumbnails(out: Path, cfg, frames_shown: int = 4, height: int = 128) -> None:

@@ -89,56 +89,63 @@ def line_distance(point, line) -> float:
     return float(abs(v[0] * d[1] - v[1] * d[0]))
 
 
-def ring_pixels(mask: np.ndarray, center, radius: float, band: float) -> tuple[np.ndarray, np.ndarray]:
-    """Centres of mask pixels within ``band`` px of the circle (center, radius)."""
+def ring_pixels(alpha: np.ndarray, center, radius: float, band: float, min_alpha: float = 0.1):
+    """Centres and coverages of pixels with ``alpha > min_alpha`` within ``band`` px of the circle."""
     cx, cy = center
-    h, w = mask.shape
+    h, w = alpha.shape
     x0, x1 = max(0, int(cx - radius - band)), min(w, int(cx + radius + band) + 2)
     y0, y1 = max(0, int(cy - radius - band)), min(h, int(cy + radius + band) + 2)
-    ys, xs = np.nonzero(mask[y0:y1, x0:x1])
+    win = alpha[y0:y1, x0:x1]
+    ys, xs = np.nonzero(win > min_alpha)
+    wt = win[ys, xs].astype(np.float64)
     xs, ys = xs + x0 + 0.5, ys + y0 + 0.5
     keep = np.abs(np.hypot(xs - cx, ys - cy) - radius) <= band
-    return xs[keep], ys[keep]
+    return xs[keep], ys[keep], wt[keep]
 
 
-def check_ring(mask, center, radius, band, start, sweep, where, min_fraction=0.75, occluder=None) -> tuple[list[str], tuple | None]:
-    """Fit the drawn arc (angles start..start+sweep, OpenCV degrees) and compare it with its definition.
+def _rel(ang, start, sweep):
+    return ((ang - start) % 360.0) if sweep >= 0 else ((start - ang) % 360.0)
 
-    ``occluder``: mask of other marks that may lie on top of the arc; sectors they touch are not
-    measured. Returns problems and the fitted (cx, cy, r) or None when too little of the arc is inked.
+
+def check_ring(alpha, center, radius, band, start, sweep, where, occluder=None) -> tuple[list[str], tuple | None]:
+    """Measure the drawn arc (angles start..start+sweep, OpenCV degrees) against its definition.
+
+    ``alpha``: coverage of the circle's colour; ``occluder``: mask of other marks that may lie on top of
+    the arc (sectors they touch are not measured). Sectors of about 6 px of arc must each be inked
+    and lie on the defined radius (weighted mean distance within 1 px); a full circle's fitted centre
+    and radius must match too. Returns problems and the fitted (cx, cy, r) of a full circle, else None.
     """
-    xs, ys = ring_pixels(mask, center, radius, band)
+    xs, ys, wt = ring_pixels(alpha, center, radius, band)
     hidden = np.zeros(0)
     if occluder is not None:
-        ox, oy = ring_pixels(occluder, center, radius, band)
-        hidden = np.degrees(np.arctan2(oy - center[1], ox - center[0]))
-    ang = np.degrees(np.arctan2(ys - center[1], xs - center[0]))
-    rel = (ang - start) % 360.0
+        ox, oy, _ = ring_pixels(occluder.astype(np.float32), center, radius, band, 0.5)
+        hidden = _rel(np.degrees(np.arctan2(oy - center[1], ox - center[0])), start, sweep)
     span = abs(sweep)
-    if sweep < 0:
-        rel = (start - ang) % 360.0
+    rel = _rel(np.degrees(np.arctan2(ys - center[1], xs - center[0])), start, sweep)
     keep = rel <= span
-    xs, ys, rel = xs[keep], ys[keep], rel[keep]
-    hidden = ((hidden - start) % 360.0) if sweep >= 0 else ((start - hidden) % 360.0)
-    bins = max(4, int(span // 15))
+    xs, ys, wt, rel = xs[keep], ys[keep], wt[keep], rel[keep]
+    bins = max(1, int(math.radians(span) * radius // 6))
     edges = np.linspace(0, span, bins + 1)
-    covered = [bool(np.any((hidden >= a - 2) & (hidden < b + 2))) for a, b in zip(edges, edges[1:])]
-    inked = [c or np.any((rel >= a + 1) & (rel < b - 1)) for c, a, b in zip(covered, edges, edges[1:])]
-    if len(xs) < 12 or np.mean(inked) < min_fraction:
-        return [f"{where}: arc of radius {radius:.1f} is missing (ink in {int(np.sum(inked))}/{bins} sectors)"], None
-    cx, cy, r = fit_circle(xs, ys)
-    problems = []
-    if span >= 359:
-        if abs(r - radius) > 1.0:
-            problems.append(f"{where}: measured radius {r:.2f} px, defined {radius:.2f} px")
-        if math.hypot(cx - center[0], cy - center[1]) > 1.0:
-            problems.append(f"{where}: measured centre ({cx:.1f}, {cy:.1f}), defined ({center[0]:.1f}, {center[1]:.1f})")
     dist = np.hypot(xs - center[0], ys - center[1])
-    for a, b, c in zip(edges, edges[1:], covered):
-        sel = (rel >= a) & (rel < b) & (not c)
-        if sel.sum() >= 3 and abs(float(np.median(dist[sel])) - radius) > 1.0:
-            problems.append(f"{where}: arc at {start + (a + b) / 2:.0f} deg lies {float(np.median(dist[sel])) - radius:+.2f} px off its radius")
+    problems: list[str] = []
+    for a, b in zip(edges, edges[1:]):
+        if np.any((hidden >= a - 3) & (hidden < b + 3)):
+            continue
+        sel = (rel >= a) & (rel < b)
+        if wt[sel].sum() < 1.0:
+            problems.append(f"{where}: the arc is missing at {start + (a + b) / 2 * (1 if sweep >= 0 else -1):.0f} deg")
             break
+        off = float((dist[sel] * wt[sel]).sum() / wt[sel].sum()) - radius
+        if abs(off) > 1.0:
+            problems.append(f"{where}: the arc at {start + (a + b) / 2 * (1 if sweep >= 0 else -1):.0f} deg lies {off:+.2f} px off its radius {radius:.2f}")
+            break
+    if span < 359 or len(xs) < 12:
+        return problems, None
+    cx, cy, r = fit_circle(xs, ys, wt)
+    if abs(r - radius) > 1.0:
+        problems.append(f"{where}: measured radius {r:.2f} px, defined {radius:.2f} px")
+    if math.hypot(cx - center[0], cy - center[1]) > 1.0:
+        problems.append(f"{where}: measured centre ({cx:.1f}, {cy:.1f}), defined ({center[0]:.1f}, {center[1]:.1f})")
     return problems, (cx, cy, r)
 
 

@@ -1,0 +1,94 @@
+"""Generation throughput beside the encode-only ceiling, worker scaling, and peak memory.
+
+Prints JSON. End-to-end = `symbolset.build.generate` (sample, render, caption, encode, write
+Parquet). Ceiling = encoding the same clips' pre-rendered frames with the same codec settings,
+in the same run, on the same number of processes. Usage: python benchmarks/generate.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from symbolset import codec
+from symbolset.build import generate, plan
+from symbolset.config import load_config
+from symbolset.record import sample_spec
+from symbolset.render import render_clip
+
+
+def _encode_all(args) -> int:
+    frames_list, fps, name = args
+    for frames in frames_list:
+        codec.encode(frames, fps, name)
+    return len(frames_list)
+
+
+def encode_ceiling(cfg, workers: int) -> float:
+    """Clips/s of encoding pre-rendered frames of the config's clips (rendering not timed)."""
+    clips = [render_clip(sample_spec(t["family"], t["seed"], cfg.params(t["family"])))[0] for t in plan(cfg)]
+    chunks = [clips[i::workers] for i in range(workers)]
+    start = time.perf_counter()
+    if workers == 1:
+        _encode_all((clips, cfg.fps, cfg.codec))
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            list(pool.map(_encode_all, [(c, cfg.fps, cfg.codec) for c in chunks]))
+    return len(clips) / (time.perf_counter() - start)
+
+
+def end_to_end(cfg, workers: int) -> float:
+    """Clips/s of a full `generate` run into a fresh folder."""
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        generate(cfg, f"{tmp}/ds", workers=workers, progress=False)
+        return cfg.num / (time.perf_counter() - start)
+
+
+def peak_rss_mb(num: int, size: int) -> float:
+    """Peak resident memory (MB) of a `symbolset generate` process making ``num`` clips."""
+    with tempfile.TemporaryDirectory() as tmp:
+        code = ("import resource; from symbolset.cli import main; "
+                f"main(['generate', '--num', '{num}', '--size', '{size}', '--quiet', '--out', '{tmp}/ds']); "
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")  # fmt: skip
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        return int(out.split()[-1]) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="fewer clips and repeats")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    repeats = 1 if args.quick else args.repeats
+    results = {"unit": "clips/s (median of repeats)", "sizes": {}}
+    for size, num in ((256, 20 if args.quick else 60), (512, 10 if args.quick else 30)):
+        cfg = load_config("default", num=num, width=size, height=size, shard_size=16)
+        row = {"num_clips": num, "num_frames": cfg.num_frames}
+        for workers in (1, 2):
+            e2e = statistics.median(end_to_end(cfg, workers) for _ in range(repeats))
+            ceil = statistics.median(encode_ceiling(cfg, workers) for _ in range(repeats))
+            row[f"workers_{workers}"] = {
+                "end_to_end_clips_s": round(e2e, 2),
+                "end_to_end_frames_s": round(e2e * cfg.num_frames, 1),
+                "encode_only_ceiling_clips_s": round(ceil, 2),
+                "ratio_to_ceiling": round(e2e / ceil, 3),
+                "clips_s_per_worker": round(e2e / workers, 2),
+            }
+        row["scaling_1_to_2_workers"] = round(row["workers_2"]["end_to_end_clips_s"] / row["workers_1"]["end_to_end_clips_s"], 3)
+        results["sizes"][f"{size}x{size}"] = row
+    small, large = (10, 40) if args.quick else (20, 200)
+    results["peak_rss_mb"] = {f"{small}_clips": round(peak_rss_mb(small, 256), 1), f"{large}_clips": round(peak_rss_mb(large, 256), 1)}
+    results["peak_rss_mb"]["this_process"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
