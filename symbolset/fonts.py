@@ -66,7 +66,7 @@ def fonts_for(script: str) -> list[str]:
     return [fid for fid, (_, _, scripts) in _REGISTRY.items() if script in scripts]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def codepoints(font_id: str) -> frozenset[int]:
     """The set of code points the font maps to a glyph (its cmap)."""
     from fontTools.ttLib import TTFont

@@ -137,7 +137,7 @@ def card_yaml(manifest: dict) -> str:
     total = sum(v["rows"] for v in manifest["splits"].values())
     size = "n<1K" if total < 1000 else "1K<n<10K" if total < 10_000 else "10K<n<100K" if total < 100_000 else "100K<n<1M"
     lines = ["---", "license: cc-by-4.0", "language:", "- en", "- zh", "task_categories:", "- text-to-video", "- text-to-image",
-             "tags:", "- synthetic", "- text-rendering", "- symbols", "- video", f"size_categories:", f"- {size}", "pretty_name: SymbolSet",
+             "tags:", "- synthetic", "- text-rendering", "- symbols", "- video", "size_categories:", f"- {size}", "pretty_name: SymbolSet",
              "configs:", "- config_name: default", "  data_files:"]  # fmt: skip
     for s in splits:
         lines += [f"  - split: {s}", f"    path: data/{s}-*.parquet"]

@@ -180,8 +180,8 @@ def test_render_reproduces_the_stored_video(tmp_path, capsys):
     assert len(pngs) == row["num_frames"]
     lossless = tmp_path / "clip.mkv"
     assert main(["render", "--spec", str(spec_file), "--out", str(lossless)]) == 0
-    from PIL import Image
     import numpy as np
+    from PIL import Image
 
     frames = codec.decode(lossless.read_bytes())
     assert np.array_equal(frames[0], np.asarray(Image.open(pngs[0]).convert("RGB")))
