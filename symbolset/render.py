@@ -30,28 +30,62 @@ _PAD = 2  # px around a text mask, so anti-aliased edges are never clipped
 
 
 def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
-    """All frames of a spec as a ``(T, H, W, 3)`` uint8 array, with per-frame annotations."""
+    """All frames of a spec as a ``(T, H, W, 3)`` uint8 array, with per-frame annotations.
+
+    A frame whose element states equal the previous frame's is copied, not redrawn (typing
+    pauses, held displays): the result is identical, since a frame is a function of its states.
+    """
     frames = np.empty((spec["num_frames"], spec["height"], spec["width"], 3), np.uint8)
-    annotations = []
+    annotations: list[dict] = []
+    previous = None
     for i in range(spec["num_frames"]):
-        frames[i], ann = render_frame(spec, i)
-        annotations.append(ann)
+        t = frame_time(spec, i)
+        states = element_states(spec, t)
+        if states == previous:
+            frames[i] = frames[i - 1]
+            annotations.append({**annotations[-1], "frame": i, "time": round(t, 6)})
+        else:
+            frames[i], ann = _draw(spec, states, i, t)
+            annotations.append(ann)
+        previous = states
     return frames, annotations
 
 
 def render_frame(spec: dict, index: int) -> tuple[np.ndarray, dict]:
     """Frame ``index`` of a (validated) spec and its annotations."""
     t = frame_time(spec, index)
-    canvas = np.empty((spec["height"], spec["width"], 3), np.uint8)
-    canvas[:] = spec.get("background", [255, 255, 255])
-    ann = {"frame": index, "time": round(t, 6), "texts": [], "shapes": []}
+    return _draw(spec, element_states(spec, t), index, t)
+
+
+def element_states(spec: dict, t: float) -> list[dict]:
+    """Every element's properties evaluated at time ``t`` (a frame is a pure function of these)."""
+    states = []
     for el in spec["elements"]:
         props = {k: value_at(v, t) for k, v in el.items()}
+        cursor = props.get("cursor")
+        if cursor:
+            props["cursor_on"] = not cursor.get("blink") or int(t / cursor["blink"] + 1e-9) % 2 == 0
+        states.append(props)
+    return states
+
+
+@functools.lru_cache(maxsize=8)
+def _background(height: int, width: int, rgb: tuple) -> np.ndarray:
+    canvas = np.empty((height, width, 3), np.uint8)
+    canvas[:] = rgb
+    canvas.flags.writeable = False
+    return canvas
+
+
+def _draw(spec: dict, states: list[dict], index: int, t: float) -> tuple[np.ndarray, dict]:
+    canvas = _background(spec["height"], spec["width"], tuple(spec.get("background", (255, 255, 255)))).copy()
+    ann = {"frame": index, "time": round(t, 6), "texts": [], "shapes": []}
+    for props in states:
         opacity = float(props.get("opacity", 1.0))
         if opacity <= 0:
             continue
         target = canvas if opacity >= 1 else canvas.copy()
-        _DRAW[el["type"]](target, props, t, ann)
+        _DRAW[props["type"]](target, props, t, ann)
         if target is not canvas:
             cv2.addWeighted(target, opacity, canvas, 1 - opacity, 0, dst=canvas)
     return canvas, ann
@@ -355,7 +389,7 @@ def _draw_text(canvas, p, t, ann) -> None:
                     {"element": p["id"], "string": text[:shown], "box": [float(v) for v in box], "chars": chars, "char_boxes": char_boxes}
                 )
     cursor = p.get("cursor")
-    if cursor and (not cursor.get("blink") or int(t / cursor["blink"] + 1e-9) % 2 == 0):
+    if cursor and p["cursor_on"]:
         pen = lay["pens"][shown] if shown < len(text) else lay["width"]
         x = pen + max(1.0, size * 0.06)
         quad = _apply(m, [[x, -lay["ascent"] * 0.85], [x + max(1.0, size * 0.08), -lay["ascent"] * 0.85],
@@ -387,7 +421,7 @@ def _place(mask: np.ndarray, mm: np.ndarray, width: int, height: int):
     if x1 <= x0 or y1 <= y0:
         return None
     lin, off = mm[:, :2], mm[:, 2]
-    if np.allclose(lin, np.eye(2)) and np.allclose(off, np.round(off)):  # pure integer shift: exact copy
+    if (lin == np.eye(2)).all() and (off == np.round(off)).all():  # pure integer shift: exact copy
         ox, oy = int(round(off[0])), int(round(off[1]))
         return x0, y0, mask[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
     inv = np.linalg.inv(lin)
