@@ -122,8 +122,16 @@ def _motion_words(spec: dict) -> tuple[list[str], list[str]]:
         a, b = cap.position_words(*p0, w, h), cap.position_words(*p1, w, h)
         az, bz = cap.position_words(*p0, w, h, "zh"), cap.position_words(*p1, w, h, "zh")
         dist = math.dist(p0, p1)
-        en.append(f"glides {_direction(p0, p1, 'en')} about {dist:.0f} px, starting {a} and ending {b}" if a != b else f"glides {_direction(p0, p1, 'en')} about {dist:.0f} px {a}")
-        zh.append(f"从{az}{_direction(p0, p1, 'zh')}平移到{bz}，约{dist:.0f}像素" if a != b else f"在{az}{_direction(p0, p1, 'zh')}平移约{dist:.0f}像素")
+        en.append(
+            f"glides {_direction(p0, p1, 'en')} about {dist:.0f} px, starting {a} and ending {b}"
+            if a != b
+            else f"glides {_direction(p0, p1, 'en')} about {dist:.0f} px {a}"
+        )
+        zh.append(
+            f"从{az}{_direction(p0, p1, 'zh')}平移到{bz}，约{dist:.0f}像素"
+            if a != b
+            else f"在{az}{_direction(p0, p1, 'zh')}平移约{dist:.0f}像素"
+        )
     r0, r1 = m["rotation"]
     if r0 != r1:
         turn = abs(r1 - r0)
@@ -151,28 +159,41 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     smooth_zh = "先加速后减速，平滑" if m["ease"] == "in_out" else "匀速"
     t1 = cap.seconds(m["end"])
     en = {
-        "short": cap.choose(rng, [f"The text {q} moving smoothly across the frame.", f"{q} in {color} {what}.",
-                                  f"Animated text {q} that {what}."]),
-        "detailed": cap.choose(rng, [
-            f"On a {bg} background, the text {q} ({len(text)} characters, {color}, {el['size']}-pixel type) {what}; "
-            f"it stays whole and unchanged the entire time.",
-            f"A {bg} frame shows {q} in {color} lettering. Over the clip the text {what}, never leaving the frame.",
-        ]),
-        "temporal": cap.choose(rng, [
-            f"From 0.0 s to {t1} s the text {q} {what}, {smooth}; its content never changes.",
-            f"At 0.0 s {q} is {cap.position_words(*m['position'][0], spec['width'], spec['height'])}; until {t1} s it {what}, {smooth}.",
-        ]),
+        "short": cap.choose(
+            rng, [f"The text {q} moving smoothly across the frame.", f"{q} in {color} {what}.", f"Animated text {q} that {what}."]
+        ),
+        "detailed": cap.choose(
+            rng,
+            [
+                f"On a {bg} background, the text {q} ({len(text)} characters, {color}, {el['size']}-pixel type) {what}; "
+                f"it stays whole and unchanged the entire time.",
+                f"A {bg} frame shows {q} in {color} lettering. Over the clip the text {what}, never leaving the frame.",
+            ],
+        ),
+        "temporal": cap.choose(
+            rng,
+            [
+                f"From 0.0 s to {t1} s the text {q} {what}, {smooth}; its content never changes.",
+                f"At 0.0 s {q} is {cap.position_words(*m['position'][0], spec['width'], spec['height'])}; until {t1} s it {what}, {smooth}.",
+            ],
+        ),
     }
     zh = {
         "short": cap.choose(rng, [f"文字{qz}在画面中平滑运动。", f"{color_zh}的{qz}{what_zh}。"]),
-        "detailed": cap.choose(rng, [
-            f"{bg_zh}背景上，{color_zh}文字{qz}（共{len(text)}个字符，字高{el['size']}像素）{what_zh}，内容始终完整不变。",
-            f"画面背景为{bg_zh}，{color_zh}的{qz}{what_zh}，始终完整地留在画面内。",
-        ]),
-        "temporal": cap.choose(rng, [
-            f"从0.0秒到{t1}秒，{qz}{smooth_zh}地{what_zh}，文字内容始终不变。",
-            f"0.0秒时{qz}位于{cap.position_words(*m['position'][0], spec['width'], spec['height'], 'zh')}，到{t1}秒为止{smooth_zh}地{what_zh}。",
-        ]),
+        "detailed": cap.choose(
+            rng,
+            [
+                f"{bg_zh}背景上，{color_zh}文字{qz}（共{len(text)}个字符，字高{el['size']}像素）{what_zh}，内容始终完整不变。",
+                f"画面背景为{bg_zh}，{color_zh}的{qz}{what_zh}，始终完整地留在画面内。",
+            ],
+        ),
+        "temporal": cap.choose(
+            rng,
+            [
+                f"从0.0秒到{t1}秒，{qz}{smooth_zh}地{what_zh}，文字内容始终不变。",
+                f"0.0秒时{qz}位于{cap.position_words(*m['position'][0], spec['width'], spec['height'], 'zh')}，到{t1}秒为止{smooth_zh}地{what_zh}。",
+            ],
+        ),
     }
     return cap.assemble(en, zh)
 

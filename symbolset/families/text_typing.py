@@ -31,8 +31,9 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
 
     duration = spec["num_frames"] / spec["fps"]
     n = len(text)
-    start = round(float(rng.uniform(0.0, 0.2)) * duration, 3)
-    end = round(float(rng.uniform(0.55, 0.8)) * duration, 3)  # the last character appears here
+    # Whole tenths of a second, so the captions' one-decimal times are exact.
+    start = round(float(rng.uniform(0.0, 0.2)) * duration, 1)
+    end = max(round(float(rng.uniform(0.55, 0.8)) * duration, 1), round(start + 0.1, 1))  # the last character appears here
     step = (end - start) / n
     keys = [[round(start + k * step, 4), k] for k in range(n)] + [[end, n]]
     spec["elements"].append(
@@ -127,7 +128,8 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
                 ink[max(0, int(q[:, 1].min()) - 1) : int(np.ceil(q[:, 1].max())) + 1, max(0, int(q[:, 0].min()) - 1) : int(np.ceil(q[:, 0].max())) + 1] = False
         inked = []
         for x0, y0, x1, y1 in final["char_boxes"]:
-            core = ink[int(y0) + 1 : int(np.ceil(y1)) - 1, int(x0) + 1 : int(np.ceil(x1)) - 1]
+            inset = 1 if min(x1 - x0, y1 - y0) >= 6 else 0  # keep thin glyphs such as "-" measurable
+            core = ink[int(y0) + inset : int(np.ceil(y1)) - inset, int(x0) + inset : int(np.ceil(x1)) - inset]
             inked.append(bool(core.any()))
         count = inked.index(False) if False in inked else len(inked)
         if any(inked[count:]):

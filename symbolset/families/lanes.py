@@ -1,0 +1,238 @@
+"""``lanes``: a road in perspective whose lane lines run to one vanishing point while dashes stream toward the viewer."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from .. import captions as cap
+from . import common
+
+NAME = "lanes"
+RULE = "All lane lines meet at one vanishing point in every frame, and the dashes move toward the viewer at a constant speed without breaking or jumping."
+
+_SKIES = ["blue", "light gray", "navy", "cream"]
+_GROUNDS = ["green", "gray"]
+_ROADS = ["dark gray", "black"]
+_VP_TOLERANCE = 4.0  # px (yuv420p blur included)
+
+
+def sample(rng: np.random.Generator, params: dict) -> dict:
+    """A road scene: horizon, vanishing point, 2-4 lane lines (solid/dashed) and a dash speed from ``rng``."""
+    sky = _SKIES[int(rng.integers(len(_SKIES)))]
+    spec = common.skeleton(params, NAME, cap.rgb(sky))
+    w, h = spec["width"], spec["height"]
+    ground = _GROUNDS[int(rng.integers(len(_GROUNDS)))]
+    road = _ROADS[int(rng.integers(len(_ROADS)))]
+    vx = float(round(w * rng.uniform(0.4, 0.6), 2))
+    vy = float(round(h * rng.uniform(0.3, 0.42), 2))
+    n = int(rng.integers(2, 5))
+    half = w * float(rng.uniform(0.4, 0.65))  # half the road's width at the bottom row
+    left, right = vx - half + w * rng.uniform(-0.1, 0.1), vx + half + w * rng.uniform(-0.1, 0.1)
+    bottoms = [float(round(left + (right - left) * k / (n - 1), 2)) for k in range(n)]
+    kinds = ["solid", "dashed"] if n == 2 else ["solid"] + ["dashed"] * (n - 2) + ["solid"]
+    if n == 2 and rng.random() < 0.5:
+        kinds.reverse()
+    edge_yellow = rng.random() < 0.5  # a yellow left edge, as on many roads
+    dash = [round(float(rng.uniform(0.4, 0.8)), 3), round(float(rng.uniform(0.8, 1.4)), 3)]
+    period = dash[0] + dash[1]
+    per_frame = float(rng.uniform(0.12, 0.35)) * period  # well under half a period: no wagon-wheel ambiguity
+    speed = round(per_frame * spec["fps"], 4)  # depth units per second
+    line_w = max(2, int(round(w * rng.uniform(0.02, 0.035))))
+
+    margin = 0.6 * line_w + 0.02 * w
+    spec["elements"] = [
+        {"id": "ground", "type": "polygon", "fill": cap.rgb(ground), "points": [[0.0, vy], [float(w), vy], [float(w), float(h)], [0.0, float(h)]]},
+        {"id": "road", "type": "polygon", "fill": cap.rgb(road), "points": [[vx, vy], [max(bottoms) + margin * 4, float(h)], [min(bottoms) - margin * 4, float(h)]]},
+    ]  # fmt: skip
+    lanes = []
+    end = spec["num_frames"] / spec["fps"]
+    for k, (bx, kind) in enumerate(zip(bottoms, kinds)):
+        color = "yellow" if (k == 0 and edge_yellow and kind == "solid") else "white"
+        el = {
+            "id": f"lane{k}",
+            "type": "lane_line",
+            "vanishing_point": [vx, vy],
+            "bottom_x": bx,
+            "bottom_width": line_w,
+            "color": cap.rgb(color),
+        }
+        if kind == "dashed":
+            el["dash"] = dash
+            el["offset"] = {"keys": [[0.0, 0.0], [round(end, 6), round(speed * end, 6)]], "ease": "linear"}
+        spec["elements"].append(el)
+        lanes.append({"id": el["id"], "kind": kind, "color": color, "bottom_x": bx})
+    spec["meta"] = {
+        "vanishing_point": [vx, vy],
+        "lanes": lanes,
+        "dash": dash,
+        "speed": speed,
+        "sky": sky,
+        "ground": ground,
+        "road": road,
+        "line_width": line_w,
+    }
+    return spec
+
+
+def captions(spec: dict, rng: np.random.Generator) -> dict:
+    """English and Chinese captions: the lanes left to right, their colours, the vanishing point and the dash motion."""
+    m = spec["meta"]
+    w, h = spec["width"], spec["height"]
+    lanes = m["lanes"]
+    zh_kind = {"solid": "实线", "dashed": "虚线"}
+    listing = ", ".join(f"a {ln['kind']} {ln['color']} line" for ln in lanes)
+    listing_zh = "、".join(f"{cap.color_name(cap.rgb(ln['color']), 'zh')}{zh_kind[ln['kind']]}" for ln in lanes)
+    dashed = sum(ln["kind"] == "dashed" for ln in lanes)
+    where = cap.position_words(*m["vanishing_point"], w, h)
+    where_zh = cap.position_words(*m["vanishing_point"], w, h, "zh")
+    sky, ground, road = m["sky"], m["ground"], m["road"]
+    zh = {k: cap.color_name(cap.rgb(m[k]), "zh") for k in ("sky", "ground", "road")}
+    dur = cap.seconds(spec["num_frames"] / spec["fps"])
+    dashes = "dashes" if dashed > 1 else "dashes of the dashed line"
+    en = {
+        "short": cap.choose(
+            rng,
+            [
+                f"A road in perspective with {len(lanes)} lane lines, seen from a moving car.",
+                f"Driving view of a {road} road whose {len(lanes)} lane lines meet at the horizon.",
+            ],
+        ),
+        "detailed": cap.choose(
+            rng,
+            [
+                f"A {road} road runs straight to the horizon under a {sky} sky, with {ground} ground on both sides. From left to right it has "
+                f"{listing}; all {len(lanes)} lines converge at one vanishing point {where}.",
+                f"Perspective view of a straight {road} road: {listing}, from left to right, all meeting at a single vanishing point {where}; "
+                f"the sky is {sky} and the verges {ground}.",
+            ],
+        ),
+        "temporal": cap.choose(
+            rng,
+            [
+                f"From 0.0 s to {dur} s the {dashes} slide steadily toward the viewer at a constant speed, growing as they approach, "
+                f"while the solid lines and the vanishing point stay fixed.",
+                f"Throughout the {dur}-second clip the camera moves forward at a steady speed: the {dashes} stream toward the bottom of the frame "
+                f"without breaking, and every line keeps meeting the others at the same point {where}.",
+            ],
+        ),
+    }
+    zh_caps = {
+        "short": cap.choose(
+            rng, [f"透视视角下有{len(lanes)}条车道线的道路。", f"行驶中看到的{zh['road']}道路，{len(lanes)}条车道线汇聚于地平线。"]
+        ),
+        "detailed": cap.choose(
+            rng,
+            [
+                f"一条{zh['road']}的笔直道路伸向地平线，天空为{zh['sky']}，两侧是{zh['ground']}地面。从左到右依次是{listing_zh}，"
+                f"{len(lanes)}条线汇聚于画面{where_zh}的同一个消失点。",
+                f"透视下的{zh['road']}直路：从左到右为{listing_zh}，全部交于{where_zh}的一个消失点；天空{zh['sky']}，路边{zh['ground']}。",
+            ],
+        ),
+        "temporal": cap.choose(
+            rng,
+            [
+                f"从0.0秒到{dur}秒，虚线段以恒定速度向观众驶来，越近越大，实线和消失点保持不动。",
+                f"在整段{dur}秒的视频中，镜头匀速前进，虚线段连续不断地流向画面底部，所有线始终交于{where_zh}的同一点。",
+            ],
+        ),
+    }
+    return cap.assemble(en, zh_caps)
+
+
+def difficulty(spec: dict, annotations: list[dict]) -> dict:
+    """Line width at the bottom; motion speed is the dashes' screen speed at the bottom row, in px/s."""
+    m = spec["meta"]
+    span = spec["height"] - m["vanishing_point"][1]
+    return {"motion_speed": round(span * m["speed"], 3), "stroke_width": float(m["line_width"])}
+
+
+def _road_mask(spec: dict, shape) -> np.ndarray:
+    road = next(el for el in spec["elements"] if el["id"] == "road")
+    mask = np.zeros(shape, np.uint8)
+    cv2.fillPoly(mask, [np.round(np.asarray(road["points"]) - 0.5).astype(np.int32)], 1)
+    return cv2.erode(mask, np.ones((5, 5), np.uint8)).astype(bool)
+
+
+def _line_centre(p: dict, y: float, height: int) -> float:
+    vx, vy = p["vanishing_point"]
+    return vx + (p["bottom_x"] - vx) * (y - vy) / (height - vy)
+
+
+def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]:
+    """From pixels: fit each lane line and check they meet at the vanishing point; dashes keep a constant speed and have ink."""
+    m = spec["meta"]
+    h, w = frames.shape[1:3]
+    vx, vy = m["vanishing_point"]
+    lanes = [el for el in spec["elements"] if el["type"] == "lane_line"]
+    road_rgb = next(el for el in spec["elements"] if el["id"] == "road")["fill"]
+    road = _road_mask(spec, (h, w))
+    rows = np.arange(h)
+    y_min = vy + 0.25 * (h - vy)  # near the horizon the lines crowd together
+    problems = []
+    phases: list[float | None] = []
+    for i, frame in enumerate(frames):
+        shapes = {s["element"]: s["params"] for s in annotations[i]["shapes"] if s["type"] == "lane_line"}
+        # Give each road pixel to the nearest lane line (by the expected geometry), then fit from pixels.
+        centres = np.stack([_line_centre(p, rows + 0.5, h) for p in lanes])  # (lanes, H)
+        cols = np.arange(w) + 0.5
+        nearest = np.abs(cols[None, None, :] - centres[:, :, None]).argmin(axis=0)  # (H, W)
+        fits = []
+        for k, p in enumerate(lanes):
+            cov = common.coverage(frame, p["color"], road_rgb) * (road & (nearest == k))
+            cov[: int(math.ceil(y_min))] = 0
+            cov = np.where(cov > 0.2, cov, 0.0)
+            mass = cov.sum(axis=1)
+            ok = mass > 0.5
+            if ok.sum() < 4:
+                problems.append(f"frame {i}: lane line {p['id']} has no visible ink")
+                fits.append(None)
+                continue
+            xc = (cov * cols).sum(axis=1)[ok] / mass[ok]
+            a, b = np.polyfit(rows[ok] + 0.5, xc, 1, w=np.sqrt(mass[ok]))
+            fits.append((a, b))
+            # The fitted line must pass through the vanishing point.
+            miss = a * vy + b - vx
+            if abs(miss) > _VP_TOLERANCE:
+                problems.append(
+                    f"frame {i}: lane line {p['id']} reaches the horizon at x={a * vy + b:.1f}, {miss:+.1f} px off the vanishing point"
+                )
+        good = [f for f in fits if f is not None]
+        for (a1, b1), (a2, b2) in zip(good, good[1:]):
+            if abs(a1 - a2) > 1e-6:
+                y = (b2 - b1) / (a1 - a2)
+                x = a1 * y + b1
+                if math.hypot(x - vx, y - vy) > 2 * _VP_TOLERANCE:
+                    problems.append(f"frame {i}: lane lines meet at ({x:.1f}, {y:.1f}), not at the vanishing point ({vx:.1f}, {vy:.1f})")
+        # Every annotated dash has ink at its centre, and no ink in the middle of each gap.
+        for p in lanes:
+            if p.get("dash") is None:
+                continue
+            params = shapes[p["id"]]
+            cov = common.coverage(frame, p["color"], road_rgb)
+            for (x0, y0, x1, y1), (zn, zf) in zip(params["marks"], params["depths"]):
+                inside = 2 <= (x0 + x1) / 2 <= w - 2  # a line may leave the frame at the bottom
+                if abs(y1 - y0) >= 3 and y0 >= y_min and inside:
+                    if common.pixel_at(cov[..., None], (x0 + x1) / 2, (y0 + y1) / 2)[0] < 0.5:
+                        problems.append(f"frame {i}: dash of {p['id']} at depth {zn:.2f}-{zf:.2f} has no ink at its centre")
+            for (_, zf), (zn2, _) in zip(params["depths"], params["depths"][1:]):
+                yg0, yg1 = vy + (h - vy) / zf, vy + (h - vy) / zn2
+                yg = (yg0 + yg1) / 2
+                if yg0 - yg1 >= 4 and yg1 >= y_min and 2 <= _line_centre(p, yg, h) <= w - 2:
+                    if common.pixel_at(cov[..., None], _line_centre(p, yg, h), yg)[0] > 0.5:
+                        problems.append(f"frame {i}: ink in the gap of {p['id']} at y={yg:.1f}")
+            unclipped = [zn for zn, _ in params["depths"] if zn > 1.0 + 1e-3]
+            phases.append(unclipped[0] % sum(p["dash"]) if unclipped else None)
+            break  # all dashed lines share one pattern; the first one gives the phase
+    # Constant speed: the dash pattern's phase advances by the same depth every frame.
+    dashed = next((p for p in lanes if p.get("dash")), None)
+    if dashed is not None and len(phases) > 1:
+        period = sum(dashed["dash"])
+        steps = [(a - b) % period for a, b in zip(phases, phases[1:]) if a is not None and b is not None]
+        want = m["speed"] / spec["fps"] % period
+        for k, s in enumerate(steps):
+            if abs(common.angle_diff(s, want, period)) > 1e-3:
+                problems.append(f"frame {k + 1}: dashes advanced {s:.4f} depth units, expected {want:.4f} (speed is not constant)")
+    return problems
