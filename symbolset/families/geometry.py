@@ -54,7 +54,7 @@ def color_alpha(frame: np.ndarray, color, others, background) -> np.ndarray:
         if list(o) in (list(color), list(background)):
             continue
         a2, r2 = fit(o)
-        own &= (resid < r2) | (a2 < 0.2)
+        own &= resid < r2
     return np.where(own, alpha, 0.0)
 
 
@@ -203,14 +203,14 @@ def _triangle(rng, w, h, relation):
     for _ in range(200):
         pts = [[float(rng.uniform(0.12, 0.88) * w), float(rng.uniform(0.15, 0.88) * h)] for _ in range(3)]
         angles = [_angle_at(pts[2], pts[0], pts[1]), _angle_at(pts[0], pts[1], pts[2]), _angle_at(pts[1], pts[2], pts[0])]
-        if min(angles) < 28 or max(angles) > 115:
+        if min(angles) < 28 or max(angles) > 115 or min(math.dist(p, q) for p, q in zip(pts, pts[1:] + pts[:1])) < 0.32 * min(w, h):
             continue
         if relation == "circumcircle":
             center, r = circumcircle(*pts)
         else:
             center, r = incircle(*pts)
         box = [center[0] - r, center[1] - r, center[0] + r, center[1] + r]
-        if r >= 0.1 * min(w, h) and _inside(box, w, h, 0.04 * min(w, h)):
+        if r >= (0.1 if relation == 'circumcircle' else 0.12) * min(w, h) and _inside(box, w, h, 0.04 * min(w, h)):
             pts = [[round(x, 2), round(y, 2)] for x, y in pts]
             center, r = circumcircle(*pts) if relation == "circumcircle" else incircle(*pts)
             return pts, [round(center[0], 4), round(center[1], 4)], round(r, 4), [round(a, 1) for a in angles]
@@ -457,101 +457,129 @@ def _labels_ok(frame, spec, ann, masks_for, problems, i) -> None:
 def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]:
     """Measure circles, sides, points and labels on the pixels and check the construction in every frame."""
     m = spec["meta"]
-    scene = [spec["background"]] + [cap.rgb(c) for c in m["colors"].values()]
+    bg = spec["background"]
+    scene = [cap.rgb(c) for c in m["colors"].values()]
     width = m["stroke_width"]
     band = width + 3.0
+    k = m["construction"]
     problems: list[str] = []
     for i, (frame, ann) in enumerate(zip(frames, annotations)):
 
-        def masks_for(color, frame=frame):
-            return color_mask(frame, color, scene)
+        def alpha_of(role, frame=frame):
+            return color_alpha(frame, cap.rgb(m["colors"][role]), scene, bg)
 
-        k = m["construction"]
         circle = _shape(ann, "circle")
-        circle_mask = masks_for(cap.rgb(m["colors"]["circle"]))
+        circle_alpha = alpha_of("circle")
+        fit = None
         if circle and abs(circle["sweep"]) >= 20:
-            sweep = circle["sweep"] - math.copysign(min(8.0, abs(circle["sweep"]) * 0.2), circle["sweep"])
+            trim = min(8.0, abs(circle["sweep"]) * 0.2)  # the stroke's round end is not part of the arc
+            sweep = circle["sweep"] - math.copysign(trim, circle["sweep"])
             occluder = None
             if k in ("moving_point", "compass"):  # strokes drawn on top of the circle
-                occluder = common.ink_mask(frame, spec["background"]) & ~circle_mask
-            found, fit = check_ring(circle_mask, m["center"], m["radius"], band, circle["start"], sweep, f"frame {i}: circle", occluder=occluder)
+                occluder = common.ink_mask(frame, bg) & (circle_alpha < 0.2)
+            found, fit = check_ring(circle_alpha, m["center"], m["radius"], band, circle["start"], sweep, f"frame {i}: circle", occluder)
             problems += found
-        else:
-            fit = None
-        _labels_ok(frame, spec, ann, masks_for, problems, i)
+        _labels_ok(spec, ann, alpha_of("label") >= 0.35, problems, i)
         if k in ("circumcircle", "incircle"):
             edges = _shape(ann, "edges")
-            total = sum(m["side_lengths"].values())
             drawn = sum(math.dist(p, q) for p, q in zip(edges["points"], edges["points"][1:]))
-            if drawn >= total - 0.5:
-                problems += _check_triangle(frame, masks_for(cap.rgb(m["colors"]["line"])), circle_mask, spec, fit if circle and abs(circle["sweep"]) >= 359.9 else None, i)
+            if drawn >= sum(m["side_lengths"].values()) - 0.5:
+                problems += _check_triangle(alpha_of("line"), spec, fit if abs(circle["sweep"]) >= 359.9 else None, i)
         elif k == "compass":
             leg = _shape(ann, "leg")
-            if leg is not None:
-                problems += _check_tip(masks_for(cap.rgb(m["colors"]["line"])), m["center"], leg["end"], m["radius"], width, f"frame {i}: compass leg")
+            problems += _check_segment(alpha_of("line") >= 0.25, m["center"], leg["end"], width, f"frame {i}: compass leg")
         else:
             p = _shape(ann, "point_P")["center"]
-            pm = masks_for(cap.rgb(m["colors"]["point"]))
+            pa = alpha_of("point")
             reach = int(band + 6)
             y0, x0 = max(0, int(p[1]) - reach), max(0, int(p[0]) - reach)
-            ys, xs = np.nonzero(pm[y0 : int(p[1]) + reach, x0 : int(p[0]) + reach])
+            win = pa[y0 : int(p[1]) + reach, x0 : int(p[0]) + reach]
+            ys, xs = np.nonzero(win > 0.1)
             if len(xs) < 3:
                 problems.append(f"frame {i}: point P is missing")
             else:
-                c = (xs.mean() + x0 + 0.5, ys.mean() + y0 + 0.5)
+                wt = win[ys, xs]
+                c = ((xs * wt).sum() / wt.sum() + x0 + 0.5, (ys * wt).sum() / wt.sum() + y0 + 0.5)
                 off = math.dist(c, m["center"]) - m["radius"]
                 if abs(off) > 1.0:
                     problems.append(f"frame {i}: point P is {off:+.2f} px off the circle")
-            under = masks_for(cap.rgb(m["colors"]["line"])) | masks_for(cap.rgb(m["colors"]["chord"]))  # the chord may cross OP
-            problems += _check_tip(under, m["center"], _shape(ann, "radius")["end"], m["radius"], width, f"frame {i}: radius OP", skip=band + 3)
+            under = (alpha_of("line") >= 0.25) | (alpha_of("chord") >= 0.25)  # the chord may cross OP
+            end = np.asarray(m["center"]) + (np.subtract(_shape(ann, "radius")["end"], m["center"])) * (1 - (band + 4) / m["radius"])
+            problems += _check_segment(under, m["center"], end, width, f"frame {i}: radius OP")
     return problems
 
 
-def _check_tip(mask, center, end, radius, width, where, skip=0.0) -> list[str]:
-    """A segment from the centre must be inked along its length and end on the circle."""
-    d = np.subtract(end, center) / radius
-    samples = [np.asarray(center) + d * s for s in np.linspace(radius * 0.2, radius - skip - width, 6)]
-    reach = width / 2 + 1.5
+def _labels_ok(spec, ann, mask, problems, i) -> None:
+    """Each shown label's ink sits where it was placed beside its vertex."""
+    m = spec["meta"]
+    for name, anchor in m["label_anchors"].items():
+        vertex = m["points"][name] if "points" in m else m["center"]
+        if not any(t["element"] == f"label_{name}" for t in ann["texts"]):
+            continue
+        reach = int(m["label_gap"] + m["label_size"])
+        x0, y0 = max(0, int(vertex[0]) - reach), max(0, int(vertex[1]) - reach)
+        ys, xs = np.nonzero(mask[y0 : int(vertex[1]) + reach + 1, x0 : int(vertex[0]) + reach + 1])
+        if len(xs) < 3:
+            problems.append(f"frame {i}: label {name!r} is missing near its vertex")
+            continue
+        off = float(np.linalg.norm(np.array([xs.mean() + x0 + 0.5, ys.mean() + y0 + 0.5]) - np.asarray(anchor)))
+        if off > 0.5 * m["label_size"] + 1:
+            problems.append(f"frame {i}: label {name!r} is {off:.1f} px from its place beside vertex {name}")
+
+
+def _check_segment(mask, start, end, width, where) -> list[str]:
+    """A straight stroke from ``start`` to ``end`` must be inked along its whole length."""
     h, w = mask.shape
-    for s in samples:
-        x0, y0 = int(s[0] - reach), int(s[1] - reach)
-        win = mask[max(0, y0) : min(h, int(s[1] + reach) + 1), max(0, x0) : min(w, int(s[0] + reach) + 1)]
+    reach = width / 2 + 1.5
+    for u in np.linspace(0.15, 1.0, 7):
+        s = np.asarray(start) + (np.asarray(end) - np.asarray(start)) * u
+        win = mask[max(0, int(s[1] - reach)) : min(h, int(s[1] + reach) + 1), max(0, int(s[0] - reach)) : min(w, int(s[0] + reach) + 1)]
         if not win.any():
             return [f"{where}: no ink at ({s[0]:.1f}, {s[1]:.1f})"]
     return []
 
 
-def _check_triangle(frame, line_mask, circle_mask, spec, fit, i) -> list[str]:
-    """The three sides are inked (the polygon closes); with a complete circle, test its relation to them."""
+def _check_triangle(line_alpha, spec, fit, i) -> list[str]:
+    """The three sides are inked and straight between their vertices (the polygon closes); with a
+    complete circle, the fitted circle must touch the fitted sides (incircle) or pass through the vertices."""
     m = spec["meta"]
     pts = [np.asarray(m["points"][k]) for k in "ABC"]
     width = m["stroke_width"]
-    h, w = line_mask.shape
+    h, w = line_alpha.shape
+    reach = int(width / 2 + 2)
     problems, lines = [], []
     for a, b, name in ((0, 1, "AB"), (1, 2, "BC"), (2, 0, "CA")):
         p, q = pts[a], pts[b]
-        xs_all, ys_all, missing = [], [], 0
+        d = (q - p) / np.linalg.norm(q - p)
+        normal = np.array([d[1], -d[0]])
+        offsets, missing = [], 0
         for u in np.linspace(0.12, 0.88, 15):
             s = p + (q - p) * u
             if abs(math.dist(s, m["center"]) - m["radius"]) < width + 4:
                 continue  # where the circle crosses or touches the side, the circle is on top
-            reach = int(width / 2 + 2)
             x0, y0 = max(0, int(s[0]) - reach), max(0, int(s[1]) - reach)
-            ys, xs = np.nonzero(line_mask[y0 : min(h, int(s[1]) + reach + 1), x0 : min(w, int(s[0]) + reach + 1)])
-            if len(xs) == 0:
+            win = line_alpha[y0 : min(h, int(s[1]) + reach + 1), x0 : min(w, int(s[0]) + reach + 1)]
+            if win.max(initial=0) < 0.25:
                 missing += 1
-            xs_all.append(xs + x0 + 0.5)
-            ys_all.append(ys + y0 + 0.5)
+                continue
+            ys, xs = np.nonzero(win > 0.05)
+            off = (xs + x0 + 0.5 - s[0]) * normal[0] + (ys + y0 + 0.5 - s[1]) * normal[1]
+            along = (xs + x0 + 0.5 - s[0]) * d[0] + (ys + y0 + 0.5 - s[1]) * d[1]
+            near = (np.abs(off) <= width / 2 + 2) & (np.abs(along) <= reach - 0.5)  # this side only, a symmetric window
+            wt = win[ys, xs][near]
+            if wt.sum() <= 0:
+                missing += 1
+                continue
+            offsets.append(float((off[near] * wt).sum() / wt.sum()))
         if missing:
             problems.append(f"frame {i}: side {name} has {missing} gaps: the triangle does not close")
             continue
-        xs, ys = np.concatenate(xs_all), np.concatenate(ys_all)
-        line = fit_line(xs, ys)
-        lines.append(line)
-        for v in (p, q):
-            if line_distance(v, line) > 1.0:
-                problems.append(f"frame {i}: side {name} is drawn {line_distance(v, line):.2f} px away from its vertex")
-                break
+        if not offsets:
+            continue
+        worst = max(offsets, key=abs)
+        if abs(worst) > 1.0:
+            problems.append(f"frame {i}: side {name} is drawn {worst:+.2f} px off the line {name}")
+        lines.append((p + normal * float(np.mean(offsets)), d))
     if fit is None or len(lines) < 3 or problems:
         return problems
     cx, cy, r = fit

@@ -1,0 +1,203 @@
+"""``chart``: bar and line charts whose bars / points grow to their values, with value labels, axis titles and a legend.
+
+``meta["data"]`` holds the categories and integer values; the pixel scale is stored so the final
+frame can be read back to the data. verify() measures every bar (or point) on the pixels.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import captions as cap
+from .. import fonts
+from . import common
+from .geometry import an, centered_text, color_alpha, step_on
+
+NAME = "chart"
+RULE = "Bar heights (or point heights) are proportional to their value labels, and the final frame reads back to the chart's data."
+
+KINDS = ("bar", "line")
+_CATEGORIES = [
+    (["Mon", "Tue", "Wed", "Thu", "Fri"], ["周一", "周二", "周三", "周四", "周五"], "Day", "星期"),
+    (["Q1", "Q2", "Q3", "Q4"], ["一季度", "二季度", "三季度", "四季度"], "Quarter", "季度"),
+    (["Jan", "Feb", "Mar", "Apr", "May", "Jun"], ["一月", "二月", "三月", "四月", "五月", "六月"], "Month", "月份"),
+    (["A", "B", "C", "D", "E"], ["甲", "乙", "丙", "丁", "戊"], "Group", "组别"),
+]
+_SERIES = [("Sales", "销量"), ("Visitors", "访客"), ("Orders", "订单"), ("Rainfall", "降雨量"), ("Score", "得分")]
+_BACKGROUNDS = ["white", "cream"]
+_INKS = ["red", "green", "blue", "purple", "orange"]
+
+
+def sample(rng: np.random.Generator, params: dict) -> dict:
+    """A chart: kind, categories (English or Chinese), integer values, colours and growth timing from ``rng``."""
+    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
+    spec = common.skeleton(params, NAME, cap.rgb(bg))
+    w, h = spec["width"], spec["height"]
+    dur = spec["num_frames"] / spec["fps"]
+    kind = KINDS[int(rng.integers(len(KINDS)))]
+    cats_en, cats_zh, x_title_en, x_title_zh = _CATEGORIES[int(rng.integers(len(_CATEGORIES)))]
+    series_en, series_zh = _SERIES[int(rng.integers(len(_SERIES)))]
+    chinese = bool(rng.random() < 0.4)
+    cats, x_title, series = (cats_zh, x_title_zh, series_zh) if chinese else (cats_en, x_title_en, series_en)
+    top = int(rng.choice([10, 20, 50, 100]))
+    step = top // 5
+    ink, accent = (str(c) for c in rng.choice(_INKS, 2, replace=False))
+    text_c = "black"
+    font = fonts.pick_font(rng, "".join(cats) + x_title + series + "0123456789", fonts.fonts_for("han" if chinese else "latin"))
+    size = max(8, int(round(h * 0.045)))
+    box = [float(round(0.16 * w)), float(round(0.2 * h)), float(round(0.95 * w)), float(round(0.8 * h))]
+    scale = (box[3] - box[1]) / top  # px per unit
+    grain = next(g for g in (1, 2, 5, 10, 20) if g * scale >= 2.5)  # values are multiples of this: readable to the unit
+    values = [int(v) * grain for v in rng.integers(max(1, top // (10 * grain)), top // grain + 1, len(cats))]
+    els = spec["elements"]
+    els.append({"id": "axes", "type": "polyline", "points": [[box[0], box[1]], [box[0], box[3]], [box[2], box[3]]], "color": cap.rgb(text_c), "width": 1})
+    for k in range(0, top + 1, step):
+        y = box[3] - k * scale
+        els.append({"id": f"ytick_{k}", "type": "polyline", "points": [[box[0] - 3, y], [box[0], y]], "color": cap.rgb(text_c), "width": 1})
+        label = str(k)
+        lw = fonts.load(font, size).getlength(label)
+        els.append({"id": f"ylabel_{k}", "type": "text", "text": label, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "center",
+                    "position": centered_text(font, size, label, box[0] - 5 - lw / 2, y)})  # fmt: skip
+    n = len(cats)
+    slot = (box[2] - box[0]) / n
+    bar_w = float(round(slot * 0.55))
+    t_grow = [round(float(rng.uniform(0.05, 0.15)) * dur + k * 0.5 * dur / n, 3) for k in range(n)]
+    grow = round(0.35 * dur, 3)
+    points = []
+    for k, (c, v) in enumerate(zip(cats, values)):
+        cx = float(round(box[0] + slot * (k + 0.5)))
+        top_y = box[3] - v * scale
+        t0, t1 = t_grow[k], min(round(t_grow[k] + grow, 3), round(dur, 3))
+        els.append({"id": f"cat_{k}", "type": "text", "text": c, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "center",
+                    "position": centered_text(font, size, c, cx, box[3] + 4 + size * 0.6)})  # fmt: skip
+        if kind == "bar":
+            x0, x1 = cx - bar_w / 2, cx + bar_w / 2
+            flat = [[x0, box[3]], [x1, box[3]], [x1, box[3]], [x0, box[3]]]
+            full = [[x0, box[3]], [x1, box[3]], [x1, top_y], [x0, top_y]]
+            els.append({"id": f"bar_{k}", "type": "polygon", "fill": cap.rgb(ink), "points": {"keys": [[0.0, flat], [t0, flat], [t1, full]], "ease": "in_out"}, "opacity": step_on(round(t0 + 0.02, 3))})
+        points.append([cx, top_y])
+        els.append({"id": f"value_{k}", "type": "text", "text": str(v), "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "center",
+                    "position": centered_text(font, size, str(v), cx, top_y - 4 - size * 0.6 - (3 if kind == "line" else 0)), "opacity": step_on(t1)})  # fmt: skip
+    t_line = [round(float(rng.uniform(0.05, 0.15)) * dur, 3), round(float(rng.uniform(0.65, 0.8)) * dur, 3)]
+    if kind == "line":
+        els.append({"id": "line", "type": "polyline", "points": points, "color": cap.rgb(ink), "width": 2,
+                    "progress": {"keys": [[t_line[0], 0.0], [t_line[1], 1.0]], "ease": "linear"}})  # fmt: skip
+        lengths = np.concatenate([[0.0], np.cumsum([math.dist(p, q) for p, q in zip(points, points[1:])])])
+        for k, p in enumerate(points):
+            at = round(t_line[0] + (t_line[1] - t_line[0]) * lengths[k] / lengths[-1], 3)
+            els.append({"id": f"marker_{k}", "type": "circle", "center": p, "radius": 3.5, "color": cap.rgb(accent), "width": 1,
+                        "fill": cap.rgb(accent), "opacity": step_on(at)})  # fmt: skip
+            next(e for e in els if e["id"] == f"value_{k}")["opacity"] = step_on(at)
+    # axis titles and legend
+    els.append({"id": "x_title", "type": "text", "text": x_title, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "center",
+                "position": centered_text(font, size, x_title, (box[0] + box[2]) / 2, box[3] + 6 + size * 1.8)})  # fmt: skip
+    y_title = series
+    els.append({"id": "y_title", "type": "text", "text": y_title, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "left",
+                "position": [float(round(0.03 * w)), common.crisp_y(box[1] - size * 1.6, font, size, y_title)]})  # fmt: skip
+    sw = size * 0.8
+    lx, ly = float(round(box[2] - fonts.load(font, size).getlength(series) - sw - 6)), float(round(0.07 * h))
+    els.append({"id": "legend_key", "type": "polygon", "fill": cap.rgb(ink), "points": [[lx, ly - sw / 2], [lx + sw, ly - sw / 2], [lx + sw, ly + sw / 2], [lx, ly + sw / 2]]})
+    els.append({"id": "legend", "type": "text", "text": series, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "left",
+                "position": [lx + sw + 4, common.crisp_y(ly, font, size, series)]})  # fmt: skip
+    spec["meta"] = {"kind": kind, "data": {"categories": cats, "values": values, "series": series}, "axis_max": top, "tick_step": step,
+                    "box": box, "scale": scale, "grain": grain, "bar_width": bar_w, "points": points, "t_grow": t_grow, "grow": grow, "t_line": t_line,
+                    "x_title": x_title, "y_title": y_title, "chinese": chinese,
+                    "colors": {"ink": ink, "accent": accent, "text": text_c}, "background": bg}  # fmt: skip
+    return spec
+
+
+def captions(spec: dict, rng: np.random.Generator) -> dict:
+    """Captions listing every category with its exact value, the axis titles, legend, colours and timing."""
+    m = spec["meta"]
+    d = m["data"]
+    pairs = ", ".join(f"{cap.quote(c)} = {v}" for c, v in zip(d["categories"], d["values"]))
+    pairs_zh = "，".join(f"{cap.quote(c, 'zh')}为{v}" for c, v in zip(d["categories"], d["values"]))
+    ink, ink_zh = m["colors"]["ink"], cap.color_name(cap.rgb(m["colors"]["ink"]), "zh")
+    bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
+    s, sz = cap.quote(d["series"]), cap.quote(d["series"], "zh")
+    xt, yt = cap.quote(m["x_title"]), cap.quote(m["y_title"])
+    dur = cap.seconds(spec["num_frames"] / spec["fps"])
+    noun, noun_zh = ("bar chart", "柱状图") if m["kind"] == "bar" else ("line chart", "折线图")
+    if m["kind"] == "bar":
+        end = max(m["t_grow"]) + m["grow"]
+        temporal = cap.choose(rng, [f"From {cap.seconds(m['t_grow'][0])} s the bars grow from the axis one after another, each value label appearing when its bar is full; by {cap.seconds(end)} s all bars are complete and stay until {dur} s.",
+                                    f"The {len(d['values'])} bars rise in turn between {cap.seconds(m['t_grow'][0])} s and {cap.seconds(end)} s, then the finished chart holds until {dur} s."])  # fmt: skip
+        temporal_zh = f"从{cap.seconds(m['t_grow'][0])}秒起柱子依次从坐标轴升起，每根柱子长满时显示数值；到{cap.seconds(end)}秒全部完成，保持到{dur}秒。"
+    else:
+        t0, t1 = cap.seconds(m["t_line"][0]), cap.seconds(m["t_line"][1])
+        temporal = cap.choose(rng, [f"From {t0} s to {t1} s the line is drawn from left to right; each point and its value label appear as the line reaches it; the chart stays until {dur} s.",
+                                    f"The line grows point by point between {t0} s and {t1} s and the complete chart remains until {dur} s."])  # fmt: skip
+        temporal_zh = f"从{t0}秒到{t1}秒折线从左到右画出，到达每个数据点时显示该点和数值，之后保持到{dur}秒。"
+    en = {
+        "short": cap.choose(rng, [f"A {noun} of {s} by {m['x_title'].lower() if m['x_title'].isascii() else m['x_title']}.", f"An animated {noun}: {pairs}."]),
+        "detailed": cap.choose(rng, [
+            f"On {an(bg)} background, {an(ink)} {noun} titled by its legend {s} with data {pairs}; the y axis runs from 0 to {m['axis_max']} in steps of {m['tick_step']}, "
+            f"x-axis title {xt}, y-axis title {yt}, and each value is written above its {'bar' if m['kind'] == 'bar' else 'point'}.",
+            f"{an(ink).capitalize()} {noun} ({s}): {pairs}. Axis titles {xt} and {yt}; y ticks 0 to {m['axis_max']}; {bg} background.",
+        ]),
+        "temporal": temporal,
+    }
+    zh = {
+        "short": cap.choose(rng, [f"{sz}的{noun_zh}动画。", f"{noun_zh}：{pairs_zh}。"]),
+        "detailed": f"{bg_zh}背景上的{ink_zh}{noun_zh}，图例为{sz}，数据为{pairs_zh}；y轴从0到{m['axis_max']}，间隔{m['tick_step']}，横轴标题{cap.quote(m['x_title'], 'zh')}，纵轴标题{cap.quote(m['y_title'], 'zh')}，每个数值标在其上方。",
+        "temporal": temporal_zh,
+    }
+    return cap.assemble(en, zh)
+
+
+def difficulty(spec: dict, annotations: list[dict]) -> dict:
+    """Number of data labels, script of the labels, label glyph height and growth speed (px/s)."""
+    m = spec["meta"]
+    heights = [b[3] - b[1] for tx in annotations[-1]["texts"] for b in tx["char_boxes"]]
+    speed = max(m["data"]["values"]) * m["scale"] / m["grow"] if m["kind"] == "bar" else (m["box"][2] - m["box"][0]) / max(m["t_line"][1] - m["t_line"][0], 1e-6)
+    text = "".join(m["data"]["categories"])
+    return {"text_length": len(text), "script": cap.script_of(text), "glyph_height_px": float(np.median(heights)) if heights else 0.0,
+            "motion_speed": round(float(speed), 3), "stroke_width": 2.0 if m["kind"] == "line" else 0.0}  # fmt: skip
+
+
+def read_back(spec: dict, frame: np.ndarray) -> list[float]:
+    """Values measured on the pixels: each bar's inked height (or each marker's centre) over the scale."""
+    m = spec["meta"]
+    box = m["box"]
+    scene = [cap.rgb(c) for c in m["colors"].values()]
+    out = []
+    if m["kind"] == "bar":
+        alpha = color_alpha(frame, cap.rgb(m["colors"]["ink"]), scene, spec["background"])
+        for cx, top_y in m["points"]:
+            cols = alpha[int(box[1]) - 2 : int(math.ceil(box[3])) + 2, int(cx - m["bar_width"] * 0.3) : int(cx + m["bar_width"] * 0.3)]
+            # The anti-aliased fill spreads each edge by the same amount; the bar's measured width tells how much.
+            row = alpha[int((top_y + box[3]) / 2), int(cx - m["bar_width"]) : int(cx + m["bar_width"]) + 1]
+            spread = float(row.sum()) - m["bar_width"] if box[3] - top_y > 3 else 0.0
+            out.append((float(np.median(cols.sum(0))) - spread) / m["scale"])
+    else:
+        alpha = color_alpha(frame, cap.rgb(m["colors"]["accent"]), scene, spec["background"])
+        for cx, cy in m["points"]:
+            y0 = max(0, int(cy) - 6)
+            win = alpha[y0 : int(cy) + 7, int(cx) - 6 : int(cx) + 7]
+            rows = np.arange(y0, y0 + win.shape[0]) + 0.5
+            mass = win.sum(1)
+            out.append((box[3] - float((rows * mass).sum() / max(mass.sum(), 1e-6))) / m["scale"] if mass.sum() > 1 else float("nan"))
+    return out
+
+
+def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]:
+    """Every shown value label equals its measured bar/point value (within 1 px); the final frame reads back to the data."""
+    m = spec["meta"]
+    problems: list[str] = []
+    values = m["data"]["values"]
+    for i in sorted({len(frames) - 1, len(frames) // 2, 3 * len(frames) // 4}):
+        measured = read_back(spec, frames[i])
+        shown = {t["element"]: t["string"] for t in annotations[i]["texts"]}
+        for k, (v, got) in enumerate(zip(values, measured)):
+            label = shown.get(f"value_{k}")
+            if label is None:
+                if i == len(frames) - 1:
+                    problems.append(f"frame {i}: value label of {m['data']['categories'][k]!r} is missing")
+                continue
+            if label != str(v) or not abs(got - int(label)) * m["scale"] <= 1.0:
+                problems.append(f"frame {i}: {m['data']['categories'][k]!r} is labelled {label!r} but measures {got:.2f} on the pixels")
+        if i == len(frames) - 1 and [round(x / m["grain"]) * m["grain"] if x == x else None for x in measured] != values:
+            problems.append(f"final frame reads back as {[round(x, 2) for x in measured]}, data is {values}")
+    return problems

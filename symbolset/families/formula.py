@@ -1,0 +1,296 @@
+"""``formula``: a mathematical expression that appears term by term, laid out without any LaTeX install.
+
+The expression is a small box tree (symbols, superscripts, subscripts, fractions, roots, 2x2
+matrices) laid out here with the DejaVu fonts' metrics and drawn as text runs plus strokes
+(fraction bars, radical signs, brackets). ``meta`` keeps the LaTeX-style source of every term.
+A term is switched on once (opacity step) and never moves; verify() compares each term's pixels
+with the final frame's.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+from .. import captions as cap
+from ..render import text_layout
+from . import common
+from .geometry import an, step_on
+
+NAME = "formula"
+RULE = "The final frame shows the whole expression; each term appears in order and never moves once placed."
+
+_BACKGROUNDS = ["white", "cream", "navy", "dark gray"]
+_FONTS = ["dejavu-serif", "dejavu-sans"]
+
+
+# ---------------------------------------------------------------- a tiny box layout
+
+def _sym(text):
+    return ("sym", text)
+
+
+def layout(node, size: float, font: str):
+    """Lay out a node at font ``size``: (width, ascent, descent, items) with items relative to (pen 0, baseline 0).
+
+    Items are ``("text", string, size, x, baseline_y)`` and ``("line", [[x, y], ...], width)``.
+    """
+    kind = node[0]
+    if kind == "sym":
+        s = max(6, int(round(size)))
+        lay = text_layout(font, s, node[1])
+        inks = [b for b in lay["inks"] if b is not None]
+        asc = -min(b[1] for b in inks) if inks else s * 0.7
+        desc = max(b[3] for b in inks) if inks else 0.0
+        return lay["width"], max(asc, s * 0.35), max(desc, 0.0), [("text", node[1], s, 0.0, 0.0)]
+    if kind == "row":
+        x, asc, desc, items = 0.0, 0.0, 0.0, []
+        for child in node[1]:
+            w, a, d, its = layout(child, size, font)
+            items += _shift(its, x, 0.0)
+            x += w + size * 0.12
+            asc, desc = max(asc, a), max(desc, d)
+        return x - size * 0.12, asc, desc, items
+    if kind == "subsup":  # limits of a big operator: superscript and subscript stacked at the same x
+        bw, ba, bd, bits = layout(node[1], size, font)
+        sw, sa, sd, sits = layout(node[2], size * 0.55, font)
+        pw, pa, pd, pits = layout(node[3], size * 0.55, font)
+        up, down = -(ba * 0.6 + pd), bd + sa * 0.8
+        items = bits + _shift(pits, bw + size * 0.05, up) + _shift(sits, bw + size * 0.05, down)
+        return bw + size * 0.05 + max(sw, pw), max(ba, -up + pa), max(bd, down + sd), items
+    if kind in ("sup", "sub"):
+        bw, ba, bd, bits = layout(node[1], size, font)
+        sw, sa, sd, sits = layout(node[2], size * 0.62, font)
+        dy = -(ba * 0.55 + sd) if kind == "sup" else bd * 0.4 + sa * 0.6
+        items = bits + _shift(sits, bw + size * 0.05, dy)
+        return bw + size * 0.05 + sw, max(ba, -dy + sa), max(bd, dy + sd), items
+    if kind == "frac":
+        nw, na, nd, nits = layout(node[1], size * 0.8, font)
+        dw, da, dd, dits = layout(node[2], size * 0.8, font)
+        w = max(nw, dw) + size * 0.3
+        axis = -size * 0.3  # the fraction bar sits at the maths axis, a little above the baseline
+        gap = size * 0.15
+        items = _shift(nits, (w - nw) / 2, axis - gap - nd) + _shift(dits, (w - dw) / 2, axis + gap + da)
+        items.append(("line", [[0.0, axis], [w, axis]], max(1, round(size / 14))))
+        return w, -axis + gap + nd + na, axis + gap + da + dd, items
+    if kind == "sqrt":
+        bw, ba, bd, bits = layout(node[1], size, font)
+        lw = max(1, round(size / 14))
+        top = -ba - size * 0.15
+        hook = size * 0.45
+        items = _shift(bits, hook + size * 0.1, 0.0)
+        items.append(("line", [[0.0, -size * 0.25], [hook * 0.35, -size * 0.32], [hook * 0.7, bd], [hook, top], [hook + size * 0.15 + bw, top]], lw))
+        return hook + size * 0.2 + bw, -top + lw, bd, items
+    if kind == "matrix":
+        rows = node[1]
+        cells = [[layout(c, size * 0.9, font) for c in row] for row in rows]
+        col_w = [max(cells[r][c][0] for r in range(len(rows))) for c in range(len(rows[0]))]
+        row_h = size * 1.15
+        height = row_h * len(rows)
+        top = -height / 2 - size * 0.3
+        pad = size * 0.35
+        items, x = [], pad
+        for c, cw in enumerate(col_w):
+            for r in range(len(rows)):
+                w, a, d, its = cells[r][c]
+                items += _shift(its, x + (cw - w) / 2, top + row_h * (r + 0.78))
+            x += cw + size * 0.6
+        x += pad - size * 0.6
+        lw = max(1, round(size / 14))
+        br = size * 0.2
+        items.append(("line", [[br, top], [0.0, top], [0.0, top + height], [br, top + height]], lw))
+        items.append(("line", [[x - br, top], [x, top], [x, top + height], [x - br, top + height]], lw))
+        return x, -top, top + height, items
+    raise ValueError(f"unknown node {kind!r}")
+
+
+def _shift(items, dx, dy):
+    out = []
+    for it in items:
+        if it[0] == "text":
+            out.append(("text", it[1], it[2], it[3] + dx, it[4] + dy))
+        else:
+            out.append(("line", [[x + dx, y + dy] for x, y in it[1]], it[2]))
+    return out
+
+
+# ---------------------------------------------------------------- expressions (terms + LaTeX)
+
+def _row(*parts):
+    return ("row", [(_sym(p) if isinstance(p, str) else p) for p in parts])
+
+
+def _expressions(rng):
+    """(name, [(node, latex, words)], plain text) for one of several templates, numbers drawn from rng."""
+    kind = int(rng.integers(7))
+    if kind == 0:
+        a, b = (int(v) for v in rng.integers(1, 10, 2))
+        c, d = (int(v) for v in rng.integers(2, 10, 2))
+        total = Fraction(a, c) + Fraction(b, d)
+        terms = [(("frac", _sym(str(a)), _sym(str(c))), rf"\frac{{{a}}}{{{c}}}"), (_sym("+"), "+"),
+                 (("frac", _sym(str(b)), _sym(str(d))), rf"\frac{{{b}}}{{{d}}}"), (_sym("="), "=")]  # fmt: skip
+        terms.append((("frac", _sym(str(total.numerator)), _sym(str(total.denominator))) if total.denominator != 1 else _sym(str(total.numerator)),
+                      rf"\frac{{{total.numerator}}}{{{total.denominator}}}" if total.denominator != 1 else str(total.numerator)))  # fmt: skip
+        return "fraction sum", terms
+    if kind == 1:
+        return "quadratic formula", [(_sym("x"), "x"), (_sym("="), "="),
+            (("frac", _row("\u2212b", "±", ("sqrt", _row(("sup", _sym("b"), _sym("2")), "\u2212", "4ac"))), _sym("2a")), r"\frac{-b \pm \sqrt{b^2 - 4ac}}{2a}")]  # fmt: skip
+    if kind == 2:
+        a = int(rng.choice([3, 5, 6, 8, 9, 12]))
+        trip = {3: (4, 5), 5: (12, 13), 6: (8, 10), 8: (15, 17), 9: (12, 15), 12: (16, 20)}[a]
+        return "Pythagorean identity", [(("sup", _sym(str(a)), _sym("2")), f"{a}^2"), (_sym("+"), "+"), (("sup", _sym(str(trip[0])), _sym("2")), f"{trip[0]}^2"),
+                                        (_sym("="), "="), (("sup", _sym(str(trip[1])), _sym("2")), f"{trip[1]}^2")]  # fmt: skip
+    if kind == 3:
+        return "Euler's identity", [(("sup", _sym("e"), _sym("iπ")), r"e^{i\pi}"), (_sym("+"), "+"), (_sym("1"), "1"), (_sym("="), "="), (_sym("0"), "0")]
+    if kind == 4:
+        n = int(rng.integers(3, 20))
+        return "sum of integers", [(("subsup", _sym("∑"), _sym("k=1"), _sym(str(n))), rf"\sum_{{k=1}}^{{{n}}}"), (_sym("k"), "k"), (_sym("="), "="),
+                                   (_sym(str(n * (n + 1) // 2)), str(n * (n + 1) // 2))]  # fmt: skip
+    if kind == 5:
+        a, b, c, d = (int(v) for v in rng.integers(-5, 10, 4))
+        det = a * d - b * c
+
+        def num(v):
+            return str(v).replace("-", "\u2212")
+
+        return "determinant", [(_sym("det"), r"\det"), (("matrix", [[_sym(num(a)), _sym(num(b))], [_sym(num(c)), _sym(num(d))]]),
+                               rf"\begin{{pmatrix}} {a} & {b} \\ {c} & {d} \end{{pmatrix}}"), (_sym("="), "="), (_sym(num(det)), str(det))]  # fmt: skip
+    greek = [("α", r"\alpha"), ("β", r"\beta"), ("γ", r"\gamma"), ("θ", r"\theta"), ("λ", r"\lambda"), ("μ", r"\mu")]
+    g1, t1 = greek[int(rng.integers(len(greek)))]
+    return "trigonometric identity", [(("sup", _sym("sin"), _sym("2")), r"\sin^2"), (_sym(g1), t1), (_sym("+"), "+"), (("sup", _sym("cos"), _sym("2")), r"\cos^2"),
+                                      (_sym(g1), t1), (_sym("="), "="), (_sym("1"), "1")]  # fmt: skip
+
+
+def _plain(node) -> str:
+    kind = node[0]
+    if kind == "sym":
+        return node[1]
+    if kind == "row":
+        return "".join(_plain(c) for c in node[1])
+    if kind == "sup":
+        return f"{_plain(node[1])}^{_plain(node[2])}"
+    if kind == "sub":
+        return f"{_plain(node[1])}_{_plain(node[2])}"
+    if kind == "subsup":
+        return f"{_plain(node[1])}_{_plain(node[2])}^{_plain(node[3])}"
+    if kind == "frac":
+        return f"({_plain(node[1])})/({_plain(node[2])})"
+    if kind == "sqrt":
+        return f"√({_plain(node[1])})"
+    return "[" + "; ".join(" ".join(_plain(c) for c in row) for row in node[1]) + "]"
+
+
+def sample(rng: np.random.Generator, params: dict) -> dict:
+    """An expression, its font, size, colours and the time each term appears, drawn from ``rng``."""
+    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
+    spec = common.skeleton(params, NAME, cap.rgb(bg))
+    w, h = spec["width"], spec["height"]
+    dur = spec["num_frames"] / spec["fps"]
+    name, terms = _expressions(rng)
+    font = _FONTS[int(rng.integers(len(_FONTS)))]
+    color = cap.contrasting(rng, bg, ["black", "white", "blue", "red", "yellow", "navy", "dark gray"])
+    size = float(rng.uniform(0.1, 0.14) * h)
+    gap = 0.3
+    while True:
+        boxes = [layout(node, size, font) for node, _ in terms]
+        total = sum(b[0] for b in boxes) + gap * size * (len(terms) - 1)
+        if total <= 0.84 * w or size <= 8:
+            break
+        size *= 0.92
+    asc, desc = max(b[1] for b in boxes), max(b[2] for b in boxes)
+    baseline = float(round(h / 2 + (asc - desc) / 2))
+    x = float(round((w - total) / 2))
+    t0 = round(float(rng.uniform(0.05, 0.15)) * dur, 3)
+    t1 = round(float(rng.uniform(0.6, 0.8)) * dur, 3)
+    times = [round(t0 + (t1 - t0) * k / max(len(terms) - 1, 1), 3) for k in range(len(terms))]
+    term_meta = []
+    for k, ((node, latex), (tw, ta, td, items), at) in enumerate(zip(terms, boxes, times)):
+        ids = []
+        for j, it in enumerate(items):
+            el_id = f"term{k}_{j}"
+            ids.append(el_id)
+            if it[0] == "text":
+                lay = text_layout(font, it[2], it[1])
+                px, by = round(x + it[3]), round(baseline + it[4])  # whole pixels: glyphs are copied exactly
+                spec["elements"].append({"id": el_id, "type": "text", "text": it[1], "font": font, "size": it[2], "color": cap.rgb(color),
+                                         "position": [float(px), float(by + (lay["descent"] - lay["ascent"]) / 2)], "anchor": "left", "opacity": step_on(at)})  # fmt: skip
+            else:
+                spec["elements"].append({"id": el_id, "type": "polyline", "points": [[round(x + px, 3), round(baseline + py, 3)] for px, py in it[1]],
+                                         "color": cap.rgb(color), "width": int(it[2]), "opacity": step_on(at)})  # fmt: skip
+        term_meta.append({"latex": latex, "text": _plain(node), "time": at, "elements": ids, "box": [round(x, 3), round(baseline - ta, 3), round(x + tw, 3), round(baseline + td, 3)]})
+        x += tw + gap * size
+    spec["meta"] = {"name": name, "latex": " ".join(t["latex"] for t in term_meta), "text": " ".join(t["text"] for t in term_meta), "terms": term_meta,
+                    "font": font, "size": round(size, 3), "color": color, "background": bg, "t_start": t0, "t_end": t1}  # fmt: skip
+    return spec
+
+
+def captions(spec: dict, rng: np.random.Generator) -> dict:
+    """Captions quoting the LaTeX source, the term order and timing, and the colours."""
+    m = spec["meta"]
+    q, qz = cap.quote(m["latex"]), cap.quote(m["latex"], "zh")
+    n = len(m["terms"])
+    col, col_zh = m["color"], cap.color_name(cap.rgb(m["color"]), "zh")
+    bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
+    order = ", then ".join(cap.quote(t["latex"]) for t in m["terms"])
+    order_zh = "，然后".join(cap.quote(t["latex"], "zh") for t in m["terms"])
+    t0, t1, dur = cap.seconds(m["t_start"]), cap.seconds(m["t_end"]), cap.seconds(spec["num_frames"] / spec["fps"])
+    en = {
+        "short": cap.choose(rng, [f"The {m['name']} {q} written term by term.", f"A formula appears piece by piece: {q}.", f"Typesetting {q} one term at a time."]),
+        "detailed": cap.choose(rng, [
+            f"On {an(bg)} background, the {m['name']} {q} (read as {cap.quote(m['text'])}) in {col} {m['font'].replace('-', ' ')} type, centred, {n} terms in one line.",
+            f"{an(col).capitalize()} formula centred on {bg}: {q}, i.e. {cap.quote(m['text'])}, set in {m['font'].replace('-', ' ')} with {n} terms.",
+        ]),
+        "temporal": cap.choose(rng, [
+            f"From {t0} s to {t1} s the terms appear left to right: {order}; each stays where it is placed, and the whole expression holds until {dur} s.",
+            f"The first term appears at {t0} s and the last at {t1} s, one every {(m['t_end'] - m['t_start']) / max(n - 1, 1):.2f} s; nothing moves once it is shown.",
+        ]),
+    }
+    zh = {
+        "short": cap.choose(rng, [f"逐项写出公式{qz}。", f"公式{qz}一项一项地出现。"]),
+        "detailed": f"{bg_zh}背景中央，{col_zh}的公式{qz}（读作{cap.quote(m['text'], 'zh')}），共{n}项排成一行。",
+        "temporal": f"从{t0}秒到{t1}秒，各项从左到右依次出现：{order_zh}；每项出现后位置不变，完整公式保持到{dur}秒。",
+    }
+    return cap.assemble(en, zh)
+
+
+def difficulty(spec: dict, annotations: list[dict]) -> dict:
+    """Formula length (characters of its plain form), glyph height, and terms per second."""
+    m = spec["meta"]
+    heights = [b[3] - b[1] for tx in annotations[-1]["texts"] for b in tx["char_boxes"]]
+    return {"text_length": len(m["text"].replace(" ", "")), "script": "latin", "glyph_height_px": float(np.median(heights)) if heights else 0.0,
+            "motion_speed": round(len(m["terms"]) / max(m["t_end"] - m["t_start"], 1e-6), 3), "stroke_width": 1.0}  # fmt: skip
+
+
+def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]:
+    """Each term's box is blank before its time and pixel-identical to the final frame from then on; the final frame inks every term."""
+    m = spec["meta"]
+    problems: list[str] = []
+    h, w = frames.shape[1:3]
+    final = frames[-1]
+    ink = common.ink_mask(final, spec["background"])
+    boxes = []
+    edges = [t["box"] for t in m["terms"]]
+    for k, term in enumerate(m["terms"]):
+        x0, y0, x1, y1 = term["box"]
+        left = (edges[k - 1][2] + x0) / 2 if k else x0 - 2  # each term owns the space up to half-way to its neighbours
+        right = (x1 + edges[k + 1][0]) / 2 if k + 1 < len(edges) else x1 + 2
+        boxes.append((max(0, int(np.ceil(left))), max(0, int(y0) - 2), min(w, int(right)), min(h, int(np.ceil(y1)) + 2)))
+        if not ink[boxes[-1][1] : boxes[-1][3], boxes[-1][0] : boxes[-1][2]].any():
+            problems.append(f"final frame: term {k} {term['latex']!r} is not shown")
+    for i, frame in enumerate(frames):
+        t = annotations[i]["time"]
+        frame_ink = common.ink_mask(frame, spec["background"], threshold=80)  # lossy video leaves faint ringing: ignore it
+        shown = []
+        for k, (term, (x0, y0, x1, y1)) in enumerate(zip(m["terms"], boxes)):
+            on = int(frame_ink[y0:y1, x0:x1].sum()) >= 3
+            shown.append(on)
+            if t + 1e-9 >= term["time"]:
+                diff = np.abs(frame[y0:y1, x0:x1].astype(np.int16) - final[y0:y1, x0:x1]).max(-1)
+                if (diff > 80).mean() > 0.01:  # exact on rendered frames; tolerant of codec noise, not of a shifted glyph
+                    problems.append(f"frame {i}: term {k} {term['latex']!r} differs from its final placement (moved or changed)")
+            elif on:
+                problems.append(f"frame {i}: term {k} {term['latex']!r} is shown before its time")
+        if False in shown and any(shown[shown.index(False) :]):
+            problems.append(f"frame {i}: terms shown out of order {shown}")
+    return problems

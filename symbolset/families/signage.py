@@ -1,0 +1,236 @@
+"""``signage``: Chinese and English signs (exit, shop, road, appliance panel) seen by a panning / zooming camera.
+
+The sign is laid out once in sign coordinates; the camera is one similarity transform per moment
+(zoom ``s`` about the canvas centre, then a shift ``d``) applied to every element: polygon points,
+text positions and text scales all move together. ``meta["camera"]`` stores the transform's keys.
+verify() measures every character's ink on the pixels and checks it moved with that transform.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import captions as cap
+from .. import fonts
+from ..render import text_layout
+from ..spec import value_at
+from . import common
+from .geometry import an, color_alpha
+
+NAME = "signage"
+RULE = "The sign's text is identical in every frame and every character's box moves with the same camera transform as the rest of the sign."
+
+# (kind, panel colour, text colour, lines [(text, relative size)], english noun, chinese noun)
+_SIGNS = [
+    ("exit", "green", "white", [("安全出口", 1.0), ("EXIT", 0.8)], "exit sign", "安全出口标志"),
+    ("exit", "green", "white", [("紧急出口", 1.0), ("EMERGENCY EXIT", 0.55)], "exit sign", "紧急出口标志"),
+    ("shop", "red", "yellow", [("营业中", 1.0), ("OPEN", 0.8)], "shop sign", "店铺招牌"),
+    ("shop", "navy", "white", [("便利店", 1.0), ("Convenience Store", 0.5)], "shop sign", "店铺招牌"),
+    ("shop", "orange", "black", [("面包房", 1.0), ("Bakery", 0.7)], "shop sign", "店铺招牌"),
+    ("warning", "yellow", "black", [("小心地滑", 1.0), ("Caution Wet Floor", 0.5)], "warning sign", "警示牌"),
+    ("warning", "white", "red", [("禁止吸烟", 1.0), ("No Smoking", 0.6)], "warning sign", "禁止标志"),
+]
+_CITIES = [("北京", "Beijing"), ("上海", "Shanghai"), ("广州", "Guangzhou"), ("杭州", "Hangzhou"), ("南京", "Nanjing"), ("成都", "Chengdu")]
+_BUTTONS = [("开始", "Start"), ("暂停", "Pause"), ("温度", "Temp"), ("定时", "Timer"), ("电源", "Power"), ("模式", "Mode")]
+_BACKGROUNDS = ["light gray", "cream", "dark gray", "gray"]
+
+
+def _content(rng):
+    """(kind, panel, text colour, lines, noun en, noun zh): a fixed sign, a road sign or an appliance panel."""
+    pick = int(rng.integers(len(_SIGNS) + 2))
+    if pick < len(_SIGNS):
+        return _SIGNS[pick]
+    if pick == len(_SIGNS):
+        zh, en = _CITIES[int(rng.integers(len(_CITIES)))]
+        km = int(rng.integers(2, 300))
+        panel = "blue" if rng.random() < 0.5 else "green"
+        return ("road", panel, "white", [(f"{zh} {km} km", 1.0), (en, 0.7)], "road sign", "路牌")
+    idx = rng.choice(len(_BUTTONS), 3, replace=False)
+    lines = [(f"{_BUTTONS[int(i)][0]} {_BUTTONS[int(i)][1]}", 0.7) for i in idx]
+    return ("panel", "black", "white", lines, "appliance panel", "电器面板")
+
+
+def camera_at(meta: dict, t: float) -> tuple[float, np.ndarray]:
+    """Zoom and shift of the camera at time ``t``: a sign point p appears at ``s * (p - c) + c + d``."""
+    cam = meta["camera"]
+    return float(value_at(cam["zoom"], t)), np.asarray(value_at(cam["shift"], t), np.float64)
+
+
+def sample(rng: np.random.Generator, params: dict) -> dict:
+    """A sign, its fonts and layout, and a camera move (pan and/or zoom) that keeps it on the canvas."""
+    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
+    spec = common.skeleton(params, NAME, cap.rgb(bg))
+    w, h = spec["width"], spec["height"]
+    dur = spec["num_frames"] / spec["fps"]
+    kind, panel, ink, lines, noun, noun_zh = _content(rng)
+    text = "".join(t for t, _ in lines)
+    font = fonts.pick_font(rng, text, fonts.fonts_for("han"))
+    base = float(rng.uniform(0.11, 0.14) * h)
+    sizes = [max(10, int(round(base * r))) for _, r in lines]
+    for j, (line, _) in enumerate(lines):
+        sizes[j] = common.fit_size(font, line, sizes[j], 0.55 * w)
+    widths = [text_layout(font, s, line)["width"] for (line, _), s in zip(lines, sizes)]
+    pad = 0.5 * base
+    pw = max(widths) + 2 * pad
+    ph = sum(s * 1.3 for s in sizes) + 1.4 * pad
+    c = np.array([w / 2, h / 2])
+
+    def room(z):
+        """How far the zoomed panel can shift from the centre and stay on the canvas."""
+        return np.maximum(0.0, (np.array([w, h]) - z * np.array([pw, ph])) / 2 - 0.04 * min(w, h))
+
+    # Camera: zoom from z0 to z1, shift from d0 to d1 (eased), chosen so the panel stays inside the canvas.
+    z0, z1 = (float(round(v, 3)) for v in rng.uniform(0.85, 1.25, 2))
+    if rng.random() < 0.3:
+        z1 = z0  # a pure pan
+    d0 = [float(round(v, 2)) for v in rng.uniform(-1, 1, 2) * room(z0)]
+    d1 = [float(round(v, 2)) for v in rng.uniform(-1, 1, 2) * room(z1)]
+    if max(z0, z1) * pw > 0.95 * w or max(z0, z1) * ph > 0.95 * h:
+        z0 = z1 = float(round(min(0.95 * w / pw, 0.95 * h / ph, 1.0), 3))
+        d0 = d1 = [0.0, 0.0]
+    t0, t1 = round(float(rng.uniform(0.0, 0.15)) * dur, 3), round(float(rng.uniform(0.8, 1.0)) * dur, 3)
+    ease = "in_out" if rng.random() < 0.5 else "linear"
+    keys = [t0, t1] if t0 < t1 else [t0]
+    cam = {"zoom": {"keys": [[t0, z0], [t1, z1]], "ease": ease}, "shift": {"keys": [[t0, d0], [t1, d1]], "ease": ease}}
+
+    def track(p):
+        """A sign-space point as an animated canvas position under the camera."""
+        p = np.asarray(p, np.float64)
+        return {"keys": [[t, [round(float(v), 4) for v in z * (p - c) + c + np.asarray(d)]] for t, z, d in zip(keys, (z0, z1), (d0, d1))], "ease": ease}
+
+    x0, y0 = c[0] - pw / 2, c[1] - ph / 2
+    corners = [[x0, y0], [x0 + pw, y0], [x0 + pw, y0 + ph], [x0, y0 + ph]]
+    border = base * 0.12
+    inner = [[x0 + border, y0 + border], [x0 + pw - border, y0 + border], [x0 + pw - border, y0 + ph - border], [x0 + border, y0 + ph - border]]
+    els = spec["elements"]
+    frame_c = "white" if panel not in ("white", "yellow") else "black"
+    els.append({"id": "panel_border", "type": "polygon", "fill": cap.rgb(frame_c),
+                "points": {"keys": [[t, [track(p)["keys"][k][1] for p in corners]] for k, t in enumerate(keys)], "ease": ease}})  # fmt: skip
+    els.append({"id": "panel", "type": "polygon", "fill": cap.rgb(panel),
+                "points": {"keys": [[t, [track(p)["keys"][k][1] for p in inner]] for k, t in enumerate(keys)], "ease": ease}})  # fmt: skip
+    y = y0 + pad * 0.7
+    placed = []
+    for j, ((line, _), s) in enumerate(zip(lines, sizes)):
+        y += s * 1.3 / 2
+        anchor = [c[0], y]
+        els.append({"id": f"line_{j}", "type": "text", "text": line, "font": font, "size": s, "color": cap.rgb(ink), "anchor": "center",
+                    "position": track(anchor), "scale": {"keys": [[t, z] for t, z in zip(keys, (z0, z1))], "ease": ease}})  # fmt: skip
+        placed.append({"text": line, "size": s, "anchor": [round(float(v), 3) for v in anchor]})
+        y += s * 1.3 / 2
+    spec["meta"] = {"kind": kind, "lines": placed, "text": " / ".join(p["text"] for p in placed), "font": font, "panel": panel, "ink": ink,
+                    "frame": frame_c, "background": bg, "noun": noun, "noun_zh": noun_zh, "center": c.tolist(),
+                    "camera": cam, "zoom": [z0, z1], "shift": [d0, d1], "t_start": t0, "t_end": t1, "ease": ease}  # fmt: skip
+    return spec
+
+
+def captions(spec: dict, rng: np.random.Generator) -> dict:
+    """Captions quoting every line of the sign exactly, its colours and the camera move."""
+    m = spec["meta"]
+    quoted = " and ".join(cap.quote(p["text"]) for p in m["lines"])
+    quoted_zh = "和".join(cap.quote(p["text"], "zh") for p in m["lines"])
+    panel, ink = m["panel"], m["ink"]
+    pz, iz = cap.color_name(cap.rgb(panel), "zh"), cap.color_name(cap.rgb(ink), "zh")
+    bg, bgz = m["background"], cap.color_name(spec["background"], "zh")
+    (z0, z1), (d0, d1) = m["zoom"], m["shift"]
+    moves, moves_zh = [], []
+    if abs(z1 - z0) > 0.02:
+        moves.append(f"zooms {'in' if z1 > z0 else 'out'} from {z0:.2f}x to {z1:.2f}x")
+        moves_zh.append(f"{'推近' if z1 > z0 else '拉远'}，缩放从{z0:.2f}倍变为{z1:.2f}倍")
+    dx, dy = d1[0] - d0[0], d1[1] - d0[1]
+    if abs(dx) + abs(dy) > 2:
+        hor = ("right" if dx < 0 else "left") if abs(dx) > 2 else ""
+        ver = ("down" if dy < 0 else "up") if abs(dy) > 2 else ""
+        moves.append(f"pans {' and '.join(v for v in (hor, ver) if v)} by {abs(dx):.0f} px horizontally and {abs(dy):.0f} px vertically")
+        moves_zh.append(f"平移，水平{abs(dx):.0f}像素、垂直{abs(dy):.0f}像素")
+    move = " and ".join(moves) or "holds still"
+    move_zh = "，".join(moves_zh) or "保持不动"
+    t0, t1, dur = cap.seconds(m["t_start"]), cap.seconds(m["t_end"]), cap.seconds(spec["num_frames"] / spec["fps"])
+    en = {
+        "short": cap.choose(rng, [f"{an(m['noun']).capitalize()} reading {quoted}.", f"A bilingual {m['noun']}: {quoted}.", f"The camera {move} over {an(m['noun'])} that says {quoted}."]),
+        "detailed": cap.choose(rng, [
+            f"{an(panel).capitalize()} {m['noun']} with a {m['frame']} border on {an(bg)} background; its {ink} text reads {quoted}, "
+            f"one line above the other, centred on the sign.",
+            f"On {an(bg)} wall, {an(m['noun'])} in {panel} with {ink} lettering: {quoted}. The text stays the same throughout; only the camera moves.",
+        ]),
+        "temporal": cap.choose(rng, [
+            f"From {t0} s to {t1} s the camera {move}; the sign and its text {quoted} move and scale together, unchanged, until {dur} s.",
+            f"Between {t0} s and {t1} s the view {move}; every character of {quoted} follows the same motion as the sign.",
+        ]),
+    }
+    zh = {
+        "short": cap.choose(rng, [f"写着{quoted_zh}的{m['noun_zh']}。", f"中英双语{m['noun_zh']}：{quoted_zh}。"]),
+        "detailed": f"{bgz}背景上是一块{pz}{m['noun_zh']}，边框为{cap.color_name(cap.rgb(m['frame']), 'zh')}，{iz}文字为{quoted_zh}，上下排列，居中。",
+        "temporal": f"从{t0}秒到{t1}秒镜头{move_zh}；标志和文字{quoted_zh}一起移动和缩放，内容始终不变，直到{dur}秒。",
+    }
+    return cap.assemble(en, zh)
+
+
+def difficulty(spec: dict, annotations: list[dict]) -> dict:
+    """Text length and script of the sign, glyph height, and camera speed (px/s of the sign centre)."""
+    m = spec["meta"]
+    text = "".join(p["text"] for p in m["lines"])
+    heights = [b[3] - b[1] for a in annotations for tx in a["texts"] for b in tx["char_boxes"]]
+    (d0, d1), span = m["shift"], max(m["t_end"] - m["t_start"], 1e-6)
+    return {"text_length": len(text.replace(" ", "")), "script": cap.script_of(text), "glyph_height_px": float(np.median(heights)) if heights else 0.0,
+            "motion_speed": round(float(np.hypot(d1[0] - d0[0], d1[1] - d0[1])) / span, 3)}  # fmt: skip
+
+
+def _char_inks(frame, spec, boxes):
+    """Ink mass and centroid of the sign's text colour inside each box."""
+    m = spec["meta"]
+    alpha = color_alpha(frame, cap.rgb(m["ink"]), [cap.rgb(m["ink"]), cap.rgb(m["frame"])], cap.rgb(m["panel"]))
+    out = []
+    for x0, y0, x1, y1 in boxes:
+        xa, ya = max(0, int(x0)), max(0, int(y0))
+        win = alpha[ya : int(np.ceil(y1)), xa : int(np.ceil(x1))]
+        mass = float(win.sum())
+        if mass < 1:
+            out.append((mass, None))
+            continue
+        ys, xs = np.mgrid[0 : win.shape[0], 0 : win.shape[1]]
+        out.append((mass, np.array([(xs * win).sum() / mass + xa + 0.5, (ys * win).sum() / mass + ya + 0.5])))
+    return out
+
+
+def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]:
+    """The same strings every frame; each line's ink centroid follows the camera transform within 1 px with
+    ink scaling as zoom², and each character's ink centroid follows it within 1.5 px (resampling blurs small glyphs)."""
+    m = spec["meta"]
+    problems: list[str] = []
+    c = np.asarray(m["center"])
+    expected = {f"line_{j}": p["text"].replace(" ", "") for j, p in enumerate(m["lines"])}
+    z_ref, d_ref = camera_at(m, annotations[0]["time"])
+    ref_texts = {t["element"]: t for t in annotations[0]["texts"]}
+    ref = {el: (_char_inks(frames[0], spec, [ref_texts[el]["box"]])[0], _char_inks(frames[0], spec, ref_texts[el]["char_boxes"])) for el in expected if el in ref_texts}
+
+    def moved(point, z, d):
+        return z * ((point - c - d_ref) / z_ref) + c + d  # back to sign space, then through this frame's camera
+
+    for i, frame in enumerate(frames):
+        texts = {t["element"]: t for t in annotations[i]["texts"]}
+        z, d = camera_at(m, annotations[i]["time"])
+        for el, want in expected.items():
+            got = texts.get(el)
+            if got is None or "".join(got["chars"]) != want:
+                problems.append(f"frame {i}: {el} shows {got and got['string']!r}, expected {want!r}")
+                continue
+            if el not in ref:
+                continue
+            (mass, cen), (rmass, rcen) = _char_inks(frame, spec, [got["box"]])[0], ref[el][0]
+            if cen is None or rcen is None:
+                problems.append(f"frame {i}: {el} has no ink")
+                continue
+            off = float(np.linalg.norm(cen - moved(rcen, z, d)))
+            ratio = mass / rmass / (z / z_ref) ** 2
+            if off > 1.0:
+                problems.append(f"frame {i}: the text {want!r} is {off:.2f} px off the camera transform")
+            if not 0.85 <= ratio <= 1.18:
+                problems.append(f"frame {i}: the text {want!r} has {ratio:.2f}x the expected ink: its glyphs changed")
+            for k, ((_, cc), (_, rc)) in enumerate(zip(_char_inks(frame, spec, got["char_boxes"]), ref[el][1])):
+                if cc is None or rc is None:
+                    problems.append(f"frame {i}: character {want[k]!r} of {el} has no ink")
+                    break
+                if np.linalg.norm(cc - moved(rc, z, d)) > 1.5:
+                    problems.append(f"frame {i}: character {want[k]!r} of {el} is {np.linalg.norm(cc - moved(rc, z, d)):.2f} px off the camera transform")
+                    break
+    return problems
