@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from . import fonts
-from .spec import frame_time, value_at
+from .spec import frame_time, is_track, value_at
 
 _SHIFT = 4
 _ONE = 1 << _SHIFT
@@ -32,11 +32,14 @@ _PAD = 2  # px around a text mask, so anti-aliased edges are never clipped
 def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
     """All frames of a spec as a ``(T, H, W, 3)`` uint8 array, with per-frame annotations.
 
-    A frame whose element states equal the previous frame's is copied, not redrawn (typing
-    pauses, held displays): the result is identical, since a frame is a function of its states.
+    Exactly what ``render_frame`` gives for each frame, done with less work: the leading
+    elements that never change (a clock face, axes, a road) are drawn once, and a frame whose
+    element states equal the previous frame's (a typing pause, a held display) is copied.
     """
     frames = np.empty((spec["num_frames"], spec["height"], spec["width"], 3), np.uint8)
     annotations: list[dict] = []
+    static = _static_prefix(spec)
+    base, base_ann = _draw(spec, element_states(spec, 0.0)[:static], 0, 0.0) if static else (None, None)
     previous = None
     for i in range(spec["num_frames"]):
         t = frame_time(spec, i)
@@ -45,10 +48,22 @@ def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
             frames[i] = frames[i - 1]
             annotations.append({**annotations[-1], "frame": i, "time": round(t, 6)})
         else:
-            frames[i], ann = _draw(spec, states, i, t)
+            frames[i], ann = _draw(spec, states[static:], i, t, base)
+            if static:
+                ann = {**ann, "texts": base_ann["texts"] + ann["texts"], "shapes": base_ann["shapes"] + ann["shapes"]}
             annotations.append(ann)
         previous = states
     return frames, annotations
+
+
+def _static_prefix(spec: dict) -> int:
+    """How many leading elements have no animated property (and no blinking cursor)."""
+    count = 0
+    for el in spec["elements"]:
+        if any(is_track(v) for v in el.values()) or (el.get("cursor") or {}).get("blink"):
+            break
+        count += 1
+    return count
 
 
 def render_frame(spec: dict, index: int) -> tuple[np.ndarray, dict]:
@@ -77,8 +92,11 @@ def _background(height: int, width: int, rgb: tuple) -> np.ndarray:
     return canvas
 
 
-def _draw(spec: dict, states: list[dict], index: int, t: float) -> tuple[np.ndarray, dict]:
-    canvas = _background(spec["height"], spec["width"], tuple(spec.get("background", (255, 255, 255)))).copy()
+def _draw(spec: dict, states: list[dict], index: int, t: float, base: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
+    """Draw element states over ``base`` (default: the background) into a new canvas."""
+    if base is None:
+        base = _background(spec["height"], spec["width"], tuple(spec.get("background", (255, 255, 255))))
+    canvas = base.copy()
     ann = {"frame": index, "time": round(t, 6), "texts": [], "shapes": []}
     for props in states:
         opacity = float(props.get("opacity", 1.0))
@@ -372,22 +390,12 @@ def _draw_text(canvas, p, t, ann) -> None:
     shown = max(0, min(len(text), int(math.floor(float(p.get("visible", len(text))) + 1e-9))))
     lay = text_layout(p["font"], size, text)
     m = text_transform(p, lay)
-    # Mask coordinates -> layout coordinates: subtract the pad and the baseline.
-    to_layout = np.array([[1, 0, -_PAD], [0, 1, -_PAD - lay["ascent"]]], np.float64)
-    mm = np.hstack([m[:, :2] @ to_layout[:, :2], (m[:, :2] @ to_layout[:, 2] + m[:, 2])[:, None]])
     if shown:
-        mask = _text_mask(p["font"], size, text, shown)
-        region = _place(mask, mm, canvas.shape[1], canvas.shape[0])
-        if region is not None:
-            x0, y0, cov = region
+        placed = _placed_text(p["font"], size, text, shown, tuple(m.ravel()), canvas.shape[1], canvas.shape[0])
+        if placed is not None:
+            x0, y0, cov, box, chars, char_boxes = placed
             _composite(canvas, x0, y0, cov, p["color"])
-            ys, xs = np.nonzero(cov)
-            if len(xs):
-                box = [x0 + xs.min(), y0 + ys.min(), x0 + xs.max() + 1, y0 + ys.max() + 1]
-                chars, char_boxes = _char_boxes(text[:shown], lay["inks"][:shown], m, box)
-                ann["texts"].append(
-                    {"element": p["id"], "string": text[:shown], "box": [float(v) for v in box], "chars": chars, "char_boxes": char_boxes}
-                )
+            ann["texts"].append({"element": p["id"], "string": text[:shown], "box": list(box), "chars": list(chars), "char_boxes": [list(b) for b in char_boxes]})
     cursor = p.get("cursor")
     if cursor and p["cursor_on"]:
         pen = lay["pens"][shown] if shown < len(text) else lay["width"]
@@ -396,6 +404,33 @@ def _draw_text(canvas, p, t, ann) -> None:
                           [x + max(1.0, size * 0.08), lay["descent"] * 0.6], [x, lay["descent"] * 0.6]])  # fmt: skip
         cv2.fillPoly(canvas, [_fixed(quad)], _color(cursor["color"]), cv2.LINE_AA, _SHIFT)
         ann["shapes"].append({"element": p["id"], "type": "cursor", "params": {"quad": [_round(q) for q in quad], "index": shown}})
+
+
+@functools.lru_cache(maxsize=512)
+def _placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, width: int, height: int):
+    """Coverage of the first ``shown`` characters placed on the canvas by ``matrix``, with its boxes.
+
+    Cached: labels, tick values and signs keep the same placement over many frames, and
+    resampling a glyph mask costs more than everything else about a static text.
+    Returns ``(x0, y0, coverage, word_box, chars, char_boxes)``, or None when nothing is inked.
+    """
+    lay = text_layout(font_id, size, text)
+    m = np.asarray(matrix, np.float64).reshape(2, 3)
+    # Mask coordinates -> layout coordinates: subtract the pad and the baseline.
+    to_layout = np.array([[1, 0, -_PAD], [0, 1, -_PAD - lay["ascent"]]], np.float64)
+    mm = np.hstack([m[:, :2] @ to_layout[:, :2], (m[:, :2] @ to_layout[:, 2] + m[:, 2])[:, None]])
+    region = _place(_text_mask(font_id, size, text, shown), mm, width, height)
+    if region is None:
+        return None
+    x0, y0, cov = region
+    ys, xs = np.nonzero(cov)
+    if not len(xs):
+        return None
+    box = (float(x0 + xs.min()), float(y0 + ys.min()), float(x0 + xs.max() + 1), float(y0 + ys.max() + 1))
+    chars, char_boxes = _char_boxes(text[:shown], lay["inks"][:shown], m, box)
+    cov = np.ascontiguousarray(cov)
+    cov.flags.writeable = False
+    return x0, y0, cov, box, tuple(chars), tuple(tuple(b) for b in char_boxes)
 
 
 def _char_boxes(string: str, inks: list, m: np.ndarray, word_box: list) -> tuple[list, list]:

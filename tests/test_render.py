@@ -97,3 +97,19 @@ def test_a_font_lacking_a_glyph_fails_the_coverage_check(tmp_path):
     assert fonts.pick_font(rng, "EXIT 出口", ["dejavu-sans", "noto-sans-sc"]) == "noto-sans-sc"
     with pytest.raises(fonts.GlyphError, match="no font among dejavu-sans covers"):
         fonts.pick_font(rng, "出口", ["dejavu-sans"])
+
+
+def test_clip_rendering_equals_frame_by_frame_for_every_family():
+    """render_clip draws static elements once and copies unchanged frames: the result must not change."""
+    from symbolset.build import sample_seed
+    from symbolset.families import FAMILY_NAMES
+    from symbolset.record import sample_spec
+
+    params = {"width": 96, "height": 96, "num_frames": 10, "fps": 8.0}
+    for fam in FAMILY_NAMES:
+        spec = sample_spec(fam, sample_seed(3, fam, 1), params)
+        frames, anns = render_clip(spec)
+        for i in range(spec["num_frames"]):
+            frame, ann = render_frame(spec, i)
+            np.testing.assert_array_equal(frame, frames[i], err_msg=f"{fam} frame {i}")
+            assert ann == anns[i], f"{fam} frame {i}"
