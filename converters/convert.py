@@ -1,0 +1,130 @@
+"""``convert(src, dst, to=...)``: any supported format to any other, streaming, resumable, atomic.
+
+Every conversion is reader -> records -> writer: the Hub Parquet layout is one format among the
+others, so WebDataset -> TFRecord works as well as Parquet -> WebDataset.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from symbolset.errors import SymbolSetError
+
+from . import FORMATS, output
+from .base import Options, read_marker
+from .folders import METADATA, FolderReader, FolderWriter
+from .parquet import ParquetReader, ParquetWriter
+from .pipeline import ordered_map
+from .tfrecord import TFRecordReader, TFRecordWriter
+from .webdataset import WebDatasetReader, WebDatasetWriter
+
+
+def detect(src: Path) -> str:
+    """The format of a source folder, from its completion marker or its files."""
+    if not src.exists():
+        raise SymbolSetError(f"{src}: does not exist")
+    if not src.is_dir():
+        raise SymbolSetError(f"{src}: not a folder (give the folder that holds the shards)")
+    marker = read_marker(src)
+    if marker and marker.get("format") in FORMATS:
+        return marker["format"]
+    if (src / "manifest.json").exists() or any((src / "data").glob("*.parquet")):
+        return "parquet"
+    if any(src.glob("*.tar")):
+        return "webdataset"
+    if any(src.glob("*.tfrecord")) or any(src.glob("*.tfrecord.gz")):
+        return "tfrecord"
+    for meta in sorted(src.glob(f"*/{METADATA}")):
+        with open(meta, "rb") as f:
+            first = f.readline()
+        try:
+            keys = json.loads(first) if first.strip() else {}
+        except ValueError:
+            raise SymbolSetError(f"{meta}: line 1: not valid JSON") from None
+        if "file_name" in keys:
+            return "mp4"
+        if "frames_dir" in keys:
+            return "png"
+    raise SymbolSetError(f"{src}: cannot tell its format (no manifest, .tar, .tfrecord or */{METADATA}); pass --from")
+
+
+def make_reader(fmt: str, src: Path, options: Options):
+    """The reader of format ``fmt``."""
+    if fmt == "parquet":
+        return ParquetReader(src, options)
+    if fmt == "webdataset":
+        return WebDatasetReader(src, options)
+    if fmt == "tfrecord":
+        return TFRecordReader(src, options)
+    if fmt in ("mp4", "png"):
+        return FolderReader(src, options, fmt)
+    raise SymbolSetError(f"--from: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+
+
+def make_writer(fmt: str, dst: Path, options: Options, info: dict | None):
+    """The writer of format ``fmt``."""
+    if fmt == "parquet":
+        return ParquetWriter(dst, options, info)
+    if fmt == "webdataset":
+        return WebDatasetWriter(dst, options, info)
+    if fmt == "tfrecord":
+        return TFRecordWriter(dst, options, info)
+    if fmt in ("mp4", "png"):
+        return FolderWriter(dst, options, info, fmt)
+    raise SymbolSetError(f"--to: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+
+
+def _check_options(to: str, options: Options) -> None:
+    if options.frames and to != "tfrecord":
+        raise SymbolSetError("--frames png applies to --to tfrecord (use --to png for a PNG folder)")
+    if options.gzip and to != "tfrecord":
+        raise SymbolSetError("--gzip applies to --to tfrecord")
+    if options.rerender and not (to == "png" or options.frames == "png"):
+        raise SymbolSetError("--rerender applies to PNG outputs (--to png, or --to tfrecord --frames png)")
+    for name in ("shard_size", "shard_bytes"):
+        value = getattr(options, name)
+        if value is not None and value < 1:
+            raise SymbolSetError(f"--{name.replace('_', '-')}: must be at least 1, got {value}")
+
+
+def _process(item, materialize, encode):
+    return encode(materialize(item))
+
+
+def convert(src, dst, to: str, *, source_format: str | None = None, options: Options | None = None, workers: int = 1,
+            overwrite: bool = False, progress: bool = True) -> dict:  # fmt: skip
+    """Convert the dataset in ``src`` to format ``to`` in ``dst``; returns the output's marker/manifest.
+
+    Interrupted runs resume when started again with the same arguments; ``dst`` is never
+    replaced without ``overwrite``.
+    """
+    src, dst = Path(src), Path(dst)
+    options = options or Options()
+    if to not in FORMATS:
+        raise SymbolSetError(f"--to: unknown format {to!r} (known: {', '.join(FORMATS)})")
+    _check_options(to, options)
+    if dst.resolve() == src.resolve() or src.resolve() in dst.resolve().parents:
+        raise SymbolSetError(f"{dst}: the output must not be the source folder or inside it")
+    fmt = source_format or detect(src)
+    reader = make_reader(fmt, src, options)
+    writer = make_writer(to, dst, options, reader.info)
+    state = {"from": fmt, "to": to, "source": str(src.resolve()), "options": options.to_dict()}
+    if output.prepare(dst, state, writer.marker, overwrite):
+        print(f"{dst}: already complete; nothing to do", file=sys.stderr)
+        return json.loads((dst / writer.marker).read_text(encoding="utf-8"))
+    writer.start()
+    bar = tqdm(total=reader.total, unit="clip", desc=f"{fmt} -> {to}", disable=not progress, smoothing=0.1)
+    try:
+        work = functools.partial(_process, materialize=reader.materialize, encode=writer.encode)
+        for enc in ordered_map(work, reader.items(), workers):
+            writer.add(enc)
+            bar.update(1)
+        writer.close()
+    finally:
+        bar.close()
+    return writer.finish(state)

@@ -1,0 +1,115 @@
+"""The Hub Parquet layout (``symbolset generate``'s output) as a conversion source and target.
+
+Reading streams the shards a row group at a time. Writing puts finished shards in
+``data/.pending/<split>-NNNNN.parquet`` (invisible to ``load_dataset``: the card's patterns are
+``data/<split>-*.parquet``), and only when every row is written renames them to
+``data/<split>-NNNNN-of-MMMMM.parquet`` and writes the manifest, thumbnails and card with the
+core's own helpers. The source dataset's manifest travels with every other format, so by default
+the shards are cut as the original ones were (its ``shard_size``) and the card describes the same config.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from symbolset import families, hub
+from symbolset.build import write_parquet
+from symbolset.config import Config
+from symbolset.errors import SymbolSetError
+from symbolset.record import to_table
+
+from . import output
+from .base import Reader, ShardWriter
+from .pipeline import Encoded
+
+PENDING = "data/.pending"
+DEFAULT_SHARD_SIZE = 64
+
+
+class ParquetReader(Reader):
+    """Hub-layout folder -> records."""
+
+    format = "parquet"
+
+    def __init__(self, src: Path, options):
+        super().__init__(src, options)
+        self.paths = hub.shard_paths(self.src)
+        if not self.paths:
+            raise SymbolSetError(f"{self.src}: no data/*.parquet shards (wrong --from format?)")
+        self.info = hub.load_manifest(self.src) if (self.src / hub.MANIFEST).exists() else None
+        try:
+            self.total = sum(pq.read_metadata(p).num_rows for p in self.paths)
+        except (OSError, ValueError) as exc:
+            raise SymbolSetError(f"{self.src}: unreadable Parquet shard ({exc})") from None
+
+    def items(self):
+        """Rows, shard by shard, a row group at a time."""
+        yield from hub.iter_rows(self.src)
+
+
+class ParquetWriter(ShardWriter):
+    """Records -> Hub layout (``data/<split>-NNNNN-of-MMMMM.parquet``, ``manifest.json``, ``README.md``)."""
+
+    format = "parquet"
+    marker = hub.MANIFEST
+
+    def shard_size(self) -> tuple[int | None, int | None]:
+        """Rows per shard: ``--shard-size``, else the source dataset's, else 64 (or ``--shard-bytes``)."""
+        if self.options.shard_size or self.options.shard_bytes:
+            return self.options.shard_size, self.options.shard_bytes
+        return ((self.info or {}).get("config", {}).get("shard_size") or DEFAULT_SHARD_SIZE), None
+
+    def start(self) -> None:
+        """Create ``data/.pending`` and clear temporary files of an interrupted run."""
+        (self.dst / PENDING).mkdir(parents=True, exist_ok=True)
+        output.remove_stale(self.dst / PENDING)
+        output.remove_stale(self.dst / "data")
+        super().start()
+        self.first: dict | None = None
+
+    def encode(self, row: dict) -> Encoded:
+        """Rows are written as they are; the size counts the video and the spec."""
+        return Encoded(row["split"], len(row["video"]["bytes"]) + len(row["spec"]), row)
+
+    def flush(self, split: str, index: int, payloads: list) -> None:
+        """Write one pending shard (kept when a previous run already wrote it)."""
+        path = self.dst / PENDING / f"{split}-{index:05d}.parquet"
+        if not path.exists():
+            write_parquet(to_table(payloads), path)
+        self.first = self.first or {k: payloads[0][k] for k in ("width", "height", "num_frames", "fps", "codec")}
+        self.entries.append({"file": path, "split": split, "tasks": [{"family": r["family"]} for r in payloads]})
+
+    def finish(self, state: dict) -> dict:
+        """Rename pending shards to their final names, then write manifest, thumbnails and card."""
+        if not self.entries:
+            raise SymbolSetError(f"{self.dst}: the source has no records")
+        per_split: dict[str, int] = {}
+        for e in self.entries:
+            per_split[e["split"]] = per_split.get(e["split"], 0) + 1
+        shards, seen = [], {}
+        for e in self.entries:
+            j = seen[e["split"]] = seen.get(e["split"], -1) + 1
+            name = f"data/{e['split']}-{j:05d}-of-{per_split[e['split']]:05d}.parquet"
+            os.replace(e["file"], self.dst / name)
+            shards.append({**e, "file": name})
+        (self.dst / PENDING).rmdir()
+        manifest = hub.finish(self.dst, self._config(shards), shards)
+        manifest["conversion"] = state
+        hub.write_json_atomic(self.dst / hub.MANIFEST, manifest)
+        output.complete(self.dst, self.marker, state)
+        return manifest
+
+    def _config(self, shards: list[dict]) -> Config:
+        """The generation config: the source dataset's, or one described from the records themselves."""
+        config = dict((self.info or {}).get("config") or {})
+        if config:
+            config["families"] = tuple(config["families"])
+            return Config(**config)
+        seen = {t["family"] for s in shards for t in s["tasks"]}
+        fams = tuple(f for f in families.FAMILY_NAMES if f in seen)
+        rows = sum(len(s["tasks"]) for s in shards)
+        return Config(name=self.dst.name, families=fams or families.FAMILY_NAMES[:1], num=rows, shard_size=self.shard_size()[0] or DEFAULT_SHARD_SIZE,
+                      **self.first)  # fmt: skip

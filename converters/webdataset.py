@@ -1,0 +1,122 @@
+"""WebDataset tar shards: ``<split>-NNNNNN.tar`` with members ``<key>.json``, ``<key>.mp4``, ``<key>.txt``.
+
+- ``<key>.mp4`` (``.mkv`` for the lossless codecs): the video bytes, exactly as stored in Parquet.
+- ``<key>.json``: every other field of the record (see :mod:`.fields`), plus ``video_path``.
+- ``<key>.txt``: the default caption (``caption``: the English detailed caption), UTF-8.
+
+The key is the record id with any dot replaced by ``_`` (WebDataset ends a key at the first dot of a
+member name); the true id is in the JSON. Every sample has the same three members, in sorted order,
+with a fixed mtime, uid/gid 0 and empty user/group names, so the same records give the same bytes.
+"""
+
+from __future__ import annotations
+
+import tarfile
+from pathlib import Path
+
+from symbolset import codec
+from symbolset.errors import SymbolSetError
+
+from . import fields
+from .base import Reader, ShardWriter
+from .pipeline import Encoded
+
+MTIME = 946684800  # 2000-01-01T00:00:00Z: fixed, so shards are byte-identical across runs
+BLOCK = 512
+VIDEO_EXTENSIONS = frozenset(codec.EXTENSIONS.values())
+
+
+def sample_key(sample_id: str) -> str:
+    """The WebDataset key of a record id (no dots, no slashes)."""
+    return sample_id.replace(".", "_").replace("/", "_")
+
+
+def tar_member(name: str, data: bytes) -> bytes:
+    """One regular-file tar member (header + data padded to 512 bytes) with fixed metadata."""
+    info = tarfile.TarInfo(name)
+    info.size, info.mtime, info.mode = len(data), MTIME, 0o644
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    # Plain ustar headers when the name fits (cheaper to build); pax headers only for long or non-ASCII names.
+    fmt = tarfile.USTAR_FORMAT if len(name) <= 100 and name.isascii() else tarfile.PAX_FORMAT
+    return info.tobuf(format=fmt, encoding="utf-8") + data + b"\0" * (-len(data) % BLOCK)
+
+
+class WebDatasetWriter(ShardWriter):
+    """Records -> tar shards."""
+
+    format = "webdataset"
+    suffix = ".tar"
+
+    def encode(self, row: dict) -> Encoded:
+        """The sample's three members, as tar bytes."""
+        video, meta = fields.split_row(row)
+        caption = meta.pop("caption")
+        key = sample_key(row["id"])
+        ext = codec.EXTENSIONS.get(row["codec"], "mp4")
+        members = sorted({f"{key}.json": fields.dumps(meta), f"{key}.{ext}": video, f"{key}.txt": caption.encode()}.items())
+        blob = b"".join(tar_member(name, data) for name, data in members)
+        return Encoded(row["split"], len(blob), blob)
+
+    def pack(self, payloads: list) -> bytes:
+        """Members of every sample, then the end-of-archive marker (two zero blocks)."""
+        return b"".join(payloads) + b"\0" * (2 * BLOCK)
+
+
+class WebDatasetReader(Reader):
+    """Tar shards -> records (streaming, one member at a time)."""
+
+    format = "webdataset"
+
+    def items(self):
+        """``(where, {extension: bytes})`` for each sample, in shard order."""
+        for path in self.files(("*.tar",), "WebDataset .tar shards"):
+            yield from _samples(path)
+
+    def materialize(self, item) -> dict:
+        """The record of one sample's members."""
+        where, members = item
+        meta = fields.loads(members["json"], f"{where}.json")
+        meta["caption"] = members["txt"].decode("utf-8")
+        video = next(members[e] for e in members if e not in ("json", "txt"))
+        return fields.join_row(meta, video, where)
+
+
+def _samples(path: Path):
+    key, members = None, {}
+
+    def done():
+        where = f"{path}: sample {key!r}"
+        missing = [e for e in ("json", "txt") if e not in members]
+        videos = [e for e in members if e not in ("json", "txt")]
+        if missing or len(videos) != 1:
+            what = f"no .{missing[0]} member" if missing else "no video member" if not videos else f"several video members {videos}"
+            raise SymbolSetError(f"{where}: {what} (truncated or not a SymbolSet shard)")
+        return where, members
+
+    try:
+        with open(path, "rb") as raw, tarfile.open(fileobj=raw, mode="r|") as tar:
+            for info in tar:
+                if not info.isfile():
+                    continue
+                name = info.name.rsplit("/", 1)[-1]
+                base, dot, ext = name.partition(".")
+                if not dot:
+                    raise SymbolSetError(f"{path}: member {info.name!r} has no extension (not a WebDataset shard)")
+                data = tar.extractfile(info).read()
+                if len(data) != info.size:
+                    raise SymbolSetError(f"{path}: truncated in member {info.name!r} (sample {base!r})")
+                if base != key:
+                    if key is not None:
+                        yield done()
+                    key, members = base, {}
+                members[ext] = data
+            end = tar.offset
+    except (tarfile.TarError, EOFError) as exc:
+        where = f"in sample {key!r}" if key is not None else "at the first sample"
+        raise SymbolSetError(f"{path}: truncated or corrupt tar {where} ({exc})") from None
+    if key is None:
+        raise SymbolSetError(f"{path}: empty tar archive (no samples)")
+    if path.stat().st_size - end < 2 * BLOCK:
+        raise SymbolSetError(f"{path}: truncated after sample {key!r} (no end-of-archive marker)")
+    yield done()
