@@ -14,7 +14,7 @@ from pathlib import Path
 
 from symbolset import codec
 from symbolset.errors import SymbolSetError
-from symbolset.hub import SPLIT_ORDER
+from symbolset.hub import SPLIT_ORDER, write_bytes_atomic
 
 from . import output
 from .pipeline import Encoded, Sharder
@@ -133,7 +133,7 @@ class ShardWriter:
             data = path.read_bytes()
         else:
             data = self.pack(payloads)
-            output.write_file(path, data)
+            write_bytes_atomic(path, data)
         self.entries.append({"file": name, "split": split, "rows": len(payloads), "bytes": len(data), "sha256": codec.sha256(data)})
 
     def finish(self, state: dict) -> dict:

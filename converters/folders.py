@@ -22,6 +22,7 @@ from pathlib import Path
 
 from symbolset import codec
 from symbolset.errors import SymbolSetError
+from symbolset.hub import write_bytes_atomic, write_folder_atomic
 
 from . import fields, frames, output
 from .base import Reader, split_key
@@ -59,12 +60,12 @@ class FolderWriter:
         if self.format == "mp4":
             name = f"{stem}.{codec.EXTENSIONS.get(row['codec'], 'mp4')}"
             if not (folder / name).exists():
-                output.write_file(folder / name, video)
+                write_bytes_atomic(folder / name, video)
             line = {"file_name": name, **meta}
         else:
             if not (folder / stem).is_dir():
                 pngs = frames.record_pngs(row, self.options.rerender)
-                output.write_folder(folder / stem, {f"frame_{i:04d}.png": p for i, p in enumerate(pngs)})
+                write_folder_atomic(folder / stem, {f"frame_{i:04d}.png": p for i, p in enumerate(pngs)})
             line = {"frames_dir": stem, **meta}
         return Encoded(row["split"], 0, fields.dumps(line) + b"\n")
 

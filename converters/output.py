@@ -11,13 +11,11 @@ without ``--overwrite``.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from symbolset.errors import SymbolSetError
-from symbolset.hub import write_bytes_atomic, write_json_atomic
+from symbolset.hub import write_json_atomic
 
 STATE = ".symbolset-convert.json"
 DONE = "symbolset-convert.json"
@@ -82,28 +80,3 @@ def remove_stale(folder: Path) -> None:
             shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary name, fsync, rename)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomic(path, data)
-    except OSError as exc:
-        raise SymbolSetError(f"{path}: cannot write ({exc.strerror})") from None
-
-
-def write_folder(path: Path, files: dict[str, bytes]) -> None:
-    """Write a folder of files atomically: fill a hidden temporary folder, then rename it to ``path``."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
-    except OSError as exc:
-        raise SymbolSetError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise SymbolSetError(f"{path}: cannot write ({exc.strerror})") from None
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)

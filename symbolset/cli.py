@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from . import __version__
@@ -58,7 +56,7 @@ def _validate(args) -> int:
 
 def _render(args) -> int:
     from . import codec
-    from .hub import find_record
+    from .hub import find_record, write_bytes_atomic
     from .render import render_clip
     from .spec import from_json
 
@@ -82,45 +80,33 @@ def _render(args) -> int:
     if out.suffix.lower() in (".mp4", ".mkv"):
         name = args.codec or (stored["codec"] if stored else ("h264" if out.suffix.lower() == ".mp4" else "ffv1"))
         data = codec.encode(frames, spec["fps"], name)
-        _atomic_file(out, data)
+        write_bytes_atomic(out, data)
         note = ""
         if stored is not None and name == stored["codec"]:
             same = data == stored["video"]["bytes"]
             note = " (identical to the stored video)" if same else " (bytes differ from the stored video: another FFmpeg build?)"
         print(f"{out}: {len(frames)} frames, {name}{note}")
     else:
-        _atomic_png_folder(out, frames, args.overwrite)
+        _write_png_folder(out, frames, args.overwrite)
         print(f"{out}: {len(frames)} PNG frames")
     return 0
 
 
-def _atomic_file(path: Path, data: bytes) -> None:
-    from .hub import write_bytes_atomic
+def _write_png_folder(out: Path, frames, overwrite: bool) -> None:
+    import io
 
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomic(path, data)
-    except OSError as exc:
-        raise SymbolSetError(f"{path}: cannot write ({exc.strerror})") from None
-
-
-def _atomic_png_folder(out: Path, frames, overwrite: bool) -> None:
     from PIL import Image
 
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    except OSError as exc:
-        raise SymbolSetError(f"{out}: cannot write ({exc.strerror})") from None
-    try:
-        for i, frame in enumerate(frames):
-            Image.fromarray(frame).save(tmp / f"frame_{i:04d}.png")
-        if out.exists() and overwrite:
-            shutil.rmtree(out) if out.is_dir() else out.unlink()
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+    from .hub import write_folder_atomic
+
+    pngs = {}
+    for i, frame in enumerate(frames):
+        buf = io.BytesIO()
+        Image.fromarray(frame).save(buf, format="PNG")
+        pngs[f"frame_{i:04d}.png"] = buf.getvalue()
+    if out.exists() and overwrite:
+        shutil.rmtree(out) if out.is_dir() else out.unlink()
+    write_folder_atomic(out, pngs)
 
 
 def _publish(args) -> int:

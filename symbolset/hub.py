@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -33,17 +35,42 @@ def write_json_atomic(path: Path, data) -> None:
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write bytes under a temporary name, fsync, then rename over ``path``."""
+    """Write bytes under a temporary name, fsync, then rename over ``path`` (parents are created).
+
+    :class:`SymbolSetError` naming the path when it cannot be written.
+    """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        raise SymbolSetError(f"{path}: cannot write ({exc.strerror})") from None
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_folder_atomic(path: Path, files: dict[str, bytes]) -> None:
+    """Write a folder of files atomically: fill a hidden temporary folder, then rename it to ``path``."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
+    except OSError as exc:
+        raise SymbolSetError(f"{path}: cannot write ({exc.strerror})") from None
+    try:
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise SymbolSetError(f"{path}: cannot write ({exc.strerror})") from None
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
 
 
 def load_manifest(root: str | Path) -> dict:
