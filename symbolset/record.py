@@ -6,9 +6,9 @@ sample's seed, render, encode, caption, annotate. Everything in the row derives 
 
 from __future__ import annotations
 
+import functools
 import json
 
-import datasets
 import numpy as np
 import pyarrow as pa
 
@@ -16,55 +16,63 @@ from . import __version__, codec, families
 from .render import render_clip
 from .spec import to_json, validate
 
-_STR = datasets.Value("string")
-_F32 = datasets.Value("float32")
-_I32 = datasets.Value("int32")
-_BOX = datasets.List(_F32, length=4)
-_CAPTIONS = {g: _STR for g in ("short", "detailed", "temporal")}
+# The schema is built on first use (PEP 562 module __getattr__): importing `datasets` costs over
+# a second, and generation workers, which only build rows, never need it.
+DIFFICULTY_FIELDS = ("level", "num_elements", "text_length", "script", "glyph_height_px", "motion_speed", "stroke_width")
 
-# Difficulty labels for sliced reporting; every family fills each one (0 / "none" where it does not apply).
-DIFFICULTY = {
-    "level": _STR,  # easy | medium | hard, from the labels below
-    "num_elements": _I32,
-    "text_length": _I32,
-    "script": _STR,  # latin | han | digits | mixed | none
-    "glyph_height_px": _F32,
-    "motion_speed": _F32,  # the family's unit: px/s, characters/s, counts/s, degrees/s
-    "stroke_width": _F32,
-}
 
-FEATURES = datasets.Features(
-    {
-        "id": _STR,
-        "family": _STR,
-        "split": _STR,
-        "seed": datasets.Value("int64"),
-        "spec": _STR,
-        "video": datasets.Video(),
-        "codec": _STR,
-        "num_frames": _I32,
-        "fps": _F32,
-        "width": _I32,
-        "height": _I32,
-        "caption": _STR,
-        "captions": {"en": _CAPTIONS, "zh": _CAPTIONS},
-        "caption_source": _STR,
-        "annotations": datasets.List(
-            {
-                "frame": _I32,
-                "time": _F32,
-                "texts": datasets.List(
-                    {"element": _STR, "string": _STR, "box": _BOX, "chars": datasets.List(_STR), "char_boxes": datasets.List(_BOX)}
-                ),
-                "shapes": datasets.List({"element": _STR, "type": _STR, "params": _STR}),
-            }
-        ),
-        "difficulty": DIFFICULTY,
-        "generator_version": _STR,
+@functools.cache
+def _schema() -> dict:
+    import datasets
+
+    s, f32, i32 = datasets.Value("string"), datasets.Value("float32"), datasets.Value("int32")
+    box = datasets.List(f32, length=4)
+    captions = {g: s for g in ("short", "detailed", "temporal")}
+    difficulty = {
+        "level": s,  # easy | medium | hard, from the labels below
+        "num_elements": i32,
+        "text_length": i32,
+        "script": s,  # latin | han | digits | mixed | none
+        "glyph_height_px": f32,
+        "motion_speed": f32,  # the family's unit: px/s, characters/s, counts/s, degrees/s
+        "stroke_width": f32,
     }
-)
-SCHEMA: pa.Schema = FEATURES.arrow_schema
-COLUMNS = tuple(FEATURES)
+    features = datasets.Features(
+        {
+            "id": s,
+            "family": s,
+            "split": s,
+            "seed": datasets.Value("int64"),
+            "spec": s,
+            "video": datasets.Video(),
+            "codec": s,
+            "num_frames": i32,
+            "fps": f32,
+            "width": i32,
+            "height": i32,
+            "caption": s,
+            "captions": {"en": captions, "zh": captions},
+            "caption_source": s,
+            "annotations": datasets.List(
+                {
+                    "frame": i32,
+                    "time": f32,
+                    "texts": datasets.List({"element": s, "string": s, "box": box, "chars": datasets.List(s), "char_boxes": datasets.List(box)}),
+                    "shapes": datasets.List({"element": s, "type": s, "params": s}),
+                }
+            ),
+            "difficulty": difficulty,
+            "generator_version": s,
+        }
+    )
+    return {"FEATURES": features, "SCHEMA": features.arrow_schema, "COLUMNS": tuple(features), "DIFFICULTY": difficulty}
+
+
+def __getattr__(name: str):
+    """``FEATURES`` (HF Features), ``SCHEMA`` (Arrow), ``COLUMNS``, ``DIFFICULTY``: the one definition of a row."""
+    if name in ("FEATURES", "SCHEMA", "COLUMNS", "DIFFICULTY"):
+        return _schema()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def sample_spec(family: str, seed: int, params: dict) -> dict:
@@ -88,7 +96,7 @@ def difficulty(spec: dict, annotations: list[dict], family_labels: dict) -> dict
     score += 0 < labels["stroke_width"] <= 2
     score += labels["script"] == "mixed"
     labels["level"] = "easy" if score == 0 else "medium" if score == 1 else "hard"
-    return {k: labels[k] for k in DIFFICULTY}
+    return {k: labels[k] for k in DIFFICULTY_FIELDS}
 
 
 def annotations_for_record(annotations: list[dict]) -> list[dict]:
@@ -138,7 +146,7 @@ def make_record(task: dict, params: dict) -> dict:
 
 def to_table(rows: list[dict]) -> pa.Table:
     """Rows as an Arrow table with the dataset schema (HF features in the schema metadata)."""
-    return pa.Table.from_pylist(rows, schema=SCHEMA)
+    return pa.Table.from_pylist(rows, schema=_schema()["SCHEMA"])
 
 
 def parse_annotations(row: dict) -> list[dict]:
