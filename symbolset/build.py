@@ -16,26 +16,18 @@ import multiprocessing
 import os
 import shutil
 import sys
-import zlib
 from pathlib import Path
 
-import numpy as np
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from . import __version__, hub
 from .config import Config
 from .errors import SymbolSetError
-from .record import make_record, to_table
+from .record import make_record, sample_seed, to_table
 
 SPLITS = ("train", "validation", "test")
 STATE_FILE = ".symbolset-build.json"
-
-
-def sample_seed(global_seed: int, family: str, index: int) -> int:
-    """The seed of sample ``index`` of ``family`` (a 63-bit int), independent of every other sample."""
-    state = np.random.SeedSequence([global_seed, zlib.crc32(family.encode()), index]).generate_state(1, np.uint64)[0]
-    return int(state >> np.uint64(1))
 
 
 def split_of(index: int) -> str:

@@ -24,6 +24,8 @@ from PIL import Image
 
 from . import __version__, codec, families
 from .errors import SymbolSetError
+from .record import sample_seed, sample_spec
+from .render import render_frame
 
 MANIFEST = "manifest.json"
 SPLIT_ORDER = ("train", "validation", "test")
@@ -142,10 +144,6 @@ def software_versions() -> dict:
 
 def write_thumbnails(out: Path, cfg, frames_shown: int = 4, height: int = 128) -> None:
     """``thumbnails/<family>.png``: a few frames of each family's first clip, re-rendered from its spec."""
-    from .build import sample_seed  # build sits above hub; imported lazily to keep hub importable alone
-    from .record import sample_spec
-    from .render import render_frame
-
     (out / "thumbnails").mkdir(exist_ok=True)
     for fam in cfg.families:
         spec = sample_spec(fam, sample_seed(cfg.seed, fam, 0), cfg.params(fam))

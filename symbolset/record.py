@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import zlib
 
 import numpy as np
 import pyarrow as pa
@@ -73,6 +74,12 @@ def __getattr__(name: str):
     if name in ("FEATURES", "SCHEMA", "COLUMNS", "DIFFICULTY"):
         return _schema()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def sample_seed(global_seed: int, family: str, index: int) -> int:
+    """The seed of sample ``index`` of ``family`` (a 63-bit int), independent of every other sample."""
+    state = np.random.SeedSequence([global_seed, zlib.crc32(family.encode()), index]).generate_state(1, np.uint64)[0]
+    return int(state >> np.uint64(1))
 
 
 def sample_spec(family: str, seed: int, params: dict) -> dict:

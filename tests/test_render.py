@@ -101,9 +101,8 @@ def test_a_font_lacking_a_glyph_fails_the_coverage_check(tmp_path):
 
 def test_clip_rendering_equals_frame_by_frame_for_every_family():
     """render_clip draws static elements once and copies unchanged frames: the result must not change."""
-    from symbolset.build import sample_seed
     from symbolset.families import FAMILY_NAMES
-    from symbolset.record import sample_spec
+    from symbolset.record import sample_seed, sample_spec
 
     params = {"width": 96, "height": 96, "num_frames": 10, "fps": 8.0}
     for fam in FAMILY_NAMES:
