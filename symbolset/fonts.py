@@ -102,7 +102,7 @@ def pick_font(rng: np.random.Generator, text: str, candidates: list[str] | tuple
     return covering[int(rng.integers(len(covering)))]
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=24)  # a CJK face holds ~2 MB; a clip uses a handful of sizes
 def load(font_id: str, size: int) -> ImageFont.FreeTypeFont:
     """A Pillow font at ``size`` px with the basic layout engine (identical output everywhere)."""
     path, index = font_file(font_id)
