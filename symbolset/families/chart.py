@@ -13,7 +13,6 @@ import numpy as np
 from .. import captions as cap
 from .. import fonts
 from . import common
-from .geometry import an, centered_text, color_alpha, step_on
 
 NAME = "chart"
 RULE = "Bar heights (or point heights) are proportional to their value labels, and the final frame reads back to the chart's data."
@@ -59,7 +58,7 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         label = str(k)
         lw = fonts.load(font, size).getlength(label)
         els.append({"id": f"ylabel_{k}", "type": "text", "text": label, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "center",
-                    "position": centered_text(font, size, label, box[0] - 5 - lw / 2, y)})  # fmt: skip
+                    "position": common.centered_text(font, size, label, box[0] - 5 - lw / 2, y)})  # fmt: skip
     n = len(cats)
     slot = (box[2] - box[0]) / n
     bar_w = float(round(slot * 0.55))
@@ -71,15 +70,15 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         top_y = box[3] - v * scale
         t0, t1 = t_grow[k], min(round(t_grow[k] + grow, 3), round(dur, 3))
         els.append({"id": f"cat_{k}", "type": "text", "text": c, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "center",
-                    "position": centered_text(font, size, c, cx, box[3] + 4 + size * 0.6)})  # fmt: skip
+                    "position": common.centered_text(font, size, c, cx, box[3] + 4 + size * 0.6)})  # fmt: skip
         if kind == "bar":
             x0, x1 = cx - bar_w / 2, cx + bar_w / 2
             flat = [[x0, box[3]], [x1, box[3]], [x1, box[3]], [x0, box[3]]]
             full = [[x0, box[3]], [x1, box[3]], [x1, top_y], [x0, top_y]]
-            els.append({"id": f"bar_{k}", "type": "polygon", "fill": cap.rgb(ink), "points": {"keys": [[0.0, flat], [t0, flat], [t1, full]], "ease": "in_out"}, "opacity": step_on(round(t0 + 0.02, 3))})
+            els.append({"id": f"bar_{k}", "type": "polygon", "fill": cap.rgb(ink), "points": {"keys": [[0.0, flat], [t0, flat], [t1, full]], "ease": "in_out"}, "opacity": common.step_on(round(t0 + 0.02, 3))})
         points.append([cx, top_y])
         els.append({"id": f"value_{k}", "type": "text", "text": str(v), "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "center",
-                    "position": centered_text(font, size, str(v), cx, top_y - 4 - size * 0.6 - (3 if kind == "line" else 0)), "opacity": step_on(t1)})  # fmt: skip
+                    "position": common.centered_text(font, size, str(v), cx, top_y - 4 - size * 0.6 - (3 if kind == "line" else 0)), "opacity": common.step_on(t1)})  # fmt: skip
     t_line = [round(float(rng.uniform(0.05, 0.15)) * dur, 3), round(float(rng.uniform(0.65, 0.8)) * dur, 3)]
     if kind == "line":
         els.append({"id": "line", "type": "polyline", "points": points, "color": cap.rgb(ink), "width": 2,
@@ -88,11 +87,11 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         for k, p in enumerate(points):
             at = round(t_line[0] + (t_line[1] - t_line[0]) * lengths[k] / lengths[-1], 3)
             els.append({"id": f"marker_{k}", "type": "circle", "center": p, "radius": 3.5, "color": cap.rgb(accent), "width": 1,
-                        "fill": cap.rgb(accent), "opacity": step_on(at)})  # fmt: skip
-            next(e for e in els if e["id"] == f"value_{k}")["opacity"] = step_on(at)
+                        "fill": cap.rgb(accent), "opacity": common.step_on(at)})  # fmt: skip
+            next(e for e in els if e["id"] == f"value_{k}")["opacity"] = common.step_on(at)
     # axis titles and legend
     els.append({"id": "x_title", "type": "text", "text": x_title, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "center",
-                "position": centered_text(font, size, x_title, (box[0] + box[2]) / 2, box[3] + 6 + size * 1.8)})  # fmt: skip
+                "position": common.centered_text(font, size, x_title, (box[0] + box[2]) / 2, box[3] + 6 + size * 1.8)})  # fmt: skip
     y_title = series
     els.append({"id": "y_title", "type": "text", "text": y_title, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "left",
                 "position": [float(round(0.03 * w)), common.crisp_y(box[1] - size * 1.6, font, size, y_title)]})  # fmt: skip
@@ -133,9 +132,9 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     en = {
         "short": cap.choose(rng, [f"A {noun} of {s} by {m['x_title'].lower() if m['x_title'].isascii() else m['x_title']}.", f"An animated {noun}: {pairs}."]),
         "detailed": cap.choose(rng, [
-            f"On {an(bg)} background, {an(ink)} {noun} titled by its legend {s} with data {pairs}; the y axis runs from 0 to {m['axis_max']} in steps of {m['tick_step']}, "
+            f"On {common.article(bg)} background, {common.article(ink)} {noun} titled by its legend {s} with data {pairs}; the y axis runs from 0 to {m['axis_max']} in steps of {m['tick_step']}, "
             f"x-axis title {xt}, y-axis title {yt}, and each value is written above its {'bar' if m['kind'] == 'bar' else 'point'}.",
-            f"{an(ink).capitalize()} {noun} ({s}): {pairs}. Axis titles {xt} and {yt}; y ticks 0 to {m['axis_max']}; {bg} background.",
+            f"{common.article(ink).capitalize()} {noun} ({s}): {pairs}. Axis titles {xt} and {yt}; y ticks 0 to {m['axis_max']}; {bg} background.",
         ]),
         "temporal": temporal,
     }
@@ -164,7 +163,7 @@ def read_back(spec: dict, frame: np.ndarray) -> list[float]:
     scene = [cap.rgb(c) for c in m["colors"].values()]
     out = []
     if m["kind"] == "bar":
-        alpha = color_alpha(frame, cap.rgb(m["colors"]["ink"]), scene, spec["background"])
+        alpha = common.color_alpha(frame, cap.rgb(m["colors"]["ink"]), scene, spec["background"])
         for cx, top_y in m["points"]:
             cols = alpha[int(box[1]) - 2 : int(math.ceil(box[3])) + 2, int(cx - m["bar_width"] * 0.3) : int(cx + m["bar_width"] * 0.3)]
             # The anti-aliased fill spreads each edge by the same amount; the bar's measured width tells how much.
@@ -172,7 +171,7 @@ def read_back(spec: dict, frame: np.ndarray) -> list[float]:
             spread = float(row.sum()) - m["bar_width"] if box[3] - top_y > 3 else 0.0
             out.append((float(np.median(cols.sum(0))) - spread) / m["scale"])
     else:
-        alpha = color_alpha(frame, cap.rgb(m["colors"]["accent"]), scene, spec["background"])
+        alpha = common.color_alpha(frame, cap.rgb(m["colors"]["accent"]), scene, spec["background"])
         for cx, cy in m["points"]:
             y0 = max(0, int(cy) - 6)
             win = alpha[y0 : int(cy) + 7, int(cx) - 6 : int(cx) + 7]

@@ -122,3 +122,38 @@ def exact_seconds(t: float) -> str:
 def article(noun: str) -> str:
     """``noun`` with its English indefinite article ("an oven timer", "a clock")."""
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def color_alpha(frame: np.ndarray, color, others, background) -> np.ndarray:
+    """Coverage (0..1) of ``color`` over ``background`` per pixel; 0 where another scene colour explains it better.
+
+    Each pixel is modelled as a blend ``background + a * (c - background)`` for every scene colour c;
+    the colour whose blend line passes closest to the pixel owns it.
+    """
+    f = frame.astype(np.float32)
+    bg = np.asarray(background, np.float32)
+
+    def fit(c):
+        v = np.asarray(c, np.float32) - bg
+        a = np.clip(((f - bg) @ v) / max(float(v @ v), 1.0), 0.0, 1.0)
+        return a, np.sqrt(((f - bg - a[..., None] * v) ** 2).sum(-1))
+
+    alpha, resid = fit(color)
+    own = resid <= 0.25 * float(np.linalg.norm(np.asarray(color, np.float32) - bg)) + 12
+    for o in others:
+        if list(o) in (list(color), list(background)):
+            continue
+        _, r2 = fit(o)
+        own &= resid < r2
+    return np.where(own, alpha, 0.0)
+
+
+def centered_text(font: str, size: int, text: str, cx: float, cy: float) -> list[float]:
+    """Position of a centre-anchored text whose pixels land on whole pixels (sharp glyphs)."""
+    width = text_layout(font, size, text)["width"]
+    return [float(round(cx - width / 2) + width / 2), crisp_y(cy, font, size, text)]
+
+
+def step_on(t: float) -> dict:
+    """Opacity track that switches an element on at time ``t`` (seconds)."""
+    return {"keys": [[0.0, 0.0], [max(t, 1e-3), 1.0]], "ease": "step"} if t > 0 else 1.0

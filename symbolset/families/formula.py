@@ -16,7 +16,6 @@ import numpy as np
 from .. import captions as cap
 from ..render import text_layout
 from . import common
-from .geometry import an, step_on
 
 NAME = "formula"
 RULE = "The final frame shows the whole expression; each term appears in order and never moves once placed."
@@ -214,10 +213,10 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
                 lay = text_layout(font, it[2], it[1])
                 px, by = round(x + it[3]), round(baseline + it[4])  # whole pixels: glyphs are copied exactly
                 spec["elements"].append({"id": el_id, "type": "text", "text": it[1], "font": font, "size": it[2], "color": cap.rgb(color),
-                                         "position": [float(px), float(by + (lay["descent"] - lay["ascent"]) / 2)], "anchor": "left", "opacity": step_on(at)})  # fmt: skip
+                                         "position": [float(px), float(by + (lay["descent"] - lay["ascent"]) / 2)], "anchor": "left", "opacity": common.step_on(at)})  # fmt: skip
             else:
                 spec["elements"].append({"id": el_id, "type": "polyline", "points": [[round(x + px, 3), round(baseline + py, 3)] for px, py in it[1]],
-                                         "color": cap.rgb(color), "width": int(it[2]), "opacity": step_on(at)})  # fmt: skip
+                                         "color": cap.rgb(color), "width": int(it[2]), "opacity": common.step_on(at)})  # fmt: skip
         term_meta.append({"latex": latex, "text": _plain(node), "time": at, "elements": ids, "box": [round(x, 3), round(baseline - ta, 3), round(x + tw, 3), round(baseline + td, 3)]})
         x += tw + gap * size
     spec["meta"] = {"name": name, "latex": " ".join(t["latex"] for t in term_meta), "text": " ".join(t["text"] for t in term_meta), "terms": term_meta,
@@ -238,8 +237,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     en = {
         "short": cap.choose(rng, [f"The {m['name']} {q} written term by term.", f"A formula appears piece by piece: {q}.", f"Typesetting {q} one term at a time."]),
         "detailed": cap.choose(rng, [
-            f"On {an(bg)} background, the {m['name']} {q} (read as {cap.quote(m['text'])}) in {col} {m['font'].replace('-', ' ')} type, centred, {n} terms in one line.",
-            f"{an(col).capitalize()} formula centred on {bg}: {q}, i.e. {cap.quote(m['text'])}, set in {m['font'].replace('-', ' ')} with {n} terms.",
+            f"On {common.article(bg)} background, the {m['name']} {q} (read as {cap.quote(m['text'])}) in {col} {m['font'].replace('-', ' ')} type, centred, {n} terms in one line.",
+            f"{common.article(col).capitalize()} formula centred on {bg}: {q}, i.e. {cap.quote(m['text'])}, set in {m['font'].replace('-', ' ')} with {n} terms.",
         ]),
         "temporal": cap.choose(rng, [
             f"From {t0} s to {t1} s the terms appear left to right: {order}; each stays where it is placed, and the whole expression holds until {dur} s.",

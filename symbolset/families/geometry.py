@@ -18,7 +18,6 @@ import math
 import numpy as np
 
 from .. import captions as cap
-from ..render import text_layout
 from . import common
 
 NAME = "geometry"
@@ -34,33 +33,9 @@ _LABEL_FONTS = ["dejavu-sans", "dejavu-sans-bold", "dejavu-serif"]
 # ---------------------------------------------------------------- pixel helpers (shared by the math families)
 
 
-def color_alpha(frame: np.ndarray, color, others, background) -> np.ndarray:
-    """Coverage (0..1) of ``color`` over ``background`` per pixel; 0 where another scene colour explains it better.
-
-    Each pixel is modelled as a blend ``background + a * (c - background)`` for every scene colour c;
-    the colour whose blend line passes closest to the pixel owns it.
-    """
-    f = frame.astype(np.float32)
-    bg = np.asarray(background, np.float32)
-
-    def fit(c):
-        v = np.asarray(c, np.float32) - bg
-        a = np.clip(((f - bg) @ v) / max(float(v @ v), 1.0), 0.0, 1.0)
-        return a, np.sqrt(((f - bg - a[..., None] * v) ** 2).sum(-1))
-
-    alpha, resid = fit(color)
-    own = resid <= 0.25 * float(np.linalg.norm(np.asarray(color, np.float32) - bg)) + 12
-    for o in others:
-        if list(o) in (list(color), list(background)):
-            continue
-        a2, r2 = fit(o)
-        own &= resid < r2
-    return np.where(own, alpha, 0.0)
-
-
 def color_mask(frame: np.ndarray, color, others, background, min_alpha: float = 0.35) -> np.ndarray:
     """Pixels covered at least ``min_alpha`` by ``color`` (see :func:`color_alpha`)."""
-    return color_alpha(frame, color, others, background) >= min_alpha
+    return common.color_alpha(frame, color, others, background) >= min_alpha
 
 
 def fit_circle(xs: np.ndarray, ys: np.ndarray, weights=None) -> tuple[float, float, float]:
@@ -149,21 +124,10 @@ def check_ring(alpha, center, radius, band, start, sweep, where, occluder=None) 
     return problems, (cx, cy, r)
 
 
-def centered_text(font: str, size: int, text: str, cx: float, cy: float) -> list[float]:
-    """Position of a centre-anchored text whose pixels land on whole pixels (sharp glyphs)."""
-    width = text_layout(font, size, text)["width"]
-    return [float(round(cx - width / 2) + width / 2), common.crisp_y(cy, font, size, text)]
-
-
 def pick_colors(rng: np.random.Generator, count: int, pool=_INKS) -> list[str]:
     """``count`` distinct palette colours drawn from ``pool``."""
     order = rng.permutation(len(pool))[:count]
     return [pool[int(i)] for i in order]
-
-
-def step_on(t: float) -> dict:
-    """Opacity track that switches an element on at time ``t`` (seconds)."""
-    return {"keys": [[0.0, 0.0], [max(t, 1e-3), 1.0]], "ease": "step"} if t > 0 else 1.0
 
 
 # ---------------------------------------------------------------- construction math
@@ -223,7 +187,7 @@ def _label(spec, el_id, text, font, size, color, at, toward, distance, on):
     d = d / (np.linalg.norm(d) or 1.0)
     cx, cy = at[0] + d[0] * distance, at[1] + d[1] * distance
     spec["elements"].append({"id": el_id, "type": "text", "text": text, "font": font, "size": size, "color": cap.rgb(color),
-                             "position": centered_text(font, size, text, cx, cy), "anchor": "center", "opacity": step_on(on)})  # fmt: skip
+                             "position": common.centered_text(font, size, text, cx, cy), "anchor": "center", "opacity": common.step_on(on)})  # fmt: skip
     return [round(cx, 3), round(cy, 3)]
 
 
@@ -253,11 +217,11 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
                                  "progress": {"keys": [[0.0, 0.0], [t_edges, 1.0]], "ease": "linear"}})  # fmt: skip
         for i, p in enumerate(pts):
             spec["elements"].append({"id": f"dot_{'ABC'[i]}", "type": "circle", "center": p, "radius": dot, "color": cap.rgb(line_c),
-                                     "width": 1, "fill": cap.rgb(line_c), "opacity": step_on(round(arrive[i], 4))})  # fmt: skip
+                                     "width": 1, "fill": cap.rgb(line_c), "opacity": common.step_on(round(arrive[i], 4))})  # fmt: skip
         spec["elements"].append({"id": "circle", "type": "circle", "center": center, "radius": r, "color": cap.rgb(circle_c), "width": width,
                                  "start": start, "sweep": {"keys": [[0.0, 0.0], [t_edges, 0.0], [t_circle, 360.0]], "ease": "linear"}})  # fmt: skip
         spec["elements"].append({"id": "dot_O", "type": "circle", "center": center, "radius": dot, "color": cap.rgb(circle_c), "width": 1,
-                                 "fill": cap.rgb(circle_c), "opacity": step_on(t_edges)})  # fmt: skip
+                                 "fill": cap.rgb(circle_c), "opacity": common.step_on(t_edges)})  # fmt: skip
         centroid = np.mean(pts, axis=0)
         gap = size * 0.75 + width
         labels = {}
@@ -319,11 +283,6 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
 _KIND_ZH = {"circumcircle": "外接圆", "incircle": "内切圆"}
 
 
-def an(word: str) -> str:
-    """``word`` with its indefinite article ("an orange", "a red")."""
-    return ("an " if word[0] in "aeiou" else "a ") + word
-
-
 def captions(spec: dict, rng: np.random.Generator) -> dict:
     """Captions naming the construction, its labels, radius in px, angles, colours and timing."""
     m = spec["meta"]
@@ -346,9 +305,9 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
                                       f"A geometric construction: triangle 'ABC' and its {k}.",
                                       f"Drawing triangle 'ABC' and the {what} around centre 'O'."]),  # fmt: skip
             "detailed": cap.choose(rng, [
-                f"On {an(bg)} background, {an(col['line'])} triangle with vertices labelled 'A', 'B', 'C' in {col['label']} ({angles}) "
+                f"On {common.article(bg)} background, {common.article(col['line'])} triangle with vertices labelled 'A', 'B', 'C' in {col['label']} ({angles}) "
                 f"and its {col['circle']} {what} of radius {r} px centred at 'O', {rel}; stroke width {m['stroke_width']} px.",
-                f"{an(col['line']).capitalize()} triangle 'ABC' ({angles}) on {bg}, with its {what} in {col['circle']}: centre 'O', radius {r} px, {rel}. "
+                f"{common.article(col['line']).capitalize()} triangle 'ABC' ({angles}) on {bg}, with its {what} in {col['circle']}: centre 'O', radius {r} px, {rel}. "
                 f"The vertex labels are {col['label']}.",
             ]),
             "temporal": cap.choose(rng, [
@@ -376,9 +335,9 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
             en = {
                 "short": cap.choose(rng, [f"A compass traces a circle of radius {r} px around 'O'.", "A compass drawing a circle around centre 'O'."]),
                 "detailed": cap.choose(rng, [
-                    f"On {an(bg)} background, {an(col['line'])} compass leg of fixed length {r} px turns {d} around the point 'O' "
-                    f"({col['label']} label) and leaves {an(col['circle'])} circle of radius {r} px behind it.",
-                    f"{an(col['circle']).capitalize()} circle of radius {r} px is traced {d} by {an(col['line'])} compass leg pivoting on 'O', on {bg}.",
+                    f"On {common.article(bg)} background, {common.article(col['line'])} compass leg of fixed length {r} px turns {d} around the point 'O' "
+                    f"({col['label']} label) and leaves {common.article(col['circle'])} circle of radius {r} px behind it.",
+                    f"{common.article(col['circle']).capitalize()} circle of radius {r} px is traced {d} by {common.article(col['line'])} compass leg pivoting on 'O', on {bg}.",
                 ]),
                 "temporal": cap.choose(rng, [
                     f"From {t0} s to {t1} s the compass makes one full {d} turn and the circle closes; it stays until {dur} s.",
@@ -395,9 +354,9 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
             en = {
                 "short": cap.choose(rng, ["A point 'P' moving along a circle with its radius and a chord.", f"Point 'P' travels {deg}° around a circle of radius {r} px."]),
                 "detailed": cap.choose(rng, [
-                    f"On {an(bg)} background, {an(col['circle'])} circle of radius {r} px with centre 'O'; {an(col['point'])} point 'P' on it is joined to 'O' "
-                    f"by {an(col['line'])} radius and to a fixed {col['chord']} point 'Q' on the circle by {an(col['chord'])} chord.",
-                    f"{an(col['circle']).capitalize()} circle (centre 'O', radius {r} px) on {bg}: the {col['line']} radius OP and the {col['chord']} chord QP follow the {col['point']} point 'P'.",
+                    f"On {common.article(bg)} background, {common.article(col['circle'])} circle of radius {r} px with centre 'O'; {common.article(col['point'])} point 'P' on it is joined to 'O' "
+                    f"by {common.article(col['line'])} radius and to a fixed {col['chord']} point 'Q' on the circle by {common.article(col['chord'])} chord.",
+                    f"{common.article(col['circle']).capitalize()} circle (centre 'O', radius {r} px) on {bg}: the {col['line']} radius OP and the {col['chord']} chord QP follow the {col['point']} point 'P'.",
                 ]),
                 "temporal": cap.choose(rng, [
                     f"From {t0} s to {t1} s the point 'P' moves {d} through {deg}° at constant speed, staying on the circle; it rests until {dur} s.",
@@ -466,7 +425,7 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
     for i, (frame, ann) in enumerate(zip(frames, annotations)):
 
         def alpha_of(role, frame=frame):
-            return color_alpha(frame, cap.rgb(m["colors"][role]), scene, bg)
+            return common.color_alpha(frame, cap.rgb(m["colors"][role]), scene, bg)
 
         circle = _shape(ann, "circle")
         circle_alpha = alpha_of("circle")

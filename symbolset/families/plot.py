@@ -15,7 +15,6 @@ from .. import captions as cap
 from ..render import text_layout
 from ..spec import value_at
 from . import common
-from .geometry import an, centered_text, color_alpha
 
 NAME = "plot"
 RULE = "The drawn curve matches its function within 1 px at the stated axis scale, and every tick label is the true value at its tick."
@@ -138,19 +137,19 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         x = px(v, y_lo)[0]
         els.append({"id": f"xtick_{k}", "type": "polyline", "points": [[x, bottom], [x, bottom + tick]], "color": cap.rgb(axis_c), "width": axis_w})
         els.append({"id": f"xlabel_{k}", "type": "text", "text": _num(v), "font": font, "size": size, "color": cap.rgb(axis_c), "anchor": "center",
-                    "position": centered_text(font, size, _num(v), x, bottom + tick + 2 + size * 0.6)})  # fmt: skip
+                    "position": common.centered_text(font, size, _num(v), x, bottom + tick + 2 + size * 0.6)})  # fmt: skip
     for k, v in enumerate(y_ticks):
         y = px(x_lo, v)[1]
         label = _num(v)
         lw = text_layout(font, size, label)["width"]
         els.append({"id": f"ytick_{k}", "type": "polyline", "points": [[left - tick, y], [left, y]], "color": cap.rgb(axis_c), "width": axis_w})
         els.append({"id": f"ylabel_{k}", "type": "text", "text": label, "font": font, "size": size, "color": cap.rgb(axis_c), "anchor": "center",
-                    "position": centered_text(font, size, label, left - tick - 3 - lw / 2, y)})  # fmt: skip
+                    "position": common.centered_text(font, size, label, left - tick - 3 - lw / 2, y)})  # fmt: skip
     title_size = max(9, int(round(h * 0.055)))
     title = fn["text"] if fn["kind"] != "piecewise" else "piecewise linear y(x)"
     title_size = common.fit_size(font, title, title_size, 0.9 * w)
     els.append({"id": "title", "type": "text", "text": title, "font": font, "size": title_size, "color": cap.rgb(axis_c), "anchor": "center",
-                "position": centered_text(font, title_size, title, w / 2, box[1] / 2)})  # fmt: skip
+                "position": common.centered_text(font, title_size, title, w / 2, box[1] / 2)})  # fmt: skip
     cols = np.append(np.arange(box[0], box[2], 2.0), box[2])  # a vertex every 2 px: chords stay within 0.05 px of the curve
     if fn["kind"] == "piecewise":  # the kink is a vertex of the drawn polyline
         cols = np.unique(np.append(cols, round(px(fn["coefficients"]["x0"], 0)[0], 3)))
@@ -217,9 +216,9 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     en = {
         "short": cap.choose(rng, [f"A plot of {q}.", f"Graph of the {kind} {q} on labelled axes.", f"The {kind} {q} drawn on a coordinate grid."]),
         "detailed": cap.choose(rng, [
-            f"On {an(bg)} background, {ac} axes with x from {xr} (ticks {xt}) and y from {yr} (ticks {yt}); "
-            f"the {kind} {q} is drawn as {an(cc)} curve {m['stroke_width']} px wide, with the title {cap.quote(m['title'])} above.",
-            f"{an(cc).capitalize()} {kind}, {q}, plotted on {ac} axes: x axis labelled {xt}, y axis labelled {yt}; {bg} background.",
+            f"On {common.article(bg)} background, {ac} axes with x from {xr} (ticks {xt}) and y from {yr} (ticks {yt}); "
+            f"the {kind} {q} is drawn as {common.article(cc)} curve {m['stroke_width']} px wide, with the title {cap.quote(m['title'])} above.",
+            f"{common.article(cc).capitalize()} {kind}, {q}, plotted on {ac} axes: x axis labelled {xt}, y axis labelled {yt}; {bg} background.",
         ]),
         "temporal": temporal,
     }
@@ -251,7 +250,7 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
     axes_rgb, curve_rgb = cap.rgb(m["colors"]["axes"]), cap.rgb(m["colors"]["curve"])
     scene = [axes_rgb, curve_rgb]
     final = {t["element"]: t for t in annotations[-1]["texts"]}
-    ink = color_alpha(frames[-1], axes_rgb, scene, spec["background"]) >= 0.3
+    ink = common.color_alpha(frames[-1], axes_rgb, scene, spec["background"]) >= 0.3
     for axis, ticks in (("x", m["x_ticks"]), ("y", m["y_ticks"])):
         for k, v in enumerate(ticks):
             label = final.get(f"{axis}label_{k}")
@@ -273,7 +272,7 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
         a = value_at(fn["coefficients"]["a_track"], t) if fn["kind"] == "animated_sine" else None
         curve = next(s["params"] for s in annotations[i]["shapes"] if s["element"] == "curve")
         x_end = curve["points"][-1][0] if len(curve["points"]) > 1 else box[0]
-        alpha = color_alpha(frame, curve_rgb, scene, spec["background"])
+        alpha = common.color_alpha(frame, curve_rgb, scene, spec["background"])
         cols = np.arange(int(box[0]) + 2, int(x_end) - 2)
         if len(cols) == 0:
             continue

@@ -15,7 +15,6 @@ from .. import fonts
 from ..render import text_layout
 from ..spec import value_at
 from . import common
-from .geometry import an, color_alpha
 
 NAME = "signage"
 RULE = "The sign's text is identical in every frame and every character's box moves with the same camera transform as the rest of the sign."
@@ -146,11 +145,11 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     move_zh = "，".join(moves_zh) or "保持不动"
     t0, t1, dur = cap.seconds(m["t_start"]), cap.seconds(m["t_end"]), cap.seconds(spec["num_frames"] / spec["fps"])
     en = {
-        "short": cap.choose(rng, [f"{an(m['noun']).capitalize()} reading {quoted}.", f"A bilingual {m['noun']}: {quoted}.", f"The camera {move} over {an(m['noun'])} that says {quoted}."]),
+        "short": cap.choose(rng, [f"{common.article(m['noun']).capitalize()} reading {quoted}.", f"A bilingual {m['noun']}: {quoted}.", f"The camera {move} over {common.article(m['noun'])} that says {quoted}."]),
         "detailed": cap.choose(rng, [
-            f"{an(panel).capitalize()} {m['noun']} with a {m['frame']} border on {an(bg)} background; its {ink} text reads {quoted}, "
+            f"{common.article(panel).capitalize()} {m['noun']} with a {m['frame']} border on {common.article(bg)} background; its {ink} text reads {quoted}, "
             f"one line above the other, centred on the sign.",
-            f"On {an(bg)} wall, {an(m['noun'])} in {panel} with {ink} lettering: {quoted}. The text stays the same throughout; only the camera moves.",
+            f"On {common.article(bg)} wall, {common.article(m['noun'])} in {panel} with {ink} lettering: {quoted}. The text stays the same throughout; only the camera moves.",
         ]),
         "temporal": cap.choose(rng, [
             f"From {t0} s to {t1} s the camera {move}; the sign and its text {quoted} move and scale together, unchanged, until {dur} s.",
@@ -178,7 +177,7 @@ def difficulty(spec: dict, annotations: list[dict]) -> dict:
 def _char_inks(frame, spec, boxes):
     """Ink mass and centroid of the sign's text colour inside each box."""
     m = spec["meta"]
-    alpha = color_alpha(frame, cap.rgb(m["ink"]), [cap.rgb(m["ink"]), cap.rgb(m["frame"])], cap.rgb(m["panel"]))
+    alpha = common.color_alpha(frame, cap.rgb(m["ink"]), [cap.rgb(m["ink"]), cap.rgb(m["frame"])], cap.rgb(m["panel"]))
     out = []
     for x0, y0, x1, y1 in boxes:
         xa, ya = max(0, int(x0)), max(0, int(y0))
