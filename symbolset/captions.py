@@ -73,8 +73,10 @@ def position_words(x: float, y: float, width: int, height: int, lang: str = "en"
 
 
 def seconds(t: float) -> str:
-    """A time in seconds with one decimal (``"1.2"``); callers add the unit."""
-    return f"{t:.1f}"
+    """A time in seconds, exact to the millisecond, with as many decimals as it needs
+    (``"0.0"``, ``"1.2"``, ``"0.25"``, ``"1.125"``); callers add the unit."""
+    text = f"{t:.3f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
 
 
 def quote(text: str, lang: str = "en") -> str:

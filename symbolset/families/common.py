@@ -113,12 +113,6 @@ def luma_coverage(frame: np.ndarray, color, base) -> np.ndarray:
     return np.clip((y - y0) / (y1 - y0), 0.0, 1.0)
 
 
-def exact_seconds(t: float) -> str:
-    """A time in seconds with as many decimals as it needs (``"0.0"``, ``"0.25"``, ``"1.125"``)."""
-    text = f"{t:.3f}".rstrip("0")
-    return text + "0" if text.endswith(".") else text
-
-
 def article(noun: str) -> str:
     """``noun`` with its English indefinite article ("an oven timer", "a clock")."""
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun

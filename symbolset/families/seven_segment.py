@@ -235,8 +235,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
         ]
         short_zh = [f"七段数码{noun_zh}从{qz0}变为{qz1}。", f"{color_zh}七段数码管的读数从{qz0}变到{qz1}。"]
         steps = shown if len(shown) <= 12 else shown[:5] + shown[-5:]
-        listing = ", ".join(f"{cap.quote(v)} at {common.exact_seconds(t)} s" for t, v in steps)
-        listing_zh = "，".join(f"{common.exact_seconds(t)}秒{cap.quote(v, 'zh')}" for t, v in steps)
+        listing = ", ".join(f"{cap.quote(v)} at {cap.seconds(t)} s" for t, v in steps)
+        listing_zh = "，".join(f"{cap.seconds(t)}秒{cap.quote(v, 'zh')}" for t, v in steps)
         more, more_zh = (" (with other values in between)", "（中间还有其他读数）") if steps is not shown else ("", "")
         temporal = [f"The display shows {listing}{more}, holding each value until the next; the clip ends at {dur} s.",
                     f"Over {dur} s the readout steps through {listing}{more}."]  # fmt: skip
