@@ -106,4 +106,4 @@ def load_config(name_or_path: str | None = None, **overrides) -> Config:
         cfg = Config(**base)
     except TypeError as exc:
         raise SymbolSetError(f"{source}: {exc}") from None
-    return _check(cfg, source)
+    return _check(cfg, f"config {source!r}" if source in BUILTIN else source)
