@@ -385,9 +385,26 @@ def _apply(m: np.ndarray, pts) -> np.ndarray:
     return pts @ m[:, :2].T + m[:, 2]
 
 
+def _shown(p: dict) -> int:
+    """How many characters of a text element state are visible (typing reveals them one by one)."""
+    text = p["text"]
+    return max(0, min(len(text), int(math.floor(float(p.get("visible", len(text))) + 1e-9))))
+
+
+def text_quad(p: dict) -> np.ndarray:
+    """The oriented layout box of a text element state's visible characters on the canvas: 4
+    corners (top-left, top-right, bottom-right, bottom-left in reading order), ascent to descent."""
+    text, size = p["text"], int(round(p["size"]))
+    lay = text_layout(p["font"], size, text)
+    shown = _shown(p)
+    end = lay["pens"][shown] if shown < len(text) else lay["width"]
+    top, bottom = -lay["ascent"], lay["descent"]
+    return _apply(text_transform(p, lay), [[0.0, top], [end, top], [end, bottom], [0.0, bottom]])
+
+
 def _draw_text(canvas, p, t, ann) -> None:
     text, size = p["text"], int(round(p["size"]))
-    shown = max(0, min(len(text), int(math.floor(float(p.get("visible", len(text))) + 1e-9))))
+    shown = _shown(p)
     lay = text_layout(p["font"], size, text)
     m = text_transform(p, lay)
     if shown:

@@ -52,7 +52,7 @@ def _validate(args) -> int:
     from .validate import run_validation
 
     res = run_validation(args.source, args.out, split=args.split, limit=args.limit, ocr_frames=args.ocr_frames,
-                         corruptions=args.corruptions.split(",") if args.corruptions else None, seed=args.seed,
+                         corruptions=args.corruptions.split(",") if args.corruptions else None, seed=args.seed, workers=args.workers,
                          overwrite=args.overwrite, progress=not args.quiet)  # fmt: skip
     g = res["goals"]
     print(f"{args.out}: reference Match {res['reference']['match']:.3f}; {g['targets_passed']}/{g['targets_total']} targeted rho goals met")
@@ -103,6 +103,7 @@ def register(sub) -> None:
     v.add_argument("--corruptions", help="comma-separated subset [all]")
     v.add_argument("--ocr-frames", type=int, default=4)
     v.add_argument("--seed", type=int, default=0)
+    v.add_argument("--workers", type=int, default=1, help="processes, one clip each at a time (results do not depend on it) [1]")
     v.add_argument("--overwrite", action="store_true")
     v.add_argument("--quiet", action="store_true")
     v.set_defaults(func=_validate)

@@ -3,7 +3,7 @@
 Components (means of the sub-scores that apply to a video; a missing sub-score is left out):
 
 - Mf = ``mf``                                   frame quality
-- Mc = mean(``flicker``, ``tracks``, ``ocr_stability``)   temporal coherence (FVD is a set-level
+- Mc = mean(``flicker``, ``motion``, ``tracks``, ``ocr_stability``)   temporal coherence (FVD is a set-level
   distance, reported in the summary, not per video)
 - Mt = mean(``ocr_ned``, ``geo``)               text and symbol alignment (CLIPSIM is reported
   but not included: its scale depends on the CLIP model)
@@ -25,7 +25,7 @@ import numpy as np
 from ..errors import SymbolSetError
 
 DEFAULT_WEIGHTS = (0.2, 0.3, 0.5)
-COMPONENTS = {"mf": ("mf",), "mc": ("flicker", "tracks", "ocr_stability"), "mt": ("ocr_ned", "geo")}
+COMPONENTS = {"mf": ("mf",), "mc": ("flicker", "motion", "tracks", "ocr_stability"), "mt": ("ocr_ned", "geo")}
 
 
 def parse_weights(text: str | None) -> tuple[float, float, float]:

@@ -78,13 +78,14 @@ def fit_frames(frames: np.ndarray, width: int, height: int) -> np.ndarray:
     return np.stack([cv2.resize(f, (width, height), interpolation=interp) for f in frames])
 
 
-def aligned_reference(spec: dict, video: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[dict]]:
-    """``(video_fitted, reference_frames, reference_annotations)`` with equal shapes: the reference
-    rendered at the video's resolution and frame count (see the module docstring)."""
+def aligned_reference(spec: dict, video: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[dict], dict]:
+    """``(video_fitted, reference_frames, reference_annotations, reference_spec)``, frames of equal
+    shapes: the reference rendered at the video's resolution and frame count (see the module docstring)."""
     w, h = canvas_for(spec, video.shape[1])
     fitted = fit_frames(video, w, h)
-    ref, ann = render_clip(scale_spec(spec, w, h, len(video)))
-    return fitted, ref, ann
+    ref_spec = scale_spec(spec, w, h, len(video))
+    ref, ann = render_clip(ref_spec)
+    return fitted, ref, ann, ref_spec
 
 
 def sample_indices(num_spec_frames: int, k: int) -> list[int]:

@@ -28,10 +28,11 @@ class Scorer:
 
         ``native``: the spec's own render ``(frames, annotations)`` when already at hand."""
         spec = validate(prompt["spec"])
-        fitted, ref, ref_ann = reference.aligned_reference(spec, video)
+        fitted, ref, ref_ann, ref_spec = reference.aligned_reference(spec, video)
         out: dict = {"frames": int(len(video)), "width": int(video.shape[2]), "height": int(video.shape[1])}
         out.update(quality.frame_quality(fitted, ref, ref_ann))
         out["flicker"] = temporal.flicker_score(fitted, ref)
+        out["motion"] = temporal.motion_score(fitted, ref)
         out["vbench_flicker"] = temporal.vbench_flicker(fitted)
         out["tracks"], out["track_accel_px"] = temporal.track_score(fitted, ref)
 
@@ -43,7 +44,9 @@ class Scorer:
         out.update(geometric.geometric_scores(spec, list(at_native), [native_frames[i] for i in picks], [native_ann[i] for i in picks]))
         if self.use_ocr:
             sx, sy = video.shape[2] / w, video.shape[1] / h
-            out.update(ocr.ocr_scores(sampled, [ocr.expected_texts(native_ann[i]) for i in picks], sx, sy))
+            out.update(ocr.ocr_scores(sampled, [ocr.expected_texts(native_ann[i], spec) for i in picks], sx, sy))
+            reads, wanted = ocr.stability_reads(fitted, ref_spec, ref_ann)
+            out["ocr_stability"] = temporal.ocr_stability(reads, wanted) if any(wanted) else None
         if self.clip is not None:
             out["clipsim"] = self.clip.similarity(sampled, prompt.get("caption", {}).get("en", ""))
         out.update(match(out, self.weights))

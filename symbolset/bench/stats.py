@@ -7,7 +7,7 @@ from collections import defaultdict
 import numpy as np
 
 BOOTSTRAP_RESAMPLES = 1000
-METRICS = ("match", "mf", "mc", "mt", "mf_region", "mf_whole", "flicker", "vbench_flicker", "tracks", "ocr_stability",
+METRICS = ("match", "mf", "mc", "mt", "mf_region", "mf_whole", "flicker", "vbench_flicker", "motion", "tracks", "ocr_stability",
            "ocr_ned", "ocr_exact", "geo", "clipsim")  # fmt: skip
 
 

@@ -12,10 +12,12 @@ corruptions (which a metric should tolerate) are reported alongside.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import time
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from .. import codec
 from ..errors import SymbolSetError
@@ -28,11 +30,12 @@ from .score import DEFAULT_OCR_FRAMES, Scorer
 
 RHO_GOAL = -0.9
 MATCH_GOAL = 0.95
-METRICS = ("match", "mf", "mc", "mt", "flicker", "tracks", "ocr_stability", "ocr_ned", "geo")
+METRICS = ("match", "mf", "mc", "mt", "flicker", "motion", "tracks", "ocr_stability", "ocr_ned", "geo")
 # The corruptions each metric is meant to detect (its rho must be <= RHO_GOAL on them).
 TARGETS = {
     "mf": ("blur", "jpeg"),
     "flicker": ("shuffle", "jitter"),
+    "motion": ("drop", "shuffle", "jitter"),
     "tracks": ("jitter",),
     "ocr_stability": ("shuffle",),
     "ocr_ned": ("char_sub", "blur", "stroke_break"),
@@ -70,8 +73,9 @@ def _prompt(row: dict) -> dict:
 
 
 def run_validation(source, out, *, split: str | None = None, limit: int | None = None, corruptions=None, ocr_frames: int = DEFAULT_OCR_FRAMES,
-                   seed: int = 0, overwrite: bool = False, progress: bool = False) -> dict:  # fmt: skip
-    """Score clean and corrupted clips of ``source``; write ``validation.json``, ``report.md`` and
+                   seed: int = 0, workers: int = 1, overwrite: bool = False, progress: bool = False) -> dict:  # fmt: skip
+    """Score clean and corrupted clips of ``source`` (``workers`` processes, one clip each at a
+    time; results do not depend on their number); write ``validation.json``, ``report.md`` and
     plots to ``out``; return the results."""
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not overwrite:
@@ -84,29 +88,60 @@ def run_validation(source, out, *, split: str | None = None, limit: int | None =
     rows = rows[:limit] if limit else rows
     if not rows:
         raise SymbolSetError(f"{source}: no clips to validate on")
-    scorer = Scorer(ocr_frames=ocr_frames)
     start = time.perf_counter()
+    jobs = [(row, names, ocr_frames, seed + k) for k, row in enumerate(rows)]
     clean, curves = [], {n: {s: [] for s in SEVERITIES} for n in names}
-    for k, row in enumerate(rows):
-        prompt = _prompt(row)
-        native = render_clip(validate_spec(prompt["spec"]))
-        frames = codec.decode(row["video"]["bytes"], row["id"])
-        base = scorer.score(prompt, frames, native)
-        clean.append({"id": row["id"], "family": row["family"], **base})
+    with tqdm(total=len(jobs), unit="clip", desc="bench validate", disable=not progress) as bar:
+        if workers > 1:
+            ctx = multiprocessing.get_context("spawn")
+            with ctx.Pool(min(workers, len(jobs)), initializer=_worker_init) as pool:
+                results = list(_tick(pool.imap(_score_clip, jobs, chunksize=1), bar))
+        else:
+            results = list(_tick(map(_score_clip, jobs), bar))
+    for base, by_name in results:
+        clean.append(base)
         for n in names:
             for s in SEVERITIES:
-                bad = corrupt(n, frames, s, seed + k, prompt["spec"])
-                curves[n][s].append(None if bad is None else scorer.score(prompt, bad, native))
-        if progress:
-            print(f"\r{k + 1}/{len(rows)} clips", end="", flush=True)
-    if progress:
-        print()
+                curves[n][s].append(by_name[n][s - 1])
     results = summarize(clean, curves)
     results["settings"] = {"source": str(source), "split": split or "all", "clips": len(rows), "families": sorted({r["family"] for r in clean}),
                            "corruptions": names, "ocr_frames": ocr_frames, "seed": seed}  # fmt: skip
     results["seconds"] = round(time.perf_counter() - start, 1)
+    results["workers"] = workers
     write_report(out, results)
     return results
+
+
+def _tick(items, bar):
+    for item in items:
+        bar.update()
+        yield item
+
+
+def _worker_init() -> None:
+    import cv2
+
+    from .metrics import ocr
+
+    cv2.setNumThreads(1)  # one clip per process: threads would only contend
+    ocr.engine(threads=1)
+
+
+def _score_clip(job) -> tuple[dict, dict]:
+    """The clean clip's scores and, per corruption, its scores at severities 1..5 (None: not applicable)."""
+    row, names, ocr_frames, seed = job
+    scorer = Scorer(ocr_frames=ocr_frames)
+    prompt = _prompt(row)
+    native = render_clip(validate_spec(prompt["spec"]))
+    frames = codec.decode(row["video"]["bytes"], row["id"])
+    base = {"id": row["id"], "family": row["family"], **scorer.score(prompt, frames, native)}
+    by_name = {}
+    for n in names:
+        by_name[n] = []
+        for s in SEVERITIES:
+            bad = corrupt(n, frames, s, seed, prompt["spec"])
+            by_name[n].append(None if bad is None else scorer.score(prompt, bad, native))
+    return base, by_name
 
 
 def _mean(values) -> float | None:
@@ -146,7 +181,8 @@ def write_report(out: Path, results: dict) -> None:
     s, ref, g = results["settings"], results["reference"], results["goals"]
     lines = ["# SymbolBench metric validation", "",
              f"Produced by `symbolset bench validate` on `{Path(s['source']).name}` (split: {s['split']}): {s['clips']} clips of "
-             f"{', '.join(s['families'])}; {s['ocr_frames']} OCR frames per video; seed {s['seed']}; {results['seconds']} s.", "",
+             f"{', '.join(s['families'])}; {s['ocr_frames']} OCR frames per video; seed {s['seed']}; {results['seconds']} s on "
+             f"{results.get('workers', 1)} worker process(es).", "",
              "Each clip's stored video (H.264) is the clean reference (severity 0); every corruption is applied at severities 1..5. "
              "A cell is Spearman's rho between severity (0..5) and the metric's mean over clips; **bold** = a corruption the metric is "
              f"meant to detect (goal rho <= {RHO_GOAL}); ✓/✗ = goal met or not; – = metric not applicable or constant.", "",

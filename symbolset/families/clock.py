@@ -315,39 +315,56 @@ def _refine(frame: np.ndarray, hands: list[dict], face, center, r0: float, passe
             hands[k]["angle"] = best % 360.0
 
 
-def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]:
-    """Estimate each hand's angle from its colour in the pixels; compare with the time, check consistency and order."""
+def read_hands(spec: dict, frame: np.ndarray) -> dict[str, float | None]:
+    """Each hand's angle (degrees clockwise from 12) read from its colour in ``frame``, at the
+    spec's resolution; None for a hand that is not seen. Overlapping hands are resolved by
+    redrawing the hand stack (see ``_refine``)."""
     m = spec["meta"]
     c = m["colors"]
     (cx, cy), r = m["center"], m["radius"]
-    names = ["hour", "minute"] + (["second"] if m["with_seconds"] else [])
+    names = hand_names(spec)
     scene = [c["face"], c["ink"]] + [c[n] for n in names]
     palette = [cap.rgb(x) for x in dict.fromkeys(scene)]  # unique colours, in order
     reach = {el["id"]: float(el["length"]) for el in spec["elements"] if el["type"] == "ray"}
     widths = {el["id"]: int(el["width"]) for el in spec["elements"] if el["type"] == "ray"}
+    nearest = common.nearest_color(frame, palette)
+    got = {}
+    for k, name in enumerate(names):
+        mask = nearest == palette.index(cap.rgb(c[name]))
+        hidden = np.zeros_like(mask)
+        for above in names[k + 1 :]:  # hands drawn later cover this one
+            hidden |= nearest == palette.index(cap.rgb(c[above]))
+        got[name] = estimate_angle(mask, hidden, (cx, cy), reach[name], widths[name], 0.15 * r)
+    near = any(abs(common.angle_diff(got[a], got[b])) < 20 for a in names for b in names if a < b and got[a] is not None and got[b] is not None)
+    if near and all(v is not None for v in got.values()):  # overlapping hands: model the occlusion
+        stack = [{"length": reach[n], "width": widths[n], "color": cap.rgb(c[n]), "angle": got[n]} for n in names]
+        _refine(frame, stack, cap.rgb(c["face"]), (cx, cy), 0.15 * r)
+        got = {n: hand["angle"] for n, hand in zip(names, stack)}
+    return got
+
+
+def hand_names(spec: dict) -> list[str]:
+    """The hands a clock spec draws, in drawing order."""
+    return ["hour", "minute"] + (["second"] if spec["meta"]["with_seconds"] else [])
+
+
+def expected_hands(spec: dict, t: float) -> dict[str, float]:
+    """The exact hand angles of a clock spec at time ``t`` seconds into the clip."""
+    m = spec["meta"]
+    return hand_angles(m["start_seconds"] + m["rate"] * t)
+
+
+def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]:
+    """Estimate each hand's angle from its colour in the pixels; compare with the time, check consistency and order."""
+    names = hand_names(spec)
     problems, minutes = [], []
     for i, frame in enumerate(frames):
-        t = annotations[i]["time"]
-        want = hand_angles(m["start_seconds"] + m["rate"] * t)
-        nearest = common.nearest_color(frame, palette)
-        got = {}
-        for k, name in enumerate(names):
-            mask = nearest == palette.index(cap.rgb(c[name]))
-            hidden = np.zeros_like(mask)
-            for above in names[k + 1 :]:  # hands drawn later cover this one
-                hidden |= nearest == palette.index(cap.rgb(c[above]))
-            got[name] = estimate_angle(mask, hidden, (cx, cy), reach[name], widths[name], 0.15 * r)
+        want = expected_hands(spec, annotations[i]["time"])
+        got = read_hands(spec, frame)
+        for name in names:
             if got[name] is None:
                 problems.append(f"frame {i}: no {name} hand found")
-        near = any(
-            abs(common.angle_diff(got[a], got[b])) < 20 for a in names for b in names if a < b and got[a] is not None and got[b] is not None
-        )
-        if near and all(v is not None for v in got.values()):  # overlapping hands: model the occlusion
-            stack = [{"length": reach[n], "width": widths[n], "color": cap.rgb(c[n]), "angle": got[n]} for n in names]
-            _refine(frame, stack, cap.rgb(c["face"]), (cx, cy), 0.15 * r)
-            got = {n: hand["angle"] for n, hand in zip(names, stack)}
-        for name in names:
-            if got[name] is not None and abs(common.angle_diff(got[name], want[name])) > _TOLERANCE:
+            elif abs(common.angle_diff(got[name], want[name])) > _TOLERANCE:
                 problems.append(f"frame {i}: {name} hand at {got[name]:.1f} deg, expected {want[name]:.1f} deg")
         if got["hour"] is not None and got["minute"] is not None:
             # hour = 30 h + minute / 12 for a whole h: the hour hand must agree with the minute hand.

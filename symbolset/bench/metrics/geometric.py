@@ -4,8 +4,9 @@ Frames are read at the spec's native resolution (see :mod:`symbolset.bench.refer
 spec's own annotations give the expected primitives. Every detector returns a score in [0, 1] or
 None when it does not apply; a family's geometric fidelity is the mean of the detectors that apply.
 
-- ``edges`` (every frame with annotated shapes, any family): Canny edges of the frame against
-  those of the reference render, F-score with a tolerance of 1.5 px.
+- ``edges`` (every frame with annotated shapes or text, any family): Canny edges of the frame
+  against those of the reference render, F-score with a tolerance of 1.5 px. For text this is
+  glyph *shape* fidelity, which OCR (built to tolerate distorted letters) does not measure.
 - ``circles`` (any ``circle`` shape, e.g. geometry, clock faces): edge pixels within a band around
   the expected circle are fitted (least squares); error = (|centre shift| + |radius error|) / r;
   score = max(0, 1 - error / 0.2) * coverage of the expected arc by edge pixels.
@@ -13,8 +14,9 @@ None when it does not apply; a family's geometric fidelity is the mean of the de
   vanishing point are intersected (least squares); score = exp(-d / (0.05 * diagonal)).
 - ``seven_segment``: the family's own 7-segment reader decodes the digits; score = fraction of
   characters equal to the spec's value at that time.
+- ``hands`` (clock): the family's own reader finds each hand's angle from its colour; per hand,
+  score = max(0, 1 - |angle error| / 15 degrees), a hand not found scoring 0.
 
-Families without shapes (pure text families) have no geometric fidelity (None): OCR covers them.
 Detectors are registered per shape type / family in ``DETECTORS``; a family that is added later is
 covered by ``edges`` (and any shape-type detector) until it registers its own.
 """
@@ -126,25 +128,43 @@ def seven_segment_score(frame: np.ndarray, spec: dict, shapes: list[dict]) -> fl
     return float(np.mean([a == b for a, b in zip(got, want)])) if want else None
 
 
-def _circles(frame, reference, spec, shapes):
+_HAND_TOL_DEG = 15.0
+
+
+def hands_score(frame: np.ndarray, spec: dict, time: float) -> float | None:
+    """Mean over the clock's hands of ``max(0, 1 - |angle error| / 15 deg)`` (0 for a hand not found)."""
+    try:
+        from ...families import clock as fam
+        from ...families.common import angle_diff
+    except ImportError:  # the family is not in this build
+        return None
+    if "meta" not in spec or "with_seconds" not in spec["meta"]:
+        return None
+    got, want = fam.read_hands(spec, frame), fam.expected_hands(spec, time)
+    errors = [None if got[n] is None else abs(angle_diff(got[n], want[n])) for n in fam.hand_names(spec)]
+    return float(np.mean([0.0 if e is None else max(0.0, 1.0 - e / _HAND_TOL_DEG) for e in errors]))
+
+
+def _circles(frame, shapes):
     scores = [circle_score(frame, s["params"]) for s in shapes if s["type"] == "circle"]
     scores = [s for s in scores if s is not None]
     return float(np.mean(scores)) if scores else None
 
 
-# name -> detector(frame, reference_frame, spec, shapes) -> score | None
+# name -> detector(frame, reference_frame, spec, annotation, shapes) -> score | None
 DETECTORS = {
-    "edges": lambda frame, reference, spec, shapes: edge_fscore(frame, reference),
-    "circles": _circles,
-    "lanes": lambda frame, reference, spec, shapes: lanes_score(frame, shapes),
-    "seven_segment": lambda frame, reference, spec, shapes: seven_segment_score(frame, spec, shapes),
+    "edges": lambda frame, reference, spec, ann, shapes: edge_fscore(frame, reference),
+    "circles": lambda frame, reference, spec, ann, shapes: _circles(frame, shapes),
+    "lanes": lambda frame, reference, spec, ann, shapes: lanes_score(frame, shapes),
+    "seven_segment": lambda frame, reference, spec, ann, shapes: seven_segment_score(frame, spec, shapes),
+    "hands": lambda frame, reference, spec, ann, shapes: hands_score(frame, spec, ann["time"]),
 }
 # family -> detectors that apply (families not listed use DEFAULT_DETECTORS)
 FAMILY_DETECTORS = {
-    "text_typing": (),
-    "text_motion": (),
+    "text_typing": ("edges",),
+    "text_motion": ("edges",),
     "seven_segment": ("edges", "seven_segment"),
-    "clock": ("edges", "circles"),
+    "clock": ("edges", "circles", "hands"),
     "lanes": ("edges", "lanes"),
     "geometry": ("edges", "circles"),
 }
@@ -153,15 +173,15 @@ DEFAULT_DETECTORS = ("edges", "circles")
 
 def geometric_scores(spec: dict, frames: list[np.ndarray], references: list[np.ndarray], annotations: list[dict]) -> dict:
     """Per-detector means and their mean ``geo`` over sampled native-resolution frames (None when
-    the family has no geometric detector or no frame has annotated shapes)."""
+    the family has no geometric detector or no frame has annotated shapes or text)."""
     names = FAMILY_DETECTORS.get(spec["family"], DEFAULT_DETECTORS)
     per: dict[str, list[float]] = {n: [] for n in names}
     for frame, ref, ann in zip(frames, references, annotations):
         shapes = [s for s in ann["shapes"] if s["type"] != "cursor"]
-        if not shapes:
+        if not shapes and not any(t["string"].strip() for t in ann.get("texts", [])):
             continue
         for n in names:
-            value = DETECTORS[n](frame, ref, spec, shapes)
+            value = DETECTORS[n](frame, ref, spec, ann, shapes)
             if value is not None:
                 per[n].append(value)
     means = {f"geo_{n}": float(np.mean(v)) for n, v in per.items() if v}
