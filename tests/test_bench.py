@@ -200,3 +200,66 @@ def test_validate_reduced(tiny_dir, tmp_path):
     assert res["table"]["char_sub"]["ocr_ned"]["rho"] <= -0.9
     assert res["table"]["jitter"]["flicker"]["rho"] <= -0.9
     assert "Spearman" in (out / "report.md").read_text() and (out / "blur.png").exists()
+
+
+def _row(root, rid):
+    from symbolset.hub import find_record
+
+    row = find_record(root, rid)
+    return {"id": row["id"], "family": row["family"], "spec": json.loads(row["spec"])}, codec.decode(row["video"]["bytes"])
+
+
+def test_motion_agreement_sees_a_stutter_that_flicker_misses(tiny_dir):
+    from symbolset.bench.metrics import temporal
+
+    prompt, frames = _row(tiny_dir, "text_motion-0-000000")
+    assert temporal.motion_score(frames, frames) == 1.0
+    scores = [temporal.motion_score(corrupt("drop", frames, s, 0, prompt["spec"]), frames) for s in (1, 3, 5)]
+    assert 1.0 > scores[0] > scores[1] > scores[2]
+    # A stutter changes the video *less* than the reference, so flicker cannot see it.
+    assert temporal.flicker_score(corrupt("drop", frames, 5, 0, prompt["spec"]), frames) == 1.0
+
+
+def test_ocr_stability_reads_every_frame_and_deskews_rotated_text(tiny_dir):
+    prompt, frames = _row(tiny_dir, "text_motion-0-000002")
+    assert any(abs(k[1]) >= 5 for k in prompt["spec"]["elements"][0]["rotation"]["keys"])  # the text turns
+    fitted, _, ann, ref_spec = reference.aligned_reference(prompt["spec"], frames)
+    reads, wanted = ocr.stability_reads(fitted, ref_spec, ann)
+    assert len(reads) == len(frames) and reads == wanted  # every frame read exactly, at every angle
+    typing, typed = _row(tiny_dir, "text_typing-0-000000")
+    scorer = Scorer(ocr_frames=2)
+    clean = scorer.score(typing, typed)["ocr_stability"]
+    shuffled = scorer.score(typing, corrupt("shuffle", typed, 5, 0, typing["spec"]))["ocr_stability"]
+    assert clean > 0.9 and shuffled < clean - 0.1
+
+
+def test_clock_hands_and_glyph_edges_in_geometric_fidelity(tiny_dir):
+    from symbolset.bench.metrics import geometric
+
+    clock, _ = _row(tiny_dir, "clock-0-000000")
+    native, ann = render_clip(clock["spec"])
+    assert geometric.hands_score(native[0], clock["spec"], ann[0]["time"]) > 0.9
+    turned = json.loads(json.dumps(clock["spec"]))
+    minute = next(el for el in turned["elements"] if el["id"] == "minute")
+    if isinstance(minute["angle"], dict):
+        minute["angle"]["keys"] = [[t, a + 30] for t, a in minute["angle"]["keys"]]
+    else:
+        minute["angle"] += 30
+    wrong, _ = render_clip(turned)
+    assert geometric.hands_score(wrong[0], clock["spec"], ann[0]["time"]) < 0.75  # one hand of two or three is 30 deg off
+    text, _ = _row(tiny_dir, "text_typing-0-000000")  # a text family: glyph edges, which OCR tolerates
+    native, ann = render_clip(text["spec"])
+    geo = [geometric.geometric_scores(text["spec"], list(corrupt("geometric", native, s, 0, text["spec"]) if s else native), list(native), ann)["geo"]
+           for s in (0, 3, 5)]  # fmt: skip
+    assert geo[0] == 1.0 > geo[1] > geo[2]
+
+
+def test_validate_results_do_not_depend_on_workers(tiny_dir, tmp_path):
+    results = []
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}"
+        args = ["bench", "validate", str(tiny_dir), "--out", str(out), "--split", "test", "--limit", "2", "--corruptions", "drop",
+                "--ocr-frames", "2", "--workers", str(workers), "--quiet"]  # fmt: skip
+        assert main(args) == 0
+        results.append(json.loads((out / "validation.json").read_text()))
+    assert results[0]["table"] == results[1]["table"] and results[0]["clean"] == results[1]["clean"]

@@ -10,7 +10,7 @@ Components (means of the sub-scores that apply to a video; a missing sub-score i
 
 Default weights ``b = (0.2, 0.3, 0.5)``: alignment carries half the weight because drawing the
 *right* symbols is what SymbolBench exists to measure and only Mt checks exact ground truth;
-temporal coherence is next (symbols must not break or flicker between frames; three independent
+temporal coherence is next (symbols must not break or flicker between frames; four independent
 sub-scores make it the most robust component); frame sharpness is the least symbol-specific and
 the easiest to game (over-sharpening), so it weighs least. The validation report
 (``symbolset bench validate``) shows that with these weights every corruption lowers Match
