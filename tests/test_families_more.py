@@ -59,6 +59,23 @@ def test_every_geometry_construction_verifies():
         assert geometry.verify(spec, frames, ann) == [], kind
 
 
+def test_geometry_labels_are_never_crossed_by_strokes():
+    """The annotations claim each label's text in every frame, so no stroke may cut its glyph: a label's
+    fully inked pixels are the same alone as in the whole scene."""
+    checked = 0
+    for seed in range(40):
+        spec = _spec("geometry", seed, {**PARAMS, "width": 256, "height": 256})  # glyphs with solid ink
+        if spec["meta"]["construction"] not in ("compass", "moving_point"):  # strokes that turn about 'O'
+            continue
+        frames, _ = render_clip(spec)
+        for el in (e for e in spec["elements"] if e["type"] == "text"):
+            alone, _ = render_clip({**spec, "elements": [el]})
+            solid = (alone == el["color"]).all(-1)
+            assert solid.any() and (frames[solid] == alone[solid]).all(), (seed, el["id"])
+            checked += 1
+    assert checked >= 10
+
+
 @pytest.mark.parametrize("name", NEW)
 def test_verify_catches_a_shifted_frame(name):
     spec = _spec(name, 5)

@@ -238,8 +238,6 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         t0 = round(float(rng.uniform(0.0, 0.15)) * dur, 3)
         t1 = round(float(rng.uniform(0.75, 0.95)) * dur, 3)
         direction = 1 if rng.random() < 0.5 else -1
-        label_at = _label(spec, "label_O", "O", font, size, label_c, center, [center[0] + 1, center[1] - 1], size * 0.8, 0.0)
-        spec["elements"].insert(0, spec["elements"].pop())  # the label sits under the strokes
         if kind == "compass":
             spec["elements"].append({"id": "circle", "type": "circle", "center": center, "radius": r, "color": cap.rgb(circle_c), "width": width,
                                      "start": a0 - 90.0, "sweep": {"keys": [[t0, 0.0], [t1, 360.0 * direction]], "ease": "linear"}})  # fmt: skip
@@ -269,6 +267,8 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
             spec["elements"].append({"id": "point_P", "type": "circle", "radius": dot + 1.5, "color": cap.rgb(point_c), "width": 1,
                                      "fill": cap.rgb(point_c), "center": {"keys": [[t, [round(v, 4) for v in point(angle_at(t))]] for t in times], "ease": "linear"}})  # fmt: skip
             meta.update({"t_start": t0, "t_end": t1, "turns": turns, "Q": q, "relation": "P lies on the circle with centre O; OP is a radius and QP a chord"})
+        # drawn last, so the turning leg or radius passes under the label instead of cutting its glyph
+        label_at = _label(spec, "label_O", "O", font, size, label_c, center, [center[0] + 1, center[1] - 1], size * 0.8, 0.0)
         meta.update({"center": center, "radius": r, "start_angle": a0, "direction": "clockwise" if direction > 0 else "counter-clockwise",
                      "label_anchors": {"O": label_at}, "label_gap": size * 0.8})  # fmt: skip
         if kind == "compass":
@@ -438,7 +438,8 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
                 occluder = common.ink_mask(frame, bg) & (circle_alpha < 0.2)
             found, fit = check_ring(circle_alpha, m["center"], m["radius"], band, circle["start"], sweep, f"frame {i}: circle", occluder)
             problems += found
-        _labels_ok(spec, ann, alpha_of("label") >= 0.35, problems, i)
+        label_ink = alpha_of("label") >= 0.35
+        _labels_ok(spec, ann, label_ink, problems, i)
         if k in ("circumcircle", "incircle"):
             edges = _shape(ann, "edges")
             drawn = sum(math.dist(p, q) for p, q in zip(edges["points"], edges["points"][1:]))
@@ -446,7 +447,7 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
                 problems += _check_triangle(alpha_of("line"), spec, fit if abs(circle["sweep"]) >= 359.9 else None, i)
         elif k == "compass":
             leg = _shape(ann, "leg")
-            problems += _check_segment(alpha_of("line") >= 0.25, m["center"], leg["end"], width, f"frame {i}: compass leg")
+            problems += _check_segment((alpha_of("line") >= 0.25) | label_ink, m["center"], leg["end"], width, f"frame {i}: compass leg")
         else:
             p = _shape(ann, "point_P")["center"]
             pa = alpha_of("point")
@@ -462,7 +463,7 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
                 off = math.dist(c, m["center"]) - m["radius"]
                 if abs(off) > 1.0:
                     problems.append(f"frame {i}: point P is {off:+.2f} px off the circle")
-            under = (alpha_of("line") >= 0.25) | (alpha_of("chord") >= 0.25)  # the chord may cross OP
+            under = (alpha_of("line") >= 0.25) | (alpha_of("chord") >= 0.25) | label_ink  # the chord and label 'O' may cover OP
             end = np.asarray(m["center"]) + (np.subtract(_shape(ann, "radius")["end"], m["center"])) * (1 - (band + 4) / m["radius"])
             problems += _check_segment(under, m["center"], end, width, f"frame {i}: radius OP")
     return problems
