@@ -91,10 +91,13 @@ def test_mapping_missing_undecodable_and_compare(bench_run, tmp_path, capsys):
     mapping.write_text(f"id,path\n{first},{bench_run['videos'] / (first + '.mp4')}\n{first},broken.mp4\n")
     extra = tmp_path / "prompts.jsonl"
     extra.write_text((root / "prompts.jsonl").read_text() + json.dumps({**prompts[0], "id": "absent"}) + "\n")
-    out2 = tmp_path / "run2"
-    assert main(["bench", "run", "--prompts", str(extra), "--videos", str(mapping), "--out", str(out2), "--quiet", "--no-ocr"]) == 0
+    out2, serial = tmp_path / "run2", tmp_path / "serial"
+    for out, workers in ((out2, "2"), (serial, "1")):
+        args = ["bench", "run", "--prompts", str(extra), "--videos", str(mapping), "--out", str(out), "--quiet", "--no-ocr", "--workers", workers]
+        assert main(args) == 0
     counts = json.loads((out2 / "summary.json").read_text())["counts"]
     assert counts["missing"] >= 1 and counts["undecodable"] == 1 and counts["scored"] == 1
+    assert (out2 / "scores.jsonl").read_text() == (serial / "scores.jsonl").read_text()  # worker processes change nothing
     capsys.readouterr()
     assert main(["bench", "compare", str(bench_run["out"]), str(out2), "--out", str(tmp_path / "board.md")]) == 0
     board = capsys.readouterr().out

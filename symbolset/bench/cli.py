@@ -28,7 +28,7 @@ def _run(args) -> int:
         raise SymbolSetError(f"--ocr-frames: expected a positive number, got {args.ocr_frames}")
     summary = run_benchmark(args.prompts, args.videos, args.out, ocr_frames=args.ocr_frames, use_ocr=not args.no_ocr,
                             weights=parse_weights(args.weights), clip_model=args.clip_model, i3d=args.i3d, fvd_frames=args.fvd_frames,
-                            fvd_size=args.fvd_size, fvd_stride=args.fvd_stride, overwrite=args.overwrite, name=args.name,
+                            fvd_size=args.fvd_size, fvd_stride=args.fvd_stride, workers=args.workers, overwrite=args.overwrite, name=args.name,
                             progress=not args.quiet)  # fmt: skip
     c, m = summary["counts"], summary["overall"].get("match")
     print(f"{args.out}: {c['scored']} videos scored, {c['missing']} missing, {c['undecodable']} undecodable; "
@@ -86,6 +86,7 @@ def register(sub) -> None:
     r.add_argument("--fvd-frames", type=int, default=16)
     r.add_argument("--fvd-size", type=int, default=224)
     r.add_argument("--fvd-stride", type=int, help="frame stride for FVD clips [evenly spread]")
+    r.add_argument("--workers", type=int, default=1, help="processes, one prompt each at a time (scores do not depend on it) [1]")
     r.add_argument("--overwrite", action="store_true")
     r.add_argument("--quiet", action="store_true")
     r.set_defaults(func=_run)

@@ -9,9 +9,11 @@ plots (per-family bars, metric vs difficulty).
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,6 +24,7 @@ from ..render import render_clip
 from ..spec import validate
 from . import plots, stats
 from .match import DEFAULT_WEIGHTS
+from .parallel import ordered_map
 from .prompts import load_prompts
 from .score import DEFAULT_OCR_FRAMES, Scorer
 from .videos import find_videos
@@ -31,52 +34,81 @@ def _fmt(s: dict | None) -> str:
     return "–" if not s else f"{s['mean']:.3f} [{s['lo']:.3f}, {s['hi']:.3f}]"
 
 
+class Settings(NamedTuple):
+    """What every worker needs to score a prompt's videos the same way."""
+
+    ocr_frames: int
+    use_ocr: bool
+    weights: tuple
+    clip_model: str | None
+    i3d: str | None
+    fvd_frames: int
+    fvd_size: int
+    fvd_stride: int | None
+
+
+@functools.lru_cache(maxsize=1)
+def _models(clip_model: str | None, i3d: str | None) -> tuple:
+    """The CLIP scorer and I3D detector (or None), loaded once per process."""
+    clip = detector = None
+    if clip_model:
+        from .metrics.clipsim import ClipScorer
+
+        clip = ClipScorer(clip_model)
+    if i3d:
+        from .metrics import fvd
+
+        detector = fvd.load_detector(i3d)
+    return clip, detector
+
+
+def _score_prompt(job) -> tuple[list[dict], list, list]:
+    """One prompt's score rows (an ``error`` row for a missing or undecodable video) and its FVD features."""
+    prompt, paths, st = job
+    base = {"id": prompt["id"], "family": prompt["family"], "level": prompt.get("difficulty", {}).get("level", "none")}
+    if not paths:
+        return [{**base, "video": None, "error": "missing"}], [], []
+    clip, detector = _models(st.clip_model, st.i3d)
+    scorer = Scorer(ocr_frames=st.ocr_frames, use_ocr=st.use_ocr, weights=st.weights, clip=clip)
+    native = render_clip(validate(prompt["spec"]))
+    rows, feats_g, feats_r = [], [], []
+    for path in paths:
+        try:
+            frames = codec.decode(path.read_bytes(), str(path))
+        except (SymbolSetError, OSError) as exc:
+            rows.append({**base, "video": str(path), "error": f"undecodable: {exc}"})
+            continue
+        rows.append({**base, "video": str(path), **scorer.score(prompt, frames, native)})
+        if detector is not None:
+            from .metrics.fvd import extract_features
+
+            feats_g.append(extract_features(detector, [frames], st.fvd_frames, st.fvd_size, st.fvd_stride)[0])
+            feats_r.append(extract_features(detector, [native[0]], st.fvd_frames, st.fvd_size, st.fvd_stride)[0])
+    return rows, feats_g, feats_r
+
+
 def run_benchmark(prompts_path, videos, out, *, ocr_frames: int = DEFAULT_OCR_FRAMES, use_ocr: bool = True, weights=DEFAULT_WEIGHTS,
                   clip_model: str | None = None, i3d: str | None = None, fvd_frames: int = 16, fvd_size: int = 224,
-                  fvd_stride: int | None = None, overwrite: bool = False, name: str | None = None, progress: bool = False) -> dict:  # fmt: skip
-    """Score every video found for the prompts in ``prompts_path``; returns the summary."""
+                  fvd_stride: int | None = None, workers: int = 1, overwrite: bool = False, name: str | None = None,
+                  progress: bool = False) -> dict:  # fmt: skip
+    """Score every video found for the prompts in ``prompts_path`` (``workers`` processes, one prompt
+    each at a time; the scores do not depend on their number); returns the summary."""
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not overwrite:
         raise SymbolSetError(f"{out}: already exists and is not empty; pass --overwrite to replace its results")
     prompts = load_prompts(prompts_path)
     found = find_videos(videos, [p["id"] for p in prompts])
-    clip = None
-    if clip_model:
-        from .metrics.clipsim import ClipScorer
-
-        clip = ClipScorer(clip_model)
-    detector = None
-    if i3d:
-        from .metrics import fvd as fvd_mod
-
-        detector = fvd_mod.load_detector(i3d)
-    scorer = Scorer(ocr_frames=ocr_frames, use_ocr=use_ocr, weights=weights, clip=clip)
-    rows, feats_g, feats_r = [], [], []
-    missing = undecodable = 0
+    settings = Settings(ocr_frames, use_ocr, tuple(weights), clip_model, i3d, fvd_frames, fvd_size, fvd_stride)
+    _models(clip_model, i3d)  # a missing or broken model file fails here, once, before any scoring
     start = time.perf_counter()
-    for n, prompt in enumerate(prompts, 1):
-        base = {"id": prompt["id"], "family": prompt["family"], "level": prompt.get("difficulty", {}).get("level", "none")}
-        paths = found[prompt["id"]]
-        if not paths:
-            missing += 1
-            rows.append({**base, "video": None, "error": "missing"})
-            continue
-        native = render_clip(validate(prompt["spec"]))
-        for path in paths:
-            try:
-                frames = codec.decode(path.read_bytes(), str(path))
-            except (SymbolSetError, OSError) as exc:
-                undecodable += 1
-                rows.append({**base, "video": str(path), "error": f"undecodable: {exc}"})
-                continue
-            rows.append({**base, "video": str(path), **scorer.score(prompt, frames, native)})
-            if detector is not None:
-                feats_g.append(fvd_mod.extract_features(detector, [frames], fvd_frames, fvd_size, fvd_stride)[0])
-                feats_r.append(fvd_mod.extract_features(detector, [native[0]], fvd_frames, fvd_size, fvd_stride)[0])
-        if progress:
-            print(f"\r{n}/{len(prompts)} prompts", end="", flush=True)
-    if progress:
-        print()
+    jobs = [(prompt, found[prompt["id"]], settings) for prompt in prompts]
+    rows, feats_g, feats_r = [], [], []
+    for prompt_rows, g, r in ordered_map(_score_prompt, jobs, workers, desc="bench run", unit="prompt", progress=progress):
+        rows += prompt_rows
+        feats_g += g
+        feats_r += r
+    missing = sum(r.get("error") == "missing" for r in rows)
+    undecodable = sum(r.get("error", "").startswith("undecodable") for r in rows)
     elapsed = time.perf_counter() - start
     scored = [r for r in rows if not r.get("error")]
     summary = {
@@ -93,6 +125,7 @@ def run_benchmark(prompts_path, videos, out, *, ocr_frames: int = DEFAULT_OCR_FR
         "by_level": stats.grouped(scored, "level"),
         "settings": {
             "weights": list(weights),
+            "workers": workers,
             "ocr": use_ocr,
             "ocr_frames": ocr_frames,
             "clip_model": clip_model,
@@ -104,7 +137,7 @@ def run_benchmark(prompts_path, videos, out, *, ocr_frames: int = DEFAULT_OCR_FR
             "videos_per_min": round(60 * len(scored) / elapsed, 2) if elapsed and scored else None,
         },
     }
-    if detector is not None and len(feats_g) >= 2:
+    if i3d and len(feats_g) >= 2:
         from .metrics.fvd import feature_stats, frechet_distance
 
         g, r = feature_stats(np.stack(feats_g)), feature_stats(np.stack(feats_r))

@@ -12,12 +12,10 @@ corruptions (which a metric should tolerate) are reported alongside.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import time
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
 from .. import codec
 from ..errors import SymbolSetError
@@ -26,6 +24,7 @@ from ..render import render_clip
 from ..spec import validate as validate_spec
 from . import plots
 from .corruptions import CORRUPTIONS, SEVERITIES, corrupt
+from .parallel import ordered_map
 from .score import DEFAULT_OCR_FRAMES, Scorer
 
 RHO_GOAL = -0.9
@@ -91,13 +90,7 @@ def run_validation(source, out, *, split: str | None = None, limit: int | None =
     start = time.perf_counter()
     jobs = [(row, names, ocr_frames, seed + k) for k, row in enumerate(rows)]
     clean, curves = [], {n: {s: [] for s in SEVERITIES} for n in names}
-    with tqdm(total=len(jobs), unit="clip", desc="bench validate", disable=not progress) as bar:
-        if workers > 1:
-            ctx = multiprocessing.get_context("spawn")
-            with ctx.Pool(min(workers, len(jobs)), initializer=_worker_init) as pool:
-                results = list(_tick(pool.imap(_score_clip, jobs, chunksize=1), bar))
-        else:
-            results = list(_tick(map(_score_clip, jobs), bar))
+    results = list(ordered_map(_score_clip, jobs, workers, desc="bench validate", unit="clip", progress=progress))
     for base, by_name in results:
         clean.append(base)
         for n in names:
@@ -110,21 +103,6 @@ def run_validation(source, out, *, split: str | None = None, limit: int | None =
     results["workers"] = workers
     write_report(out, results)
     return results
-
-
-def _tick(items, bar):
-    for item in items:
-        bar.update()
-        yield item
-
-
-def _worker_init() -> None:
-    import cv2
-
-    from .metrics import ocr
-
-    cv2.setNumThreads(1)  # one clip per process: threads would only contend
-    ocr.engine(threads=1)
 
 
 def _score_clip(job) -> tuple[dict, dict]:
