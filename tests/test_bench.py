@@ -130,6 +130,9 @@ def test_ned_and_normalisation():
     assert ocr.ned("EXIT", "EXIT") == 1.0 and ocr.ned("EXIT", "") == 0.0
     assert ocr.ned("EXIT", "EXlT") == pytest.approx(0.75)
     assert ocr.normalize(" 出口 E X I T ") == ocr.normalize("出口EXIT") == "出口ExIT" and ocr.normalize("℃") == ocr.normalize("°C")
+    # plot tick labels use the minus sign U+2212; OCR reads ASCII "-" and full-width brackets
+    assert ocr.normalize("−5") == ocr.normalize("-5") and ocr.normalize("sin（0.5x）") == ocr.normalize("sin(0.5x)")
+    assert ocr.normalize("−2") != ocr.normalize("2")
 
 
 def test_frechet_distance_math():

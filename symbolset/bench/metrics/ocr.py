@@ -32,11 +32,12 @@ from ...render import element_states, text_quad
 
 MIN_CONFIDENCE = 0.3
 _LEVEL_DEG = 1.0  # text rotated less than this is cropped as is
-_FOLD = str.maketrans("COSUVWXZ", "cosuvwxz")
+# Same-shape capitals, and the dashes an OCR engine reads as "-" (minus sign, hyphen, figure and en dash).
+_FOLD = str.maketrans("COSUVWXZ\u2212\u2010\u2011\u2012\u2013", "cosuvwxz-----")
 
 
 def normalize(text: str) -> str:
-    """OCR comparison form: NFKC, no whitespace, same-shape capitals folded."""
+    """OCR comparison form: NFKC, no whitespace, same-shape capitals and dashes folded."""
     return "".join(unicodedata.normalize("NFKC", text).split()).translate(_FOLD)
 
 
