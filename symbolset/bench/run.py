@@ -69,6 +69,8 @@ def _score_prompt(job) -> tuple[list[dict], list, list]:
     if not paths:
         return [{**base, "video": None, "error": "missing"}], [], []
     clip, detector = _models(st.clip_model, st.i3d)
+    if detector is not None:
+        from .metrics.fvd import extract_features  # torch, only when FVD is asked for
     scorer = Scorer(ocr_frames=st.ocr_frames, use_ocr=st.use_ocr, weights=st.weights, clip=clip)
     native = render_clip(validate(prompt["spec"]))
     rows, feats_g, feats_r = [], [], []
@@ -80,8 +82,6 @@ def _score_prompt(job) -> tuple[list[dict], list, list]:
             continue
         rows.append({**base, "video": str(path), **scorer.score(prompt, frames, native)})
         if detector is not None:
-            from .metrics.fvd import extract_features
-
             feats_g.append(extract_features(detector, [frames], st.fvd_frames, st.fvd_size, st.fvd_stride)[0])
             feats_r.append(extract_features(detector, [native[0]], st.fvd_frames, st.fvd_size, st.fvd_stride)[0])
     return rows, feats_g, feats_r

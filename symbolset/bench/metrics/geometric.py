@@ -28,6 +28,9 @@ import math
 import cv2
 import numpy as np
 
+from ...families import clock, seven_segment
+from ...families.common import angle_diff
+
 _EDGE_TOL = 1.5
 
 
@@ -113,18 +116,14 @@ def lanes_score(frame: np.ndarray, shapes: list[dict]) -> float | None:
 
 def seven_segment_score(frame: np.ndarray, spec: dict, shapes: list[dict]) -> float | None:
     """Fraction of 7-segment characters decoded from pixels that equal the spec's value."""
-    try:
-        from ...families import seven_segment as fam
-    except ImportError:  # the family is not in this build
-        return None
     display = next((el for el in spec["elements"] if el.get("type") == "seven_segment"), None)
     shape = next((s for s in shapes if s["type"] == "seven_segment"), None)
-    if display is None or shape is None or not hasattr(fam, "read_display"):
+    if display is None or shape is None:
         return None
     panel = next((el for el in spec["elements"] if el.get("type") == "polygon"), None)
     off = display.get("off_color") or (panel["fill"] if panel else spec["background"])
     want = shape["params"]["text"]
-    got = fam.read_display(frame, shape["params"]["digits"], display["color"], off)
+    got = seven_segment.read_display(frame, shape["params"]["digits"], display["color"], off)
     return float(np.mean([a == b for a, b in zip(got, want)])) if want else None
 
 
@@ -133,15 +132,8 @@ _HAND_TOL_DEG = 15.0
 
 def hands_score(frame: np.ndarray, spec: dict, time: float) -> float | None:
     """Mean over the clock's hands of ``max(0, 1 - |angle error| / 15 deg)`` (0 for a hand not found)."""
-    try:
-        from ...families import clock as fam
-        from ...families.common import angle_diff
-    except ImportError:  # the family is not in this build
-        return None
-    if "meta" not in spec or "with_seconds" not in spec["meta"]:
-        return None
-    got, want = fam.read_hands(spec, frame), fam.expected_hands(spec, time)
-    errors = [None if got[n] is None else abs(angle_diff(got[n], want[n])) for n in fam.hand_names(spec)]
+    got, want = clock.read_hands(spec, frame), clock.expected_hands(spec, time)
+    errors = [None if got[n] is None else abs(angle_diff(got[n], want[n])) for n in clock.hand_names(spec)]
     return float(np.mean([0.0 if e is None else max(0.0, 1.0 - e / _HAND_TOL_DEG) for e in errors]))
 
 
