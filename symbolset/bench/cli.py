@@ -23,6 +23,7 @@ def _prompts(args) -> int:
 def _run(args) -> int:
     from .match import parse_weights
     from .run import run_benchmark
+    from .stats import format_mean
 
     if args.ocr_frames < 1:
         raise SymbolSetError(f"--ocr-frames: expected a positive number, got {args.ocr_frames}")
@@ -32,14 +33,14 @@ def _run(args) -> int:
                             progress=not args.quiet)  # fmt: skip
     c, m = summary["counts"], summary["overall"].get("match")
     print(f"{args.out}: {c['scored']} videos scored, {c['missing']} missing, {c['undecodable']} undecodable; "
-          f"Match {m['mean']:.3f} [{m['lo']:.3f}, {m['hi']:.3f}]" if m else f"{args.out}: no video scored")  # fmt: skip
+          f"Match {format_mean(m)}" if m else f"{args.out}: no video scored")  # fmt: skip
     return 0
 
 
 def _compare(args) -> int:
     from .compare import leaderboard
 
-    table = leaderboard(args.runs)
+    table = leaderboard(args.runs, allow_different_prompts=args.allow_different_prompts)
     if args.out:
         from ..hub import write_bytes_atomic
 
@@ -94,6 +95,7 @@ def register(sub) -> None:
     c = bs.add_parser("compare", help="leaderboard of several runs")
     c.add_argument("runs", nargs="+", help="results folders of bench run")
     c.add_argument("--out", help="also write the leaderboard (Markdown) here")
+    c.add_argument("--allow-different-prompts", action="store_true", help="rank runs even when they cover different prompt sets")
     c.set_defaults(func=_compare)
 
     v = bs.add_parser("validate", help="check each metric against graded corruptions of reference renders")
