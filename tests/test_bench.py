@@ -199,7 +199,7 @@ def test_scale_spec_rescales_geometry(tiny_dir):
 def test_validate_reduced(tiny_dir, tmp_path):
     out = tmp_path / "validation"
     args = ["bench", "validate", str(tiny_dir), "--out", str(out), "--limit", "2", "--corruptions", "blur,char_sub,shuffle,jitter",
-            "--ocr-frames", "3", "--quiet"]  # fmt: skip
+            "--variants", "none", "--no-wrong", "--ocr-frames", "3", "--quiet"]  # fmt: skip
     assert main(args) == 0
     res = json.loads((out / "validation.json").read_text())
     assert res["reference"]["match"] >= 0.95
@@ -266,7 +266,8 @@ def test_validate_results_do_not_depend_on_workers(tiny_dir, tmp_path):
     for workers in (1, 2):
         out = tmp_path / f"w{workers}"
         args = ["bench", "validate", str(tiny_dir), "--out", str(out), "--split", "test", "--limit", "2", "--corruptions", "drop",
-                "--ocr-frames", "2", "--workers", str(workers), "--quiet"]  # fmt: skip
+                "--variants", "move", "--ocr-frames", "2", "--workers", str(workers), "--quiet"]  # fmt: skip
         assert main(args) == 0
         results.append(json.loads((out / "validation.json").read_text()))
     assert results[0]["table"] == results[1]["table"] and results[0]["clean"] == results[1]["clean"]
+    assert results[0]["variants"] == results[1]["variants"]
