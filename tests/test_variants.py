@@ -10,7 +10,7 @@ import pytest
 from symbolset import fonts
 from symbolset.bench import variants as V
 from symbolset.captions import PALETTE
-from symbolset.hub import iter_rows
+from symbolset.layout import iter_rows
 from symbolset.render import render_clip
 
 

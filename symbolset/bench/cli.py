@@ -42,7 +42,7 @@ def _compare(args) -> int:
 
     table = leaderboard(args.runs, allow_different_prompts=args.allow_different_prompts)
     if args.out:
-        from ..hub import write_bytes_atomic
+        from ..layout import write_bytes_atomic
 
         write_bytes_atomic(Path(args.out), table.encode())
     print(table, end="")

@@ -27,7 +27,7 @@ import numpy as np
 
 from .. import codec
 from ..errors import SymbolSetError
-from ..hub import iter_rows
+from ..layout import iter_rows
 from ..render import render_clip
 from ..spec import validate as validate_spec
 from . import agreement, variants

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..hub import write_bytes_atomic, write_json_atomic
+from ..layout import write_bytes_atomic, write_json_atomic
 from . import agreement, plots
 from .validate import MATCH_GOAL, METRICS, RHO_GOAL
 
