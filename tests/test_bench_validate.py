@@ -10,7 +10,7 @@ import pytest
 from symbolset.bench import agreement
 from symbolset.bench.validate import human_agreement
 from symbolset.cli import main
-from symbolset.viewer.ratings import RatingStore
+from symbolset.bench.ratings import RatingStore
 
 
 def test_auroc_and_correlations_on_known_values():

@@ -18,7 +18,7 @@ from symbolset.bench.prompts import build_prompts, write_prompts  # noqa: E402
 from symbolset.cli import main  # noqa: E402
 from symbolset.errors import SymbolSetError  # noqa: E402
 from symbolset.layout import iter_rows  # noqa: E402
-from symbolset.viewer.ratings import RatingStore, rating_queue, video_scores  # noqa: E402
+from symbolset.bench.ratings import RatingStore, rating_queue, video_scores  # noqa: E402
 
 
 @pytest.fixture(scope="module")

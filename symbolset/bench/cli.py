@@ -112,7 +112,8 @@ def register(sub) -> None:
     v.add_argument("--split", help="one split [all]")
     v.add_argument("--limit", type=int, help="at most this many clips")
     v.add_argument("--corruptions", help="comma-separated subset, or none [all]")
-    v.add_argument("--variants", help="legitimate re-renders, comma-separated subset of move,resize,reframe,refont,recolor,retime,refps, or none [all]")
+    v.add_argument("--variants", help="legitimate re-renders: a comma-separated subset of "
+                   "move,resize,reframe,refont,recolor,retime,refps, or none [all]")
     v.add_argument("--no-wrong", action="store_true", help="skip the wrong-content clips (another prompt; one symbol changed)")
     v.add_argument("--human", help="a `bench run` folder rated with `symbolset view RESULTS --rate` (or its ratings.sqlite)")
     v.add_argument("--ocr-frames", type=int, default=4)

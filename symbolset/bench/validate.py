@@ -189,9 +189,8 @@ def human_agreement(path, seed: int = 0) -> dict:
     """Each metric's Kendall tau and Spearman rho (bootstrap 95% intervals) against the human
     ratings of a ``bench run`` folder (``path``: the folder or its ratings database; the metric
     scores come from the folder's ``scores.jsonl``)."""
-    from symbolset.viewer.ratings import CRITERIA, RatingStore, video_scores
-
     from .compare import load_scores
+    from .ratings import CRITERIA, RatingStore, video_scores
 
     path = Path(path)
     db, run = (path / "ratings.sqlite", path) if path.is_dir() else (path, path.parent)

@@ -126,5 +126,6 @@ def _human(results: dict) -> list[str]:
 
     for m, by in h["table"].items():
         crit = HUMAN_PAIR.get(m, "overall")
-        lines.append(f"| {m} | {crit} | {cell(by[crit], 'tau')} | {cell(by[crit], 'rho')} | {cell(by['overall'], 'tau')} | {cell(by['overall'], 'rho')} |")
+        cells = [cell(by[crit], "tau"), cell(by[crit], "rho"), cell(by["overall"], "tau"), cell(by["overall"], "rho")]
+        lines.append(f"| {m} | {crit} | " + " | ".join(cells) + " |")
     return lines + [""]

@@ -216,7 +216,8 @@ def refont(spec: dict, seed: int) -> dict:
         by_font: dict[str, str] = {}
         for el in texts:  # one new font per old font, so labels that shared a font still do
             if el["font"] not in by_font:
-                pool = [f for f in fonts.FONT_IDS if f != el["font"] and all(not fonts.missing_chars(f, e["text"]) for e in texts if e["font"] == el["font"])]
+                same = [e["text"] for e in texts if e["font"] == el["font"]]
+                pool = [f for f in fonts.FONT_IDS if f != el["font"] and not any(fonts.missing_chars(f, t) for t in same)]
                 by_font[el["font"]] = pool[int(rng.integers(len(pool)))] if pool else el["font"]
             el["font"] = by_font[el["font"]]
         changed = {k: v for k, v in by_font.items() if k != v}
@@ -393,7 +394,8 @@ def swap_lane_kind(spec: dict, seed: int) -> dict:
     return _tag(out, "swap_lane_kind", element=el["id"], dashed=el["dash"] is not None)
 
 
-WRONG = {"swap_char": swap_char, "swap_digit": swap_digit, "shift_time": shift_time, "move_vertex": move_vertex, "swap_lane_kind": swap_lane_kind}
+WRONG = {"swap_char": swap_char, "swap_digit": swap_digit, "shift_time": shift_time, "move_vertex": move_vertex,
+         "swap_lane_kind": swap_lane_kind}  # fmt: skip
 _FOR_FAMILY = {"seven_segment": swap_digit, "clock": shift_time, "geometry": move_vertex, "lanes": swap_lane_kind}
 
 
