@@ -25,7 +25,7 @@ import numpy as np
 from ..errors import SymbolSetError
 
 DEFAULT_WEIGHTS = (0.2, 0.3, 0.5)
-COMPONENTS = {"mf": ("mf",), "mc": ("flicker", "motion", "tracks", "ocr_stability"), "mt": ("ocr_ned", "geo")}
+COMPONENTS = {"mf": ("mf",), "mc": ("flicker", "motion", "tracks", "ocr_stability"), "mt": ("ocr_ned", "ocr_precision", "geo")}
 
 
 def parse_weights(text: str | None) -> tuple[float, float, float]:
