@@ -7,9 +7,12 @@ Nothing is compared at fixed coordinates. Two kinds of reader:
   :mod:`symbolset.bench.metrics.locate`); the spec's readers then run on it. So a clock drawn
   smaller in a corner reads the same time; one with the hands at other angles does not.
 
-  - ``circles`` (any ``circle`` shape, e.g. geometry's constructions, clock faces): edge pixels
-    within a band around the expected circle are fitted (least squares); error = (|centre shift|
-    + |radius error|) / r; score = max(0, 1 - error / 0.2) * coverage of the arc. The circle is
+  - ``circles`` (any ``circle`` shape of r >= 4 px drawn over >= 90 degrees, e.g. geometry's
+    constructions, clock faces): edge pixels within a band around the drawn part of the expected
+    arc give the centre (least-squares fit, for arcs of 180 degrees or more) and the radius (their
+    median distance from it); error = (|centre shift| + |radius error| - (1 + stroke width / 2)) / r,
+    floored at 0 (edges sit half a stroke off the circle); score =
+    max(0, 1 - error / 0.2) * share of the arc's 10-degree bins with edge pixels. The circle is
     placed relative to the rest of the figure, so roundness, tangency and incidence (a vertex on a
     circumcircle) are what it checks.
   - ``hands`` (clock): the family's reader finds each hand's angle from its stated colour about the
@@ -53,22 +56,30 @@ def fit_circle(xs: np.ndarray, ys: np.ndarray) -> tuple[float, float, float]:
 
 
 def circle_score(frame: np.ndarray, params: dict) -> float | None:
-    """Fit of the edges near one expected circle (see the module docstring)."""
+    """Fit of the edges near one expected circle or arc (see the module docstring)."""
     (cx, cy), r = params["center"], float(params["radius"])
-    sweep = abs(float(params.get("sweep", 360.0)))
-    if r < 4 or sweep < 90:
+    start, sweep = float(params.get("start", 0.0)), float(params.get("sweep", 360.0))
+    if r < 4 or abs(sweep) < 90:
         return None
     edges = _edges(frame)
     band = max(3.0, 0.15 * r) + float(params.get("width", 2)) / 2
     ys, xs = np.nonzero(edges)
     xs, ys = xs + 0.5, ys + 0.5
-    near = np.abs(np.hypot(xs - cx, ys - cy) - r) <= band
+    angles = np.degrees(np.arctan2(ys - cy, xs - cx)) % 360  # clockwise on screen, as cv2 draws arcs
+    along = ((angles - min(start, start + sweep)) % 360) <= abs(sweep) + 5  # on the drawn part of the arc
+    near = along & (np.abs(np.hypot(xs - cx, ys - cy) - r) <= band)
     if near.sum() < 8:
         return 0.0
-    fx, fy, fr = fit_circle(xs[near], ys[near])
-    error = (math.hypot(fx - cx, fy - cy) + abs(fr - r)) / r
-    angles = np.degrees(np.arctan2(ys[near] - cy, xs[near] - cx)) % 360
-    covered = len(np.unique((angles // 10).astype(int))) / max(1, int(math.ceil(sweep / 10)))
+    if abs(sweep) >= 180:  # enough arc to fit the centre too
+        fx, fy, _ = fit_circle(xs[near], ys[near])
+    else:
+        fx, fy = cx, cy
+    radius = float(np.median(np.hypot(xs[near] - fx, ys[near] - fy)))  # robust to a stroke crossing the band
+    # A stroke's two edges sit half its width either side of the circle: that much (and a pixel) is no error.
+    slack = 1.0 + float(params.get("width", 2)) / 2
+    error = max(0.0, math.hypot(fx - cx, fy - cy) + abs(radius - r) - slack) / r
+    bins = ((angles[near] - min(start, start + sweep)) % 360 // 10).astype(int)
+    covered = len(np.unique(bins[bins < math.ceil(abs(sweep) / 10)])) / max(1, math.ceil(abs(sweep) / 10))
     return float(max(0.0, 1.0 - error / 0.2) * min(1.0, covered))
 
 

@@ -136,14 +136,14 @@ def _items(frame: np.ndarray, side: int) -> list[tuple[str, list[float]]]:
 
 def _glyph_items(frame: np.ndarray, lines: list[tuple[str, list[float]]]) -> list[tuple[str, list[float]]]:
     """Isolated glyphs that line detection misses or misreads (a single label letter, a tick
-    label): blobs of ink (pixels unlike the frame's border colour) of glyph size, each recognised on
-    its own (batched), outside the ``lines`` of two or more characters already read."""
+    label): blobs of ink (pixels unlike the frame's border colour) of glyph size, each recognised
+    on its own (batched), outside the ``lines`` of two or more characters already read."""
     from .locate import background
 
     h, w = frame.shape[:2]
     # A strict ink threshold and 4-connectivity keep a label apart from a stroke its anti-aliased fringe touches.
     ink = (np.abs(frame.astype(np.int16) - background(frame)).max(axis=-1) > _GLYPH_TOL).astype(np.uint8)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=4)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=4)
     boxes = []
     for x, y, bw, bh, area in stats[1:]:
         if not (5 <= bh <= h / 4 and bw <= 2 * bh and area >= 0.1 * bw * bh):
