@@ -79,3 +79,46 @@ def test_blank_and_static_videos_score_low(tiny_dir):
     assert blank["mf"] == 0.0 and blank["mc"] <= 0.5 and blank["ocr_ned"] == 0.0 and blank["match"] < 0.3
     still = scorer.score(prompt, np.repeat(frames[-1:], len(frames), axis=0))  # the final text, frozen
     assert still["motion"] == 0.0 and still["mc"] < 0.5
+
+
+def test_dtw_aligns_a_faster_timeline_and_keeps_a_frozen_one_apart():
+    from symbolset.bench.metrics import align
+
+    spec = np.arange(10) / 9  # a spec state per frame, 0 .. 1
+    faster = np.minimum(1.0, np.arange(6) / 5 / 0.8)  # the same states, done at 80% of the clip
+    cost = np.abs(spec[:, None] - faster[None, :])
+    path = align.dtw_path(cost)
+    assert path[0] == (0, 0) and path[-1] == (9, 5)
+    assert all(b[0] >= a[0] and b[1] >= a[1] for a, b in zip(path, path[1:]))  # monotonic
+    assert max(cost[i, j] for i, j in path) < 0.12
+    frozen = np.zeros(6)  # the first state, held: the band forces the end onto late states
+    rows = align.best_per_column(1 - np.abs(spec[:, None] - frozen[None, :]), align.dtw_path(np.abs(spec[:, None] - frozen[None, :])))
+    assert spec[rows[-1]] >= 0.6
+
+
+def test_text_recall_precision_and_cursor():
+    from symbolset.bench.metrics import ocr
+
+    assert ocr.substring_distance("EXIT", "→EXIT出口") == 0 and ocr.substring_distance("EXIT", "EXlT") == 1
+    assert ocr.recall(["出口", "EXIT"], "EXIT出口") == (1.0, 1.0)  # anywhere, in any line split
+    assert ocr.precision(["EXIT", "9876"], "EXIT", cursor=False) == 0.5  # hallucinated text halves it
+    assert ocr.precision(["Pharl"], "Phar", cursor=True) == 1.0 and ocr.precision(["Pharl"], "Phar", cursor=False) < 1.0
+    assert ocr.reading_order([("b", [50, 0, 60, 10]), ("a", [0, 2, 10, 12]), ("c", [0, 30, 10, 40])]) == ["a", "b", "c"]
+
+
+def test_frame_quality_needs_no_reference(tiny_dir):
+    import cv2
+
+    from symbolset.bench.metrics import quality
+    from symbolset.bench.reference import scale_spec
+
+    row = next(r for r in iter_rows(tiny_dir, "test") if r["family"] == "signage")
+    spec = json.loads(row["spec"])
+    clean = codec.decode(row["video"]["bytes"])
+    big = video(scale_spec(spec, 256, 256))
+    assert quality.frame_quality(clean, "signage")["mf"] > 0.95 and quality.frame_quality(big, "signage")["mf"] > 0.95
+    blurred = [quality.frame_quality(np.stack([cv2.GaussianBlur(f, (0, 0), s) for f in clean]), "signage")["mf"] for s in (0.8, 1.5, 3.0)]
+    assert 1.0 > blurred[0] > blurred[1] > blurred[2]
+    noisy = np.clip(clean + np.random.default_rng(0).normal(0, 12, clean.shape), 0, 255).astype(np.uint8)
+    assert quality.frame_quality(noisy, "signage")["mf"] < 0.8
+    assert quality.frame_quality(np.full_like(clean, 128), "signage")["mf"] == 0.0

@@ -6,7 +6,9 @@ wheel, so it runs offline). Nothing is read at a fixed place: each sampled video
 with the detector's input scaled to ``DET_SIDES[0]`` px on its shorter side and, only for a frame
 whose text does not yet match the spec exactly, again at ``DET_SIDES[1]`` together with every
 isolated glyph-sized blob of ink recognised on its own (single label letters, tick labels, which
-line detectors miss); the better of the two reads is kept. Lines are put in reading order (rows top to
+line detectors miss); the better of the two reads is kept. Reads are then followed across the
+sampled frames (:func:`track_reads`): a line read at the same place before and after a frame
+that shows ink there but where it was missed is carried into that frame. Lines are put in reading order (rows top to
 bottom, left to right within a row); the spec's expected strings of each frame (its annotations)
 are put in the same order.
 
@@ -170,15 +172,47 @@ def _glyph_items(frame: np.ndarray, lines: list[tuple[str, list[float]]]) -> lis
     return out
 
 
-def read_lines(frame: np.ndarray, side: int = DET_SIDES[0], glyphs: bool = False) -> list[str]:
-    """The normalised lines read in a whole RGB frame, in reading order (see the module
+def read_items(frame: np.ndarray, side: int = DET_SIDES[0], glyphs: bool = False) -> list[tuple[str, list[float]]]:
+    """``(normalised text, box)`` of the lines read in a whole RGB frame (see the module
     docstring); ``glyphs``: also read isolated glyph-sized blobs."""
     items = _items(frame, side)
     if glyphs:  # a one-character line over a glyph blob gives way to the blob's own reading
         found = _glyph_items(frame, items)
         inside = lambda b, g: b[0] <= (g[0] + g[2]) / 2 <= b[2] and b[1] <= (g[1] + g[3]) / 2 <= b[3]  # noqa: E731
         items = [(t, b) for t, b in items if len(t) > 1 or not any(inside(b, g) for _, g in found)] + found
-    return reading_order(items)
+    return items
+
+
+def read_lines(frame: np.ndarray, side: int = DET_SIDES[0], glyphs: bool = False) -> list[str]:
+    """The normalised lines read in a whole RGB frame, in reading order."""
+    return reading_order(read_items(frame, side, glyphs))
+
+
+def _overlap(a: list[float], b: list[float]) -> float:
+    """Intersection over union of two boxes."""
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h
+    return w * h / union if union > 0 else 0.0
+
+
+def track_reads(items: list[list], frames: list[np.ndarray]) -> list[list]:
+    """Reads followed across the sampled frames: a line read in the frames before and after at the
+    same place (boxes overlapping by a third or more) but missing in the frame between, which
+    shows ink there, is carried into it -- OCR misses a glyph in one frame (a stroke touching it)
+    far more often than a symbol blinks out and back."""
+    from .locate import INK_TOL, background
+
+    out = [list(x) for x in items]
+    for j in range(1, len(items) - 1):
+        for text, box in items[j - 1]:
+            if any(t == text for t, _ in items[j]) or not any(t == text and _overlap(b, box) >= 1 / 3 for t, b in items[j + 1]):
+                continue
+            x0, y0, x1, y1 = (int(round(v)) for v in box)
+            region = frames[j][max(0, y0) : y1, max(0, x0) : x1].astype(np.int16)
+            if region.size and (np.abs(region - background(frames[j])).max(axis=-1) > INK_TOL).mean() >= 0.05:
+                out[j].append((text, box))
+    return out
 
 
 def detect(frame: np.ndarray) -> list[str]:
@@ -238,16 +272,17 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
         return {**dict.fromkeys(keys), "ocr_strings": 0}
     t_spec, t_video = align.norm_times(len(states)), align.norm_times(len(frames))
     near = np.abs(t_spec[:, None] - t_video[None, :]) <= max(align.BAND, 1.0 / max(1, len(frames) - 1)) + 1e-9
-    reads = []
+    found = []
     for j, frame in enumerate(frames):
         rows = np.nonzero(near[:, j])[0]
-        lines = read_lines(frame, DET_SIDES[0])
-        best = max(_similarity(states[i], lines) for i in rows)
+        items = read_items(frame, DET_SIDES[0])
+        best = max(_similarity(states[i], reading_order(items)) for i in rows)
         if best < 1.0:  # small text: read again with a larger detector input, and isolated glyphs
-            again = read_lines(frame, DET_SIDES[1], glyphs=True)
-            if max(_similarity(states[i], again) for i in rows) > best:
-                lines = again
-        reads.append(lines)
+            again = read_items(frame, DET_SIDES[1], glyphs=True)
+            if max(_similarity(states[i], reading_order(again)) for i in rows) > best:
+                items = again
+        found.append(items)
+    reads = [reading_order(items) for items in track_reads(found, frames)]
     sim = np.array([[_similarity(s, lines) for lines in reads] for s in states])
     rows = align.best_per_column(sim, align.dtw_path(1.0 - sim, t_spec, t_video))
     recalls, exacts, precisions, orders, texts = [], [], [], [], []
