@@ -37,7 +37,7 @@ from .score import DEFAULT_OCR_FRAMES, Scorer
 
 RHO_GOAL = -0.9
 MATCH_GOAL = 0.95
-METRICS = ("match", "mf", "mc", "mt", "flicker", "motion", "tracks", "ocr_stability", "ocr_ned", "geo")
+METRICS = ("match", "mf", "mc", "mt", "flicker", "motion", "tracks", "ocr_stability", "ocr_ned", "ocr_precision", "geo")
 # The corruptions each metric is meant to detect (its rho must be <= RHO_GOAL on them).
 TARGETS = {
     "mf": ("blur", "jpeg"),

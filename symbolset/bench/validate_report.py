@@ -10,7 +10,7 @@ from .validate import MATCH_GOAL, METRICS, RHO_GOAL
 
 # The human criterion each metric is meant to track (``overall`` = the mean of the three).
 HUMAN_PAIR = {"match": "overall", "mf": "sharpness", "mc": "temporal", "mt": "legibility", "flicker": "temporal", "motion": "temporal",
-              "tracks": "temporal", "ocr_stability": "temporal", "ocr_ned": "legibility", "geo": "legibility"}  # fmt: skip
+              "tracks": "temporal", "ocr_stability": "temporal", "ocr_ned": "legibility", "ocr_precision": "legibility", "geo": "legibility"}  # fmt: skip
 
 
 def _f(v, fmt: str = ".3f") -> str:
