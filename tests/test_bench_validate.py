@@ -54,6 +54,7 @@ def test_validate_scores_variants_and_wrong_content(tiny_dir, tmp_path):
     assert fam["legitimate"] > fam["wrong"]  # another prompt's clip cannot look like this prompt's content
     report = (out / "report.md").read_text()
     assert "## 2-3. Invariance and discrimination" in report and "Human figures await ratings" in report
+    assert "`symbolset bench validate tiny --split test --limit 1 --corruptions none --variants move,retime --ocr-frames 2" in report
     assert res["table"] == {}
 
 

@@ -138,7 +138,7 @@ def run_validation(source, out, *, split: str | None = None, limit: int | None =
     results["human"] = human_result
     results["settings"] = {"source": str(source), "split": split or "all", "clips": len(rows), "families": sorted({r["family"] for r in clean}),
                            "corruptions": names, "legitimate": legit, "wrong": wrong, "human": str(human) if human else None,
-                           "ocr_frames": ocr_frames, "seed": seed}  # fmt: skip
+                           "limit": limit, "ocr_frames": ocr_frames, "seed": seed}  # fmt: skip
     results["seconds"] = round(time.perf_counter() - start, 1)
     results["workers"] = workers
     write_report(out, results)

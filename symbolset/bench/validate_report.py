@@ -29,8 +29,27 @@ def write_report(out: Path, results: dict) -> None:
              f"{', '.join(s['families'])}; {s['ocr_frames']} OCR frames per video; seed {s['seed']}; {results['seconds']} s on "
              f"{results.get('workers', 1)} worker process(es). Corruptions: {', '.join(s['corruptions']) or 'none'}; legitimate "
              f"variants: {', '.join(s.get('legitimate') or []) or 'none'}; wrong content: {'yes' if s.get('wrong') else 'no'}.", ""]  # fmt: skip
+    lines += ["Command: `" + command(results) + "`", ""]
     lines += _goals(results) + _sensitivity(results) + _variants(results) + _human(results)
     write_bytes_atomic(out / "report.md", ("\n".join(lines) + "\n").encode())
+
+
+def command(results: dict) -> str:
+    """The ``symbolset bench validate`` command line that reproduces ``results``."""
+    s = results["settings"]
+    parts = ["symbolset bench validate", Path(s["source"]).name]
+    if s["split"] != "all":
+        parts.append(f"--split {s['split']}")
+    if s["clips"] and s.get("limit"):
+        parts.append(f"--limit {s['limit']}")
+    parts.append(f"--corruptions {','.join(s['corruptions']) or 'none'}")
+    parts.append(f"--variants {','.join(s.get('legitimate') or []) or 'none'}")
+    if not s.get("wrong"):
+        parts.append("--no-wrong")
+    if s.get("human"):
+        parts.append(f"--human {s['human']}")
+    parts += [f"--ocr-frames {s['ocr_frames']}", f"--seed {s['seed']}", f"--workers {results.get('workers', 1)}", "--out DIR"]
+    return " ".join(parts)
 
 
 def _goals(results: dict) -> list[str]:
