@@ -105,7 +105,7 @@ def _variants(results: dict) -> list[str]:
     v = results.get("variants")
     if not v:
         return []
-    fams = v["by_family"]
+    fams = dict(sorted(v["by_family"].items(), key=lambda kv: (kv[0] == "all", kv[0])))  # "all" last
     lines = ["## 2-3. Invariance and discrimination", "",
              "Legitimate variants are re-renders of each clip's spec made by the generator (`symbolset.bench.variants`), encoded "
              "H.264 like the dataset; wrong content is a clean clip of another prompt of the same family and the clip with one symbol "
