@@ -1,7 +1,8 @@
 """SymbolBench scores what is drawn, not where: for every family, correct videos re-rendered by the
 generator (moved and rescaled, in another font, re-timed 0.8x / 1.25x at another frame count)
 score close to the reference render, and a video of another prompt of the same family scores
-clearly lower. The reference render reaches Match >= 0.95 in every family (issue 12 item 4)."""
+clearly lower. The reference renders reach Match >= 0.95 in every family (mean of tiny's 3 clips
+of the family, none below 0.9; issue 12 item 4)."""
 
 from __future__ import annotations
 
@@ -52,9 +53,24 @@ def scores(tiny_dir):
     return out
 
 
+@pytest.fixture(scope="module")
+def references(tiny_dir, scores):
+    """Per family: Match of each of tiny's clips (its stored H.264 video) against its own prompt."""
+    out: dict[str, list[float]] = {}
+    scorer = Scorer()
+    for row in iter_rows(tiny_dir):
+        if row["id"].endswith("-000000"):  # scored already, with the variants
+            out.setdefault(row["family"], []).append(scores[row["family"]]["reference"]["match"])
+            continue
+        prompt = {"id": row["id"], "family": row["family"], "spec": json.loads(row["spec"])}
+        out.setdefault(row["family"], []).append(scorer.score(prompt, codec.decode(row["video"]["bytes"]))["match"])
+    return out
+
+
 @pytest.mark.parametrize("family", FAMILY_NAMES)
-def test_reference_reaches_the_goal_in_every_family(scores, family):
-    assert scores[family]["reference"]["match"] >= MATCH_GOAL, scores[family]["reference"]
+def test_reference_reaches_the_goal_in_every_family(references, family):
+    assert len(references[family]) == 3
+    assert np.mean(references[family]) >= MATCH_GOAL and min(references[family]) >= 0.9, references[family]
 
 
 @pytest.mark.parametrize("family", FAMILY_NAMES)
