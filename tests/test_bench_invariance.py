@@ -50,6 +50,7 @@ def scores(tiny_dir):
         got = {"reference": scorer.score(prompt, codec.decode(row["video"]["bytes"])), "wrong": scorer.score(prompt, wrong)}
         got.update({name: scorer.score(prompt, video(v)) for name, v in _variants(spec).items()})
         out[row["family"]] = got
+        print(row["family"], {name: round(s["match"], 3) for name, s in got.items()})  # the figures, with pytest -s
     return out
 
 
@@ -64,6 +65,7 @@ def references(tiny_dir, scores):
             continue
         prompt = {"id": row["id"], "family": row["family"], "spec": json.loads(row["spec"])}
         out.setdefault(row["family"], []).append(scorer.score(prompt, codec.decode(row["video"]["bytes"]))["match"])
+    print({family: [round(m, 3) for m in matches] for family, matches in out.items()})
     return out
 
 
