@@ -12,6 +12,7 @@ Readers (loaders, converters, viewer, bench) import this module, never ``build``
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -29,6 +30,33 @@ SPLITS = ("train", "validation", "test")
 def shard_file(split: str, index: int, count: int) -> str:
     """The path, relative to the dataset folder, of shard ``index`` of ``count`` of ``split``."""
     return f"data/{split}-{index:05d}-of-{count:05d}.parquet"
+
+
+def record_checksum(video: bytes, spec: str) -> str:
+    """The per-record checksum stored in the ``checksum`` column: the sha256 (hex) of the video bytes
+    and the spec text (the video's length comes first, so no byte can move between the two)."""
+    h = hashlib.sha256(len(video).to_bytes(8, "big"))
+    h.update(video)
+    h.update(spec.encode("utf-8"))
+    return h.hexdigest()
+
+
+def check_record(row: dict, where: str | None = None) -> None:
+    """Check a row's video bytes and spec against its ``checksum`` column.
+
+    :class:`SymbolSetError` naming the record (``where``, default ``record <id>``) when the checksum is
+    missing or does not match: a flipped byte in a video or a spec never passes for a valid record.
+    """
+    where = where or f"record {row.get('id')!r}"
+    stored = row.get("checksum")
+    video = (row.get("video") or {}).get("bytes")
+    spec = row.get("spec")
+    if not stored:
+        raise SymbolSetError(f"{where}: no checksum (made by an older symbolset; regenerate or convert it again)")
+    if not isinstance(video, bytes | bytearray) or not isinstance(spec, str):
+        raise SymbolSetError(f"{where}: no video bytes or spec to check")
+    if record_checksum(bytes(video), spec) != stored:
+        raise SymbolSetError(f"{where}: checksum mismatch (video or spec changed or damaged)")
 
 
 def write_json_atomic(path: Path, data) -> None:

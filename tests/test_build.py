@@ -158,6 +158,18 @@ def test_validate_reports_damage(tmp_path, capsys):
     assert main(["validate", str(out)]) == 1
     err = capsys.readouterr().err
     assert f"record {rows[0]['id']}: cannot decode video" in err or f"record {rows[0]['id']}: video decodes to" in err
+    # A flipped byte that still decodes (and the shard's sha256 rewritten to match): the record checksum catches it.
+    rows = pq.read_table(shard).to_pylist()
+    video = bytearray(rows[1]["video"]["bytes"])
+    video[len(video) // 2] ^= 1
+    rows[1]["video"] = {**rows[1]["video"], "bytes": bytes(video)}
+    write_parquet(to_table(rows), shard)
+    for e in manifest["shards"]:
+        if e["file"].endswith(shard.name):
+            e["sha256"] = codec.sha256(shard.read_bytes())
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["validate", str(out)]) == 1
+    assert f"record {rows[1]['id']}: checksum mismatch" in capsys.readouterr().err
     os.remove(out / "manifest.json")
     assert main(["validate", str(out)]) == 1
     assert "manifest.json: missing" in capsys.readouterr().err
