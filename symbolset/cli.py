@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import shutil
 import sys
 from pathlib import Path
 
@@ -97,16 +96,17 @@ def _write_png_folder(out: Path, frames, overwrite: bool) -> None:
 
     from PIL import Image
 
-    from .layout import write_folder_atomic
+    from .layout import OUTPUT_MARKER, claim_output, write_folder_atomic
 
     pngs = {}
     for i, frame in enumerate(frames):
         buf = io.BytesIO()
         Image.fromarray(frame).save(buf, format="PNG")
         pngs[f"frame_{i:04d}.png"] = buf.getvalue()
-    if out.exists() and overwrite:
-        shutil.rmtree(out) if out.is_dir() else out.unlink()
-    write_folder_atomic(out, pngs)
+    if out.is_file() and overwrite:
+        out.unlink()
+    with claim_output(out, "render", {}, overwrite=overwrite, owned=("frame_*.png",), empty=False):
+        write_folder_atomic(out, {**pngs, OUTPUT_MARKER: b'{"command": "render", "options": {}}\n'})
 
 
 def _publish(args) -> int:

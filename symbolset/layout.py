@@ -85,7 +85,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 
 def write_folder_atomic(path: Path, files: dict[str, bytes]) -> None:
-    """Write a folder of files atomically: fill a hidden temporary folder, then rename it to ``path``."""
+    """Write a folder of files atomically: fill a hidden temporary folder, then rename it to ``path``
+    (an existing ``path`` is replaced by :func:`replace_folder`: removed only once the new one is in place)."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -95,12 +96,23 @@ def write_folder_atomic(path: Path, files: dict[str, bytes]) -> None:
     try:
         for name, data in files.items():
             (tmp / name).write_bytes(data)
-        os.replace(tmp, path)
+        replace_folder(tmp, path)
     except OSError as exc:
         raise SymbolSetError(f"{path}: cannot write ({exc.strerror})") from None
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
+
+
+def replace_folder(new: Path, path: Path) -> None:
+    """Rename the finished folder ``new`` to ``path``; an old ``path`` is deleted only after the new one is there."""
+    if not path.exists():
+        os.replace(new, path)
+        return
+    old = path.with_name(f".{path.name}.old-{os.getpid()}")
+    os.replace(path, old)
+    os.replace(new, path)
+    shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
 
 
 def write_parquet(table, path: Path) -> None:
@@ -251,7 +263,7 @@ def read_output_marker(path: str | Path) -> dict | None:
 
 
 def claim_output(out: str | Path, command: str, options: dict, *, overwrite: bool, owned: tuple[str, ...],
-                 sources: tuple[str | Path, ...] = ()) -> OutputFolder:  # fmt: skip
+                 sources: tuple[str | Path, ...] = (), empty: bool = True) -> OutputFolder:  # fmt: skip
     """Create or take over the output folder ``out`` of ``symbolset <command>``, locked for this run.
 
     - ``out`` must not be a file, a source, inside a source, or a folder that holds a source.
@@ -261,6 +273,7 @@ def claim_output(out: str | Path, command: str, options: dict, *, overwrite: boo
       first, and only when every file in it is one this command writes: a path matching one of the
       ``owned`` patterns (``/``-separated, ``*`` within one name), or a hidden temporary
       (``.NAME.tmp...``). Anything else is refused with one line, and nothing is deleted.
+      (``empty=False``: checked but not emptied, for a command that swaps a new folder into place.)
     """
     out = Path(out)
     here = out.resolve()
@@ -285,7 +298,7 @@ def claim_output(out: str | Path, command: str, options: dict, *, overwrite: boo
         raise SymbolSetError(f"{out}: another symbolset command is writing to it; wait for it to finish") from None
     folder = OutputFolder(out, fd)
     try:
-        _take_over(out, command, options, overwrite, owned)
+        _take_over(out, command, options, overwrite and empty, overwrite, owned)
     except BaseException:
         folder.release()
         raise
@@ -302,13 +315,14 @@ def _check_owner(out: Path, command: str, overwrite: bool) -> None:
         raise SymbolSetError(f"{out}: already exists and is not empty ({what}); choose another folder")
 
 
-def _take_over(out: Path, command: str, options: dict, overwrite: bool, owned: tuple[str, ...]) -> None:
+def _take_over(out: Path, command: str, options: dict, empty: bool, overwrite: bool, owned: tuple[str, ...]) -> None:
     _check_owner(out, command, overwrite)
     entries = _entries(out)
     if entries and overwrite:
         stranger = next((f for f in _files(out) if not _owned(f, owned)), None)
         if stranger is not None:
             raise SymbolSetError(f"{out}: holds {stranger}, which `symbolset {command}` did not write; refusing to delete it (remove it yourself)")
+    if entries and empty:
         try:
             for child in entries:
                 shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
