@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import multiprocessing
+import os
 import sys
 from pathlib import Path
 
@@ -151,6 +152,9 @@ def _generate(cfg: Config, out: Path, workers: int, progress: bool) -> dict:
 
 
 def _collect(rows, owner: dict, pending: dict, out: Path, bar) -> None:
+    # Test hook: die abruptly (no cleanup, like SIGKILL) after this many shards, so resume tests need no timing race.
+    die_after = int(os.environ.get("SYMBOLSET_TEST_DIE_AFTER_SHARDS") or 0)
+    written = 0
     for row in rows:
         shard = owner[row["id"]]
         buf = pending[shard["file"]]
@@ -159,6 +163,9 @@ def _collect(rows, owner: dict, pending: dict, out: Path, bar) -> None:
         if len(buf) == len(shard["tasks"]):
             write_parquet(to_table(buf), out / shard["file"])
             pending[shard["file"]] = []
+            written += 1
+            if written == die_after:
+                os._exit(137)
 
 
 def _complete(path: Path, rows: int) -> bool:

@@ -309,7 +309,7 @@ def _check_owner(out: Path, command: str, overwrite: bool) -> None:
     """Refuse a non-empty folder that ``command`` did not make."""
     marker = read_output_marker(out)
     if _entries(out) and (marker is None or marker["command"] != command):
-        what = f"made by `symbolset {marker['command']}`, not `symbolset {command}`" if marker else "not made by SymbolSet"
+        what = f"made by `symbolset {marker['command']}`, not `symbolset {command}`" if marker else f"not made by a SymbolSet command (no {OUTPUT_MARKER})"
         if overwrite:
             raise SymbolSetError(f"{out}: {what}; refusing to delete it (remove it yourself or choose another folder)")
         raise SymbolSetError(f"{out}: already exists and is not empty ({what}); choose another folder")

@@ -64,7 +64,7 @@ def test_generate_overwrite_refuses_a_folder_it_did_not_make(tmp_path, capsys):
     (folder / "manifest.json").write_text('{"shards": []}')
     before = snapshot(folder)
     assert main([*GEN, "--out", str(folder), "--overwrite"]) == 1
-    assert "not made by SymbolSet; refusing to delete it" in one_line(capsys)
+    assert "not made by a SymbolSet command (no .symbolset-output.json); refusing to delete it" in one_line(capsys)
     assert snapshot(folder) == before
 
 
