@@ -309,7 +309,10 @@ def _check_owner(out: Path, command: str, overwrite: bool) -> None:
     """Refuse a non-empty folder that ``command`` did not make."""
     marker = read_output_marker(out)
     if _entries(out) and (marker is None or marker["command"] != command):
-        what = f"made by `symbolset {marker['command']}`, not `symbolset {command}`" if marker else f"not made by a SymbolSet command (no {OUTPUT_MARKER})"
+        if marker:
+            what = f"made by `symbolset {marker['command']}`, not `symbolset {command}`"
+        else:
+            what = f"not made by a SymbolSet command (no {OUTPUT_MARKER})"
         if overwrite:
             raise SymbolSetError(f"{out}: {what}; refusing to delete it (remove it yourself or choose another folder)")
         raise SymbolSetError(f"{out}: already exists and is not empty ({what}); choose another folder")
@@ -321,7 +324,9 @@ def _take_over(out: Path, command: str, options: dict, empty: bool, overwrite: b
     if entries and overwrite:
         stranger = next((f for f in _files(out) if not _owned(f, owned)), None)
         if stranger is not None:
-            raise SymbolSetError(f"{out}: holds {stranger}, which `symbolset {command}` did not write; refusing to delete it (remove it yourself)")
+            raise SymbolSetError(
+                f"{out}: holds {stranger}, which `symbolset {command}` did not write; refusing to delete it (remove it yourself)"
+            )
     if entries and empty:
         try:
             for child in entries:
