@@ -7,7 +7,6 @@ others, so WebDataset -> TFRecord works as well as Parquet -> WebDataset.
 from __future__ import annotations
 
 import functools
-import hashlib
 import itertools
 import json
 import sys
@@ -104,18 +103,7 @@ def _process(item, materialize, encode, source):
 
 def verify_shards(src: Path, fmt: str, reader) -> None:
     """Check the sha256 of every shard the source lists (its manifest, or its conversion marker) before any is read."""
-    entries = (reader.info or {}).get("shards", []) if fmt == "parquet" else reader.marker.get("files", [])
-    for entry in entries:
-        path = src / entry["file"]
-        try:
-            with open(path, "rb") as f:
-                digest = hashlib.file_digest(f, "sha256").hexdigest()
-        except FileNotFoundError:
-            raise SymbolSetError(f"{path}: missing (listed in the source's manifest)") from None
-        except OSError as exc:
-            raise SymbolSetError(f"{path}: cannot read ({exc.strerror})") from None
-        if digest != entry.get("sha256"):
-            raise SymbolSetError(f"{path}: sha256 mismatch (file changed or damaged since it was written)")
+    layout.verify_files(src, (reader.info or {}).get("shards", []) if fmt == "parquet" else reader.marker.get("files", []))
 
 
 def convert(src, dst, to: str, *, source_format: str | None = None, options: Options | None = None, workers: int = 1,

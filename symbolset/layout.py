@@ -158,6 +158,22 @@ def _leaf_columns(schema) -> list[str]:
     return out
 
 
+def verify_files(root: str | Path, entries: list[dict]) -> None:
+    """Check each listed file (``{"file": relative path, "sha256": hex}``, as a manifest lists its shards)
+    against its sha256; :class:`SymbolSetError` naming the first missing or damaged one."""
+    for entry in entries:
+        path = Path(root) / entry["file"]
+        try:
+            with open(path, "rb") as f:
+                digest = hashlib.file_digest(f, "sha256").hexdigest()
+        except FileNotFoundError:
+            raise SymbolSetError(f"{path}: missing (listed in the manifest)") from None
+        except OSError as exc:
+            raise SymbolSetError(f"{path}: cannot read ({exc.strerror})") from None
+        if digest != entry.get("sha256"):
+            raise SymbolSetError(f"{path}: sha256 mismatch (file changed or damaged since it was written)")
+
+
 def load_manifest(root: str | Path) -> dict:
     """The dataset's manifest; :class:`SymbolSetError` when missing or malformed."""
     path = Path(root) / MANIFEST

@@ -201,3 +201,16 @@ def test_two_converts_into_one_folder_end_cleanly(tiny_dir, tmp_path):
     assert main(["convert", str(tiny_dir), str(clean), "--to", "webdataset", "--quiet", "--shard-size", "4"]) == 0
     visible = lambda root: {k: v for k, v in snapshot(root).items() if not k.startswith(".")}  # noqa: E731
     assert visible(out) == visible(clean)
+
+
+def test_reviews_apply_refuses_a_damaged_source(parent, tmp_path, capsys):
+    """A damaged source must not come out of `reviews apply` with a fresh, clean manifest."""
+    ds = parent / "ds"
+    shard = layout.shard_paths(ds, "train")[0]
+    data = bytearray(shard.read_bytes())
+    data[len(data) // 2] ^= 1
+    shard.write_bytes(bytes(data))
+    out = tmp_path / "reviewed"
+    assert main(["reviews", "apply", str(ds), str(ds / "reviews.sqlite"), "--out", str(out)]) == 1
+    assert f"{shard}: sha256 mismatch" in one_line(capsys)
+    assert not out.exists()

@@ -40,6 +40,7 @@ def apply_reviews(source: str | Path, reviews: str | Path, out: str | Path, *, o
     manifest = layout.load_manifest(source)
     if not reviews.is_file():
         raise SymbolSetError(f"{reviews}: no such review database")
+    layout.verify_files(source, manifest["shards"])  # a damaged source must not come out with a fresh manifest
     outcomes = resolve(ReviewStore(reviews).decisions())
     splits = {row["id"]: row["split"] for row in layout.iter_rows(source, columns=["id", "split"])}
     unknown = sorted(set(outcomes) - set(splits))
@@ -77,6 +78,7 @@ def _write(source: Path, tmp: Path, manifest: dict, outcomes: dict, splits: dict
             outcome = outcomes.get(row["id"])
             if outcome and outcome["action"] == "flag":
                 continue
+            layout.check_record(row, f"{source}: record {row['id']!r}")
             if outcome and outcome["action"] == "edit":
                 row = edited(row, outcome["captions"])
             buf.append(row)
