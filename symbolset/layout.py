@@ -6,6 +6,10 @@ This is the ground floor every reader and writer shares (it depends only on ``er
     manifest.json                               config, counts, every shard's rows / bytes / sha256
     data/<split>-NNNNN-of-MMMMM.parquet         the rows (schema: symbolset.record.FEATURES)
     thumbnails/<family>.png                     a strip of frames per family (written by ``hub``)
+    .symbolset-output.json, .symbolset.lock     which command made the folder; the lock of a run
+
+Each row carries a ``checksum`` (:func:`record_checksum`, checked by :func:`check_record`). Every
+command that writes a folder claims it with :func:`claim_output` (lock, source and ``--overwrite`` rules).
 
 Readers (loaders, converters, viewer, bench) import this module, never ``build`` or the renderer.
 """
