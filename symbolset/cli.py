@@ -192,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     except SymbolSetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a disk or permission problem that no command turned into its own line
+        print(f"error: {exc.filename or 'file system'}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted; run the same command again to resume", file=sys.stderr)
         return 130

@@ -56,7 +56,7 @@ def check_record(row: dict, where: str | None = None) -> None:
     video = (row.get("video") or {}).get("bytes")
     spec = row.get("spec")
     if not stored:
-        raise SymbolSetError(f"{where}: no checksum (made by an older symbolset; regenerate or convert it again)")
+        raise SymbolSetError(f"{where}: no checksum (made by an older symbolset; regenerate it)")
     if not isinstance(video, bytes | bytearray) or not isinstance(spec, str):
         raise SymbolSetError(f"{where}: no video bytes or spec to check")
     if record_checksum(bytes(video), spec) != stored:

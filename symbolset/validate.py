@@ -40,7 +40,10 @@ def _check_shard(root: Path, entry: dict, ids: set, decode: bool) -> list[str]:
     path = root / entry["file"]
     if not path.is_file():
         return [f"{path}: missing (listed in {layout.MANIFEST})"]
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [f"{path}: cannot read ({exc.strerror})"]
     if codec.sha256(data) != entry["sha256"]:
         return [f"{path}: sha256 mismatch (file changed or damaged)"]
     try:

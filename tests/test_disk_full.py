@@ -79,3 +79,26 @@ def test_read_only_disk(big_source, read_only_disk, capsys):
     assert "Read-only file system" in one_line(capsys)
     assert main(["convert", str(big_source), str(read_only_disk / "wds"), "--to", "webdataset", "--quiet"]) == 1
     assert "Read-only file system" in one_line(capsys)
+
+
+def test_an_os_error_no_command_foresaw_is_still_one_line(monkeypatch, capsys):
+    from symbolset import validate
+
+    def broken(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/somewhere/data")
+
+    monkeypatch.setattr(validate, "validate_dataset", broken)
+    assert main(["validate", "/somewhere"]) == 1
+    assert one_line(capsys) == "error: /somewhere/data: Permission denied"
+
+
+def test_validate_reports_an_unreadable_shard(tiny_dir, tmp_path, capsys):
+    import shutil
+
+    ds = tmp_path / "ds"
+    shutil.copytree(tiny_dir, ds)
+    shard = sorted((ds / "data").glob("train-*.parquet"))[0]
+    shard.unlink()
+    shard.mkdir()  # a folder where the shard should be: reading it fails with EISDIR
+    assert main(["validate", str(ds)]) == 1
+    assert f"{shard}: cannot read (Is a directory)" in capsys.readouterr().err
