@@ -40,10 +40,7 @@ def _check_shard(root: Path, entry: dict, ids: set, decode: bool) -> list[str]:
     path = root / entry["file"]
     if not path.is_file():
         return [f"{path}: missing (listed in {layout.MANIFEST})"]
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [f"{path}: cannot read ({exc.strerror})"]
+    data = path.read_bytes()
     if codec.sha256(data) != entry["sha256"]:
         return [f"{path}: sha256 mismatch (file changed or damaged)"]
     try:
