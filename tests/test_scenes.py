@@ -108,7 +108,7 @@ def test_an_expression_error_names_the_scene_and_field(tmp_path, capsys):
     path.write_text(yaml.safe_dump(template, allow_unicode=True))
     assert main(["scene", "preview", str(path), "--num", "1"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "scene:scoreboard: derived.digit_h" in err[0] and "heigth" in err[0], err
+    assert len(err) == 1 and str(path) in err[0] and "scene:scoreboard: derived.digit_h" in err[0] and "heigth" in err[0], err
 
 
 def test_generated_scenes_validate_load_and_convert_like_any_family(tmp_path):

@@ -296,7 +296,12 @@ def load_template(path: str | Path) -> dict:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
         raise SymbolSetError(f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'} ({str(exc).splitlines()[0]})") from None
-    return check_template(data, str(path), base=path.parent)
+    template = check_template(data, str(path), base=path.parent)
+    try:  # evaluate every expression once, so an error names the file (sampling names only the scene)
+        SceneFamily(template).sample(np.random.default_rng(0), {"width": 256, "height": 256, "num_frames": 16, "fps": 8.0})
+    except SymbolSetError as exc:
+        raise type(exc)(f"{path}: {exc}") from None
+    return template
 
 
 def check_template(data: Any, where: str, base: Path | None = None) -> dict:
