@@ -15,7 +15,7 @@ from bench_variants import lane_swapped, moved, refonted, retimed, video
 from symbolset import codec
 from symbolset.bench.score import Scorer
 from symbolset.families import FAMILY_NAMES
-from symbolset.hub import iter_rows
+from symbolset.layout import iter_rows
 
 MATCH_GOAL = 0.95
 KEEP = 0.9  # a legitimate re-render keeps at least this share of the reference's Match

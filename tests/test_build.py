@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 
-from symbolset import codec, hub
+from symbolset import codec, layout
 from symbolset.build import generate, plan, sample_seed
 from symbolset.cli import main
 from symbolset.config import load_config
@@ -30,7 +28,7 @@ def _cfg(**kw):
 
 
 def _shard_bytes(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in hub.shard_paths(root)}
+    return {p.name: p.read_bytes() for p in layout.shard_paths(root)}
 
 
 def test_same_config_same_bytes_whatever_the_workers(tmp_path):
@@ -49,7 +47,7 @@ def test_one_sample_alone_equals_that_sample_in_the_dataset(tmp_path):
     out = generate(cfg, tmp_path / "ds", progress=False) and tmp_path / "ds"
     task = plan(cfg)[7]
     alone = to_table([make_record(task, cfg.params(task["family"]))]).to_pylist()[0]  # as stored (float32 etc.)
-    assert alone == hub.find_record(out, task["id"])
+    assert alone == layout.find_record(out, task["id"])
 
 
 def test_seeds_are_derived_not_consecutive():
@@ -69,14 +67,10 @@ def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path):
     clean = tmp_path / "clean"
     assert main(["generate", *cfg_args, "--out", str(clean)]) == 0
     out = tmp_path / "killed"
-    proc = subprocess.Popen([sys.executable, "-m", "symbolset.cli", "generate", *cfg_args, "--out", str(out)])
-    deadline = time.time() + 120
-    while time.time() < deadline and len(list((out / "data").glob("*.parquet"))) < 3:
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    written = len(list((out / "data").glob("*.parquet")))
-    assert 3 <= written < len(hub.load_manifest(clean)["shards"]), "the kill should land mid-run"
+    # The process dies abruptly (os._exit: no cleanup, as under SIGKILL) right after its third shard.
+    env = {**os.environ, "SYMBOLSET_TEST_DIE_AFTER_SHARDS": "3"}
+    assert subprocess.run([sys.executable, "-m", "symbolset.cli", "generate", *cfg_args, "--out", str(out)], env=env).returncode == 137
+    assert len(list((out / "data").glob("*.parquet"))) == 3 < len(layout.load_manifest(clean)["shards"])
     assert not (out / "manifest.json").exists()  # nothing that looks complete
     assert main(["generate", *cfg_args, "--out", str(out)]) == 0
     assert _shard_bytes(out) == _shard_bytes(clean)
@@ -140,11 +134,11 @@ def test_validate_reports_damage(tmp_path, capsys):
     out = tmp_path / "ds"
     generate(_cfg(num=4, shard_size=4), out, progress=False)
     assert main(["validate", str(out)]) == 0
-    shard = hub.shard_paths(out, "train")[0]
+    shard = layout.shard_paths(out, "train")[0]
     table = pq.read_table(shard)
     rows = table.to_pylist()
     rows[0]["video"]["bytes"] = rows[0]["video"]["bytes"][:200]  # truncated video
-    from symbolset.build import write_parquet
+    from symbolset.layout import write_parquet
 
     write_parquet(to_table(rows), shard)
     assert main(["validate", str(out)]) == 1
@@ -158,6 +152,18 @@ def test_validate_reports_damage(tmp_path, capsys):
     assert main(["validate", str(out)]) == 1
     err = capsys.readouterr().err
     assert f"record {rows[0]['id']}: cannot decode video" in err or f"record {rows[0]['id']}: video decodes to" in err
+    # A flipped byte that still decodes (and the shard's sha256 rewritten to match): the record checksum catches it.
+    rows = pq.read_table(shard).to_pylist()
+    video = bytearray(rows[1]["video"]["bytes"])
+    video[len(video) // 2] ^= 1
+    rows[1]["video"] = {**rows[1]["video"], "bytes": bytes(video)}
+    write_parquet(to_table(rows), shard)
+    for e in manifest["shards"]:
+        if e["file"].endswith(shard.name):
+            e["sha256"] = codec.sha256(shard.read_bytes())
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["validate", str(out)]) == 1
+    assert f"record {rows[1]['id']}: checksum mismatch" in capsys.readouterr().err
     os.remove(out / "manifest.json")
     assert main(["validate", str(out)]) == 1
     assert "manifest.json: missing" in capsys.readouterr().err
@@ -166,7 +172,7 @@ def test_validate_reports_damage(tmp_path, capsys):
 def test_render_reproduces_the_stored_video(tmp_path, capsys):
     out = tmp_path / "ds"
     generate(_cfg(num=3), out, progress=False)
-    row = next(hub.iter_rows(out))
+    row = next(layout.iter_rows(out))
     clip = tmp_path / "clip.mp4"
     assert main(["render", "--from", str(out), "--id", row["id"], "--out", str(clip)]) == 0
     assert "identical to the stored video" in capsys.readouterr().out
