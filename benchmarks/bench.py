@@ -11,7 +11,7 @@ the way a model's output has another size and frame count than the spec.
   detection and recognition on 4 sampled frames, a second pass on frames not yet matched), as videos/min, with ``ratio_to_ceiling`` (ceiling
   time / run time); ``run_ocr_2_workers``: the same with ``workers=2`` (worker start-up included),
   and its ``speedup`` over one process;
-- ``per_family_s``: median seconds to score one video of each family with OCR on (1x).
+- ``per_family_s``: median seconds to score one video of each family with OCR on (first scale).
 
 Every figure is the median of ``--repeats`` runs. The machine may be shared: compare the ratios to
 the ceiling measured in the same run, not the absolute rates, across machines or times.
@@ -108,7 +108,9 @@ def main(argv=None) -> None:
                 }
             entry["run_ocr_2_workers"]["speedup"] = round(entry["run_ocr"]["seconds"] / entry["run_ocr_2_workers"]["seconds"], 2)
             result["scales"][f"{scale}x"] = entry
-        result["per_family_s"] = per_family(prompts[: len(prompts) // args.copies], Path(tmp) / "videos-1x", args.repeats)
+        result["per_family_s"] = per_family(
+            prompts[: len(prompts) // args.copies], Path(tmp) / f"videos-{args.scales.split(',')[0]}x", args.repeats
+        )
     print(json.dumps(result, indent=2))
 
 

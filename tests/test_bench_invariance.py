@@ -1,7 +1,8 @@
 """SymbolBench scores what is drawn, not where: for every family, correct videos re-rendered by the
 generator (moved and rescaled, in another font, re-timed 0.8x / 1.25x at another frame count)
 score close to the reference render, and a video of another prompt of the same family scores
-clearly lower. The reference render reaches Match >= 0.95 in every family (issue 12 item 4)."""
+clearly lower. The reference renders reach Match >= 0.95 in every family (mean of tiny's 3 clips
+of the family, none below 0.9; issue 12 item 4)."""
 
 from __future__ import annotations
 
@@ -49,12 +50,29 @@ def scores(tiny_dir):
         got = {"reference": scorer.score(prompt, codec.decode(row["video"]["bytes"])), "wrong": scorer.score(prompt, wrong)}
         got.update({name: scorer.score(prompt, video(v)) for name, v in _variants(spec).items()})
         out[row["family"]] = got
+        print(row["family"], {name: round(s["match"], 3) for name, s in got.items()})  # the figures, with pytest -s
+    return out
+
+
+@pytest.fixture(scope="module")
+def references(tiny_dir, scores):
+    """Per family: Match of each of tiny's clips (its stored H.264 video) against its own prompt."""
+    out: dict[str, list[float]] = {}
+    scorer = Scorer()
+    for row in iter_rows(tiny_dir):
+        if row["id"].endswith("-000000"):  # scored already, with the variants
+            out.setdefault(row["family"], []).append(scores[row["family"]]["reference"]["match"])
+            continue
+        prompt = {"id": row["id"], "family": row["family"], "spec": json.loads(row["spec"])}
+        out.setdefault(row["family"], []).append(scorer.score(prompt, codec.decode(row["video"]["bytes"]))["match"])
+    print({family: [round(m, 3) for m in matches] for family, matches in out.items()})
     return out
 
 
 @pytest.mark.parametrize("family", FAMILY_NAMES)
-def test_reference_reaches_the_goal_in_every_family(scores, family):
-    assert scores[family]["reference"]["match"] >= MATCH_GOAL, scores[family]["reference"]
+def test_reference_reaches_the_goal_in_every_family(references, family):
+    assert len(references[family]) == 3
+    assert np.mean(references[family]) >= MATCH_GOAL and min(references[family]) >= 0.9, references[family]
 
 
 @pytest.mark.parametrize("family", FAMILY_NAMES)

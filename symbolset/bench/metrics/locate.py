@@ -58,21 +58,16 @@ def box_map(src: list[float], dst: list[float]) -> np.ndarray:
 
 
 def onto_canvas(frames, matrix: np.ndarray, width: int, height: int) -> list[np.ndarray]:
-    """``frames`` warped by ``matrix`` onto a ``width`` x ``height`` canvas (area filter when
-    shrinking; the border is filled with each frame's background)."""
-    shrink = abs(matrix[0, 0] * matrix[1, 1]) < 1
-    interp = cv2.INTER_AREA if shrink else cv2.INTER_LINEAR
+    """``frames`` carried by the scale-and-shift ``matrix`` onto a ``width`` x ``height`` canvas:
+    resized first (area filter when shrinking), then shifted; the border is filled with each
+    frame's background."""
+    sx, sy = float(matrix[0, 0]), float(matrix[1, 1])
     out = []
     for f in frames:
+        h, w = f.shape[:2]
+        nw, nh = max(1, int(round(w * sx))), max(1, int(round(h * sy)))
+        scaled = cv2.resize(f, (nw, nh), interpolation=cv2.INTER_AREA if nw * nh < w * h else cv2.INTER_LINEAR)
+        m = np.array([[sx * w / nw, 0.0, matrix[0, 2]], [0.0, sy * h / nh, matrix[1, 2]]])  # what rounding the size left, and the shift
         bg = tuple(float(v) for v in background(f))
-        if shrink:  # resize first (INTER_AREA only exists for resize), then place
-            sx, sy = matrix[0, 0], matrix[1, 1]
-            small = cv2.resize(f, (max(1, int(round(f.shape[1] * sx))), max(1, int(round(f.shape[0] * sy)))), interpolation=interp)
-            m = np.array([[1.0, 0.0, matrix[0, 2]], [0.0, 1.0, matrix[1, 2]]])
-            m[0, 0] = m[1, 1] = 1.0
-            m[0, 0] *= f.shape[1] * sx / small.shape[1] if small.shape[1] else 1.0
-            m[1, 1] *= f.shape[0] * sy / small.shape[0] if small.shape[0] else 1.0
-            out.append(cv2.warpAffine(small, m, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=bg))
-        else:
-            out.append(cv2.warpAffine(f, matrix, (width, height), flags=interp, borderMode=cv2.BORDER_CONSTANT, borderValue=bg))
+        out.append(cv2.warpAffine(scaled, m, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=bg))
     return out

@@ -25,7 +25,8 @@ expected strings ``E`` (joined: ``X``):
   ``sum(|l| - d(l, X)) / sum(|l|)`` over lines ``l``; hallucinated extra text lowers it. A typing
   cursor (drawn, and part of the prompt) read as a trailing ``| l I 1`` is forgiven.
 - **order** (``ocr_order``): ``NED(X, Y) = 1 - lev(X, Y) / max(|X|, |Y|)``, the whole frame's text in
-  reading order.
+  reading order (``X`` in reading order or in the spec's element order, whichever matches better:
+  a formula's superscripts sit above its reading-order row). Precision uses both orders too.
 
 The spec's states are aligned with the video's sampled frames by DTW on ``1 - (recall + precision) / 2`` (see
 :mod:`symbolset.bench.metrics.align`), so typing, counters and signage that run 20% faster or
@@ -221,11 +222,13 @@ def detect(frame: np.ndarray) -> list[str]:
 
 
 def expected_state(annotation: dict) -> dict:
-    """One spec frame's expected text: normalised strings in reading order, and whether a typing
-    cursor is drawn."""
+    """One spec frame's expected text: normalised strings in reading order; ``joins``, the whole
+    text in reading order and in the spec's own order (a formula's terms, whose superscripts sit
+    higher than a reading-order row); and whether a typing cursor is drawn."""
     items = [(normalize(t["string"]), t["box"]) for t in annotation.get("texts", []) if normalize(t["string"])]
     cursor = any(s["type"] == "cursor" for s in annotation.get("shapes", []))
-    return {"strings": reading_order(items), "cursor": cursor}
+    strings = reading_order(items)
+    return {"strings": strings, "joins": list(dict.fromkeys(["".join(strings), "".join(t for t, _ in items)])), "cursor": cursor}
 
 
 def recall(strings: list[str], joined: str) -> tuple[float, float] | None:
@@ -239,13 +242,15 @@ def recall(strings: list[str], joined: str) -> tuple[float, float] | None:
     return sim, float(np.mean([d == 0 for d in dist]))
 
 
-def precision(lines: list[str], expected: str, cursor: bool) -> float | None:
-    """Share of the read characters that the expected text explains; None when nothing is read."""
+def precision(lines: list[str], expected: str | list[str], cursor: bool) -> float | None:
+    """Share of the read characters that the expected text (or the best of several orderings of
+    it) explains; None when nothing is read."""
+    joins = [expected] if isinstance(expected, str) else expected
     used = explained = 0
     for line in lines:
-        d = substring_distance(line, expected)
+        d = min(substring_distance(line, x) for x in joins)
         if cursor and len(line) > 1 and line[-1] in _CURSOR_READS:
-            d_cut = substring_distance(line[:-1], expected)
+            d_cut = min(substring_distance(line[:-1], x) for x in joins)
             if d_cut < d:
                 line, d = line[:-1], d_cut
         used += len(line)
@@ -256,8 +261,7 @@ def precision(lines: list[str], expected: str, cursor: bool) -> float | None:
 def _similarity(state: dict, lines: list[str]) -> float:
     """How well one frame's reads match one spec state: the mean of recall and precision (so a
     shorter or a longer state than the one shown matches less well)."""
-    expected = "".join(state["strings"])
-    r, p = recall(state["strings"], "".join(lines)), precision(lines, expected, state["cursor"])
+    r, p = recall(state["strings"], "".join(lines)), precision(lines, state["joins"], state["cursor"])
     if r is None:
         return 1.0 if p is None else 0.0
     return (r[0] + (0.0 if p is None else p)) / 2
@@ -288,13 +292,12 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
     recalls, exacts, precisions, orders, texts = [], [], [], [], []
     for lines, i in zip(reads, rows):
         state, joined = states[i], "".join(lines)
-        expected = "".join(state["strings"])
         r = recall(state["strings"], joined)
         if r is not None:
             recalls.append(r[0])
             exacts.append(r[1])
-            orders.append(ned(expected, _uncursored(joined, expected, state["cursor"])))
-        p = precision(lines, expected, state["cursor"])
+            orders.append(max(ned(x, _uncursored(joined, x, state["cursor"])) for x in state["joins"]))
+        p = precision(lines, state["joins"], state["cursor"])
         if p is not None:
             precisions.append(p)
         elif r is not None:
@@ -302,7 +305,7 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
         texts.append(joined)
     pairs = []
     for j in range(len(reads) - 1):
-        x0, x1 = "".join(states[rows[j]]["strings"]), "".join(states[rows[j + 1]]["strings"])
+        x0, x1 = states[rows[j]]["joins"][0], states[rows[j + 1]]["joins"][0]
         y0 = _uncursored(texts[j], x0, states[rows[j]]["cursor"])
         y1 = _uncursored(texts[j + 1], x1, states[rows[j + 1]]["cursor"])
         pairs.append(max(0.0, 1.0 - abs(levenshtein(y0, y1) - levenshtein(x0, x1)) / max(1, len(x0), len(x1))))
