@@ -348,11 +348,17 @@ def text_layout(font_id: str, size: int, text: str) -> dict:
     """Pen positions and ink boxes of each character (baseline at y = 0, pen starts at x = 0)."""
     font = fonts.load(font_id, size)
     ascent, descent = font.getmetrics()
-    pens, inks = [], []
+    length = functools.lru_cache(maxsize=None)(font.getlength)  # characters and pairs repeat
+    bbox = functools.lru_cache(maxsize=None)(lambda ch: font.getbbox(ch, anchor="ls"))
+    # The pen of character i is length(text[:i+1]) - length(ch). Measuring every prefix is
+    # quadratic; with the basic layout a prefix's length is its glyph advances plus the kerning of
+    # each adjacent pair, all whole 1/64 px, so extending it by one pair term is linear and exact.
+    pens, inks, end = [], [], 0.0
     for i, ch in enumerate(text):
-        pen = font.getlength(text[: i + 1]) - font.getlength(ch)
+        end += length(text[i - 1 : i + 1]) - length(text[i - 1]) if i else length(ch)
+        pen = end - length(ch)
         pens.append(pen)
-        x0, y0, x1, y1 = font.getbbox(ch, anchor="ls")
+        x0, y0, x1, y1 = bbox(ch)
         inks.append((pen + x0, y0, pen + x1, y1) if x1 > x0 and not ch.isspace() else None)
     return {"ascent": ascent, "descent": descent, "pens": pens, "inks": inks, "width": font.getlength(text)}
 
