@@ -32,15 +32,16 @@ SPEC_VERSION = 1
 # Caps that keep rendering bounded (README "Bad input" states them). Tiny's largest spec uses
 # 128x128x12, 33 elements, 9 keys, 52 points, 21 characters at 17 px, depth 8.
 LIMITS = {
-    "pixel_frames": 2**28,  # width x height x num_frames: 768 MiB of RGB frames at most
+    "pixel_frames": 2**30,  # width x height x num_frames: 3 GiB of RGB frames (1920x1080 x 517 frames)
     "elements": 1000,
     "points": 4096,  # per point list
     "track_keys": 1000,  # per track
-    "work": 10_000_000,  # num_frames x items (elements + points + track keys): bounds the frame loop
+    "work": 2_000_000,  # num_frames x items (elements, points, track keys, characters): bounds the frame loop
     "text_chars": 1000,  # per string
     "text_extent": 16384,  # px: the laid-out width of a text at its font size
     "font_size": 1024,  # px
-    "length": 1_000_000,  # px: coordinates, radii, lengths, digit heights, |angles| in degrees
+    "reach": 4,  # coordinates, radii, lengths, digit heights: within 4 x the canvas's longer side
+    "number": 1_000_000,  # any other number (angles in degrees, lane offsets, blink periods)
     "scale": 1024,  # text scale in [1/1024, 1024]
     "fps": 1000,
     "depth": 32,  # nesting of lists and objects, ``meta`` included
@@ -72,7 +73,7 @@ ELEMENT_FIELDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
     },
     "circle": {
         "center": ("xy", True, True),
-        "radius": ("pos", True, True),
+        "radius": ("length", True, True),
         "color": ("rgb", True, False),
         "width": ("width", False, False),
         "fill": ("rgb?", False, False),
@@ -85,21 +86,21 @@ ELEMENT_FIELDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
     },
     "ray": {
         "origin": ("xy", True, True),
-        "length": ("pos", True, True),
+        "length": ("length", True, True),
         "angle": ("num", True, True),
         "color": ("rgb", True, False),
         "width": ("width", True, False),
     },
     "seven_segment": {
         "position": ("xy", True, True),
-        "digit_height": ("pos", True, False),
+        "digit_height": ("length", True, False),
         "text": ("segtext", True, True),
         "color": ("rgb", True, False),
         "off_color": ("rgb?", False, False),
     },
     "lane_line": {
         "vanishing_point": ("xy", True, False),
-        "bottom_x": ("num", True, False),
+        "bottom_x": ("coord", True, False),
         "bottom_width": ("width", True, False),
         "color": ("rgb", True, False),
         "dash": ("dash?", False, False),
@@ -164,19 +165,23 @@ def _is_num(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _is_coord(v: Any) -> bool:
-    return _is_num(v) and abs(v) <= LIMITS["length"]
+def _check_value(kind: str, v: Any, where: str, reach: float = 4096 * 4) -> None:
+    """Check one value of a kind; ``reach`` bounds coordinates and lengths (px)."""
+    big, far = f"{LIMITS['number']:,}", f"{reach:g} (4 x the canvas side)"
 
-
-def _check_value(kind: str, v: Any, where: str) -> None:
-    big = f"{LIMITS['length']:,}"
+    def _is_coord(c: Any) -> bool:
+        return _is_num(c) and abs(c) <= reach
     if kind == "str":
         ok = isinstance(v, str) and 0 < len(v) <= LIMITS["text_chars"]
         want = f"a non-empty string of at most {LIMITS['text_chars']} characters"
     elif kind == "num":
-        ok, want = _is_coord(v), f"a number within ±{big}"
+        ok, want = _is_num(v) and abs(v) <= LIMITS["number"], f"a number within ±{big}"
     elif kind == "pos":
-        ok, want = _is_coord(v) and v > 0, f"a positive number up to {big}"
+        ok, want = _is_num(v) and 0 < v <= LIMITS["number"], f"a positive number up to {big}"
+    elif kind == "coord":
+        ok, want = _is_coord(v), f"a number within ±{far}"
+    elif kind == "length":
+        ok, want = _is_coord(v) and v > 0, f"a positive number up to {far}"
     elif kind == "fontsize":
         ok, want = _is_num(v) and 1 <= v <= LIMITS["font_size"], f"a positive number (a font size of 1..{LIMITS['font_size']} px)"
     elif kind == "scale":
@@ -198,12 +203,12 @@ def _check_value(kind: str, v: Any, where: str) -> None:
         )
         want = "an [r, g, b] list of integers 0..255" + (" or null" if kind == "rgb?" else "")
     elif kind == "xy":
-        ok, want = isinstance(v, list) and len(v) == 2 and all(_is_coord(c) for c in v), f"an [x, y] pair of numbers within ±{big}"
+        ok, want = isinstance(v, list) and len(v) == 2 and all(_is_coord(c) for c in v), f"an [x, y] pair of numbers within ±{far}"
     elif kind == "points":
         ok = isinstance(v, list) and 2 <= len(v) <= LIMITS["points"] and all(
             isinstance(p, list) and len(p) == 2 and all(_is_coord(c) for c in p) for p in v
         )
-        want = f"a list of 2..{LIMITS['points']} [x, y] points with coordinates within ±{big}"
+        want = f"a list of 2..{LIMITS['points']} [x, y] points with coordinates within ±{far}"
     elif kind == "segtext":
         ok = isinstance(v, str) and 0 < len(v) <= LIMITS["text_chars"] and set(v) <= SEGMENT_CHARS
         want = "a string of 7-segment characters (digits, '-', ':', '.', ' ')"
@@ -215,7 +220,7 @@ def _check_value(kind: str, v: Any, where: str) -> None:
             if "blink" in v:
                 _check_value("pos", v["blink"], where + ".blink")
     elif kind == "dash?":
-        ok = v is None or (isinstance(v, list) and len(v) == 2 and all(_is_coord(c) and c > 0 for c in v))
+        ok = v is None or (isinstance(v, list) and len(v) == 2 and all(_is_num(c) and 0 < c <= LIMITS["number"] for c in v))
         want = f"null or [dash_length, gap_length] (positive numbers up to {big})"
     else:  # pragma: no cover - schema typo
         raise AssertionError(kind)
@@ -223,7 +228,7 @@ def _check_value(kind: str, v: Any, where: str) -> None:
         _fail(where, f"expected {want}, got {json.dumps(v)[:60]}")
 
 
-def _check_track(kind: str, track: dict, where: str, duration_s: float) -> None:
+def _check_track(kind: str, track: dict, where: str, duration_s: float, reach: float) -> None:
     if set(track) - {"keys", "ease"}:
         _fail(where, f"unknown track field(s) {sorted(set(track) - {'keys', 'ease'})}")
     if track.get("ease", "linear") not in EASINGS:
@@ -240,7 +245,7 @@ def _check_track(kind: str, track: dict, where: str, duration_s: float) -> None:
         if key[0] < 0 or key[0] > duration_s + 1e-9:
             _fail(f"{where}.keys[{i}]", f"time {key[0]} is outside the clip [0, {duration_s:g}] s")
         last = key[0]
-        _check_value(kind, key[1], f"{where}.keys[{i}][1]")
+        _check_value(kind, key[1], f"{where}.keys[{i}][1]", reach)
 
 
 def _check_plain_data(spec: Any) -> None:
@@ -294,6 +299,7 @@ def validate(spec: Any) -> dict:
     if len(spec["elements"]) > LIMITS["elements"]:
         _fail("elements", f"{len(spec['elements'])} elements, over the {LIMITS['elements']} limit")
     dur = duration(spec)
+    reach = LIMITS["reach"] * max(spec["width"], spec["height"])
     ids = set()
     for i, el in enumerate(spec["elements"]):
         where = f"elements[{i}]"
@@ -315,9 +321,9 @@ def validate(spec: Any) -> dict:
             if is_track(v):
                 if not animatable:
                     _fail(f"{where}.{name}", "cannot be animated")
-                _check_track(kind, v, f"{where}.{name}", dur)
+                _check_track(kind, v, f"{where}.{name}", dur, reach)
             else:
-                _check_value(kind, v, f"{where}.{name}")
+                _check_value(kind, v, f"{where}.{name}", reach)
         if el["id"] in ids:
             _fail(f"{where}.id", f"duplicate element id {json.dumps(el['id'])}")
         ids.add(el["id"])
@@ -327,17 +333,18 @@ def validate(spec: Any) -> dict:
             _check_lane_marks(el, where, spec["height"])
     work = n * sum(_items(el) for el in spec["elements"])
     if work > LIMITS["work"]:
-        _fail("elements", f"num_frames x items (elements, points, track keys) is {work:,}, over the {LIMITS['work']:,} limit")
+        _fail("elements", f"num_frames x items (elements, points, track keys, characters) is {work:,}, over the {LIMITS['work']:,} limit")
     return spec
 
 
 def _items(el: dict) -> int:
-    """How much per-frame work an element costs: 1, plus its points and track keys."""
+    """How much per-frame work an element costs: 1, plus its points, track keys and characters."""
     count = 1
-    for v in el.values():
+    for name, v in el.items():
         values = [k[1] for k in v["keys"]] if is_track(v) else [v]
         count += len(values) - 1 if is_track(v) else 0
         count += sum(len(x) for x in values if isinstance(x, list) and x and isinstance(x[0], list))
+        count += sum(len(x) for x in values if name == "text" and isinstance(x, str))
     return count
 
 
