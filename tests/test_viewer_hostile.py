@@ -104,24 +104,35 @@ def test_reviewer_is_bound_to_the_server_and_only_queued_samples_are_decided(tin
 # ---------------------------------------------------------------------- nothing served or accepted that the app did not make (20.10, 20.16)
 
 
-def test_review_database_is_not_downloadable_and_uploads_are_refused(tiny_dir, tmp_path):
-    root = _copy(tiny_dir, tmp_path)
-    gradio_tmp = tmp_path / "gradio"
-    app = ViewerProcess(str(root), "--review", "--reviewer", "ann", log=tmp_path / "v.log", env={"GRADIO_TEMP_DIR": str(gradio_tmp)})
+@pytest.fixture(scope="module")
+def reviewing(tiny_dir, tmp_path_factory):
+    """A review server over a copy of tiny/ (database in the dataset folder), with its own Gradio temp folder."""
+    tmp = tmp_path_factory.mktemp("reviewing")
+    root = _copy(tiny_dir, tmp)
+    app = ViewerProcess(str(root), "--review", "--reviewer", "ann", log=tmp / "v.log", env={"GRADIO_TEMP_DIR": str(tmp / "gradio")})
     try:
-        app.client().predict(api_name="/review_resume")  # a decision's worth of database activity
-        db = root / "reviews.sqlite"
-        assert db.is_file()
-        for path in (db, root / "data" / next(p.name for p in (root / "data").iterdir())):
-            assert _get(f"{app.url}gradio_api/file={path}") in (403, 404), path
-        # 5 MB posted to the upload route: refused (413, or the connection cut once the cap is
-        # passed), and nothing that size lands on disk; the app goes on serving.
-        assert _upload(app.port, os.urandom(5 << 20)) in (413, "reset")
-        landed = [p for p in gradio_tmp.rglob("*") if p.is_file() and p.stat().st_size >= 1 << 20] if gradio_tmp.exists() else []
-        assert landed == []
-        assert _get(app.url) == 200
+        app.client().predict(api_name="/review_resume")  # the database is open and written
+        yield app, root, tmp / "gradio"
     finally:
         app.stop()
+
+
+def test_review_database_is_not_downloadable(reviewing):
+    app, root, _ = reviewing
+    db = root / "reviews.sqlite"
+    assert db.is_file()
+    for path in (db, root / "data" / next(p.name for p in (root / "data").iterdir())):
+        assert _get(f"{app.url}gradio_api/file={path}") in (403, 404), path
+
+
+def test_uploads_are_refused(reviewing):
+    """5 MB posted to the upload route: refused (413, or the connection cut once the cap is passed),
+    nothing that size lands on disk, and the app goes on serving."""
+    app, _, gradio_tmp = reviewing
+    assert _upload(app.port, os.urandom(5 << 20)) in (413, "reset")
+    landed = [p for p in gradio_tmp.rglob("*") if p.is_file() and p.stat().st_size >= 1 << 20] if gradio_tmp.exists() else []
+    assert landed == []
+    assert _get(app.url) == 200
 
 
 # ---------------------------------------------------------------------- damaged records (20.7)
@@ -258,10 +269,9 @@ def test_folders_of_a_killed_viewer_are_reclaimed_at_next_start(tiny_dir, tmp_pa
     tmp.mkdir()
     env = {"TMPDIR": str(tmp)}
     first = ViewerProcess(str(tiny_dir), log=tmp_path / "1.log", env=env)
-    pid = first.proc.pid
-    mine = list(tmp.glob(f"symbolset-viewer-{pid}-*"))
+    mine = list(tmp.glob("symbolset-viewer-*"))
     assert len(mine) == 1
-    os.kill(pid, signal.SIGKILL)
+    os.kill(first.proc.pid, signal.SIGKILL)
     first.proc.wait()
     first.stop()
     assert mine[0].is_dir()  # a SIGKILLed process cannot clean up
