@@ -171,3 +171,11 @@ def test_huge_spec_refused_before_rendering(tmp_path, capsys):
     assert cli_main(["render", "--spec", str(tmp_path / "big.json"), "--out", str(tmp_path / "o.mp4")]) == 1
     err = capsys.readouterr().err.strip()
     assert "big.json: num_frames: width x height x num_frames" in err and len(err.splitlines()) == 1
+
+
+def test_generate_refuses_a_config_past_the_clip_limit_before_writing(tmp_path, capsys):
+    out = tmp_path / "big"
+    assert cli_main(["generate", "tiny", "--size", "4096x4096", "--frames", "10000", "--num", "10", "--out", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "num_frames: width x height x num_frames is 167,772,160,000" in err and len(err.splitlines()) == 1
+    assert not out.exists()
