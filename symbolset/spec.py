@@ -165,12 +165,13 @@ def _is_num(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _check_value(kind: str, v: Any, where: str, reach: float = 4096 * 4) -> None:
+def _check_value(kind: str, v: Any, where: str, reach: float = LIMITS["reach"] * 4096) -> None:
     """Check one value of a kind; ``reach`` bounds coordinates and lengths (px)."""
-    big, far = f"{LIMITS['number']:,}", f"{reach:g} (4 x the canvas side)"
+    big, far = f"{LIMITS['number']:,}", f"{reach:g} ({LIMITS['reach']} x the canvas side)"
 
     def _is_coord(c: Any) -> bool:
         return _is_num(c) and abs(c) <= reach
+
     if kind == "str":
         ok = isinstance(v, str) and 0 < len(v) <= LIMITS["text_chars"]
         want = f"a non-empty string of at most {LIMITS['text_chars']} characters"
@@ -211,7 +212,7 @@ def _check_value(kind: str, v: Any, where: str, reach: float = 4096 * 4) -> None
         want = f"a list of 2..{LIMITS['points']} [x, y] points with coordinates within ±{far}"
     elif kind == "segtext":
         ok = isinstance(v, str) and 0 < len(v) <= LIMITS["text_chars"] and set(v) <= SEGMENT_CHARS
-        want = "a string of 7-segment characters (digits, '-', ':', '.', ' ')"
+        want = f"a string of 1..{LIMITS['text_chars']} 7-segment characters (digits, '-', ':', '.', ' ')"
     elif kind == "cursor":
         ok = v is None or (isinstance(v, dict) and set(v) <= {"color", "blink"})
         want = 'null or {"color": [r, g, b], "blink": seconds}'
