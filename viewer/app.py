@@ -343,10 +343,10 @@ class Viewer:
 
             def first_load(*args):
                 page = self.query(*args, 1)
-                opened = [gr.skip()] * len(sample_outputs)
-                for sid in page[3][:1]:
+                ids, opened = page[3], [gr.skip()] * len(sample_outputs)
+                if ids:
                     try:
-                        opened = self.open_sample(sid, TOGGLES)
+                        opened = self.open_sample(ids[0], TOGGLES)
                     except gr.Error as exc:  # one bad record must not blank the page: say which, show the rest
                         gr.Warning(str(exc.message))
                 return (*page, *opened)
