@@ -1,8 +1,8 @@
 """The Gradio app: browse (gallery + filters + search), sample page, statistics, and review mode.
 
 ``build_app(source, ...)`` returns a :class:`Viewer` whose ``blocks`` is the Gradio app and whose
-``launch()`` serves it on 127.0.0.1 by default. Files are served only from the viewer's private
-cache folder (thumbnails and videos it writes) and the dataset folder (``allowed_paths``).
+``launch()`` serves it on 127.0.0.1 by default. Files are served only from what the viewer writes
+(thumbnails, clips, overlays); no folder is in ``allowed_paths``.
 
 Every interaction is also a named API endpoint (``query``, ``open_sample``, ``frame``,
 ``rerender``, ``review_resume``, ``review_accept``, ``review_edit``, ``review_flag``,
