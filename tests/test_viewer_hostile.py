@@ -138,14 +138,19 @@ def test_uploads_are_refused(reviewing):
 # ---------------------------------------------------------------------- damaged records (20.7)
 
 
-def _with_bad_video(tiny_dir: Path, tmp_path: Path) -> tuple[Path, str]:
+def _with_bad_video(tiny_dir: Path, tmp_path: Path, sample_id: str | None = None) -> tuple[Path, str]:
+    """A copy of tiny/ where one record's video bytes do not decode (default: the first record,
+    which is on the first gallery page and opened at page load)."""
     root = _copy(tiny_dir, tmp_path)
-    path = sorted((root / "data").glob("train-*.parquet"))[0]  # dataset order starts with train: the first gallery page
-    table = pq.read_table(path)
-    rows = table.to_pylist()
-    rows[0]["video"]["bytes"] = b"\x00\x00\x00\x18ftypisom but not a video"
-    pq.write_table(type(table).from_pylist(rows, schema=table.schema), path)
-    return root, rows[0]["id"]
+    for path in sorted((root / "data").glob("*.parquet"), key=lambda p: not p.name.startswith("train")):
+        table = pq.read_table(path)
+        rows = table.to_pylist()
+        k = next((i for i, r in enumerate(rows) if sample_id in (None, r["id"])), None)
+        if k is not None:
+            rows[k]["video"]["bytes"] = b"\x00\x00\x00\x18ftypisom but not a video"
+            pq.write_table(type(table).from_pylist(rows, schema=table.schema), path)
+            return root, rows[k]["id"]
+    raise AssertionError(sample_id)
 
 
 def _with_damaged_page(tiny_dir: Path, tmp_path: Path) -> tuple[Path, str, str]:
@@ -195,6 +200,24 @@ def test_damaged_parquet_page_is_named_and_the_rest_works(tiny_dir, tmp_path):
         assert f"record {bad}: unreadable" in gallery[ids.index(bad)]["caption"] and len(ids) == 10
     finally:
         app.stop()
+
+
+def test_a_damaged_queued_sample_can_be_flagged_in_review(tiny_dir, tmp_path):
+    queue = review_sample(_ids(tiny_dir))
+    root, bad = _with_bad_video(tiny_dir, tmp_path, queue[0])
+    db = tmp_path / "reviews.sqlite"
+    app = ViewerProcess(str(root), "--review", "--reviewer", "ann", "--reviews", str(db), log=tmp_path / "v.log")
+    try:
+        client = app.client()
+        shown = client.predict(api_name="/review_resume")
+        assert shown[1] == bad and f"record {bad}: cannot decode video" in shown[-1]
+        with pytest.raises(Exception, match=f"record {bad}: cannot decode video"):
+            client.predict(bad, api_name="/review_accept")  # accepting needs a sample that can be seen
+        after = client.predict(bad, "the video does not decode", api_name="/review_flag")
+        assert after[1] == queue[1] and "1 of" in after[0]
+    finally:
+        app.stop()
+    assert [(d["sample_id"], d["action"]) for d in ReviewStore(db).decisions()] == [(bad, "flag")]
 
 
 # ---------------------------------------------------------------------- representative thumbnails (12.11)

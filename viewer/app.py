@@ -183,17 +183,30 @@ class Viewer:
             empty = [""] * len(CAPTION_COLUMNS)
             done = f"All {prog['total']} samples of the review queue have a decision."
             return (bar, "", None, None, *empty, "", done if not note else f"{note}\n\n{done}")
-        sample = self._sample(sample_id)
-        current = self._effective_captions(sample_id, sample.row["captions"])
+        try:
+            sample, problem = self._sample(sample_id), None
+        except gr.Error as exc:  # a damaged record: say so, and let the reviewer flag or skip it
+            sample, problem = None, str(exc.message)
+        current = self._effective_captions(sample_id, self._generated_captions(sample_id))
         caps = [current[lang][g] for lang in LANGS for g in GRANULARITIES]
         history = self.store.decisions(sample_id)
         lines = [note, ""] if note else []
-        lines.append(f"**{sample_id}** · `{sample.row['family']}` · {sample.row['split']} · {sample.row['difficulty']['level']}")
+        row = self.index.row(self.index.position(sample_id))
+        lines.append(f"**{sample_id}** · `{row['family']}` · {row['split']} · {row['level']}")
+        if problem:
+            lines.append(f"- ⚠ {html.escape(problem)}: flag it with a reason, or skip it")
         for d in history:
             what = d["action"] + (f": {d['reason']}" if d["reason"] else "")
             lines.append(f"- earlier decision by **{html.escape(d['reviewer'])}**: {html.escape(what)}")
+        if sample is None:
+            return (bar, sample_id, None, None, *caps, "", "\n".join(lines))
         overlay = self.frame(sample_id, len(sample.frames) - 1, ["word boxes", "strings", "shapes"])
         return (bar, sample_id, str(sample.video_path), overlay, *caps, "", "\n".join(lines))
+
+    def _generated_captions(self, sample_id: str) -> dict:
+        """The record's own captions, from the index (readable even when its video or page is damaged)."""
+        row = self.index.row(self.index.position(sample_id))
+        return {lang: {g: row[f"{lang}_{g}"] for g in GRANULARITIES} for lang in LANGS}
 
     def review_resume(self):
         """Open the reviewer's next undecided sample (resumes where they stopped)."""
@@ -241,13 +254,15 @@ class Viewer:
             raise gr.Error(str(exc)) from None
 
     def _decide(self, sample_id: str, action: str, *, captions=None, reason: str = "", note: str = ""):
-        sample = self._sample(self._queued(sample_id))
+        sample_id = self._queued(sample_id)
+        if action != "flag":
+            self._sample(sample_id)  # accepting or editing needs a sample that opens; a damaged one can be flagged
         try:
-            self.store.record(sample.id, self.reviewer, action, original=sample.row["captions"], captions=captions, reason=reason)
+            self.store.record(sample_id, self.reviewer, action, original=self._generated_captions(sample_id), captions=captions, reason=reason)
         except SymbolSetError as exc:
             raise gr.Error(str(exc)) from None
-        note = note or f"Saved: **{action}** for `{sample.id}`."
-        return self.review_show(self._next(after=sample.id), note)
+        note = note or f"Saved: **{action}** for `{sample_id}`."
+        return self.review_show(self._next(after=sample_id), note)
 
     def _effective_captions(self, sample_id: str, generated: dict) -> dict:
         edits = [d for d in self.store.decisions(sample_id) if d["action"] == "edit"]
