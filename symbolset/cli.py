@@ -16,7 +16,7 @@ from pathlib import Path
 from . import __version__
 from .errors import SymbolSetError
 
-_PLUGINS = ("symbolset.converters.cli", "symbolset.viewer.cli", "symbolset.bench.cli")
+_PLUGINS = ("symbolset.converters.cli", "symbolset.viewer.cli", "symbolset.bench.cli", "symbolset.finetune.cli")
 
 
 def _generate(args) -> int:
