@@ -248,3 +248,20 @@ def test_ablation_config_errors_name_the_variant(tmp_path, capsys, prompts):
     err = capsys.readouterr().err
     assert "variants.broken" in err and "train.batch_size" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "abl").exists()
+
+
+def test_paired_delta_carries_the_seed_to_seed_spread():
+    from symbolset.finetune.ablate import paired_delta
+
+    prompts = [f"p{i}" for i in range(40)]
+    rng = np.random.default_rng(0)
+    base = {p: float(v) for p, v in zip(prompts, rng.uniform(0.2, 0.6, 40))}
+    # two training seeds that disagree by 0.1 everywhere; their mean is 0.05 above the reference
+    seeds = [dict(base), {p: base[p] + 0.1 for p in prompts}]
+    d = paired_delta(seeds, [base])
+    assert d["mean"] == pytest.approx(0.05) and d["seeds"] == [2, 1]
+    assert d["lo"] <= 0.0 + 1e-12 and d["hi"] >= 0.1 - 1e-12  # resampled seeds reach both ends
+    pooled_over_prompts = paired_delta([{p: (seeds[0][p] + seeds[1][p]) / 2 for p in prompts}], [base])
+    assert pooled_over_prompts["hi"] - pooled_over_prompts["lo"] < 1e-9  # prompts alone see no spread at all
+    one = paired_delta([{p: base[p] + 0.02 * (i % 2) for i, p in enumerate(prompts)}], [base])
+    assert one["lo"] < 0.01 < one["hi"] and one["mean"] == pytest.approx(0.01)

@@ -19,7 +19,8 @@ run), sample every prompt (``videos/``; same noise seeds for every run, so compa
 score with SymbolBench (``bench/``; ``bench run`` under the hood; skipped when its summary exists).
 Then one table: per variant, Match / Mf / Mc / Mt pooled over seeds with bootstrap 95% intervals,
 each seed's Match, and the paired difference in Match against the reference row (the base model
-when included, else the first variant) with a bootstrap interval over prompts; per-family Match; and
+when included, else the first variant) with a two-level bootstrap interval (training seeds, then
+prompts: :func:`paired_delta`); per-family Match; and
 ``bench compare``'s leaderboard of every run. ``ablation.png`` plots Match and the differences.
 Everything is resumable: run the same command again after an interruption.
 """
@@ -147,16 +148,40 @@ def _per_prompt(rows: list[dict], metric: str = "match") -> dict[str, float]:
     return {k: float(np.mean(v)) for k, v in by.items()}
 
 
+def paired_delta(runs: list[dict], reference: list[dict], resamples: int = stats.BOOTSTRAP_RESAMPLES, seed: int = 0) -> dict | None:
+    """Mean per-prompt difference of ``runs`` (one ``{prompt: score}`` per training seed) against
+    ``reference``, with a two-level percentile bootstrap 95% interval: training seeds are resampled
+    (with replacement, on each side), then prompts. With a single seed per side this is the plain
+    paired bootstrap over prompts; with several, the interval also carries the seed-to-seed spread,
+    which a bootstrap over prompts alone would hide."""
+    common = sorted(set.intersection(*(set(r) for r in runs + reference)))
+    if not common:
+        return None
+    a = np.asarray([[r[k] for k in common] for r in runs])  # seeds x prompts
+    b = np.asarray([[r[k] for k in common] for r in reference])
+    diff = a.mean(0) - b.mean(0)
+    rng = np.random.default_rng(seed)
+    means = np.empty(resamples)
+    for i in range(resamples):
+        sa = a[rng.integers(0, len(a), len(a))].mean(0)
+        sb = b[rng.integers(0, len(b), len(b))].mean(0)
+        means[i] = (sa - sb)[rng.integers(0, len(common), len(common))].mean()
+    lo, hi = np.percentile(means, [2.5, 97.5])
+    return {"mean": float(diff.mean()), "lo": float(lo), "hi": float(hi), "n": len(common), "seeds": [len(a), len(b)]}
+
+
 def table_data(out: Path, runs: dict[str, list[str]], reference: str) -> dict:
     """Pooled means, per-seed Match and paired differences against ``reference``, per row."""
-    rows = {name: [r for run in names for r in _scores(out / "bench" / run)] for name, names in runs.items()}
-    ref = _per_prompt(rows[reference])
+    scores = {run: _scores(out / "bench" / run) for names in runs.values() for run in names}
+    rows = {name: [r for run in names for r in scores[run]] for name, names in runs.items()}
     data = {"reference": reference, "rows": {}}
     for name, names in runs.items():
         ok = [r for r in rows[name] if not r.get("error")]
-        mine = _per_prompt(rows[name])
-        common = sorted(set(mine) & set(ref))
-        delta = None if name == reference else stats.bootstrap_mean([mine[k] - ref[k] for k in common])
+        delta = (
+            None
+            if name == reference
+            else paired_delta([_per_prompt(scores[r]) for r in names], [_per_prompt(scores[r]) for r in runs[reference]])
+        )
         data["rows"][name] = {
             "runs": names,
             "videos": len(ok),
@@ -180,8 +205,8 @@ def markdown(data: dict, board: str) -> str:
     """The comparison table (Markdown)."""
     ref = data["reference"]
     lines = ["# Ablation: SymbolBench before and after fine-tuning", "",
-             f"Means over all videos of a row's runs (seeds pooled) with bootstrap 95% intervals; Δ Match is the paired difference per "
-             f"prompt against **{ref}** (bootstrap over prompts; * when the interval excludes 0).", "",
+             f"Means over all videos of a row's runs (seeds pooled) with bootstrap 95% intervals over videos; Δ Match is the paired difference "
+             f"per prompt against **{ref}**, its interval a two-level bootstrap (training seeds, then prompts; * when it excludes 0).", "",
              "| row | videos | Match | Mf | Mc | Mt | Match per seed | Δ Match vs " + ref + " |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for name, r in data["rows"].items():
         seeds = ", ".join(f"{s['mean']:.3f}" if s else "–" for s in r["seed_match"])

@@ -46,7 +46,7 @@ class ScratchVideoModel(nn.Module):
         self.text = nn.Sequential(nn.Linear(2 * dim, 256), nn.GELU())
         self.time = nn.Embedding(frames, 256)
         self.seed = nn.Linear(256, 128 * 16)
-        chans = [128, 96, 64, 48, 32, 32, 32][: ups + 1]
+        chans = [128, 64, 32, 16, 16, 16, 16][: ups + 1]
         layers: list[nn.Module] = []
         for a, b in zip(chans, chans[1:]):
             layers += [nn.ConvTranspose2d(a, b, 4, stride=2, padding=1), nn.GELU()]
