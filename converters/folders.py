@@ -22,7 +22,7 @@ from pathlib import Path
 
 from symbolset import codec
 from symbolset.errors import SymbolSetError
-from symbolset.hub import write_bytes_atomic, write_folder_atomic
+from symbolset.layout import write_bytes_atomic, write_folder_atomic
 
 from . import fields, frames, output
 from .base import Reader, split_key
@@ -58,7 +58,7 @@ class FolderWriter:
         folder = self.dst / row["split"]
         stem = file_stem(row["id"])
         if self.format == "mp4":
-            name = f"{stem}.{codec.EXTENSIONS.get(row['codec'], 'mp4')}"
+            name = f"{stem}.{codec.extension(row['codec'])}"
             if not (folder / name).exists():
                 write_bytes_atomic(folder / name, video)
             line = {"file_name": name, **meta}

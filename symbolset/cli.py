@@ -56,7 +56,7 @@ def _validate(args) -> int:
 
 def _render(args) -> int:
     from . import codec
-    from .hub import find_record, write_bytes_atomic
+    from .layout import find_record, write_bytes_atomic
     from .render import render_clip
     from .spec import from_json
 
@@ -77,8 +77,11 @@ def _render(args) -> int:
     if out.exists() and not args.overwrite:
         raise SymbolSetError(f"{out}: already exists; pass --overwrite to replace it")
     frames, _ = render_clip(spec)
-    if out.suffix.lower() in (".mp4", ".mkv"):
-        name = args.codec or (stored["codec"] if stored else ("h264" if out.suffix.lower() == ".mp4" else "ffv1"))
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix in codec.DEFAULT_FOR_EXTENSION:
+        name = args.codec or (stored["codec"] if stored else codec.DEFAULT_FOR_EXTENSION[suffix])
+        if codec.extension(name) != suffix:
+            raise SymbolSetError(f"{out}: codec {name!r} is stored in .{codec.extension(name)} files, not .{suffix}")
         data = codec.encode(frames, spec["fps"], name)
         write_bytes_atomic(out, data)
         note = ""
@@ -97,7 +100,7 @@ def _write_png_folder(out: Path, frames, overwrite: bool) -> None:
 
     from PIL import Image
 
-    from .hub import write_folder_atomic
+    from .layout import write_folder_atomic
 
     pngs = {}
     for i, frame in enumerate(frames):
