@@ -37,7 +37,7 @@ import yaml
 from ..bench import stats
 from ..bench.compare import leaderboard
 from ..errors import SymbolSetError
-from ..hub import write_bytes_atomic, write_json_atomic
+from ..layout import write_bytes_atomic, write_json_atomic
 from . import config as ftconfig
 
 _KEYS = ("output", "prompts", "finetune", "seeds", "include_base", "variants", "bench", "reference")

@@ -17,7 +17,7 @@ import torch
 from .. import codec
 from ..bench.prompts import load_prompts
 from ..errors import SymbolSetError
-from ..hub import write_bytes_atomic
+from ..layout import write_bytes_atomic
 from .recipes import get_recipe
 from .train import DTYPES
 
