@@ -80,6 +80,9 @@ def _config(tmp_path: Path, kind: str, model_path: Path | None, name: str = "run
         ({"data": {"captions": {"fr.short": 1}}}, "data.captions"),
         ({"data": {"fit": "squash"}}, "data.fit: expected one of pad, crop, stretch"),
         ({"model": {"kind": "gan"}}, "model.kind: expected one of"),
+        ({"generate": {"frames": 12}}, "generate.frames: cogvideox needs 4k+1 frames"),
+        ({"data": {"source": "/nonexistent/symbolset"}}, "no such dataset folder"),
+        ({}, "model.pretrained: cannot load"),  # the model folder does not exist
     ],
 )
 def test_bad_config_is_one_line_naming_the_field(tmp_path, capsys, change, message):

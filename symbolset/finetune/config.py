@@ -122,7 +122,7 @@ def _bad(where: str, name: str, problem: str):
     raise SymbolSetError(f"{where}: {name}: {problem}")
 
 
-def _check_value(where: str, name: str, value, default, annotation: str):
+def _check_value(where: str, name: str, value, annotation: str):
     """Type-check one field against its annotation (a string, since annotations are postponed)."""
     if value is None:
         if "None" in annotation:
@@ -157,7 +157,7 @@ def _section(raw: Any, cls, where: str, prefix: str):
     values = {}
     for name, f in known.items():
         default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
-        values[name] = _check_value(where, f"{prefix}.{name}", raw.get(name, default), default, str(f.type))
+        values[name] = _check_value(where, f"{prefix}.{name}", raw.get(name, default), str(f.type))
     return cls(**values)
 
 
@@ -202,19 +202,21 @@ def _check(cfg: FinetuneConfig, where: str) -> None:
                             ("data.height", d.height, 8), ("data.width", d.width, 8), ("data.stride", d.stride, 1), ("data.workers", d.workers, 0),
                             ("train.steps", t.steps, 1), ("train.batch_size", t.batch_size, 1), ("train.grad_accum", t.grad_accum, 1),
                             ("train.warmup", t.warmup, 0), ("train.checkpoint_every", t.checkpoint_every, 1), ("train.keep_checkpoints", t.keep_checkpoints, 1),
-                            ("generate.samples", g.samples, 1)):  # fmt: skip
+                            ("generate.samples", g.samples, 1), ("generate.frames", g.frames, 1), ("generate.steps", g.steps, 1)):  # fmt: skip
         if value is not None and value < lo:
             _bad(where, name, f"expected >= {lo}, got {value}")
-    if m.kind != "sd" and (d.height % 8 or d.width % 8):
-        _bad(where, "data.height/width", f"must be multiples of 8, got {d.height}x{d.width}")
+    for name, h, w in (("data", d.height, d.width), ("generate", g.height, g.width)):
+        if (h or 8) % 8 or (w or 8) % 8:
+            _bad(where, f"{name}.height/width", f"must be multiples of 8 (the VAE's scale), got {h}x{w}")
     if d.fit not in FITS:
         _bad(where, "data.fit", f"expected one of {', '.join(FITS)}, got {d.fit!r}")
     if t.mixed_precision not in PRECISIONS:
         _bad(where, "train.mixed_precision", f"expected one of {', '.join(PRECISIONS)}, got {t.mixed_precision!r}")
     if not t.lr > 0:
         _bad(where, "train.lr", f"expected a positive number, got {t.lr}")
-    if m.kind in ("cogvideox", "wan") and (d.frames - 1) % 4:
-        _bad(where, "data.frames", f"{m.kind} needs 4k+1 frames (its VAE compresses time by 4), got {d.frames}")
+    for name, frames in (("data.frames", d.frames), ("generate.frames", g.frames)):
+        if m.kind in ("cogvideox", "wan") and frames is not None and (frames - 1) % 4:
+            _bad(where, name, f"{m.kind} needs 4k+1 frames (its VAE compresses time by 4), got {frames}")
     try:
         caption_weights(d.captions)
     except SymbolSetError as exc:

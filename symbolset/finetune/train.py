@@ -14,7 +14,8 @@ never taken for a checkpoint. Starting the same config again resumes from the ne
 the data order (a permutation per epoch seeded by ``train.seed``), the samples (clip starts and
 captions drawn per seed, epoch and id) and the noise (a generator per process, restored) continue exactly, so
 a resumed run ends with the same weights as an uninterrupted one. Launch on several GPUs with
-``accelerate launch -m symbolset.cli finetune CONFIG``.
+``accelerate launch -m symbolset.cli finetune CONFIG``; resume with the same number of processes
+(the position in the epoch is counted in batches per process).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import yaml
 from torch.utils.data import DataLoader, Sampler
 
 from ..errors import SymbolSetError
+from ..layout import write_bytes_atomic
 from .data import FinetuneDataset, collate
 from .recipes import get_recipe
 
@@ -52,12 +54,11 @@ class EpochPermutation(Sampler):
         return iter(torch.randperm(self.n, generator=g).tolist())
 
 
-def _prepare_folder(cfg, overwrite: bool) -> Path:
+def _check_folder(cfg, overwrite: bool) -> Path:
+    """The run folder; refuses (writing nothing) one that holds another run or something else."""
     out = Path(cfg.output)
     saved = out / "config.yaml"
-    if out.exists() and overwrite:
-        shutil.rmtree(out)
-    elif out.exists() and any(out.iterdir()):
+    if out.exists() and any(out.iterdir()) and not overwrite:
         if not saved.is_file():
             raise SymbolSetError(f"{out}: exists and is not a finetune run folder; pass --overwrite to replace it")
         before = yaml.safe_load(saved.read_text(encoding="utf-8"))
@@ -90,15 +91,17 @@ def train(cfg, *, overwrite: bool = False, progress: bool = True) -> dict:
     t, d = cfg.train, cfg.data
     accelerator = Accelerator(mixed_precision=t.mixed_precision, gradient_accumulation_steps=t.grad_accum)
     main = accelerator.is_main_process
-    out = _prepare_folder(cfg, overwrite) if main else Path(cfg.output)
-    accelerator.wait_for_everyone()
+    out = _check_folder(cfg, overwrite)
     done_file = out / "final" / "done.json"
-    if done_file.is_file():
+    if done_file.is_file() and not overwrite:
         return {**json.loads(done_file.read_text()), "output": str(out), "resumed_from": "finished"}
-    if main:
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "config.yaml").write_text(yaml.safe_dump(cfg.to_dict(), allow_unicode=True, sort_keys=True), encoding="utf-8")
 
+    # data and model first: a bad source or model fails before anything is written
+    dataset = FinetuneDataset(d, seed=t.seed)
+    if len(dataset) < t.batch_size * accelerator.num_processes:
+        raise SymbolSetError(
+            f"{d.source}: {len(dataset)} samples, fewer than one batch ({t.batch_size} x {accelerator.num_processes} processes)"
+        )
     set_seed(t.seed, device_specific=True)
     recipe = get_recipe(cfg)
     net = recipe.load(accelerator.device, DTYPES[t.mixed_precision])
@@ -112,11 +115,12 @@ def train(cfg, *, overwrite: bool = False, progress: bool = True) -> dict:
     opt = torch.optim.AdamW(params, lr=t.lr, weight_decay=t.weight_decay)
     schedule = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / (t.warmup + 1)))
 
-    dataset = FinetuneDataset(d, seed=t.seed)
-    if len(dataset) < t.batch_size * accelerator.num_processes:
-        raise SymbolSetError(
-            f"{d.source}: {len(dataset)} samples, fewer than one batch ({t.batch_size} x {accelerator.num_processes} processes)"
-        )
+    if main:
+        if overwrite and out.exists():
+            shutil.rmtree(out)
+        out.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(out / "config.yaml", yaml.safe_dump(cfg.to_dict(), allow_unicode=True, sort_keys=True).encode())
+    accelerator.wait_for_everyone()
     sampler = EpochPermutation(len(dataset), t.seed)
     loader = DataLoader(dataset, batch_size=t.batch_size, sampler=sampler, num_workers=d.workers, collate_fn=collate, drop_last=True,
                         persistent_workers=False)  # fmt: skip
