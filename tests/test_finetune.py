@@ -148,12 +148,13 @@ def _final_weights(run: Path) -> dict:
 
 
 def test_cogvideox_lora_trains_checkpoints_and_resumes_exactly(tmp_path, tiny_models, capsys):
-    path = _config(tmp_path, "cogvideox", tiny_models["cogvideox"])
+    # 10 clips in batches of 3: epochs of 3 steps; the resume point (step 4) is inside the second epoch
+    path = _config(tmp_path, "cogvideox", tiny_models["cogvideox"], **{"train": {"steps": 6, "batch_size": 3}})
     assert main(["finetune", str(path), "--quiet"]) == 0
     run = tmp_path / "run"
     log = [json.loads(x) for x in (run / "log.jsonl").read_text().splitlines()]
-    assert [r["step"] for r in log] == [1, 2, 3, 4] and all(np.isfinite(r["loss"]) for r in log)
-    assert sorted(p.name for p in (run / "checkpoints").iterdir()) == ["step-00000002", "step-00000004"]
+    assert [r["step"] for r in log] == [1, 2, 3, 4, 5, 6] and all(np.isfinite(r["loss"]) for r in log)
+    assert sorted(p.name for p in (run / "checkpoints").iterdir()) == ["step-00000004", "step-00000006"]
     full = _final_weights(run)
     assert full and all("lora" in k for k in full)
     base = tiny_models["cogvideox"] / "transformer"
@@ -161,19 +162,19 @@ def test_cogvideox_lora_trains_checkpoints_and_resumes_exactly(tmp_path, tiny_mo
 
     # a finished run is reported, not redone; another config in the same folder is refused
     assert main(["finetune", str(path)]) == 0 and "already finished" in capsys.readouterr().out
-    assert main(["finetune", str(path), "--steps", "6"]) == 1 and "train.steps" in capsys.readouterr().err
+    assert main(["finetune", str(path), "--steps", "8"]) == 1 and "train.steps" in capsys.readouterr().err
 
-    # interrupt after step 2 (drop what came later), then resume: the same weights as uninterrupted
+    # interrupt after step 4 (drop what came later), then resume: the same weights as uninterrupted
     import shutil
 
     shutil.rmtree(run / "final")
-    shutil.rmtree(run / "checkpoints" / "step-00000004")
-    (run / "checkpoints" / "step-00000004.tmp").mkdir()  # a half-written checkpoint is never used
+    shutil.rmtree(run / "checkpoints" / "step-00000006")
+    (run / "checkpoints" / "step-00000006.tmp").mkdir()  # a half-written checkpoint is never used
     assert main(["finetune", str(path), "--quiet"]) == 0
-    assert "resumed from step-00000002" in capsys.readouterr().out
+    assert "resumed from step-00000004" in capsys.readouterr().out
     resumed = _final_weights(run)
     assert resumed.keys() == full.keys() and all(torch.equal(resumed[k], full[k]) for k in full)
-    assert [json.loads(x)["step"] for x in (run / "log.jsonl").read_text().splitlines()] == [1, 2, 3, 4]
+    assert [json.loads(x) for x in (run / "log.jsonl").read_text().splitlines()] == log  # same losses too
     assert base.is_dir()
 
 

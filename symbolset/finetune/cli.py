@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 
 from ..errors import SymbolSetError
 
@@ -36,6 +37,8 @@ def _finetune(args) -> int:
     overrides = {"train": {"steps": args.steps}} if args.steps else {}
     cfg = config.load(args.config, **overrides)
     res = train(cfg, overwrite=args.overwrite, progress=not args.quiet)
+    if os.environ.get("RANK", "0") != "0":  # under accelerate launch / torchrun, one process reports
+        return 0
     how = (
         "already finished"
         if res["resumed_from"] == "finished"

@@ -153,9 +153,12 @@ def train(cfg, *, overwrite: bool = False, progress: bool = True) -> dict:
 
     start, loss_value = time.time(), None
     while step < t.steps:
+        batches = accelerator.skip_first_batches(loader, into_epoch) if into_epoch else loader
+        # accelerate's loader sets its own pass count as the sampler's epoch when iterated; a resumed
+        # run's count starts at 0, so the epoch is set here on the very loader that is iterated
+        batches.set_epoch(epoch)
         sampler.set_epoch(epoch)
         dataset.set_epoch(epoch)
-        batches = accelerator.skip_first_batches(loader, into_epoch) if into_epoch else loader
         for batch in batches:
             with accelerator.accumulate(net):
                 loss = recipe.loss(net, batch, noise)
