@@ -138,6 +138,24 @@ def test_dataset_samples_fit_the_model_and_follow_the_policy():
     assert s["caption_key"].startswith("zh.") and s["family"] in ("clock", "lanes")
 
 
+def test_batches_do_not_depend_on_the_number_of_workers():
+    from torch.utils.data import DataLoader
+
+    from symbolset.finetune.data import collate
+    from symbolset.finetune.train import EpochPermutation
+
+    cfg = ftconfig.from_dict({"model": {"kind": "scratch"}, "output": "o", "data": {"frames": 4, "height": 32, "width": 32}})
+    batches = {}
+    for workers in (0, 2):
+        ds = FinetuneDataset(cfg.data, seed=3)
+        sampler = EpochPermutation(len(ds), 3)
+        sampler.set_epoch(1)
+        ds.set_epoch(1)
+        batches[workers] = list(DataLoader(ds, batch_size=4, sampler=sampler, num_workers=workers, collate_fn=collate))
+    for a, b in zip(batches[0], batches[2]):
+        assert a["id"] == b["id"] and a["caption"] == b["caption"] and torch.equal(a["video"], b["video"])
+
+
 # ------------------------------------------------------------------------------- train and resume
 def _final_weights(run: Path) -> dict:
     from safetensors.torch import load_file
