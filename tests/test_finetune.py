@@ -270,6 +270,13 @@ def test_ablation_config_errors_name_the_variant(tmp_path, capsys, prompts):
     err = capsys.readouterr().err
     assert "variants.broken" in err and "train.batch_size" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "abl").exists()
+    abl.write_text(
+        yaml.safe_dump(
+            {"output": str(tmp_path / "abl"), "prompts": str(tmp_path / "nope.jsonl"), "finetune": str(ft), "variants": {"ok": {}}}
+        )
+    )
+    assert main(["ablate", str(abl)]) == 1
+    assert "nope.jsonl: cannot read prompts" in capsys.readouterr().err and not (tmp_path / "abl").exists()
 
 
 def test_paired_delta_carries_the_seed_to_seed_spread():

@@ -88,6 +88,9 @@ def load(path: str | Path) -> dict:
         run_config(cfg, name, seeds[0])  # every variant's config is checked before anything runs
     if cfg["reference"] not in (*cfg["variants"], "base"):
         raise SymbolSetError(f"{path}: reference: {cfg['reference']!r} is not a variant")
+    from ..bench.prompts import load_prompts
+
+    load_prompts(cfg["prompts"])  # a missing or malformed prompt file stops here, before any training
     return cfg
 
 
