@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from . import fonts
-from .spec import frame_time, is_track, value_at
+from .spec import ELEMENT_FIELDS, frame_time, is_track, value_at
 
 _SHIFT = 4
 _ONE = 1 << _SHIFT
@@ -507,3 +507,6 @@ _DRAW = {
     "seven_segment": _draw_seven_segment,
     "lane_line": _draw_lane_line,
 }
+if set(_DRAW) != set(ELEMENT_FIELDS):  # every element type the spec declares has exactly one drawer
+    raise ImportError(f"render: element types without a drawer: {sorted(set(ELEMENT_FIELDS) - set(_DRAW))}, "
+                      f"drawers without a type: {sorted(set(_DRAW) - set(ELEMENT_FIELDS))}")  # fmt: skip

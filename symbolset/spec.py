@@ -108,6 +108,11 @@ ELEMENT_FIELDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
     },
 }
 SEGMENT_CHARS = set("0123456789-: .")
+# Kinds whose values are measured in pixels: they scale with the canvas (bench re-renders a spec at
+# another size). Every other kind (colours, angles, counts, dash patterns in depth units) is unitless.
+PIXEL_KINDS = frozenset({"xy", "points", "coord", "length", "fontsize", "width"})
+PIXEL_FIELDS = frozenset(name for fields in ELEMENT_FIELDS.values() for name, (kind, _, _) in fields.items() if kind in PIXEL_KINDS)
+INT_PIXEL_FIELDS = frozenset(name for fields in ELEMENT_FIELDS.values() for name, (kind, _, _) in fields.items() if kind == "width")
 
 
 def is_track(value: Any) -> bool:
