@@ -363,9 +363,10 @@ def _check_lane_marks(el: dict, where: str, height: int) -> None:
 
 
 def _check_text(el: dict, where: str) -> None:
-    from .fonts import check_coverage  # fonts sit beside spec at the ground floor
-
-    from .fonts import load
+    from .fonts import (
+        check_coverage,  # fonts sit beside spec at the ground floor
+        load,
+    )
 
     check_coverage(el["font"], el["text"], where)
     extent = load(el["font"], int(round(el["size"]))).getlength(el["text"])
