@@ -114,6 +114,8 @@ def transform(spec: dict, *, dx: float = 0.0, dy: float = 0.0, scale: float = 1.
             el["vanishing_point"] = vp
             el["bottom_x"] = round(vp[0] + (bottom[0] - vp[0]) * (h1 - vp[1]) / (bottom[1] - vp[1]), 4)
             el["bottom_width"] = stroke(el["bottom_width"])
+        else:  # a new element type must say how it moves, rather than stay behind
+            raise ValueError(f"transform: no rule for {kind} elements")
     return out
 
 
