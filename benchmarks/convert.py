@@ -7,7 +7,8 @@ so the rows have the real size and shape. For each direction it prints MB/s (sou
 second), samples/s and two ratios (conversion speed over floor speed; 1.0 = at the floor):
 
 - ``ratio_to_raw_copy``: ``shutil.copyfileobj`` of the direction's source files;
-- ``ratio_to_plain_pass``: the plainest pass that reads those files and writes the target's kind
+- ``ratio_to_plain_pass`` (and ``cpu_ratio_...``: the same by CPU time, steadier on a shared
+  machine; with ``--workers 1`` the whole conversion runs in this process): the plainest pass that reads those files and writes the target's kind
   of file: a pyarrow ``read_table`` + a tar of each row's video bytes (Parquet -> WebDataset),
   reading the tars + pyarrow ``write_table`` of the same rows (-> Parquet), and so on.
 
@@ -82,8 +83,8 @@ def raw_copy(files: list[Path], dst: Path) -> float:
     return dt
 
 
-def plain_pass(frm: str, to: str, files: list[Path], parquet_src: Path, dst: Path) -> float:
-    """Seconds of the plainest read of ``files`` plus a write of the same rows in ``to``'s kind of file.
+def plain_pass(frm: str, to: str, files: list[Path], parquet_src: Path, dst: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of the plainest read of ``files`` plus a write of the same rows in ``to``'s kind of file.
 
     Reading is a pyarrow ``read_table`` (Parquet) or a plain read of the bytes (tar, TFRecord, MP4);
     writing is a tar of the rows' video bytes (WebDataset), the bytes as one file (TFRecord, MP4), or a
@@ -96,7 +97,7 @@ def plain_pass(frm: str, to: str, files: list[Path], parquet_src: Path, dst: Pat
 
     table = pa.concat_tables(pq.read_table(p) for p in sorted((parquet_src / "data").glob("*.parquet"))) if to == "parquet" else None
     dst.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if frm == "parquet":
         read = pa.concat_tables(pq.read_table(p) for p in files)
         videos = read.column("video").combine_chunks().field("bytes").to_pylist()
@@ -114,7 +115,7 @@ def plain_pass(frm: str, to: str, files: list[Path], parquet_src: Path, dst: Pat
         with open(dst / "out.bin", "wb") as f:
             for data in videos:
                 f.write(data)
-    dt = time.perf_counter() - t0
+    dt = time.perf_counter() - t0, time.process_time() - c0
     shutil.rmtree(dst)
     return dt
 
@@ -139,31 +140,36 @@ def main(argv=None) -> int:
             files = source_files(source)
             nbytes = sum(p.stat().st_size for p in files)
             copy_s = statistics.median(raw_copy(files, tmp / "copy") for _ in range(args.repeat))
-            plain_s = statistics.median(plain_pass(frm, to, files, src, tmp / "plain") for _ in range(args.repeat))
-            times, rows = [], 0
+            plains = [plain_pass(frm, to, files, src, tmp / "plain") for _ in range(args.repeat)]
+            plain_s, plain_cpu = statistics.median(p[0] for p in plains), statistics.median(p[1] for p in plains)
+            times, cpus, rows = [], [], 0
             for k in range(args.repeat):
                 out = tmp / f"{frm}-{to}-{k}"
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 marker = convert(source, out, to, workers=args.workers, progress=False)
                 times.append(time.perf_counter() - t0)
+                cpus.append(time.process_time() - c0)
                 splits = marker.get("splits", {})
                 rows = sum(v["rows"] if isinstance(v, dict) else v for v in splits.values())
                 if to not in dirs and k == 0:
                     dirs[to] = out
                 elif k:
                     shutil.rmtree(out)
-            conv_s = statistics.median(times)
+            conv_s, conv_cpu = statistics.median(times), statistics.median(cpus)
             results[f"{frm}->{to}"] = {
                 "samples": rows, "source_mb": round(nbytes / 1e6, 2), "seconds": round(conv_s, 3),
                 "mb_per_s": round(nbytes / conv_s / 1e6, 1), "samples_per_s": round(rows / conv_s, 1),
                 "raw_copy_seconds": round(copy_s, 3), "ratio_to_raw_copy": round(copy_s / conv_s, 4),
                 "plain_pass_seconds": round(plain_s, 3), "ratio_to_plain_pass": round(plain_s / conv_s, 4),
+                "cpu_seconds": round(conv_cpu, 3), "plain_pass_cpu_seconds": round(plain_cpu, 3),
+                "cpu_ratio_to_plain_pass": round(plain_cpu / conv_cpu, 4),
             }  # fmt: skip
         there, back = results["parquet->webdataset"], results["webdataset->parquet"]
         results["roundtrip parquet->webdataset->parquet"] = {
             "seconds": round(there["seconds"] + back["seconds"], 3),
             "plain_pass_seconds": round(there["plain_pass_seconds"] + back["plain_pass_seconds"], 3),
             "ratio_to_plain_pass": round((there["plain_pass_seconds"] + back["plain_pass_seconds"]) / (there["seconds"] + back["seconds"]), 4),
+            "cpu_ratio_to_plain_pass": round((there["plain_pass_cpu_seconds"] + back["plain_pass_cpu_seconds"]) / (there["cpu_seconds"] + back["cpu_seconds"]), 4),
             "goal": 0.8,
         }
         results["tfrecord->parquet"]["goal_ratio_to_plain_pass"] = 0.5

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 
 from symbolset import codec
@@ -61,6 +62,25 @@ def end_to_end(cfg, workers: int, engine: str = "local") -> float:
         return cfg.num / (time.perf_counter() - start)
 
 
+def one_worker_cpu(cfg) -> dict:
+    """CPU seconds per clip of a 1-worker `generate` and of encoding the same frames, and bytes per clip.
+
+    CPU time (``time.process_time``) is what a core-hour budget needs, and unlike wall time it
+    hardly moves when other processes share the machine.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        wall, cpu = time.perf_counter(), time.process_time()
+        generate(cfg, f"{tmp}/ds", workers=1, progress=False)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        nbytes = sum(p.stat().st_size for p in Path(tmp, "ds", "data").glob("*.parquet"))
+    clips = [render_clip(sample_spec(t["family"], t["seed"], cfg.params(t["family"])))[0] for t in plan(cfg)]
+    enc = time.process_time()
+    for frames in clips:
+        codec.encode(frames, cfg.fps, cfg.codec)
+    enc = time.process_time() - enc
+    return {"wall_s_per_clip": wall / cfg.num, "cpu_s_per_clip": cpu / cfg.num, "encode_cpu_s_per_clip": enc / cfg.num, "bytes_per_clip": nbytes / cfg.num}
+
+
 def peak_rss_mb(num: int, size: int) -> float:
     """Peak resident memory (MB) of a fresh `symbolset generate` process making ``num`` clips.
 
@@ -80,7 +100,16 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--num", type=int, help="clips at 256x256 (a quarter of them at 512x512) [200; 20 with --quick]")
     parser.add_argument("--ray", action="store_true", help="also measure --engine ray (2 CPUs, private local cluster)")
+    parser.add_argument("--config", help="measure this config only (e.g. release, with --num clips), 1 worker")
     args = parser.parse_args()
+    if args.config:
+        cfg = load_config(args.config, num=args.num or 10, shard_size=args.num or 10)
+        runs = [one_worker_cpu(cfg) for _ in range(1 if args.quick else args.repeats)]
+        med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        print(json.dumps({"config": cfg.name, "size": f"{cfg.width}x{cfg.height}", "num_frames": cfg.num_frames, "num_clips": cfg.num,
+                          "unit": f"median of {len(runs)}", **{k: round(v, 4) for k, v in med.items()},
+                          "cpu_ratio_to_encode_floor": round(med["encode_cpu_s_per_clip"] / med["cpu_s_per_clip"], 3)}, indent=2))  # fmt: skip
+        return
     repeats = 1 if args.quick else args.repeats
     total = args.num or (20 if args.quick else 200)
     results = {"unit": f"clips/s (median of {repeats})", "sizes": {}}
