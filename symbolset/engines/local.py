@@ -11,6 +11,7 @@ Ctrl-C is the parent's to handle, so no worker prints a traceback.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sys
 import threading
@@ -31,12 +32,15 @@ from . import render_sample
 def run(shards: list[dict], params: dict, out: Path, bar, *, workers: int = 1, retries: int = 2) -> None:
     """Render and write ``shards`` into ``out`` with ``workers`` processes (1: in this process)."""
     jobs = [(i, t) for i, s in enumerate(shards) for t in s["tasks"]]
+    # Test hook: die abruptly (no cleanup, like SIGKILL) after this many shards, so resume tests need no timing race.
+    die_after = int(os.environ.get("SYMBOLSET_TEST_DIE_AFTER_SHARDS") or 0)
+    written = 0
     rows: list[dict] = []
     done = 0  # jobs collected so far, in plan order
     deaths: Counter = Counter()
 
     def collect(results) -> None:
-        nonlocal done, rows
+        nonlocal done, rows, written
         for row in results:
             shard = shards[jobs[done][0]]
             rows.append(row)
@@ -45,6 +49,9 @@ def run(shards: list[dict], params: dict, out: Path, bar, *, workers: int = 1, r
             if len(rows) == len(shard["tasks"]):
                 write_parquet(to_table(rows), out / shard["file"])
                 rows = []
+                written += 1
+                if written == die_after:
+                    os._exit(137)
 
     if workers <= 1:
         collect(render_sample(t, params[t["family"]]) for _, t in jobs)
