@@ -168,14 +168,24 @@ def main(argv=None) -> int:
         results["roundtrip parquet->webdataset->parquet"] = {
             "seconds": round(there["seconds"] + back["seconds"], 3),
             "plain_pass_seconds": round(there["plain_pass_seconds"] + back["plain_pass_seconds"], 3),
-            "ratio_to_plain_pass": round((there["plain_pass_seconds"] + back["plain_pass_seconds"]) / (there["seconds"] + back["seconds"]), 4),
-            "cpu_ratio_to_plain_pass": round((there["plain_pass_cpu_seconds"] + back["plain_pass_cpu_seconds"]) / (there["cpu_seconds"] + back["cpu_seconds"]), 4),
+            "ratio_to_plain_pass": round(
+                (there["plain_pass_seconds"] + back["plain_pass_seconds"]) / (there["seconds"] + back["seconds"]), 4
+            ),
+            "cpu_ratio_to_plain_pass": round(
+                (there["plain_pass_cpu_seconds"] + back["plain_pass_cpu_seconds"]) / (there["cpu_seconds"] + back["cpu_seconds"]), 4
+            ),
             "goal": 0.8,
         }
         results["tfrecord->parquet"]["goal_ratio_to_plain_pass"] = 0.5
     from symbolset.converters import crc32c
 
-    report = {"benchmark": "convert", "workers": args.workers, "unit": f"median of {args.repeat} runs; ratio = floor seconds / conversion seconds", "crc32c": "native" if crc32c.NATIVE else "numpy", "directions": results}
+    report = {
+        "benchmark": "convert",
+        "workers": args.workers,
+        "unit": f"median of {args.repeat} runs; ratio = floor seconds / conversion seconds",
+        "crc32c": "native" if crc32c.NATIVE else "numpy",
+        "directions": results,
+    }
     json.dump(report, sys.stdout, indent=2)
     print()
     return 0

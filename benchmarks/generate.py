@@ -19,8 +19,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from symbolset import codec
 from symbolset.build import generate, plan
@@ -78,7 +78,12 @@ def one_worker_cpu(cfg) -> dict:
     for frames in clips:
         codec.encode(frames, cfg.fps, cfg.codec)
     enc = time.process_time() - enc
-    return {"wall_s_per_clip": wall / cfg.num, "cpu_s_per_clip": cpu / cfg.num, "encode_cpu_s_per_clip": enc / cfg.num, "bytes_per_clip": nbytes / cfg.num}
+    return {
+        "wall_s_per_clip": wall / cfg.num,
+        "cpu_s_per_clip": cpu / cfg.num,
+        "encode_cpu_s_per_clip": enc / cfg.num,
+        "bytes_per_clip": nbytes / cfg.num,
+    }
 
 
 def peak_rss_mb(num: int, size: int) -> float:
@@ -130,7 +135,10 @@ def main() -> None:
         row["scaling_1_to_2_workers"] = round(row["workers_2"]["end_to_end_clips_s"] / row["workers_1"]["end_to_end_clips_s"], 3)
         if args.ray:
             ray_rate = statistics.median(end_to_end(cfg, 2, "ray") for _ in range(repeats))
-            row["ray_2_cpus"] = {"end_to_end_clips_s": round(ray_rate, 2), "ratio_to_local_2_workers": round(ray_rate / row["workers_2"]["end_to_end_clips_s"], 3)}
+            row["ray_2_cpus"] = {
+                "end_to_end_clips_s": round(ray_rate, 2),
+                "ratio_to_local_2_workers": round(ray_rate / row["workers_2"]["end_to_end_clips_s"], 3),
+            }
         results["sizes"][f"{size}x{size}"] = row
     # Both sizes fill several 64-row shards, the unit of memory a run holds.
     small, large = (10, 40) if args.quick or total < 200 else (160, 800)

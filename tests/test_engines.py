@@ -184,4 +184,7 @@ def test_ray_killed_driver_resumes(tmp_path, ray_cluster, reference):
 
 def test_ray_errors_are_one_line(tmp_path, capsys):
     assert main(["generate", *ARGS, "--engine", "ray", "--out", "s3://bucket/ds"]) == 1
-    assert capsys.readouterr().err.strip() == "error: s3://bucket/ds: object-store output is not supported yet; write to a local or shared folder, then upload it"
+    assert (
+        capsys.readouterr().err.strip()
+        == "error: s3://bucket/ds: object-store output is not supported yet; write to a local or shared folder, then upload it"
+    )

@@ -34,7 +34,9 @@ def connect(address: str | None, num_cpus: int | None = None):
     return ray
 
 
-def run(shards: list[dict], params: dict, out: Path, bar, *, address: str | None = None, workers: int | None = None, retries: int = 2) -> None:
+def run(
+    shards: list[dict], params: dict, out: Path, bar, *, address: str | None = None, workers: int | None = None, retries: int = 2
+) -> None:
     """Render and write ``shards`` into ``out`` as Ray tasks; ``workers`` caps the CPUs of a local cluster."""
     ray = connect(address, workers)
     try:
