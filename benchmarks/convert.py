@@ -19,6 +19,7 @@ second), samples/s and two ratios (conversion speed over floor speed; 1.0 = at t
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import shutil
@@ -53,10 +54,15 @@ def replicate(tiny: Path, out: Path, copies: int) -> Path:
         for r in rows:
             splits.setdefault(r["split"], []).append({**r, "id": f"{r['id']}-c{c}"})
     size = manifest["config"]["shard_size"]
+    manifest["shards"] = []
     for split, rs in splits.items():
         n = -(-len(rs) // size)
         for j in range(n):
-            write_parquet(to_table(rs[j * size : (j + 1) * size]), out / "data" / f"{split}-{j:05d}-of-{n:05d}.parquet")
+            name = f"data/{split}-{j:05d}-of-{n:05d}.parquet"
+            write_parquet(to_table(rs[j * size : (j + 1) * size]), out / name)
+            data = (out / name).read_bytes()
+            manifest["shards"].append({"file": name, "split": split, "rows": len(rs[j * size : (j + 1) * size]), "bytes": len(data),
+                                       "sha256": hashlib.sha256(data).hexdigest()})  # fmt: skip
     manifest["splits"] = {s: {"rows": len(rs), "families": {}} for s, rs in splits.items()}
     layout.write_json_atomic(out / layout.MANIFEST, manifest)
     return out
