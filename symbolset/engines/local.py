@@ -141,3 +141,6 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
             p.terminate()
     for p in processes:
         p.join(timeout=5)
+        if p.is_alive():  # SIGTERM not honoured in time (e.g. a machine under heavy load): no waiting on it
+            p.kill()
+            p.join(timeout=5)
