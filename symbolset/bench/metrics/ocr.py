@@ -14,7 +14,7 @@ are put in the same order.
 
 Strings are compared after normalisation (NFKC, whitespace removed, the letters whose capital and
 small forms have the same shape -- c o s u v w x z -- folded to lower case, dashes folded to
-``-``). For one video frame ``j`` read as lines ``L`` (joined: ``Y``) and one spec state ``i`` with
+``-``, the CJK character that looks like lambda folded to it). For one video frame ``j`` read as lines ``L`` (joined: ``Y``) and one spec state ``i`` with
 expected strings ``E`` (joined: ``X``):
 
 - **recall** (``ocr_ned``): per expected string ``e``, ``1 - d(e, Y) / |e|`` where ``d`` is the
@@ -51,8 +51,9 @@ DET_SIDES = (384, 736)
 _CURSOR_READS = "|lI1!"
 _GLYPH_TOL = 60
 _MARKS = "\u00b7.,\u00b0'`\"\u2022:;"
-# Same-shape capitals, and the dashes an OCR engine reads as "-" (minus sign, hyphen, figure and en dash).
-_FOLD = str.maketrans("COSUVWXZ\u2212\u2010\u2011\u2012\u2013", "cosuvwxz-----")
+# Same-shape capitals, the dashes an OCR engine reads as "-" (minus sign, hyphen, figure and en dash),
+# and lambda, which the Chinese recogniser reads as the same-shaped CJK "ru".
+_FOLD = str.maketrans("COSUVWXZ\u2212\u2010\u2011\u2012\u2013\u5165", "cosuvwxz-----\u03bb")
 
 
 def normalize(text: str) -> str:
