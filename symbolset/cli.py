@@ -166,14 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--private", action="store_true")
     p.set_defaults(func=_publish)
 
-    for name in _PLUGINS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if not name.startswith(exc.name or "?"):  # the plugin exists but one of its own imports failed
-                raise
-            continue
-        module.register(sub)
+    for name in _PLUGINS:  # built-in commands: a failed import is a broken install, never a silently missing command
+        importlib.import_module(name).register(sub)
     return parser
 
 
