@@ -6,8 +6,9 @@ thin wrappers around three things defined here:
 - :func:`resolve`: a *source* (a Hub-layout folder, ``"tiny"``, a Hub repo id, or a
   ``datasets.Dataset``) -> a :class:`Source` (shard paths or the in-memory dataset).
 - :class:`Index` and :class:`RowReader`: which rows are selected (family / difficulty filter) and
-  reading one row lazily, opening shards on first use in each process (so DataLoader workers,
-  also under the ``spawn`` start method, never share an open file).
+  reading one row as a lazy :class:`symbolset.shards.Row` (only the columns the options need;
+  fields become Python objects only when used), through :class:`symbolset.shards.Shards`, which
+  is safe under tf.data's parallel threads and opens its own files in each DataLoader worker.
 - :class:`ClipOptions` and :func:`make_sample`: frame sampling (count, stride or fps, clip start),
   resize / crop, caption choice and annotation re-indexing; every random draw comes from
   ``numpy.random.default_rng([seed, epoch, hash(id)])``, so a sample is a pure function of
@@ -22,6 +23,7 @@ import hashlib
 import json
 import math
 import os
+import threading
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
@@ -33,10 +35,14 @@ import numpy as np
 
 from . import codec, layout
 from .errors import SymbolSetError
+from .shards import Row, Shards, open_shard, row_group_bounds, shard_label
+
+__all__ = ["Source", "Index", "RowReader", "ClipOptions", "Row", "Shards", "resolve", "make_sample", "open_shard", "shard_label"]
 
 LANGUAGES = ("en", "zh")
 GRANULARITIES = ("short", "detailed", "temporal")
 SAMPLE_COLUMNS = ["id", "family", "video", "captions", "fps"]
+SAMPLE_KEYS = ("video", "caption", "caption_key", "id", "family", "frames", "annotations")
 ON_ERROR = ("raise", "skip")
 
 
@@ -144,26 +150,6 @@ def _remote_shards(repo_id: str, split: str | None, revision: str | None) -> lis
     return [f"hf://{p}" for p in found]
 
 
-def open_shard(path: str):
-    """A ``pyarrow.parquet.ParquetFile`` for a local path or an fsspec URL (``hf://``, ``file://``...)."""
-    import pyarrow.parquet as pq
-
-    try:
-        if "://" in path:
-            import fsspec
-
-            return pq.ParquetFile(fsspec.open(path, "rb").open())
-        return pq.ParquetFile(path)
-    except (OSError, ValueError) as exc:
-        raise SymbolSetError(f"{path}: unreadable Parquet shard ({exc})") from None
-
-
-def shard_label(path: str) -> str:
-    """A short name for a shard in messages (``data/train-00000-of-00001.parquet``)."""
-    parts = path.replace("\\", "/").split("/")
-    return "/".join(parts[-2:]) if len(parts) >= 2 else path
-
-
 # ----------------------------------------------------------------------------------------- index
 def make_filter(families=None, difficulty=None) -> Callable[[str, dict], bool] | None:
     """A predicate ``(family, difficulty_labels) -> bool`` from the loaders' filter options.
@@ -232,8 +218,7 @@ class Index:
         shards, rows, groups = [], [], []
         for s, path in enumerate(src.shards):
             pf = open_shard(path)
-            sizes = [pf.metadata.row_group(i).num_rows for i in range(pf.metadata.num_row_groups)]
-            groups.append(np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64))
+            groups.append(row_group_bounds(pf))
             n = int(groups[-1][-1])
             local = np.arange(n, dtype=np.int64)
             if accept is not None and n:
@@ -257,27 +242,30 @@ def partition(n: int, part: int, parts: int) -> range:
 
 # ---------------------------------------------------------------------------------------- reading
 class RowReader:
-    """Reads single rows of a :class:`Source`, opening shards lazily in each process.
+    """Reads single rows of a :class:`Source` (only ``columns``) as lazy :class:`Row` objects.
 
-    Holds no open file when pickled (workers re-open on first use) and keeps the last few row
-    groups it read (Arrow tables, ``cache_groups`` of them), so a sequential pass reads each row
-    group once.
+    Safe to share between threads (tf.data's parallel map) and to pickle into DataLoader workers
+    (which open their own files). Keeps the last ``cache_groups`` row groups it read as Arrow
+    tables, so a sequential pass reads each row group once.
     """
 
     def __init__(self, src: Source, index: Index, columns: list[str], cache_groups: int = 2):
         self.src, self.index, self.columns, self.cache_groups = src, index, list(columns), cache_groups
-        self._pid: int | None = None
-        self._files: dict = {}
-        self._cache: OrderedDict = OrderedDict()
+        self.shards = Shards(src.shards)
+        self._init_cache()
+
+    def _init_cache(self) -> None:
+        self._cache, self._lock, self._ds = OrderedDict(), threading.Lock(), None
 
     def __getstate__(self):
         state = dict(self.__dict__)
-        state.update(_pid=None, _files={}, _cache=OrderedDict())
+        for key in ("_cache", "_lock", "_ds"):
+            state.pop(key)
         return state
 
-    def _fresh(self) -> None:
-        if self._pid != os.getpid():  # forked worker: never reuse the parent's handles
-            self._pid, self._files, self._cache = os.getpid(), {}, OrderedDict()
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._init_cache()
 
     def where(self, i: int) -> str:
         """Where row ``i`` of the index lives, for messages."""
@@ -285,33 +273,30 @@ class RowReader:
             return f"row {int(self.index.row[i])} of {self.src.name}"
         return shard_label(self.src.shards[int(self.index.shard[i])])
 
-    def read(self, i: int) -> dict:
-        """Row ``i`` of the index as a dict of the reader's columns."""
+    def read(self, i: int) -> Row:
+        """Row ``i`` of the index (the reader's columns), converted to Python only field by field."""
         row = int(self.index.row[i])
-        self._fresh()
         if self.src.dataset is not None:
-            if "ds" not in self._files:
-                self._files["ds"] = self.src.dataset.select_columns([c for c in self.columns if c in self.src.dataset.column_names])
-            return self._files["ds"][row]
+            with self._lock:
+                if self._ds is None:
+                    names = self.src.dataset.column_names
+                    self._ds = self.src.dataset.select_columns([c for c in self.columns if c in names]).with_format("arrow")
+                return Row(self._ds[row], 0)
         s = int(self.index.shard[i])
         bounds = self.index.row_groups[s]
         g = int(np.searchsorted(bounds, row, side="right") - 1)
         key = (s, g)
-        table = self._cache.get(key)
+        with self._lock:
+            table = self._cache.get(key)
+            if table is not None:
+                self._cache.move_to_end(key)
         if table is None:
-            pf = self._files.get(s)
-            if pf is None:
-                pf = self._files[s] = open_shard(self.src.shards[s])
-            try:
-                table = pf.read_row_group(g, columns=self.columns)
-            except (OSError, ValueError) as exc:
-                raise SymbolSetError(f"{self.src.shards[s]}: unreadable Parquet shard ({exc})") from None
-            self._cache[key] = table
-            while len(self._cache) > self.cache_groups:
-                self._cache.popitem(last=False)
-        else:
-            self._cache.move_to_end(key)
-        return table.slice(row - int(bounds[g]), 1).to_pylist()[0]
+            table = self.shards.read_row_group(s, g, self.columns)
+            with self._lock:
+                self._cache[key] = table
+                while len(self._cache) > self.cache_groups:
+                    self._cache.popitem(last=False)
+        return Row(table, row - int(bounds[g]))
 
 
 # --------------------------------------------------------------------------------------- sampling
@@ -338,6 +323,8 @@ class ClipOptions:
     - ``caption``: ``"lang.granularity"`` (e.g. ``"en.detailed"``, ``"zh.short"``), with ``*`` for a
       random choice per sample and epoch (``"en.*"``, ``"*.short"``, ``"random"`` = ``"*.*"``).
     - ``annotations``: also return the sampled frames' annotations, re-indexed and re-scaled.
+    - ``columns``: further stored columns to return as they are (e.g. ``("difficulty", "spec")``);
+      only these and the ones a sample needs are read from the shards.
     - ``seed``: with the epoch and the sample id, fixes every random choice.
     """
 
@@ -351,8 +338,15 @@ class ClipOptions:
     caption: str = "en.detailed"
     annotations: bool = False
     seed: int = 0
+    columns: tuple[str, ...] = ()
 
     def __post_init__(self):
+        if isinstance(self.columns, str) or not all(isinstance(c, str) for c in self.columns):
+            raise SymbolSetError(f"columns: expected a list of column names, got {self.columns!r}")
+        object.__setattr__(self, "columns", tuple(self.columns))
+        reserved = sorted(set(self.columns) & set(SAMPLE_KEYS))
+        if reserved:
+            raise SymbolSetError(f"columns: {reserved[0]!r} is already a key of every sample")
         if self.num_frames is not None and (not isinstance(self.num_frames, int) or self.num_frames < 1):
             raise SymbolSetError(f"num_frames: expected a positive integer or None, got {self.num_frames!r}")
         if not isinstance(self.stride, int) or self.stride < 1:
@@ -372,6 +366,10 @@ class ClipOptions:
         if self.crop_mode not in ("center", "random"):
             raise SymbolSetError(f"crop_mode: expected 'center' or 'random', got {self.crop_mode!r}")
         caption_choices(self.caption)
+
+    def read_columns(self) -> list[str]:
+        """The stored columns a sample needs under these options (nothing else is read)."""
+        return SAMPLE_COLUMNS + (["annotations"] if self.annotations else []) + [c for c in self.columns if c not in SAMPLE_COLUMNS]
 
     def out_size(self, height: int, width: int) -> tuple[int, int]:
         """The (height, width) of returned frames for a stored clip of ``height`` x ``width``."""
@@ -424,36 +422,35 @@ def frame_indices(total: int, src_fps: float, opts: ClipOptions, rng: np.random.
 
 
 def _resize_frames(frames: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    import cv2
-
     h, w = size
     if frames.shape[1:3] == (h, w):
         return frames
+    import cv2
+
     interp = cv2.INTER_AREA if h <= frames.shape[1] and w <= frames.shape[2] else cv2.INTER_LINEAR
     return np.stack([cv2.resize(f, (w, h), interpolation=interp) for f in frames])
 
 
-def choose_caption(captions: dict, opts: ClipOptions, rng: np.random.Generator) -> tuple[str, str]:
+def choose_caption(row: Row | dict, opts: ClipOptions, rng: np.random.Generator) -> tuple[str, str]:
     """``(caption, "lang.granularity")`` picked by the options (random picks use ``rng``)."""
     langs, grans, _ = caption_choices(opts.caption)
     lang = langs[int(rng.integers(len(langs)))] if len(langs) > 1 else langs[0]
     gran = grans[int(rng.integers(len(grans)))] if len(grans) > 1 else grans[0]
-    return captions[lang][gran], f"{lang}.{gran}"
+    row = row if isinstance(row, Row) else Row(row)
+    return row.caption(lang, gran), f"{lang}.{gran}"
 
 
-def make_sample(row: dict, opts: ClipOptions, epoch: int = 0, *, where: str = "") -> dict:
+def make_sample(row: Row | dict, opts: ClipOptions, epoch: int = 0, *, where: str = "") -> dict:
     """One sample from a stored row: ``video`` (T, H, W, 3) uint8, ``caption``, ``caption_key``,
-    ``id``, ``family``, ``frames`` (stored frame numbers taken), and ``annotations`` when asked.
+    ``id``, ``family``, ``frames`` (stored frame numbers taken), ``annotations`` when asked, and
+    the extra ``opts.columns``. Only these fields are converted to Python objects.
 
     Raises :class:`symbolset.codec.VideoError` naming the sample id and ``where`` (its shard).
     """
+    row = row if isinstance(row, Row) else Row(row)
     sample_id = row["id"]
-    video = row["video"] or {}
-    data = video.get("bytes")
-    if data is None and video.get("path") and os.path.isfile(video["path"]):
-        with open(video["path"], "rb") as f:
-            data = f.read()
     name = f"sample {sample_id}" + (f" in {where}" if where else "")
+    data = row.video_bytes()
     if not data:
         raise codec.VideoError(f"{name}: no video bytes")
     frames = codec.decode(data, name)
@@ -472,22 +469,28 @@ def make_sample(row: dict, opts: ClipOptions, epoch: int = 0, *, where: str = ""
         else:
             top, left = (rh - ch) // 2, (rw - cw) // 2
         frames = frames[:, top : top + ch, left : left + cw]
-    caption, key = choose_caption(row["captions"], opts, rng)
+    caption, key = choose_caption(row, opts, rng)
     out = {"video": np.ascontiguousarray(frames), "caption": caption, "caption_key": key, "id": sample_id,
            "family": row["family"], "frames": idx}  # fmt: skip
     if opts.annotations:
         scale = (rw / src_w, rh / src_h)
-        out["annotations"] = reindex_annotations(row.get("annotations") or [], idx, scale, (left, top))
+        out["annotations"] = reindex_annotations(row.frame_annotations(idx), idx, scale, (left, top))
+    for column in opts.columns:
+        if column not in row:
+            raise SymbolSetError(f"{name}: no column {column!r} (asked for in columns=)")
+        out[column] = row[column]
     return out
 
 
 def reindex_annotations(annotations: list[dict], idx: np.ndarray, scale: tuple[float, float], offset: tuple[int, int]) -> list[dict]:
     """The annotations of stored frames ``idx``, renumbered 0..T-1 and mapped to the returned pixels.
 
-    Text boxes and character boxes are mapped (``x * sx - left``, ``y * sy - top``). Shape parameters
-    (decoded from JSON) stay in stored-frame pixels, since their meaning is family-specific; each
-    frame carries ``pixel_transform`` = ``{"scale": [sx, sy], "offset": [-left, -top]}`` mapping
-    stored pixels to returned ones (``p * scale + offset``). ``source_frame`` is the stored frame.
+    ``annotations``: the stored frames' annotations (any order and superset, e.g. a whole clip's,
+    or exactly those of ``idx`` from :meth:`Row.frame_annotations`). Text boxes and character
+    boxes are mapped (``x * sx - left``, ``y * sy - top``). Shape parameters (decoded from JSON)
+    stay in stored-frame pixels, since their meaning is family-specific; each frame carries
+    ``pixel_transform`` = ``{"scale": [sx, sy], "offset": [-left, -top]}`` mapping stored pixels to
+    returned ones (``p * scale + offset``). ``source_frame`` is the stored frame.
     """
     sx, sy = scale
     ox, oy = -offset[0], -offset[1]

@@ -140,7 +140,7 @@ def test_dataloader_workers_fork_and_spawn_match_single_process(data):
     assert _pass(DataLoader(ds, batch_size=3, num_workers=2, collate_fn=collate)) == ref
     spawn = DataLoader(ds, batch_size=3, num_workers=1, collate_fn=collate, multiprocessing_context="spawn")
     assert _pass(spawn) == ref
-    assert ds.reader._files == {}  # the main process never opened a shard for the workers
+    assert ds.reader.shards._files == {}  # the main process never opened a shard for the workers
 
 
 @pytest.mark.filterwarnings("ignore:This DataLoader will create")

@@ -25,6 +25,7 @@ from PIL import Image
 
 from symbolset import layout
 from symbolset.errors import SymbolSetError
+from symbolset.shards import Shards
 
 LANGS = ("en", "zh")
 GRANULARITIES = ("short", "detailed", "temporal")
@@ -56,7 +57,7 @@ class DatasetIndex:
             raise SymbolSetError(f"{self.root}: no Parquet shards under data/")
         self.table = self._read()
         self._ids = {sid: i for i, sid in enumerate(self.table.column("id").to_pylist())}
-        self._files: dict[int, pq.ParquetFile] = {}
+        self._shards = Shards(self.shards)  # safe under Gradio's request threads
         self._thumbs: OrderedDict[int, Image.Image] = OrderedDict()
         self._thumb_size, self._cache_size = thumb_size, cache_size
         self._lock = threading.Lock()
@@ -93,12 +94,6 @@ class DatasetIndex:
         """Distinct values of a column, sorted (for filter choices)."""
         return sorted(v for v in pc.unique(self.table.column(column)).to_pylist() if v is not None)
 
-    def _file(self, shard: int) -> pq.ParquetFile:
-        with self._lock:
-            if shard not in self._files:
-                self._files[shard] = pq.ParquetFile(self.shards[shard])
-            return self._files[shard]
-
     def _where(self, pos: int) -> tuple[int, int, int]:
         t = self.table
         return t.column("_shard")[pos].as_py(), t.column("_group")[pos].as_py(), t.column("_offset")[pos].as_py()
@@ -107,7 +102,7 @@ class DatasetIndex:
         """The full record (every column, video bytes included) of one sample."""
         pos = self.position(pos_or_id) if isinstance(pos_or_id, str) else pos_or_id
         shard, group, offset = self._where(pos)
-        return self._file(shard).read_row_group(group).slice(offset, 1).to_pylist()[0]
+        return self._shards.read_row_group(shard, group).slice(offset, 1).to_pylist()[0]
 
     def video_bytes(self, positions: list[int]) -> dict[int, bytes]:
         """Video bytes of several samples, reading each needed row group once (video column only)."""
@@ -117,7 +112,7 @@ class DatasetIndex:
             by_group.setdefault((shard, group), []).append(pos)
         out = {}
         for (shard, group), members in by_group.items():
-            column = self._file(shard).read_row_group(group, columns=["video"]).column("video")
+            column = self._shards.read_row_group(shard, group, ["video"]).column("video")
             for pos in members:
                 out[pos] = column[self._where(pos)[2]]["bytes"].as_py()
         return out
