@@ -32,13 +32,9 @@ def _generate(args) -> int:
 
 
 def _size(text: str | None) -> dict:
-    if text is None:
-        return {}
-    try:
-        w, _, h = text.lower().partition("x")
-        return {"width": int(w), "height": int(h or w)}
-    except ValueError:
-        raise SymbolSetError(f"--size: expected WIDTHxHEIGHT or one number, got {text!r}") from None
+    from .config import parse_size
+
+    return {} if text is None else parse_size(text)
 
 
 def _validate(args) -> int:
@@ -136,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--families", help="comma-separated family names")
     g.add_argument("--seed", type=int, help="global seed")
     g.add_argument("--workers", type=int, default=1, help="processes (output is identical for any number)")
-    g.add_argument("--size", help="WIDTHxHEIGHT (even numbers), e.g. 512x512")
+    g.add_argument("--size", help="N or WIDTHxHEIGHT (even numbers), e.g. 256 or 512x288")
     g.add_argument("--frames", type=int, help="frames per clip")
     g.add_argument("--fps", type=float, help="frames per second")
     g.add_argument("--codec", help="h264 (default), h264-yuv444, h264-lossless or ffv1")

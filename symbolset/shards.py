@@ -7,8 +7,8 @@
   worker) opens its own handles. The tf.data loader's parallel map threads, the PyTorch loader's
   workers and the viewer's request threads all read through this class.
 - :class:`Row`: one row of an Arrow table whose fields become Python objects only when asked for:
-  the video bytes are a zero-copy buffer, one caption is read without the other five, and only
-  the annotations of the frames a sample takes are converted.
+  the video bytes are a zero-copy buffer, one caption is read without the other five, and the
+  annotations of the frames a sample takes are picked out still in Arrow.
 
 Depends only on ``errors`` and pyarrow (readers, the viewer and converters import it).
 """
@@ -24,8 +24,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .errors import SymbolSetError
-
-EMPTY_FRAME = {"time": None, "texts": [], "shapes": []}
 
 
 def open_shard(path: str) -> pq.ParquetFile:
@@ -124,22 +122,19 @@ class Row:
             return self.table["captions"][lang][granularity]
         return self._scalar("captions")[lang][granularity].as_py()
 
-    def frame_annotations(self, frames) -> list[dict]:
-        """The stored annotations of frames ``frames`` (stored frame numbers), in that order;
-        a frame without annotations gets empty ones. Only those frames become Python objects."""
+    def frame_annotations(self, frames) -> pa.Array | list:
+        """The stored annotations of frames ``frames`` (stored frame numbers), in that order, still
+        in Arrow (a struct array, null where a frame has none); a list of dicts / None for a dict row."""
         frames = [int(f) for f in frames]
         if isinstance(self.table, dict):
             by_frame = {a["frame"]: a for a in self.table.get("annotations") or []}
-            return [by_frame.get(f, {"frame": f, **EMPTY_FRAME}) for f in frames]
+            return [by_frame.get(f) for f in frames]
         notes = self._scalar("annotations")
         if not notes.is_valid or not len(notes.values):
-            return [{"frame": f, **EMPTY_FRAME} for f in frames]
+            return [None] * len(frames)
         values = notes.values
-        stored = values.field("frame").to_numpy(zero_copy_only=False)
-        where = {int(f): k for k, f in enumerate(stored)}
-        wanted = sorted({where[f] for f in frames if f in where})
-        taken = dict(zip(wanted, values.take(pa.array(wanted, type=pa.int64())).to_pylist())) if wanted else {}
-        return [taken[where[f]] if f in where else {"frame": f, **EMPTY_FRAME} for f in frames]
+        where = {int(f): k for k, f in enumerate(values.field("frame").to_numpy(zero_copy_only=False))}
+        return values.take(pa.array([where.get(f) for f in frames], type=pa.int64()))
 
 
 def row_group_bounds(pf: pq.ParquetFile) -> np.ndarray:

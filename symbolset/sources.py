@@ -26,18 +26,19 @@ import os
 import threading
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from . import codec, layout
 from .errors import SymbolSetError
 from .shards import Row, Shards, open_shard, row_group_bounds, shard_label
 
-__all__ = ["Source", "Index", "RowReader", "ClipOptions", "Row", "Shards", "resolve", "make_sample", "open_shard", "shard_label"]
+__all__ = ["Source", "Index", "RowReader", "ClipOptions", "Row", "Shards", "Annotations", "resolve", "make_sample", "open_shard", "shard_label"]
 
 LANGUAGES = ("en", "zh")
 GRANULARITIES = ("short", "detailed", "temporal")
@@ -456,7 +457,8 @@ def make_sample(row: Row | dict, opts: ClipOptions, epoch: int = 0, *, where: st
     frames = codec.decode(data, name)
     rng = sample_rng(opts.seed, epoch, sample_id)
     idx = frame_indices(len(frames), row["fps"], opts, rng)
-    frames = frames[idx]
+    if not np.array_equal(idx, np.arange(len(frames))):  # the whole clip in order: no copy
+        frames = frames[idx]
     src_h, src_w = frames.shape[1:3]
     rh, rw = opts.resized(src_h, src_w)
     frames = _resize_frames(frames, (rh, rw))
@@ -474,7 +476,7 @@ def make_sample(row: Row | dict, opts: ClipOptions, epoch: int = 0, *, where: st
            "family": row["family"], "frames": idx}  # fmt: skip
     if opts.annotations:
         scale = (rw / src_w, rh / src_h)
-        out["annotations"] = reindex_annotations(row.frame_annotations(idx), idx, scale, (left, top))
+        out["annotations"] = Annotations(row.frame_annotations(idx), idx, scale, (left, top))
     for column in opts.columns:
         if column not in row:
             raise SymbolSetError(f"{name}: no column {column!r} (asked for in columns=)")
@@ -482,31 +484,65 @@ def make_sample(row: Row | dict, opts: ClipOptions, epoch: int = 0, *, where: st
     return out
 
 
-def reindex_annotations(annotations: list[dict], idx: np.ndarray, scale: tuple[float, float], offset: tuple[int, int]) -> list[dict]:
-    """The annotations of stored frames ``idx``, renumbered 0..T-1 and mapped to the returned pixels.
+class Annotations(Sequence):
+    """The annotations of a sample's frames, a sequence of one dict per returned frame.
 
-    ``annotations``: the stored frames' annotations (any order and superset, e.g. a whole clip's,
-    or exactly those of ``idx`` from :meth:`Row.frame_annotations`). Text boxes and character
-    boxes are mapped (``x * sx - left``, ``y * sy - top``). Shape parameters (decoded from JSON)
-    stay in stored-frame pixels, since their meaning is family-specific; each frame carries
+    Each frame is converted to Python (boxes mapped, shape parameters decoded from JSON) on first
+    access, so a caller that never looks at annotations never pays for them (a plot's curves are
+    thousands of numbers per frame). Compares equal to the list of the same dicts; ``list(a)``
+    gives a plain list.
+
+    A frame: ``frame`` (0..T-1), ``source_frame`` (the stored frame), ``time``, ``texts`` (boxes
+    and character boxes mapped to the returned pixels: ``x * sx - left``, ``y * sy - top``),
+    ``shapes`` (parameters stay in stored-frame pixels, since their meaning is family-specific) and
     ``pixel_transform`` = ``{"scale": [sx, sy], "offset": [-left, -top]}`` mapping stored pixels to
-    returned ones (``p * scale + offset``). ``source_frame`` is the stored frame.
+    returned ones (``p * scale + offset``).
     """
-    sx, sy = scale
-    ox, oy = -offset[0], -offset[1]
 
-    def box(b):
-        return [b[0] * sx + ox, b[1] * sy + oy, b[2] * sx + ox, b[3] * sy + oy]
+    def __init__(self, stored, idx: np.ndarray, scale: tuple[float, float], offset: tuple[int, int]):
+        self._stored, self._idx = stored, [int(i) for i in idx]  # stored: Arrow struct array or list (dict / None)
+        self._scale, self._offset = (float(scale[0]), float(scale[1])), (-int(offset[0]), -int(offset[1]))
+        self._done: dict[int, dict] = {}
 
-    by_frame = {a["frame"]: a for a in annotations}
-    out = []
-    for k, src in enumerate(idx.tolist()):
-        a = by_frame.get(src, {"time": None, "texts": [], "shapes": []})
+    def __len__(self) -> int:
+        return len(self._idx)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        k = range(len(self))[k]
+        if k not in self._done:
+            item = self._stored[k]
+            if isinstance(item, pa.Scalar):
+                item = item.as_py()
+            self._done[k] = self._convert(k, item or {"time": None, "texts": [], "shapes": []})
+        return self._done[k]
+
+    def _convert(self, k: int, a: dict) -> dict:
+        (sx, sy), (ox, oy) = self._scale, self._offset
+
+        def box(b):
+            return [b[0] * sx + ox, b[1] * sy + oy, b[2] * sx + ox, b[3] * sy + oy]
+
         texts = [{**t, "box": box(t["box"]), "char_boxes": [box(c) for c in t["char_boxes"]]} for t in a["texts"]]
         shapes = [{**s, "params": json.loads(s["params"]) if isinstance(s["params"], str) else s["params"]} for s in a["shapes"]]
-        out.append({"frame": k, "source_frame": src, "time": a["time"], "texts": texts, "shapes": shapes,
-                    "pixel_transform": {"scale": [sx, sy], "offset": [ox, oy]}})  # fmt: skip
-    return out
+        return {"frame": k, "source_frame": self._idx[k], "time": a["time"], "texts": texts, "shapes": shapes,
+                "pixel_transform": {"scale": [sx, sy], "offset": [ox, oy]}}  # fmt: skip
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (Sequence, Annotations)) and not isinstance(other, str) and list(self) == list(other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"Annotations({len(self)} frames, {len(self._done)} converted)"
+
+
+def reindex_annotations(annotations: list[dict], idx: np.ndarray, scale: tuple[float, float], offset: tuple[int, int]) -> list[dict]:
+    """The stored per-frame ``annotations`` (a whole clip's, any order) of frames ``idx``, renumbered
+    0..T-1 and mapped to the returned pixels, as a plain list (see :class:`Annotations`)."""
+    by_frame = {a["frame"]: a for a in annotations}
+    return list(Annotations([by_frame.get(int(f)) for f in idx], idx, scale, offset))
 
 
 def check_on_error(on_error: str) -> str:

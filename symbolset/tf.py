@@ -69,7 +69,7 @@ def to_tf_dataset(source: Any = "tiny", split: str = "train", *, num_frames: int
             shape = (t or 1, h or 1, w or 1, 3)
             return (np.zeros(shape, np.uint8), b"", b"", row["id"].encode(), row["family"].encode(), np.zeros(shape[0], np.int64), b"[]",
                     False, *[b"null"] * len(opts.columns))  # fmt: skip
-        notes = json.dumps(s.get("annotations", []), ensure_ascii=False).encode()
+        notes = json.dumps(list(s.get("annotations", [])), ensure_ascii=False).encode()
         extra = [json.dumps(s[c], ensure_ascii=False).encode() for c in opts.columns]
         return (s["video"], s["caption"].encode(), s["caption_key"].encode(), s["id"].encode(), s["family"].encode(),
                 s["frames"].astype(np.int64), notes, True, *extra)  # fmt: skip
