@@ -133,7 +133,8 @@ class Row:
         if not notes.is_valid or not len(notes.values):
             return [None] * len(frames)
         values = notes.values
-        where = {int(f): k for k, f in enumerate(values.field("frame").to_numpy(zero_copy_only=False))}
+        stored = values.flatten()[values.type.get_field_index("frame")]  # .field() on a slice is ~1000x slower
+        where = {int(f): k for k, f in enumerate(stored.to_numpy(zero_copy_only=False))}
         return values.take(pa.array([where.get(f) for f in frames], type=pa.int64()))
 
 
