@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import shutil
 import sys
 from pathlib import Path
 
@@ -73,8 +72,11 @@ def _render(args) -> int:
     if out.exists() and not args.overwrite:
         raise SymbolSetError(f"{out}: already exists; pass --overwrite to replace it")
     frames, _ = render_clip(spec)
-    if out.suffix.lower() in (".mp4", ".mkv"):
-        name = args.codec or (stored["codec"] if stored else ("h264" if out.suffix.lower() == ".mp4" else "ffv1"))
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix in codec.DEFAULT_FOR_EXTENSION:
+        name = args.codec or (stored["codec"] if stored else codec.DEFAULT_FOR_EXTENSION[suffix])
+        if codec.extension(name) != suffix:
+            raise SymbolSetError(f"{out}: codec {name!r} is stored in .{codec.extension(name)} files, not .{suffix}")
         data = codec.encode(frames, spec["fps"], name)
         write_bytes_atomic(out, data)
         note = ""
@@ -93,16 +95,17 @@ def _write_png_folder(out: Path, frames, overwrite: bool) -> None:
 
     from PIL import Image
 
-    from .layout import write_folder_atomic
+    from .layout import OUTPUT_MARKER, claim_output, write_folder_atomic
 
     pngs = {}
     for i, frame in enumerate(frames):
         buf = io.BytesIO()
         Image.fromarray(frame).save(buf, format="PNG")
         pngs[f"frame_{i:04d}.png"] = buf.getvalue()
-    if out.exists() and overwrite:
-        shutil.rmtree(out) if out.is_dir() else out.unlink()
-    write_folder_atomic(out, pngs)
+    if out.is_file() and overwrite:
+        out.unlink()
+    with claim_output(out, "render", {}, overwrite=overwrite, owned=("frame_*.png",), empty=False):
+        write_folder_atomic(out, {**pngs, OUTPUT_MARKER: b'{"command": "render", "options": {}}\n'})
 
 
 def _publish(args) -> int:
@@ -178,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except SymbolSetError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a disk or permission problem that no command turned into its own line
+        print(f"error: {exc.filename or 'file system'}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; run the same command again to resume", file=sys.stderr)
