@@ -327,6 +327,9 @@ class ClipOptions:
     - ``columns``: further stored columns to return as they are (e.g. ``("difficulty", "spec")``);
       only these and the ones a sample needs are read from the shards.
     - ``seed``: with the epoch and the sample id, fixes every random choice.
+    - ``verify``: check each record's video and spec against its stored ``checksum``
+      (:func:`symbolset.layout.check_record`) before decoding; a damaged record is an error naming
+      it (or, with ``on_error="skip"``, a skipped sample). Costs one sha256 of the video and spec.
     """
 
     num_frames: int | None = None
@@ -340,8 +343,11 @@ class ClipOptions:
     annotations: bool = False
     seed: int = 0
     columns: tuple[str, ...] = ()
+    verify: bool = False
 
     def __post_init__(self):
+        if not isinstance(self.verify, bool):
+            raise SymbolSetError(f"verify: expected True or False, got {self.verify!r}")
         if isinstance(self.columns, str) or not all(isinstance(c, str) for c in self.columns):
             raise SymbolSetError(f"columns: expected a list of column names, got {self.columns!r}")
         object.__setattr__(self, "columns", tuple(self.columns))
@@ -370,7 +376,8 @@ class ClipOptions:
 
     def read_columns(self) -> list[str]:
         """The stored columns a sample needs under these options (nothing else is read)."""
-        return SAMPLE_COLUMNS + (["annotations"] if self.annotations else []) + [c for c in self.columns if c not in SAMPLE_COLUMNS]
+        extra = (["annotations"] if self.annotations else []) + list(self.columns) + (["spec", "checksum"] if self.verify else [])
+        return SAMPLE_COLUMNS + list(dict.fromkeys(c for c in extra if c not in SAMPLE_COLUMNS))
 
     def out_size(self, height: int, width: int) -> tuple[int, int]:
         """The (height, width) of returned frames for a stored clip of ``height`` x ``width``."""
@@ -452,6 +459,9 @@ def make_sample(row: Row | dict, opts: ClipOptions, epoch: int = 0, *, where: st
     sample_id = row["id"]
     name = f"sample {sample_id}" + (f" in {where}" if where else "")
     data = row.video_bytes()
+    if opts.verify:
+        spec = row.get("spec")
+        layout.check_record({"id": sample_id, "checksum": row.get("checksum"), "spec": spec, "video": {"bytes": bytes(data or b"")}}, name)
     if not data:
         raise codec.VideoError(f"{name}: no video bytes")
     frames = codec.decode(data, name)

@@ -24,7 +24,7 @@ DTYPES = {"uint8": tf.uint8, "float32": tf.float32, "float16": tf.float16}
 def to_tf_dataset(source: Any = "tiny", split: str = "train", *, num_frames: int | None = None, stride: int = 1, fps: float | None = None,
                   clip_start: str | int = "random", resize=None, crop=None, crop_mode: str = "center", dtype: str = "uint8",
                   caption: str = "en.detailed", annotations: bool = False, families=None, difficulty=None, seed: int = 0,
-                  on_error: str = "raise", columns=(), shuffle: bool = False, epochs: int | None = 1, batch_size: int | None = None,
+                  on_error: str = "raise", columns=(), verify: bool = False, shuffle: bool = False, epochs: int | None = 1, batch_size: int | None = None,
                   num_parallel_calls: int | None = None, prefetch: int | None = None, revision: str | None = None,
                   cache_dir: str | None = None) -> tf.data.Dataset:  # fmt: skip
     """A ``tf.data.Dataset`` of dicts with a fixed ``output_signature``.
@@ -39,11 +39,12 @@ def to_tf_dataset(source: Any = "tiny", split: str = "train", *, num_frames: int
     resize/crop, caption, filter, ``seed``, ``on_error``). ``epochs`` passes over the data (None:
     forever), each with its epoch number for random choices and, with ``shuffle=True``, its own
     order. ``batch_size`` batches (needs static shapes); ``num_parallel_calls`` and ``prefetch``
-    default to ``tf.data.AUTOTUNE``. ``on_error="skip"`` drops undecodable samples.
+    default to ``tf.data.AUTOTUNE``. ``verify=True`` checks each record against its stored checksum
+    before decoding. ``on_error="skip"`` drops undecodable (or, verifying, damaged) samples.
     """
     opts = sources.ClipOptions(num_frames=num_frames, stride=stride, fps=fps, clip_start=clip_start, resize=resize, crop=crop,
                                crop_mode=crop_mode, caption=caption, annotations=annotations, seed=seed,
-                               columns=tuple(columns or ()))  # fmt: skip
+                               columns=tuple(columns or ()), verify=verify)  # fmt: skip
     if dtype not in DTYPES:
         raise SymbolSetError(f"dtype: expected one of {', '.join(DTYPES)}, got {dtype!r}")
     on_error = sources.check_on_error(on_error)

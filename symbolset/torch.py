@@ -54,7 +54,7 @@ class _Base:
         where = reader.where(i)
         try:
             s = sources.make_sample(row, self.options, self.epoch, where=where)
-        except SymbolSetError as exc:
+        except SymbolSetError as exc:  # an undecodable video, or a checksum mismatch with verify=True
             if self.on_error == "raise":
                 raise
             sources.note_skip(self.skipped, row["id"], where, exc)
@@ -75,9 +75,9 @@ class _Base:
         return self.transform(s) if self.transform is not None else s
 
 
-def _clip_kwargs(num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed, columns) -> dict:
+def _clip_kwargs(num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed, columns, verify) -> dict:
     return dict(num_frames=num_frames, stride=stride, fps=fps, clip_start=clip_start, resize=resize, crop=crop,
-                crop_mode=crop_mode, caption=caption, annotations=annotations, seed=seed, columns=tuple(columns or ()))  # fmt: skip
+                crop_mode=crop_mode, caption=caption, annotations=annotations, seed=seed, columns=tuple(columns or ()), verify=verify)  # fmt: skip
 
 
 class SymbolVideoDataset(_Base, Dataset):
@@ -90,6 +90,8 @@ class SymbolVideoDataset(_Base, Dataset):
         num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed, columns:
             see :class:`symbolset.sources.ClipOptions` (``columns``: further stored fields to return,
             e.g. ``["difficulty"]``; only what a sample needs is read and converted).
+        verify: check each record against its stored checksum before decoding (a flipped byte is a
+            :class:`SymbolSetError` naming the record and shard, or a skip under ``on_error="skip"``).
         layout: ``"TCHW"`` (default), ``"CTHW"`` or ``"THWC"``.
         dtype: ``"uint8"`` (0..255) or a float type (``"float32"``...) scaled to [0, 1].
         transform: a callable applied to each sample dict last.
@@ -106,10 +108,10 @@ class SymbolVideoDataset(_Base, Dataset):
     def __init__(self, source: Any = "tiny", split: str = "train", *, num_frames: int | None = None, stride: int = 1, fps: float | None = None,
                  clip_start: str | int = "random", resize=None, crop=None, crop_mode: str = "center", layout: str = "TCHW", dtype="uint8",
                  caption: str = "en.detailed", annotations: bool = False, transform: Callable | None = None, families=None, difficulty=None,
-                 seed: int = 0, on_error: str = "raise", columns=(), revision: str | None = None, cache_dir: str | None = None):  # fmt: skip
+                 seed: int = 0, on_error: str = "raise", columns=(), verify: bool = False, revision: str | None = None, cache_dir: str | None = None):  # fmt: skip
         self._setup(source, split, layout=layout, dtype=dtype, transform=transform, families=families, difficulty=difficulty,
                     on_error=on_error, revision=revision, cache_dir=cache_dir,
-                    **_clip_kwargs(num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed, columns))  # fmt: skip
+                    **_clip_kwargs(num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed, columns, verify))  # fmt: skip
         self.index = sources.Index.build(self.source, self._accept)
         self.reader = sources.RowReader(self.source, self.index, self.options.read_columns())
 
@@ -138,11 +140,11 @@ class SymbolVideoIterableDataset(_Base, IterableDataset):
     def __init__(self, source: Any = "tiny", split: str = "train", *, num_frames: int | None = None, stride: int = 1, fps: float | None = None,
                  clip_start: str | int = "random", resize=None, crop=None, crop_mode: str = "center", layout: str = "TCHW", dtype="uint8",
                  caption: str = "en.detailed", annotations: bool = False, transform: Callable | None = None, families=None, difficulty=None,
-                 seed: int = 0, on_error: str = "raise", columns=(), shuffle_buffer: int = 0, rank: int | None = None, world_size: int | None = None,
+                 seed: int = 0, on_error: str = "raise", columns=(), verify: bool = False, shuffle_buffer: int = 0, rank: int | None = None, world_size: int | None = None,
                  revision: str | None = None, cache_dir: str | None = None, download: bool = True):  # fmt: skip
         self._setup(source, split, layout=layout, dtype=dtype, transform=transform, families=families, difficulty=difficulty,
                     on_error=on_error, revision=revision, cache_dir=cache_dir, download=download,
-                    **_clip_kwargs(num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed, columns))  # fmt: skip
+                    **_clip_kwargs(num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed, columns, verify))  # fmt: skip
         if rank is None and world_size is None and torch.distributed.is_available() and torch.distributed.is_initialized():
             rank, world_size = torch.distributed.get_rank(), torch.distributed.get_world_size()
         self.rank, self.world_size = int(rank or 0), int(world_size or 1)
