@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .errors import SymbolSetError
 
-_PLUGINS = ("symbolset.converters.cli", "symbolset.viewer.cli", "symbolset.bench.cli")
+_PLUGINS = ("symbolset.converters.cli", "symbolset.viewer.cli", "symbolset.bench.cli", "symbolset.authoring.cli")
 
 
 def _generate(args) -> int:
@@ -23,7 +23,7 @@ def _generate(args) -> int:
     from .config import load_config
 
     cfg = load_config(args.config, num=args.num, families=args.families, seed=args.seed, num_frames=args.frames, fps=args.fps,
-                      codec=args.codec, shard_size=args.shard_size, **_size(args.size))  # fmt: skip
+                      codec=args.codec, shard_size=args.shard_size, scenes=args.scenes, **_size(args.size))  # fmt: skip
     manifest = generate(cfg, args.out, workers=args.workers, overwrite=args.overwrite, progress=not args.quiet)
     rows = {s: manifest["splits"][s]["rows"] for s in ("train", "validation", "test") if s in manifest["splits"]}
     print(f"{args.out}: {sum(rows.values())} clips {rows} in {len(manifest['shards'])} shard(s)")
@@ -132,7 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("config", nargs="?", default=None, help="built-in config (default, tiny, release) or a YAML file [default]")
     g.add_argument("--out", required=True, help="output folder")
     g.add_argument("--num", type=int, help="total number of clips (spread evenly over families)")
-    g.add_argument("--families", help="comma-separated family names")
+    g.add_argument("--families", help="comma-separated family names (scene templates: scene:<name>)")
+    g.add_argument("--scenes", help="a scene template file or folder: adds its scenes (only them, without --families)")
     g.add_argument("--seed", type=int, help="global seed")
     g.add_argument("--workers", type=int, default=1, help="processes (output is identical for any number)")
     g.add_argument("--size", help="N or WIDTHxHEIGHT (even numbers), e.g. 256 or 512x288")

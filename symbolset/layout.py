@@ -257,8 +257,8 @@ class OutputFolder:
     (``flock``) is held until :meth:`release`, so two runs into one folder never interleave.
     """
 
-    def __init__(self, path: Path, fd: int):
-        self.path, self._fd = path, fd
+    def __init__(self, path: Path, fd: int, created: bool):
+        self.path, self._fd, self.created = path, fd, created  # created: the folder did not exist before
 
     def release(self) -> None:
         """Drop the lock (closing the file descriptor releases it)."""
@@ -304,6 +304,7 @@ def claim_output(out: str | Path, command: str, options: dict, *, overwrite: boo
     if out.exists() and not out.is_dir():
         raise SymbolSetError(f"{out}: exists and is not a folder")
     _check_owner(out, command, overwrite)  # before the lock file is made: never write into a stranger's folder
+    created = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
         fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
@@ -316,7 +317,7 @@ def claim_output(out: str | Path, command: str, options: dict, *, overwrite: boo
     except BlockingIOError:
         os.close(fd)
         raise SymbolSetError(f"{out}: another symbolset command is writing to it; wait for it to finish") from None
-    folder = OutputFolder(out, fd)
+    folder = OutputFolder(out, fd, created)
     try:
         _take_over(out, command, options, overwrite and empty, overwrite, owned)
     except BaseException:

@@ -86,7 +86,7 @@ def sample_seed(global_seed: int, family: str, index: int) -> int:
 
 def sample_spec(family: str, seed: int, params: dict) -> dict:
     """The validated spec of one sample: a pure function of (family, seed, params)."""
-    return validate(families.get(family).sample(np.random.default_rng(seed), params))
+    return validate(families.get(family, params.get("template")).sample(np.random.default_rng(seed), params))
 
 
 def caption_rng(seed: int) -> np.random.Generator:

@@ -214,3 +214,27 @@ def test_reviews_apply_refuses_a_damaged_source(parent, tmp_path, capsys):
     assert main(["reviews", "apply", str(ds), str(ds / "reviews.sqlite"), "--out", str(out)]) == 1
     assert f"{shard}: sha256 mismatch" in one_line(capsys)
     assert not out.exists()
+
+
+def test_reviews_apply_refuses_a_record_that_fails_its_checksum(parent, tmp_path, capsys):
+    import json
+
+    from symbolset import codec
+    from symbolset.record import to_table
+
+    ds = parent / "ds"
+    shard = layout.shard_paths(ds, "train")[0]
+    rows = list(layout.iter_rows(ds, "train"))
+    video = bytearray(rows[-1]["video"]["bytes"])
+    video[len(video) // 2] ^= 1
+    rows[-1]["video"] = {**rows[-1]["video"], "bytes": bytes(video)}
+    layout.write_parquet(to_table(rows), shard)
+    manifest = json.loads((ds / "manifest.json").read_text())
+    for entry in manifest["shards"]:  # the shard's sha256 made to match: only the record checksum is left
+        if entry["file"].endswith(shard.name):
+            entry["sha256"] = codec.sha256(shard.read_bytes())
+    (ds / "manifest.json").write_text(json.dumps(manifest))
+    out = tmp_path / "reviewed"
+    assert main(["reviews", "apply", str(ds), str(ds / "reviews.sqlite"), "--out", str(out)]) == 1
+    assert f"record {rows[-1]['id']!r}: checksum mismatch" in one_line(capsys)
+    assert not out.exists()

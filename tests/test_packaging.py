@@ -49,11 +49,12 @@ print(json.dumps({"files": files, "helps": helps}))
 """
 
 
-def _source_modules() -> set[str]:
+def _source_files(suffixes=(".py",)) -> set[str]:
+    """Files of the package trees with these suffixes, as paths inside the installed ``symbolset``."""
     out = set()
     for folder, installed in MAPPED.items():
-        for path in (ROOT / folder).rglob("*.py"):
-            if "__pycache__" not in path.parts:
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix in suffixes and "__pycache__" not in path.parts:
                 out.add(f"{installed}/{path.relative_to(ROOT / folder).as_posix()}")
     return out
 
@@ -81,11 +82,11 @@ def _run(target: Path, args: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, cwd=target.parent, timeout=300)
 
 
-def test_wheel_ships_every_module(installed):
-    shipped = {p.relative_to(installed).as_posix() for p in (installed / "symbolset").rglob("*.py")}
-    missing = sorted(_source_modules() - shipped)
+def test_wheel_ships_every_module_and_data_file(installed):
+    shipped = {p.relative_to(installed).as_posix() for p in (installed / "symbolset").rglob("*") if p.is_file()}
+    missing = sorted(_source_files((".py", ".yaml", ".yml", ".json", ".md")) - shipped)
     assert not missing, f"not in the wheel: {missing}"
-    assert (installed / "symbolset" / "dataset_card.md").is_file()
+    assert "symbolset/dataset_card.md" in shipped
 
 
 def test_installed_copy_imports_every_package_and_every_command_helps(installed):
@@ -94,7 +95,7 @@ def test_installed_copy_imports_every_package_and_every_command_helps(installed)
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     for name, file in result["files"].items():
         assert Path(file).is_relative_to(installed), f"{name} imported from {file}, not from the installed copy"
-    expected = {p.removesuffix("/__init__.py").replace("/", ".") for p in _source_modules() if p.endswith("/__init__.py")}
+    expected = {p.removesuffix("/__init__.py").replace("/", ".") for p in _source_files() if p.endswith("/__init__.py")}
     assert set(result["files"]) == expected
     helps = result["helps"]
     for command in ("generate", "validate", "render", "publish", "convert", "view", "bench", "bench run", "reviews"):

@@ -7,8 +7,8 @@ import pytest
 
 from symbolset import fonts
 from symbolset.families.common import ink_mask
-from symbolset.render import render_clip, render_frame
 from symbolset.record import sample_spec
+from symbolset.render import render_clip, render_frame
 from symbolset.spec import to_json, validate
 
 BG = [255, 255, 255]

@@ -47,7 +47,7 @@ def apply_reviews(source: str | Path, reviews: str | Path, out: str | Path, *, o
     if unknown:
         raise SymbolSetError(f"{reviews}: {len(unknown)} reviewed id(s) not in {source} (e.g. {unknown[0]!r}): reviews of another dataset?")
     options = {"source": str(source), "reviews": str(reviews.resolve())}
-    with layout.claim_output(out, COMMAND, options, overwrite=overwrite, owned=OWNED, sources=(source, reviews), empty=False):
+    with layout.claim_output(out, COMMAND, options, overwrite=overwrite, owned=OWNED, sources=(source, reviews), empty=False) as claim:
         if not overwrite and any(p.name not in (layout.OUTPUT_MARKER, layout.LOCK_FILE) for p in out.iterdir()):
             raise SymbolSetError(f"{out}: already exists; pass --overwrite to replace it")
         tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
@@ -61,6 +61,8 @@ def apply_reviews(source: str | Path, reviews: str | Path, out: str | Path, *, o
             raise layout.os_error(exc, out) from None
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+            if claim.created and not (out / layout.MANIFEST).exists():
+                shutil.rmtree(out, ignore_errors=True)  # failed: leave no trace of a folder this run made
     return summary
 
 

@@ -9,7 +9,8 @@ A family module defines::
     difficulty(spec, annotations) -> dict  # family-specific difficulty labels (see record.DIFFICULTY)
     verify(spec, frames, annotations) -> list[str]   # rule violations found in rendered frames
 
-Every random draw takes the explicit ``rng``; nothing else is random.
+Every random draw takes the explicit ``rng``; nothing else is random. Scene templates (data, not
+code) are families too, named ``scene:<name>``: see :mod:`.scene`.
 """
 
 from __future__ import annotations
@@ -22,8 +23,15 @@ from ..errors import SymbolSetError
 FAMILY_NAMES = ("text_typing", "text_motion", "seven_segment", "clock", "lanes", "geometry", "plot", "chart", "formula", "signage")
 
 
-def get(name: str) -> ModuleType:
-    """The family module called ``name``; :class:`SymbolSetError` for an unknown family."""
+def get(name: str, template: dict | None = None) -> ModuleType:
+    """The family module called ``name``; :class:`SymbolSetError` for an unknown family.
+
+    ``scene:<name>`` is a scene template (:mod:`.scene`); ``template`` registers it in this process.
+    """
+    if name.startswith("scene:"):
+        from . import scene
+
+        return scene.get(name, template)
     if name not in FAMILY_NAMES:
         raise SymbolSetError(f"unknown family {name!r} (known: {', '.join(FAMILY_NAMES)})")
     return importlib.import_module(f"{__name__}.{name}")
