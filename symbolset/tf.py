@@ -1,6 +1,6 @@
 """TensorFlow adapter: :func:`to_tf_dataset` gives a ``tf.data.Dataset`` of SymbolSet samples.
 
-The samples are the PyTorch loader's (same :mod:`symbolset.sources` code: frame sampling, resize,
+The samples are the PyTorch loader's (same :mod:`symbolset.sampling` code: frame sampling, resize,
 crop, caption choice, PyAV decoding), so both give pixel-identical frames for the same options,
 seed and epoch. Decoding runs in parallel inside ``tf.numpy_function`` (PyAV releases the GIL
 while decoding) and the pipeline prefetches.
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from . import sources
+from . import sampling, sources
 from .errors import SymbolSetError
 
 DTYPES = {"uint8": tf.uint8, "float32": tf.float32, "float16": tf.float16}
@@ -42,12 +42,12 @@ def to_tf_dataset(source: Any = "tiny", split: str = "train", *, num_frames: int
     default to ``tf.data.AUTOTUNE``. ``verify=True`` checks each record against its stored checksum
     before decoding. ``on_error="skip"`` drops undecodable (or, verifying, damaged) samples.
     """
-    opts = sources.ClipOptions(num_frames=num_frames, stride=stride, fps=fps, clip_start=clip_start, resize=resize, crop=crop,
+    opts = sampling.ClipOptions(num_frames=num_frames, stride=stride, fps=fps, clip_start=clip_start, resize=resize, crop=crop,
                                crop_mode=crop_mode, caption=caption, annotations=annotations, seed=seed,
                                columns=tuple(columns or ()), verify=verify)  # fmt: skip
     if dtype not in DTYPES:
         raise SymbolSetError(f"dtype: expected one of {', '.join(DTYPES)}, got {dtype!r}")
-    on_error = sources.check_on_error(on_error)
+    on_error = sampling.check_on_error(on_error)
     if epochs is not None and (not isinstance(epochs, int) or epochs < 1):
         raise SymbolSetError(f"epochs: expected a positive integer or None, got {epochs!r}")
     src = sources.resolve(source, split, revision=revision, cache_dir=cache_dir)
@@ -62,7 +62,7 @@ def to_tf_dataset(source: Any = "tiny", split: str = "train", *, num_frames: int
         row = reader.read(i)
         where = reader.where(i)
         try:
-            s = sources.make_sample(row, opts, epoch, where=where)
+            s = sampling.make_sample(row, opts, epoch, where=where)
         except SymbolSetError as exc:
             if on_error == "raise":
                 raise
@@ -109,7 +109,7 @@ def to_tf_dataset(source: Any = "tiny", split: str = "train", *, num_frames: int
     return ds.prefetch(prefetch or autotune)
 
 
-def _static_shape(src: sources.Source, index: sources.Index, opts: sources.ClipOptions) -> tuple[int | None, int | None, int | None]:
+def _static_shape(src: sources.Source, index: sources.Index, opts: sampling.ClipOptions) -> tuple[int | None, int | None, int | None]:
     """(T, H, W) known before decoding: from the options, or from the metadata when every row agrees."""
     meta = _metadata(src, index)
     sizes = {(int(h), int(w)) for h, w in zip(meta["height"], meta["width"])}
@@ -123,7 +123,7 @@ def _static_shape(src: sources.Source, index: sources.Index, opts: sources.ClipO
         counts = {(int(c), float(f)) for c, f in zip(meta["num_frames"], meta["fps"])}
         if len(counts) == 1:
             total, fps = counts.pop()
-            t = len(sources.frame_indices(total, fps, opts, np.random.default_rng(0)))
+            t = len(sampling.frame_indices(total, fps, opts, np.random.default_rng(0)))
     return t, h, w
 
 

@@ -3,7 +3,7 @@
 
 Both decode with PyAV (:mod:`symbolset.codec`), never torchcodec, and open shards lazily in each
 worker process. Frame sampling, caption choice and annotation mapping live in
-:mod:`symbolset.sources`, shared with the TensorFlow loader, so both give identical samples.
+:mod:`symbolset.sampling`, shared with the TensorFlow loader, so both give identical samples.
 
     >>> from torch.utils.data import DataLoader
     >>> from symbolset.torch import SymbolVideoDataset, collate
@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset, IterableDataset, get_worker_info
 
-from . import sources
+from . import sampling, sources
 from .errors import SymbolSetError
 
 LAYOUTS = ("TCHW", "CTHW", "THWC")
@@ -37,9 +37,9 @@ class _Base:
         name = dtype if isinstance(dtype, str) else str(dtype).removeprefix("torch.")
         if name not in DTYPES:
             raise SymbolSetError(f"dtype: expected one of {', '.join(DTYPES)}, got {dtype!r}")
-        self.options = sources.ClipOptions(**clip)
+        self.options = sampling.ClipOptions(**clip)
         self.layout, self.dtype, self.transform = layout, DTYPES[name], transform
-        self.on_error = sources.check_on_error(on_error)
+        self.on_error = sampling.check_on_error(on_error)
         self.source = sources.resolve(source, split, revision=revision, cache_dir=cache_dir, download=download)
         self._accept = sources.make_filter(families, difficulty)
         self.epoch = 0
@@ -53,11 +53,11 @@ class _Base:
         row = reader.read(i)
         where = reader.where(i)
         try:
-            s = sources.make_sample(row, self.options, self.epoch, where=where)
+            s = sampling.make_sample(row, self.options, self.epoch, where=where)
         except SymbolSetError as exc:  # an undecodable video, or a checksum mismatch with verify=True
             if self.on_error == "raise":
                 raise
-            sources.note_skip(self.skipped, row["id"], where, exc)
+            sampling.note_skip(self.skipped, row["id"], where, exc)
             return None
         return self._to_torch(s)
 
@@ -88,7 +88,7 @@ class SymbolVideoDataset(_Base, Dataset):
             offline with ``HF_HUB_OFFLINE=1``) or a ``datasets.Dataset``.
         split: ``"train"``, ``"validation"`` or ``"test"`` (ignored for a ``datasets.Dataset``).
         num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed, columns:
-            see :class:`symbolset.sources.ClipOptions` (``columns``: further stored fields to return,
+            see :class:`symbolset.sampling.ClipOptions` (``columns``: further stored fields to return,
             e.g. ``["difficulty"]``; only what a sample needs is read and converted).
         verify: check each record against its stored checksum before decoding (a flipped byte is a
             :class:`SymbolSetError` naming the record and shard, or a skip under ``on_error="skip"``).

@@ -13,7 +13,7 @@ import pytest
 import torch
 from torch.utils.data import DataLoader
 
-from symbolset import codec, layout, sources
+from symbolset import codec, layout, sampling, sources
 from symbolset.errors import SymbolSetError
 from symbolset.torch import SymbolVideoDataset, SymbolVideoIterableDataset, collate
 
@@ -123,11 +123,11 @@ def test_only_asked_columns_are_read_and_annotations_convert_on_access(data):
         row = rows[s["id"]]
         assert s["difficulty"] == row["difficulty"] and s["seed"] == row["seed"]
         notes = s["annotations"]
-        assert isinstance(notes, sources.Annotations) and "0 converted" in repr(notes)  # nothing converted yet
-        eager = sources.reindex_annotations(row["annotations"], s["frames"].numpy(), (1.0, 1.0), (0, 0))
+        assert isinstance(notes, sampling.Annotations) and "0 converted" in repr(notes)  # nothing converted yet
+        eager = sampling.reindex_annotations(row["annotations"], s["frames"].numpy(), (1.0, 1.0), (0, 0))
         assert notes[-1] == eager[-1] and "1 converted" in repr(notes)
         assert notes == eager and list(notes) == eager and notes[1:] == eager[1:]
-    from_dict = sources.make_sample(rows[s["id"]], ds.options, where="x")  # a plain dict row gives the same sample
+    from_dict = sampling.make_sample(rows[s["id"]], ds.options, where="x")  # a plain dict row gives the same sample
     assert from_dict["annotations"] == list(s["annotations"]) and np.array_equal(from_dict["video"], s["video"].numpy().transpose(0, 2, 3, 1))
     with pytest.raises(SymbolSetError, match="columns: 'caption' is already a key"):
         SymbolVideoDataset(data, "train", columns=["caption"])
