@@ -24,6 +24,21 @@ import numpy as np
 
 from . import layout
 from .errors import SymbolSetError
+
+# Moved to symbolset.sampling; still importable from here for code written against sources.
+from .sampling import (  # noqa: F401
+    SAMPLE_COLUMNS,
+    Annotations,
+    ClipOptions,
+    caption_choices,
+    check_on_error,
+    choose_caption,
+    frame_indices,
+    make_sample,
+    note_skip,
+    reindex_annotations,
+    sample_rng,
+)
 from .shards import Row, Shards, open_shard, row_group_bounds, shard_label
 
 __all__ = ["Source", "Index", "RowReader", "resolve", "make_filter", "partition", "tiny_dir", "open_shard", "shard_label"]
