@@ -26,6 +26,17 @@ import pyarrow.parquet as pq
 from .errors import SymbolSetError
 
 
+class UnreadableShard(SymbolSetError):
+    """A shard, or a page of it, that pyarrow cannot read (``path`` and ``reason`` kept for messages)."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: unreadable Parquet shard ({reason})")
+        self.path, self.reason = str(path), str(reason)
+
+    def __reduce__(self):  # picklable (DataLoader workers send errors to the main process)
+        return (UnreadableShard, (self.path, self.reason))
+
+
 def open_shard(path: str) -> pq.ParquetFile:
     """A ``pyarrow.parquet.ParquetFile`` for a local path or an fsspec URL (``hf://``, ``file://``...)."""
     try:
@@ -34,8 +45,8 @@ def open_shard(path: str) -> pq.ParquetFile:
 
             return pq.ParquetFile(fsspec.open(path, "rb").open())
         return pq.ParquetFile(path)
-    except (OSError, ValueError) as exc:
-        raise SymbolSetError(f"{path}: unreadable Parquet shard ({exc})") from None
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise UnreadableShard(path, exc) from None
 
 
 def shard_label(path: str) -> str:
@@ -75,7 +86,7 @@ class Shards:
             try:
                 return self._file(s).read_row_group(g, columns=columns)
             except (OSError, ValueError, pa.ArrowException) as exc:
-                raise SymbolSetError(f"{self.paths[s]}: unreadable Parquet shard ({exc})") from None
+                raise UnreadableShard(self.paths[s], exc) from None
 
 
 class Row:
