@@ -25,7 +25,7 @@ MARGIN = 0.15  # wrong content scores at least this much below the correct-but-m
 
 def _variants(spec: dict) -> dict:
     w, h = spec["width"], spec["height"]
-    out = {"moved": moved(spec, dx=0.08 * w, dy=-0.06 * h, scale=0.85),
+    out = {"moved": moved(spec, dx=0.08 * w, dy=-0.06 * h, scale=0.9),
            "faster": retimed(spec, 0.8, num_frames=spec["num_frames"] + 4),
            "slower": retimed(spec, 1.25)}  # fmt: skip
     if any(el["type"] == "text" for el in spec["elements"]):
