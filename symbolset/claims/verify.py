@@ -1,0 +1,331 @@
+"""Verifiers: every claim kind measured again on frames (rendered or decoded) and annotations.
+
+``verify_claims(spec, frames, annotations, claims)`` returns one line per claim that the pixels do
+not bear out, within the tolerance stated in :data:`symbolset.claims.KINDS`. Positions come from
+ink, widths from the ink across a stroke, times from the first frame that shows a change.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import REGION_TOLERANCE, band_limits
+
+_EPS = 1e-6
+
+
+def coverage(frame: np.ndarray, color, background) -> np.ndarray:
+    """Share (0..1) of ``color`` blended over ``background`` per pixel, read from luma where luma
+    separates them (full resolution in yuv420p video), else from the RGB projection."""
+    c, b = np.asarray(color, np.float32), np.asarray(background, np.float32)
+    w = np.array([0.299, 0.587, 0.114], np.float32)
+    if abs(float((c - b) @ w)) >= 40:
+        return np.clip((frame.astype(np.float32) @ w - float(b @ w)) / float((c - b) @ w), 0.0, 1.0)
+    d = c - b
+    p = frame.astype(np.float32) - b
+    alpha = np.clip(p @ d / float(d @ d), 0.0, 1.0)
+    resid = np.linalg.norm(p - alpha[..., None] * d, axis=-1)
+    return np.where(resid <= 60.0, alpha, 0.0)
+
+
+def _find(annotation: dict, element: str, kind: str = "texts"):
+    return next((t for t in annotation[kind] if t["element"] == element), None)
+
+
+def _window(cov: np.ndarray, box, pad: int = 1) -> tuple[np.ndarray, int, int]:
+    h, w = cov.shape
+    x0, y0 = max(0, int(math.floor(box[0])) - pad), max(0, int(math.floor(box[1])) - pad)
+    x1, y1 = min(w, int(math.ceil(box[2])) + pad), min(h, int(math.ceil(box[3])) + pad)
+    return cov[y0:y1, x0:x1], x0, y0
+
+
+def ink_box(cov: np.ndarray, threshold: float = 0.5):
+    """[x0, y0, x1, y1] of pixels covered more than ``threshold``; None when there are none."""
+    ys, xs = np.nonzero(cov > threshold)
+    if len(xs) == 0:
+        return None
+    return [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1]
+
+
+def centroid(cov: np.ndarray) -> np.ndarray | None:
+    """Coverage-weighted centre (pixel centres at +0.5) of the pixels covered more than 0.15."""
+    cov = np.where(cov > 0.15, cov, 0.0)
+    mass = float(cov.sum())
+    if mass < 1.0:
+        return None
+    yy, xx = np.mgrid[0 : cov.shape[0], 0 : cov.shape[1]]
+    return np.array([(cov * (xx + 0.5)).sum() / mass, (cov * (yy + 0.5)).sum() / mass])
+
+
+def _hide_cursors(cov: np.ndarray, annotation: dict) -> np.ndarray:
+    """``cov`` with every text cursor's quad (and a 1 px rim) cleared: a cursor is no glyph."""
+    for s in annotation["shapes"]:
+        if s["type"] == "cursor":
+            q = np.asarray(s["params"]["quad"])
+            cov[max(0, int(q[:, 1].min()) - 1) : int(np.ceil(q[:, 1].max())) + 1, max(0, int(q[:, 0].min()) - 1) : int(np.ceil(q[:, 0].max())) + 1] = 0
+    return cov
+
+
+def element_coverage(spec: dict, frames, annotations: list[dict], c: dict, index: int) -> np.ndarray:
+    """Coverage of the claim's colour at frame ``index``, cursors cleared, kept to the claim's box
+    (or to its element's annotated box at the last frame) when it has one."""
+    cov = _hide_cursors(coverage(frames[index], c["color"], spec["background"]), annotations[index])
+    box = c.get("box")
+    if box is None and c.get("element"):
+        ann = _find(annotations[-1], c["element"])
+        box = ann["box"] if ann else None
+    if box is None:
+        return cov
+    out = np.zeros_like(cov)
+    win, x0, y0 = _window(cov, box, c.get("pad", 1))
+    out[y0 : y0 + win.shape[0], x0 : x0 + win.shape[1]] = win
+    return out
+
+
+# ---------------------------------------------------------------- one verifier per kind
+
+
+def _quoted_text(spec, frames, annotations, c):
+    ann = _find(annotations[-1], c["element"])
+    if ann is None or ann["string"] != c["text"]:
+        return [f"quoted {c['text']!r} is not on screen at the last frame (shows {ann and ann['string']!r})"]
+    win, _, _ = _window(coverage(frames[-1], c["color"], spec["background"]), ann["box"])
+    if (win > 0.5).sum() < 3:
+        return [f"quoted {c['text']!r}: no ink in its box"]
+    return []
+
+
+def _label(spec, frames, annotations, c):
+    ann = _find(annotations[-1], c["element"])
+    if ann is None or ann["string"] != c["subject"]:
+        return [f"label {c['subject']!r} is not drawn"]
+    win, x0, y0 = _window(coverage(frames[-1], c["color"], spec["background"]), ann["box"])
+    box = ink_box(win)
+    if box is None:
+        return [f"label {c['subject']!r}: no ink"]
+    centre = np.array([(box[0] + box[2]) / 2 + x0, (box[1] + box[3]) / 2 + y0])
+    off = float(np.linalg.norm(centre - np.asarray(c["point"])))
+    if off > 1.5 * c["size"]:
+        return [f"label {c['subject']!r}: ink is {off:.1f} px from its point"]
+    return []
+
+
+def _formula(spec, frames, annotations, c):
+    present = {t["element"] for t in annotations[-1]["texts"]} | {s["element"] for s in annotations[-1]["shapes"]}
+    missing = [e for term in c["terms"] for e in term if e not in present]
+    return [f"formula {c['text']!r}: elements {missing} are not drawn"] if missing else []
+
+
+def _profile_width(cov: np.ndarray, point, normal, reach: float) -> float:
+    """Sum of coverage along a line through ``point`` across a stroke (bilinear samples every 0.25 px)."""
+    h, w = cov.shape
+    s = np.arange(-reach, reach + _EPS, 0.25)
+    xs, ys = point[0] + s * normal[0] - 0.5, point[1] + s * normal[1] - 0.5
+    if xs.min() < 0 or ys.min() < 0 or xs.max() >= w - 1 or ys.max() >= h - 1:
+        return float("nan")
+    x0, y0 = np.floor(xs).astype(int), np.floor(ys).astype(int)
+    fx, fy = xs - x0, ys - y0
+    v = (cov[y0, x0] * (1 - fx) * (1 - fy) + cov[y0, x0 + 1] * fx * (1 - fy) + cov[y0 + 1, x0] * (1 - fx) * fy + cov[y0 + 1, x0 + 1] * fx * fy)
+    return float(v.sum() * 0.25)
+
+
+def _stroke_samples(shape: dict):
+    """(point, unit normal) pairs in the middle of a drawn stroke's straight runs or arcs."""
+    p = shape["params"]
+    if shape["type"] == "circle":
+        cx, cy = p["center"]
+        for k in range(24):
+            a = math.radians(p["start"] + p["sweep"] * (k + 0.5) / 24)
+            if abs(p["sweep"]) * math.pi / 180 * p["radius"] < 20:
+                return
+            yield (cx + p["radius"] * math.cos(a), cy + p["radius"] * math.sin(a)), (math.cos(a), math.sin(a))
+        return
+    pts = [p["origin"], p["end"]] if shape["type"] == "ray" else p["points"]
+    for a, b in zip(pts, pts[1:]):
+        d = np.subtract(b, a)
+        length = float(np.linalg.norm(d))
+        if length < 10:
+            continue
+        d /= length
+        for u in (0.3, 0.5, 0.7):
+            yield tuple(np.asarray(a) + d * length * u), (-d[1], d[0])
+
+
+def _stroke_width(spec, frames, annotations, c):
+    cov = coverage(frames[-1], c["color"], spec["background"])
+    reach = c["px"] + 3.0
+    widths = [_profile_width(cov, pt, n, reach) for s in annotations[-1]["shapes"] if s["element"] in c["elements"] for pt, n in _stroke_samples(s)]
+    widths = [v for v in widths if not math.isnan(v)]
+    if len(widths) < 3:
+        return [f"stroke width of {c['subject']}: too little stroke to measure"]
+    med = float(np.median(widths))
+    if abs(med - c["px"]) > 0.75:
+        return [f"stroke width of {c['subject']}: measured {med:.2f} px, caption says {c['px']} px"]
+    return []
+
+
+def _glyph_height(spec, frames, annotations, c):
+    ann = _find(annotations[c["frame"]], c["element"])
+    if ann is None:
+        return [f"glyph height of {c['subject']}: text not drawn at frame {c['frame']}"]
+    box = ink_box(element_coverage(spec, frames, annotations, {**c, "box": ann["box"]}, c["frame"]))
+    height = 0 if box is None else box[3] - box[1]
+    if abs(height - c["px"]) > 1:
+        return [f"glyph height of {c['subject']}: ink {height} px tall, caption says {c['px']} px"]
+    return []
+
+
+def _in_band(u: float, index) -> bool:
+    if index is None:
+        return True
+    lo, hi = band_limits(index)
+    return lo - REGION_TOLERANCE <= u <= hi + REGION_TOLERANCE
+
+
+def _position_region(spec, frames, annotations, c):
+    if c.get("element"):
+        cov = element_coverage(spec, frames, annotations, {**c, "box": (_find(annotations[c["frame"]], c["element"]) or {}).get("box")}, c["frame"])
+        box = ink_box(cov)
+        if box is None:
+            return [f"position of {c['subject']}: no ink at frame {c['frame']}"]
+        x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    else:
+        x, y = c["point"]
+    u, v = x / spec["width"], y / spec["height"]
+    if not (_in_band(u, c["col"]) and _in_band(v, c["row"])):
+        return [f"position of {c['subject']}: ink centre at ({x:.1f}, {y:.1f}) is outside the stated region"]
+    return []
+
+
+def _changes(spec, frames, annotations, c) -> list[int]:
+    """Frames whose subject ink differs from the previous frame (more than one pixel by half coverage)."""
+    covs = [element_coverage(spec, frames, annotations, c, i) for i in range(len(frames))]
+    return [i for i in range(1, len(frames)) if (np.abs(covs[i] - covs[i - 1]) > 0.5).sum() >= 2]
+
+
+def _time_range(spec, frames, annotations, c):
+    step, last = 1.0 / spec["fps"], (len(frames) - 1) / spec["fps"]
+    if c["end"] > last + _EPS:
+        return [f"{c['subject']}: caption time {c['end']} s is after the last frame ({last:.3f} s)"]
+    active = _changes(spec, frames, annotations, c)
+    if not active:
+        return [f"{c['subject']}: nothing changes, caption says it changes from {c['start']} s to {c['end']} s"]
+    first, final = active[0] * step, active[-1] * step
+    problems = []
+    if not (c["start"] - _EPS <= first <= c["start"] + step + _EPS):
+        problems.append(f"{c['subject']}: first change at {first:.3f} s, caption says {c['start']} s")
+    if not (c["end"] - step - _EPS <= final <= c["end"] + step + _EPS):
+        problems.append(f"{c['subject']}: last change at {final:.3f} s, caption says {c['end']} s")
+    return problems
+
+
+def _first_ink(spec, frames, annotations, c):
+    for i in range(len(frames)):
+        if (element_coverage(spec, frames, annotations, c, i) > 0.5).sum() >= 2:
+            t = i / spec["fps"]
+            return [] if abs(t - c["time"]) <= _EPS + 1e-3 else [f"{c['subject']}: first ink at {t:.3f} s, caption says {c['time']} s"]
+    return [f"{c['subject']}: never inked"]
+
+
+def _order(spec, frames, annotations, c):
+    spans = []
+    for s in c["subjects"]:
+        active = _changes(spec, frames, annotations, {**s, "subject": c["subject"]})
+        if active:
+            spans.append((active[0], active[-1]))
+    if len(spans) < 2:
+        return [f"{c['subject']}: fewer than two animations measured"]
+    spans.sort()
+    overlap = any(b[0] <= a[1] for a, b in zip(spans, spans[1:]))
+    if c["mode"] == "sequential" and overlap:
+        return [f"{c['subject']}: caption says one after another, but animations overlap (frame spans {spans})"]
+    if c["mode"] == "overlapping" and not overlap:
+        return [f"{c['subject']}: caption says they overlap, but they run one after another (frame spans {spans})"]
+    return []
+
+
+def _typing(spec, frames, annotations, c):
+    final = _find(annotations[-1], c["element"])
+    if final is None:
+        return [f"{c['subject']}: text not drawn at the last frame"]
+    previous, problems = 0, []
+    for i, frame in enumerate(frames):
+        cov = _hide_cursors(coverage(frame, c["color"], spec["background"]), annotations[i])
+        count = 0
+        for x0, y0, x1, y1 in final["char_boxes"]:
+            inset = 1 if min(x1 - x0, y1 - y0) >= 6 else 0
+            if (cov[int(y0) + inset : int(np.ceil(y1)) - inset, int(x0) + inset : int(np.ceil(x1)) - inset] > 0.5).any():
+                count += 1
+            else:
+                break
+        if count - previous > 1:
+            problems.append(f"{c['subject']}: {count - previous} glyphs appear at once at frame {i}")
+        previous = max(previous, count)
+    return problems[:1]
+
+
+def _centroids(spec, frames, annotations, c):
+    first = centroid(coverage(frames[0], c["color"], spec["background"]))
+    last = centroid(coverage(frames[-1], c["color"], spec["background"]))
+    return first, last
+
+
+def _motion(spec, frames, annotations, c):
+    a, b = _centroids(spec, frames, annotations, c)
+    if a is None or b is None:
+        return [f"{c['subject']}: no ink to follow"]
+    d = b - a
+    dist = float(np.linalg.norm(d))
+    problems = []
+    if abs(dist - c["distance"]) > max(3.0, 0.15 * c["distance"]):
+        problems.append(f"{c['subject']}: ink moved {dist:.1f} px, caption says about {c['distance']} px")
+    if c.get("horizontal") and (d[0] > 0) != (c["horizontal"] == "right"):
+        problems.append(f"{c['subject']}: ink moved {'right' if d[0] > 0 else 'left'}, caption says {c['horizontal']}")
+    if c.get("vertical") and (d[1] > 0) != (c["vertical"] == "down"):
+        problems.append(f"{c['subject']}: ink moved {'down' if d[1] > 0 else 'up'}, caption says {c['vertical']}")
+    return problems
+
+
+def _in_place(spec, frames, annotations, c):
+    a, b = _centroids(spec, frames, annotations, c)
+    if a is None or b is None:
+        return [f"{c['subject']}: no ink to follow"]
+    limit = 3.0 + 0.04 * min(spec["width"], spec["height"])
+    dist = float(np.linalg.norm(b - a))
+    return [f"{c['subject']}: said to stay in place, but its ink moved {dist:.1f} px"] if dist > limit else []
+
+
+def _scale(spec, frames, annotations, c):
+    m0 = float(coverage(frames[0], c["color"], spec["background"]).sum())
+    m1 = float(coverage(frames[-1], c["color"], spec["background"]).sum())
+    ratio = math.sqrt(m1 / max(m0, _EPS))
+    if abs(ratio / c["ratio"] - 1) > 0.10:
+        return [f"{c['subject']}: size changed by {ratio:.3f}x, caption says {c['ratio']}x"]
+    return []
+
+
+def _value_sequence(spec, frames, annotations, c):
+    seen = []
+    for a in annotations:
+        strings = "".join(t["string"] for t in a["texts"] if t["element"] in c["elements"])
+        if strings and (not seen or seen[-1] != strings):
+            seen.append(strings)
+    return [] if seen == c["values"] else [f"{c['subject']}: shows {seen}, caption says {c['values']}"]
+
+
+VERIFIERS = {
+    "quoted_text": _quoted_text, "label": _label, "formula": _formula, "stroke_width": _stroke_width,
+    "glyph_height": _glyph_height, "position_region": _position_region, "time_range": _time_range,
+    "first_ink": _first_ink, "order": _order, "typing": _typing, "motion": _motion, "in_place": _in_place,
+    "scale": _scale, "value_sequence": _value_sequence,
+}  # fmt: skip
+
+
+def verify_claims(spec: dict, frames: np.ndarray, annotations: list[dict], claims: list[dict]) -> list[str]:
+    """Every claim the frames and annotations do not bear out, one line each (empty when all hold)."""
+    problems = []
+    for c in claims:
+        problems += VERIFIERS[c["kind"]](spec, frames, annotations, c)
+    return problems
