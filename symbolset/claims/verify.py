@@ -16,18 +16,28 @@ from . import REGION_TOLERANCE, band_limits
 _EPS = 1e-6
 
 
-def coverage(frame: np.ndarray, color, background) -> np.ndarray:
+def coverage(frame: np.ndarray, color, background, others=()) -> np.ndarray:
     """Share (0..1) of ``color`` blended over ``background`` per pixel, read from luma where luma
-    separates them (full resolution in yuv420p video), else from the RGB projection."""
+    separates them (full resolution in yuv420p video), else from the RGB projection; 0 where the
+    pixel is off the colour's blend line or another scene colour in ``others`` explains it better."""
+    f = frame.astype(np.float32)
     c, b = np.asarray(color, np.float32), np.asarray(background, np.float32)
-    w = np.array([0.299, 0.587, 0.114], np.float32)
-    if abs(float((c - b) @ w)) >= 40:
-        return np.clip((frame.astype(np.float32) @ w - float(b @ w)) / float((c - b) @ w), 0.0, 1.0)
     d = c - b
-    p = frame.astype(np.float32) - b
-    alpha = np.clip(p @ d / float(d @ d), 0.0, 1.0)
-    resid = np.linalg.norm(p - alpha[..., None] * d, axis=-1)
-    return np.where(resid <= 60.0, alpha, 0.0)
+
+    def fit(col):
+        v = np.asarray(col, np.float32) - b
+        a = np.clip((f - b) @ v / max(float(v @ v), 1.0), 0.0, 1.0)
+        return a, np.linalg.norm(f - b - a[..., None] * v, axis=-1)
+
+    alpha, resid = fit(color)
+    own = resid <= 0.35 * float(np.linalg.norm(d)) + 20.0
+    for o in others:
+        if list(o) not in (list(color), list(background)):
+            own &= resid < fit(o)[1]
+    w = np.array([0.299, 0.587, 0.114], np.float32)
+    if abs(float(d @ w)) >= 40:
+        alpha = np.clip((f @ w - float(b @ w)) / float(d @ w), 0.0, 1.0)
+    return np.where(own, alpha, 0.0)
 
 
 def _find(annotation: dict, element: str, kind: str = "texts"):
@@ -71,7 +81,7 @@ def _hide_cursors(cov: np.ndarray, annotation: dict) -> np.ndarray:
 def element_coverage(spec: dict, frames, annotations: list[dict], c: dict, index: int) -> np.ndarray:
     """Coverage of the claim's colour at frame ``index``, cursors cleared, kept to the claim's box
     (or to its element's annotated box at the last frame) when it has one."""
-    cov = _hide_cursors(coverage(frames[index], c["color"], spec["background"]), annotations[index])
+    cov = _hide_cursors(coverage(frames[index], c["color"], spec["background"], c.get("others", ())), annotations[index])
     box = c.get("box")
     if box is None and c.get("element"):
         ann = _find(annotations[-1], c["element"])
@@ -91,7 +101,7 @@ def _quoted_text(spec, frames, annotations, c):
     ann = _find(annotations[-1], c["element"])
     if ann is None or ann["string"] != c["text"]:
         return [f"quoted {c['text']!r} is not on screen at the last frame (shows {ann and ann['string']!r})"]
-    win, _, _ = _window(coverage(frames[-1], c["color"], spec["background"]), ann["box"])
+    win, _, _ = _window(coverage(frames[-1], c["color"], spec["background"], c.get("others", ())), ann["box"])
     if (win > 0.5).sum() < 3:
         return [f"quoted {c['text']!r}: no ink in its box"]
     return []
@@ -101,7 +111,7 @@ def _label(spec, frames, annotations, c):
     ann = _find(annotations[-1], c["element"])
     if ann is None or ann["string"] != c["subject"]:
         return [f"label {c['subject']!r} is not drawn"]
-    win, x0, y0 = _window(coverage(frames[-1], c["color"], spec["background"]), ann["box"])
+    win, x0, y0 = _window(coverage(frames[-1], c["color"], spec["background"], c.get("others", ())), ann["box"])
     box = ink_box(win)
     if box is None:
         return [f"label {c['subject']!r}: no ink"]
@@ -149,17 +159,26 @@ def _stroke_samples(shape: dict):
         if length < 10:
             continue
         d /= length
-        for u in (0.3, 0.5, 0.7):
+        for u in np.linspace(0.1, 0.9, 9):
             yield tuple(np.asarray(a) + d * length * u), (-d[1], d[0])
 
 
 def _stroke_width(spec, frames, annotations, c):
-    cov = coverage(frames[-1], c["color"], spec["background"])
+    others = [o for o in c.get("others", ()) if list(o) not in (list(c["color"]), list(spec["background"]))]
+    cov = coverage(frames[-1], c["color"], spec["background"], others)
+    foreign = [coverage(frames[-1], o, spec["background"], others) for o in others]
     reach = c["px"] + 3.0
-    widths = [_profile_width(cov, pt, n, reach) for s in annotations[-1]["shapes"] if s["element"] in c["elements"] for pt, n in _stroke_samples(s)]
+    widths = []
+    for s in annotations[-1]["shapes"]:
+        if s["element"] not in c["elements"]:
+            continue
+        for pt, n in _stroke_samples(s):
+            if any(_profile_width(f, pt, n, reach) > 0.05 for f in foreign):
+                continue  # another mark crosses this cross-section
+            widths.append(_profile_width(cov, pt, n, reach))
     widths = [v for v in widths if not math.isnan(v)]
     if len(widths) < 3:
-        return [f"stroke width of {c['subject']}: too little stroke to measure"]
+        return []  # too few clear cross-sections to measure (strokes crossed everywhere)
     med = float(np.median(widths))
     if abs(med - c["px"]) > 0.75:
         return [f"stroke width of {c['subject']}: measured {med:.2f} px, caption says {c['px']} px"]
@@ -200,9 +219,11 @@ def _position_region(spec, frames, annotations, c):
 
 
 def _changes(spec, frames, annotations, c) -> list[int]:
-    """Frames whose subject ink differs from the previous frame (more than one pixel by half coverage)."""
+    """Frames whose subject ink differs from the previous frame (at least two pixels by half coverage;
+    with ``grow_only``, only ink added counts, so marks drawn over the subject do not)."""
     covs = [element_coverage(spec, frames, annotations, c, i) for i in range(len(frames))]
-    return [i for i in range(1, len(frames)) if (np.abs(covs[i] - covs[i - 1]) > 0.5).sum() >= 2]
+    diff = (lambda a, b: b - a) if c.get("grow_only") else (lambda a, b: np.abs(b - a))
+    return [i for i in range(1, len(frames)) if (diff(covs[i - 1], covs[i]) > 0.5).sum() >= 2]
 
 
 def _time_range(spec, frames, annotations, c):
@@ -252,7 +273,7 @@ def _typing(spec, frames, annotations, c):
         return [f"{c['subject']}: text not drawn at the last frame"]
     previous, problems = 0, []
     for i, frame in enumerate(frames):
-        cov = _hide_cursors(coverage(frame, c["color"], spec["background"]), annotations[i])
+        cov = _hide_cursors(coverage(frame, c["color"], spec["background"], c.get("others", ())), annotations[i])
         count = 0
         for x0, y0, x1, y1 in final["char_boxes"]:
             inset = 1 if min(x1 - x0, y1 - y0) >= 6 else 0
@@ -267,8 +288,8 @@ def _typing(spec, frames, annotations, c):
 
 
 def _centroids(spec, frames, annotations, c):
-    first = centroid(coverage(frames[0], c["color"], spec["background"]))
-    last = centroid(coverage(frames[-1], c["color"], spec["background"]))
+    first = centroid(coverage(frames[0], c["color"], spec["background"], c.get("others", ())))
+    last = centroid(coverage(frames[-1], c["color"], spec["background"], c.get("others", ())))
     return first, last
 
 
@@ -298,8 +319,8 @@ def _in_place(spec, frames, annotations, c):
 
 
 def _scale(spec, frames, annotations, c):
-    m0 = float(coverage(frames[0], c["color"], spec["background"]).sum())
-    m1 = float(coverage(frames[-1], c["color"], spec["background"]).sum())
+    m0 = float(coverage(frames[0], c["color"], spec["background"], c.get("others", ())).sum())
+    m1 = float(coverage(frames[-1], c["color"], spec["background"], c.get("others", ())).sum())
     ratio = math.sqrt(m1 / max(m0, _EPS))
     if abs(ratio / c["ratio"] - 1) > 0.10:
         return [f"{c['subject']}: size changed by {ratio:.3f}x, caption says {c['ratio']}x"]
