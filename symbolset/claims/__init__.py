@@ -28,7 +28,7 @@ KINDS = {
     "stroke_width": ("a line's drawn width", "perpendicular ink width (coverage integral) within 0.75 px, median over the line"),
     "glyph_height": ("the height of the text's ink", "ink height of the final text within 1 px"),
     "position_region": ("where the ink sits in the frame", "ink centre inside the stated band widened by 0.03 of the frame"),
-    "time_range": ("when something changes", "first and last changing frame within one frame step of the stated times; nothing after the last frame"),
+    "time_range": ("when something changes", "first visible change within 2 frame steps after the stated start, last within 2 steps before to 1 step after the stated end; no stated time after the last frame"),
     "first_ink": ("when something first shows", "the first frame with its ink is at the stated time exactly"),
     "order": ("several animations run one after another or overlap", "measured active frame spans: disjoint for sequential, shared frames for overlapping"),
     "typing": ("characters appear one per frame step at most", "per-frame count of inked glyphs grows by at most 1"),

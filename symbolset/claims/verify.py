@@ -235,9 +235,10 @@ def _time_range(spec, frames, annotations, c):
         return [f"{c['subject']}: nothing changes, caption says it changes from {c['start']} s to {c['end']} s"]
     first, final = active[0] * step, active[-1] * step
     problems = []
-    if not (c["start"] - _EPS <= first <= c["start"] + step + _EPS):
+    # a change that starts or ends slowly may stay under the pixel threshold for one more frame
+    if not (c["start"] - _EPS <= first <= c["start"] + 2 * step + _EPS):
         problems.append(f"{c['subject']}: first change at {first:.3f} s, caption says {c['start']} s")
-    if not (c["end"] - step - _EPS <= final <= c["end"] + step + _EPS):
+    if not (c["end"] - 2 * step - _EPS <= final <= c["end"] + step + _EPS):
         problems.append(f"{c['subject']}: last change at {final:.3f} s, caption says {c['end']} s")
     return problems
 
