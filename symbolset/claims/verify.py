@@ -81,7 +81,7 @@ def _hide_cursors(cov: np.ndarray, annotation: dict) -> np.ndarray:
 def element_coverage(spec: dict, frames, annotations: list[dict], c: dict, index: int) -> np.ndarray:
     """Coverage of the claim's colour at frame ``index``, cursors cleared, kept to the claim's box
     (or to its element's annotated box at the last frame) when it has one."""
-    cov = _hide_cursors(coverage(frames[index], c["color"], spec["background"], c.get("others", ())), annotations[index])
+    cov = _hide_cursors(coverage(frames[index], c["color"], c.get("base", spec["background"]), c.get("others", ())), annotations[index])
     box = c.get("box")
     if box is None and c.get("element"):
         ann = _find(annotations[-1], c["element"])
@@ -101,7 +101,7 @@ def _quoted_text(spec, frames, annotations, c):
     ann = _find(annotations[-1], c["element"])
     if ann is None or ann["string"] != c["text"]:
         return [f"quoted {c['text']!r} is not on screen at the last frame (shows {ann and ann['string']!r})"]
-    win, _, _ = _window(coverage(frames[-1], c["color"], spec["background"], c.get("others", ())), ann["box"])
+    win, _, _ = _window(coverage(frames[-1], c["color"], c.get("base", spec["background"]), c.get("others", ())), ann["box"])
     if (win > 0.5).sum() < 3:
         return [f"quoted {c['text']!r}: no ink in its box"]
     return []
@@ -111,7 +111,7 @@ def _label(spec, frames, annotations, c):
     ann = _find(annotations[-1], c["element"])
     if ann is None or ann["string"] != c["subject"]:
         return [f"label {c['subject']!r} is not drawn"]
-    win, x0, y0 = _window(coverage(frames[-1], c["color"], spec["background"], c.get("others", ())), ann["box"])
+    win, x0, y0 = _window(coverage(frames[-1], c["color"], c.get("base", spec["background"]), c.get("others", ())), ann["box"])
     box = ink_box(win)
     if box is None:
         return [f"label {c['subject']!r}: no ink"]
@@ -142,7 +142,7 @@ def _profile_width(cov: np.ndarray, point, normal, reach: float) -> float:
 
 
 def _stroke_samples(shape: dict):
-    """(point, unit normal) pairs in the middle of a drawn stroke's straight runs or arcs."""
+    """(point, unit normal) pairs along a drawn stroke's straight runs or arcs (a polygon: its outline)."""
     p = shape["params"]
     if shape["type"] == "circle":
         cx, cy = p["center"]
@@ -152,7 +152,7 @@ def _stroke_samples(shape: dict):
                 return
             yield (cx + p["radius"] * math.cos(a), cy + p["radius"] * math.sin(a)), (math.cos(a), math.sin(a))
         return
-    pts = [p["origin"], p["end"]] if shape["type"] == "ray" else p["points"]
+    pts = [p["origin"], p["end"]] if shape["type"] == "ray" else p["points"] + (p["points"][:1] if shape["type"] == "polygon" else [])
     for a, b in zip(pts, pts[1:]):
         d = np.subtract(b, a)
         length = float(np.linalg.norm(d))
@@ -164,9 +164,10 @@ def _stroke_samples(shape: dict):
 
 
 def _stroke_width(spec, frames, annotations, c):
-    others = [o for o in c.get("others", ()) if list(o) not in (list(c["color"]), list(spec["background"]))]
-    cov = coverage(frames[-1], c["color"], spec["background"], others)
-    foreign = [coverage(frames[-1], o, spec["background"], others) for o in others]
+    base = c.get("base", spec["background"])
+    others = [o for o in c.get("others", ()) if list(o) not in (list(c["color"]), list(base))]
+    cov = coverage(frames[-1], c["color"], base, others)
+    foreign = [coverage(frames[-1], o, base, others) for o in others]
     reach = c["px"] + 3.0
     widths = []
     for s in annotations[-1]["shapes"]:
@@ -274,7 +275,7 @@ def _typing(spec, frames, annotations, c):
         return [f"{c['subject']}: text not drawn at the last frame"]
     previous, problems = 0, []
     for i, frame in enumerate(frames):
-        cov = _hide_cursors(coverage(frame, c["color"], spec["background"], c.get("others", ())), annotations[i])
+        cov = _hide_cursors(coverage(frame, c["color"], c.get("base", spec["background"]), c.get("others", ())), annotations[i])
         count = 0
         for x0, y0, x1, y1 in final["char_boxes"]:
             inset = 1 if min(x1 - x0, y1 - y0) >= 6 else 0
@@ -289,8 +290,8 @@ def _typing(spec, frames, annotations, c):
 
 
 def _centroids(spec, frames, annotations, c):
-    first = centroid(coverage(frames[0], c["color"], spec["background"], c.get("others", ())))
-    last = centroid(coverage(frames[-1], c["color"], spec["background"], c.get("others", ())))
+    first = centroid(coverage(frames[0], c["color"], c.get("base", spec["background"]), c.get("others", ())))
+    last = centroid(coverage(frames[-1], c["color"], c.get("base", spec["background"]), c.get("others", ())))
     return first, last
 
 
@@ -320,8 +321,8 @@ def _in_place(spec, frames, annotations, c):
 
 
 def _scale(spec, frames, annotations, c):
-    m0 = float(coverage(frames[0], c["color"], spec["background"], c.get("others", ())).sum())
-    m1 = float(coverage(frames[-1], c["color"], spec["background"], c.get("others", ())).sum())
+    m0 = float(coverage(frames[0], c["color"], c.get("base", spec["background"]), c.get("others", ())).sum())
+    m1 = float(coverage(frames[-1], c["color"], c.get("base", spec["background"]), c.get("others", ())).sum())
     ratio = math.sqrt(m1 / max(m0, _EPS))
     if abs(ratio / c["ratio"] - 1) > 0.10:
         return [f"{c['subject']}: size changed by {ratio:.3f}x, caption says {c['ratio']}x"]
