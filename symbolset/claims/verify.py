@@ -211,6 +211,12 @@ def _position_region(spec, frames, annotations, c):
         if box is None:
             return [f"position of {c['subject']}: no ink at frame {c['frame']}"]
         x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    elif c.get("point_of"):
+        element, key = c["point_of"]
+        shape = _find(annotations[c["frame"]], element, "shapes")
+        if shape is None:
+            return [f"position of {c['subject']}: {element} is not drawn at frame {c['frame']}"]
+        x, y = shape["params"][key]
     else:
         x, y = c["point"]
     u, v = x / spec["width"], y / spec["height"]
@@ -220,11 +226,11 @@ def _position_region(spec, frames, annotations, c):
 
 
 def _changes(spec, frames, annotations, c) -> list[int]:
-    """Frames whose subject ink differs from the previous frame (at least two pixels by half coverage;
+    """Frames whose subject ink differs from the previous frame (at least 3 pixels by a quarter coverage;
     with ``grow_only``, only ink added counts, so marks drawn over the subject do not)."""
     covs = [element_coverage(spec, frames, annotations, c, i) for i in range(len(frames))]
     diff = (lambda a, b: b - a) if c.get("grow_only") else (lambda a, b: np.abs(b - a))
-    return [i for i in range(1, len(frames)) if (diff(covs[i - 1], covs[i]) > 0.5).sum() >= 2]
+    return [i for i in range(1, len(frames)) if (diff(covs[i - 1], covs[i]) > 0.25).sum() >= 3]
 
 
 def _time_range(spec, frames, annotations, c):

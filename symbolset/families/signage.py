@@ -138,7 +138,7 @@ def claims(spec: dict) -> list[dict]:
     t_stop = min(m["t_end"], last)
     (za, da), (zb, db) = camera_at(m, 0.0), camera_at(m, t_stop)
     out = [cl.claim("quoted_text", f"line {j}", element=f"line_{j}", text=p["text"], color=ink, base=panel) for j, p in enumerate(m["lines"])]
-    if abs(zb - za) > 0.02:
+    if abs(zb / za - 1) >= 0.05:
         out.append(cl.claim("scale", "sign text", color=ink, base=panel, others=scene, ratio=round(zb / za, 3), start=round(za, 2), end=round(zb, 2)))
     d = db - da
     if float(np.hypot(*d)) > 2:
@@ -147,7 +147,7 @@ def claims(spec: dict) -> list[dict]:
         out.append(cl.claim("motion", "sign", color=panel, others=scene, distance=round(float(np.hypot(*d))), horizontal=horiz, vertical=vert))
     else:
         out.append(cl.claim("in_place", "sign", color=panel, others=scene))
-    if abs(zb - za) > 0.02 or float(np.hypot(*d)) > 2:
+    if abs(zb / za - 1) >= 0.05 or float(np.hypot(*d)) > 2:
         out.append(cl.claim("time_range", "camera", color=ink, base=panel, others=scene, start=m["t_start"], end=t_stop, stops=m["t_end"] <= last))
     z_last = camera_at(m, last)[0]
     contrast = int(np.abs(np.subtract(frame, spec["background"])).max())
