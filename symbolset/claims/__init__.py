@@ -35,7 +35,8 @@ KINDS = {
     "motion": ("a move's direction and distance", "ink-centroid displacement within max(3 px, 15%); direction words match its sign"),
     "in_place": ("something turns or scales without travelling", "ink centroid moves less than 3 px + 4% of the frame"),
     "scale": ("a size change", "ratio of ink extents within 10% of the stated ratio"),
-    "value_sequence": ("the values shown over time", "the annotated strings equal the stated values in order"),
+    "value_sequence": ("the values a display shows, in order", "the distinct values read off the frames' segments equal the stated list"),
+    "clock_time": ("the time a clock shows at a moment", "hands read off the frame within 3 degrees (+3 for the rounded unit's hand)"),
 }
 
 _BANDS = ((1 / 3, 0), (0.44, 1), (0.56, 2), (2 / 3, 3), (1.0, 4))  # upper edge -> band index

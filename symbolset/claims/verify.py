@@ -336,19 +336,37 @@ def _scale(spec, frames, annotations, c):
 
 
 def _value_sequence(spec, frames, annotations, c):
+    """Read the display off every frame's pixels (seven-segment reader) and list the distinct values in order."""
+    from ..families.seven_segment import read_display
+
     seen = []
-    for a in annotations:
-        strings = "".join(t["string"] for t in a["texts"] if t["element"] in c["elements"])
-        if strings and (not seen or seen[-1] != strings):
-            seen.append(strings)
-    return [] if seen == c["values"] else [f"{c['subject']}: shows {seen}, caption says {c['values']}"]
+    for frame, ann in zip(frames, annotations):
+        shape = _find(ann, c["element"], "shapes")
+        value = read_display(frame, shape["params"]["digits"], c["color"], c["off"]).strip() if shape else ""
+        if not seen or seen[-1] != value:
+            seen.append(value)
+    return [] if seen == c["values"] else [f"{c['subject']}: frames show {seen}, caption says {c['values']}"]
+
+
+def _clock_time(spec, frames, annotations, c):
+    """Hands read off the frame must show the stated time (within the reader's 3 degrees plus half the
+    stated unit: 3 degrees of the minute hand for h:mm, of the second hand for h:mm:ss)."""
+    from ..families.clock import hand_angles, read_hands
+
+    got = read_hands(spec, frames[c["frame"]])
+    want = hand_angles(c["seconds"])
+    for name, angle in got.items():
+        limit = 3.0 + (3.0 if name == c["unit_hand"] else 0.25)
+        if angle is None or abs((angle - want[name] + 180) % 360 - 180) > limit:
+            return [f"{c['subject']}: {name} hand reads {angle if angle is None else round(angle, 1)} deg, {c['text']} needs {want[name]:.1f} deg"]
+    return []
 
 
 VERIFIERS = {
     "quoted_text": _quoted_text, "label": _label, "formula": _formula, "stroke_width": _stroke_width,
     "glyph_height": _glyph_height, "position_region": _position_region, "time_range": _time_range,
     "first_ink": _first_ink, "order": _order, "typing": _typing, "motion": _motion, "in_place": _in_place,
-    "scale": _scale, "value_sequence": _value_sequence,
+    "scale": _scale, "value_sequence": _value_sequence, "clock_time": _clock_time,
 }  # fmt: skip
 
 
