@@ -12,106 +12,29 @@ import math
 import numpy as np
 
 from . import REGION_TOLERANCE, band_limits
+from .measure import centroid, coverage, element_coverage, find, hide_cursors, ink_box, window
 
 _EPS = 1e-6
-
-
-def coverage(frame: np.ndarray, color, background, others=()) -> np.ndarray:
-    """Share (0..1) of ``color`` blended over ``background`` per pixel, read from luma where luma
-    separates them (full resolution in yuv420p video), else from the RGB projection; 0 where the
-    pixel is off the colour's blend line or another scene colour in ``others`` explains it better."""
-    f = frame.astype(np.float32)
-    c, b = np.asarray(color, np.float32), np.asarray(background, np.float32)
-    d = c - b
-
-    def fit(col):
-        v = np.asarray(col, np.float32) - b
-        a = np.clip((f - b) @ v / max(float(v @ v), 1.0), 0.0, 1.0)
-        return a, np.linalg.norm(f - b - a[..., None] * v, axis=-1)
-
-    alpha, resid = fit(color)
-    own = resid <= 0.35 * float(np.linalg.norm(d)) + 20.0
-    for o in others:
-        if list(o) not in (list(color), list(background)):
-            own &= resid < fit(o)[1]
-    w = np.array([0.299, 0.587, 0.114], np.float32)
-    if abs(float(d @ w)) >= 40:
-        alpha = np.clip((f @ w - float(b @ w)) / float(d @ w), 0.0, 1.0)
-    return np.where(own, alpha, 0.0)
-
-
-def _find(annotation: dict, element: str, kind: str = "texts"):
-    return next((t for t in annotation[kind] if t["element"] == element), None)
-
-
-def _window(cov: np.ndarray, box, pad: int = 1) -> tuple[np.ndarray, int, int]:
-    h, w = cov.shape
-    x0, y0 = max(0, int(math.floor(box[0])) - pad), max(0, int(math.floor(box[1])) - pad)
-    x1, y1 = min(w, int(math.ceil(box[2])) + pad), min(h, int(math.ceil(box[3])) + pad)
-    return cov[y0:y1, x0:x1], x0, y0
-
-
-def ink_box(cov: np.ndarray, threshold: float = 0.5):
-    """[x0, y0, x1, y1] of pixels covered more than ``threshold``; None when there are none."""
-    ys, xs = np.nonzero(cov > threshold)
-    if len(xs) == 0:
-        return None
-    return [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1]
-
-
-def centroid(cov: np.ndarray) -> np.ndarray | None:
-    """Coverage-weighted centre (pixel centres at +0.5) of the pixels covered more than 0.15."""
-    cov = np.where(cov > 0.15, cov, 0.0)
-    mass = float(cov.sum())
-    if mass < 1.0:
-        return None
-    yy, xx = np.mgrid[0 : cov.shape[0], 0 : cov.shape[1]]
-    return np.array([(cov * (xx + 0.5)).sum() / mass, (cov * (yy + 0.5)).sum() / mass])
-
-
-def _hide_cursors(cov: np.ndarray, annotation: dict) -> np.ndarray:
-    """``cov`` with every text cursor's quad (and a 1 px rim) cleared: a cursor is no glyph."""
-    for s in annotation["shapes"]:
-        if s["type"] == "cursor":
-            q = np.asarray(s["params"]["quad"])
-            cov[max(0, int(q[:, 1].min()) - 1) : int(np.ceil(q[:, 1].max())) + 1, max(0, int(q[:, 0].min()) - 1) : int(np.ceil(q[:, 0].max())) + 1] = 0
-    return cov
-
-
-def element_coverage(spec: dict, frames, annotations: list[dict], c: dict, index: int) -> np.ndarray:
-    """Coverage of the claim's colour at frame ``index``, cursors cleared, kept to the claim's box
-    (or to its element's annotated box at the last frame) when it has one."""
-    cov = _hide_cursors(coverage(frames[index], c["color"], c.get("base", spec["background"]), c.get("others", ())), annotations[index])
-    box = c.get("box")
-    if box is None and c.get("element"):
-        ann = _find(annotations[-1], c["element"])
-        box = ann["box"] if ann else None
-    if box is None:
-        return cov
-    out = np.zeros_like(cov)
-    win, x0, y0 = _window(cov, box, c.get("pad", 1))
-    out[y0 : y0 + win.shape[0], x0 : x0 + win.shape[1]] = win
-    return out
 
 
 # ---------------------------------------------------------------- one verifier per kind
 
 
 def _quoted_text(spec, frames, annotations, c):
-    ann = _find(annotations[-1], c["element"])
+    ann = find(annotations[-1], c["element"])
     if ann is None or ann["string"] != c["text"]:
         return [f"quoted {c['text']!r} is not on screen at the last frame (shows {ann and ann['string']!r})"]
-    win, _, _ = _window(coverage(frames[-1], c["color"], c.get("base", spec["background"]), c.get("others", ())), ann["box"])
+    win, _, _ = window(coverage(frames[-1], c["color"], c.get("base", spec["background"]), c.get("others", ())), ann["box"])
     if (win > 0.5).sum() < 3:
         return [f"quoted {c['text']!r}: no ink in its box"]
     return []
 
 
 def _label(spec, frames, annotations, c):
-    ann = _find(annotations[-1], c["element"])
+    ann = find(annotations[-1], c["element"])
     if ann is None or ann["string"] != c["subject"]:
         return [f"label {c['subject']!r} is not drawn"]
-    win, x0, y0 = _window(coverage(frames[-1], c["color"], c.get("base", spec["background"]), c.get("others", ())), ann["box"])
+    win, x0, y0 = window(coverage(frames[-1], c["color"], c.get("base", spec["background"]), c.get("others", ())), ann["box"])
     box = ink_box(win)
     if box is None:
         return [f"label {c['subject']!r}: no ink"]
@@ -187,7 +110,7 @@ def _stroke_width(spec, frames, annotations, c):
 
 
 def _glyph_height(spec, frames, annotations, c):
-    ann = _find(annotations[c["frame"]], c["element"])
+    ann = find(annotations[c["frame"]], c["element"])
     if ann is None:
         return [f"glyph height of {c['subject']}: text not drawn at frame {c['frame']}"]
     box = ink_box(element_coverage(spec, frames, annotations, {**c, "box": ann["box"]}, c["frame"]))
@@ -206,14 +129,14 @@ def _in_band(u: float, index) -> bool:
 
 def _position_region(spec, frames, annotations, c):
     if c.get("element"):
-        cov = element_coverage(spec, frames, annotations, {**c, "box": (_find(annotations[c["frame"]], c["element"]) or {}).get("box")}, c["frame"])
+        cov = element_coverage(spec, frames, annotations, {**c, "box": (find(annotations[c["frame"]], c["element"]) or {}).get("box")}, c["frame"])
         box = ink_box(cov)
         if box is None:
             return [f"position of {c['subject']}: no ink at frame {c['frame']}"]
         x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
     elif c.get("point_of"):
         element, key = c["point_of"]
-        shape = _find(annotations[c["frame"]], element, "shapes")
+        shape = find(annotations[c["frame"]], element, "shapes")
         if shape is None:
             return [f"position of {c['subject']}: {element} is not drawn at frame {c['frame']}"]
         x, y = shape["params"][key]
@@ -276,12 +199,12 @@ def _order(spec, frames, annotations, c):
 
 
 def _typing(spec, frames, annotations, c):
-    final = _find(annotations[-1], c["element"])
+    final = find(annotations[-1], c["element"])
     if final is None:
         return [f"{c['subject']}: text not drawn at the last frame"]
     previous, problems = 0, []
     for i, frame in enumerate(frames):
-        cov = _hide_cursors(coverage(frame, c["color"], c.get("base", spec["background"]), c.get("others", ())), annotations[i])
+        cov = hide_cursors(coverage(frame, c["color"], c.get("base", spec["background"]), c.get("others", ())), annotations[i])
         count = 0
         for x0, y0, x1, y1 in final["char_boxes"]:
             inset = 1 if min(x1 - x0, y1 - y0) >= 6 else 0
@@ -341,7 +264,7 @@ def _value_sequence(spec, frames, annotations, c):
 
     seen = []
     for frame, ann in zip(frames, annotations):
-        shape = _find(ann, c["element"], "shapes")
+        shape = find(ann, c["element"], "shapes")
         value = read_display(frame, shape["params"]["digits"], c["color"], c["off"]).strip() if shape else ""
         if not seen or seen[-1] != value:
             seen.append(value)

@@ -15,7 +15,8 @@ import numpy as np
 
 from .. import captions as cap
 from .. import claims as cl
-from ..render import text_layout
+from ..claims import measure
+from ..render import render_frame, text_layout
 from . import common
 
 NAME = "formula"
@@ -271,7 +272,10 @@ def claims(spec: dict) -> list[dict]:
         return round(cl.first_frame_time(spec, els[term["elements"][0]].get("opacity", 1.0), lambda v: v >= 1), 6)
 
     first, last = m["terms"][0], m["terms"][-1]
+    frame, _ = render_frame(spec, spec["num_frames"] - 1)
+    x0, y0, x1, y1 = measure.ink_box(measure.coverage(frame, color, spec["background"]))
     return [
+        cl.claim("position_region", "equation", color=color, frame=spec["num_frames"] - 1, **cl.region((x0 + x1) / 2, (y0 + y1) / 2, spec["width"], spec["height"])),
         cl.claim("formula", "equation", text=" ".join(t["display"] for t in m["terms"]), terms=[t["elements"] for t in m["terms"]]),
         cl.claim("first_ink", "the first term", color=color, box=first["box"], time=shows(first)),
         cl.claim("first_ink", "the last term", color=color, box=last["box"], time=shows(last)),
@@ -284,6 +288,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     c = {(x["kind"], x["subject"]): x for x in claims(spec)}
     q = c[("formula", "equation")]["text"]
     n = len(m["terms"])
+    where, where_zh = cl.region_words(c[("position_region", "equation")]), cl.region_words(c[("position_region", "equation")], "zh")
     col, col_zh = m["color"], cap.color_name(cap.rgb(m["color"]), "zh")
     bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
     order = ", then ".join(t["display"] for t in m["terms"])
@@ -293,8 +298,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     en = {
         "short": cap.choose(rng, [f"The {m['name']} {q} written term by term.", f"A formula appears piece by piece: the equation {q}.", f"Typesetting the equation {q} one term at a time."]),
         "detailed": cap.choose(rng, [
-            f"On {common.article(bg)} background, the {m['name']}, the equation {q}, in {col} {m['font'].replace('-', ' ')} type, centred, {n} terms in one line.",
-            f"{common.article(col).capitalize()} formula centred on {bg}: the equation {q}, typeset in {m['font'].replace('-', ' ')} with {n} terms.",
+            f"On {common.article(bg)} background, the {m['name']}, the equation {q}, in {col} {m['font'].replace('-', ' ')} type {where}, {n} terms in one line.",
+            f"{common.article(col).capitalize()} formula {where} on {bg}: the equation {q}, typeset in {m['font'].replace('-', ' ')} with {n} terms.",
         ]),
         "temporal": cap.choose(rng, [
             f"From {t0} s to {t1} s the terms appear left to right: {order}; each stays where it is placed, and the whole expression holds until {dur} s.",
@@ -303,7 +308,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     }
     zh = {
         "short": cap.choose(rng, [f"逐项写出公式 {q}。", f"公式 {q} 一项一项地出现。"]),
-        "detailed": f"{bg_zh}背景中央，{col_zh}的公式 {q}，共{n}项排成一行。",
+        "detailed": f"{bg_zh}背景上，{where_zh}是{col_zh}的公式 {q}，共{n}项排成一行。",
         "temporal": f"从{t0}秒到{t1}秒，各项从左到右依次出现：{order_zh}；每项出现后位置不变，完整公式保持到{dur}秒。",
     }
     return cap.assemble(en, zh)

@@ -95,7 +95,6 @@ def claims(spec: dict) -> list[dict]:
 def captions(spec: dict, rng: np.random.Generator) -> dict:
     """English and Chinese captions: the lanes left to right, their colours, the vanishing point and the dash motion."""
     m = spec["meta"]
-    w, h = spec["width"], spec["height"]
     lanes = m["lanes"]
     zh_kind = {"solid": "实线", "dashed": "虚线"}
     listing = ", ".join(f"a {ln['kind']} {ln['color']} line" for ln in lanes)

@@ -7,9 +7,9 @@ import math
 import numpy as np
 
 from .. import captions as cap
-from .. import fonts
 from .. import claims as cl
-from ..claims import verify as verify_claims
+from .. import fonts
+from ..claims import measure
 from ..render import render_frame, text_layout
 from ..spec import frame_time, value_at
 from . import common
@@ -119,8 +119,8 @@ def claims(spec: dict) -> list[dict]:
     w, h = spec["width"], spec["height"]
     first, a0 = render_frame(spec, 0)
     last, a1 = render_frame(spec, spec["num_frames"] - 1)
-    c0 = verify_claims.centroid(verify_claims.coverage(first, el["color"], spec["background"]))
-    c1 = verify_claims.centroid(verify_claims.coverage(last, el["color"], spec["background"]))
+    c0 = measure.centroid(measure.coverage(first, el["color"], spec["background"]))
+    c1 = measure.centroid(measure.coverage(last, el["color"], spec["background"]))
     box0 = next(t for t in a0["texts"] if t["element"] == "text")["box"]
     box1 = next(t for t in a1["texts"] if t["element"] == "text")["box"]
     out = [

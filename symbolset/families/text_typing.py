@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import captions as cap
-from .. import fonts
 from .. import claims as cl
-from ..claims import verify as verify_claims
+from .. import fonts
+from ..claims import measure
 from ..render import render_frame, text_layout
 from ..spec import value_at
 from . import common
@@ -72,8 +72,8 @@ def claims(spec: dict) -> list[dict]:
     n = len(el["text"])
     last, ann = render_frame(spec, spec["num_frames"] - 1)
     text_ann = next(t for t in ann["texts"] if t["element"] == "text")
-    cov = verify_claims.element_coverage(spec, [last], [ann], {"element": "text", "color": el["color"], "box": text_ann["box"]}, 0)
-    box = verify_claims.ink_box(cov)
+    cov = measure.element_coverage(spec, [last], [ann], {"element": "text", "color": el["color"], "box": text_ann["box"]}, 0)
+    box = measure.ink_box(cov)
     # the last glyph's own pixels: its ink box less the 1 px column the glyph before it may reach
     first_box, last_box = text_ann["char_boxes"][0], list(text_ann["char_boxes"][-1])
     if last_box[2] - last_box[0] >= 6:
