@@ -31,7 +31,7 @@ from pathlib import Path
 import datasets
 import pyarrow.parquet as pq
 
-from symbolset import hub
+from symbolset import layout
 from symbolset.errors import SymbolSetError
 from symbolset.families import FAMILY_NAMES
 from symbolset.record import FEATURES
@@ -98,13 +98,13 @@ class SymbolSet(datasets.GeneratorBasedBuilder):
             return HERE / "tiny"
         if self.config.data_dir:
             return Path(self.config.data_dir)
-        return HERE if (HERE / "data").is_dir() and (HERE / hub.MANIFEST).is_file() else HERE / "tiny"
+        return HERE if (HERE / "data").is_dir() and (HERE / layout.MANIFEST).is_file() else HERE / "tiny"
 
     def _split_generators(self, dl_manager):
         root = self._root()
         out = []
-        for split in hub.SPLIT_ORDER:
-            paths = hub.shard_paths(root, split)
+        for split in layout.SPLITS:
+            paths = layout.shard_paths(root, split)
             if paths:
                 out.append(datasets.SplitGenerator(name=split, gen_kwargs={"paths": [str(p) for p in paths]}))
         if not out:

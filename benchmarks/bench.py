@@ -29,7 +29,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from symbolset import codec, hub, sources
+from symbolset import codec, layout, sources
 from symbolset.bench.prompts import build_prompts, write_prompts
 from symbolset.bench.run import run_benchmark
 from symbolset.bench.score import Scorer
@@ -88,7 +88,7 @@ def main(argv=None) -> None:
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args(argv)
     tiny = sources.tiny_dir()
-    rows = {r["id"]: r for r in hub.iter_rows(tiny, "test", ["id", "video"])}
+    rows = {r["id"]: r for r in layout.iter_rows(tiny, "test", ["id", "video"])}
     with tempfile.TemporaryDirectory(prefix="symbolset-bench-") as tmp:
         prompts = [{**p, "id": f"{p['id']}-copy{c}", "source_id": p["id"]} for c in range(args.copies) for p in build_prompts(tiny, "test")]
         prompts_path = Path(tmp) / "prompts.jsonl"

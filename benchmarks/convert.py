@@ -32,12 +32,12 @@ DIRECTIONS = (
 
 def replicate(tiny: Path, out: Path, copies: int) -> Path:
     """A Hub-layout dataset of ``copies`` x the rows of ``tiny`` (ids suffixed ``-cN``)."""
-    from symbolset import hub
-    from symbolset.build import write_parquet
+    from symbolset import layout
+    from symbolset.layout import write_parquet
     from symbolset.record import to_table
 
-    rows = list(hub.iter_rows(tiny))
-    manifest = hub.load_manifest(tiny)
+    rows = list(layout.iter_rows(tiny))
+    manifest = layout.load_manifest(tiny)
     (out / "data").mkdir(parents=True)
     splits: dict[str, list] = {}
     for c in range(copies):
@@ -49,7 +49,7 @@ def replicate(tiny: Path, out: Path, copies: int) -> Path:
         for j in range(n):
             write_parquet(to_table(rs[j * size : (j + 1) * size]), out / "data" / f"{split}-{j:05d}-of-{n:05d}.parquet")
     manifest["splits"] = {s: {"rows": len(rs), "families": {}} for s, rs in splits.items()}
-    hub.write_json_atomic(out / hub.MANIFEST, manifest)
+    layout.write_json_atomic(out / layout.MANIFEST, manifest)
     return out
 
 

@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from symbolset import codec, hub, sources
+from symbolset import codec, layout, sources
 
 
 def _decode_count(data: bytes) -> int:
@@ -123,7 +123,7 @@ def main(argv=None) -> None:
         return memory_probe(args.memory_probe, args.mode)
     with tempfile.TemporaryDirectory(prefix="symbolset-bench-") as tmp:
         root = Path(args.root) if args.root else make_big(Path(tmp) / "big", args.factor)
-        videos = [r["video"]["bytes"] for r in hub.iter_rows(root, None, ["video"])]
+        videos = [r["video"]["bytes"] for r in layout.iter_rows(root, None, ["video"])]
         result: dict = {"clips": len(videos), "repeats": args.repeats, "ceiling": {}, "torch": {}, "datasets": {}, "memory": {}}
         for procs in (1, 2):
             runs = [ceiling(videos, procs) for _ in range(args.repeats)]

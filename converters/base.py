@@ -14,7 +14,7 @@ from pathlib import Path
 
 from symbolset import codec
 from symbolset.errors import SymbolSetError
-from symbolset.hub import SPLIT_ORDER, write_bytes_atomic
+from symbolset.layout import SPLITS, write_bytes_atomic
 
 from . import output
 from .pipeline import Encoded, Sharder
@@ -41,7 +41,7 @@ class Options:
 def split_key(name: str) -> tuple:
     """Sort key that puts train, validation, test first, then anything else by name."""
     split = name.split("-")[0].split("/")[0]
-    return (SPLIT_ORDER.index(split) if split in SPLIT_ORDER else len(SPLIT_ORDER), name)
+    return (SPLITS.index(split) if split in SPLITS else len(SPLITS), name)
 
 
 def read_marker(src: Path) -> dict | None:

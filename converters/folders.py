@@ -22,7 +22,7 @@ from pathlib import Path
 
 from symbolset import codec
 from symbolset.errors import SymbolSetError
-from symbolset.hub import write_bytes_atomic, write_folder_atomic
+from symbolset.layout import write_bytes_atomic, write_folder_atomic
 
 from . import fields, frames, output
 from .base import Reader, split_key

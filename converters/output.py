@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 from symbolset.errors import SymbolSetError
-from symbolset.hub import write_json_atomic
+from symbolset.layout import write_json_atomic
 
 STATE = ".symbolset-convert.json"
 DONE = "symbolset-convert.json"

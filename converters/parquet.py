@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from symbolset import families, hub
-from symbolset.build import write_parquet
+from symbolset import families, hub, layout
 from symbolset.config import Config
 from symbolset.errors import SymbolSetError
+from symbolset.layout import write_parquet
 from symbolset.record import to_table
 
 from . import output
@@ -36,10 +36,10 @@ class ParquetReader(Reader):
 
     def __init__(self, src: Path, options):
         super().__init__(src, options)
-        self.paths = hub.shard_paths(self.src)
+        self.paths = layout.shard_paths(self.src)
         if not self.paths:
             raise SymbolSetError(f"{self.src}: no data/*.parquet shards (wrong --from format?)")
-        self.info = hub.load_manifest(self.src) if (self.src / hub.MANIFEST).exists() else None
+        self.info = layout.load_manifest(self.src) if (self.src / layout.MANIFEST).exists() else None
         try:
             self.total = sum(pq.read_metadata(p).num_rows for p in self.paths)
         except (OSError, ValueError) as exc:
@@ -47,14 +47,14 @@ class ParquetReader(Reader):
 
     def items(self):
         """Rows, shard by shard, a row group at a time."""
-        yield from hub.iter_rows(self.src)
+        yield from layout.iter_rows(self.src)
 
 
 class ParquetWriter(ShardWriter):
     """Records -> Hub layout (``data/<split>-NNNNN-of-MMMMM.parquet``, ``manifest.json``, ``README.md``)."""
 
     format = "parquet"
-    marker = hub.MANIFEST
+    marker = layout.MANIFEST
 
     def shard_size(self) -> tuple[int | None, int | None]:
         """Rows per shard: ``--shard-size``, else the source dataset's, else 64 (or ``--shard-bytes``)."""
@@ -98,7 +98,7 @@ class ParquetWriter(ShardWriter):
         (self.dst / PENDING).rmdir()
         manifest = hub.finish(self.dst, self._config(shards), shards)
         manifest["conversion"] = state
-        hub.write_json_atomic(self.dst / hub.MANIFEST, manifest)
+        layout.write_json_atomic(self.dst / layout.MANIFEST, manifest)
         output.complete(self.dst, self.marker, state)
         return manifest
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import multiprocessing
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -24,9 +23,9 @@ from tqdm import tqdm
 from . import __version__, hub
 from .config import Config
 from .errors import SymbolSetError
+from .layout import MANIFEST, SPLITS, load_manifest, shard_file, write_json_atomic, write_parquet
 from .record import make_record, sample_seed, to_table
 
-SPLITS = ("train", "validation", "test")
 STATE_FILE = ".symbolset-build.json"
 
 
@@ -55,49 +54,8 @@ def shard_plan(cfg: Config) -> list[dict]:
         mine = [t for t in tasks if t["split"] == split]
         n = math.ceil(len(mine) / cfg.shard_size)
         for j in range(n):
-            shards.append({"file": f"data/{split}-{j:05d}-of-{n:05d}.parquet", "split": split, "tasks": mine[j * cfg.shard_size : (j + 1) * cfg.shard_size]})
+            shards.append({"file": shard_file(split, j, n), "split": split, "tasks": mine[j * cfg.shard_size : (j + 1) * cfg.shard_size]})
     return shards
-
-
-def write_parquet(table, path: Path) -> None:
-    """Write a shard atomically. The video column is uncompressed, PLAIN-encoded, without dictionary
-    (as ``datasets`` >= 4.6 writes it), so readers can seek to one clip's bytes; other columns use zstd."""
-    video_cols = ["video.bytes", "video.path"]
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        pq.write_table(
-            table,
-            tmp,
-            row_group_size=32,
-            compression={c: ("none" if c.startswith("video") else "zstd") for c in _leaf_columns(table.schema)},
-            use_dictionary=[c for c in _leaf_columns(table.schema) if c not in video_cols],
-            column_encoding={"video.bytes": "PLAIN"},
-            write_statistics=[c for c in _leaf_columns(table.schema) if c not in video_cols],
-        )
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def _leaf_columns(schema) -> list[str]:
-    out = []
-
-    def walk(name, typ):
-        if hasattr(typ, "num_fields") and typ.num_fields and not hasattr(typ, "value_type"):
-            for i in range(typ.num_fields):
-                f = typ.field(i)
-                walk(f"{name}.{f.name}", f.type)
-        elif hasattr(typ, "value_type"):
-            walk(f"{name}.list.element", typ.value_type)
-        else:
-            out.append(name)
-
-    for field in schema:
-        walk(field.name, field.type)
-    return out
 
 
 def _render_task(args: tuple[dict, dict]) -> dict:
@@ -114,25 +72,25 @@ def _worker_init() -> None:
 def _prepare_output(out: Path, cfg: Config, overwrite: bool) -> bool:
     """Check or create the output folder; True when a finished dataset of this config is already there."""
     state = {"config": cfg.to_dict(), "generator_version": __version__}
-    state_path, manifest_path = out / STATE_FILE, out / hub.MANIFEST
+    state_path, manifest_path = out / STATE_FILE, out / MANIFEST
     if out.exists() and not out.is_dir():
         raise SymbolSetError(f"{out}: exists and is not a folder")
     if out.exists() and any(out.iterdir()):
         if overwrite:
-            for name in ("data", hub.MANIFEST, "README.md", STATE_FILE):
+            for name in ("data", MANIFEST, "README.md", STATE_FILE):
                 p = out / name
                 shutil.rmtree(p) if p.is_dir() else p.unlink(missing_ok=True)
         elif state_path.exists():
             if json.loads(state_path.read_text()) != state:
                 raise SymbolSetError(f"{out}: holds an unfinished run of a different config; pass --overwrite to replace it")
             return False
-        elif manifest_path.exists() and hub.load_manifest(out).get("config") == cfg.to_dict():
+        elif manifest_path.exists() and load_manifest(out).get("config") == cfg.to_dict():
             return True
         else:
             raise SymbolSetError(f"{out}: already exists and is not empty; pass --overwrite to replace it")
     try:
         (out / "data").mkdir(parents=True, exist_ok=True)
-        hub.write_json_atomic(state_path, state)
+        write_json_atomic(state_path, state)
     except OSError as exc:
         raise SymbolSetError(f"{out}: cannot write ({exc.strerror})") from None
     return False
@@ -146,7 +104,7 @@ def generate(cfg: Config, out: str | Path, *, workers: int = 1, overwrite: bool 
     out = Path(out)
     if _prepare_output(out, cfg, overwrite):
         print(f"{out}: already complete ({cfg.num} clips); nothing to do", file=sys.stderr)
-        return hub.load_manifest(out)
+        return load_manifest(out)
     for stale in (out / "data").glob(".*.tmp-*"):
         stale.unlink()
     shards = shard_plan(cfg)

@@ -56,7 +56,7 @@ def _validate(args) -> int:
 
 def _render(args) -> int:
     from . import codec
-    from .hub import find_record, write_bytes_atomic
+    from .layout import find_record, write_bytes_atomic
     from .render import render_clip
     from .spec import from_json
 
@@ -97,7 +97,7 @@ def _write_png_folder(out: Path, frames, overwrite: bool) -> None:
 
     from PIL import Image
 
-    from .hub import write_folder_atomic
+    from .layout import write_folder_atomic
 
     pngs = {}
     for i, frame in enumerate(frames):

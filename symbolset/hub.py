@@ -1,19 +1,9 @@
-"""The Hugging Face Hub layout of a dataset folder, its manifest, its dataset card, and publishing.
-
-Layout::
-
-    README.md                                   dataset card; its YAML ``configs:`` let load_dataset(DIR) work
-    manifest.json                               config, counts, every shard's rows / bytes / sha256
-    data/<split>-NNNNN-of-MMMMM.parquet         the rows (schema: symbolset.record.FEATURES)
-    thumbnails/<family>.png                     a strip of frames per family, shown in the card
-"""
+"""Finishing a generated dataset folder for the Hugging Face Hub: manifest, thumbnails, dataset card,
+and publishing. The folder layout itself, and the atomic writes, live in :mod:`symbolset.layout`."""
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import tempfile
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -24,86 +14,14 @@ from PIL import Image
 
 from . import __version__, codec, families
 from .errors import SymbolSetError
+from .layout import MANIFEST, SPLITS, load_manifest, write_bytes_atomic, write_json_atomic
 from .record import sample_seed, sample_spec
 from .render import render_frame
-
-MANIFEST = "manifest.json"
-SPLIT_ORDER = ("train", "validation", "test")
-
-
-def write_json_atomic(path: Path, data) -> None:
-    """Write JSON under a temporary name, fsync, then rename."""
-    write_bytes_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode())
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write bytes under a temporary name, fsync, then rename over ``path`` (parents are created).
-
-    :class:`SymbolSetError` naming the path when it cannot be written.
-    """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise SymbolSetError(f"{path}: cannot write ({exc.strerror})") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def write_folder_atomic(path: Path, files: dict[str, bytes]) -> None:
-    """Write a folder of files atomically: fill a hidden temporary folder, then rename it to ``path``."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
-    except OSError as exc:
-        raise SymbolSetError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise SymbolSetError(f"{path}: cannot write ({exc.strerror})") from None
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
-
-
-def load_manifest(root: str | Path) -> dict:
-    """The dataset's manifest; :class:`SymbolSetError` when missing or malformed."""
-    path = Path(root) / MANIFEST
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SymbolSetError(f"{path}: missing (not a SymbolSet dataset folder, or an unfinished run)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise SymbolSetError(f"{path}: not valid JSON ({exc})") from None
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("shards"), list):
-        raise SymbolSetError(f"{path}: malformed manifest (no shard list)")
-    return manifest
-
-
-def shard_paths(root: str | Path, split: str | None = None) -> list[Path]:
-    """Parquet shards of a dataset folder (one split, or all), in order."""
-    data = Path(root) / "data"
-    if not data.is_dir():
-        raise SymbolSetError(f"{root}: no data/ folder (not a Hub-layout dataset)")
-    pattern = f"{split}-*.parquet" if split else "*.parquet"
-    paths = sorted(data.glob(pattern))
-    if split is None:
-        paths.sort(key=lambda p: (SPLIT_ORDER.index(p.name.split("-")[0]) if p.name.split("-")[0] in SPLIT_ORDER else 9, p.name))
-    return paths
 
 
 def finish(out: Path, cfg, shards: list[dict]) -> dict:
     """Write the manifest, thumbnails and dataset card of a fully generated folder."""
-    counts: dict[str, Counter] = {s: Counter() for s in SPLIT_ORDER}
+    counts: dict[str, Counter] = {s: Counter() for s in SPLITS}
     entries = []
     for shard in shards:
         path = out / shard["file"]
@@ -158,7 +76,7 @@ def write_thumbnails(out: Path, cfg, frames_shown: int = 4, height: int = 128) -
 
 def card_yaml(manifest: dict) -> str:
     """The YAML header of the card: ``configs`` (so load_dataset(DIR) finds the splits) and metadata."""
-    splits = [s for s in SPLIT_ORDER if s in manifest["splits"]]
+    splits = [s for s in SPLITS if s in manifest["splits"]]
     total = sum(v["rows"] for v in manifest["splits"].values())
     size = "n<1K" if total < 1000 else "1K<n<10K" if total < 10_000 else "10K<n<100K" if total < 100_000 else "100K<n<1M"
     lines = ["---", "license: cc-by-4.0", "language:", "- en", "- zh", "task_categories:", "- text-to-video", "- text-to-image",
@@ -174,7 +92,7 @@ def write_card(out: Path, manifest: dict, extra_sections: str = "") -> None:
     """Write README.md: YAML header + ``dataset_card.md`` filled with this dataset's figures."""
     template = Template(resources.files("symbolset").joinpath("dataset_card.md").read_text(encoding="utf-8"))
     fams = sorted({f for v in manifest["splits"].values() for f in v["families"]})
-    splits = [s for s in SPLIT_ORDER if s in manifest["splits"]]
+    splits = [s for s in SPLITS if s in manifest["splits"]]
     header = "| family | " + " | ".join(splits) + " |\n|---|" + "---|" * len(splits) + "\n"
     rows = "".join(f"| `{f}` | " + " | ".join(str(manifest["splits"][s]["families"].get(f, 0)) for s in splits) + " |\n" for f in fams)
     total = "| **all** | " + " | ".join(f"**{manifest['splits'][s]['rows']}**" for s in splits) + " |\n"
@@ -217,28 +135,3 @@ def publish(root: str | Path, repo_id: str, *, token: str | None = None, private
     return str(url)
 
 
-def iter_rows(root: str | Path, split: str | None = None, columns: list[str] | None = None):
-    """Rows of a dataset folder as dicts, shard by shard (memory: one row group at a time)."""
-    import pyarrow.parquet as pq
-
-    for path in shard_paths(root, split):
-        try:
-            pf = pq.ParquetFile(path)
-            for i in range(pf.num_row_groups):
-                yield from pf.read_row_group(i, columns=columns).to_pylist()
-        except (OSError, ValueError) as exc:
-            raise SymbolSetError(f"{path}: unreadable Parquet shard ({exc})") from None
-
-
-def find_record(root: str | Path, sample_id: str) -> dict:
-    """The row with id ``sample_id``; :class:`SymbolSetError` when no shard holds it."""
-    import pyarrow.parquet as pq
-
-    for path in shard_paths(root):
-        try:
-            table = pq.read_table(path, filters=[("id", "=", sample_id)])
-        except (OSError, ValueError) as exc:
-            raise SymbolSetError(f"{path}: unreadable Parquet shard ({exc})") from None
-        if table.num_rows:
-            return table.to_pylist()[0]
-    raise SymbolSetError(f"{root}: no record with id {sample_id!r}")

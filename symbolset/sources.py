@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from . import codec, hub
+from . import codec, layout
 from .errors import SymbolSetError
 
 LANGUAGES = ("en", "zh")
@@ -86,7 +86,7 @@ def resolve(source, split: str | None = "train", *, revision: str | None = None,
         root = _snapshot(text, split, revision, cache_dir)
     else:
         raise SymbolSetError(f"{text}: no such dataset folder (and not a Hub repo id owner/name)")
-    shards = [str(p) for p in hub.shard_paths(root, split)]
+    shards = [str(p) for p in layout.shard_paths(root, split)]
     if not shards:
         raise SymbolSetError(f"{root}: no shards for split {split!r} under data/")
     return Source(name=str(root), shards=shards)
@@ -120,7 +120,7 @@ def _snapshot(repo_id: str, split: str | None, revision: str | None, cache_dir: 
     pattern = f"data/{split}-*.parquet" if split else "data/*.parquet"
     try:
         path = snapshot_download(repo_id, repo_type="dataset", revision=revision, cache_dir=cache_dir,
-                                 allow_patterns=["README.md", hub.MANIFEST, pattern])  # fmt: skip
+                                 allow_patterns=["README.md", layout.MANIFEST, pattern])  # fmt: skip
     except LocalEntryNotFoundError:
         raise SymbolSetError(f"{repo_id}: not in the local Hugging Face cache and the Hub cannot be reached (offline?)") from None
     except HfHubHTTPError as exc:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from . import codec, hub
+from . import codec, layout
 from .errors import SymbolSetError
 from .record import SCHEMA
 from .spec import from_json
@@ -16,30 +16,30 @@ def validate_dataset(root: str | Path, *, decode: bool = True) -> list[str]:
     """Every problem found in the dataset folder, one line each (empty when it is sound)."""
     root = Path(root)
     try:
-        manifest = hub.load_manifest(root)
+        manifest = layout.load_manifest(root)
     except SymbolSetError as exc:
         return [str(exc)]
     problems = []
     if not (root / "README.md").is_file():
         problems.append(f"{root / 'README.md'}: missing dataset card")
     listed = {e["file"] for e in manifest["shards"]}
-    for path in hub.shard_paths(root):
+    for path in layout.shard_paths(root):
         rel = path.relative_to(root).as_posix()
         if rel not in listed:
-            problems.append(f"{path}: shard not listed in {hub.MANIFEST}")
+            problems.append(f"{path}: shard not listed in {layout.MANIFEST}")
     ids: set[str] = set()
     for entry in manifest["shards"]:
         problems += _check_shard(root, entry, ids, decode)
     total = sum(v["rows"] for v in manifest.get("splits", {}).values())
     if total != sum(e["rows"] for e in manifest["shards"]):
-        problems.append(f"{hub.MANIFEST}: split counts ({total}) disagree with shard rows")
+        problems.append(f"{layout.MANIFEST}: split counts ({total}) disagree with shard rows")
     return problems
 
 
 def _check_shard(root: Path, entry: dict, ids: set, decode: bool) -> list[str]:
     path = root / entry["file"]
     if not path.is_file():
-        return [f"{path}: missing (listed in {hub.MANIFEST})"]
+        return [f"{path}: missing (listed in {layout.MANIFEST})"]
     data = path.read_bytes()
     if codec.sha256(data) != entry["sha256"]:
         return [f"{path}: sha256 mismatch (file changed or damaged)"]

@@ -14,7 +14,7 @@ from symbolset.bench.corruptions import corrupt
 from symbolset.bench.metrics import fvd, ocr
 from symbolset.bench.score import Scorer
 from symbolset.cli import main
-from symbolset.hub import iter_rows
+from symbolset.layout import iter_rows
 from symbolset.render import render_clip
 
 
@@ -209,7 +209,7 @@ def test_validate_reduced(tiny_dir, tmp_path):
 
 
 def _row(root, rid):
-    from symbolset.hub import find_record
+    from symbolset.layout import find_record
 
     row = find_record(root, rid)
     return {"id": row["id"], "family": row["family"], "spec": json.loads(row["spec"])}, codec.decode(row["video"]["bytes"])

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from symbolset import codec, hub
+from symbolset import codec, layout
 from symbolset.build import generate, plan, sample_seed
 from symbolset.cli import main
 from symbolset.config import load_config
@@ -30,7 +30,7 @@ def _cfg(**kw):
 
 
 def _shard_bytes(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in hub.shard_paths(root)}
+    return {p.name: p.read_bytes() for p in layout.shard_paths(root)}
 
 
 def test_same_config_same_bytes_whatever_the_workers(tmp_path):
@@ -49,7 +49,7 @@ def test_one_sample_alone_equals_that_sample_in_the_dataset(tmp_path):
     out = generate(cfg, tmp_path / "ds", progress=False) and tmp_path / "ds"
     task = plan(cfg)[7]
     alone = to_table([make_record(task, cfg.params(task["family"]))]).to_pylist()[0]  # as stored (float32 etc.)
-    assert alone == hub.find_record(out, task["id"])
+    assert alone == layout.find_record(out, task["id"])
 
 
 def test_seeds_are_derived_not_consecutive():
@@ -76,7 +76,7 @@ def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     written = len(list((out / "data").glob("*.parquet")))
-    assert 3 <= written < len(hub.load_manifest(clean)["shards"]), "the kill should land mid-run"
+    assert 3 <= written < len(layout.load_manifest(clean)["shards"]), "the kill should land mid-run"
     assert not (out / "manifest.json").exists()  # nothing that looks complete
     assert main(["generate", *cfg_args, "--out", str(out)]) == 0
     assert _shard_bytes(out) == _shard_bytes(clean)
@@ -140,11 +140,11 @@ def test_validate_reports_damage(tmp_path, capsys):
     out = tmp_path / "ds"
     generate(_cfg(num=4, shard_size=4), out, progress=False)
     assert main(["validate", str(out)]) == 0
-    shard = hub.shard_paths(out, "train")[0]
+    shard = layout.shard_paths(out, "train")[0]
     table = pq.read_table(shard)
     rows = table.to_pylist()
     rows[0]["video"]["bytes"] = rows[0]["video"]["bytes"][:200]  # truncated video
-    from symbolset.build import write_parquet
+    from symbolset.layout import write_parquet
 
     write_parquet(to_table(rows), shard)
     assert main(["validate", str(out)]) == 1
@@ -166,7 +166,7 @@ def test_validate_reports_damage(tmp_path, capsys):
 def test_render_reproduces_the_stored_video(tmp_path, capsys):
     out = tmp_path / "ds"
     generate(_cfg(num=3), out, progress=False)
-    row = next(hub.iter_rows(out))
+    row = next(layout.iter_rows(out))
     clip = tmp_path / "clip.mp4"
     assert main(["render", "--from", str(out), "--id", row["id"], "--out", str(clip)]) == 0
     assert "identical to the stored video" in capsys.readouterr().out

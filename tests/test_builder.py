@@ -10,7 +10,7 @@ from pathlib import Path
 import datasets
 import pytest
 
-from symbolset import hub
+from symbolset import layout
 from symbolset.families import FAMILY_NAMES
 from symbolset.record import FEATURES
 
@@ -41,17 +41,17 @@ def test_tiny_rows_equal_the_parquet_route(SymbolSet, tiny_dir, tmp_path):
     builder = SymbolSet(config_name="tiny", cache_dir=str(tmp_path))
     builder.download_and_prepare()
     dd = builder.as_dataset()
-    assert set(dd) == {s for s in hub.SPLIT_ORDER if hub.shard_paths(tiny_dir, s)}
+    assert set(dd) == {s for s in layout.SPLITS if layout.shard_paths(tiny_dir, s)}
     for split, ds in dd.items():
         assert ds.features == FEATURES
-        assert list(undecoded(ds)) == list(hub.iter_rows(tiny_dir, split))
+        assert list(undecoded(ds)) == list(layout.iter_rows(tiny_dir, split))
     again = SymbolSet(config_name="tiny", cache_dir=str(tmp_path))  # from the prepared cache
     again.download_and_prepare()
     assert again.as_dataset(split="train").features == FEATURES
 
 
 def test_default_with_data_dir_and_family_config(SymbolSet, tiny_dir, tmp_path):
-    rows = list(hub.iter_rows(tiny_dir, "train"))
+    rows = list(layout.iter_rows(tiny_dir, "train"))
     builder = SymbolSet(config_name="default", data_dir=str(tiny_dir), cache_dir=str(tmp_path))
     builder.download_and_prepare()
     assert list(undecoded(builder.as_dataset(split="train"))) == rows
@@ -63,7 +63,7 @@ def test_default_with_data_dir_and_family_config(SymbolSet, tiny_dir, tmp_path):
 
 def test_video_bytes_survive_a_same_named_file_in_the_working_directory(SymbolSet, tiny_dir, tmp_path, monkeypatch):
     """datasets.Video would store only the path when a file of that name exists; the builder keeps the bytes."""
-    first = next(hub.iter_rows(tiny_dir, "train"))
+    first = next(layout.iter_rows(tiny_dir, "train"))
     monkeypatch.chdir(tmp_path)
     (tmp_path / first["video"]["path"]).write_bytes(b"decoy")
     builder = SymbolSet(config_name="tiny", cache_dir=str(tmp_path / "cache"))

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from symbolset import codec, hub
+from symbolset import codec, layout
 from symbolset.cli import main
 from symbolset.converters import convert as convert_mod
 from symbolset.converters import crc32c, fields, tfexample
@@ -24,7 +24,7 @@ from symbolset.spec import from_json
 
 
 def rows_of(root: Path) -> list[dict]:
-    return list(hub.iter_rows(root))
+    return list(layout.iter_rows(root))
 
 
 def run(capsys, *argv) -> tuple[int, str]:
@@ -100,9 +100,9 @@ def test_round_trip_identical_rows(fmt, converted, source, tiny_dir, tmp_path, c
     rc, err = run(capsys, converted[fmt], back, "--to", "parquet")
     assert rc == 0, err
     assert rows_of(back) == source
-    assert hub.load_manifest(back)["splits"] == hub.load_manifest(tiny_dir)["splits"]
+    assert layout.load_manifest(back)["splits"] == layout.load_manifest(tiny_dir)["splits"]
     # same shard cut as the source (its shard_size travels in the marker)
-    assert [p.name for p in hub.shard_paths(back)] == [p.name for p in hub.shard_paths(tiny_dir)]
+    assert [p.name for p in layout.shard_paths(back)] == [p.name for p in layout.shard_paths(tiny_dir)]
 
 
 def test_png_folder_holds_the_decoded_frames_exactly(converted, source):

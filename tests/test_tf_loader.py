@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 import tensorflow as tf
 
-from symbolset import codec, hub
+from symbolset import codec, layout
 from symbolset.errors import SymbolSetError
 from symbolset.tf import to_tf_dataset
 
@@ -26,7 +26,7 @@ def test_signature_is_fixed_and_options_apply(tiny_dir):
     for key in ("caption", "caption_key", "id", "family", "annotations"):
         assert spec[key] == tf.TensorSpec([], tf.string)
     assert spec["index"] == tf.TensorSpec([], tf.int64) and spec["frames"] == tf.TensorSpec([4], tf.int64)
-    rows = list(hub.iter_rows(tiny_dir, "train", ["id", "captions"]))
+    rows = list(layout.iter_rows(tiny_dir, "train", ["id", "captions"]))
     got = list(ds.as_numpy_iterator())
     assert [e["id"].decode() for e in got] == [r["id"] for r in rows]
     assert [e["caption"].decode() for e in got] == [r["captions"]["zh"]["short"] for r in rows]
@@ -45,7 +45,7 @@ def test_epochs_shuffle_and_random_choices_are_deterministic(tiny_dir):
         return [(e["id"], e["caption_key"], tuple(e["frames"])) for e in ds.as_numpy_iterator()]
 
     a = run()
-    n = len(list(hub.iter_rows(tiny_dir, "train", ["id"])))
+    n = len(list(layout.iter_rows(tiny_dir, "train", ["id"])))
     assert a == run() and len(a) == 2 * n
     assert sorted(x[0] for x in a[:n]) == sorted(x[0] for x in a[n:]) and a[:n] != a[n:]
 
@@ -53,7 +53,7 @@ def test_epochs_shuffle_and_random_choices_are_deterministic(tiny_dir):
 def test_corrupt_video_is_skipped_or_raises(tiny_dir, tmp_path):
     root = tmp_path / "bad"
     shutil.copytree(tiny_dir, root)
-    shard = hub.shard_paths(root, "train")[0]
+    shard = layout.shard_paths(root, "train")[0]
     table = pq.read_table(shard)
     rows = table.to_pylist()
     rows[1]["video"]["bytes"] = b"not a video" * 20

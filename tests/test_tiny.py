@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from symbolset import codec, hub
+from symbolset import codec, layout
 from symbolset.build import generate
 from symbolset.config import Config, load_config
 from symbolset.validate import validate_dataset
@@ -14,7 +14,7 @@ RENDER_LIBS = ("pillow", "freetype", "opencv")
 
 
 def _tiny_config(tiny_dir) -> Config:
-    return load_config("tiny", **{k: v for k, v in hub.load_manifest(tiny_dir)["config"].items() if k != "options"})
+    return load_config("tiny", **{k: v for k, v in layout.load_manifest(tiny_dir)["config"].items() if k != "options"})
 
 
 def test_tiny_is_valid(tiny_dir):
@@ -27,19 +27,19 @@ def test_tiny_regenerates_identically(tiny_dir, tmp_path):
     Bytes are compared where this machine has the library versions that wrote tiny/; across
     FFmpeg/Parquet versions the guarantee is identical rows and identical decoded frames.
     """
-    manifest = hub.load_manifest(tiny_dir)
+    manifest = layout.load_manifest(tiny_dir)
     cfg = _tiny_config(tiny_dir)
     assert cfg == load_config("tiny"), "tiny/ must be the built-in tiny config: regenerate it"
     out = tmp_path / "tiny"
     generate(cfg, out, progress=False)
-    mine = hub.load_manifest(out)
+    mine = layout.load_manifest(out)
     same_render = all(mine["software"][k] == manifest["software"][k] for k in RENDER_LIBS)
     if mine["software"] == manifest["software"]:
         for name in ["manifest.json", "README.md", *(e["file"] for e in manifest["shards"])]:
             assert (out / name).read_bytes() == (tiny_dir / name).read_bytes(), name
         return
-    old = {r["id"]: r for r in hub.iter_rows(tiny_dir)}
-    new = {r["id"]: r for r in hub.iter_rows(out)}
+    old = {r["id"]: r for r in layout.iter_rows(tiny_dir)}
+    new = {r["id"]: r for r in layout.iter_rows(out)}
     assert old.keys() == new.keys()
     for key, row in new.items():
         a, b = dict(row), dict(old[key])
@@ -57,7 +57,7 @@ def test_load_dataset_gives_every_field(tiny_dir, tmp_path):
 
     # A private cache: datasets 5.2 can serve a stale cache for a regenerated local folder.
     ds = datasets.load_dataset(str(tiny_dir), cache_dir=str(tmp_path / "cache"))
-    assert {s: ds[s].num_rows for s in ds} == {s: v["rows"] for s, v in hub.load_manifest(tiny_dir)["splits"].items()}
+    assert {s: ds[s].num_rows for s in ds} == {s: v["rows"] for s, v in layout.load_manifest(tiny_dir)["splits"].items()}
     assert set(ds) == {"train", "validation", "test"}
     for split in ds:
         part = ds[split].cast_column("video", datasets.Video(decode=False))  # PyAV decodes, not torchcodec

@@ -13,7 +13,7 @@ import pytest
 import torch
 from torch.utils.data import DataLoader
 
-from symbolset import codec, hub, sources
+from symbolset import codec, layout, sources
 from symbolset.errors import SymbolSetError
 from symbolset.torch import SymbolVideoDataset, SymbolVideoIterableDataset, collate
 
@@ -28,14 +28,14 @@ def data(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("loader") / "ds"
     cfg = load_config("tiny", name="loader", families=("text_typing", "clock"), num=12, width=64, height=48, num_frames=8, shard_size=2)
     generate(cfg, out, progress=False)
-    table = pq.read_table(hub.shard_paths(out, "train") + hub.shard_paths(out, "validation"))
+    table = pq.read_table(layout.shard_paths(out, "train") + layout.shard_paths(out, "validation"))
     pq.write_table(table, out / "data" / "multi-00000-of-00002.parquet", row_group_size=3)
     pq.write_table(table.slice(0, 5), out / "data" / "multi-00001-of-00002.parquet", row_group_size=2)
     return out
 
 
 def all_ids(root, split=None) -> list[str]:
-    return [r["id"] for r in hub.iter_rows(root, split, ["id"])]
+    return [r["id"] for r in layout.iter_rows(root, split, ["id"])]
 
 
 def test_item_fields_layouts_and_dtypes(data):
@@ -44,7 +44,7 @@ def test_item_fields_layouts_and_dtypes(data):
     s = ds[0]
     assert set(s) == {"video", "caption", "caption_key", "id", "family", "frames"}
     assert s["video"].shape == (8, 3, 48, 64) and s["video"].dtype == torch.uint8
-    row = next(hub.iter_rows(data, "train"))
+    row = next(layout.iter_rows(data, "train"))
     assert s["id"] == row["id"] and s["caption"] == row["caption"] and s["family"] == row["family"]
     frames = codec.decode(row["video"]["bytes"])
     assert torch.equal(s["video"], torch.from_numpy(frames).permute(0, 3, 1, 2))
@@ -87,7 +87,7 @@ def test_random_choices_are_deterministic_per_seed_and_epoch(data):
     assert run(0, 0) != run(0, 1) and run(0, 0) != run(1, 0)
     keys = Counter(k for e in range(4) for _, k, _ in run(0, e))
     assert len(keys) >= 3 and all(k.split(".")[0] in ("en", "zh") for k in keys)
-    row = next(hub.iter_rows(data, "train"))
+    row = next(layout.iter_rows(data, "train"))
     zh = SymbolVideoDataset(data, "train", caption="zh.temporal")[0]
     assert zh["caption"] == row["captions"]["zh"]["temporal"] and zh["caption_key"] == "zh.temporal"
 
@@ -97,7 +97,7 @@ def test_resize_crop_and_annotations_follow_the_frames(data):
                             resize=96, crop=(80, 100), annotations=True, layout="THWC")  # fmt: skip
     s = ds[0]
     assert s["video"].shape == (4, 80, 100, 3)  # 48x64 -> 96x128, center crop 80x100
-    row = next(r for r in hub.iter_rows(data, "train") if r["id"] == s["id"])
+    row = next(r for r in layout.iter_rows(data, "train") if r["id"] == s["id"])
     notes = s["annotations"]
     assert [a["frame"] for a in notes] == [0, 1, 2, 3] and [a["source_frame"] for a in notes] == [0, 2, 4, 6]
     top, left = (96 - 80) // 2, (128 - 100) // 2
@@ -113,7 +113,7 @@ def test_resize_crop_and_annotations_follow_the_frames(data):
 
 
 def test_filters(data):
-    rows = list(hub.iter_rows(data, "train", ["id", "family", "difficulty"]))
+    rows = list(layout.iter_rows(data, "train", ["id", "family", "difficulty"]))
     clock = SymbolVideoDataset(data, "train", families=["clock"])
     assert len(clock) == sum(r["family"] == "clock" for r in rows)
     level = rows[0]["difficulty"]["level"]
@@ -192,7 +192,7 @@ def corrupt(data, tmp_path) -> tuple[Path, str, str]:
     """A copy of ``data`` whose second train row has broken video bytes: (root, bad id, its shard)."""
     root = tmp_path / "bad"
     shutil.copytree(data, root)
-    shard = hub.shard_paths(root, "train")[1]
+    shard = layout.shard_paths(root, "train")[1]
     rows = pq.read_table(shard).to_pylist()
     rows[0]["video"]["bytes"] = rows[0]["video"]["bytes"][:40] + b"\x00garbage" * 50
     pq.write_table(pq.read_table(shard).from_pylist(rows, schema=pq.read_schema(shard)), shard)

@@ -22,7 +22,7 @@ pytest.importorskip("gradio")
 gradio_client = pytest.importorskip("gradio_client")
 
 from symbolset.cli import main as cli_main  # noqa: E402
-from symbolset.hub import iter_rows, load_manifest  # noqa: E402
+from symbolset.layout import iter_rows, load_manifest  # noqa: E402
 from symbolset.validate import validate_dataset  # noqa: E402
 from symbolset.viewer.index import DatasetIndex, Filters  # noqa: E402
 from symbolset.viewer.reviews import ReviewStore, resolve, review_sample  # noqa: E402

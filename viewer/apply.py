@@ -15,9 +15,9 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-from symbolset import codec, hub
-from symbolset.build import write_parquet
+from symbolset import codec, hub, layout
 from symbolset.errors import SymbolSetError
+from symbolset.layout import write_parquet
 from symbolset.record import to_table
 
 from .index import GRANULARITIES, LANGS
@@ -29,7 +29,7 @@ REPORT = "review.json"
 def apply_reviews(source: str | Path, reviews: str | Path, out: str | Path, *, overwrite: bool = False) -> dict:
     """Write ``out`` = ``source`` with the decisions in ``reviews`` applied; returns the review summary."""
     source, reviews, out = Path(source).resolve(), Path(reviews), Path(out).resolve()
-    manifest = hub.load_manifest(source)
+    manifest = layout.load_manifest(source)
     if not reviews.is_file():
         raise SymbolSetError(f"{reviews}: no such review database")
     if out == source or source in out.parents:
@@ -37,7 +37,7 @@ def apply_reviews(source: str | Path, reviews: str | Path, out: str | Path, *, o
     if out.exists() and not overwrite:
         raise SymbolSetError(f"{out}: already exists; pass --overwrite to replace it")
     outcomes = resolve(ReviewStore(reviews).decisions())
-    splits = {row["id"]: row["split"] for row in hub.iter_rows(source, columns=["id", "split"])}
+    splits = {row["id"]: row["split"] for row in layout.iter_rows(source, columns=["id", "split"])}
     unknown = sorted(set(outcomes) - set(splits))
     if unknown:
         raise SymbolSetError(f"{reviews}: {len(unknown)} reviewed id(s) not in {source} (e.g. {unknown[0]!r}): reviews of another dataset?")
@@ -59,13 +59,13 @@ def _write(source: Path, tmp: Path, manifest: dict, outcomes: dict, splits: dict
     shard_size = int(manifest.get("config", {}).get("shard_size") or 64)
     kept = Counter(split for sid, split in splits.items() if outcomes.get(sid, {}).get("action") != "flag")
     entries, counts = [], {}
-    for split in hub.SPLIT_ORDER:
+    for split in layout.SPLITS:
         if not kept[split]:
             continue
         n = math.ceil(kept[split] / shard_size)
         fams: Counter = Counter()
         buf, j = [], 0
-        for row in hub.iter_rows(source, split):
+        for row in layout.iter_rows(source, split):
             outcome = outcomes.get(row["id"])
             if outcome and outcome["action"] == "flag":
                 continue
@@ -98,8 +98,8 @@ def _write(source: Path, tmp: Path, manifest: dict, outcomes: dict, splits: dict
     }
     if (source / "thumbnails").is_dir():
         shutil.copytree(source / "thumbnails", tmp / "thumbnails")
-    hub.write_json_atomic(tmp / REPORT, summary)
-    hub.write_json_atomic(tmp / hub.MANIFEST, new_manifest)
+    layout.write_json_atomic(tmp / REPORT, summary)
+    layout.write_json_atomic(tmp / layout.MANIFEST, new_manifest)
     hub.write_card(tmp, new_manifest, extra_sections=card_section(summary))
     return summary
 

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from PIL import Image
 
-from symbolset import hub
+from symbolset import layout
 from symbolset.errors import SymbolSetError
 
 LANGS = ("en", "zh")
@@ -51,7 +51,7 @@ class DatasetIndex:
 
     def __init__(self, root: str | Path, *, thumb_size: int = 192, cache_size: int = 2048):
         self.root = Path(root).resolve()
-        self.shards = hub.shard_paths(self.root)
+        self.shards = layout.shard_paths(self.root)
         if not self.shards:
             raise SymbolSetError(f"{self.root}: no Parquet shards under data/")
         self.table = self._read()

@@ -41,7 +41,7 @@ def _compare(args) -> int:
 
     table = leaderboard(args.runs)
     if args.out:
-        from ..hub import write_bytes_atomic
+        from ..layout import write_bytes_atomic
 
         write_bytes_atomic(Path(args.out), table.encode())
     print(table, end="")

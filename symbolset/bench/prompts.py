@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..errors import SymbolSetError
-from ..hub import iter_rows
+from ..layout import iter_rows
 from ..record import parse_annotations
 
 DEFAULT_PER_FAMILY = 50
@@ -80,7 +80,7 @@ def build_prompts(source: str | Path, split: str = "test", per_family: int = DEF
 
 def write_prompts(prompts: list[dict], path: str | Path) -> None:
     """Write prompt rows as JSONL (UTF-8), atomically."""
-    from ..hub import write_bytes_atomic
+    from ..layout import write_bytes_atomic
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

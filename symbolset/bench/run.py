@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import codec
 from ..errors import SymbolSetError
-from ..hub import write_bytes_atomic, write_json_atomic
+from ..layout import write_bytes_atomic, write_json_atomic
 from ..render import render_clip
 from ..spec import validate
 from . import plots, stats
