@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import cv2
 import numpy as np
 
 
@@ -74,8 +75,12 @@ def hide_cursors(cov: np.ndarray, annotation: dict) -> np.ndarray:
 
 def element_coverage(spec: dict, frames, annotations: list[dict], c: dict, index: int) -> np.ndarray:
     """Coverage of the claim's colour at frame ``index``, cursors cleared, kept to the claim's box
-    (or to its element's annotated box at the last frame) when it has one."""
+    (or to its element's annotated box at the last frame) when it has one, and to the pixels near
+    the strokes of ``within`` (not near those of ``exclude``) when it names them."""
     cov = hide_cursors(coverage(frames[index], c["color"], c.get("base", spec["background"]), c.get("others", ())), annotations[index])
+    if c.get("within"):  # only near the final strokes of these elements, away from those of ``exclude``
+        keep = shape_mask(annotations[-1], c["within"], c["reach"], cov.shape) & ~shape_mask(annotations[-1], c.get("exclude", ()), c["reach"], cov.shape)
+        cov = np.where(keep, cov, 0.0)
     box = c.get("box")
     if box is None and c.get("element"):
         ann = find(annotations[-1], c["element"])
@@ -86,3 +91,25 @@ def element_coverage(spec: dict, frames, annotations: list[dict], c: dict, index
     win, x0, y0 = window(cov, box, c.get("pad", 1))
     out[y0 : y0 + win.shape[0], x0 : x0 + win.shape[1]] = win
     return out
+
+
+def shape_mask(annotation: dict, elements, reach: float, shape: tuple[int, int]) -> np.ndarray:
+    """Pixels within ``reach`` px of the drawn strokes (circles, polylines, rays) or outlines of ``elements``."""
+    mask = np.zeros(shape, np.uint8)
+    thick = max(1, int(round(2 * reach)))
+    for s in annotation["shapes"]:
+        if s["element"] not in elements:
+            continue
+        p = s["params"]
+        if s["type"] == "circle":
+            centre = tuple(int(round(v * 16)) for v in p["center"])
+            r = int(round(p["radius"] * 16))
+            if abs(p["sweep"]) >= 360 or p["radius"] <= reach:
+                cv2.circle(mask, centre, r, 1, thick if p["radius"] > reach else -1, cv2.LINE_8, 4)
+            else:
+                cv2.ellipse(mask, centre, (r, r), 0, p["start"], p["start"] + p["sweep"], 1, thick, cv2.LINE_8, 4)
+        else:
+            pts = [p["origin"], p["end"]] if s["type"] == "ray" else p["points"] + (p["points"][:1] if s["type"] == "polygon" else [])
+            if len(pts) >= 2:
+                cv2.polylines(mask, [np.round(np.asarray(pts) * 16).astype(np.int32)], False, 1, thick, cv2.LINE_8, 4)
+    return mask.astype(bool)

@@ -300,12 +300,17 @@ def claims(spec: dict) -> list[dict]:
     lines = {"circumcircle": ["edges"], "incircle": ["edges"], "compass": ["leg"], "moving_point": ["radius"]}[k]
     out.append(cl.claim("stroke_width", "circle", elements=["circle"], color=col["circle"], others=scene, px=px))
     out.append(cl.claim("stroke_width", "lines", elements=lines, color=col["line"], others=scene, px=px))
+    # each change is measured near its own strokes, away from strokes of similar colours drawn at other times
+    reach = px / 2 + 2.0
     if k in ("circumcircle", "incircle"):
-        out.append(cl.claim("time_range", "triangle", color=col["line"], others=scene, grow_only=True, start=0.0, end=min(m["t_edges"], last), stops=m["t_edges"] <= last))
-        out.append(cl.claim("time_range", "circle", color=col["circle"], others=scene, grow_only=True, start=m["t_edges"], end=min(m["t_circle"], last), stops=m["t_circle"] <= last))
+        out.append(cl.claim("time_range", "triangle", color=col["line"], others=scene, grow_only=True, within=["edges"], exclude=["circle"], reach=reach,
+                            start=0.0, end=min(m["t_edges"], last), stops=m["t_edges"] <= last))  # fmt: skip
+        out.append(cl.claim("time_range", "circle", color=col["circle"], others=scene, grow_only=True, within=["circle"], exclude=["edges"], reach=reach,
+                            start=m["t_edges"], end=min(m["t_circle"], last), stops=m["t_circle"] <= last))  # fmt: skip
     else:
         role = "circle" if k == "compass" else "point"
-        out.append(cl.claim("time_range", role, color=col[role], others=scene, start=m["t_start"], end=min(m["t_end"], last), stops=m["t_end"] <= last))
+        out.append(cl.claim("time_range", role, color=col[role], others=scene, within=["circle"], exclude=["dot_Q"], reach=reach + 4.0,
+                            start=m["t_start"], end=min(m["t_end"], last), stops=m["t_end"] <= last))  # fmt: skip
     return out
 
 
