@@ -28,7 +28,7 @@ KINDS = {
     "stroke_width": ("a line's drawn width", "perpendicular ink width (coverage integral) within 0.75 px, median over the line"),
     "glyph_height": ("the height of the text's ink", "ink height of the final text within 1 px"),
     "position_region": ("where the ink sits in the frame", "ink centre inside the stated band widened by 0.03 of the frame"),
-    "time_range": ("when something changes", "first visible change within 2 frame steps after the stated start, last within 2 frame steps of the stated end; no stated time after the last frame"),
+    "time_range": ("when something changes", "first visible change within 2 frame steps after the stated start (eased: 1 step after 5% of the change), last within 2 frame steps of the stated end (eased: of 95%); a move is measured against the first and last frames (5% of the whole change); no stated time after the last frame"),
     "first_ink": ("when something first shows", "the first frame with its ink is at the stated time exactly"),
     "order": ("several animations run one after another or overlap", "measured active frame spans: disjoint for sequential, shared frames for overlapping"),
     "typing": ("characters appear one per frame step at most", "per-frame count of inked glyphs grows by at most 1"),
@@ -141,3 +141,14 @@ def width_words(px: float, lang: str = "en") -> str:
     """A drawn width as the caption states it."""
     text = f"{px:g}"
     return f"about {text} px" if lang == "en" else f"约{text}像素"
+
+
+def eased_visibility(spec: dict, track, start: float, end: float, share: float = 0.05) -> dict:
+    """``visible_from`` / ``visible_until``: the times by which an eased change has done ``share`` of
+    its total and has ``share`` left (a slow start or stop moves too little to see before or after)."""
+    v0, v1 = np.asarray(value_at(track, start), np.float64), np.asarray(value_at(track, end), np.float64)
+    total = float(np.abs(v1 - v0).max()) or 1.0
+    times = [t for t in np.linspace(start, end, 201)]
+    done = [float(np.abs(np.asarray(value_at(track, t), np.float64) - v0).max()) / total for t in times]
+    return {"visible_from": round(next(t for t, u in zip(times, done) if u >= share), 6),
+            "visible_until": round(next(t for t, u in zip(times, done) if u >= 1 - share), 6)}  # fmt: skip

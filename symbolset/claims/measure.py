@@ -9,10 +9,11 @@ import cv2
 import numpy as np
 
 
-def coverage(frame: np.ndarray, color, background, others=()) -> np.ndarray:
+def coverage(frame: np.ndarray, color, background, others=(), margin: float = 1.0) -> np.ndarray:
     """Share (0..1) of ``color`` blended over ``background`` per pixel, read from luma where luma
     separates them (full resolution in yuv420p video), else from the RGB projection; 0 where the
-    pixel is off the colour's blend line or another scene colour in ``others`` explains it better."""
+    pixel is off the colour's blend line or another scene colour in ``others`` explains it better
+    (by the factor ``margin``: above 1, only pixels clearly of ``color`` count)."""
     f = frame.astype(np.float32)
     c, b = np.asarray(color, np.float32), np.asarray(background, np.float32)
     d = c - b
@@ -26,7 +27,7 @@ def coverage(frame: np.ndarray, color, background, others=()) -> np.ndarray:
     own = resid <= 0.35 * float(np.linalg.norm(d)) + 20.0
     for o in others:
         if list(o) not in (list(color), list(background)):
-            own &= resid < fit(o)[1]
+            own &= resid * margin < fit(o)[1]
     w = np.array([0.299, 0.587, 0.114], np.float32)
     if abs(float(d @ w)) >= 40:
         alpha = np.clip((f @ w - float(b @ w)) / float(d @ w), 0.0, 1.0)
@@ -73,13 +74,13 @@ def hide_cursors(cov: np.ndarray, annotation: dict) -> np.ndarray:
     return cov
 
 
-def element_coverage(spec: dict, frames, annotations: list[dict], c: dict, index: int) -> np.ndarray:
+def element_coverage(spec: dict, frames, annotations: list[dict], c: dict, index: int, margin: float = 1.0) -> np.ndarray:
     """Coverage of the claim's colour at frame ``index``, cursors cleared, kept to the claim's box
     (or to its element's annotated box at the last frame) when it has one, and to the pixels near
     the strokes of ``within`` (not near those of ``exclude``) when it names them."""
-    cov = hide_cursors(coverage(frames[index], c["color"], c.get("base", spec["background"]), c.get("others", ())), annotations[index])
+    cov = hide_cursors(coverage(frames[index], c["color"], c.get("base", spec["background"]), c.get("others", ()), margin), annotations[index])
     if c.get("within"):  # only near the final strokes of these elements, away from those of ``exclude``
-        keep = shape_mask(annotations[-1], c["within"], c["reach"], cov.shape) & ~shape_mask(annotations[-1], c.get("exclude", ()), c["reach"], cov.shape)
+        keep = shape_mask(annotations[-1], c["within"], c["reach"], cov.shape) & ~shape_mask(annotations[-1], c.get("exclude", ()), c.get("exclude_reach", c["reach"]), cov.shape)
         cov = np.where(keep, cov, 0.0)
     box = c.get("box")
     if box is None and c.get("element"):

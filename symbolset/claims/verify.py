@@ -15,7 +15,7 @@ from . import REGION_TOLERANCE, band_limits
 from .measure import centroid, coverage, element_coverage, find, hide_cursors, ink_box, window
 
 _EPS = 1e-6
-_MIN_CHANGED = 6  # pixels: fewer is codec noise (ownership of a pixel flipping between similar colours)
+_MIN_CHANGED = 6  # pixels: fewer is codec noise (a pixel's colour flipping between similar scene colours)
 
 
 # ---------------------------------------------------------------- one verifier per kind
@@ -76,34 +76,37 @@ def _stroke_samples(shape: dict):
                 return
             yield (cx + p["radius"] * math.cos(a), cy + p["radius"] * math.sin(a)), (math.cos(a), math.sin(a))
         return
-    pts = [p["origin"], p["end"]] if shape["type"] == "ray" else p["points"] + (p["points"][:1] if shape["type"] == "polygon" else [])
-    for a, b in zip(pts, pts[1:]):
-        d = np.subtract(b, a)
-        length = float(np.linalg.norm(d))
-        if length < 10:
+    pts = np.asarray([p["origin"], p["end"]] if shape["type"] == "ray" else p["points"] + (p["points"][:1] if shape["type"] == "polygon" else []), np.float64)
+    if len(pts) < 2:
+        return
+    seg = np.diff(pts, axis=0)
+    lengths = np.linalg.norm(seg, axis=1)
+    ends = np.cumsum(lengths)
+    for at in np.arange(4.0, ends[-1] - 4.0, 3.0):  # every 3 px along the path, clear of its ends
+        k = int(np.searchsorted(ends, at))
+        if lengths[k] < 1e-6:
             continue
-        d /= length
-        for u in np.linspace(0.1, 0.9, 9):
-            yield tuple(np.asarray(a) + d * length * u), (-d[1], d[0])
+        d = seg[k] / lengths[k]
+        yield tuple(pts[k] + d * (at - (ends[k] - lengths[k]))), (-d[1], d[0])
 
 
 def _stroke_width(spec, frames, annotations, c):
     base = c.get("base", spec["background"])
     others = [o for o in c.get("others", ()) if list(o) not in (list(c["color"]), list(base))]
     cov = coverage(frames[-1], c["color"], base, others)
-    foreign = [coverage(frames[-1], o, base, others) for o in others]
+    foreign = [coverage(frames[-1], o, base, others + [c["color"]]) for o in others]
     reach = c["px"] + 3.0
     widths = []
     for s in annotations[-1]["shapes"]:
         if s["element"] not in c["elements"]:
             continue
         for pt, n in _stroke_samples(s):
-            if any(_profile_width(f, pt, n, reach) > 0.05 for f in foreign):
+            if any(_profile_width(f, pt, n, reach) > 0.5 for f in foreign):
                 continue  # another mark crosses this cross-section
             widths.append(_profile_width(cov, pt, n, reach))
     widths = [v for v in widths if not math.isnan(v)]
     if len(widths) < 3:
-        return []  # too few clear cross-sections to measure (strokes crossed everywhere)
+        return [f"stroke width of {c['subject']}: fewer than 3 clear cross-sections to measure"]
     med = float(np.median(widths))
     if abs(med - c["px"]) > 0.75:
         return [f"stroke width of {c['subject']}: measured {med:.2f} px, caption says {c['px']} px"]
@@ -150,21 +153,31 @@ def _position_region(spec, frames, annotations, c):
 
 
 def _changes(spec, frames, annotations, c) -> list[int]:
-    """Frames whose subject ink differs from the previous frame: pixels changed by a quarter coverage,
-    at least _MIN_CHANGED of them and a tenth of the largest frame-to-frame change (video codecs keep
-    refining still content for a few frames; such touch-ups are smaller). With ``grow_only`` only ink
-    added counts: a pixel whose distance from the background grows by a quarter of the colour's and
-    that the subject's colour owns in the new frame (marks drawn over the subject do not count)."""
-    covs = [element_coverage(spec, frames, annotations, c, i) for i in range(len(frames))]
+    """The frames during which the subject changes, measured on its ink. With ``grow_only`` (things
+    being drawn): frames that add ink, i.e. at least _MIN_CHANGED pixels whose distance from the
+    background grows by a quarter of the colour's and that the subject's colour owns (marks drawn over
+    the subject do not count). Otherwise (moves): from the first frame that has moved away from the
+    first frame to the frame from which all look like the last one (see below)."""
+    # only pixels clearly of the subject's colour count: thin strokes of another colour lose their
+    # chroma in yuv420p video and may sit nearly as close to the subject's blend line
+    covs = [element_coverage(spec, frames, annotations, c, i, 2.0) for i in range(len(frames))]
     if c.get("grow_only"):
         base = np.asarray(c.get("base", spec["background"]), np.float32)
         scale = float(np.linalg.norm(np.asarray(c["color"], np.float32) - base))
         ink = [np.clip(np.linalg.norm(f.astype(np.float32) - base, axis=-1) / scale, 0, 1) for f in frames]
         counts = [0] + [int((((ink[i] - ink[i - 1]) > 0.25) & (covs[i] > 0.25)).sum()) for i in range(1, len(frames))]
-    else:
-        counts = [0] + [int((np.abs(covs[i] - covs[i - 1]) > 0.25).sum()) for i in range(1, len(frames))]
-    floor = max(_MIN_CHANGED, 0.1 * max(counts))
-    return [i for i in range(1, len(frames)) if counts[i] >= floor]
+        return [i for i in range(1, len(frames)) if counts[i] >= _MIN_CHANGED]
+    # A move or reshape: how far each frame is from the first and from the last. It has begun at the
+    # first frame 5% of the whole change away from the start, and ended at the frame from which every
+    # frame is within 5% of the end state (a codec's I/P-frame differences stay below that share).
+    away = [int((np.abs(cv - covs[0]) > 0.25).sum()) for cv in covs]
+    left = [int((np.abs(cv - covs[-1]) > 0.25).sum()) for cv in covs]
+    floor = max(_MIN_CHANGED, 0.05 * max(max(away), max(left)))
+    begun = [i for i in range(1, len(frames)) if away[i] >= floor]
+    if not begun:
+        return []
+    final = max([i + 1 for i in range(len(frames) - 1) if left[i] >= floor], default=begun[0])
+    return list(range(begun[0], max(final, begun[0]) + 1))
 
 
 def _time_range(spec, frames, annotations, c):
@@ -178,9 +191,9 @@ def _time_range(spec, frames, annotations, c):
     problems = []
     # a change that starts or ends slowly may stay under the pixel threshold for one more frame,
     # and a video codec may touch up still content one frame after it stops
-    if not (c["start"] - _EPS <= first <= c["start"] + 2 * step + _EPS):
+    if not (c["start"] - _EPS <= first <= max(c["start"] + 2 * step, c.get("visible_from", 0.0) + step) + _EPS):
         problems.append(f"{c['subject']}: first change at {first:.3f} s, caption says {c['start']} s")
-    if not (c["end"] - 2 * step - _EPS <= final <= c["end"] + 2 * step + _EPS):
+    if not (min(c["end"] - 2 * step, c.get("visible_until", c["end"]) - step) - _EPS <= final <= c["end"] + 2 * step + _EPS):
         problems.append(f"{c['subject']}: last change at {final:.3f} s, caption says {c['end']} s")
     return problems
 

@@ -130,11 +130,21 @@ def claims(spec: dict) -> list[dict]:
     order = sorted(spans)
     mode = "overlapping" if any(b[0] <= a[1] for a, b in zip(order, order[1:])) else "sequential"
     first, final = min(a for a, _ in spans), max(b for _, b in spans)
+    k0, k1 = min(range(len(spans)), key=lambda k: spans[k][0]), max(range(len(spans)), key=lambda k: spans[k][1])
+    # the bars ease in and out: a bar's first and last moves are too small to see
+    seen = {"visible_from": cl.eased_visibility(spec, bars[f"bar_{k0}"]["points"], *_grow_span(bars[f"bar_{k0}"]))["visible_from"],
+            "visible_until": cl.eased_visibility(spec, bars[f"bar_{k1}"]["points"], *_grow_span(bars[f"bar_{k1}"]))["visible_until"]}  # fmt: skip
     return [
         cl.claim("order", "bars", mode=mode, subjects=subjects),
         cl.claim("time_range", "bars", color=ink, others=scene, grow_only=True, box=m["box"], start=round((first - 1) * step, 6), end=round(final * step, 6),
-                 stops=final < spec["num_frames"] - 1 or max(m["t_grow"]) + m["grow"] <= last),
+                 stops=final < spec["num_frames"] - 1 or max(m["t_grow"]) + m["grow"] <= last, **seen),
     ]  # fmt: skip
+
+
+def _grow_span(bar: dict) -> tuple[float, float]:
+    """Start and end time of a bar's growth (its last two keys)."""
+    keys = bar["points"]["keys"]
+    return keys[-2][0], keys[-1][0]
 
 
 def captions(spec: dict, rng: np.random.Generator) -> dict:

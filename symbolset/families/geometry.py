@@ -131,6 +131,20 @@ def pick_colors(rng: np.random.Generator, count: int, pool=_INKS) -> list[str]:
     return [pool[int(i)] for i in order]
 
 
+_CLOSE = ({"red", "orange"}, {"blue", "purple"})  # pairs that yuv420p video blurs into each other on thin strokes
+
+
+def _separated(colors: list[str]) -> list[str]:
+    """``colors`` (line, circle, label, point, chord) reordered so that line, circle and point, whose
+    changes the captions time, never form a close pair: each such clash swaps with label or chord."""
+    c = list(colors)
+    for i, j in ((0, 1), (0, 3), (1, 3)):
+        if {c[i], c[j]} in _CLOSE:
+            k = next(k for k in (2, 4) if all({c[k], c[x]} not in _CLOSE for x in (0, 1, 3) if x != j))
+            c[j], c[k] = c[k], c[j]
+    return c
+
+
 # ---------------------------------------------------------------- construction math
 
 
@@ -198,7 +212,7 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     spec = common.skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
     kind = CONSTRUCTIONS[int(rng.integers(len(CONSTRUCTIONS)))]
-    line_c, circle_c, label_c, point_c, chord_c = pick_colors(rng, 5)
+    line_c, circle_c, label_c, point_c, chord_c = _separated(pick_colors(rng, 5))
     width = int(max(1, round(min(w, h) / 160)) + rng.integers(0, 2))
     font = _LABEL_FONTS[int(rng.integers(len(_LABEL_FONTS)))]
     size = max(9, int(round(min(w, h) * float(rng.uniform(0.065, 0.085)))))
@@ -303,9 +317,9 @@ def claims(spec: dict) -> list[dict]:
     # each change is measured near its own strokes, away from strokes of similar colours drawn at other times
     reach = px / 2 + 2.0
     if k in ("circumcircle", "incircle"):
-        out.append(cl.claim("time_range", "triangle", color=col["line"], others=scene, grow_only=True, within=["edges"], exclude=["circle"], reach=reach,
+        out.append(cl.claim("time_range", "triangle", color=col["line"], others=scene, grow_only=True, within=["edges"], exclude=["circle"], reach=reach, exclude_reach=px / 2 + 1,
                             start=0.0, end=min(m["t_edges"], last), stops=m["t_edges"] <= last))  # fmt: skip
-        out.append(cl.claim("time_range", "circle", color=col["circle"], others=scene, grow_only=True, within=["circle"], exclude=["edges"], reach=reach,
+        out.append(cl.claim("time_range", "circle", color=col["circle"], others=scene, grow_only=True, within=["circle"], reach=reach,
                             start=m["t_edges"], end=min(m["t_circle"], last), stops=m["t_circle"] <= last))  # fmt: skip
     else:
         role = "circle" if k == "compass" else "point"

@@ -120,7 +120,10 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     x_step, x_ticks = _ticks(x_lo, x_hi, 7)
     size = max(8, int(round(h * 0.045)))
     font = "dejavu-sans"
-    box = [float(round(0.17 * w)), float(round(0.16 * h)), float(round(0.95 * w)), float(round(0.84 * h))]  # left, top, right, bottom
+    pad, tick = float(max(3, round(0.025 * h))), max(3.0, round(0.02 * h))
+    label_w = max(text_layout(font, size, _num(v))["width"] for v in y_ticks)
+    left_room = label_w + tick + pad + 5  # the widest y tick label must fit left of the axis
+    box = [float(max(round(0.17 * w), np.ceil(left_room))), float(round(0.16 * h)), float(round(0.95 * w)), float(round(0.84 * h))]  # left, top, right, bottom
     sx = (box[2] - box[0]) / (x_hi - x_lo)
     sy = (box[3] - box[1]) / (y_hi - y_lo)
 
@@ -130,10 +133,9 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     width = int(max(1, round(min(w, h) / 160)) + rng.integers(0, 2))
     axis_w = max(1, width - 1)
     els = spec["elements"]
-    pad = float(max(3, round(0.025 * h)))  # the axes sit a little outside the data box, so the curve never touches them
+    # the axes sit ``pad`` outside the data box, so the curve never touches them
     left, bottom = box[0] - pad, box[3] + pad
     els.append({"id": "axes", "type": "polyline", "points": [[left, box[1] - pad], [left, bottom], [box[2] + pad, bottom]], "color": cap.rgb(axis_c), "width": axis_w})
-    tick = max(3.0, round(0.02 * h))
     for k, v in enumerate(x_ticks):
         x = px(v, y_lo)[0]
         els.append({"id": f"xtick_{k}", "type": "polyline", "points": [[x, bottom], [x, bottom + tick]], "color": cap.rgb(axis_c), "width": axis_w})

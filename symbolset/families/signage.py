@@ -123,10 +123,6 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     return spec
 
 
-BORDER_MIN_PX = 3.0  # a border is named only when at least this wide on screen ...
-BORDER_MIN_CONTRAST = 60  # ... and this far (max RGB channel) from the background
-
-
 def claims(spec: dict) -> list[dict]:
     """What the captions state: each line as drawn, the camera's zoom and the sign's shift as the
     first and last frames show them (a move that outlasts the clip is stated as far as it got),
@@ -148,20 +144,9 @@ def claims(spec: dict) -> list[dict]:
     else:
         out.append(cl.claim("in_place", "sign", color=panel, others=scene))
     if abs(zb / za - 1) >= 0.05 or float(np.hypot(*d)) > 2:
-        out.append(cl.claim("time_range", "camera", color=ink, base=panel, others=scene, start=m["t_start"], end=t_stop, stops=m["t_end"] <= last))
-    z_last = camera_at(m, last)[0]
-    contrast = int(np.abs(np.subtract(frame, spec["background"])).max())
-    if _border_width(spec) * min(za, z_last) >= BORDER_MIN_PX and contrast >= BORDER_MIN_CONTRAST:
-        out.append(cl.claim("stroke_width", "border", elements=["panel_border"], color=frame, others=scene, px=round(_border_width(spec) * z_last, 1)))
+        seen = cl.eased_visibility(spec, m["camera"]["shift"] if float(np.hypot(*d)) > 2 else m["camera"]["zoom"], m["t_start"], m["t_end"])
+        out.append(cl.claim("time_range", "camera", color=ink, base=panel, others=scene, start=m["t_start"], end=t_stop, stops=m["t_end"] <= last, **seen))
     return out
-
-
-def _border_width(spec: dict) -> float:
-    """Width of the panel's border in sign coordinates (px at zoom 1)."""
-    outer = spec["elements"][0]["points"]["keys"][0][1]
-    inner = spec["elements"][1]["points"]["keys"][0][1]
-    z = spec["meta"]["zoom"][0]
-    return (inner[0][0] - outer[0][0]) / z
 
 
 def captions(spec: dict, rng: np.random.Generator) -> dict:
@@ -192,12 +177,10 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     t0, t1 = (cap.seconds(span["start"]), cap.seconds(span["end"])) if span else ("0.0", dur)
     tail = "" if not span or span["stops"] else ", still moving when the clip ends"
     tail_zh = "" if not span or span["stops"] else "，到视频结束时仍在运动"
-    border = f" with a {m['frame']} border" if ("stroke_width", "border") in c else ""
-    border_zh = f"，边框为{cap.color_name(cap.rgb(m['frame']), 'zh')}" if ("stroke_width", "border") in c else ""
     en = {
         "short": cap.choose(rng, [f"{common.article(m['noun']).capitalize()} reading {quoted}.", f"A bilingual {m['noun']}: {quoted}.", f"The camera {move} over {common.article(m['noun'])} that says {quoted}."]),
         "detailed": cap.choose(rng, [
-            f"{common.article(panel).capitalize()} {m['noun']}{border} on {common.article(bg)} background; its {ink} text reads {quoted}, "
+            f"{common.article(panel).capitalize()} {m['noun']} on {common.article(bg)} background; its {ink} text reads {quoted}, "
             f"one line above the other, centred on the sign.",
             f"On {common.article(bg)} wall, {common.article(m['noun'])} in {panel} with {ink} lettering: {quoted}. The text stays the same throughout; only the camera moves.",
         ]),
@@ -208,7 +191,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     }
     zh = {
         "short": cap.choose(rng, [f"写着{quoted_zh}的{m['noun_zh']}。", f"中英双语{m['noun_zh']}：{quoted_zh}。"]),
-        "detailed": f"{bgz}背景上是一块{pz}{m['noun_zh']}{border_zh}，{iz}文字为{quoted_zh}，上下排列，居中。",
+        "detailed": f"{bgz}背景上是一块{pz}{m['noun_zh']}，{iz}文字为{quoted_zh}，上下排列，居中。",
         "temporal": f"从{t0}秒到{t1}秒镜头{move_zh}{tail_zh}；标志和文字{quoted_zh}一起移动和缩放，内容始终不变，直到{dur}秒。",
     }
     return cap.assemble(en, zh)
