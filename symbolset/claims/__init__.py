@@ -152,3 +152,9 @@ def eased_visibility(spec: dict, track, start: float, end: float, share: float =
     done = [float(np.abs(np.asarray(value_at(track, t), np.float64) - v0).max()) / total for t in times]
     return {"visible_from": round(next(t for t, u in zip(times, done) if u >= share), 6),
             "visible_until": round(next(t for t, u in zip(times, done) if u >= 1 - share), 6)}  # fmt: skip
+
+
+def tolerance_table() -> str:
+    """The claim kinds and their verifiers' tolerances, as a Markdown table (for the dataset card)."""
+    rows = "".join(f"| `{kind}` | {what} | {tolerance} |\n" for kind, (what, tolerance) in KINDS.items())
+    return "| claim | what the caption states | checked on the frames |\n|---|---|---|\n" + rows
