@@ -24,13 +24,22 @@ from ..spec import value_at
 KINDS = {
     "quoted_text": ("a string quoted in the caption is drawn on screen exactly", "exact string; ink inside its annotated box"),
     "formula": ("an equation written with the glyphs shown (no LaTeX)", "every term drawn in the final frame"),
-    "label": ("a named point or vertex carries that letter on screen", "the letter's ink in the final frame within 1.5 label heights of the point"),
+    "label": (
+        "a named point or vertex carries that letter on screen",
+        "the letter's ink in the final frame within 1.5 label heights of the point",
+    ),
     "stroke_width": ("a line's drawn width", "perpendicular ink width (coverage integral) within 0.75 px, median over the line"),
     "glyph_height": ("the height of the text's ink", "ink height of the final text within 1 px"),
     "position_region": ("where the ink sits in the frame", "ink centre inside the stated band widened by 0.03 of the frame"),
-    "time_range": ("when something changes", "first visible change within 2 frame steps after the stated start (eased: 1 step after 5% of the change), last within 2 frame steps of the stated end (eased: of 95%); a move is measured against the first and last frames (5% of the whole change); no stated time after the last frame"),
+    "time_range": (
+        "when something changes",
+        "first visible change within 2 frame steps after the stated start (eased: 1 step after 5% of the change), last within 2 frame steps of the stated end (eased: of 95%); a move is measured against the first and last frames (5% of the whole change); no stated time after the last frame",
+    ),
     "first_ink": ("when something first shows", "the first frame with its ink is at the stated time exactly"),
-    "order": ("several animations run one after another or overlap", "measured active frame spans: disjoint for sequential, shared frames for overlapping"),
+    "order": (
+        "several animations run one after another or overlap",
+        "measured active frame spans: disjoint for sequential, shared frames for overlapping",
+    ),
     "typing": ("characters appear one per frame step at most", "per-frame count of inked glyphs grows by at most 1"),
     "motion": ("a move's direction and distance", "ink-centroid displacement within max(3 px, 15%); direction words match its sign"),
     "in_place": ("something turns or scales without travelling", "ink centroid moves less than 3 px + 4% of the frame"),
@@ -75,7 +84,17 @@ def region(x: float, y: float, width: int, height: int) -> dict:
 _EN_BOTH = {(0, 0): "in the top-left corner", (0, 2): "at the top", (0, 4): "in the top-right corner", (2, 0): "on the left",
             (2, 2): "in the center", (2, 4): "on the right", (4, 0): "in the bottom-left corner", (4, 2): "at the bottom",
             (4, 4): "in the bottom-right corner"}  # fmt: skip
-_ZH_BOTH = {(0, 0): "左上角", (0, 2): "上方", (0, 4): "右上角", (2, 0): "左侧", (2, 2): "中央", (2, 4): "右侧", (4, 0): "左下角", (4, 2): "下方", (4, 4): "右下角"}
+_ZH_BOTH = {
+    (0, 0): "左上角",
+    (0, 2): "上方",
+    (0, 4): "右上角",
+    (2, 0): "左侧",
+    (2, 2): "中央",
+    (2, 4): "右侧",
+    (4, 0): "左下角",
+    (4, 2): "下方",
+    (4, 4): "右下角",
+}
 _EN_ROW = ("near the top", "a little above the middle", "at mid-height", "a little below the middle", "near the bottom")
 _EN_COL = ("on the left", "just left of centre", "horizontally centred", "just right of centre", "on the right")
 _ZH_ROW = ("靠上", "中部偏上", "垂直居中", "中部偏下", "靠下")
@@ -102,11 +121,6 @@ def clip_end(spec: dict) -> float:
 def frame_times(spec: dict) -> list[float]:
     """The time of every frame."""
     return [i / spec["fps"] for i in range(spec["num_frames"])]
-
-
-def clip_seconds(spec: dict) -> float:
-    """Time of the last frame, the latest time a caption may name."""
-    return clip_end(spec)
 
 
 def first_frame_time(spec: dict, track, test) -> float | None:

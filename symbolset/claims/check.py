@@ -31,7 +31,11 @@ def check_record(row: dict) -> tuple[str, str, list[str]]:
     except SymbolSetError as exc:
         return row["family"], "violation", [str(exc)]
     if fam.captions(spec, caption_rng(row["seed"])) != row["captions"]:
-        return spec["family"], "unverifiable", [f"{where}: caption ({row['caption_source']}) differs from its claims' rendering; its claims cannot be read back"]
+        return (
+            spec["family"],
+            "unverifiable",
+            [f"{where}: caption ({row['caption_source']}) differs from its claims' rendering; its claims cannot be read back"],
+        )
     try:
         frames = codec.decode(row["video"]["bytes"], where)
     except codec.VideoError as exc:

@@ -70,7 +70,10 @@ def hide_cursors(cov: np.ndarray, annotation: dict) -> np.ndarray:
     for s in annotation["shapes"]:
         if s["type"] == "cursor":
             q = np.asarray(s["params"]["quad"])
-            cov[max(0, int(q[:, 1].min()) - 1) : int(np.ceil(q[:, 1].max())) + 1, max(0, int(q[:, 0].min()) - 1) : int(np.ceil(q[:, 0].max())) + 1] = 0
+            cov[
+                max(0, int(q[:, 1].min()) - 1) : int(np.ceil(q[:, 1].max())) + 1,
+                max(0, int(q[:, 0].min()) - 1) : int(np.ceil(q[:, 0].max())) + 1,
+            ] = 0
     return cov
 
 
@@ -78,9 +81,13 @@ def element_coverage(spec: dict, frames, annotations: list[dict], c: dict, index
     """Coverage of the claim's colour at frame ``index``, cursors cleared, kept to the claim's box
     (or to its element's annotated box at the last frame) when it has one, and to the pixels near
     the strokes of ``within`` (not near those of ``exclude``) when it names them."""
-    cov = hide_cursors(coverage(frames[index], c["color"], c.get("base", spec["background"]), c.get("others", ()), margin), annotations[index])
+    cov = hide_cursors(
+        coverage(frames[index], c["color"], c.get("base", spec["background"]), c.get("others", ()), margin), annotations[index]
+    )
     if c.get("within"):  # only near the final strokes of these elements, away from those of ``exclude``
-        keep = shape_mask(annotations[-1], c["within"], c["reach"], cov.shape) & ~shape_mask(annotations[-1], c.get("exclude", ()), c.get("exclude_reach", c["reach"]), cov.shape)
+        keep = shape_mask(annotations[-1], c["within"], c["reach"], cov.shape) & ~shape_mask(
+            annotations[-1], c.get("exclude", ()), c.get("exclude_reach", c["reach"]), cov.shape
+        )
         cov = np.where(keep, cov, 0.0)
     box = c.get("box")
     if box is None and c.get("element"):

@@ -61,7 +61,12 @@ def _profile_width(cov: np.ndarray, point, normal, reach: float) -> float:
         return float("nan")
     x0, y0 = np.floor(xs).astype(int), np.floor(ys).astype(int)
     fx, fy = xs - x0, ys - y0
-    v = (cov[y0, x0] * (1 - fx) * (1 - fy) + cov[y0, x0 + 1] * fx * (1 - fy) + cov[y0 + 1, x0] * (1 - fx) * fy + cov[y0 + 1, x0 + 1] * fx * fy)
+    v = (
+        cov[y0, x0] * (1 - fx) * (1 - fy)
+        + cov[y0, x0 + 1] * fx * (1 - fy)
+        + cov[y0 + 1, x0] * (1 - fx) * fy
+        + cov[y0 + 1, x0 + 1] * fx * fy
+    )
     return float(v.sum() * 0.25)
 
 
@@ -76,7 +81,10 @@ def _stroke_samples(shape: dict):
                 return
             yield (cx + p["radius"] * math.cos(a), cy + p["radius"] * math.sin(a)), (math.cos(a), math.sin(a))
         return
-    pts = np.asarray([p["origin"], p["end"]] if shape["type"] == "ray" else p["points"] + (p["points"][:1] if shape["type"] == "polygon" else []), np.float64)
+    pts = np.asarray(
+        [p["origin"], p["end"]] if shape["type"] == "ray" else p["points"] + (p["points"][:1] if shape["type"] == "polygon" else []),
+        np.float64,
+    )
     if len(pts) < 2:
         return
     seg = np.diff(pts, axis=0)
@@ -133,7 +141,9 @@ def _in_band(u: float, index) -> bool:
 
 def _position_region(spec, frames, annotations, c):
     if c.get("element"):
-        cov = element_coverage(spec, frames, annotations, {**c, "box": (find(annotations[c["frame"]], c["element"]) or {}).get("box")}, c["frame"])
+        cov = element_coverage(
+            spec, frames, annotations, {**c, "box": (find(annotations[c["frame"]], c["element"]) or {}).get("box")}, c["frame"]
+        )
         box = ink_box(cov)
         if box is None:
             return [f"position of {c['subject']}: no ink at frame {c['frame']}"]
@@ -316,7 +326,9 @@ def _clock_time(spec, frames, annotations, c):
     for name, angle in got.items():
         limit = 3.0 + (3.0 if name == c["unit_hand"] else 0.25)
         if angle is None or abs((angle - want[name] + 180) % 360 - 180) > limit:
-            return [f"{c['subject']}: {name} hand reads {angle if angle is None else round(angle, 1)} deg, {c['text']} needs {want[name]:.1f} deg"]
+            return [
+                f"{c['subject']}: {name} hand reads {angle if angle is None else round(angle, 1)} deg, {c['text']} needs {want[name]:.1f} deg"
+            ]
     return []
 
 
