@@ -13,6 +13,7 @@ import numpy as np
 from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
+from ..render import text_layout
 from . import common
 
 NAME = "chart"
@@ -47,7 +48,8 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     text_c = "black"
     font = fonts.pick_font(rng, "".join(cats) + x_title + series + "0123456789", fonts.fonts_for("han" if chinese else "latin"))
     size = max(8, int(round(h * 0.045)))
-    box = [float(round(0.16 * w)), float(round(0.2 * h)), float(round(0.95 * w)), float(round(0.8 * h))]
+    left_room = text_layout(font, size, str(top))["width"] + 5 + 3  # the widest y tick label fits left of the axis
+    box = [float(max(round(0.16 * w), np.ceil(left_room))), float(round(0.2 * h)), float(round(0.95 * w)), float(round(0.8 * h))]
     scale = (box[3] - box[1]) / top  # px per unit
     grain = next(g for g in (1, 2, 5, 10, 20) if g * scale >= 2.5)  # values are multiples of this: readable to the unit
     values = [int(v) * grain for v in rng.integers(max(1, top // (10 * grain)), top // grain + 1, len(cats))]
