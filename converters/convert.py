@@ -7,13 +7,16 @@ others, so WebDataset -> TFRecord works as well as Parquet -> WebDataset.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import sys
 from pathlib import Path
 
 from tqdm import tqdm
 
+from symbolset import layout
 from symbolset.errors import SymbolSetError
+from symbolset.layout import check_record
 
 from . import FORMATS, output
 from .base import Options, read_marker
@@ -92,36 +95,63 @@ def _check_options(to: str, options: Options) -> None:
             raise SymbolSetError(f"--{name.replace('_', '-')}: must be at least 1, got {value}")
 
 
-def _process(item, materialize, encode):
-    return encode(materialize(item))
+def _process(item, materialize, encode, source):
+    row = materialize(item)
+    check_record(row, f"{source}: record {row.get('id')!r}")
+    return encode(row)
+
+
+def verify_shards(src: Path, fmt: str, reader) -> None:
+    """Check the sha256 of every shard the source lists (its manifest, or its conversion marker) before any is read."""
+    layout.verify_files(src, (reader.info or {}).get("shards", []) if fmt == "parquet" else reader.marker.get("files", []))
 
 
 def convert(src, dst, to: str, *, source_format: str | None = None, options: Options | None = None, workers: int = 1,
             overwrite: bool = False, progress: bool = True) -> dict:  # fmt: skip
     """Convert the dataset in ``src`` to format ``to`` in ``dst``; returns the output's marker/manifest.
 
-    Interrupted runs resume when started again with the same arguments; ``dst`` is never
-    replaced without ``overwrite``.
+    The source is checked before anything is created: its shards against their sha256, then every
+    record against its checksum as it is read. Interrupted runs resume when started again with the
+    same arguments; ``dst`` is locked while the conversion runs, never replaced without
+    ``overwrite``, and never replaced when ``convert`` did not make it.
     """
     src, dst = Path(src), Path(dst)
     options = options or Options()
     if to not in FORMATS:
         raise SymbolSetError(f"--to: unknown format {to!r} (known: {', '.join(FORMATS)})")
     _check_options(to, options)
-    if dst.resolve() == src.resolve() or src.resolve() in dst.resolve().parents:
-        raise SymbolSetError(f"{dst}: the output must not be the source folder or inside it")
+    if not src.exists():
+        raise SymbolSetError(f"{src}: does not exist")
+    if not src.is_dir():
+        raise SymbolSetError(f"{src}: not a folder (give the folder that holds the shards)")
     fmt = source_format or detect(src)
     reader = make_reader(fmt, src, options)
+    verify_shards(src, fmt, reader)
+    items = reader.items()
+    first = next(items, None)  # a source with nothing to read fails here, before the output is created
+    if first is None:
+        raise SymbolSetError(f"{src}: the source has no records")
     writer = make_writer(to, dst, options, reader.info)
     state = {"from": fmt, "to": to, "source": str(src.resolve()), "options": options.to_dict()}
-    if output.prepare(dst, state, writer.marker, overwrite):
-        print(f"{dst}: already complete; nothing to do", file=sys.stderr)
-        return json.loads((dst / writer.marker).read_text(encoding="utf-8"))
+    claim, complete = output.prepare(dst, state, writer.marker, overwrite, src)
+    with claim:
+        if complete:
+            print(f"{dst}: already complete; nothing to do", file=sys.stderr)
+            return json.loads((dst / writer.marker).read_text(encoding="utf-8"))
+        try:
+            return _run(reader, writer, itertools.chain([first], items), fmt, to, src, state, workers, progress)
+        except OSError as exc:  # disk full, permission denied, read-only file system
+            raise layout.os_error(exc, dst) from None
+        finally:
+            layout.remove_temporaries(dst)
+
+
+def _run(reader, writer, items, fmt, to, src, state, workers, progress) -> dict:
     writer.start()
     bar = tqdm(total=reader.total, unit="clip", desc=f"{fmt} -> {to}", disable=not progress, smoothing=0.1)
     try:
-        work = functools.partial(_process, materialize=reader.materialize, encode=writer.encode)
-        for enc in ordered_map(work, reader.items(), workers):
+        work = functools.partial(_process, materialize=reader.materialize, encode=writer.encode, source=src)
+        for enc in ordered_map(work, items, workers):
             writer.add(enc)
             bar.update(1)
         writer.close()

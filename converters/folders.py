@@ -58,7 +58,7 @@ class FolderWriter:
         folder = self.dst / row["split"]
         stem = file_stem(row["id"])
         if self.format == "mp4":
-            name = f"{stem}.{codec.EXTENSIONS.get(row['codec'], 'mp4')}"
+            name = f"{stem}.{codec.extension(row['codec'])}"
             if not (folder / name).exists():
                 write_bytes_atomic(folder / name, video)
             line = {"file_name": name, **meta}

@@ -17,6 +17,7 @@ from PIL import Image
 
 from symbolset import codec
 from symbolset.errors import SymbolSetError
+from symbolset.layout import record_checksum
 from symbolset.render import render_clip
 from symbolset.spec import from_json
 
@@ -50,7 +51,8 @@ def decode_png(data: bytes, where: str) -> np.ndarray:
 
 
 def video_from_pngs(pngs: list[bytes], meta: dict, where: str, codec_name: str | None = None) -> bytes:
-    """Re-encode PNG frames into the record's video; updates ``meta`` when ``codec_name`` changes the codec."""
+    """Re-encode PNG frames into the record's video; updates ``meta`` when ``codec_name`` changes the codec,
+    and its ``checksum`` (which covers the video bytes) always."""
     if len(pngs) != meta["num_frames"]:
         raise SymbolSetError(f"{where}: {len(pngs)} frame(s), but the record says num_frames={meta['num_frames']}")
     frames = [decode_png(p, f"{where}: frame {i}") for i, p in enumerate(pngs)]
@@ -63,4 +65,7 @@ def video_from_pngs(pngs: list[bytes], meta: dict, where: str, codec_name: str |
             raise SymbolSetError(f"--codec: expected one of {', '.join(codec.CODECS)}, got {name!r}")
         stem = meta["video_path"].rsplit(".", 1)[0]
         meta["codec"], meta["video_path"] = name, f"{stem}.{codec.EXTENSIONS[name]}"
-    return codec.encode(np.stack(frames), meta["fps"], name)
+    video = codec.encode(np.stack(frames), meta["fps"], name)
+    if isinstance(meta.get("spec"), str):  # new video bytes, new checksum (PNG frames carry none of their own)
+        meta["checksum"] = record_checksum(video, meta["spec"])
+    return video

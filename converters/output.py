@@ -5,7 +5,8 @@ options). Every file is written under a hidden temporary name and renamed once c
 folder's completion marker (``symbolset-convert.json``, or ``manifest.json`` for the Hub layout) is
 written last. So an interrupted run leaves nothing that looks complete; the same command run again
 resumes (files already renamed are kept), a different command refuses, and nothing is replaced
-without ``--overwrite``.
+without ``--overwrite``. The folder is claimed through :func:`symbolset.layout.claim_output`: locked
+for the run, and replaced only when ``convert`` made it and it holds nothing ``convert`` did not write.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import shutil
 from pathlib import Path
 
+from symbolset import layout
 from symbolset.errors import SymbolSetError
 from symbolset.layout import write_json_atomic
 
@@ -22,31 +24,32 @@ DONE = "symbolset-convert.json"
 HUB_MANIFEST = "manifest.json"
 
 
-def prepare(dst: Path, state: dict, marker: str, overwrite: bool) -> bool:
-    """Get ``dst`` ready for the conversion ``state``; True when it already holds that finished conversion."""
-    if dst.exists() and not dst.is_dir():
-        raise SymbolSetError(f"{dst}: exists and is not a folder")
-    if dst.exists() and any(dst.iterdir()):
-        ours = any((dst / n).exists() for n in (STATE, DONE, HUB_MANIFEST))
-        if overwrite:
-            if not ours:
-                raise SymbolSetError(f"{dst}: not a SymbolSet dataset or conversion; refusing to delete it (remove it yourself)")
-            _clear(dst)
-        elif (dst / STATE).exists():
-            previous = _read_json(dst / STATE)
-            if previous != state:
-                raise SymbolSetError(f"{dst}: holds an unfinished conversion with other options; pass --overwrite to replace it")
-            return False
-        elif (dst / marker).exists() and _finished_state(dst, marker) == state:
-            return True
-        else:
-            raise SymbolSetError(f"{dst}: already exists and is not empty; pass --overwrite to replace it")
+# Every file a conversion writes, whatever its format: `--overwrite` empties a folder only when it holds nothing else.
+OWNED = (
+    STATE, DONE, HUB_MANIFEST, "README.md", "data/*.parquet", "data/.pending/*.parquet", "thumbnails/*.png",  # Hub layout
+    "*.tar", "*.tfrecord", "*.tfrecord.gz",  # WebDataset, TFRecord
+    "*/metadata.jsonl", "*/*.mp4", "*/*.mkv", "*/*/frame_*.png",  # MP4 and PNG folders
+)
+
+
+def prepare(dst: Path, state: dict, marker: str, overwrite: bool, src: Path) -> tuple[layout.OutputFolder, bool]:
+    """Claim ``dst`` (created and locked for this run; with ``overwrite``, emptied) for the conversion
+    ``state``; returns the claim and True when ``dst`` already holds that finished conversion."""
+    claim = layout.claim_output(dst, "convert", state, overwrite=overwrite, owned=OWNED, sources=(src,))
     try:
-        dst.mkdir(parents=True, exist_ok=True)
+        if (dst / STATE).exists():
+            if _read_json(dst / STATE) != state:
+                raise SymbolSetError(f"{dst}: holds an unfinished conversion with other options; pass --overwrite to replace it")
+            return claim, False
+        if (dst / marker).exists() and _finished_state(dst, marker) == state:
+            return claim, True
+        if any(p.name not in (layout.OUTPUT_MARKER, layout.LOCK_FILE) for p in dst.iterdir()):
+            raise SymbolSetError(f"{dst}: already holds another conversion; pass --overwrite to replace it")
         write_json_atomic(dst / STATE, state)
-    except OSError as exc:
-        raise SymbolSetError(f"{dst}: cannot write ({exc.strerror})") from None
-    return False
+    except BaseException:
+        claim.release()
+        raise
+    return claim, False
 
 
 def complete(dst: Path, marker: str, state: dict, payload: dict | None = None) -> None:
@@ -68,15 +71,8 @@ def _read_json(path: Path):
         return None
 
 
-def _clear(dst: Path) -> None:
-    for child in dst.iterdir():
-        shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
-
-
 def remove_stale(folder: Path) -> None:
     """Delete temporary files a killed run left in ``folder`` (hidden ``.*.tmp-*`` names)."""
     if folder.is_dir():
         for stale in folder.glob(".*.tmp-*"):
             shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
-
-

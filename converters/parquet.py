@@ -40,14 +40,18 @@ class ParquetReader(Reader):
         if not self.paths:
             raise SymbolSetError(f"{self.src}: no data/*.parquet shards (wrong --from format?)")
         self.info = layout.load_manifest(self.src) if (self.src / layout.MANIFEST).exists() else None
-        try:
-            self.total = sum(pq.read_metadata(p).num_rows for p in self.paths)
-        except (OSError, ValueError) as exc:
-            raise SymbolSetError(f"{self.src}: unreadable Parquet shard ({exc})") from None
+        self.total = sum(_num_rows(p) for p in self.paths)
 
     def items(self):
         """Rows, shard by shard, a row group at a time."""
         yield from layout.iter_rows(self.src)
+
+
+def _num_rows(path: Path) -> int:
+    try:
+        return pq.read_metadata(path).num_rows
+    except (OSError, ValueError) as exc:
+        raise SymbolSetError(f"{path}: unreadable Parquet shard ({exc})") from None
 
 
 class ParquetWriter(ShardWriter):

@@ -53,7 +53,7 @@ class WebDatasetWriter(ShardWriter):
         video, meta = fields.split_row(row)
         caption = meta.pop("caption")
         key = sample_key(row["id"])
-        ext = codec.EXTENSIONS.get(row["codec"], "mp4")
+        ext = codec.extension(row["codec"])
         members = sorted({f"{key}.json": fields.dumps(meta), f"{key}.{ext}": video, f"{key}.txt": caption.encode()}.items())
         blob = b"".join(tar_member(name, data) for name, data in members)
         return Encoded(row["split"], len(blob), blob)

@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 import math
 import multiprocessing
-import shutil
+import os
 import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from . import __version__, hub
+from . import __version__, hub, layout
 from .config import Config
 from .errors import SymbolSetError
 from .layout import MANIFEST, SPLITS, load_manifest, shard_file, write_json_atomic, write_parquet
@@ -69,44 +69,66 @@ def _worker_init() -> None:
     cv2.setNumThreads(1)  # one clip per process: threads would only contend
 
 
-def _prepare_output(out: Path, cfg: Config, overwrite: bool) -> bool:
-    """Check or create the output folder; True when a finished dataset of this config is already there."""
+# Every file `generate` writes; `--overwrite` deletes a folder only when it holds nothing else.
+OWNED = (MANIFEST, "README.md", STATE_FILE, "data/*.parquet", "thumbnails/*.png")
+
+
+def _prepare_output(out: Path, cfg: Config, overwrite: bool) -> tuple[layout.OutputFolder, bool]:
+    """Claim (create, lock, and with ``overwrite`` empty) the output folder; returns the claim and
+    True when a finished dataset of this config is already there."""
     state = {"config": cfg.to_dict(), "generator_version": __version__}
     state_path, manifest_path = out / STATE_FILE, out / MANIFEST
-    if out.exists() and not out.is_dir():
-        raise SymbolSetError(f"{out}: exists and is not a folder")
-    if out.exists() and any(out.iterdir()):
-        if overwrite:
-            for name in ("data", MANIFEST, "README.md", STATE_FILE):
-                p = out / name
-                shutil.rmtree(p) if p.is_dir() else p.unlink(missing_ok=True)
-        elif state_path.exists():
-            if json.loads(state_path.read_text()) != state:
-                raise SymbolSetError(f"{out}: holds an unfinished run of a different config; pass --overwrite to replace it")
-            return False
-        elif manifest_path.exists() and load_manifest(out).get("config") == cfg.to_dict():
-            return True
-        else:
-            raise SymbolSetError(f"{out}: already exists and is not empty; pass --overwrite to replace it")
+    claim = layout.claim_output(out, "generate", cfg.to_dict(), overwrite=overwrite, owned=OWNED)
     try:
-        (out / "data").mkdir(parents=True, exist_ok=True)
+        if state_path.exists():
+            if _read_json(state_path) != state:
+                raise SymbolSetError(f"{out}: holds an unfinished run of a different config; pass --overwrite to replace it")
+            return claim, False
+        if manifest_path.exists():
+            if load_manifest(out).get("config") == cfg.to_dict():
+                return claim, True
+            raise SymbolSetError(f"{out}: already holds a dataset of another config; pass --overwrite to replace it")
+        (out / "data").mkdir(exist_ok=True)
         write_json_atomic(state_path, state)
     except OSError as exc:
-        raise SymbolSetError(f"{out}: cannot write ({exc.strerror})") from None
-    return False
+        claim.release()
+        raise layout.os_error(exc, out) from None
+    except BaseException:
+        claim.release()
+        raise
+    return claim, False
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def generate(cfg: Config, out: str | Path, *, workers: int = 1, overwrite: bool = False, progress: bool = True) -> dict:
     """Generate the dataset of ``cfg`` into ``out`` (Hub layout); returns the manifest.
 
-    Interrupted runs resume: shards already written are kept, unfinished ones are redone.
+    Interrupted runs resume: shards already written are kept, unfinished ones are redone. The folder
+    is locked for the whole run (a second run into it is refused); a disk that fills up, or a folder
+    that cannot be written, ends the run with one line naming the path, temporary files removed.
     """
     out = Path(out)
-    if _prepare_output(out, cfg, overwrite):
-        print(f"{out}: already complete ({cfg.num} clips); nothing to do", file=sys.stderr)
-        return load_manifest(out)
-    for stale in (out / "data").glob(".*.tmp-*"):
-        stale.unlink()
+    claim, complete = _prepare_output(out, cfg, overwrite)
+    with claim:
+        if complete:
+            print(f"{out}: already complete ({cfg.num} clips); nothing to do", file=sys.stderr)
+            return load_manifest(out)
+        try:
+            return _generate(cfg, out, workers, progress)
+        except OSError as exc:
+            raise layout.os_error(exc, out) from None
+        finally:
+            layout.remove_temporaries(out)
+
+
+def _generate(cfg: Config, out: Path, workers: int, progress: bool) -> dict:
+    layout.remove_temporaries(out)
     shards = shard_plan(cfg)
     todo = [s for s in shards if not _complete(out / s["file"], len(s["tasks"]))]
     jobs = [(t, cfg.params(t["family"])) for s in todo for t in s["tasks"]]
@@ -130,6 +152,9 @@ def generate(cfg: Config, out: str | Path, *, workers: int = 1, overwrite: bool 
 
 
 def _collect(rows, owner: dict, pending: dict, out: Path, bar) -> None:
+    # Test hook: die abruptly (no cleanup, like SIGKILL) after this many shards, so resume tests need no timing race.
+    die_after = int(os.environ.get("SYMBOLSET_TEST_DIE_AFTER_SHARDS") or 0)
+    written = 0
     for row in rows:
         shard = owner[row["id"]]
         buf = pending[shard["file"]]
@@ -138,6 +163,9 @@ def _collect(rows, owner: dict, pending: dict, out: Path, bar) -> None:
         if len(buf) == len(shard["tasks"]):
             write_parquet(to_table(buf), out / shard["file"])
             pending[shard["file"]] = []
+            written += 1
+            if written == die_after:
+                os._exit(137)
 
 
 def _complete(path: Path, rows: int) -> bool:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import shutil
 import sys
 from pathlib import Path
 
 from . import __version__
 from .errors import SymbolSetError
 
-_PLUGINS = ("symbolset.converters.cli", "symbolset.viewer.cli", "symbolset.bench.cli")
+_PLUGINS = ("symbolset.converters.cli", "symbolset.viewer.cli", "symbolset.bench.cli", "symbolset.authoring.cli", "symbolset.finetune.cli")
 
 
 def _generate(args) -> int:
@@ -24,7 +23,7 @@ def _generate(args) -> int:
     from .config import load_config
 
     cfg = load_config(args.config, num=args.num, families=args.families, seed=args.seed, num_frames=args.frames, fps=args.fps,
-                      codec=args.codec, shard_size=args.shard_size, **_size(args.size))  # fmt: skip
+                      codec=args.codec, shard_size=args.shard_size, scenes=args.scenes, **_size(args.size))  # fmt: skip
     manifest = generate(cfg, args.out, workers=args.workers, overwrite=args.overwrite, progress=not args.quiet)
     rows = {s: manifest["splits"][s]["rows"] for s in ("train", "validation", "test") if s in manifest["splits"]}
     print(f"{args.out}: {sum(rows.values())} clips {rows} in {len(manifest['shards'])} shard(s)")
@@ -90,8 +89,11 @@ def _render(args) -> int:
     if out.exists() and not args.overwrite:
         raise SymbolSetError(f"{out}: already exists; pass --overwrite to replace it")
     frames, _ = render_clip(spec)
-    if out.suffix.lower() in (".mp4", ".mkv"):
-        name = args.codec or (stored["codec"] if stored else ("h264" if out.suffix.lower() == ".mp4" else "ffv1"))
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix in codec.DEFAULT_FOR_EXTENSION:
+        name = args.codec or (stored["codec"] if stored else codec.DEFAULT_FOR_EXTENSION[suffix])
+        if codec.extension(name) != suffix:
+            raise SymbolSetError(f"{out}: codec {name!r} is stored in .{codec.extension(name)} files, not .{suffix}")
         data = codec.encode(frames, spec["fps"], name)
         write_bytes_atomic(out, data)
         note = ""
@@ -110,16 +112,17 @@ def _write_png_folder(out: Path, frames, overwrite: bool) -> None:
 
     from PIL import Image
 
-    from .layout import write_folder_atomic
+    from .layout import OUTPUT_MARKER, claim_output, write_folder_atomic
 
     pngs = {}
     for i, frame in enumerate(frames):
         buf = io.BytesIO()
         Image.fromarray(frame).save(buf, format="PNG")
         pngs[f"frame_{i:04d}.png"] = buf.getvalue()
-    if out.exists() and overwrite:
-        shutil.rmtree(out) if out.is_dir() else out.unlink()
-    write_folder_atomic(out, pngs)
+    if out.is_file() and overwrite:
+        out.unlink()
+    with claim_output(out, "render", {}, overwrite=overwrite, owned=("frame_*.png",), empty=False):
+        write_folder_atomic(out, {**pngs, OUTPUT_MARKER: b'{"command": "render", "options": {}}\n'})
 
 
 def _publish(args) -> int:
@@ -146,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("config", nargs="?", default=None, help="built-in config (default, tiny, release) or a YAML file [default]")
     g.add_argument("--out", required=True, help="output folder")
     g.add_argument("--num", type=int, help="total number of clips (spread evenly over families)")
-    g.add_argument("--families", help="comma-separated family names")
+    g.add_argument("--families", help="comma-separated family names (scene templates: scene:<name>)")
+    g.add_argument("--scenes", help="a scene template file or folder: adds its scenes (only them, without --families)")
     g.add_argument("--seed", type=int, help="global seed")
     g.add_argument("--workers", type=int, default=1, help="processes (output is identical for any number)")
     g.add_argument("--size", help="WIDTHxHEIGHT (even numbers), e.g. 512x512")
@@ -203,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except SymbolSetError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a disk or permission problem that no command turned into its own line
+        print(f"error: {exc.filename or 'file system'}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; run the same command again to resume", file=sys.stderr)

@@ -29,25 +29,40 @@ from .errors import SymbolSetError
 # few bytes different (same decoded pixels) depending on what the process had encoded before.
 _X264_DETERMINISTIC = {"threads": "1", "x264-params": "mbtree=0"}
 
+# One table of every codec offered: how it is encoded, the file extension of its container, and
+# whether browsers (and the Hub's viewer) play it. Everything else reads these facts from here.
 CODECS = {
     "h264": {
+        "extension": "mp4", "browser_playable": True,
         "format": "mp4", "codec": "libx264", "pix_fmt": "yuv420p",
         "options": {"crf": "16", "preset": "medium", "tune": "animation", **_X264_DETERMINISTIC},
         "container": {"movflags": "+faststart"},
     },
     "h264-yuv444": {
+        "extension": "mp4", "browser_playable": True,  # Chromium and Firefox; not every browser
         "format": "mp4", "codec": "libx264", "pix_fmt": "yuv444p",
         "options": {"crf": "16", "preset": "medium", "tune": "animation", **_X264_DETERMINISTIC},
         "container": {"movflags": "+faststart"},
     },
     "h264-lossless": {
+        "extension": "mkv", "browser_playable": False,
         "format": "matroska", "codec": "libx264rgb", "pix_fmt": "rgb24",
         "options": {"crf": "0", "preset": "medium", **_X264_DETERMINISTIC}, "container": {},
     },
-    "ffv1": {"format": "matroska", "codec": "ffv1", "pix_fmt": "bgr0", "options": {"threads": "1"}, "container": {}},
+    "ffv1": {"extension": "mkv", "browser_playable": False, "format": "matroska", "codec": "ffv1", "pix_fmt": "bgr0", "options": {"threads": "1"}, "container": {}},
 }  # fmt: skip
 DEFAULT_CODEC = "h264"
-EXTENSIONS = {"h264": "mp4", "h264-yuv444": "mp4", "h264-lossless": "mkv", "ffv1": "mkv"}
+EXTENSIONS = {name: c["extension"] for name, c in CODECS.items()}
+BROWSER_PLAYABLE = tuple(name for name, c in CODECS.items() if c["browser_playable"])
+DEFAULT_FOR_EXTENSION = {"mp4": "h264", "mkv": "ffv1"}
+
+
+def extension(name: str) -> str:
+    """The file extension of codec ``name``'s container; :class:`SymbolSetError` for an unknown codec."""
+    try:
+        return EXTENSIONS[name]
+    except KeyError:
+        raise SymbolSetError(f"unknown codec {name!r} (known: {', '.join(CODECS)})") from None
 
 
 class VideoError(SymbolSetError):
@@ -60,15 +75,12 @@ def _fps_fraction(fps: float) -> Fraction:
 
 def encode(frames: np.ndarray, fps: float, codec: str = DEFAULT_CODEC) -> bytes:
     """Encode ``(T, H, W, 3)`` uint8 RGB frames (even H and W) to video bytes."""
-    try:
-        cfg = CODECS[codec]
-    except KeyError:
-        raise SymbolSetError(f"unknown codec {codec!r} (known: {', '.join(CODECS)})") from None
+    cfg = CODECS[codec] if codec in CODECS else extension(codec)  # extension() raises for an unknown name
     frames = np.ascontiguousarray(frames, dtype=np.uint8)
     _, height, width, _ = frames.shape
     # MP4's +faststart rewrites the file by name, so encode into a private temporary file.
     with tempfile.TemporaryDirectory(prefix="symbolset-") as tmp:
-        path = os.path.join(tmp, "clip." + EXTENSIONS[codec])
+        path = os.path.join(tmp, "clip." + cfg["extension"])
         # +bitexact keeps encoder/version strings out of the container where FFmpeg allows it.
         with av.open(path, mode="w", format=cfg["format"], options={**cfg["container"], "fflags": "+bitexact"}) as out:
             stream = out.add_stream(cfg["codec"], rate=_fps_fraction(fps))

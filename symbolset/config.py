@@ -11,6 +11,9 @@ import yaml
 from . import codec
 from .errors import SymbolSetError
 from .families import FAMILY_NAMES, get
+from .families.scene import PREFIX as SCENE_PREFIX
+from .families.scene import load_scenes, unknown_scene
+from .spec import LIMITS
 
 
 @dataclass(frozen=True)
@@ -28,16 +31,23 @@ class Config:
     codec: str = codec.DEFAULT_CODEC
     shard_size: int = 64
     options: dict = field(default_factory=dict)  # family options, e.g. {"seven_segment": {"readings_csv": ...}}
+    scenes: dict = field(default_factory=dict)  # scene templates (name -> template data) for "scene:<name>" families
 
     def params(self, family: str) -> dict:
-        """The sampler parameters of one family."""
-        return {"width": self.width, "height": self.height, "num_frames": self.num_frames, "fps": self.fps,
-                "codec": self.codec, "options": dict(self.options.get(family, {}))}  # fmt: skip
+        """The sampler parameters of one family (a scene family's carry its template, so any worker
+        process, local or remote, can sample it)."""
+        params = {"width": self.width, "height": self.height, "num_frames": self.num_frames, "fps": self.fps,
+                  "codec": self.codec, "options": dict(self.options.get(family, {}))}  # fmt: skip
+        if family.startswith(SCENE_PREFIX) and family[len(SCENE_PREFIX):] in self.scenes:
+            params["template"] = self.scenes[family[len(SCENE_PREFIX):]]
+        return params
 
     def to_dict(self) -> dict:
         """Plain data (for the manifest and resume checks)."""
         d = dataclasses.asdict(self)
         d["families"] = list(self.families)
+        if not self.scenes:  # configs without scene templates read as they did before templates existed
+            del d["scenes"]
         return d
 
 
@@ -67,12 +77,17 @@ def _check(cfg: Config, source: str) -> Config:
         bad("width" if cfg.width % 2 else "height", "must be even (H.264 yuv420p needs even sizes)")
     if not isinstance(cfg.fps, (int, float)) or not 0 < cfg.fps <= 240:
         bad("fps", f"expected a number in (0, 240], got {cfg.fps!r}")
+    if cfg.width * cfg.height * cfg.num_frames > LIMITS["pixel_frames"]:  # every spec would be refused
+        bad("num_frames", f"width x height x num_frames is {cfg.width * cfg.height * cfg.num_frames:,}, over a clip's limit of {LIMITS['pixel_frames']:,}")
     if not isinstance(cfg.seed, int) or cfg.seed < 0:
         bad("seed", f"expected a non-negative integer, got {cfg.seed!r}")
     if cfg.codec not in codec.CODECS:
         bad("codec", f"expected one of {', '.join(codec.CODECS)}, got {cfg.codec!r}")
     if not isinstance(cfg.options, dict):
         bad("options", "expected a mapping of family -> options")
+    for fam in cfg.families:
+        if fam.startswith(SCENE_PREFIX) and fam[len(SCENE_PREFIX):] not in cfg.scenes:
+            bad("families", unknown_scene(fam))
     return cfg
 
 
@@ -97,11 +112,23 @@ def load_config(name_or_path: str | None = None, **overrides) -> Config:
         base = {**dataclasses.asdict(Config()), **data}
         base.setdefault("name", path.stem)
     base.update({k: v for k, v in overrides.items() if v is not None})
+    if isinstance(base.get("scenes"), (str, Path)):  # a template file or folder (relative to a YAML config)
+        scenes_path = Path(base["scenes"])
+        if "scenes" not in overrides and source not in BUILTIN and not scenes_path.is_absolute():
+            scenes_path = Path(source).parent / scenes_path
+        base["scenes"] = load_scenes(scenes_path)
+        if overrides.get("families") is None and "families" not in (data if source not in BUILTIN else {}):
+            base["families"] = [SCENE_PREFIX + name for name in base["scenes"]]
+    if not isinstance(base.get("scenes"), dict):
+        raise SymbolSetError(f"{source}: scenes: expected a template file or folder")
     if isinstance(base.get("families"), str):
         base["families"] = [f.strip() for f in base["families"].split(",") if f.strip()]
     if not isinstance(base.get("families"), (list, tuple)):
         raise SymbolSetError(f"{source}: families: expected a list of family names")
     base["families"] = tuple(base["families"])
+    for fam in base["families"]:  # shipped templates used by name travel in the config like the others
+        if fam.startswith(SCENE_PREFIX) and fam[len(SCENE_PREFIX):] not in base["scenes"] and get(fam).template:
+            base["scenes"] = {**base["scenes"], fam[len(SCENE_PREFIX):]: get(fam).template}
     try:
         cfg = Config(**base)
     except TypeError as exc:

@@ -14,9 +14,9 @@ from PIL import Image
 
 from . import __version__, claims, codec, families
 from .errors import SymbolSetError
-from .layout import MANIFEST, SPLITS, load_manifest, write_bytes_atomic, write_json_atomic
-from .record import sample_seed, sample_spec
+from .layout import MANIFEST, SPLITS, iter_rows, load_manifest, write_bytes_atomic, write_json_atomic
 from .render import render_frame
+from .spec import from_json
 
 
 def finish(out: Path, cfg, shards: list[dict]) -> dict:
@@ -36,7 +36,7 @@ def finish(out: Path, cfg, shards: list[dict]) -> dict:
         "shards": entries,
         "software": software_versions(),
     }
-    write_thumbnails(out, cfg)
+    write_thumbnails(out)
     write_json_atomic(out / MANIFEST, manifest)
     write_card(out, manifest)
     return manifest
@@ -60,18 +60,27 @@ def software_versions() -> dict:
     }
 
 
-def write_thumbnails(out: Path, cfg, frames_shown: int = 4, height: int = 128) -> None:
-    """``thumbnails/<family>.png``: a few frames of each family's first clip, re-rendered from its spec."""
+def write_thumbnails(out: Path, frames_shown: int = 4, height: int = 128) -> None:
+    """``thumbnails/<family>.png``: a few frames of each family's first clip in the folder, re-rendered
+    from its *stored* spec (so a converted or reviewed dataset shows clips it really holds)."""
+    first: dict[str, dict] = {}
+    for row in iter_rows(out, columns=["family", "spec"]):
+        first.setdefault(row["family"], row)
     (out / "thumbnails").mkdir(exist_ok=True)
-    for fam in cfg.families:
-        spec = sample_spec(fam, sample_seed(cfg.seed, fam, 0), cfg.params(fam))
+    for fam, row in first.items():
+        spec = from_json(row["spec"], f"{out}: thumbnail of {fam}")
         picks = np.linspace(0, spec["num_frames"] - 1, frames_shown).round().astype(int)
         strip = np.concatenate([render_frame(spec, int(i))[0] for i in picks], axis=1)
         img = Image.fromarray(strip)
         img = img.resize((round(img.width * height / img.height), height), Image.Resampling.LANCZOS)
-        tmp = out / "thumbnails" / f".{fam}.png.tmp"
+        tmp = out / "thumbnails" / f".{thumbnail_name(fam)}.tmp"
         img.save(tmp, format="PNG", optimize=True)
-        os.replace(tmp, out / "thumbnails" / f"{fam}.png")
+        os.replace(tmp, out / "thumbnails" / thumbnail_name(fam))
+
+
+def thumbnail_name(family: str) -> str:
+    """The thumbnail file of a family (``scene:x`` -> ``scene-x.png``: no colon in file names)."""
+    return family.replace(":", "-") + ".png"
 
 
 def card_yaml(manifest: dict) -> str:
@@ -96,9 +105,9 @@ def write_card(out: Path, manifest: dict, extra_sections: str = "") -> None:
     header = "| family | " + " | ".join(splits) + " |\n|---|" + "---|" * len(splits) + "\n"
     rows = "".join(f"| `{f}` | " + " | ".join(str(manifest["splits"][s]["families"].get(f, 0)) for s in splits) + " |\n" for f in fams)
     total = "| **all** | " + " | ".join(f"**{manifest['splits'][s]['rows']}**" for s in splits) + " |\n"
-    fam_rows = "".join(
-        f"| `{f}` | {families.get(f).RULE} | ![{f}](thumbnails/{f}.png) |\n" for f in fams if f in families.FAMILY_NAMES
-    )
+    scenes = manifest["config"].get("scenes", {})
+    rules = {f: families.get(f).RULE if f in families.FAMILY_NAMES else scenes.get(f.removeprefix("scene:"), {}).get("rule", "") for f in fams}
+    fam_rows = "".join(f"| `{f}` | {rules[f]} | ![{f}](thumbnails/{thumbnail_name(f)}) |\n" for f in fams)
     cfg = manifest["config"]
     text = template.safe_substitute(
         name=manifest["name"],

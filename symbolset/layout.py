@@ -6,12 +6,17 @@ This is the ground floor every reader and writer shares (it depends only on ``er
     manifest.json                               config, counts, every shard's rows / bytes / sha256
     data/<split>-NNNNN-of-MMMMM.parquet         the rows (schema: symbolset.record.FEATURES)
     thumbnails/<family>.png                     a strip of frames per family (written by ``hub``)
+    .symbolset-output.json, .symbolset.lock     which command made the folder; the lock of a run
+
+Each row carries a ``checksum`` (:func:`record_checksum`, checked by :func:`check_record`). Every
+command that writes a folder claims it with :func:`claim_output` (lock, source and ``--overwrite`` rules).
 
 Readers (loaders, converters, viewer, bench) import this module, never ``build`` or the renderer.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -29,6 +34,33 @@ SPLITS = ("train", "validation", "test")
 def shard_file(split: str, index: int, count: int) -> str:
     """The path, relative to the dataset folder, of shard ``index`` of ``count`` of ``split``."""
     return f"data/{split}-{index:05d}-of-{count:05d}.parquet"
+
+
+def record_checksum(video: bytes, spec: str) -> str:
+    """The per-record checksum stored in the ``checksum`` column: the sha256 (hex) of the video bytes
+    and the spec text (the video's length comes first, so no byte can move between the two)."""
+    h = hashlib.sha256(len(video).to_bytes(8, "big"))
+    h.update(video)
+    h.update(spec.encode("utf-8"))
+    return h.hexdigest()
+
+
+def check_record(row: dict, where: str | None = None) -> None:
+    """Check a row's video bytes and spec against its ``checksum`` column.
+
+    :class:`SymbolSetError` naming the record (``where``, default ``record <id>``) when the checksum is
+    missing or does not match: a flipped byte in a video or a spec never passes for a valid record.
+    """
+    where = where or f"record {row.get('id')!r}"
+    stored = row.get("checksum")
+    video = (row.get("video") or {}).get("bytes")
+    spec = row.get("spec")
+    if not stored:
+        raise SymbolSetError(f"{where}: no checksum (made by an older symbolset; regenerate it)")
+    if not isinstance(video, bytes | bytearray) or not isinstance(spec, str):
+        raise SymbolSetError(f"{where}: no video bytes or spec to check")
+    if record_checksum(bytes(video), spec) != stored:
+        raise SymbolSetError(f"{where}: checksum mismatch (video or spec changed or damaged)")
 
 
 def write_json_atomic(path: Path, data) -> None:
@@ -57,7 +89,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 
 def write_folder_atomic(path: Path, files: dict[str, bytes]) -> None:
-    """Write a folder of files atomically: fill a hidden temporary folder, then rename it to ``path``."""
+    """Write a folder of files atomically: fill a hidden temporary folder, then rename it to ``path``
+    (an existing ``path`` is replaced by :func:`replace_folder`: removed only once the new one is in place)."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,12 +100,23 @@ def write_folder_atomic(path: Path, files: dict[str, bytes]) -> None:
     try:
         for name, data in files.items():
             (tmp / name).write_bytes(data)
-        os.replace(tmp, path)
+        replace_folder(tmp, path)
     except OSError as exc:
         raise SymbolSetError(f"{path}: cannot write ({exc.strerror})") from None
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
+
+
+def replace_folder(new: Path, path: Path) -> None:
+    """Rename the finished folder ``new`` to ``path``; an old ``path`` is deleted only after the new one is there."""
+    if not path.exists():
+        os.replace(new, path)
+        return
+    old = path.with_name(f".{path.name}.old-{os.getpid()}")
+    os.replace(path, old)
+    os.replace(new, path)
+    shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
 
 
 def write_parquet(table, path: Path) -> None:
@@ -93,6 +137,8 @@ def write_parquet(table, path: Path) -> None:
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as exc:  # disk full, permission denied, read-only file system
+        raise SymbolSetError(f"{path}: cannot write ({exc.strerror or exc})") from None
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -114,6 +160,22 @@ def _leaf_columns(schema) -> list[str]:
     for field in schema:
         walk(field.name, field.type)
     return out
+
+
+def verify_files(root: str | Path, entries: list[dict]) -> None:
+    """Check each listed file (``{"file": relative path, "sha256": hex}``, as a manifest lists its shards)
+    against its sha256; :class:`SymbolSetError` naming the first missing or damaged one."""
+    for entry in entries:
+        path = Path(root) / entry["file"]
+        try:
+            with open(path, "rb") as f:
+                digest = hashlib.file_digest(f, "sha256").hexdigest()
+        except FileNotFoundError:
+            raise SymbolSetError(f"{path}: missing (listed in the manifest)") from None
+        except OSError as exc:
+            raise SymbolSetError(f"{path}: cannot read ({exc.strerror})") from None
+        if digest != entry.get("sha256"):
+            raise SymbolSetError(f"{path}: sha256 mismatch (file changed or damaged since it was written)")
 
 
 def load_manifest(root: str | Path) -> dict:
@@ -163,3 +225,159 @@ def find_record(root: str | Path, sample_id: str) -> dict:
         if table.num_rows:
             return table.to_pylist()[0]
     raise SymbolSetError(f"{root}: no record with id {sample_id!r}")
+
+
+# ------------------------------------------------------------------ output folders: claim, lock, overwrite
+
+OUTPUT_MARKER = ".symbolset-output.json"
+LOCK_FILE = ".symbolset.lock"
+
+
+def remove_temporaries(root: str | Path) -> None:
+    """Delete the hidden temporaries (``.NAME.tmp...`` files and folders) an interrupted write left under ``root``."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in [*dirnames, *filenames]:
+            if name.startswith(".") and ".tmp" in name:
+                path = Path(dirpath) / name
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() and not path.is_symlink() else path.unlink(missing_ok=True)
+        dirnames[:] = [d for d in dirnames if not (d.startswith(".") and ".tmp" in d)]
+
+
+def os_error(exc: OSError, path: str | Path) -> SymbolSetError:
+    """One line for an OS error while writing (disk full, permission denied, read-only file system)."""
+    return SymbolSetError(f"{exc.filename or path}: cannot write ({exc.strerror or exc})")
+
+
+class OutputFolder:
+    """An output folder claimed by one command: created, locked, and (with ``overwrite``) emptied.
+
+    Every command that writes a folder (``generate``, ``convert``, ``reviews apply``) goes through
+    :func:`claim_output`. The folder holds ``.symbolset-output.json`` (written when the command
+    created it: the command and its options) and ``.symbolset.lock``, on which an OS lock
+    (``flock``) is held until :meth:`release`, so two runs into one folder never interleave.
+    """
+
+    def __init__(self, path: Path, fd: int, created: bool):
+        self.path, self._fd, self.created = path, fd, created  # created: the folder did not exist before
+
+    def release(self) -> None:
+        """Drop the lock (closing the file descriptor releases it)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> OutputFolder:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def read_output_marker(path: str | Path) -> dict | None:
+    """The marker of a folder a SymbolSet command made (None when there is none, or it is unreadable)."""
+    try:
+        data = json.loads((Path(path) / OUTPUT_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("command"), str) else None
+
+
+def claim_output(out: str | Path, command: str, options: dict, *, overwrite: bool, owned: tuple[str, ...],
+                 sources: tuple[str | Path, ...] = (), empty: bool = True) -> OutputFolder:  # fmt: skip
+    """Create or take over the output folder ``out`` of ``symbolset <command>``, locked for this run.
+
+    - ``out`` must not be a file, a source, inside a source, or a folder that holds a source.
+    - A folder another run is writing is refused (the lock is taken before anything is checked).
+    - A non-empty folder is accepted only when this command made it (its marker names ``command``);
+      the caller then resumes, skips or refuses by its own state. With ``overwrite`` it is emptied
+      first, and only when every file in it is one this command writes: a path matching one of the
+      ``owned`` patterns (``/``-separated, ``*`` within one name), or a hidden temporary
+      (``.NAME.tmp...``). Anything else is refused with one line, and nothing is deleted.
+      (``empty=False``: checked but not emptied, for a command that swaps a new folder into place.)
+    """
+    out = Path(out)
+    here = out.resolve()
+    for src in sources:
+        src = Path(src).resolve()
+        if here == src or src in here.parents or here in src.parents:
+            raise SymbolSetError(f"{out}: the output must not be the source folder {src}, lie inside it or contain it")
+    if out.exists() and not out.is_dir():
+        raise SymbolSetError(f"{out}: exists and is not a folder")
+    _check_owner(out, command, overwrite)  # before the lock file is made: never write into a stranger's folder
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise os_error(exc, out) from None
+    try:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise SymbolSetError(f"{out}: another symbolset command is writing to it; wait for it to finish") from None
+    folder = OutputFolder(out, fd, created)
+    try:
+        _take_over(out, command, options, overwrite and empty, overwrite, owned)
+    except BaseException:
+        folder.release()
+        raise
+    return folder
+
+
+def _check_owner(out: Path, command: str, overwrite: bool) -> None:
+    """Refuse a non-empty folder that ``command`` did not make."""
+    marker = read_output_marker(out)
+    if _entries(out) and (marker is None or marker["command"] != command):
+        if marker:
+            what = f"made by `symbolset {marker['command']}`, not `symbolset {command}`"
+        else:
+            what = f"not made by a SymbolSet command (no {OUTPUT_MARKER})"
+        if overwrite:
+            raise SymbolSetError(f"{out}: {what}; refusing to delete it (remove it yourself or choose another folder)")
+        raise SymbolSetError(f"{out}: already exists and is not empty ({what}); choose another folder")
+
+
+def _take_over(out: Path, command: str, options: dict, empty: bool, overwrite: bool, owned: tuple[str, ...]) -> None:
+    _check_owner(out, command, overwrite)
+    entries = _entries(out)
+    if entries and overwrite:
+        stranger = next((f for f in _files(out) if not _owned(f, owned)), None)
+        if stranger is not None:
+            raise SymbolSetError(
+                f"{out}: holds {stranger}, which `symbolset {command}` did not write; refusing to delete it (remove it yourself)"
+            )
+    if entries and empty:
+        try:
+            for child in entries:
+                shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+        except OSError as exc:
+            raise os_error(exc, out) from None
+        entries = []
+    if not entries:
+        write_json_atomic(out / OUTPUT_MARKER, {"command": command, "options": options})
+
+
+def _entries(out: Path) -> list[Path]:
+    return [p for p in out.iterdir() if p.name != LOCK_FILE] if out.is_dir() else []
+
+
+def _files(out: Path):
+    """Relative paths of the files under ``out``, except the marker and lock (symlinks are not followed)."""
+    for dirpath, dirnames, filenames in os.walk(out):
+        rel = Path(dirpath).relative_to(out)
+        links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+        for name in [*filenames, *links]:
+            path = (rel / name).as_posix()
+            if path not in (OUTPUT_MARKER, LOCK_FILE):
+                yield path
+
+
+def _owned(rel: str, patterns: tuple[str, ...]) -> bool:
+    from fnmatch import fnmatchcase
+
+    parts = rel.split("/")
+    if any(p.startswith(".") and ".tmp" in p for p in parts):
+        return True  # a temporary of an interrupted write (``.NAME.tmp-PID`` files and folders)
+    return any(len(q := pat.split("/")) == len(parts) and all(fnmatchcase(a, b) for a, b in zip(parts, q)) for pat in patterns)

@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import __version__, codec, families
+from .layout import record_checksum
 from .render import render_clip
 from .spec import to_json, validate
 
@@ -64,6 +65,7 @@ def _schema() -> dict:
             ),
             "difficulty": difficulty,
             "generator_version": s,
+            "checksum": s,  # layout.record_checksum(video bytes, spec)
         }
     )
     return {"FEATURES": features, "SCHEMA": features.arrow_schema, "COLUMNS": tuple(features), "DIFFICULTY": difficulty}
@@ -84,7 +86,7 @@ def sample_seed(global_seed: int, family: str, index: int) -> int:
 
 def sample_spec(family: str, seed: int, params: dict) -> dict:
     """The validated spec of one sample: a pure function of (family, seed, params)."""
-    return validate(families.get(family).sample(np.random.default_rng(seed), params))
+    return validate(families.get(family, params.get("template")).sample(np.random.default_rng(seed), params))
 
 
 def caption_rng(seed: int) -> np.random.Generator:
@@ -124,13 +126,15 @@ def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_nam
     fam = families.get(spec["family"])
     frames, annotations = render_clip(spec)
     caps = fam.captions(spec, caption_rng(seed))
+    spec_json = to_json(spec)
+    video = codec.encode(frames, spec["fps"], codec_name)
     return {
         "id": sample_id,
         "family": spec["family"],
         "split": split,
         "seed": int(seed),
-        "spec": to_json(spec),
-        "video": {"bytes": codec.encode(frames, spec["fps"], codec_name), "path": f"{sample_id}.{codec.EXTENSIONS[codec_name]}"},
+        "spec": spec_json,
+        "video": {"bytes": video, "path": f"{sample_id}.{codec.EXTENSIONS[codec_name]}"},
         "codec": codec_name,
         "num_frames": spec["num_frames"],
         "fps": float(spec["fps"]),
@@ -142,6 +146,7 @@ def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_nam
         "annotations": annotations_for_record(annotations),
         "difficulty": difficulty(spec, annotations, fam.difficulty(spec, annotations)),
         "generator_version": __version__,
+        "checksum": record_checksum(video, spec_json),
     }
 
 

@@ -1,4 +1,4 @@
-"""Check a dataset folder: manifest, schema, counts, checksums, specs, and that every video decodes."""
+"""Check a dataset folder: manifest, schema, counts, shard and record checksums, specs, and that every video decodes."""
 
 from __future__ import annotations
 
@@ -58,6 +58,10 @@ def _check_shard(root: Path, entry: dict, ids: set, decode: bool) -> list[str]:
         if row["id"] in ids:
             problems.append(f"{where}: duplicate id")
         ids.add(row["id"])
+        try:
+            layout.check_record(row, where)
+        except SymbolSetError as exc:
+            problems.append(str(exc))
         if row["split"] != entry["split"]:
             problems.append(f"{where}: split {row['split']!r} in a {entry['split']} shard")
         try:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -69,14 +67,10 @@ def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path):
     clean = tmp_path / "clean"
     assert main(["generate", *cfg_args, "--out", str(clean)]) == 0
     out = tmp_path / "killed"
-    proc = subprocess.Popen([sys.executable, "-m", "symbolset.cli", "generate", *cfg_args, "--out", str(out)])
-    deadline = time.time() + 120
-    while time.time() < deadline and len(list((out / "data").glob("*.parquet"))) < 3:
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    written = len(list((out / "data").glob("*.parquet")))
-    assert 3 <= written < len(layout.load_manifest(clean)["shards"]), "the kill should land mid-run"
+    # The process dies abruptly (os._exit: no cleanup, as under SIGKILL) right after its third shard.
+    env = {**os.environ, "SYMBOLSET_TEST_DIE_AFTER_SHARDS": "3"}
+    assert subprocess.run([sys.executable, "-m", "symbolset.cli", "generate", *cfg_args, "--out", str(out)], env=env).returncode == 137
+    assert len(list((out / "data").glob("*.parquet"))) == 3 < len(layout.load_manifest(clean)["shards"])
     assert not (out / "manifest.json").exists()  # nothing that looks complete
     assert main(["generate", *cfg_args, "--out", str(out)]) == 0
     assert _shard_bytes(out) == _shard_bytes(clean)
@@ -158,6 +152,18 @@ def test_validate_reports_damage(tmp_path, capsys):
     assert main(["validate", str(out)]) == 1
     err = capsys.readouterr().err
     assert f"record {rows[0]['id']}: cannot decode video" in err or f"record {rows[0]['id']}: video decodes to" in err
+    # A flipped byte that still decodes (and the shard's sha256 rewritten to match): the record checksum catches it.
+    rows = pq.read_table(shard).to_pylist()
+    video = bytearray(rows[1]["video"]["bytes"])
+    video[len(video) // 2] ^= 1
+    rows[1]["video"] = {**rows[1]["video"], "bytes": bytes(video)}
+    write_parquet(to_table(rows), shard)
+    for e in manifest["shards"]:
+        if e["file"].endswith(shard.name):
+            e["sha256"] = codec.sha256(shard.read_bytes())
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["validate", str(out)]) == 1
+    assert f"record {rows[1]['id']}: checksum mismatch" in capsys.readouterr().err
     os.remove(out / "manifest.json")
     assert main(["validate", str(out)]) == 1
     assert "manifest.json: missing" in capsys.readouterr().err

@@ -120,7 +120,10 @@ def test_png_back_to_parquet_reencodes_with_the_record_codec(converted, source, 
     rc, err = run(capsys, converted["png"], back, "--to", "parquet")
     assert rc == 0, err
     got = rows_of(back)
-    assert [{k: v for k, v in r.items() if k != "video"} for r in got] == [{k: v for k, v in r.items() if k != "video"} for r in source]
+    others = lambda r: {k: v for k, v in r.items() if k not in ("video", "checksum")}  # noqa: E731
+    assert [others(r) for r in got] == [others(r) for r in source]
+    for row in got:  # re-encoded video, so a new checksum, and a true one
+        layout.check_record(row)
     for new, old in list(zip(got, source))[:3]:
         assert new["video"]["path"] == old["video"]["path"]
         assert codec.probe(new["video"]["bytes"])["num_frames"] == old["num_frames"]
@@ -259,15 +262,18 @@ def test_refuses_unrelated_folder_even_with_overwrite(tiny_dir, tmp_path, capsys
 # ------------------------------------------------------------------ bad input: one line naming the file and record
 
 
-def _copy(src: Path, dst: Path) -> Path:
+def _copy(src: Path, dst: Path, foreign: bool = False) -> Path:
+    """A copy of a converted folder; ``foreign``: without its marker (no sha256 list), as shards made elsewhere."""
     import shutil
 
     shutil.copytree(src, dst)
+    if foreign:
+        (dst / "symbolset-convert.json").unlink()
     return dst
 
 
 def test_truncated_tar(converted, tmp_path, capsys):
-    src = _copy(converted["webdataset"], tmp_path / "src")
+    src = _copy(converted["webdataset"], tmp_path / "src", foreign=True)
     shard = sorted(src.glob("*.tar"))[0]
     data = shard.read_bytes()
     shard.write_bytes(data[: len(data) // 2])
@@ -278,7 +284,7 @@ def test_truncated_tar(converted, tmp_path, capsys):
 
 
 def test_tar_cut_at_a_member_boundary(converted, tmp_path, capsys):
-    src = _copy(converted["webdataset"], tmp_path / "src")
+    src = _copy(converted["webdataset"], tmp_path / "src", foreign=True)
     shard = sorted(src.glob("*.tar"))[0]
     with tarfile.open(shard) as tar:
         third = tar.getmembers()[3]  # first member of the second sample
@@ -289,7 +295,7 @@ def test_tar_cut_at_a_member_boundary(converted, tmp_path, capsys):
 
 
 def test_corrupt_tfrecord_crc(converted, tmp_path, capsys):
-    src = _copy(converted["tfrecord"], tmp_path / "src")
+    src = _copy(converted["tfrecord"], tmp_path / "src", foreign=True)
     shard = sorted(src.glob("*.tfrecord"))[0]
     data = bytearray(shard.read_bytes())
     (first_len,) = struct.unpack_from("<Q", data, 0)
@@ -301,7 +307,7 @@ def test_corrupt_tfrecord_crc(converted, tmp_path, capsys):
 
 
 def test_truncated_tfrecord(converted, tmp_path, capsys):
-    src = _copy(converted["tfrecord"], tmp_path / "src")
+    src = _copy(converted["tfrecord"], tmp_path / "src", foreign=True)
     shard = sorted(src.glob("*.tfrecord"))[0]
     shard.write_bytes(shard.read_bytes()[:-10])
     rc, err = run(capsys, src, tmp_path / "out", "--to", "parquet")
@@ -382,3 +388,56 @@ def test_options_are_recorded(converted):
     marker = json.loads((converted["tfrecord"] / "symbolset-convert.json").read_text())
     assert marker["format"] == "tfrecord" and marker["options"] == Options().to_dict()
     assert marker["source_manifest"]["config"]["name"]
+
+
+# ------------------------------------------------------------------ integrity: shard sha256, record checksum, source first
+
+
+def test_shard_that_fails_its_sha256_is_refused_before_reading(tiny_dir, tmp_path, capsys):
+    src = _copy(tiny_dir, tmp_path / "src")
+    shard = layout.shard_paths(src, "train")[0]
+    data = bytearray(shard.read_bytes())
+    data[len(data) // 2] ^= 1  # inside a video: the Parquet file still reads
+    shard.write_bytes(bytes(data))
+    out = tmp_path / "out"
+    rc, err = run(capsys, src, out, "--to", "webdataset")
+    line = error_line(err)
+    assert rc == 1 and str(shard) in line and "sha256 mismatch" in line
+    assert not out.exists()
+
+
+def test_flipped_video_byte_is_caught_by_the_record_checksum(converted, source, tmp_path, capsys):
+    src = _copy(converted["webdataset"], tmp_path / "src", foreign=True)  # no sha256 list: only the record checksum is left
+    shard = sorted(src.glob("*.tar"))[0]
+    with tarfile.open(shard) as tar:
+        video = next(m for m in tar.getmembers() if m.name.endswith((".mp4", ".mkv")))
+    data = bytearray(shard.read_bytes())
+    data[video.offset_data + video.size // 2] ^= 1
+    shard.write_bytes(bytes(data))
+    out = tmp_path / "out"
+    rc, err = run(capsys, src, out, "--to", "parquet")
+    line = error_line(err)
+    rid = json.loads(tarfile.open(shard).extractfile(video.name.rsplit(".", 1)[0] + ".json").read())["id"]
+    assert rc == 1 and f"record {rid!r}: checksum mismatch" in line
+    assert not (out / "manifest.json").exists()
+
+
+@pytest.mark.parametrize("fmt", ["tfrecord", "mp4", "webdataset", "parquet"])
+def test_missing_or_empty_source_creates_nothing(fmt, tiny_dir, tmp_path, capsys):
+    out = tmp_path / "out"
+    rc, err = run(capsys, tmp_path / "missing", out, "--to", "parquet" if fmt != "parquet" else "webdataset", "--from", fmt)
+    assert rc == 1 and "does not exist" in error_line(err) and not out.exists()
+    (tmp_path / "empty").mkdir()
+    rc, err = run(capsys, tmp_path / "empty", out, "--to", "parquet" if fmt != "parquet" else "webdataset", "--from", fmt)
+    assert rc == 1 and str(tmp_path / "empty") in error_line(err) and not out.exists()
+    # the next correct run into the same folder is not blocked by any leftover
+    assert run(capsys, tiny_dir, out, "--to", "webdataset")[0] == 0
+
+
+def test_damaged_parquet_source_names_the_file(tiny_dir, tmp_path, capsys):
+    src = _copy(tiny_dir, tmp_path / "src")
+    (src / "manifest.json").unlink()
+    shard = layout.shard_paths(src, "validation")[0]
+    shard.write_bytes(b"not parquet at all")
+    rc, err = run(capsys, src, tmp_path / "out", "--to", "webdataset")
+    assert rc == 1 and str(shard) in error_line(err)

@@ -7,8 +7,9 @@ import pytest
 
 from symbolset import fonts
 from symbolset.families.common import ink_mask
+from symbolset.record import sample_spec
 from symbolset.render import render_clip, render_frame
-from symbolset.spec import validate
+from symbolset.spec import to_json, validate
 
 BG = [255, 255, 255]
 
@@ -112,3 +113,21 @@ def test_clip_rendering_equals_frame_by_frame_for_every_family():
             frame, ann = render_frame(spec, i)
             np.testing.assert_array_equal(frame, frames[i], err_msg=f"{fam} frame {i}")
             assert ann == anns[i], f"{fam} frame {i}"
+
+
+def test_render_refuses_a_codec_whose_container_does_not_match_the_suffix(tmp_path, capsys):
+    from symbolset.cli import main
+
+    spec = tmp_path / "spec.json"
+    spec.write_text(to_json(sample_spec("clock", 3, {"width": 64, "height": 64, "num_frames": 2, "fps": 8})))
+    assert main(["render", "--spec", str(spec), "--codec", "ffv1", "--out", str(tmp_path / "clip.mp4")]) == 1
+    assert "not .mp4" in capsys.readouterr().err and not (tmp_path / "clip.mp4").exists()
+    assert main(["render", "--spec", str(spec), "--codec", "ffv1", "--out", str(tmp_path / "clip.mkv")]) == 0
+
+
+def test_every_codec_states_its_container_facts():
+    from symbolset import codec
+
+    for name, facts in codec.CODECS.items():
+        assert codec.extension(name) == facts["extension"] in codec.DEFAULT_FOR_EXTENSION
+    assert codec.DEFAULT_CODEC in codec.BROWSER_PLAYABLE

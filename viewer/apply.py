@@ -4,7 +4,8 @@ Edited captions replace the generated ones (``caption_source = "human"``), flagg
 dropped and listed, accepted samples are kept as they are. The output is a complete Hub-layout
 folder (shards, manifest with a ``review`` block, thumbnails, ``review.json``, and a dataset card
 that reports how many samples were reviewed, edited and dropped), built under a temporary name
-and renamed into place; an existing output is replaced only with ``overwrite``.
+and renamed into place; an existing output is replaced only with ``overwrite``, and only when
+``reviews apply`` made it.
 """
 
 from __future__ import annotations
@@ -24,34 +25,44 @@ from .index import GRANULARITIES, LANGS
 from .reviews import ReviewStore, resolve
 
 REPORT = "review.json"
+COMMAND = "reviews apply"
+# Every file `reviews apply` writes: `--overwrite` replaces a folder only when it holds nothing else.
+OWNED = (layout.MANIFEST, "README.md", REPORT, "data/*.parquet", "thumbnails/*.png")
 
 
 def apply_reviews(source: str | Path, reviews: str | Path, out: str | Path, *, overwrite: bool = False) -> dict:
-    """Write ``out`` = ``source`` with the decisions in ``reviews`` applied; returns the review summary."""
-    source, reviews, out = Path(source).resolve(), Path(reviews), Path(out).resolve()
+    """Write ``out`` = ``source`` with the decisions in ``reviews`` applied; returns the review summary.
+
+    ``out`` is claimed through :func:`symbolset.layout.claim_output` (locked while this runs; it may not
+    hold the source or the review database; ``overwrite`` replaces only a folder ``reviews apply`` made).
+    """
+    source, reviews, out = Path(source).resolve(), Path(reviews), Path(out)
     manifest = layout.load_manifest(source)
     if not reviews.is_file():
         raise SymbolSetError(f"{reviews}: no such review database")
-    if out == source or source in out.parents:
-        raise SymbolSetError(f"{out}: the output must not be the source dataset or lie inside it")
-    if out.exists() and not overwrite:
-        raise SymbolSetError(f"{out}: already exists; pass --overwrite to replace it")
+    layout.verify_files(source, manifest["shards"])  # a damaged source must not come out with a fresh manifest
     outcomes = resolve(ReviewStore(reviews).decisions())
     splits = {row["id"]: row["split"] for row in layout.iter_rows(source, columns=["id", "split"])}
     unknown = sorted(set(outcomes) - set(splits))
     if unknown:
         raise SymbolSetError(f"{reviews}: {len(unknown)} reviewed id(s) not in {source} (e.g. {unknown[0]!r}): reviews of another dataset?")
-
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        (tmp / "data").mkdir(parents=True)
-        summary = _write(source, tmp, manifest, outcomes, splits)
-        _swap(tmp, out)
-    except OSError as exc:
-        raise SymbolSetError(f"{out}: cannot write ({exc.strerror or exc})") from None
-    finally:
+    options = {"source": str(source), "reviews": str(reviews.resolve())}
+    with layout.claim_output(out, COMMAND, options, overwrite=overwrite, owned=OWNED, sources=(source, reviews), empty=False) as claim:
+        if not overwrite and any(p.name not in (layout.OUTPUT_MARKER, layout.LOCK_FILE) for p in out.iterdir()):
+            raise SymbolSetError(f"{out}: already exists; pass --overwrite to replace it")
+        tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            (tmp / "data").mkdir(parents=True)
+            summary = _write(source, tmp, manifest, outcomes, splits)
+            layout.write_json_atomic(tmp / layout.OUTPUT_MARKER, {"command": COMMAND, "options": options})
+            layout.replace_folder(tmp, out)
+        except OSError as exc:
+            raise layout.os_error(exc, out) from None
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if claim.created and not (out / layout.MANIFEST).exists():
+                shutil.rmtree(out, ignore_errors=True)  # failed: leave no trace of a folder this run made
     return summary
 
 
@@ -69,6 +80,7 @@ def _write(source: Path, tmp: Path, manifest: dict, outcomes: dict, splits: dict
             outcome = outcomes.get(row["id"])
             if outcome and outcome["action"] == "flag":
                 continue
+            layout.check_record(row, f"{source}: record {row['id']!r}")
             if outcome and outcome["action"] == "edit":
                 row = edited(row, outcome["captions"])
             buf.append(row)
@@ -137,17 +149,3 @@ def card_section(summary: dict) -> str:
         lines += [f"- `{sid}`: {'; '.join(reasons)}" for sid, reasons in summary["dropped"].items()]
         lines.append("")
     return "\n".join(lines) + "\n"
-
-
-def _swap(tmp: Path, out: Path) -> None:
-    """Move the finished folder into place; an old ``out`` is removed only after the new one is there."""
-    if not out.exists():
-        os.replace(tmp, out)
-        return
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    os.replace(out, old)
-    os.replace(tmp, out)
-    if old.is_dir():
-        shutil.rmtree(old)
-    else:
-        old.unlink()

@@ -21,8 +21,6 @@ from symbolset.spec import from_json
 
 from .index import DatasetIndex, safe_name
 
-PLAYABLE = ("h264", "h264-yuv444")  # codecs a browser plays (yuv444: Chromium and Firefox)
-
 
 @dataclass
 class Sample:
@@ -66,7 +64,7 @@ class SampleCache:
         record = self.index.record(sample_id)
         video = record.pop("video")["bytes"]
         frames = codec.decode(video, f"record {sample_id}")
-        transcoded = record["codec"] not in PLAYABLE
+        transcoded = record["codec"] not in codec.BROWSER_PLAYABLE
         path = self.dir / f"{safe_name(sample_id)}.mp4"
         if not path.exists():
             data = codec.encode(frames, record["fps"], "h264") if transcoded else video

@@ -30,6 +30,8 @@ def check_record(row: dict) -> tuple[str, str, list[str]]:
         fam = families.get(spec["family"])
     except SymbolSetError as exc:
         return row["family"], "violation", [str(exc)]
+    if not callable(getattr(fam, "claims", None)):
+        return spec["family"], "unverifiable", [f"{where}: family {spec['family']} states no typed claims (a scene template)"]
     if fam.captions(spec, caption_rng(row["seed"])) != row["captions"]:
         return (
             spec["family"],

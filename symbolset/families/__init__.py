@@ -10,7 +10,8 @@ A family module defines::
     difficulty(spec, annotations) -> dict  # family-specific difficulty labels (see record.DIFFICULTY)
     verify(spec, frames, annotations) -> list[str]   # rule violations found in rendered frames
 
-Every random draw takes the explicit ``rng``; nothing else is random. tests/test_family_contract.py
+Every random draw takes the explicit ``rng``; nothing else is random. Scene templates (data, not
+code) are families too, named ``scene:<name>``: see :mod:`.scene`. tests/test_family_contract.py
 holds every family to this interface and checks its claims on rendered and decoded frames.
 """
 
@@ -24,8 +25,15 @@ from ..errors import SymbolSetError
 FAMILY_NAMES = ("text_typing", "text_motion", "seven_segment", "clock", "lanes", "geometry", "plot", "chart", "formula", "signage")
 
 
-def get(name: str) -> ModuleType:
-    """The family module called ``name``; :class:`SymbolSetError` for an unknown family."""
+def get(name: str, template: dict | None = None) -> ModuleType:
+    """The family module called ``name``; :class:`SymbolSetError` for an unknown family.
+
+    ``scene:<name>`` is a scene template (:mod:`.scene`); ``template`` registers it in this process.
+    """
+    if name.startswith("scene:"):
+        from . import scene
+
+        return scene.get(name, template)
     if name not in FAMILY_NAMES:
         raise SymbolSetError(f"unknown family {name!r} (known: {', '.join(FAMILY_NAMES)})")
     return importlib.import_module(f"{__name__}.{name}")
