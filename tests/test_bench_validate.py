@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from symbolset.bench import agreement
+from symbolset.bench.ratings import RatingStore
 from symbolset.bench.validate import human_agreement
 from symbolset.cli import main
-from symbolset.bench.ratings import RatingStore
 
 
 def test_auroc_and_correlations_on_known_values():

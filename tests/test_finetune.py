@@ -8,15 +8,13 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import accelerate  # noqa: F401
+import diffusers  # noqa: F401
 import numpy as np
+import peft  # noqa: F401
 import pytest
-import yaml
-
-pytest.importorskip("diffusers")
-pytest.importorskip("peft")
-pytest.importorskip("accelerate")
-
 import torch
+import yaml
 
 from symbolset.cli import main
 from symbolset.finetune import config as ftconfig

@@ -7,18 +7,16 @@ import json
 import sqlite3
 from pathlib import Path
 
+import gradio  # noqa: F401
+import gradio_client  # noqa: F401
 import pytest
+from test_viewer import ViewerProcess
 
-pytest.importorskip("gradio")
-pytest.importorskip("gradio_client")
-
-from test_viewer import ViewerProcess  # noqa: E402
-
-from symbolset.bench.prompts import build_prompts, write_prompts  # noqa: E402
-from symbolset.cli import main  # noqa: E402
-from symbolset.errors import SymbolSetError  # noqa: E402
-from symbolset.layout import iter_rows  # noqa: E402
-from symbolset.bench.ratings import RatingStore, rating_queue, video_scores  # noqa: E402
+from symbolset.bench.prompts import build_prompts, write_prompts
+from symbolset.bench.ratings import RatingStore, rating_queue, video_scores
+from symbolset.cli import main
+from symbolset.errors import SymbolSetError
+from symbolset.layout import iter_rows
 
 
 @pytest.fixture(scope="module")

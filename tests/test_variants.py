@@ -95,7 +95,7 @@ def test_refont_covers_the_text_and_recolor_keeps_colour_names(specs):
     (old, new), = v["meta"]["variant"]["fonts"].items()
     assert new != old and not fonts.missing_chars(new, spec["elements"][0]["text"])
     assert V.refont(specs["formula"], 0)["meta"]["variant"]["fonts"] == {}  # the caption names the font
-    for fam, spec in specs.items():
+    for spec in specs.values():
         c = V.recolor(spec, 0)
         assert c["background"] != spec.get("background") or spec.get("background") in ([255, 255, 255],)
         for a, b in zip(spec["elements"], c["elements"]):

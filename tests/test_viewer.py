@@ -16,16 +16,15 @@ import time
 import urllib.request
 from pathlib import Path
 
+import gradio  # noqa: F401
+import gradio_client
 import pytest
 
-pytest.importorskip("gradio")
-gradio_client = pytest.importorskip("gradio_client")
-
-from symbolset.cli import main as cli_main  # noqa: E402
-from symbolset.layout import iter_rows, load_manifest  # noqa: E402
-from symbolset.validate import validate_dataset  # noqa: E402
-from symbolset.viewer.index import DatasetIndex, Filters  # noqa: E402
-from symbolset.viewer.reviews import ReviewStore, resolve, review_sample  # noqa: E402
+from symbolset.cli import main as cli_main
+from symbolset.layout import iter_rows, load_manifest
+from symbolset.validate import validate_dataset
+from symbolset.viewer.index import DatasetIndex, Filters
+from symbolset.viewer.reviews import ReviewStore, resolve, review_sample
 
 ANY = "(any)"
 
@@ -272,7 +271,7 @@ def test_cli_bad_input_is_one_line(argv, message, tiny_dir, tmp_path, capsys):
 
 
 def test_converted_folder_is_viewable(tiny_dir, tmp_path):
-    convert = pytest.importorskip("symbolset.converters.convert", reason="symbolset.converters not available")
+    from symbolset.converters import convert
     from symbolset.viewer.cli import resolve_source
 
     convert.convert(tiny_dir, tmp_path / "wds", "webdataset", progress=False)

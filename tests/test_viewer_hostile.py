@@ -14,20 +14,18 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+import gradio  # noqa: F401
+import gradio as gr
+import gradio_client  # noqa: F401
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
+from test_viewer import ANY, ViewerProcess, gallery_ids
 
-pytest.importorskip("gradio")
-pytest.importorskip("gradio_client")
-
-import gradio as gr  # noqa: E402
-
-from symbolset import codec  # noqa: E402
-from symbolset.viewer.app import build_app  # noqa: E402
-from symbolset.viewer.index import DatasetIndex, _thumbnail  # noqa: E402
-from symbolset.viewer.reviews import ReviewStore, review_sample  # noqa: E402
-from test_viewer import ANY, ViewerProcess, gallery_ids  # noqa: E402
+from symbolset import codec
+from symbolset.viewer.app import build_app
+from symbolset.viewer.index import DatasetIndex, _thumbnail
+from symbolset.viewer.reviews import ReviewStore, review_sample
 
 
 def _copy(tiny_dir: Path, tmp_path: Path) -> Path:
@@ -86,7 +84,7 @@ def test_reviewer_is_bound_to_the_server_and_only_queued_samples_are_decided(tin
         x = a.predict(api_name="/review_resume")[1]
         a.predict(x, api_name="/review_accept")
         # Bob's client claims to be ann: the request has no reviewer, so it cannot decide as ann.
-        with pytest.raises(Exception):
+        with pytest.raises(Exception):  # noqa: B017 (gradio_client raises its own error for a wrong argument count)
             b.predict("ann", x, "claimed to be ann", api_name="/review_flag")
         # A sample outside the queue cannot be decided, whoever asks.
         with pytest.raises(Exception, match="not in the review queue"):
@@ -248,7 +246,7 @@ def test_thumbnails_show_the_fullest_frame(tiny_dir):
 
 
 def test_converted_source_header_shows_the_given_folder(tiny_dir, tmp_path):
-    convert = pytest.importorskip("symbolset.converters.convert", reason="symbolset.converters not available")
+    from symbolset.converters import convert
     wds = tmp_path / "wds"
     convert.convert(tiny_dir, wds, "webdataset", progress=False)
     app = ViewerProcess(str(wds), log=tmp_path / "v.log", env={"TMPDIR": str(tmp_path)})

@@ -18,7 +18,7 @@ from pathlib import Path
 
 PREFIXES = ("symbolset-viewer-", "symbolset-view-")
 _reclaimed = False  # once per process, at the first folder it makes
-_NAME = re.compile(r"^(?:%s)(\d+)-" % "|".join(re.escape(p) for p in PREFIXES))
+_NAME = re.compile(r"^(?:{})(\d+)-".format("|".join(re.escape(p) for p in PREFIXES)))
 
 
 def private_dir(prefix: str) -> Path:
