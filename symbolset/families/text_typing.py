@@ -37,6 +37,8 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     # Whole tenths of a second, so the captions' one-decimal times are exact.
     start = round(float(rng.uniform(0.0, 0.2)) * duration, 1)
     end = max(round(float(rng.uniform(0.55, 0.8)) * duration, 1), round(start + 0.1, 1))  # the last character appears here
+    last_frame = (spec["num_frames"] - 1) / spec["fps"]
+    start, end = min(start, last_frame), min(end, last_frame)  # short clips: the whole text is typed by the last frame
     step = (end - start) / n
     keys = [[round(start + k * step, 4), k] for k in range(n)] + [[end, n]]
     spec["elements"].append(
