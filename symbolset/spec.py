@@ -216,7 +216,7 @@ def validate(spec: Any) -> dict:
     """Check a spec and return it; raise :class:`SpecError` naming the first bad field."""
     if not isinstance(spec, dict):
         _fail("spec", "expected a JSON object")
-    known = {"version", "family", "width", "height", "fps", "num_frames", "background", "elements", "meta"}
+    known = {"version", "family", "width", "height", "fps", "num_frames", "background", "elements", "meta", "stage"}
     for field in ("version", "width", "height", "fps", "num_frames", "elements"):
         if field not in spec:
             _fail(field, "missing")
@@ -269,6 +269,10 @@ def validate(spec: Any) -> dict:
         ids.add(el["id"])
         if etype == "text":
             _check_text(el, where)
+    if "stage" in spec:  # the real style's 3D stage (stage.py sits beside spec)
+        from .stage import check
+
+        check(spec)
     return spec
 
 
