@@ -1,0 +1,184 @@
+"""The real style (stage.py, materials.py, fontpack.py): rules checked on rendered pixels."""
+
+from __future__ import annotations
+
+import copy
+
+import cv2
+import numpy as np
+import pytest
+
+from symbolset import fontpack, fonts, materials, record, stage
+from symbolset.config import load_config
+from symbolset.errors import SpecError, SymbolSetError
+from symbolset.render import render_clip
+from symbolset.spec import from_json, to_json
+
+PARAMS = {"width": 192, "height": 192, "num_frames": 6, "fps": 6.0, "options": {}, "style": "real"}
+
+
+def real_spec(family="signage", seed=3, **extra):
+    return record.sample_spec(family, seed, {**PARAMS, **extra})
+
+
+def with_move(spec: dict, move: str) -> dict:
+    """The spec with its camera set to one move (and refitted into the frame)."""
+    spec = copy.deepcopy(spec)
+    cam = spec["stage"]["camera"]
+    keys = {"yaw": [12.0, 12.0], "pitch": [-8.0, -8.0], "pan": [0.0, 0.0], "tilt": [0.0, 0.0], "roll": [2.0, 2.0], "distance": [1.0, 1.0]}
+    keys.update({"orbit": {"yaw": [-14.0, 20.0]}, "dolly": {"distance": [1.4, 1.0]}, "pan": {"pan": [-4.0, 4.0]},
+                 "tilt": {"tilt": [3.0, -3.0]}}.get(move, {}))  # fmt: skip
+    cam.update(move=move, keys=keys, shake=0.3 if move == "shake" else 0.0, fill=0.8)
+    stage._fit_camera(spec["stage"], spec)
+    return spec
+
+
+def inside(quad: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Whether pixel centres lie in a convex quad (corners in order)."""
+    pts = np.stack([xs + 0.5, ys + 0.5], axis=1)
+    signs = []
+    for a, b in zip(quad, np.roll(quad, -1, axis=0)):
+        signs.append((b[0] - a[0]) * (pts[:, 1] - a[1]) - (b[1] - a[1]) * (pts[:, 0] - a[0]))
+    s = np.stack(signs)
+    return (s >= -1e-6).all(axis=0) | (s <= 1e-6).all(axis=0)
+
+
+@pytest.mark.parametrize("move", stage.MOVES)
+def test_quads_contain_their_ink_under_every_camera_move(move):
+    spec = with_move(real_spec("signage", 5), move)
+    flat = {k: v for k, v in spec.items() if k != "stage"}
+    frames, anns = render_clip(flat)
+    real, real_ann = stage.project(spec, frames, anns, lens=False)
+    texts = [el for el in spec["elements"] if el["type"] == "text"]
+    assert texts
+    checked = 0
+    for el in texts:
+        without = {**flat, "elements": [e for e in flat["elements"] if e["id"] != el["id"]]}
+        f2, a2 = render_clip(without)
+        bare, _ = stage.project(spec, f2, a2, lens=False)
+        for i in range(spec["num_frames"]):
+            ink = np.abs(real[i].astype(int) - bare[i].astype(int)).max(axis=-1) > 0
+            ys, xs = np.nonzero(ink)
+            if not len(xs):
+                continue
+            quad = next(s for s in real_ann[i]["shapes"] if s["type"] == "text_quad" and s["element"] == el["id"])
+            assert inside(np.asarray(quad["params"]["quad"]), xs, ys).all(), (move, el["id"], i)
+            box = next(t["box"] for t in real_ann[i]["texts"] if t["element"] == el["id"])
+            assert xs.min() >= box[0] and xs.max() + 1 <= box[2] and ys.min() >= box[1] and ys.max() + 1 <= box[3]
+            checked += 1
+    assert checked
+
+
+def test_light_shadow_and_lens_never_move_a_box():
+    spec = real_spec("text_typing", 8)
+    spec["stage"]["light"].update(glare=0.2, shadow=0.6)
+    spec["stage"]["lens"].update(noise=3.0, jpeg=60)
+    dark = copy.deepcopy(spec)
+    dark["stage"]["light"].update(glare=0.0, shadow=0.0, gradient=[0.0, 0.0], falloff=0.0)
+    dark["stage"]["lens"].update(noise=0.0, jpeg=None)
+    f1, a1 = render_clip(spec)
+    f2, a2 = render_clip(dark)
+    assert a1 == a2
+    assert not np.array_equal(f1, f2)  # the effects are really there
+
+
+def test_real_clips_rerender_bit_for_bit_from_the_stored_spec():
+    spec = real_spec("clock", 11)
+    again = from_json(to_json(spec))
+    f1, a1 = render_clip(spec)
+    f2, a2 = render_clip(again)
+    assert np.array_equal(f1, f2) and a1 == a2
+
+
+def test_the_card_stays_whole_in_the_frame_and_the_camera_moves():
+    for seed in range(6):
+        spec = real_spec("chart", seed)
+        w, h = spec["width"], spec["height"]
+        corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], float)
+        quads = [stage.apply(stage.homography(spec["stage"], spec, i), corners) for i in range(spec["num_frames"])]
+        for q in quads:
+            assert (q >= 2).all() and (q[:, 0] <= w - 2).all() and (q[:, 1] <= h - 2).all()
+        if spec["stage"]["camera"]["move"] != "static":
+            assert np.abs(quads[0] - quads[-1]).max() > 0.5
+
+
+def test_flat_style_leaves_specs_and_configs_as_they_were():
+    params = {k: v for k, v in PARAMS.items() if k != "style"}
+    assert record.sample_spec("clock", 4, params) == record.sample_spec("clock", 4, {**params, "style": "flat"})
+    assert "stage" not in record.sample_spec("clock", 4, params)
+    assert "style" not in load_config("tiny").to_dict() and "style" not in load_config("tiny").params("clock")
+    mixed = [("stage" in record.sample_spec("clock", s, {**params, "style": "mixed"})) for s in range(20)]
+    assert 0 < sum(mixed) < 20
+    per_family = {**params, "style": {"default": "real", "clock": "flat"}}
+    assert "stage" not in record.sample_spec("clock", 4, per_family) and "stage" in record.sample_spec("plot", 4, per_family)
+    # the family's own draws are the same in both styles: only fonts, sizes and the stage differ
+    real = real_spec("plot", 4)
+    assert len(real["elements"]) == len(record.sample_spec("plot", 4, params)["elements"])
+
+
+def test_real_style_fonts_come_from_the_pool_and_have_every_glyph():
+    used = set()
+    for seed in range(12):
+        spec = real_spec("text_motion", seed, font_pool="full")
+        for el in spec["elements"]:
+            if el["type"] == "text":
+                assert el["font"] in fontpack.POOLS["full"]
+                assert not fonts.missing_chars(el["font"], el["text"])
+                used.add(el["font"])
+    assert len(used) >= 6
+
+
+def test_captions_describe_the_stage_in_both_languages():
+    spec = real_spec("geometry", 2)
+    row = record.build_record(spec, sample_id="x", split="train", seed=2)
+    s = stage.sentences(spec)
+    for lang in ("en", "zh"):
+        assert row["captions"][lang]["detailed"].endswith(s[lang]) and row["captions"][lang]["temporal"].endswith(s[lang])
+        assert s[lang] not in row["captions"][lang]["short"]
+    assert materials.KINDS[spec["stage"]["surface"]["kind"]][0] in s["en"]
+    quads = [sh for a in record.parse_annotations(row) for sh in a["shapes"] if sh["type"] in ("text_quad", "camera")]
+    assert quads
+
+
+def test_bad_stage_and_missing_fonts_fail_in_one_line(monkeypatch):
+    spec = real_spec("clock", 1)
+    broken = copy.deepcopy(spec)
+    broken["stage"]["environment"]["kind"] = "marble"
+    with pytest.raises(SpecError, match=r"^spec: stage.environment.kind: expected one of"):
+        from_json(to_json(broken))
+    fake = fontpack.Face("ghost-sans", "Ghost Sans", "sans", "regular", ("latin",), "deb:fonts-ghost", "/nonexistent/ghost.ttf", 0, "OFL")
+    monkeypatch.setitem(fontpack.FACES, "ghost-sans", fake)
+    with pytest.raises(SpecError, match=r"font 'ghost-sans' \(Ghost Sans\) is not installed; apt-get install fonts-ghost provides it"):
+        fonts.font_file("ghost-sans")
+    monkeypatch.setitem(fontpack.POOLS, "full", fontpack.POOLS["full"] + ("ghost-sans",))
+    with pytest.raises(SymbolSetError, match=r"^config 'release': font_pool: font 'ghost-sans'.*apt-get install fonts-ghost"):
+        load_config("release")
+
+
+def test_materials_are_deterministic_and_distinct():
+    rng = np.random.default_rng(0)
+    looks = {}
+    for kind in materials.KINDS:
+        m = {**materials.sample(rng, (kind,)), "kind": kind}
+        a, b = materials.texture(m, 64, 96), materials.texture(m, 64, 96)
+        assert a.shape == (64, 96, 3) and np.array_equal(a, b)
+        assert a.std() > 1.0  # a texture, not a flat fill
+        looks[kind] = cv2.resize(a, (16, 16)).astype(float)
+    assert len({round(v.mean(), 1) for v in looks.values()}) > len(materials.KINDS) // 2
+
+
+def test_the_ocr_reads_large_words_on_real_frames():
+    """Recognition on the rectified quads of real frames (a small set; benchmarks/diversity.py has the full figure)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from benchmarks.diversity import ocr_words
+
+    total = correct = 0
+    for seed in range(4):
+        spec = real_spec("text_typing", 100 + seed)
+        frames, anns = render_clip(spec)
+        ok, n, _ = ocr_words(spec, frames[-1], anns[-1])
+        correct, total = correct + ok, total + n
+    assert total >= 3 and correct / total >= 0.75
