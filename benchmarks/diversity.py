@@ -42,16 +42,17 @@ def _rectified(frame: np.ndarray, quad: np.ndarray) -> np.ndarray:
 
 
 def ocr_words(spec: dict, frame: np.ndarray, ann: dict) -> tuple[int, int, list[dict]]:
-    """(read exactly, counted, details) for the frame's text runs that are unrotated, fully shown and
-    whose characters are at least 24 px tall (median char box height in the frame)."""
+    """(read exactly, counted, details) for the frame's text runs that are unrotated, fully shown, not
+    touched by a cursor and whose characters are at least 24 px tall (median char box height)."""
     from symbolset.bench.metrics.ocr import normalize, recognize_many
 
     els = {el["id"]: el for el in spec["elements"]}
     quads = {s["element"]: s["params"]["quad"] for s in ann["shapes"] if s["type"] == "text_quad"}
+    occluded = {s["element"] for s in ann["shapes"] if s["type"] == "cursor"}  # a visible cursor touches the word
     items = []
     for t in ann["texts"]:
         el = els.get(t["element"])
-        if el is None or el["type"] != "text" or t["element"] not in quads or not t["char_boxes"]:
+        if el is None or el["type"] != "text" or t["element"] not in quads or t["element"] in occluded or not t["char_boxes"]:
             continue
         if isinstance(el.get("rotation"), dict) or el.get("rotation", 0) or t["string"] != el["text"] or isinstance(el.get("opacity", 1), dict):
             continue

@@ -176,9 +176,10 @@ def test_the_ocr_reads_large_words_on_real_frames():
     from benchmarks.diversity import ocr_words
 
     total = correct = 0
-    for seed in range(4):
-        spec = real_spec("text_typing", 100 + seed)
-        frames, anns = render_clip(spec)
-        ok, n, _ = ocr_words(spec, frames[-1], anns[-1])
-        correct, total = correct + ok, total + n
-    assert total >= 3 and correct / total >= 0.75
+    for family in ("signage", "text_motion"):
+        for seed in range(5):
+            spec = record.sample_spec(family, 300 + seed, {**PARAMS, "width": 448, "height": 448, "num_frames": 3})
+            frames, anns = render_clip(spec)
+            ok, n, details = ocr_words(spec, frames[-1], anns[-1])
+            correct, total = correct + ok, total + n
+    assert total >= 6 and correct / total >= 0.97, (correct, total)
