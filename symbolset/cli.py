@@ -35,8 +35,8 @@ def _fonts(args) -> int:
 
     rows = listing()
     for r in rows:
-        state = "found" if r["found"] else f"missing ({r['install']})"
-        print(f"{r['id']:<24} {r['typeface']:<20} {r['style']:<11} {r['weight']:<13} {r['scripts']:<18} pool={r['pool']:<4} {r['licence']:<42} {state}")
+        state = "found" if r["found"] else f"MISSING: {r['install']}"
+        print(f"{r['id']:<24} {r['typeface']:<20} {r['style']:<11} {r['weight']:<13} {r['scripts']:<18} pool={r['pool']:<4} {r['package']:<22} {r['licence']:<42} {state}")
     print(f"{sum(r['found'] for r in rows)} of {len(rows)} faces found, {len({r['typeface'] for r in rows if r['found']})} typefaces")
     if args.check:
         require_pool(args.check, "fonts --check")

@@ -177,3 +177,17 @@ def listing() -> list[dict]:
     return [{"id": f.id, "typeface": f.typeface, "style": f.style, "weight": f.weight, "scripts": "+".join(f.scripts),
              "pool": "pip" if f.id in POOLS["pip"] else "full", "licence": f.licence, "package": f.package,
              "found": installed(f.id), "install": f.install_hint()} for f in FACES.values()]  # fmt: skip
+
+
+def card_section(specs) -> str:
+    """The dataset card's font section: every face the specs use, its typeface, licence, the package
+    that provides it and how many clips use it (``specs``: an iterable of spec dicts)."""
+    from collections import Counter
+
+    clips = Counter()
+    for spec in specs:
+        clips.update({el["font"] for el in spec["elements"] if el.get("type") == "text"})
+    rows = "".join(f"| `{fid}` | {FACES[fid].typeface} ({FACES[fid].style}, {FACES[fid].weight}) | {FACES[fid].licence} | `{FACES[fid].package}` | {n} |\n"
+                   if fid in FACES else f"| `{fid}` | (registered at run time) | see its file | - | {n} |\n" for fid, n in sorted(clips.items(), key=lambda kv: (-kv[1], kv[0])))  # fmt: skip
+    return ("## Fonts\n\nEvery face drawn in this dataset, with the number of clips that use it.\n\n"
+            "| font id | typeface | licence | package | clips |\n|---|---|---|---|---|\n" + rows + "\n")  # fmt: skip

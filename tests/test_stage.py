@@ -183,3 +183,24 @@ def test_the_ocr_reads_large_words_on_real_frames():
             ok, n, details = ocr_words(spec, frames[-1], anns[-1])
             correct, total = correct + ok, total + n
     assert total >= 6 and correct / total >= 0.97, (correct, total)
+
+
+def test_a_real_dataset_validates_and_its_card_lists_the_fonts(tmp_path, capsys):
+    from symbolset.build import generate
+    from symbolset.cli import main
+    from symbolset.layout import iter_rows
+    from symbolset.validate import validate_dataset
+
+    out = tmp_path / "ds"
+    assert main(["generate", "--out", str(out), "--num", "4", "--families", "signage,clock", "--size", "96x96", "--frames", "3", "--style", "real", "--quiet"]) == 0
+    assert validate_dataset(out) == []
+    rows = list(iter_rows(out, columns=["spec", "captions"]))
+    used = {el["font"] for r in rows for el in from_json(r["spec"])["elements"] if el["type"] == "text"}
+    card = (out / "README.md").read_text()
+    assert "## Fonts" in card and all(f"`{fid}`" in card for fid in used)
+    assert all("stage" in from_json(r["spec"]) for r in rows)
+    capsys.readouterr()
+    assert main(["fonts"]) == 0 and "fonts-lxgw-wenkai" in capsys.readouterr().out
+    flat = tmp_path / "flat"
+    generate(load_config("default", num=2, families=("clock",), width=96, height=96, num_frames=3), flat, progress=False)
+    assert "## Fonts" not in (flat / "README.md").read_text()
