@@ -27,7 +27,8 @@ KINDS = {
     "gradient": ("a colour gradient", "渐变色", [(90, 140, 200), (200, 120, 90), (120, 90, 160)]),
     "noise": ("a mottled noise pattern", "斑驳的噪声纹理", [(120, 130, 110), (110, 100, 130), (140, 120, 100)]),
 }
-PLANE_KINDS = ("paper", "card", "whiteboard", "metal", "fabric", "lcd", "noise")  # grain under printed symbols
+PLANE_KINDS = ("paper", "card", "whiteboard", "metal", "fabric", "noise")  # grain under printed symbols on a light card
+DARK_PLANE_KINDS = ("lcd", "chalkboard", "metal", "fabric")  # ... and on a dark one
 
 
 def sample(rng: np.random.Generator, kinds=tuple(KINDS)) -> dict:

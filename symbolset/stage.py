@@ -117,7 +117,8 @@ def _draw_stage(rng: np.random.Generator, spec: dict) -> dict:
         keys["pan"] = _pair(rng, 6, 10)
     elif move == "tilt":
         keys["tilt"] = _pair(rng, 5, 8)
-    surface = materials.sample(rng, materials.PLANE_KINDS)
+    dark = sum(c * k for c, k in zip(spec.get("background", (255, 255, 255)), (0.299, 0.587, 0.114))) < 100
+    surface = materials.sample(rng, materials.DARK_PLANE_KINDS if dark else materials.PLANE_KINDS)
     environment = materials.sample(rng, tuple(k for k in materials.KINDS if k not in ("lcd",)))
     camera = {"move": move, "fill": round(float(rng.uniform(0.66, 0.8)), 3), "focal": round(float(rng.uniform(1.0, 1.6)), 3),
               "keys": keys, "shake": round(float(rng.uniform(0.15, 0.35)), 3) if move == "shake" else 0.0, "seed": int(rng.integers(2**31))}  # fmt: skip
@@ -389,8 +390,9 @@ def sentences(spec: dict) -> dict[str, str]:
     d_en, d_zh = _direction(st["camera"])
     move_en = _MOVE_EN[st["camera"]["move"]].format(dir=d_en)
     move_zh = _MOVE_ZH[st["camera"]["move"]].format(dir=d_zh)
-    en = f"It is printed on {surf[0]} set on {env[0]}, filmed in perspective; {move_en}."
-    zh = f"画面印在{surf[1]}上，置于{env[1]}之上，以透视角度拍摄；{move_zh}。"
+    screen = st["surface"]["kind"] == "lcd"
+    en = f"It is {'shown on' if screen else 'printed on'} {surf[0]} set against {env[0]}, filmed in perspective; {move_en}."
+    zh = f"画面{'显示在' if screen else '印在'}{surf[1]}上，背后是{env[1]}，以透视角度拍摄；{move_zh}。"
     return {"en": en, "zh": zh}
 
 
