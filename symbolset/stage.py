@@ -284,10 +284,11 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
     out = np.empty_like(frames)
     new_ann = []
     to_wall = np.array([[1, 0, -ox], [0, 1, -oy], [0, 0, 1]], np.float64)
+    canvas = wall  # only the card's region changes from frame to frame
+    surface = np.ascontiguousarray(np.repeat(surface, 3, axis=2))
     for i in range(len(frames)):
         m = homography(st, spec, index + i)
-        canvas = wall.copy()
-        canvas[oy : oy + h, ox : ox + w] = np.clip(np.rint(frames[i] * surface), 0, 255).astype(np.uint8)
+        canvas[oy : oy + h, ox : ox + w] = cv2.multiply(frames[i], surface, dtype=cv2.CV_8U)  # rounds and saturates
         img = cv2.warpPerspective(canvas, _to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
         img = _glare(img, st, spec, m)
         out[i] = _lens(img, st["lens"], index + i) if lens else img
@@ -331,10 +332,10 @@ def _lens(img: np.ndarray, lens: dict, index: int) -> np.ndarray:
 
 def _map_annotations(ann: dict, m: np.ndarray, w: int, h: int, move: str) -> dict:
     texts, shapes = [], []
-    boxes = [b for t in ann["texts"] for b in [t["box"], *t["char_boxes"]]]
-    g = _GROW
-    corners = np.array([[[x0 - g, y0 - g], [x1 + g, y0 - g], [x1 + g, y1 + g], [x0 - g, y1 + g]] for x0, y0, x1, y1 in boxes], np.float64).reshape(-1, 2)
-    quads = apply(m, corners).reshape(-1, 4, 2) if boxes else np.zeros((0, 4, 2))
+    boxes = np.array([b for t in ann["texts"] for b in [t["box"], *t["char_boxes"]]], np.float64).reshape(-1, 4)
+    grown = boxes + np.array([-_GROW, -_GROW, _GROW, _GROW])
+    corners = grown[:, [0, 1, 2, 1, 2, 3, 0, 3]].reshape(-1, 2)  # top-left, top-right, bottom-right, bottom-left
+    quads = apply(m, corners).reshape(-1, 4, 2)
     lo, hi = quads.min(axis=1), quads.max(axis=1)
     hulls = np.column_stack([np.maximum(0, np.ceil(lo - 0.5)), np.minimum([w, h], np.floor(hi - 0.5) + 1)]).tolist()
     rounded = np.round(quads, 3).tolist()
