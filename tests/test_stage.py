@@ -11,8 +11,8 @@ import pytest
 from symbolset import fontpack, fonts, materials, record, stage
 from symbolset.config import load_config
 from symbolset.errors import SpecError, SymbolSetError
-from symbolset.render import render_clip
-from symbolset.spec import from_json, to_json
+from symbolset.render import render_clip, text_layout
+from symbolset.spec import from_json, to_json, value_at
 
 PARAMS = {"width": 192, "height": 192, "num_frames": 6, "fps": 6.0, "options": {}, "style": "real"}
 
@@ -204,3 +204,32 @@ def test_a_real_dataset_validates_and_its_card_lists_the_fonts(tmp_path, capsys)
     flat = tmp_path / "flat"
     generate(load_config("default", num=2, families=("clock",), width=96, height=96, num_frames=3), flat, progress=False)
     assert "## Fonts" not in (flat / "README.md").read_text()
+
+
+def test_char_quads_contain_each_characters_ink():
+    """(On an unscaled, unrotated text: there the flat char boxes hold each glyph's ink exactly; a scaled
+    mask is resampled bicubically and its glyphs' ink reaches ~2 px past the flat char boxes.)"""
+    spec = with_move(real_spec("signage", 5), "orbit")
+    el = next(e for e in spec["elements"] if e["type"] == "text" and len(e["text"].replace(" ", "")) >= 3)
+    el.update(scale=1.0, rotation=0.0)
+    lay = text_layout(el["font"], int(round(el["size"])), el["text"])
+    anchor = np.array([lay["width"] / 2 if el.get("anchor") == "center" else 0.0, (lay["descent"] - lay["ascent"]) / 2])
+    x, y = np.round(np.asarray(value_at(el["position"], 0.0)) - anchor) + anchor  # the mask lands on whole pixels
+    el["position"] = [float(x), float(y)]
+    flat = {k: v for k, v in spec.items() if k != "stage"}
+    i = spec["num_frames"] - 1
+
+    def shown(k):
+        els = [{**e, "visible": k} if e["id"] == el["id"] else e for e in flat["elements"]]
+        frames, anns = render_clip({**flat, "elements": els})
+        return stage.project(spec, frames[i : i + 1], anns[i : i + 1], index=i, lens=False)
+
+    full, full_ann = shown(len(el["text"]))
+    quads = next(s for s in full_ann[0]["shapes"] if s["type"] == "text_quad" and s["element"] == el["id"])["params"]["char_quads"]
+    inked = [k for k, ch in enumerate(el["text"]) if not ch.isspace()]
+    before, _ = shown(0)
+    for n, k in enumerate(inked):
+        after, _ = shown(k + 1)
+        ys, xs = np.nonzero(np.abs(after[0].astype(int) - before[0].astype(int)).max(axis=-1) > 0)
+        assert len(xs) and inside(np.asarray(quads[n]), xs, ys).all(), (el["text"], k)
+        before = after
