@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .errors import SymbolSetError
 
-_PLUGINS = ("symbolset.converters.cli", "symbolset.viewer.cli", "symbolset.bench.cli", "symbolset.authoring.cli")
+_PLUGINS = ("symbolset.converters.cli", "symbolset.viewer.cli", "symbolset.bench.cli", "symbolset.authoring.cli", "symbolset.finetune.cli")
 
 
 def _generate(args) -> int:
