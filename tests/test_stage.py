@@ -233,3 +233,13 @@ def test_char_quads_contain_each_characters_ink():
         ys, xs = np.nonzero(np.abs(after[0].astype(int) - before[0].astype(int)).max(axis=-1) > 0)
         assert len(xs) and inside(np.asarray(quads[n]), xs, ys).all(), (el["text"], k)
         before = after
+
+
+def test_real_output_is_the_same_for_any_number_of_workers(tmp_path):
+    from symbolset.build import generate
+
+    cfg = load_config("default", num=4, families=("signage", "plot"), width=64, height=64, num_frames=2, style="real", shard_size=2)
+    generate(cfg, tmp_path / "one", workers=1, progress=False)
+    generate(cfg, tmp_path / "two", workers=2, progress=False)
+    shards = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one" / "data").glob("*.parquet"))
+    assert shards and all((tmp_path / "one" / s).read_bytes() == (tmp_path / "two" / s).read_bytes() for s in shards)
