@@ -4,7 +4,7 @@ A smaller stand-in for a ``release`` run (style ``mixed``): ``--num`` clips (def
 ``--size`` px (default 256) spread over the built-in families. Prints distinct faces used, the share
 of the most used face, the material kinds, the share of clips with a 3D camera (and with a moving
 one), the OCR figure on ``real`` frames (RapidOCR reading the rectified quad of every unrotated,
-whole text run whose glyphs are >= 24 px tall on the last frame; exact match after normalisation,
+whole text run whose glyphs are >= 24 px tall on the first, middle and last frame; exact match after normalisation,
 per family and per font) and the generation cost of each clip rendered as ``real`` against the same
 clip rendered ``flat`` (build_record: render + encode + captions), as medians and their ratio.
 
@@ -76,7 +76,7 @@ def main() -> None:
     names = families.FAMILY_NAMES
     face_clips, kinds, ocr_fam, ocr_font = collections.Counter(), set(), collections.defaultdict(lambda: [0, 0]), collections.defaultdict(lambda: [0, 0])
     staged = moving = text_clips = 0
-    t_flat, t_real, ratios = [], [], []
+    t_flat, t_real, ratios, misses = [], [], [], []
     for k in range(args.num):
         fam = names[k % len(names)]
         seed = record.sample_seed(args.seed, fam, k // len(names))
@@ -100,12 +100,15 @@ def main() -> None:
         t_real.append(t2 - t1)
         ratios.append((t2 - t1) / (t1 - t0))
         frames, anns = render_clip(real)
-        ok, n, details = ocr_words(real, frames[-1], anns[-1])
-        ocr_fam[fam][0] += ok
-        ocr_fam[fam][1] += n
-        for d in details:
-            ocr_font[d["font"]][0] += d["ok"]
-            ocr_font[d["font"]][1] += 1
+        for i in sorted({0, len(frames) // 2, len(frames) - 1}):  # three camera positions
+            ok, n, details = ocr_words(real, frames[i], anns[i])
+            ocr_fam[fam][0] += ok
+            ocr_fam[fam][1] += n
+            for d in details:
+                ocr_font[d["font"]][0] += d["ok"]
+                ocr_font[d["font"]][1] += 1
+                if not d["ok"]:
+                    misses.append({"family": fam, "seed": seed, "frame": i, **d})
     read, counted = sum(v[0] for v in ocr_fam.values()), sum(v[1] for v in ocr_fam.values())
     print(json.dumps({
         "clips": args.num, "size": args.size, "frames": args.frames, "font_pool": args.pool, "style": "mixed",
@@ -115,7 +118,7 @@ def main() -> None:
         "material_kinds": sorted(kinds), "share_3d_camera": round(staged / args.num, 4), "share_moving_3d_camera": round(moving / args.num, 4),
         "ocr_real": {"read": read, "words": counted, "accuracy": round(read / max(1, counted), 4),
                      "per_family": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_fam.items())},
-                     "per_font": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_font.items())}},
+                     "per_font": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_font.items())}, "misses": misses[:20]},
         "cost_s": {"flat_median": round(statistics.median(t_flat), 4), "real_median": round(statistics.median(t_real), 4),
                    "ratio_of_medians": round(statistics.median(t_real) / statistics.median(t_flat), 3), "median_ratio": round(statistics.median(ratios), 3), "ceiling": 2.0},
     }, indent=1))  # fmt: skip
