@@ -6,7 +6,8 @@ of the most used face, the material kinds, the share of clips with a 3D camera (
 one), the OCR figure on ``real`` frames (RapidOCR reading the rectified quad of every unrotated,
 whole text run whose glyphs are >= 24 px tall on the first, middle and last frame; exact match after normalisation,
 per family and per font) and the generation cost of each clip rendered as ``real`` against the same
-clip rendered ``flat`` (build_record: render + encode + captions), as medians and their ratio.
+clip rendered ``flat`` (build_record: render + encode + captions; and render alone), as medians and
+their ratio.
 
     python benchmarks/diversity.py --num 200 --size 256 --pool full
 """
@@ -76,7 +77,7 @@ def main() -> None:
     names = families.FAMILY_NAMES
     face_clips, kinds, ocr_fam, ocr_font = collections.Counter(), set(), collections.defaultdict(lambda: [0, 0]), collections.defaultdict(lambda: [0, 0])
     staged = moving = text_clips = 0
-    t_flat, t_real, ratios, misses = [], [], [], []
+    t_flat, t_real, ratios, misses, r_flat, r_real = [], [], [], [], [], []
     for k in range(args.num):
         fam = names[k % len(names)]
         seed = record.sample_seed(args.seed, fam, k // len(names))
@@ -99,7 +100,12 @@ def main() -> None:
         t_flat.append(t1 - t0)
         t_real.append(t2 - t1)
         ratios.append((t2 - t1) / (t1 - t0))
+        t0 = time.perf_counter()
+        render_clip(flat)
+        t1 = time.perf_counter()
         frames, anns = render_clip(real)
+        r_flat.append(t1 - t0)
+        r_real.append(time.perf_counter() - t1)
         for i in sorted({0, len(frames) // 2, len(frames) - 1}):  # three camera positions
             ok, n, details = ocr_words(real, frames[i], anns[i])
             ocr_fam[fam][0] += ok
@@ -120,7 +126,9 @@ def main() -> None:
                      "per_family": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_fam.items())},
                      "per_font": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_font.items())}, "misses": misses[:20]},
         "cost_s": {"flat_median": round(statistics.median(t_flat), 4), "real_median": round(statistics.median(t_real), 4),
-                   "ratio_of_medians": round(statistics.median(t_real) / statistics.median(t_flat), 3), "median_ratio": round(statistics.median(ratios), 3), "ceiling": 2.0},
+                   "ratio_of_medians": round(statistics.median(t_real) / statistics.median(t_flat), 3), "median_ratio": round(statistics.median(ratios), 3), "ceiling": 2.0,
+                   "render_only": {"flat_median": round(statistics.median(r_flat), 4), "real_median": round(statistics.median(r_real), 4),
+                                   "ratio_of_medians": round(statistics.median(r_real) / statistics.median(r_flat), 3)}},
     }, indent=1))  # fmt: skip
 
 
