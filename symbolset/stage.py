@@ -83,7 +83,8 @@ def _swap_fonts(spec: dict, rng: np.random.Generator, pool: tuple[str, ...]) -> 
         new, size = mapping[el["font"]], int(round(el["size"]))
         was = text_layout(el["font"], size, el["text"])
         tall = (was["ascent"] + was["descent"]) * 1.1
-        fit = size
+        lay = text_layout(new, size, el["text"])  # metrics scale about linearly with size: one guess, then steps
+        fit = max(8, min(size, int(size * min(was["width"] / max(lay["width"], 1e-6), tall / (lay["ascent"] + lay["descent"])))))
         while fit > 8:
             lay = text_layout(new, fit, el["text"])
             if lay["width"] <= was["width"] and lay["ascent"] + lay["descent"] <= tall:
