@@ -162,7 +162,7 @@ def require_pool(pool: str, where: str = "config") -> tuple[str, ...]:
     if pool not in POOLS:
         from .errors import SymbolSetError
 
-        raise SymbolSetError(f"{where}: font_pool: expected one of {', '.join(POOLS)}, got {pool!r}")
+        raise SymbolSetError(f"{where}: expected one of {', '.join(POOLS)}, got {pool!r}")
     for fid in POOLS[pool]:
         if not installed(fid):
             from .errors import SymbolSetError

@@ -59,7 +59,7 @@ def stylize(spec: dict, seed: int, params: dict) -> dict:
     rng = np.random.default_rng([seed, 2])
     if style == "mixed" and rng.random() < 0.5:
         return spec
-    pool = fontpack.require_pool(params.get("font_pool", "pip"))
+    pool = fontpack.require_pool(params.get("font_pool", "pip"), "font_pool")
     spec = {**spec, "elements": [dict(el) for el in spec["elements"]], "meta": dict(spec.get("meta", {}))}
     if spec.get("family") not in FONT_LOCKED:
         _swap_fonts(spec, rng, pool)

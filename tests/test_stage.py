@@ -243,3 +243,18 @@ def test_real_output_is_the_same_for_any_number_of_workers(tmp_path):
     generate(cfg, tmp_path / "two", workers=2, progress=False)
     shards = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one" / "data").glob("*.parquet"))
     assert shards and all((tmp_path / "one" / s).read_bytes() == (tmp_path / "two" / s).read_bytes() for s in shards)
+
+
+def test_style_in_a_yaml_config(tmp_path):
+    good = tmp_path / "real.yaml"
+    good.write_text("num: 4\nstyle: {default: real, formula: flat}\nfont_pool: pip\n")
+    cfg = load_config(str(good))
+    assert cfg.params("clock")["style"] == {"default": "real", "formula": "flat"} and "style" not in cfg.params("formula")
+    assert cfg.to_dict()["style"] == {"default": "real", "formula": "flat"}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("style: shiny\n")
+    with pytest.raises(SymbolSetError, match=r"bad.yaml: style: expected one of flat, real, mixed"):
+        load_config(str(bad))
+    bad.write_text("style: real\nfont_pool: huge\n")
+    with pytest.raises(SymbolSetError, match=r"bad.yaml: font_pool: expected one of pip, full"):
+        load_config(str(bad))
