@@ -81,7 +81,8 @@ def _pattern(kind: str, rng: np.random.Generator, h: int, w: int, s: float) -> n
         is_mortar = ((yy % bh) < mortar) | ((shifted % bw) < mortar)
         return np.where(is_mortar, 1.3, tone + 0.25 * _fractal(rng, h, w, 12 * s, 3))
     if kind == "metal":
-        streak = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), sigmaX=25 * s, sigmaY=0.6)
+        coarse = rng.normal(0, 1, (h, max(2, int(w / (12 * s)) + 2))).astype(np.float32)  # long horizontal streaks
+        streak = cv2.GaussianBlur(cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC), (0, 0), sigmaX=1.0, sigmaY=0.6)
         return 0.6 * streak / (np.abs(streak).max() + 1e-6) + 0.4 * (xx / max(w, 1) - 0.5)
     if kind == "fabric":
         p = 3.0 * s

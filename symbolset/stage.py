@@ -256,12 +256,14 @@ def _wall(stage: dict, spec: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     lit = 1 + light["gradient"][0] * (u - 0.5) + light["gradient"][1] * (v - 0.5)
     lit = lit - light["falloff"] * ((u - light["center"][0]) ** 2 + (v - light["center"][1]) ** 2)
     lit = np.clip(lit, 0.7, 1.2).astype(np.float32)
-    shadow = np.zeros((big_h, big_w), np.float32)
+    # The card's soft shadow, drawn at half resolution (it is smooth) like the environment.
+    half_w, half_h = (big_w + 1) // 2, (big_h + 1) // 2
+    shadow = np.zeros((half_h, half_w), np.float32)
     off = max(2, round(0.03 * min(w, h)))
-    shadow[oy + off : oy + h + off, ox + off : ox + w + off] = 1
-    shadow = cv2.GaussianBlur(shadow, (0, 0), max(1.0, 0.02 * min(w, h)))
-    # The environment is drawn at half resolution: it is never seen closer than 1:1, and it costs 4x less.
-    env = cv2.resize(materials.texture(stage["environment"], (big_h + 1) // 2, (big_w + 1) // 2), (big_w, big_h), interpolation=cv2.INTER_LINEAR)
+    shadow[(oy + off) // 2 : (oy + h + off) // 2, (ox + off) // 2 : (ox + w + off) // 2] = 1
+    shadow = cv2.resize(cv2.GaussianBlur(shadow, (0, 0), max(0.5, 0.01 * min(w, h))), (big_w, big_h), interpolation=cv2.INTER_LINEAR)
+    # The environment too is drawn at half resolution: it is never seen closer than 1:1, and it costs 4x less.
+    env = cv2.resize(materials.texture(stage["environment"], half_h, half_w), (big_w, big_h), interpolation=cv2.INTER_LINEAR)
     env = env.astype(np.float32) * (lit * (1 - light["shadow"] * shadow))[..., None]
     card_light = lit[oy : oy + h, ox : ox + w]
     surface = (materials.grain(stage["surface"], h, w, 0.07) * card_light)[..., None]
