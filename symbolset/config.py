@@ -14,6 +14,7 @@ from .families import FAMILY_NAMES, get
 from .families.scene import PREFIX as SCENE_PREFIX
 from .families.scene import load_scenes, unknown_scene
 from .fontpack import require_pool
+from .spec import LIMITS
 from .stage import STYLES, style_for
 
 
@@ -84,6 +85,8 @@ def _check(cfg: Config, source: str) -> Config:
         bad("width" if cfg.width % 2 else "height", "must be even (H.264 yuv420p needs even sizes)")
     if not isinstance(cfg.fps, (int, float)) or not 0 < cfg.fps <= 240:
         bad("fps", f"expected a number in (0, 240], got {cfg.fps!r}")
+    if cfg.width * cfg.height * cfg.num_frames > LIMITS["pixel_frames"]:  # every spec would be refused
+        bad("num_frames", f"width x height x num_frames is {cfg.width * cfg.height * cfg.num_frames:,}, over a clip's limit of {LIMITS['pixel_frames']:,}")
     if not isinstance(cfg.seed, int) or cfg.seed < 0:
         bad("seed", f"expected a non-negative integer, got {cfg.seed!r}")
     if cfg.codec not in codec.CODECS:

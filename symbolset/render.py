@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from . import fonts
-from .spec import frame_time, is_track, value_at
+from .spec import ELEMENT_FIELDS, frame_time, is_track, value_at
 
 _SHIFT = 4
 _ONE = 1 << _SHIFT
@@ -358,11 +358,17 @@ def text_layout(font_id: str, size: int, text: str) -> dict:
     """Pen positions and ink boxes of each character (baseline at y = 0, pen starts at x = 0)."""
     font = fonts.load(font_id, size)
     ascent, descent = font.getmetrics()
-    pens, inks = [], []
+    length = functools.lru_cache(maxsize=None)(font.getlength)  # characters and pairs repeat
+    bbox = functools.lru_cache(maxsize=None)(lambda ch: font.getbbox(ch, anchor="ls"))
+    # The pen of character i is length(text[:i+1]) - length(ch). Measuring every prefix is
+    # quadratic; with the basic layout a prefix's length is its glyph advances plus the kerning of
+    # each adjacent pair, all whole 1/64 px, so extending it by one pair term is linear and exact.
+    pens, inks, end = [], [], 0.0
     for i, ch in enumerate(text):
-        pen = font.getlength(text[: i + 1]) - font.getlength(ch)
+        end += length(text[i - 1 : i + 1]) - length(text[i - 1]) if i else length(ch)
+        pen = end - length(ch)
         pens.append(pen)
-        x0, y0, x1, y1 = font.getbbox(ch, anchor="ls")
+        x0, y0, x1, y1 = bbox(ch)
         inks.append((pen + x0, y0, pen + x1, y1) if x1 > x0 and not ch.isspace() else None)
     return {"ascent": ascent, "descent": descent, "pens": pens, "inks": inks, "width": font.getlength(text)}
 
@@ -511,3 +517,6 @@ _DRAW = {
     "seven_segment": _draw_seven_segment,
     "lane_line": _draw_lane_line,
 }
+if set(_DRAW) != set(ELEMENT_FIELDS):  # every element type the spec declares has exactly one drawer
+    raise ImportError(f"render: element types without a drawer: {sorted(set(ELEMENT_FIELDS) - set(_DRAW))}, "
+                      f"drawers without a type: {sorted(set(_DRAW) - set(ELEMENT_FIELDS))}")  # fmt: skip

@@ -13,6 +13,11 @@ in seconds. Numbers and lists of numbers interpolate; strings (and any track wit
 ``"ease": "step"``) hold each key's value until the next key. Integer-valued properties
 (``visible``) are floored after interpolation.
 Elements are drawn in list order (later ones on top).
+
+Every spec that validates renders in bounded time and memory: :data:`LIMITS` caps the canvas
+(width x height x num_frames), the element, point, track-key and character counts, the work of a
+clip (num_frames x items), font sizes, lengths, coordinates and the nesting depth, and a value
+outside its cap is a :class:`SpecError` naming the field.
 """
 
 from __future__ import annotations
@@ -24,6 +29,23 @@ from typing import Any
 from .errors import SpecError
 
 SPEC_VERSION = 1
+# Caps that keep rendering bounded (README "Bad input" states them). Tiny's largest spec uses
+# 128x128x12, 33 elements, 9 keys, 52 points, 21 characters at 17 px, depth 8.
+LIMITS = {
+    "pixel_frames": 2**30,  # width x height x num_frames: 3 GiB of RGB frames (1920x1080 x 517 frames)
+    "elements": 1000,
+    "points": 4096,  # per point list
+    "track_keys": 1000,  # per track
+    "work": 2_000_000,  # num_frames x items (elements, points, track keys, characters): bounds the frame loop
+    "text_chars": 1000,  # per string
+    "text_extent": 16384,  # px: the laid-out width of a text at its font size
+    "font_size": 1024,  # px
+    "reach": 4,  # coordinates, radii, lengths, digit heights: within 4 x the canvas's longer side
+    "number": 1_000_000,  # any other number (angles in degrees, lane offsets, blink periods)
+    "scale": 1024,  # text scale in [1/1024, 1024]
+    "fps": 1000,
+    "depth": 32,  # nesting of lists and objects, ``meta`` included
+}
 EASINGS = ("linear", "in_out", "step")
 ANCHORS = ("left", "center")
 
@@ -33,12 +55,12 @@ ELEMENT_FIELDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
     "text": {
         "text": ("str", True, False),
         "font": ("str", True, False),
-        "size": ("pos", True, False),
+        "size": ("fontsize", True, False),
         "color": ("rgb", True, False),
         "position": ("xy", True, True),
         "anchor": ("anchor", False, False),
         "rotation": ("num", False, True),
-        "scale": ("pos", False, True),
+        "scale": ("scale", False, True),
         "visible": ("count", False, True),
         "cursor": ("cursor", False, False),
     },
@@ -51,7 +73,7 @@ ELEMENT_FIELDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
     },
     "circle": {
         "center": ("xy", True, True),
-        "radius": ("pos", True, True),
+        "radius": ("length", True, True),
         "color": ("rgb", True, False),
         "width": ("width", False, False),
         "fill": ("rgb?", False, False),
@@ -64,21 +86,21 @@ ELEMENT_FIELDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
     },
     "ray": {
         "origin": ("xy", True, True),
-        "length": ("pos", True, True),
+        "length": ("length", True, True),
         "angle": ("num", True, True),
         "color": ("rgb", True, False),
         "width": ("width", True, False),
     },
     "seven_segment": {
         "position": ("xy", True, True),
-        "digit_height": ("pos", True, False),
+        "digit_height": ("length", True, False),
         "text": ("segtext", True, True),
         "color": ("rgb", True, False),
         "off_color": ("rgb?", False, False),
     },
     "lane_line": {
         "vanishing_point": ("xy", True, False),
-        "bottom_x": ("num", True, False),
+        "bottom_x": ("coord", True, False),
         "bottom_width": ("width", True, False),
         "color": ("rgb", True, False),
         "dash": ("dash?", False, False),
@@ -86,6 +108,11 @@ ELEMENT_FIELDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
     },
 }
 SEGMENT_CHARS = set("0123456789-: .")
+# Kinds whose values are measured in pixels: they scale with the canvas (bench re-renders a spec at
+# another size). Every other kind (colours, angles, counts, dash patterns in depth units) is unitless.
+PIXEL_KINDS = frozenset({"xy", "points", "coord", "length", "fontsize", "width"})
+PIXEL_FIELDS = frozenset(name for fields in ELEMENT_FIELDS.values() for name, (kind, _, _) in fields.items() if kind in PIXEL_KINDS)
+INT_PIXEL_FIELDS = frozenset(name for fields in ELEMENT_FIELDS.values() for name, (kind, _, _) in fields.items() if kind == "width")
 
 
 def is_track(value: Any) -> bool:
@@ -143,14 +170,29 @@ def _is_num(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _check_value(kind: str, v: Any, where: str) -> None:
+def _check_value(kind: str, v: Any, where: str, reach: float = LIMITS["reach"] * 4096) -> None:
+    """Check one value of a kind; ``reach`` bounds coordinates and lengths (px)."""
+    big, far = f"{LIMITS['number']:,}", f"{reach:g} ({LIMITS['reach']} x the canvas side)"
+
+    def _is_coord(c: Any) -> bool:
+        return _is_num(c) and abs(c) <= reach
+
     if kind == "str":
-        ok = isinstance(v, str) and v != ""
-        want = "a non-empty string"
+        ok = isinstance(v, str) and 0 < len(v) <= LIMITS["text_chars"]
+        want = f"a non-empty string of at most {LIMITS['text_chars']} characters"
     elif kind == "num":
-        ok, want = _is_num(v), "a finite number"
+        ok, want = _is_num(v) and abs(v) <= LIMITS["number"], f"a number within ±{big}"
     elif kind == "pos":
-        ok, want = _is_num(v) and v > 0, "a positive number"
+        ok, want = _is_num(v) and 0 < v <= LIMITS["number"], f"a positive number up to {big}"
+    elif kind == "coord":
+        ok, want = _is_coord(v), f"a number within ±{far}"
+    elif kind == "length":
+        ok, want = _is_coord(v) and v > 0, f"a positive number up to {far}"
+    elif kind == "fontsize":
+        ok, want = _is_num(v) and 1 <= v <= LIMITS["font_size"], f"a positive number (a font size of 1..{LIMITS['font_size']} px)"
+    elif kind == "scale":
+        cap = LIMITS["scale"]
+        ok, want = _is_num(v) and 1 / cap <= v <= cap, f"a scale in [1/{cap}, {cap}]"
     elif kind == "width":
         ok, want = isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 512, "an integer width 1..512"
     elif kind == "unit":
@@ -167,15 +209,15 @@ def _check_value(kind: str, v: Any, where: str) -> None:
         )
         want = "an [r, g, b] list of integers 0..255" + (" or null" if kind == "rgb?" else "")
     elif kind == "xy":
-        ok, want = isinstance(v, list) and len(v) == 2 and all(_is_num(c) for c in v), "an [x, y] pair of numbers"
+        ok, want = isinstance(v, list) and len(v) == 2 and all(_is_coord(c) for c in v), f"an [x, y] pair of numbers within ±{far}"
     elif kind == "points":
-        ok = isinstance(v, list) and len(v) >= 2 and all(
-            isinstance(p, list) and len(p) == 2 and all(_is_num(c) for c in p) for p in v
+        ok = isinstance(v, list) and 2 <= len(v) <= LIMITS["points"] and all(
+            isinstance(p, list) and len(p) == 2 and all(_is_coord(c) for c in p) for p in v
         )
-        want = "a list of at least two [x, y] points"
+        want = f"a list of 2..{LIMITS['points']} [x, y] points with coordinates within ±{far}"
     elif kind == "segtext":
-        ok = isinstance(v, str) and v != "" and set(v) <= SEGMENT_CHARS
-        want = "a string of 7-segment characters (digits, '-', ':', '.', ' ')"
+        ok = isinstance(v, str) and 0 < len(v) <= LIMITS["text_chars"] and set(v) <= SEGMENT_CHARS
+        want = f"a string of 1..{LIMITS['text_chars']} 7-segment characters (digits, '-', ':', '.', ' ')"
     elif kind == "cursor":
         ok = v is None or (isinstance(v, dict) and set(v) <= {"color", "blink"})
         want = 'null or {"color": [r, g, b], "blink": seconds}'
@@ -184,22 +226,22 @@ def _check_value(kind: str, v: Any, where: str) -> None:
             if "blink" in v:
                 _check_value("pos", v["blink"], where + ".blink")
     elif kind == "dash?":
-        ok = v is None or (isinstance(v, list) and len(v) == 2 and all(_is_num(c) and c > 0 for c in v))
-        want = "null or [dash_length, gap_length] (positive numbers)"
+        ok = v is None or (isinstance(v, list) and len(v) == 2 and all(_is_num(c) and 0 < c <= LIMITS["number"] for c in v))
+        want = f"null or [dash_length, gap_length] (positive numbers up to {big})"
     else:  # pragma: no cover - schema typo
         raise AssertionError(kind)
     if not ok:
         _fail(where, f"expected {want}, got {json.dumps(v)[:60]}")
 
 
-def _check_track(kind: str, track: dict, where: str, duration_s: float) -> None:
+def _check_track(kind: str, track: dict, where: str, duration_s: float, reach: float) -> None:
     if set(track) - {"keys", "ease"}:
         _fail(where, f"unknown track field(s) {sorted(set(track) - {'keys', 'ease'})}")
     if track.get("ease", "linear") not in EASINGS:
         _fail(where + ".ease", f"expected one of {', '.join(EASINGS)}, got {json.dumps(track.get('ease'))}")
     keys = track["keys"]
-    if not isinstance(keys, list) or not keys:
-        _fail(where + ".keys", "expected a non-empty list of [time, value] pairs")
+    if not isinstance(keys, list) or not 0 < len(keys) <= LIMITS["track_keys"]:
+        _fail(where + ".keys", f"expected a list of 1..{LIMITS['track_keys']} [time, value] pairs")
     last = -math.inf
     for i, key in enumerate(keys):
         if not (isinstance(key, list) and len(key) == 2 and _is_num(key[0])):
@@ -209,13 +251,31 @@ def _check_track(kind: str, track: dict, where: str, duration_s: float) -> None:
         if key[0] < 0 or key[0] > duration_s + 1e-9:
             _fail(f"{where}.keys[{i}]", f"time {key[0]} is outside the clip [0, {duration_s:g}] s")
         last = key[0]
-        _check_value(kind, key[1], f"{where}.keys[{i}][1]")
+        _check_value(kind, key[1], f"{where}.keys[{i}][1]", reach)
+
+
+def _check_plain_data(spec: Any) -> None:
+    """Nesting depth within the cap and every number finite, ``meta`` included (iterative: a
+    hostile depth cannot exhaust the stack here)."""
+    stack = [(spec, "", 0)]
+    while stack:
+        v, where, depth = stack.pop()
+        if isinstance(v, float) and not math.isfinite(v):
+            _fail(where, f"expected a finite number, got {v}")
+        if isinstance(v, (dict, list)):
+            if depth >= LIMITS["depth"]:
+                _fail(where, f"nested deeper than {LIMITS['depth']} levels")
+            if isinstance(v, dict):
+                stack += [(child, f"{where}.{k}" if where else str(k), depth + 1) for k, child in v.items()]
+            else:
+                stack += [(child, f"{where}[{i}]", depth + 1) for i, child in enumerate(v)]
 
 
 def validate(spec: Any) -> dict:
     """Check a spec and return it; raise :class:`SpecError` naming the first bad field."""
     if not isinstance(spec, dict):
         _fail("spec", "expected a JSON object")
+    _check_plain_data(spec)
     known = {"version", "family", "width", "height", "fps", "num_frames", "background", "elements", "meta", "stage"}
     for field in ("version", "width", "height", "fps", "num_frames", "elements"):
         if field not in spec:
@@ -228,10 +288,13 @@ def validate(spec: Any) -> dict:
         v = spec[field]
         if not (isinstance(v, int) and not isinstance(v, bool) and 16 <= v <= 4096 and v % 2 == 0):
             _fail(field, f"expected an even integer 16..4096, got {json.dumps(v)}")
-    _check_value("pos", spec["fps"], "fps")
+    if not (_is_num(spec["fps"]) and 0 < spec["fps"] <= LIMITS["fps"]):
+        _fail("fps", f"expected a positive number up to {LIMITS['fps']}, got {json.dumps(spec['fps'])[:60]}")
     n = spec["num_frames"]
     if not (isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 10000):
         _fail("num_frames", f"expected an integer 1..10000, got {json.dumps(n)}")
+    if spec["width"] * spec["height"] * n > LIMITS["pixel_frames"]:
+        _fail("num_frames", f"width x height x num_frames is {spec['width'] * spec['height'] * n:,}, over the {LIMITS['pixel_frames']:,} limit")
     _check_value("rgb", spec.get("background", [255, 255, 255]), "background")
     if "family" in spec:
         _check_value("str", spec["family"], "family")
@@ -239,7 +302,10 @@ def validate(spec: Any) -> dict:
         _fail("meta", "expected a JSON object")
     if not isinstance(spec["elements"], list):
         _fail("elements", "expected a list")
+    if len(spec["elements"]) > LIMITS["elements"]:
+        _fail("elements", f"{len(spec['elements'])} elements, over the {LIMITS['elements']} limit")
     dur = duration(spec)
+    reach = LIMITS["reach"] * max(spec["width"], spec["height"])
     ids = set()
     for i, el in enumerate(spec["elements"]):
         where = f"elements[{i}]"
@@ -261,14 +327,19 @@ def validate(spec: Any) -> dict:
             if is_track(v):
                 if not animatable:
                     _fail(f"{where}.{name}", "cannot be animated")
-                _check_track(kind, v, f"{where}.{name}", dur)
+                _check_track(kind, v, f"{where}.{name}", dur, reach)
             else:
-                _check_value(kind, v, f"{where}.{name}")
+                _check_value(kind, v, f"{where}.{name}", reach)
         if el["id"] in ids:
             _fail(f"{where}.id", f"duplicate element id {json.dumps(el['id'])}")
         ids.add(el["id"])
         if etype == "text":
             _check_text(el, where)
+        elif etype == "lane_line":
+            _check_lane_marks(el, where, spec["height"])
+    work = n * sum(_items(el) for el in spec["elements"])
+    if work > LIMITS["work"]:
+        _fail("elements", f"num_frames x items (elements, points, track keys, characters) is {work:,}, over the {LIMITS['work']:,} limit")
     if "stage" in spec:  # the real style's 3D stage (stage.py sits beside spec)
         from .stage import check
 
@@ -276,10 +347,35 @@ def validate(spec: Any) -> dict:
     return spec
 
 
+def _items(el: dict) -> int:
+    """How much per-frame work an element costs: 1, plus its points, track keys and characters."""
+    count = 1
+    for name, v in el.items():
+        values = [k[1] for k in v["keys"]] if is_track(v) else [v]
+        count += len(values) - 1 if is_track(v) else 0
+        count += sum(len(x) for x in values if isinstance(x, list) and x and isinstance(x[0], list))
+        count += sum(len(x) for x in values if name == "text" and isinstance(x, str))
+    return count
+
+
+def _check_lane_marks(el: dict, where: str, height: int) -> None:
+    dash = el.get("dash")
+    if dash is not None:
+        marks = (height - el["vanishing_point"][1]) / (dash[0] + dash[1])
+        if marks > LIMITS["points"]:
+            _fail(f"{where}.dash", f"dashes this short give ~{marks:,.0f} marks, over the {LIMITS['points']} limit")
+
+
 def _check_text(el: dict, where: str) -> None:
-    from .fonts import check_coverage  # fonts sit beside spec at the ground floor
+    from .fonts import (
+        check_coverage,  # fonts sit beside spec at the ground floor
+        load,
+    )
 
     check_coverage(el["font"], el["text"], where)
+    extent = load(el["font"], int(round(el["size"]))).getlength(el["text"])
+    if extent > LIMITS["text_extent"]:
+        _fail(f"{where}.text", f"{extent:,.0f} px wide at size {el['size']:g}, over the {LIMITS['text_extent']} px limit")
     vis = el.get("visible")
     if vis is not None:
         values = [k[1] for k in vis["keys"]] if is_track(vis) else [vis]
@@ -298,13 +394,19 @@ def to_json(spec: dict) -> str:
 def from_json(text: str | bytes, source: str = "spec") -> dict:
     """Parse and validate a spec; errors name ``source`` and the field."""
     try:
-        spec = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        spec = json.loads(text, parse_constant=_reject_constant)
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
         raise SpecError(f"{source}: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise SpecError(f"{source}: not valid JSON (nested deeper than this reader allows)") from None
     try:
         return validate(spec)
     except SpecError as exc:
         raise SpecError(f"{source}: {exc}") from None
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def elements_of(spec: dict, etype: str) -> list[dict]:

@@ -43,13 +43,13 @@ def free_port() -> int:
 class ViewerProcess:
     """``symbolset view ARGS`` in a subprocess, stopped by its own pid."""
 
-    def __init__(self, *args: str, log: Path):
+    def __init__(self, *args: str, log: Path, env: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self._log = open(log, "ab")
         cmd = [sys.executable, "-m", "symbolset.cli", "view", *args, "--port", str(self.port)]
         self.proc = subprocess.Popen(
-            cmd, stdout=self._log, stderr=subprocess.STDOUT, env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
+            cmd, stdout=self._log, stderr=subprocess.STDOUT, env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})}
         )
         deadline = time.monotonic() + 120
         while True:
@@ -188,16 +188,16 @@ def decisions_made(tiny_dir, review_db, tmp_path_factory):
             client.predict("no-such-id", [], api_name="/open_sample")
 
         # Review: accept, edit, flag; each stored at once.
-        first = client.predict("ann", api_name="/review_resume")
+        first = client.predict(api_name="/review_resume")
         assert "0 of" in first[0]
         a = first[1]
-        second = client.predict("ann", a, api_name="/review_accept")
+        second = client.predict(a, api_name="/review_accept")
         b = second[1]
         edited = list(second[4:10])
         edited[0] = "A reviewed short caption."
-        third = client.predict("ann", b, *edited, api_name="/review_edit")
+        third = client.predict(b, *edited, api_name="/review_edit")
         c = third[1]
-        fourth = client.predict("ann", c, "caption names the wrong colour", api_name="/review_flag")
+        fourth = client.predict(c, "caption names the wrong colour", api_name="/review_flag")
         assert "3 of" in fourth[0]
         d = fourth[1]
         assert len({a, b, c, d}) == 4
@@ -206,7 +206,7 @@ def decisions_made(tiny_dir, review_db, tmp_path_factory):
 
     app = ViewerProcess(*args, log=log)  # a restart: everything comes back from the database
     try:
-        resumed = app.client().predict("ann", api_name="/review_resume")
+        resumed = app.client().predict(api_name="/review_resume")
         assert "3 of" in resumed[0] and "ann: 3" in resumed[0]
         assert resumed[1] == d  # where it stopped
     finally:

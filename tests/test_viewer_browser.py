@@ -91,3 +91,21 @@ def test_review_keyboard_shortcut_accepts(browser, tiny_dir, tmp_path):
     from symbolset.viewer.reviews import ReviewStore
 
     assert [(d["sample_id"], d["reviewer"], d["action"]) for d in ReviewStore(db).decisions()] == [(shown, "kim", "accept")]
+
+
+def test_undecodable_first_video_leaves_the_gallery_working(browser, tiny_dir, tmp_path):
+    """The first record (opened at page load) has an undecodable video: the gallery still shows the
+    whole first page, and the page names the record instead of Gradio's generic error."""
+    from test_viewer_hostile import _with_bad_video
+
+    root, bad = _with_bad_video(tiny_dir, tmp_path)
+    app = ViewerProcess(str(root), log=tmp_path / "viewer.log")
+    try:
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.goto(app.url)
+        page.wait_for_function("() => document.querySelectorAll('#ss-gallery img').length >= 24", timeout=WAIT_MS)
+        page.get_by_text(f"record {bad}: cannot decode video").first.wait_for(timeout=WAIT_MS)
+        page.locator("#ss-gallery img").nth(1).click()  # the rest of the page works: another sample opens
+        page.wait_for_function("() => { const v = document.querySelector('#ss-video video'); return v && v.src; }", timeout=WAIT_MS)
+    finally:
+        app.stop()

@@ -1,21 +1,22 @@
 """The Gradio app: browse (gallery + filters + search), sample page, statistics, and review mode.
 
 ``build_app(source, ...)`` returns a :class:`Viewer` whose ``blocks`` is the Gradio app and whose
-``launch()`` serves it on 127.0.0.1 by default. Files are served only from the viewer's private
-cache folder (thumbnails and videos it writes) and the dataset folder (``allowed_paths``).
+``launch()`` serves it on 127.0.0.1 by default. Files are served only from what the viewer writes
+(thumbnails, clips, overlays); no folder is in ``allowed_paths``.
 
 Every interaction is also a named API endpoint (``query``, ``open_sample``, ``frame``,
 ``rerender``, ``review_resume``, ``review_accept``, ``review_edit``, ``review_flag``,
 ``review_skip``), so ``gradio_client`` can drive the app exactly as a person does.
+
+The reviewer is the one named when the server started (``--reviewer``): no request can decide as
+someone else, and only samples of the review queue can be decided. The review database is never
+served (blocked path), and the upload route takes no file (no component of the app uploads).
 """
 
 from __future__ import annotations
 
-import atexit
 import html
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
 import gradio as gr
@@ -28,6 +29,7 @@ from .index import CAPTION_COLUMNS, GRANULARITIES, LANGS, SCRIPT_LABELS, Dataset
 from .overlay import draw_overlay
 from .reviews import ReviewStore, review_sample
 from .samples import SampleCache, comparison_image, rerender_check
+from .scratch import private_dir
 
 ANY = "(any)"
 TOGGLES = ["word boxes", "character boxes", "strings", "shapes"]
@@ -71,24 +73,26 @@ class Viewer:
     """The app and the state behind it (index, opened samples, review store)."""
 
     def __init__(self, source: str | Path, *, review: bool = False, reviewer: str = "", reviews_path: str | Path | None = None,
-                 page_size: int = 24, review_fraction: float = 0.1, review_seed: int = 0):  # fmt: skip
+                 page_size: int = 24, review_fraction: float = 0.1, review_seed: int = 0, label: str | None = None):  # fmt: skip
         self.index = DatasetIndex(source)
         self.root = self.index.root
-        self.cache_dir = Path(tempfile.mkdtemp(prefix="symbolset-viewer-"))
-        atexit.register(shutil.rmtree, self.cache_dir, True)
+        self.label = label or str(self.root)  # what the user passed (a converted source is shown from a temporary copy)
+        self.cache_dir = private_dir("symbolset-viewer-")
+        self.reviews_path = Path(reviews_path or self.root / "reviews.sqlite").resolve()
         self.samples = SampleCache(self.index, self.cache_dir / "videos")
         self.page_size = page_size
         self.review = review
-        self.reviewer = reviewer
+        self.reviewer = reviewer.strip()
         self.store = None
         self.queue: list[str] = []
         if review:
-            if not reviewer.strip():
+            if not self.reviewer:
                 raise SymbolSetError("--review needs --reviewer NAME")
-            self.store = ReviewStore(reviews_path or self.root / "reviews.sqlite")
+            self.store = ReviewStore(self.reviews_path)
             t = self.index.table
             pairs = zip(t.column("id").to_pylist(), t.column("family").to_pylist())
             self.queue = review_sample(pairs, fraction=review_fraction, seed=review_seed)
+        self._queue_set = set(self.queue)
         self.blocks = self._build()
 
     # ------------------------------------------------------------------ browse
@@ -100,10 +104,12 @@ class Viewer:
         pages = max(1, -(-len(positions) // self.page_size))
         page = min(max(1, int(page or 1)), pages)
         shown = [int(p) for p in positions[(page - 1) * self.page_size : page * self.page_size]]
-        thumbs = self.index.thumbnails(shown)
+        thumbs, problems = self.index.thumbnails(shown, with_problems=True)
         t = self.index.table
         ids = [t.column("id")[p].as_py() for p in shown]
-        items = [(img, f"{sid} · {t.column('en_short')[p].as_py()}") for img, sid, p in zip(thumbs, ids, shown)]
+        items = [(img, f"{sid} · {problems.get(p) or t.column('en_short')[p].as_py()}") for img, sid, p in zip(thumbs, ids, shown)]
+        if problems:
+            gr.Warning(f"{len(problems)} thumbnail(s) could not be shown: " + "; ".join(problems.values()))
         info = f"**{len(positions)}** of {len(self.index)} samples · page {page} of {pages}"
         return items, info, page, ids
 
@@ -168,42 +174,55 @@ class Viewer:
 
     # ------------------------------------------------------------------ review
 
-    def review_show(self, reviewer: str, sample_id: str | None, note: str = ""):
+    def review_show(self, sample_id: str | None, note: str = ""):
         """The review panel for ``sample_id`` (``None``: the queue is finished)."""
-        reviewer = _reviewer(reviewer)
+        reviewer = self.reviewer
         prog = self.store.progress(self.queue, reviewer)
         bar = _progress_html(prog, reviewer)
         if sample_id is None:
             empty = [""] * len(CAPTION_COLUMNS)
             done = f"All {prog['total']} samples of the review queue have a decision."
             return (bar, "", None, None, *empty, "", done if not note else f"{note}\n\n{done}")
-        sample = self._sample(sample_id)
-        current = self._effective_captions(sample_id, sample.row["captions"])
+        try:
+            sample, problem = self._sample(sample_id), None
+        except gr.Error as exc:  # a damaged record: say so, and let the reviewer flag or skip it
+            sample, problem = None, str(exc.message)
+        current = self._effective_captions(sample_id, self._generated_captions(sample_id))
         caps = [current[lang][g] for lang in LANGS for g in GRANULARITIES]
         history = self.store.decisions(sample_id)
         lines = [note, ""] if note else []
-        lines.append(f"**{sample_id}** · `{sample.row['family']}` · {sample.row['split']} · {sample.row['difficulty']['level']}")
+        row = self.index.row(self.index.position(sample_id))
+        lines.append(f"**{sample_id}** · `{row['family']}` · {row['split']} · {row['level']}")
+        if problem:
+            lines.append(f"- ⚠ {html.escape(problem)}: flag it with a reason, or skip it")
         for d in history:
             what = d["action"] + (f": {d['reason']}" if d["reason"] else "")
             lines.append(f"- earlier decision by **{html.escape(d['reviewer'])}**: {html.escape(what)}")
+        if sample is None:
+            return (bar, sample_id, None, None, *caps, "", "\n".join(lines))
         overlay = self.frame(sample_id, len(sample.frames) - 1, ["word boxes", "strings", "shapes"])
         return (bar, sample_id, str(sample.video_path), overlay, *caps, "", "\n".join(lines))
 
-    def review_resume(self, reviewer: str):
+    def _generated_captions(self, sample_id: str) -> dict:
+        """The record's own captions, from the index (readable even when its video or page is damaged)."""
+        row = self.index.row(self.index.position(sample_id))
+        return {lang: {g: row[f"{lang}_{g}"] for g in GRANULARITIES} for lang in LANGS}
+
+    def review_resume(self):
         """Open the reviewer's next undecided sample (resumes where they stopped)."""
-        return self.review_show(reviewer, self.store.next_sample(self.queue, _reviewer(reviewer)))
+        return self.review_show(self._next())
 
-    def review_skip(self, reviewer: str, sample_id: str):
+    def review_skip(self, sample_id: str):
         """Leave the current sample undecided and show the next one."""
-        return self.review_show(reviewer, self.store.next_sample(self.queue, _reviewer(reviewer), after=sample_id or None))
+        return self.review_show(self._next(after=sample_id or None))
 
-    def review_accept(self, reviewer: str, sample_id: str):
+    def review_accept(self, sample_id: str):
         """Accept the sample's captions as they are; store at once; show the next sample."""
-        return self._decide(reviewer, sample_id, "accept")
+        return self._decide(sample_id, "accept")
 
-    def review_edit(self, reviewer: str, sample_id: str, *captions: str):
+    def review_edit(self, sample_id: str, *captions: str):
         """Store edited captions (an accept when nothing changed); show the next sample."""
-        sample = self._sample(sample_id)
+        sample = self._sample(self._queued(sample_id))
         new = {lang: {} for lang in LANGS}
         for column, text in zip(CAPTION_COLUMNS, captions):
             lang, g = column.split("_")
@@ -213,24 +232,37 @@ class Viewer:
                 if not new[lang][g]:
                     raise gr.Error(f"the {LANG_NAMES[lang]} {g} caption is empty: write one, or flag the sample")
         if new == sample.row["captions"]:
-            return self._decide(reviewer, sample_id, "accept", note="No change from the generated captions: stored as accepted.")
-        return self._decide(reviewer, sample_id, "edit", captions=new)
+            return self._decide(sample_id, "accept", note="No change from the generated captions: stored as accepted.")
+        return self._decide(sample_id, "edit", captions=new)
 
-    def review_flag(self, reviewer: str, sample_id: str, reason: str):
+    def review_flag(self, sample_id: str, reason: str):
         """Flag the sample as bad with a reason; store at once; show the next sample."""
         if not (reason or "").strip():
             raise gr.Error("write a reason before flagging (press f to jump to the reason box)")
-        return self._decide(reviewer, sample_id, "flag", reason=reason)
+        return self._decide(sample_id, "flag", reason=reason)
 
-    def _decide(self, reviewer: str, sample_id: str, action: str, *, captions=None, reason: str = "", note: str = ""):
-        reviewer = _reviewer(reviewer)
-        sample = self._sample(sample_id)
+    def _queued(self, sample_id: str) -> str:
+        sample_id = (sample_id or "").strip()
+        if sample_id not in self._queue_set:
+            raise gr.Error(f"{sample_id or 'no sample'}: not in the review queue; only queued samples can be decided")
+        return sample_id
+
+    def _next(self, after: str | None = None) -> str | None:
         try:
-            self.store.record(sample.id, reviewer, action, original=sample.row["captions"], captions=captions, reason=reason)
+            return self.store.next_sample(self.queue, self.reviewer, after=after)
         except SymbolSetError as exc:
             raise gr.Error(str(exc)) from None
-        note = note or f"Saved: **{action}** for `{sample.id}`."
-        return self.review_show(reviewer, self.store.next_sample(self.queue, reviewer, after=sample.id), note)
+
+    def _decide(self, sample_id: str, action: str, *, captions=None, reason: str = "", note: str = ""):
+        sample_id = self._queued(sample_id)
+        if action != "flag":
+            self._sample(sample_id)  # accepting or editing needs a sample that opens; a damaged one can be flagged
+        try:
+            self.store.record(sample_id, self.reviewer, action, original=self._generated_captions(sample_id), captions=captions, reason=reason)
+        except SymbolSetError as exc:
+            raise gr.Error(str(exc)) from None
+        note = note or f"Saved: **{action}** for `{sample_id}`."
+        return self.review_show(self._next(after=sample_id), note)
 
     def _effective_captions(self, sample_id: str, generated: dict) -> dict:
         edits = [d for d in self.store.decisions(sample_id) if d["action"] == "edit"]
@@ -242,7 +274,7 @@ class Viewer:
         idx = self.index
         with gr.Blocks(title=f"SymbolSet viewer · {self.root.name}", delete_cache=(3600, 86400)) as demo:
             gr.Markdown(
-                f"# SymbolSet viewer\n`{self.root}` · {len(idx)} samples · {len(idx.values('family'))} families"
+                f"# SymbolSet viewer\n`{self.label}` · {len(idx)} samples · {len(idx.values('family'))} families"
                 + (f" · review mode, reviewer **{html.escape(self.reviewer)}**" if self.review else ""),
                 elem_id="ss-header",
             )
@@ -259,7 +291,7 @@ class Viewer:
                             text = gr.Textbox(label="search captions and ids", placeholder="e.g. EXIT, 时钟, clock-0-000003")
                             search = gr.Button("Search", variant="primary")
                         with gr.Column(scale=5):
-                            gallery = gr.Gallery(label="first frames (click to open)", columns=6, height=620, allow_preview=False,
+                            gallery = gr.Gallery(label="fullest frame of each clip (click to open)", columns=6, height=620, allow_preview=False,
                                                  object_fit="contain", elem_id="ss-gallery", buttons=[])  # fmt: skip
                             with gr.Row():
                                 prev_btn = gr.Button("◀ previous", size="sm")
@@ -326,8 +358,13 @@ class Viewer:
 
             def first_load(*args):
                 page = self.query(*args, 1)
-                ids = page[3]
-                return (*page, *(self.open_sample(ids[0], TOGGLES) if ids else [gr.skip()] * len(sample_outputs)))
+                ids, opened = page[3], [gr.skip()] * len(sample_outputs)
+                if ids:
+                    try:
+                        opened = self.open_sample(ids[0], TOGGLES)
+                    except gr.Error as exc:  # one bad record must not blank the page: say which, show the rest
+                        gr.Warning(str(exc.message))
+                return (*page, *opened)
 
             demo.load(first_load, filters, [*page_outputs, *sample_outputs], api_visibility="private")
             if self.review:
@@ -338,7 +375,6 @@ class Viewer:
         with gr.Tab("Review", id="review"):
             with gr.Row(equal_height=True):
                 progress = gr.HTML(elem_id="review-progress")
-                reviewer = gr.Textbox(self.reviewer, label="reviewer", scale=0, min_width=200, elem_id="review-reviewer")
             with gr.Row():
                 with gr.Column(scale=2):
                     rid = gr.Textbox(label="sample", interactive=False, elem_id="review-id")
@@ -370,22 +406,29 @@ class Viewer:
                         "Every decision is saved the moment it is made.</span>"
                     )
         outputs = [progress, rid, rvideo, roverlay, *boxes, reason, status]
-        return reviewer, rid, boxes, reason, accept, save, skip, flag, outputs
+        return rid, boxes, reason, accept, save, skip, flag, outputs
 
-    def _wire_review(self, demo, reviewer, rid, boxes, reason, accept, save, skip, flag, outputs) -> None:
-        demo.load(self.review_resume, [reviewer], outputs, api_name="review_resume")
-        accept.click(self.review_accept, [reviewer, rid], outputs, api_name="review_accept")
-        save.click(self.review_edit, [reviewer, rid, *boxes], outputs, api_name="review_edit")
-        flag.click(self.review_flag, [reviewer, rid, reason], outputs, api_name="review_flag")
-        reason.submit(self.review_flag, [reviewer, rid, reason], outputs, api_visibility="private")
-        skip.click(self.review_skip, [reviewer, rid], outputs, api_name="review_skip")
+    def _wire_review(self, demo, rid, boxes, reason, accept, save, skip, flag, outputs) -> None:
+        demo.load(self.review_resume, None, outputs, api_name="review_resume")
+        accept.click(self.review_accept, [rid], outputs, api_name="review_accept")
+        save.click(self.review_edit, [rid, *boxes], outputs, api_name="review_edit")
+        flag.click(self.review_flag, [rid, reason], outputs, api_name="review_flag")
+        reason.submit(self.review_flag, [rid, reason], outputs, api_visibility="private")
+        skip.click(self.review_skip, [rid], outputs, api_name="review_skip")
 
     def launch(self, host: str = "127.0.0.1", port: int | None = None, **kwargs):
-        """Serve the app (blocking unless ``prevent_thread_lock=True``); files only from the cache and dataset folders."""
+        """Serve the app (blocking unless ``prevent_thread_lock=True``).
+
+        Files are served only from what the app itself writes (thumbnails, clips, overlays): no
+        folder is in ``allowed_paths``, the review database and its journals are blocked, and
+        uploads are capped at 0 bytes since no component takes a file.
+        """
+        db = str(self.reviews_path)
         return self.blocks.launch(
             server_name=host,
             server_port=port,
-            allowed_paths=[str(self.root)],
+            blocked_paths=[db, f"{db}-wal", f"{db}-shm", f"{db}-journal"],
+            max_file_size=0,
             theme=gr.themes.Soft(primary_hue="indigo", secondary_hue="slate"),
             css=CSS,
             js=SHORTCUTS_JS if self.review else None,
@@ -420,13 +463,6 @@ def _script(label: str | None) -> str | None:
 def _levels(values: list[str]) -> list[str]:
     order = {"easy": 0, "medium": 1, "hard": 2}
     return sorted(values, key=lambda v: (order.get(v, 9), v))
-
-
-def _reviewer(name: str | None) -> str:
-    name = (name or "").strip()
-    if not name:
-        raise gr.Error("type your name in the reviewer box first")
-    return name
 
 
 def _cell(text: str) -> str:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import atexit
-import shutil
 import signal
 import sys
-import tempfile
 from pathlib import Path
 
 from symbolset.errors import SymbolSetError
@@ -25,7 +22,7 @@ def _view(args) -> int:
     reviews = Path(args.reviews) if args.reviews else Path(args.source) / "reviews.sqlite"
     source = resolve_source(args.source)
     viewer = build_app(source, review=args.review, reviewer=args.reviewer or "", reviews_path=reviews,
-                       review_fraction=args.review_fraction, review_seed=args.review_seed)  # fmt: skip
+                       review_fraction=args.review_fraction, review_seed=args.review_seed, label=args.source)  # fmt: skip
     if args.review:
         print(f"review mode: {len(viewer.queue)} samples in the queue; decisions go to {reviews}", flush=True)
     # A stopped server (SIGTERM) exits normally, so its temporary cache folders are removed at exit.
@@ -39,7 +36,8 @@ def resolve_source(source: str) -> Path:
 
     A Hub-layout folder (``data/*.parquet``) is shown as it is. A converted folder (WebDataset,
     TFRecord, MP4 or PNG folder, as written by ``symbolset convert``) is first converted back to the
-    Hub layout in a private temporary folder (removed at exit), with ``symbolset.converters``.
+    Hub layout in a private temporary folder (removed at exit, or by the next viewer if this one
+    is killed), with ``symbolset.converters``.
     """
     path = Path(source)
     if not path.is_dir():
@@ -55,8 +53,9 @@ def resolve_source(source: str) -> Path:
     fmt = detect(path)
     if fmt == "parquet":
         raise SymbolSetError(f"{source}: not a Hub-layout dataset (no data/*.parquet)")
-    tmp = Path(tempfile.mkdtemp(prefix="symbolset-view-"))
-    atexit.register(shutil.rmtree, tmp, True)
+    from .scratch import private_dir
+
+    tmp = private_dir("symbolset-view-")
     print(f"{source}: a {fmt} folder; converting it to the Hub layout for viewing ...", file=sys.stderr, flush=True)
     convert(path, tmp / "hub", "parquet", source_format=fmt, progress=False)
     return tmp / "hub"
@@ -80,7 +79,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.add_argument("--port", type=int, default=None, help="port (default: the first free one from 7860)")
     v.add_argument("--host", default="127.0.0.1", help="interface to bind [127.0.0.1: this machine only]")
     v.add_argument("--review", action="store_true", help="review mode: accept / edit / flag a seeded ~10%% sample")
-    v.add_argument("--reviewer", help="your name, stored with every decision (needed with --review)")
+    v.add_argument("--reviewer", help="your name, stored with every decision this server makes (needed with --review)")
     v.add_argument("--reviews", help="review database (SQLite) [SOURCE/reviews.sqlite]")
     v.add_argument("--review-fraction", type=float, default=0.1, help="share of each family to review [0.1]")
     v.add_argument("--review-seed", type=int, default=0, help="seed of the review sample [0]")

@@ -4,26 +4,26 @@ The index is read from the Parquet shards column by column (no ``video``, ``spec
 ``annotations``), and kept as one flat Arrow table: filtering and caption search run as Arrow
 compute kernels, so a query over 100k rows costs milliseconds. Each index row remembers where its
 record lives (shard, row group, offset), so opening one sample reads one row group of one shard.
-First-frame thumbnails are decoded only for the rows a gallery page shows, and cached.
+Thumbnails show each clip's fullest frame (the most ink: a typed text complete, a chart drawn), are
+decoded only for the rows a gallery page shows, and cached. A record whose video or Parquet page is
+damaged gets a placeholder thumbnail and a message naming it; the rest of the page is unaffected.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from PIL import Image
+from PIL import Image, ImageDraw
 
-from symbolset import layout
+from symbolset import codec, layout
 from symbolset.errors import SymbolSetError
 
 LANGS = ("en", "zh")
@@ -107,19 +107,30 @@ class DatasetIndex:
         """The full record (every column, video bytes included) of one sample."""
         pos = self.position(pos_or_id) if isinstance(pos_or_id, str) else pos_or_id
         shard, group, offset = self._where(pos)
-        return self._file(shard).read_row_group(group).slice(offset, 1).to_pylist()[0]
+        try:
+            return self._file(shard).read_row_group(group).slice(offset, 1).to_pylist()[0]
+        except (OSError, ValueError, pa.ArrowException) as exc:  # a damaged page: name the record
+            raise SymbolSetError(f"record {self._id(pos)}: unreadable in {self.shards[shard].name} ({exc})") from None
 
-    def video_bytes(self, positions: list[int]) -> dict[int, bytes]:
-        """Video bytes of several samples, reading each needed row group once (video column only)."""
+    def _id(self, pos: int) -> str:
+        return self.table.column("id")[pos].as_py()
+
+    def video_bytes(self, positions: list[int]) -> dict[int, bytes | SymbolSetError]:
+        """Video bytes of several samples, reading each needed row group once (video column only);
+        a record on a damaged page gets a :class:`SymbolSetError` naming it instead of bytes."""
         by_group: dict[tuple[int, int], list[int]] = {}
         for pos in positions:
             shard, group, _ = self._where(pos)
             by_group.setdefault((shard, group), []).append(pos)
-        out = {}
+        out: dict[int, bytes | SymbolSetError] = {}
         for (shard, group), members in by_group.items():
-            column = self._file(shard).read_row_group(group, columns=["video"]).column("video")
-            for pos in members:
-                out[pos] = column[self._where(pos)[2]]["bytes"].as_py()
+            try:
+                column = self._file(shard).read_row_group(group, columns=["video"]).column("video")
+                for pos in members:
+                    out[pos] = column[self._where(pos)[2]]["bytes"].as_py()
+            except (OSError, ValueError, pa.ArrowException) as exc:
+                for pos in members:
+                    out[pos] = SymbolSetError(f"record {self._id(pos)}: unreadable in {self.shards[shard].name} ({exc})")
         return out
 
     # ------------------------------------------------------------------ queries
@@ -141,24 +152,36 @@ class DatasetIndex:
 
     # ------------------------------------------------------------------ thumbnails
 
-    def thumbnails(self, positions: list[int]) -> list[Image.Image]:
-        """First-frame thumbnails of ``positions`` (decoded on first request, then cached)."""
+    def thumbnails(self, positions: list[int], *, with_problems: bool = False):
+        """Thumbnails of ``positions``: each clip's fullest frame (decoded on first request, then cached).
+
+        A record whose video cannot be read or decoded gets a placeholder; with ``with_problems``
+        the result is ``(images, {position: one-line message naming the record})``.
+        """
         with self._lock:
             missing = [p for p in positions if p not in self._thumbs]
-        decoded = {}
-        if missing:
-            for pos, data in self.video_bytes(missing).items():
-                decoded[pos] = _thumbnail(first_frame(data), self._thumb_size)
+        decoded, problems = {}, {}
+        for pos, data in self.video_bytes(missing).items():
+            try:
+                if isinstance(data, SymbolSetError):
+                    raise data
+                decoded[pos] = _thumbnail(fullest_frame(codec.decode(data, f"record {self._id(pos)}")), self._thumb_size)
+            except SymbolSetError as exc:
+                problems[pos] = str(exc)
         with self._lock:
             for pos, img in decoded.items():
                 self._thumbs[pos] = img
             out = []
             for pos in positions:
-                self._thumbs.move_to_end(pos)
-                out.append(self._thumbs[pos])
+                if pos in self._thumbs:
+                    self._thumbs.move_to_end(pos)
+                    out.append(self._thumbs[pos])
+                else:  # not cached: a damaged record is tried again next time
+                    out.append(_placeholder(self._thumb_size))
             while len(self._thumbs) > self._cache_size:
                 self._thumbs.popitem(last=False)
-        return out
+        return (out, problems) if with_problems else out
+
 
     @property
     def thumbnails_cached(self) -> int:
@@ -183,15 +206,23 @@ def _flatten(part: pa.Table, shard: int, group: int) -> pa.Table:
     return pa.table(cols)
 
 
-def first_frame(data: bytes) -> np.ndarray:
-    """The first frame of video bytes as RGB (decodes one frame, not the clip)."""
-    try:
-        with av.open(io.BytesIO(data), mode="r") as container:
-            for frame in container.decode(video=0):
-                return frame.to_ndarray(format="rgb24")
-    except (av.FFmpegError, IndexError, ValueError) as exc:
-        raise SymbolSetError(f"cannot decode video ({exc})") from None
-    raise SymbolSetError("video has no frames")
+def ink(frame: np.ndarray, threshold: int = 48) -> int:
+    """Pixels of an RGB frame that differ from its background (its median colour) by more than ``threshold``."""
+    bg = np.median(frame.reshape(-1, 3), axis=0)
+    return int((np.abs(frame.astype(np.int16) - bg.astype(np.int16)).max(axis=-1) > threshold).sum())
+
+
+def fullest_frame(frames: np.ndarray) -> np.ndarray:
+    """The frame with the most ink (the first of equals): a clip's most representative still."""
+    return frames[int(np.argmax([ink(f) for f in frames]))]
+
+
+def _placeholder(size: int) -> Image.Image:
+    img = Image.new("RGB", (size, size), (236, 236, 236))
+    draw = ImageDraw.Draw(img)
+    draw.line([(size // 4, size // 4), (3 * size // 4, 3 * size // 4)], fill=(200, 40, 40), width=6)
+    draw.line([(3 * size // 4, size // 4), (size // 4, 3 * size // 4)], fill=(200, 40, 40), width=6)
+    return img
 
 
 def _thumbnail(rgb: np.ndarray, size: int) -> Image.Image:

@@ -108,22 +108,26 @@ class ReviewStore:
             raise SymbolSetError("an edit needs the edited captions")
         if action == "flag" and not (reason or "").strip():
             raise SymbolSetError("a flag needs a reason")
-        with closing(self._connect()) as db:
-            db.execute("BEGIN IMMEDIATE")  # serialises writers: 'previous' is exactly the state replaced
-            try:
-                last = db.execute("SELECT * FROM decisions WHERE sample_id = ? ORDER BY id DESC LIMIT 1", (sample_id,)).fetchone()
-                previous = _as_dict(last) if last else {"action": "generated", "captions": original}
-                cur = db.execute(
-                    "INSERT INTO decisions (sample_id, reviewer, time, action, captions, reason, previous) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (sample_id, reviewer, time.time(), action, json.dumps(captions, ensure_ascii=False) if action == "edit" else None,
-                     reason.strip() if action == "flag" else None, json.dumps(previous, ensure_ascii=False)),
-                )  # fmt: skip
-                db.execute("DELETE FROM claims WHERE sample_id = ? AND reviewer = ?", (sample_id, reviewer))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            return int(cur.lastrowid)
+        try:
+            with closing(self._connect()) as db:
+                db.execute("BEGIN IMMEDIATE")  # serialises writers: 'previous' is exactly the state replaced
+                try:
+                    last = db.execute("SELECT * FROM decisions WHERE sample_id = ? ORDER BY id DESC LIMIT 1", (sample_id,)).fetchone()
+                    previous = _as_dict(last) if last else {"action": "generated", "captions": original}
+                    cur = db.execute(
+                        "INSERT INTO decisions (sample_id, reviewer, time, action, captions, reason, previous) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (sample_id, reviewer, time.time(), action, json.dumps(captions, ensure_ascii=False) if action == "edit" else None,
+                         reason.strip() if action == "flag" else None, json.dumps(previous, ensure_ascii=False)),
+                    )  # fmt: skip
+                    db.execute("DELETE FROM claims WHERE sample_id = ? AND reviewer = ?", (sample_id, reviewer))
+                    db.execute("COMMIT")
+                except BaseException:
+                    if db.in_transaction:  # SQLite may already have rolled back (disk full)
+                        db.execute("ROLLBACK")
+                    raise
+                return int(cur.lastrowid)
+        except sqlite3.Error as exc:  # disk full, I/O error, read-only file: the reviewer must know
+            raise SymbolSetError(f"decision not saved: {self.path}: {exc} ({sample_id} stays undecided; fix this and decide again)") from None
 
     def decisions(self, sample_id: str | None = None) -> list[dict]:
         """All decisions (of one sample, or every one), oldest first."""
@@ -153,6 +157,12 @@ class ReviewStore:
         """
         if not queue:
             return None
+        try:
+            return self._next_sample(queue, reviewer, after)
+        except sqlite3.Error as exc:
+            raise SymbolSetError(f"{self.path}: cannot move to the next sample ({exc})") from None
+
+    def _next_sample(self, queue: list[str], reviewer: str, after: str | None) -> str | None:
         now = time.time()
         with closing(self._connect()) as db:
             db.execute("BEGIN IMMEDIATE")
@@ -177,7 +187,8 @@ class ReviewStore:
                     db.execute("INSERT OR REPLACE INTO claims (sample_id, reviewer, time) VALUES (?, ?, ?)", (queue[pick], reviewer, now))
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
         return None if pick is None else queue[pick]
 

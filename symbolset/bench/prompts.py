@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import SymbolSetError
 from ..layout import iter_rows
 from ..record import parse_annotations
+from ..spec import from_json
 
 DEFAULT_PER_FAMILY = 50
 LEVELS = ("easy", "medium", "hard")
@@ -69,7 +70,7 @@ def build_prompts(source: str | Path, split: str = "test", per_family: int = DEF
         raise SymbolSetError(f"{source}: the {split!r} split has no rows")
     out = []
     for r in select(rows, per_family):
-        spec = json.loads(r["spec"])
+        spec = from_json(r["spec"], f"{source}: record {r['id']}: spec")  # a damaged spec names its record
         out.append({
             "id": r["id"], "family": r["family"], "difficulty": r["difficulty"],
             "caption": {"en": r["captions"]["en"]["detailed"], "zh": r["captions"]["zh"]["detailed"]},
@@ -101,6 +102,8 @@ def load_prompts(path: str | Path) -> list[dict]:
             p = json.loads(line)
         except json.JSONDecodeError as exc:
             raise SymbolSetError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise SymbolSetError(f"{path}:{n}: not valid JSON (nested deeper than this reader allows)") from None
         if not isinstance(p, dict) or not {"id", "family", "spec"} <= set(p):
             raise SymbolSetError(f"{path}:{n}: a prompt needs id, family and spec")
         prompts.append(p)

@@ -20,13 +20,8 @@ import cv2
 import numpy as np
 
 from ..render import render_clip
-from ..spec import ELEMENT_FIELDS, is_track, validate
-
-# Element fields measured in pixels (scaled with the canvas); everything else is unitless.
-PIXEL_FIELDS = {"position", "size", "center", "radius", "points", "width", "origin", "length", "digit_height",
-                "vanishing_point", "bottom_x", "bottom_width"}  # fmt: skip
-# Integer-valued pixel fields (stroke widths), as the spec's schema declares them.
-INT_FIELDS = {name for fields in ELEMENT_FIELDS.values() for name, (kind, _, _) in fields.items() if kind == "width"}
+from ..spec import INT_PIXEL_FIELDS as INT_FIELDS
+from ..spec import PIXEL_FIELDS, is_track, validate
 
 
 def _scale_value(value, s: float, as_int: bool):
