@@ -42,9 +42,9 @@ def _rectified(frame: np.ndarray, quad: np.ndarray) -> np.ndarray:
     return cv2.warpPerspective(frame, m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-def ocr_words(spec: dict, frame: np.ndarray, ann: dict) -> tuple[int, int, list[dict]]:
+def ocr_words(spec: dict, frame: np.ndarray, ann: dict, min_glyph: float = MIN_GLYPH) -> tuple[int, int, list[dict]]:
     """(read exactly, counted, details) for the frame's text runs that are unrotated, fully shown, not
-    touched by a cursor and whose characters are at least 24 px tall (median char box height)."""
+    touched by a cursor and whose characters are at least ``min_glyph`` px tall (median char box height)."""
     from symbolset.bench.metrics.ocr import normalize, recognize_many
 
     els = {el["id"]: el for el in spec["elements"]}
@@ -57,7 +57,7 @@ def ocr_words(spec: dict, frame: np.ndarray, ann: dict) -> tuple[int, int, list[
             continue
         if isinstance(el.get("rotation"), dict) or el.get("rotation", 0) or t["string"] != el["text"] or isinstance(el.get("opacity", 1), dict):
             continue
-        if statistics.median(b[3] - b[1] for b in t["char_boxes"]) < MIN_GLYPH:
+        if statistics.median(b[3] - b[1] for b in t["char_boxes"]) < min_glyph:
             continue
         items.append((t, el, _rectified(frame, np.asarray(quads[t["element"]]))))
     reads = recognize_many([c for _, _, c in items])
@@ -80,6 +80,7 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=12)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--pool", default="full", choices=("pip", "full"))
+    ap.add_argument("--min-glyph", type=float, default=MIN_GLYPH, help="OCR only words whose median glyph height is at least this (px)")
     args = ap.parse_args()
     base = {"width": args.size, "height": args.size, "num_frames": args.frames, "fps": 8.0, "options": {}, "font_pool": args.pool}
     names = families.FAMILY_NAMES
@@ -117,7 +118,7 @@ def main() -> None:
         r_flat.append(t1 - t0)
         r_real.append(time.perf_counter() - t1)
         for i in sorted({0, len(frames) // 2, len(frames) - 1}):  # three camera positions
-            ok, n, details = ocr_words(real, frames[i], anns[i])
+            ok, n, details = ocr_words(real, frames[i], anns[i], args.min_glyph)
             ocr_fam[fam][0] += ok
             ocr_fam[fam][1] += n
             for d in details:
@@ -132,7 +133,7 @@ def main() -> None:
         "most_used_face": face_clips.most_common(1)[0][0] if face_clips else None,
         "most_used_face_share": round(face_clips.most_common(1)[0][1] / max(1, text_clips), 4) if face_clips else 0.0,
         "material_kinds": sorted(kinds), "share_3d_camera": round(staged / args.num, 4), "share_moving_3d_camera": round(moving / args.num, 4),
-        "ocr_real": {"read": read, "words": counted, "accuracy": round(read / max(1, counted), 4),
+        "ocr_real": {"min_glyph_px": args.min_glyph, "read": read, "words": counted, "accuracy": round(read / max(1, counted), 4),
                      "per_family": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_fam.items())},
                      "per_font": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_font.items())}, "misses": misses[:20]},
         "cost_s": {"flat_median": round(statistics.median(t_flat), 4), "real_median": round(statistics.median(t_real), 4),
