@@ -289,13 +289,20 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
     to_wall = np.array([[1, 0, -ox], [0, 1, -oy], [0, 0, 1]], np.float64)
     canvas = wall  # only the card's region changes from frame to frame
     surface = np.ascontiguousarray(np.repeat(surface, 3, axis=2))
+    m_prev = img = None
     for i in range(len(frames)):
         m = homography(st, spec, index + i)
-        canvas[oy : oy + h, ox : ox + w] = cv2.multiply(frames[i], surface, dtype=cv2.CV_8U)  # rounds and saturates
-        img = cv2.warpPerspective(canvas, _to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
-        img = _glare(img, st, spec, m)
-        out[i] = _lens(img, st["lens"], index + i) if lens else img
-        new_ann.append(_map_annotations(annotations[i], m, w, h, st["camera"]["move"]))
+        held = (m_prev is not None and np.array_equal(m, m_prev) and np.array_equal(frames[i], frames[i - 1])
+                and {**annotations[i], "frame": 0, "time": 0} == {**annotations[i - 1], "frame": 0, "time": 0})  # fmt: skip
+        if held:  # a still camera on an unchanged card (a held display, a typing pause): same image before the lens
+            new_ann.append({**new_ann[-1], "frame": annotations[i]["frame"], "time": annotations[i]["time"]})
+        else:
+            canvas[oy : oy + h, ox : ox + w] = cv2.multiply(frames[i], surface, dtype=cv2.CV_8U)  # rounds and saturates
+            img = cv2.warpPerspective(canvas, _to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+            img = _glare(img, st, spec, m)
+            new_ann.append(_map_annotations(annotations[i], m, w, h, st["camera"]["move"]))
+        out[i] = _lens(img, st["lens"], index + i) if lens else img  # _lens returns a new image
+        m_prev = m
     return out, new_ann
 
 

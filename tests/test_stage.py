@@ -260,3 +260,15 @@ def test_style_in_a_yaml_config(tmp_path):
     bad.write_text("style: real\nfont_pool: huge\n")
     with pytest.raises(SymbolSetError, match=r"bad.yaml: font_pool: expected one of pip, full"):
         load_config(str(bad))
+
+
+def test_render_frame_equals_the_clip_also_where_frames_are_held():
+    from symbolset.render import render_frame
+
+    spec = with_move(real_spec("text_typing", 8, num_frames=8), "static")
+    frames, anns = render_clip(spec)
+    flat_frames, _ = render_clip({k: v for k, v in spec.items() if k != "stage"})
+    assert any(np.array_equal(a, b) for a, b in zip(flat_frames, flat_frames[1:]))  # the held path is taken
+    for i in range(spec["num_frames"]):
+        frame, ann = render_frame(spec, i)
+        assert np.array_equal(frame, frames[i]) and ann == anns[i], i
