@@ -36,4 +36,10 @@ def main(per_family: int = 2, size: int = 256) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--per-family", type=int, default=20, help="clips of every family [20]")
+    ap.add_argument("--size", type=int, default=256)
+    args = ap.parse_args()
+    main(args.per_family, args.size)

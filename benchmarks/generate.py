@@ -2,7 +2,11 @@
 
 Prints JSON. End-to-end = `symbolset.build.generate` (sample, render, caption, encode, write
 Parquet). Ceiling = encoding the same clips' pre-rendered frames with the same codec settings,
-in the same run, on the same number of processes. Usage: python benchmarks/generate.py [--quick]
+in the same run, on the same number of processes. ``--ray`` adds the Ray engine (a private local
+cluster, start-up included) at 2 CPUs. ``core_seconds_per_clip`` (workers / clips/s) is the figure
+docs/scale.md sizes a release from.
+
+    python benchmarks/generate.py [--quick] [--repeats 3] [--num 200] [--ray]
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from symbolset import codec
 from symbolset.build import generate, plan
@@ -49,12 +54,36 @@ def encode_ceiling(cfg, workers: int) -> float:
     return len(tasks) / max(seconds)
 
 
-def end_to_end(cfg, workers: int) -> float:
+def end_to_end(cfg, workers: int, engine: str = "local") -> float:
     """Clips/s of a full `generate` run into a fresh folder."""
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        generate(cfg, f"{tmp}/ds", workers=workers, progress=False)
+        generate(cfg, f"{tmp}/ds", workers=workers, progress=False, engine=engine)
         return cfg.num / (time.perf_counter() - start)
+
+
+def one_worker_cpu(cfg) -> dict:
+    """CPU seconds per clip of a 1-worker `generate` and of encoding the same frames, and bytes per clip.
+
+    CPU time (``time.process_time``) is what a core-hour budget needs, and unlike wall time it
+    hardly moves when other processes share the machine.
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        wall, cpu = time.perf_counter(), time.process_time()
+        generate(cfg, f"{tmp}/ds", workers=1, progress=False)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        nbytes = sum(p.stat().st_size for p in Path(tmp, "ds", "data").glob("*.parquet"))
+    clips = [render_clip(sample_spec(t["family"], t["seed"], cfg.params(t["family"])))[0] for t in plan(cfg)]
+    enc = time.process_time()
+    for frames in clips:
+        codec.encode(frames, cfg.fps, cfg.codec)
+    enc = time.process_time() - enc
+    return {
+        "wall_s_per_clip": wall / cfg.num,
+        "cpu_s_per_clip": cpu / cfg.num,
+        "encode_cpu_s_per_clip": enc / cfg.num,
+        "bytes_per_clip": nbytes / cfg.num,
+    }
 
 
 def peak_rss_mb(num: int, size: int) -> float:
@@ -74,10 +103,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer clips and repeats")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--num", type=int, help="clips at 256x256 (a quarter of them at 512x512) [200; 20 with --quick]")
+    parser.add_argument("--ray", action="store_true", help="also measure --engine ray (2 CPUs, private local cluster)")
+    parser.add_argument("--config", help="measure this config only (e.g. release, with --num clips), 1 worker")
     args = parser.parse_args()
+    if args.config:
+        cfg = load_config(args.config, num=args.num or 10, shard_size=args.num or 10)
+        runs = [one_worker_cpu(cfg) for _ in range(1 if args.quick else args.repeats)]
+        med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        print(json.dumps({"config": cfg.name, "size": f"{cfg.width}x{cfg.height}", "num_frames": cfg.num_frames, "num_clips": cfg.num,
+                          "unit": f"median of {len(runs)}", **{k: round(v, 4) for k, v in med.items()},
+                          "cpu_ratio_to_encode_floor": round(med["encode_cpu_s_per_clip"] / med["cpu_s_per_clip"], 3)}, indent=2))  # fmt: skip
+        return
     repeats = 1 if args.quick else args.repeats
-    results = {"unit": "clips/s (median of repeats)", "sizes": {}}
-    for size, num in ((256, 20 if args.quick else 200), (512, 10 if args.quick else 60)):
+    total = args.num or (20 if args.quick else 200)
+    results = {"unit": f"clips/s (median of {repeats})", "sizes": {}}
+    for size, num in ((256, total), (512, max(total // 4, 10))):
         cfg = load_config("default", num=num, width=size, height=size, shard_size=16)
         row = {"num_clips": num, "num_frames": cfg.num_frames}
         for workers in (1, 2):
@@ -89,11 +130,18 @@ def main() -> None:
                 "encode_only_ceiling_clips_s": round(ceil, 2),
                 "ratio_to_ceiling": round(e2e / ceil, 3),
                 "clips_s_per_worker": round(e2e / workers, 2),
+                "core_seconds_per_clip": round(workers / e2e, 3),
             }
         row["scaling_1_to_2_workers"] = round(row["workers_2"]["end_to_end_clips_s"] / row["workers_1"]["end_to_end_clips_s"], 3)
+        if args.ray:
+            ray_rate = statistics.median(end_to_end(cfg, 2, "ray") for _ in range(repeats))
+            row["ray_2_cpus"] = {
+                "end_to_end_clips_s": round(ray_rate, 2),
+                "ratio_to_local_2_workers": round(ray_rate / row["workers_2"]["end_to_end_clips_s"], 3),
+            }
         results["sizes"][f"{size}x{size}"] = row
     # Both sizes fill several 64-row shards, the unit of memory a run holds.
-    small, large = (10, 40) if args.quick else (160, 800)
+    small, large = (10, 40) if args.quick or total < 200 else (160, 800)
     results["peak_rss_mb"] = {f"{small}_clips": round(peak_rss_mb(small, 256), 1), f"{large}_clips": round(peak_rss_mb(large, 256), 1)}
     print(json.dumps(results, indent=2))
 

@@ -18,6 +18,7 @@ The decoder accepts packed and unpacked numeric lists (both are valid protobuf).
 
 from __future__ import annotations
 
+import functools
 import struct
 
 from symbolset.errors import SymbolSetError
@@ -33,7 +34,12 @@ class ProtoError(SymbolSetError):
 # ---------------------------------------------------------------- encoding
 
 
+_SMALL = [bytes((i,)) for i in range(0x80)]
+
+
 def _varint(n: int) -> bytes:
+    if 0 <= n < 0x80:  # most tags, lengths and values: one byte
+        return _SMALL[n]
     n &= (1 << 64) - 1  # negative int64 -> two's complement, 10 bytes
     out = bytearray()
     while n > 0x7F:
@@ -61,8 +67,13 @@ def encode_feature(kind: str, values) -> bytes:
     return _field(KINDS[kind], inner)
 
 
+@functools.lru_cache(maxsize=1024)
+def _key(key: str) -> bytes:
+    return _field(1, key.encode())
+
+
 def _features(features: dict) -> bytes:
-    return b"".join(_field(1, _field(1, key.encode()) + _field(2, encode_feature(*features[key]))) for key in sorted(features))
+    return b"".join(_field(1, _key(key) + _field(2, encode_feature(*features[key]))) for key in sorted(features))
 
 
 def encode_example(features: dict[str, tuple[str, list]]) -> bytes:
@@ -84,6 +95,8 @@ def encode_sequence_example(context: dict[str, tuple[str, list]], feature_lists:
 
 
 def _read_varint(buf: memoryview, pos: int) -> tuple[int, int]:
+    if pos < len(buf) and buf[pos] < 0x80:  # one byte: the common case
+        return buf[pos], pos + 1
     result = shift = 0
     while True:
         if pos >= len(buf):

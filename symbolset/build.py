@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import multiprocessing
-import os
 import sys
 from pathlib import Path
 
@@ -23,10 +21,11 @@ from tqdm import tqdm
 from . import __version__, hub, layout
 from .config import Config
 from .errors import SymbolSetError
-from .layout import MANIFEST, SPLITS, load_manifest, shard_file, write_json_atomic, write_parquet
-from .record import make_record, sample_seed, to_table
+from .layout import MANIFEST, SPLITS, load_manifest, shard_file, write_json_atomic
+from .record import sample_seed
 
 STATE_FILE = ".symbolset-build.json"
+ENGINES = ("local", "ray")
 
 
 def split_of(index: int) -> str:
@@ -56,17 +55,6 @@ def shard_plan(cfg: Config) -> list[dict]:
         for j in range(n):
             shards.append({"file": shard_file(split, j, n), "split": split, "tasks": mine[j * cfg.shard_size : (j + 1) * cfg.shard_size]})
     return shards
-
-
-def _render_task(args: tuple[dict, dict]) -> dict:
-    task, params = args
-    return make_record(task, params)
-
-
-def _worker_init() -> None:
-    import cv2
-
-    cv2.setNumThreads(1)  # one clip per process: threads would only contend
 
 
 # Every file `generate` writes; `--overwrite` deletes a folder only when it holds nothing else.
@@ -106,13 +94,21 @@ def _read_json(path: Path):
         return None
 
 
-def generate(cfg: Config, out: str | Path, *, workers: int = 1, overwrite: bool = False, progress: bool = True) -> dict:
+def generate(cfg: Config, out: str | Path, *, workers: int | None = None, overwrite: bool = False, progress: bool = True,
+             engine: str = "local", ray_address: str | None = None, retries: int = 2) -> dict:  # fmt: skip
     """Generate the dataset of ``cfg`` into ``out`` (Hub layout); returns the manifest.
 
+    ``engine`` is ``local`` (``workers`` processes, default 1) or ``ray`` (one task per shard on the
+    cluster at ``ray_address`` / ``RAY_ADDRESS``, else a local one with ``workers`` CPUs, default all).
+    A shard whose worker dies is retried ``retries`` times. The bytes are the same for any engine and workers.
     Interrupted runs resume: shards already written are kept, unfinished ones are redone. The folder
     is locked for the whole run (a second run into it is refused); a disk that fills up, or a folder
     that cannot be written, ends the run with one line naming the path, temporary files removed.
     """
+    if engine not in ENGINES:
+        raise SymbolSetError(f"--engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+    if "://" in str(out):
+        raise SymbolSetError(f"{out}: object-store output is not supported yet; write to a local or shared folder, then upload it")
     out = Path(out)
     claim, complete = _prepare_output(out, cfg, overwrite)
     with claim:
@@ -120,52 +116,34 @@ def generate(cfg: Config, out: str | Path, *, workers: int = 1, overwrite: bool 
             print(f"{out}: already complete ({cfg.num} clips); nothing to do", file=sys.stderr)
             return load_manifest(out)
         try:
-            return _generate(cfg, out, workers, progress)
+            return _generate(cfg, out, workers, progress, engine, ray_address, retries)
         except OSError as exc:
             raise layout.os_error(exc, out) from None
         finally:
             layout.remove_temporaries(out)
 
 
-def _generate(cfg: Config, out: Path, workers: int, progress: bool) -> dict:
+def _generate(cfg: Config, out: Path, workers: int | None, progress: bool, engine: str, ray_address: str | None, retries: int) -> dict:
     layout.remove_temporaries(out)
     shards = shard_plan(cfg)
     todo = [s for s in shards if not _complete(out / s["file"], len(s["tasks"]))]
-    jobs = [(t, cfg.params(t["family"])) for s in todo for t in s["tasks"]]
-    done_before = sum(len(s["tasks"]) for s in shards) - len(jobs)
+    done_before = sum(len(s["tasks"]) for s in shards) - sum(len(s["tasks"]) for s in todo)
+    params = {f: cfg.params(f) for f in cfg.families}
     bar = tqdm(total=cfg.num, initial=done_before, unit="clip", desc=f"generate {cfg.name}", disable=not progress, smoothing=0.1)
-    pending = {s["file"]: [] for s in todo}
-    owner = {t["id"]: s for s in todo for t in s["tasks"]}
     try:
-        if workers > 1:
-            ctx = multiprocessing.get_context("spawn")
-            with ctx.Pool(workers, initializer=_worker_init) as pool:
-                # Ordered imap: rows arrive in plan order, so at most one partial shard per split is held.
-                _collect(pool.imap(_render_task, jobs, chunksize=1), owner, pending, out, bar)
+        if engine == "ray":
+            from .engines import ray_engine
+
+            ray_engine.run(todo, params, out, bar, address=ray_address, workers=workers, retries=retries)
         else:
-            _collect(map(_render_task, jobs), owner, pending, out, bar)
+            from .engines import local
+
+            local.run(todo, params, out, bar, workers=workers or 1, retries=retries)
     finally:
         bar.close()
     manifest = hub.finish(out, cfg, shards)
     (out / STATE_FILE).unlink(missing_ok=True)
     return manifest
-
-
-def _collect(rows, owner: dict, pending: dict, out: Path, bar) -> None:
-    # Test hook: die abruptly (no cleanup, like SIGKILL) after this many shards, so resume tests need no timing race.
-    die_after = int(os.environ.get("SYMBOLSET_TEST_DIE_AFTER_SHARDS") or 0)
-    written = 0
-    for row in rows:
-        shard = owner[row["id"]]
-        buf = pending[shard["file"]]
-        buf.append(row)
-        bar.update(1)
-        if len(buf) == len(shard["tasks"]):
-            write_parquet(to_table(buf), out / shard["file"])
-            pending[shard["file"]] = []
-            written += 1
-            if written == die_after:
-                os._exit(137)
 
 
 def _complete(path: Path, rows: int) -> bool:

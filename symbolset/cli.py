@@ -24,7 +24,8 @@ def _generate(args) -> int:
 
     cfg = load_config(args.config, num=args.num, families=args.families, seed=args.seed, num_frames=args.frames, fps=args.fps,
                       codec=args.codec, shard_size=args.shard_size, scenes=args.scenes, style=args.style, font_pool=args.font_pool, **_size(args.size))  # fmt: skip
-    manifest = generate(cfg, args.out, workers=args.workers, overwrite=args.overwrite, progress=not args.quiet)
+    manifest = generate(cfg, args.out, workers=args.workers, overwrite=args.overwrite, progress=not args.quiet,
+                        engine=args.engine, ray_address=args.ray_address, retries=args.retries)  # fmt: skip
     rows = {s: manifest["splits"][s]["rows"] for s in ("train", "validation", "test") if s in manifest["splits"]}
     print(f"{args.out}: {sum(rows.values())} clips {rows} in {len(manifest['shards'])} shard(s)")
     return 0
@@ -152,7 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--families", help="comma-separated family names (scene templates: scene:<name>)")
     g.add_argument("--scenes", help="a scene template file or folder: adds its scenes (only them, without --families)")
     g.add_argument("--seed", type=int, help="global seed")
-    g.add_argument("--workers", type=int, default=1, help="processes (output is identical for any number)")
+    g.add_argument("--workers", type=int, help="processes (local engine, default 1) or CPUs of a private Ray cluster (default all); output is identical for any number")
+    g.add_argument("--engine", choices=("local", "ray"), default="local", help="local process pool, or one Ray task per shard (needs symbolset[ray]) [local]")
+    g.add_argument("--ray-address", help="Ray cluster to run on, e.g. 127.0.0.1:6379 (default: RAY_ADDRESS, else a private local cluster)")
+    g.add_argument("--retries", type=int, default=2, help="times a shard is redone after its worker dies (e.g. OOM-killed) [2]")
     g.add_argument("--size", help="WIDTHxHEIGHT (even numbers), e.g. 512x512")
     g.add_argument("--frames", type=int, help="frames per clip")
     g.add_argument("--fps", type=float, help="frames per second")

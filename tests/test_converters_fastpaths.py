@@ -1,0 +1,47 @@
+"""The converters' fast paths give exactly what the general paths give."""
+
+from __future__ import annotations
+
+import math
+
+from symbolset.converters import fields, tfexample
+from symbolset.converters import webdataset as wds
+
+
+def _tar(path, members):
+    path.write_bytes(b"".join(wds.tar_member(n, d) for n, d in members) + b"\0" * (2 * wds.BLOCK))
+    return path
+
+
+def test_plain_ustar_index_matches_tarfile_and_other_formats_fall_back(tmp_path):
+    members = [("a.json", b"{}"), ("a.mp4", b"x" * 700), ("a.txt", b"cap"), ("b.json", b"{}"), ("b.mp4", b""), ("b.txt", b"t")]
+    plain = _tar(tmp_path / "plain.tar", members)
+    index = wds._plain_index(plain)
+    assert index is not None
+    end_plain, end_tarfile = [0], [0]
+    got = list(wds._read_plain(plain, index, end_plain))
+    want = list(wds._read_tarfile(plain, end_tarfile))
+    assert got == want and end_plain == end_tarfile and [m[0] for m in got] == [n for n, _ in members]
+    long_name = "k" * 120 + ".json"  # needs a pax header: tarfile reads it
+    assert wds._plain_index(_tar(tmp_path / "pax.tar", [(long_name, b"{}")])) is None
+    (tmp_path / "cut.tar").write_bytes(plain.read_bytes()[: 3 * wds.BLOCK])  # truncated inside a member
+    assert wds._plain_index(tmp_path / "cut.tar") is None
+
+
+def test_varint_fast_path_and_json_match_the_general_code():
+    for n in (0, 1, 127, 128, 300, 2**31, -1, -(2**40)):
+        slow, m = bytearray(), n & ((1 << 64) - 1)
+        while m > 0x7F:
+            slow.append((m & 0x7F) | 0x80)
+            m >>= 7
+        slow.append(m)
+        assert tfexample._varint(n) == bytes(slow)
+        assert tfexample._read_varint(memoryview(bytes(slow)), 0) == (n & ((1 << 64) - 1), len(slow))
+    meta = {"caption": "时钟 12:05 — ok", "fps": 8.0, "x": 1e-05, "n": [1, 2.5, {"s": "é"}]}
+    assert fields.loads(fields.dumps(meta), "here") == meta
+    try:
+        fields.dumps({"fps": math.nan})
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("NaN must be refused, as json with allow_nan=False does")
