@@ -27,8 +27,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from symbolset import families, record  # noqa: E402
-from symbolset.render import render_clip  # noqa: E402
+from symbolset import families, record
+from symbolset.render import render_clip
 
 MIN_GLYPH = 24
 
@@ -55,13 +55,21 @@ def ocr_words(spec: dict, frame: np.ndarray, ann: dict, min_glyph: float = MIN_G
         el = els.get(t["element"])
         if el is None or el["type"] != "text" or t["element"] not in quads or t["element"] in occluded or not t["char_boxes"]:
             continue
-        if isinstance(el.get("rotation"), dict) or el.get("rotation", 0) or t["string"] != el["text"] or isinstance(el.get("opacity", 1), dict):
+        if (
+            isinstance(el.get("rotation"), dict)
+            or el.get("rotation", 0)
+            or t["string"] != el["text"]
+            or isinstance(el.get("opacity", 1), dict)
+        ):
             continue
         if statistics.median(b[3] - b[1] for b in t["char_boxes"]) < min_glyph:
             continue
         items.append((t, el, _rectified(frame, np.asarray(quads[t["element"]]))))
     reads = recognize_many([c for _, _, c in items])
-    details = [{"string": t["string"], "read": r, "ok": normalize(r) == normalize(t["string"]), "font": el["font"]} for (t, el, _), r in zip(items, reads)]
+    details = [
+        {"string": t["string"], "read": r, "ok": normalize(r) == normalize(t["string"]), "font": el["font"]}
+        for (t, el, _), r in zip(items, reads)
+    ]
     return sum(d["ok"] for d in details), len(details), details
 
 
@@ -84,7 +92,12 @@ def main() -> None:
     args = ap.parse_args()
     base = {"width": args.size, "height": args.size, "num_frames": args.frames, "fps": 8.0, "options": {}, "font_pool": args.pool}
     names = families.FAMILY_NAMES
-    face_clips, kinds, ocr_fam, ocr_font = collections.Counter(), set(), collections.defaultdict(lambda: [0, 0]), collections.defaultdict(lambda: [0, 0])
+    face_clips, kinds, ocr_fam, ocr_font = (
+        collections.Counter(),
+        set(),
+        collections.defaultdict(lambda: [0, 0]),
+        collections.defaultdict(lambda: [0, 0]),
+    )
     staged = moving = text_clips = 0
     t_flat, t_real, ratios, misses, r_flat, r_real = [], [], [], [], [], []
     for k in range(args.num):

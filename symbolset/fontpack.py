@@ -70,9 +70,14 @@ def _deb(fid, typeface, style, weight, package, file, licence, scripts=LATIN, in
     return Face(fid, typeface, style, weight, scripts, f"deb:{package}", file, index, licence)
 
 
-_URW, _TG, _LIB = "/usr/share/fonts/opentype/urw-base35/", "/usr/share/texmf/fonts/opentype/public/tex-gyre/", "/usr/share/fonts/truetype/liberation2/"
+_URW, _TG, _LIB = (
+    "/usr/share/fonts/opentype/urw-base35/",
+    "/usr/share/texmf/fonts/opentype/public/tex-gyre/",
+    "/usr/share/fonts/truetype/liberation2/",
+)
 _URW_L, _TG_L = "AGPL-3.0 with font exception (URW base35)", "GUST Font License"
 
+# fmt: off
 # The original seven faces of fonts.py (same ids, same files), described for the card and the listing.
 CORE = (
     _pip("noto-sans-sc", "Noto Sans CJK", "hei", "regular", "noto-cjk-sans-otc", "noto_cjk_sans_otc", "NotoSansCJK-Regular.ttc", scripts=HAN, index=2),
@@ -139,6 +144,8 @@ DEBIAN = (
     _deb("wqy-microhei", "WenQuanYi Micro Hei", "hei", "regular", "fonts-wqy-microhei", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "Apache-2.0 or GPL-3.0 with font exception", HAN, 0),
     _deb("smiley-sans", "Smiley Sans", "display", "oblique", "fonts-smiley-sans", "/usr/share/fonts/truetype/smiley-sans/SmileySans-Oblique.ttf", OFL, HAN),
 )
+
+# fmt: on
 
 FACES: dict[str, Face] = {f.id: f for f in CORE + PIP + DEBIAN}
 POOLS = {"pip": tuple(f.id for f in CORE + PIP), "full": tuple(FACES)}

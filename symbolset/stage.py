@@ -127,7 +127,11 @@ def _draw_stage(rng: np.random.Generator, spec: dict) -> dict:
              "falloff": round(float(rng.uniform(0.0, 0.12)), 3), "center": [round(float(rng.uniform(0.2, 0.8)), 3), round(float(rng.uniform(0.2, 0.8)), 3)],
              "shadow": round(float(rng.uniform(0.2, 0.45)), 3), "glare": round(float(rng.uniform(0.05, 0.18)), 3) if rng.random() < 0.4 else 0.0}  # fmt: skip
     noise, jpeg = rng.random(2) < (0.5, 0.4)
-    lens = {"noise": round(float(rng.uniform(0.5, 2.5)), 3) if noise else 0.0, "jpeg": int(rng.integers(60, 92)) if jpeg else None, "seed": int(rng.integers(2**31))}
+    lens = {
+        "noise": round(float(rng.uniform(0.5, 2.5)), 3) if noise else 0.0,
+        "jpeg": int(rng.integers(60, 92)) if jpeg else None,
+        "seed": int(rng.integers(2**31)),
+    }
     stage = {"surface": surface, "environment": environment, "camera": camera, "light": light, "lens": lens}
     _fit_camera(stage, spec)
     return stage
@@ -163,7 +167,9 @@ def check(spec: dict) -> None:
         m = st[name]
         if not isinstance(m, dict) or m.get("kind") not in materials.KINDS:
             bad(name + ".kind", f"expected one of {', '.join(materials.KINDS)}")
-        if not (isinstance(m.get("color"), list) and len(m["color"]) == 3 and all(isinstance(c, int) and 0 <= c <= 255 for c in m["color"])):
+        if not (
+            isinstance(m.get("color"), list) and len(m["color"]) == 3 and all(isinstance(c, int) and 0 <= c <= 255 for c in m["color"])
+        ):
             bad(name + ".color", "expected [r, g, b]")
         if not (isinstance(m.get("seed"), int) and isinstance(m.get("scale"), (int, float)) and 0.2 <= m["scale"] <= 5):
             bad(name, "expected an integer seed and a scale in [0.2, 5]")
@@ -357,7 +363,9 @@ def _map_annotations(ann: dict, m: np.ndarray, w: int, h: int, move: str) -> dic
         k += n
     for s in ann["shapes"]:
         shapes.append({**s, "params": {**s["params"], "space": "layer"}})
-    shapes.append({"element": "stage", "type": "camera", "params": {"move": move, "homography": [[round(float(v), 9) for v in row] for row in m]}})
+    shapes.append(
+        {"element": "stage", "type": "camera", "params": {"move": move, "homography": [[round(float(v), 9) for v in row] for row in m]}}
+    )
     return {**ann, "texts": texts, "shapes": shapes}
 
 
@@ -413,4 +421,7 @@ def add_captions(spec: dict, caps: dict) -> dict:
         return caps
     s = sentences(spec)
     sep = {"en": " ", "zh": ""}
-    return {lang: {g: (text + sep[lang] + s[lang] if g in ("detailed", "temporal") else text) for g, text in by_g.items()} for lang, by_g in caps.items()}
+    return {
+        lang: {g: (text + sep[lang] + s[lang] if g in ("detailed", "temporal") else text) for g, text in by_g.items()}
+        for lang, by_g in caps.items()
+    }

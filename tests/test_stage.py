@@ -192,11 +192,33 @@ def test_a_real_dataset_validates_and_its_card_lists_the_fonts(tmp_path, capsys)
     from symbolset.validate import validate_dataset
 
     out = tmp_path / "ds"
-    assert main(["generate", "--out", str(out), "--num", "4", "--families", "signage,clock", "--size", "96x96", "--frames", "3", "--style", "real", "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "generate",
+                "--out",
+                str(out),
+                "--num",
+                "4",
+                "--families",
+                "signage,clock",
+                "--size",
+                "96x96",
+                "--frames",
+                "3",
+                "--style",
+                "real",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     assert validate_dataset(out) == []
     rows = list(iter_rows(out, columns=["id", "seed", "split", "spec", "captions", "video", "annotations"]))
     again = record.build_record(from_json(rows[0]["spec"]), sample_id=rows[0]["id"], split=rows[0]["split"], seed=rows[0]["seed"])
-    assert again["video"]["bytes"] == rows[0]["video"]["bytes"] and again["annotations"] == rows[0]["annotations"]  # re-rendered from the stored spec
+    assert (
+        again["video"]["bytes"] == rows[0]["video"]["bytes"] and again["annotations"] == rows[0]["annotations"]
+    )  # re-rendered from the stored spec
     used = {el["font"] for r in rows for el in from_json(r["spec"])["elements"] if el["type"] == "text"}
     card = (out / "README.md").read_text()
     assert "## Fonts" in card and all(f"`{fid}`" in card for fid in used)
