@@ -33,6 +33,7 @@ STYLES = ("flat", "real", "mixed")
 MOVES = ("static", "orbit", "dolly", "pan", "tilt", "shake")
 FONT_LOCKED = ("formula",)  # families whose layout composes runs from one face's metrics
 WALL = 2  # the environment plane spans WALL x the card in each direction (mirrored beyond)
+MAX_STREAK = 3.0  # px: the longest motion-blur streak
 _GROW = 0.55  # bilinear reach (0.5 px) plus OpenCV's 1/32 px coordinate rounding
 
 
@@ -132,6 +133,9 @@ def _draw_stage(rng: np.random.Generator, spec: dict) -> dict:
         "jpeg": int(rng.integers(60, 92)) if jpeg else None,
         "seed": int(rng.integers(2**31)),
     }
+    defocus, motion = rng.random(2) < (0.3, 0.5)
+    lens["defocus"] = round(float(rng.uniform(0.3, 0.8)), 3) if defocus else 0.0  # Gaussian sigma, px
+    lens["motion_blur"] = round(float(rng.uniform(0.3, 0.8)), 3) if motion and move != "static" else 0.0  # exposure / frame
     stage = {"surface": surface, "environment": environment, "camera": camera, "light": light, "lens": lens}
     _fit_camera(stage, spec)
     return stage
@@ -185,6 +189,8 @@ def check(spec: dict) -> None:
     if not (0.1 <= cam.get("fill", 0) <= 1 and 0.3 <= cam.get("focal", 0) <= 5 and min(cam["keys"]["distance"]) >= 0.5):
         bad("camera", "fill in [0.1, 1], focal in [0.3, 5], distance >= 0.5")
     lens = st["lens"]
+    if not (0 <= lens.get("defocus", 0) <= 1.5 and 0 <= lens.get("motion_blur", 0) <= 1):
+        bad("lens", "defocus sigma in [0, 1.5] px, motion_blur exposure in [0, 1]")
     if not (0 <= lens.get("noise", -1) <= 8) or not (lens.get("jpeg") is None or 30 <= lens["jpeg"] <= 100):
         bad("lens", "noise in [0, 8], jpeg quality 30..100 or null")
     light = st["light"]
@@ -307,7 +313,7 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
             img = cv2.warpPerspective(canvas, _to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
             img = _glare(img, st, spec, m)
             new_ann.append(_map_annotations(annotations[i], m, w, h, st["camera"]["move"]))
-        out[i] = _lens(img, st["lens"], index + i) if lens else img  # _lens returns a new image
+        out[i] = _lens(img, st, spec, index + i) if lens else img  # _lens returns a new image
         m_prev = m
     return out, new_ann
 
@@ -333,8 +339,21 @@ def _glare(img: np.ndarray, st: dict, spec: dict, m: np.ndarray) -> np.ndarray:
     return img
 
 
-def _lens(img: np.ndarray, lens: dict, index: int) -> np.ndarray:
-    """Sensor noise (luminance, the same on the three channels) and JPEG-like compression."""
+def _lens(img: np.ndarray, st: dict, spec: dict, index: int) -> np.ndarray:
+    """Defocus (Gaussian), motion blur along the card centre's image motion during the exposure,
+    sensor noise (luminance, the same on the three channels) and JPEG-like compression."""
+    lens = st["lens"]
+    if lens.get("defocus", 0) > 0:
+        img = cv2.GaussianBlur(img, (0, 0), lens["defocus"])
+    if lens.get("motion_blur", 0) > 0 and spec["num_frames"] > 1:
+        a, b = (index - 1, index) if index else (0, 1)
+        centre = [[spec["width"] / 2, spec["height"] / 2]]
+        v = (apply(homography(st, spec, b), centre) - apply(homography(st, spec, a), centre))[0] * lens["motion_blur"]
+        length = float(np.hypot(*v))
+        if length > MAX_STREAK:  # a shutter short enough to keep glyphs of 24 px legible
+            v, length = v * (MAX_STREAK / length), MAX_STREAK
+        if length >= 0.5:  # a streak under half a pixel changes nothing visible
+            img = cv2.filter2D(img, -1, _streak(v), borderType=cv2.BORDER_REFLECT_101)
     if lens["noise"] > 0:
         noise = np.random.default_rng([lens["seed"], index]).standard_normal(img.shape[:2], dtype=np.float32) * lens["noise"]
         out = img.astype(np.int16)
@@ -344,6 +363,16 @@ def _lens(img: np.ndarray, lens: dict, index: int) -> np.ndarray:
         ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(lens["jpeg"])])
         img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
     return img
+
+
+def _streak(v: np.ndarray) -> np.ndarray:
+    """A normalised line kernel along the motion ``v`` (px), centred (the box stays where the mid-exposure image is)."""
+    n = int(np.ceil(np.abs(v).max())) * 2 + 1
+    k = np.zeros((n, n), np.float32)
+    c = n // 2
+    for t in np.linspace(-0.5, 0.5, 4 * n):
+        k[int(round(c + t * v[1])), int(round(c + t * v[0]))] += 1
+    return k / k.sum()
 
 
 def _map_annotations(ann: dict, m: np.ndarray, w: int, h: int, move: str) -> dict:

@@ -69,13 +69,14 @@ def test_quads_contain_their_ink_under_every_camera_move(move):
     assert checked
 
 
-def test_light_shadow_and_lens_never_move_a_box():
+def test_light_shadow_blur_and_lens_never_move_a_box():
     spec = real_spec("text_typing", 8)
     spec["stage"]["light"].update(glare=0.2, shadow=0.6)
-    spec["stage"]["lens"].update(noise=3.0, jpeg=60)
+    spec["stage"]["lens"].update(noise=3.0, jpeg=60, defocus=0.8, motion_blur=0.8)
+    spec = with_move(spec, "orbit")  # a moving camera, so the motion blur is there
     dark = copy.deepcopy(spec)
     dark["stage"]["light"].update(glare=0.0, shadow=0.0, gradient=[0.0, 0.0], falloff=0.0)
-    dark["stage"]["lens"].update(noise=0.0, jpeg=None)
+    dark["stage"]["lens"].update(noise=0.0, jpeg=None, defocus=0.0, motion_blur=0.0)
     f1, a1 = render_clip(spec)
     f2, a2 = render_clip(dark)
     assert a1 == a2
@@ -298,3 +299,27 @@ def test_render_frame_equals_the_clip_also_where_frames_are_held():
     for i in range(spec["num_frames"]):
         frame, ann = render_frame(spec, i)
         assert np.array_equal(frame, frames[i]) and ann == anns[i], i
+
+
+def test_defocus_and_motion_blur_spread_ink_about_where_the_box_says():
+    spec = with_move(real_spec("signage", 5), "orbit")
+    spec["stage"]["lens"].update(noise=0.0, jpeg=None, defocus=0.8, motion_blur=0.8)
+    sharp = copy.deepcopy(spec)
+    sharp["stage"]["lens"].update(defocus=0.0, motion_blur=0.0)
+    flat = {k: v for k, v in spec.items() if k != "stage"}
+    el = next(e for e in flat["elements"] if e["type"] == "text")
+    without = {**flat, "elements": [e for e in flat["elements"] if e["id"] != el["id"]]}
+    (f, a), (g, b) = render_clip(flat), render_clip(without)
+    i = spec["num_frames"] - 1
+    centroids = []
+    for s in (spec, sharp):
+        with_text, ann = stage.project(s, f, a)
+        bare, _ = stage.project(s, g, b)
+        ink = np.abs(with_text[i].astype(float) - bare[i].astype(float)).max(axis=-1)
+        ys, xs = np.nonzero(ink)
+        centroids.append([np.average(xs, weights=ink[ys, xs]), np.average(ys, weights=ink[ys, xs])])
+        box = next(t["box"] for t in ann[i]["texts"] if t["element"] == el["id"])
+        inside_box = ink[int(box[1]) : int(box[3]), int(box[0]) : int(box[2])].sum()
+        assert inside_box / ink.sum() > 0.97  # blur moves at most a sliver of ink past the box
+    assert np.abs(np.subtract(*centroids)).max() < 0.5  # and never moves it
+    assert not np.array_equal(stage.project(spec, f, a)[0], stage.project(sharp, f, a)[0])
