@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import datasets
-import pyarrow.parquet as pq
 
 from symbolset import layout
 from symbolset.errors import SymbolSetError
@@ -106,19 +105,13 @@ class SymbolSet(datasets.GeneratorBasedBuilder):
         for split in layout.SPLITS:
             paths = layout.shard_paths(root, split)
             if paths:
-                out.append(datasets.SplitGenerator(name=split, gen_kwargs={"paths": [str(p) for p in paths]}))
+                out.append(datasets.SplitGenerator(name=split, gen_kwargs={"root": str(root), "split": split}))
         if not out:
             raise SymbolSetError(f"{root}: no Parquet shards under data/")
         return out
 
-    def _generate_examples(self, paths: list[str]):
+    def _generate_examples(self, root: str, split: str):
         keep = set(self.config.families) if self.config.families else None
-        for path in paths:
-            try:
-                pf = pq.ParquetFile(path)
-                for g in range(pf.num_row_groups):
-                    for row in pf.read_row_group(g).to_pylist():
-                        if keep is None or row["family"] in keep:
-                            yield row["id"], row
-            except (OSError, ValueError) as exc:
-                raise SymbolSetError(f"{path}: unreadable Parquet shard ({exc})") from None
+        for row in layout.iter_rows(root, split):  # one row group in memory at a time; a damaged shard is one clear error
+            if keep is None or row["family"] in keep:
+                yield row["id"], row

@@ -7,6 +7,10 @@ Prints JSON:
 - ``torch``: ``SymbolVideoDataset`` through a ``DataLoader`` with 0, 1 and 2 workers (whole clips,
   uint8), each with ``ratio`` to the ceiling with the same number of decoding processes
   (0 and 1 workers: 1 process; 2 workers: 2);
+- ``map_style``: ``ds[i]`` for every ``i`` of a ``SymbolVideoDataset`` (whole clips), without and
+  with ``annotations=True``, each with ``ratio_to_ceiling`` (median over repeats of PyAV's time on
+  the same bytes / the loader's time, the two alternating clip by clip) beside ``floor`` (0.9: the goal);
+  annotations convert to Python only when a frame's are read, so the loop pays for none;
 - ``datasets``: ``load_dataset(DIR)`` iterated with ``Video(decode=False)`` + PyAV (1 process);
 - ``memory``: peak RSS (MB) of a fresh process iterating the tiny split and a dataset 10x its size,
   map-style and streaming, and the ratio (flat = about 1).
@@ -30,6 +34,8 @@ import time
 from pathlib import Path
 
 from symbolset import codec, layout, sources
+
+MAP_STYLE_FLOOR = 0.9  # ds[i] should run at >= 0.9x of decoding the same bytes with PyAV
 
 
 def _decode_count(data: bytes) -> int:
@@ -60,6 +66,30 @@ def torch_pass(root: str, workers: int, batch_size: int = 8) -> tuple[float, int
         clips += len(batch["id"])
         frames += sum(v.shape[0] for v in batch["video"])
     return time.perf_counter() - start, clips, frames
+
+
+def map_style_pass(root: str, annotations: bool) -> tuple[float, float, int, int]:
+    """Seconds for ``ds[i]`` over every ``i``, and for PyAV decoding the same clips' bytes, the two
+    alternating clip by clip (so a load that comes and goes hits both alike); clips; frames."""
+    from symbolset.torch import SymbolVideoDataset
+
+    ds = SymbolVideoDataset(root, None, clip_start="start", layout="THWC", annotations=annotations)
+    videos = {r["id"]: r["video"]["bytes"] for r in layout.iter_rows(root, None, ["id", "video"])}
+    order = [r["id"] for r in layout.iter_rows(root, None, ["id"])]
+    loader = ceiling = 0.0
+    frames = 0
+    for i, sample_id in enumerate(order):
+        for step in ((0, 1) if i % 2 else (1, 0)):  # which goes first alternates too
+            start = time.perf_counter()
+            if step:
+                _decode_count(videos[sample_id])
+                ceiling += time.perf_counter() - start
+            else:
+                sample = ds[i]
+                loader += time.perf_counter() - start
+        assert sample["id"] == sample_id
+        frames += sample["video"].shape[0]
+    return loader, ceiling, len(order), frames
 
 
 def datasets_pass(root: str, cache: str) -> tuple[float, int, int]:
@@ -116,6 +146,7 @@ def main(argv=None) -> None:
     ap.add_argument("--root", help="a generated dataset ~10x tiny (default: generate one into a temporary folder)")
     ap.add_argument("--factor", type=int, default=10)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--only", choices=["map_style"], help="measure only the ceiling and this part")
     ap.add_argument("--memory-probe", help=argparse.SUPPRESS)
     ap.add_argument("--mode", default="map", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -124,10 +155,19 @@ def main(argv=None) -> None:
     with tempfile.TemporaryDirectory(prefix="symbolset-bench-") as tmp:
         root = Path(args.root) if args.root else make_big(Path(tmp) / "big", args.factor)
         videos = [r["video"]["bytes"] for r in layout.iter_rows(root, None, ["video"])]
-        result: dict = {"clips": len(videos), "repeats": args.repeats, "ceiling": {}, "torch": {}, "datasets": {}, "memory": {}}
+        result: dict = {"clips": len(videos), "repeats": args.repeats, "ceiling": {}, "map_style": {}, "torch": {}, "datasets": {}, "memory": {}}
         for procs in (1, 2):
             runs = [ceiling(videos, procs) for _ in range(args.repeats)]
             result["ceiling"][f"{procs}_process"] = rates([r[0] for r in runs], len(videos), runs[0][1])
+        for annotations in (False, True):
+            runs = [map_style_pass(str(root), annotations) for _ in range(args.repeats)]
+            entry = rates([r[0] for r in runs], runs[0][2], runs[0][3])
+            entry["ceiling_seconds"] = round(statistics.median(r[1] for r in runs), 3)
+            entry.update(ratio_to_ceiling=round(statistics.median(r[1] / r[0] for r in runs), 3), floor=MAP_STYLE_FLOOR)
+            result["map_style"]["annotations" if annotations else "video_only"] = entry
+        if args.only:
+            print(json.dumps(result, indent=2))
+            return None
         for workers in (0, 1, 2):
             runs = [torch_pass(str(root), workers) for _ in range(args.repeats)]
             entry = rates([r[0] for r in runs], runs[0][1], runs[0][2])

@@ -2,9 +2,9 @@
 
 The plan is a pure function of the config: sample ``k`` of family ``f`` always gets the id
 ``f"{f}-{seed}-{k:06d}"``, the seed ``SeedSequence([seed, crc32(f), k])`` and the split
-``test`` (k % 10 == 0), ``validation`` (k % 10 == 1) or ``train``. So generating only sample 7
-gives exactly sample 7 of a 4-worker run, and every family with two or more clips has a test
-and a validation clip. Each shard is written under a temporary name and renamed when complete;
+``train`` (k % 10 == 0 and 3..9), ``test`` (k % 10 == 1) or ``validation`` (k % 10 == 2). So
+generating only sample 7 gives exactly sample 7 of a 4-worker run, and a family's first clip is
+always train: one clip per family gives a train split, two add test, three or more all three. Each shard is written under a temporary name and renamed when complete;
 a killed run started again skips the shards already on disk.
 """
 
@@ -29,8 +29,8 @@ ENGINES = ("local", "ray")
 
 
 def split_of(index: int) -> str:
-    """The split of a family's ``index``-th sample."""
-    return "test" if index % 10 == 0 else "validation" if index % 10 == 1 else "train"
+    """The split of a family's ``index``-th sample: train first, then test, then validation (of every ten: 8/1/1)."""
+    return "test" if index % 10 == 1 else "validation" if index % 10 == 2 else "train"
 
 
 def plan(cfg: Config) -> list[dict]:

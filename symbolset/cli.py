@@ -45,13 +45,9 @@ def _fonts(args) -> int:
 
 
 def _size(text: str | None) -> dict:
-    if text is None:
-        return {}
-    try:
-        w, _, h = text.lower().partition("x")
-        return {"width": int(w), "height": int(h or w)}
-    except ValueError:
-        raise SymbolSetError(f"--size: expected WIDTHxHEIGHT or one number, got {text!r}") from None
+    from .config import parse_size
+
+    return {} if text is None else parse_size(text)
 
 
 def _validate(args) -> int:
@@ -157,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--engine", choices=("local", "ray"), default="local", help="local process pool, or one Ray task per shard (needs symbolset[ray]) [local]")
     g.add_argument("--ray-address", help="Ray cluster to run on, e.g. 127.0.0.1:6379 (default: RAY_ADDRESS, else a private local cluster)")
     g.add_argument("--retries", type=int, default=2, help="times a shard is redone after its worker dies (e.g. OOM-killed) [2]")
-    g.add_argument("--size", help="WIDTHxHEIGHT (even numbers), e.g. 512x512")
+    g.add_argument("--size", help="N or WIDTHxHEIGHT (even numbers), e.g. 256 or 512x288")
     g.add_argument("--frames", type=int, help="frames per clip")
     g.add_argument("--fps", type=float, help="frames per second")
     g.add_argument("--codec", help="h264 (default), h264-yuv444, h264-lossless or ffv1")
@@ -193,14 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--private", action="store_true")
     p.set_defaults(func=_publish)
 
-    for name in _PLUGINS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if not name.startswith(exc.name or "?"):  # the plugin exists but one of its own imports failed
-                raise
-            continue
-        module.register(sub)
+    for name in _PLUGINS:  # built-in commands: a failed import is a broken install, never a silently missing command
+        importlib.import_module(name).register(sub)
     return parser
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,6 +106,19 @@ def _check(cfg: Config, source: str) -> Config:
         except SymbolSetError as exc:
             bad("font_pool", str(exc).removeprefix("font_pool: "))
     return cfg
+
+
+_SIZE = re.compile(r"(\d+)(?:[xX](\d+))?")
+
+
+def parse_size(text: str) -> dict:
+    """``"N"`` or ``"WxH"`` (e.g. ``"512"``, ``"640x360"``) -> ``{"width", "height"}``; anything
+    else (``"64x"``, ``"x64"``, ``"64x64x3"``, ``"-64"``) is a :class:`SymbolSetError`."""
+    match = _SIZE.fullmatch(text.strip())
+    if not match:
+        raise SymbolSetError(f"--size: expected WIDTHxHEIGHT or N (e.g. 512x288 or 256), got {text!r}")
+    width = int(match.group(1))
+    return {"width": width, "height": int(match.group(2) or width)}
 
 
 def load_config(name_or_path: str | None = None, **overrides) -> Config:

@@ -1,6 +1,6 @@
 """TensorFlow adapter: :func:`to_tf_dataset` gives a ``tf.data.Dataset`` of SymbolSet samples.
 
-The samples are the PyTorch loader's (same :mod:`symbolset.sources` code: frame sampling, resize,
+The samples are the PyTorch loader's (same :mod:`symbolset.sampling` code: frame sampling, resize,
 crop, caption choice, PyAV decoding), so both give pixel-identical frames for the same options,
 seed and epoch. Decoding runs in parallel inside ``tf.numpy_function`` (PyAV releases the GIL
 while decoding) and the pipeline prefetches.
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
-from . import sources
+from . import sampling, sources
 from .errors import SymbolSetError
 
 DTYPES = {"uint8": tf.uint8, "float32": tf.float32, "float16": tf.float16}
@@ -24,7 +24,7 @@ DTYPES = {"uint8": tf.uint8, "float32": tf.float32, "float16": tf.float16}
 def to_tf_dataset(source: Any = "tiny", split: str = "train", *, num_frames: int | None = None, stride: int = 1, fps: float | None = None,
                   clip_start: str | int = "random", resize=None, crop=None, crop_mode: str = "center", dtype: str = "uint8",
                   caption: str = "en.detailed", annotations: bool = False, families=None, difficulty=None, seed: int = 0,
-                  on_error: str = "raise", shuffle: bool = False, epochs: int | None = 1, batch_size: int | None = None,
+                  on_error: str = "raise", columns=(), verify: bool = False, shuffle: bool = False, epochs: int | None = 1, batch_size: int | None = None,
                   num_parallel_calls: int | None = None, prefetch: int | None = None, revision: str | None = None,
                   cache_dir: str | None = None) -> tf.data.Dataset:  # fmt: skip
     """A ``tf.data.Dataset`` of dicts with a fixed ``output_signature``.
@@ -33,24 +33,26 @@ def to_tf_dataset(source: Any = "tiny", split: str = "train", *, num_frames: int
     ``caption``, ``caption_key``, ``id``, ``family`` (``tf.string``), ``index`` (``int64``, the
     row's position among the selected rows), ``frames`` (``int64 [T]``, stored frame numbers) and,
     with ``annotations=True``, ``annotations`` (``tf.string``: the re-indexed, re-scaled frame
-    annotations as JSON). T, H and W are static when fixed by the options or uniform in the data.
+    annotations as JSON), and each stored field named in ``columns`` (``tf.string``, as JSON). T, H and W are static when fixed by the options or uniform in the data.
 
     Options as for :class:`symbolset.torch.SymbolVideoDataset` (``source``, ``split``, frame,
     resize/crop, caption, filter, ``seed``, ``on_error``). ``epochs`` passes over the data (None:
     forever), each with its epoch number for random choices and, with ``shuffle=True``, its own
     order. ``batch_size`` batches (needs static shapes); ``num_parallel_calls`` and ``prefetch``
-    default to ``tf.data.AUTOTUNE``. ``on_error="skip"`` drops undecodable samples.
+    default to ``tf.data.AUTOTUNE``. ``verify=True`` checks each record against its stored checksum
+    before decoding. ``on_error="skip"`` drops undecodable (or, verifying, damaged) samples.
     """
-    opts = sources.ClipOptions(num_frames=num_frames, stride=stride, fps=fps, clip_start=clip_start, resize=resize, crop=crop,
-                               crop_mode=crop_mode, caption=caption, annotations=annotations, seed=seed)  # fmt: skip
+    opts = sampling.ClipOptions(num_frames=num_frames, stride=stride, fps=fps, clip_start=clip_start, resize=resize, crop=crop,
+                               crop_mode=crop_mode, caption=caption, annotations=annotations, seed=seed,
+                               columns=tuple(columns or ()), verify=verify)  # fmt: skip
     if dtype not in DTYPES:
         raise SymbolSetError(f"dtype: expected one of {', '.join(DTYPES)}, got {dtype!r}")
-    on_error = sources.check_on_error(on_error)
+    on_error = sampling.check_on_error(on_error)
     if epochs is not None and (not isinstance(epochs, int) or epochs < 1):
         raise SymbolSetError(f"epochs: expected a positive integer or None, got {epochs!r}")
     src = sources.resolve(source, split, revision=revision, cache_dir=cache_dir)
     index = sources.Index.build(src, sources.make_filter(families, difficulty))
-    reader = sources.RowReader(src, index, sources.SAMPLE_COLUMNS + (["annotations"] if annotations else []))
+    reader = sources.RowReader(src, index, opts.read_columns())  # safe under tf.data's parallel map threads
     t, h, w = _static_shape(src, index, opts)
     n = len(index)
     autotune = tf.data.AUTOTUNE
@@ -60,20 +62,23 @@ def to_tf_dataset(source: Any = "tiny", split: str = "train", *, num_frames: int
         row = reader.read(i)
         where = reader.where(i)
         try:
-            s = sources.make_sample(row, opts, epoch, where=where)
+            s = sampling.make_sample(row, opts, epoch, where=where)
         except SymbolSetError as exc:
             if on_error == "raise":
                 raise
             warnings.warn(f"skipped {exc}", RuntimeWarning, stacklevel=2)
             shape = (t or 1, h or 1, w or 1, 3)
-            return (np.zeros(shape, np.uint8), b"", b"", row["id"].encode(), row["family"].encode(), np.zeros(shape[0], np.int64), b"[]", False)
-        notes = json.dumps(s.get("annotations", []), ensure_ascii=False).encode()
+            return (np.zeros(shape, np.uint8), b"", b"", row["id"].encode(), row["family"].encode(), np.zeros(shape[0], np.int64), b"[]",
+                    False, *[b"null"] * len(opts.columns))  # fmt: skip
+        notes = json.dumps(list(s.get("annotations", [])), ensure_ascii=False).encode()
+        extra = [json.dumps(s[c], ensure_ascii=False).encode() for c in opts.columns]
         return (s["video"], s["caption"].encode(), s["caption_key"].encode(), s["id"].encode(), s["family"].encode(),
-                s["frames"].astype(np.int64), notes, True)  # fmt: skip
+                s["frames"].astype(np.int64), notes, True, *extra)  # fmt: skip
 
     def to_element(epoch, i):
-        out = tf.numpy_function(load, [epoch, i], [tf.uint8, tf.string, tf.string, tf.string, tf.string, tf.int64, tf.string, tf.bool], stateful=False)
-        video, cap, key, sid, fam, frames, notes, ok = out
+        types = [tf.uint8, tf.string, tf.string, tf.string, tf.string, tf.int64, tf.string, tf.bool] + [tf.string] * len(opts.columns)
+        out = tf.numpy_function(load, [epoch, i], types, stateful=False)
+        video, cap, key, sid, fam, frames, notes, ok = out[:8]
         video = tf.ensure_shape(video, [t, h, w, 3])
         if dtype != "uint8":
             video = tf.cast(video, DTYPES[dtype]) / 255
@@ -81,6 +86,8 @@ def to_tf_dataset(source: Any = "tiny", split: str = "train", *, num_frames: int
                    "family": tf.ensure_shape(fam, []), "index": tf.ensure_shape(i, []), "frames": tf.ensure_shape(frames, [t])}  # fmt: skip
         if annotations:
             element["annotations"] = tf.ensure_shape(notes, [])
+        for name, value in zip(opts.columns, out[8:]):
+            element[name] = tf.ensure_shape(value, [])
         return element, tf.ensure_shape(ok, [])
 
     epochs_ds = tf.data.Dataset.range(epochs) if epochs is not None else tf.data.Dataset.range(2**62)
@@ -102,7 +109,7 @@ def to_tf_dataset(source: Any = "tiny", split: str = "train", *, num_frames: int
     return ds.prefetch(prefetch or autotune)
 
 
-def _static_shape(src: sources.Source, index: sources.Index, opts: sources.ClipOptions) -> tuple[int | None, int | None, int | None]:
+def _static_shape(src: sources.Source, index: sources.Index, opts: sampling.ClipOptions) -> tuple[int | None, int | None, int | None]:
     """(T, H, W) known before decoding: from the options, or from the metadata when every row agrees."""
     meta = _metadata(src, index)
     sizes = {(int(h), int(w)) for h, w in zip(meta["height"], meta["width"])}
@@ -116,7 +123,7 @@ def _static_shape(src: sources.Source, index: sources.Index, opts: sources.ClipO
         counts = {(int(c), float(f)) for c, f in zip(meta["num_frames"], meta["fps"])}
         if len(counts) == 1:
             total, fps = counts.pop()
-            t = len(sources.frame_indices(total, fps, opts, np.random.default_rng(0)))
+            t = len(sampling.frame_indices(total, fps, opts, np.random.default_rng(0)))
     return t, h, w
 
 

@@ -3,7 +3,7 @@
 
 Both decode with PyAV (:mod:`symbolset.codec`), never torchcodec, and open shards lazily in each
 worker process. Frame sampling, caption choice and annotation mapping live in
-:mod:`symbolset.sources`, shared with the TensorFlow loader, so both give identical samples.
+:mod:`symbolset.sampling`, shared with the TensorFlow loader, so both give identical samples.
 
     >>> from torch.utils.data import DataLoader
     >>> from symbolset.torch import SymbolVideoDataset, collate
@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset, IterableDataset, get_worker_info
 
-from . import sources
+from . import sampling, sources
 from .errors import SymbolSetError
 
 LAYOUTS = ("TCHW", "CTHW", "THWC")
@@ -37,9 +37,9 @@ class _Base:
         name = dtype if isinstance(dtype, str) else str(dtype).removeprefix("torch.")
         if name not in DTYPES:
             raise SymbolSetError(f"dtype: expected one of {', '.join(DTYPES)}, got {dtype!r}")
-        self.options = sources.ClipOptions(**clip)
+        self.options = sampling.ClipOptions(**clip)
         self.layout, self.dtype, self.transform = layout, DTYPES[name], transform
-        self.on_error = sources.check_on_error(on_error)
+        self.on_error = sampling.check_on_error(on_error)
         self.source = sources.resolve(source, split, revision=revision, cache_dir=cache_dir, download=download)
         self._accept = sources.make_filter(families, difficulty)
         self.epoch = 0
@@ -53,11 +53,11 @@ class _Base:
         row = reader.read(i)
         where = reader.where(i)
         try:
-            s = sources.make_sample(row, self.options, self.epoch, where=where)
-        except SymbolSetError as exc:
+            s = sampling.make_sample(row, self.options, self.epoch, where=where)
+        except SymbolSetError as exc:  # an undecodable video, or a checksum mismatch with verify=True
             if self.on_error == "raise":
                 raise
-            sources.note_skip(self.skipped, row["id"], where, exc)
+            sampling.note_skip(self.skipped, row["id"], where, exc)
             return None
         return self._to_torch(s)
 
@@ -75,9 +75,9 @@ class _Base:
         return self.transform(s) if self.transform is not None else s
 
 
-def _clip_kwargs(num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed) -> dict:
+def _clip_kwargs(num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed, columns, verify) -> dict:
     return dict(num_frames=num_frames, stride=stride, fps=fps, clip_start=clip_start, resize=resize, crop=crop,
-                crop_mode=crop_mode, caption=caption, annotations=annotations, seed=seed)  # fmt: skip
+                crop_mode=crop_mode, caption=caption, annotations=annotations, seed=seed, columns=tuple(columns or ()), verify=verify)  # fmt: skip
 
 
 class SymbolVideoDataset(_Base, Dataset):
@@ -87,8 +87,11 @@ class SymbolVideoDataset(_Base, Dataset):
         source: a Hub-layout folder, ``"tiny"``, a Hub repo id (cached by ``huggingface_hub``;
             offline with ``HF_HUB_OFFLINE=1``) or a ``datasets.Dataset``.
         split: ``"train"``, ``"validation"`` or ``"test"`` (ignored for a ``datasets.Dataset``).
-        num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed:
-            see :class:`symbolset.sources.ClipOptions`.
+        num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed, columns:
+            see :class:`symbolset.sampling.ClipOptions` (``columns``: further stored fields to return,
+            e.g. ``["difficulty"]``; only what a sample needs is read and converted).
+        verify: check each record against its stored checksum before decoding (a flipped byte is a
+            :class:`SymbolSetError` naming the record and shard, or a skip under ``on_error="skip"``).
         layout: ``"TCHW"`` (default), ``"CTHW"`` or ``"THWC"``.
         dtype: ``"uint8"`` (0..255) or a float type (``"float32"``...) scaled to [0, 1].
         transform: a callable applied to each sample dict last.
@@ -105,13 +108,12 @@ class SymbolVideoDataset(_Base, Dataset):
     def __init__(self, source: Any = "tiny", split: str = "train", *, num_frames: int | None = None, stride: int = 1, fps: float | None = None,
                  clip_start: str | int = "random", resize=None, crop=None, crop_mode: str = "center", layout: str = "TCHW", dtype="uint8",
                  caption: str = "en.detailed", annotations: bool = False, transform: Callable | None = None, families=None, difficulty=None,
-                 seed: int = 0, on_error: str = "raise", revision: str | None = None, cache_dir: str | None = None):  # fmt: skip
+                 seed: int = 0, on_error: str = "raise", columns=(), verify: bool = False, revision: str | None = None, cache_dir: str | None = None):  # fmt: skip
         self._setup(source, split, layout=layout, dtype=dtype, transform=transform, families=families, difficulty=difficulty,
                     on_error=on_error, revision=revision, cache_dir=cache_dir,
-                    **_clip_kwargs(num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed))  # fmt: skip
+                    **_clip_kwargs(num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed, columns, verify))  # fmt: skip
         self.index = sources.Index.build(self.source, self._accept)
-        columns = sources.SAMPLE_COLUMNS + (["annotations"] if annotations else [])
-        self.reader = sources.RowReader(self.source, self.index, columns)
+        self.reader = sources.RowReader(self.source, self.index, self.options.read_columns())
 
     def __len__(self) -> int:
         return len(self.index)
@@ -138,11 +140,11 @@ class SymbolVideoIterableDataset(_Base, IterableDataset):
     def __init__(self, source: Any = "tiny", split: str = "train", *, num_frames: int | None = None, stride: int = 1, fps: float | None = None,
                  clip_start: str | int = "random", resize=None, crop=None, crop_mode: str = "center", layout: str = "TCHW", dtype="uint8",
                  caption: str = "en.detailed", annotations: bool = False, transform: Callable | None = None, families=None, difficulty=None,
-                 seed: int = 0, on_error: str = "raise", shuffle_buffer: int = 0, rank: int | None = None, world_size: int | None = None,
+                 seed: int = 0, on_error: str = "raise", columns=(), verify: bool = False, shuffle_buffer: int = 0, rank: int | None = None, world_size: int | None = None,
                  revision: str | None = None, cache_dir: str | None = None, download: bool = True):  # fmt: skip
         self._setup(source, split, layout=layout, dtype=dtype, transform=transform, families=families, difficulty=difficulty,
                     on_error=on_error, revision=revision, cache_dir=cache_dir, download=download,
-                    **_clip_kwargs(num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed))  # fmt: skip
+                    **_clip_kwargs(num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed, columns, verify))  # fmt: skip
         if rank is None and world_size is None and torch.distributed.is_available() and torch.distributed.is_initialized():
             rank, world_size = torch.distributed.get_rank(), torch.distributed.get_world_size()
         self.rank, self.world_size = int(rank or 0), int(world_size or 1)
@@ -151,7 +153,6 @@ class SymbolVideoIterableDataset(_Base, IterableDataset):
         if shuffle_buffer < 0:
             raise SymbolSetError(f"shuffle_buffer: expected >= 0, got {shuffle_buffer}")
         self.shuffle_buffer = int(shuffle_buffer)
-        self._columns = sources.SAMPLE_COLUMNS + (["annotations"] if annotations else [])
         self._index: sources.Index | None = None  # built lazily, in the process that iterates
 
     def positions(self, worker_id: int = 0, num_workers: int = 1) -> np.ndarray:
@@ -179,7 +180,7 @@ class SymbolVideoIterableDataset(_Base, IterableDataset):
         info = get_worker_info()
         worker_id, num_workers = (info.id, info.num_workers) if info is not None else (0, 1)
         pos = self.positions(worker_id, num_workers)
-        reader = sources.RowReader(self.source, self._index, self._columns)
+        reader = sources.RowReader(self.source, self._index, self.options.read_columns())
         rng = np.random.default_rng([self.options.seed, self.epoch, self.rank, worker_id, 2])
         buffer: list[dict] = []
         for i in pos:

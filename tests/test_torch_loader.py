@@ -13,7 +13,7 @@ import pytest
 import torch
 from torch.utils.data import DataLoader
 
-from symbolset import codec, layout, sources
+from symbolset import codec, layout, sampling, sources
 from symbolset.errors import SymbolSetError
 from symbolset.torch import SymbolVideoDataset, SymbolVideoIterableDataset, collate
 
@@ -112,6 +112,29 @@ def test_resize_crop_and_annotations_follow_the_frames(data):
     assert any(a["texts"] for a in notes)
 
 
+def test_only_asked_columns_are_read_and_annotations_convert_on_access(data):
+    plain = SymbolVideoDataset(data, "train", num_frames=3, clip_start="start")
+    assert plain.reader.columns == ["id", "family", "video", "captions", "fps"]  # no spec, no annotations
+    rows = {r["id"]: r for r in layout.iter_rows(data, "train")}
+    ds = SymbolVideoDataset(data, "train", num_frames=3, stride=2, clip_start="center", annotations=True, columns=["difficulty", "seed"])
+    assert ds.reader.columns == ["id", "family", "video", "captions", "fps", "annotations", "difficulty", "seed"]
+    for i in range(len(ds)):
+        s = ds[i]
+        row = rows[s["id"]]
+        assert s["difficulty"] == row["difficulty"] and s["seed"] == row["seed"]
+        notes = s["annotations"]
+        assert isinstance(notes, sampling.Annotations) and "0 converted" in repr(notes)  # nothing converted yet
+        eager = sampling.reindex_annotations(row["annotations"], s["frames"].numpy(), (1.0, 1.0), (0, 0))
+        assert notes[-1] == eager[-1] and "1 converted" in repr(notes)
+        assert notes == eager and list(notes) == eager and notes[1:] == eager[1:]
+    from_dict = sampling.make_sample(rows[s["id"]], ds.options, where="x")  # a plain dict row gives the same sample
+    assert from_dict["annotations"] == list(s["annotations"]) and np.array_equal(from_dict["video"], s["video"].numpy().transpose(0, 2, 3, 1))
+    with pytest.raises(SymbolSetError, match="columns: 'caption' is already a key"):
+        SymbolVideoDataset(data, "train", columns=["caption"])
+    with pytest.raises(SymbolSetError, match="no column 'flavour'"):
+        SymbolVideoDataset(data, "train", columns=["flavour"])[0]
+
+
 def test_filters(data):
     rows = list(layout.iter_rows(data, "train", ["id", "family", "difficulty"]))
     clock = SymbolVideoDataset(data, "train", families=["clock"])
@@ -140,7 +163,7 @@ def test_dataloader_workers_fork_and_spawn_match_single_process(data):
     assert _pass(DataLoader(ds, batch_size=3, num_workers=2, collate_fn=collate)) == ref
     spawn = DataLoader(ds, batch_size=3, num_workers=1, collate_fn=collate, multiprocessing_context="spawn")
     assert _pass(spawn) == ref
-    assert ds.reader._files == {}  # the main process never opened a shard for the workers
+    assert ds.reader.shards._files == {}  # the main process never opened a shard for the workers
 
 
 @pytest.mark.filterwarnings("ignore:This DataLoader will create")

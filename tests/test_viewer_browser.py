@@ -12,7 +12,7 @@ from PIL import Image
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
-    pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium chromium-driver)", allow_module_level=True)
+    pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
 pytest.importorskip("gradio")
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package (pip install playwright)")
 

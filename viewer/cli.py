@@ -15,6 +15,8 @@ def _view(args) -> int:
         from .app import build_app
     except ModuleNotFoundError as exc:
         raise SymbolSetError(f"the viewer needs gradio ({exc.name} is missing): pip install 'symbolset[viewer]'") from None
+    if args.rate:
+        return _rate(args)
     if args.review and not (args.reviewer or "").strip():
         raise SymbolSetError("view: --review needs --reviewer NAME")
     if args.reviews and not args.review:
@@ -28,6 +30,18 @@ def _view(args) -> int:
     # A stopped server (SIGTERM) exits normally, so its temporary cache folders are removed at exit.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     viewer.launch(host=args.host, port=args.port, quiet=False)
+    return 0
+
+
+def _rate(args) -> int:
+    from .ratings import RatingApp
+
+    if args.review:
+        raise SymbolSetError("view: --rate and --review are separate modes; pick one")
+    app = RatingApp(args.source, rater=args.rater or "", ratings_path=args.ratings, prompts=args.prompts)
+    print(f"rating mode: {len(app.queue)} videos; ratings go to {app.store.path}", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    app.launch(host=args.host, port=args.port, quiet=False)
     return 0
 
 
@@ -83,6 +97,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.add_argument("--reviews", help="review database (SQLite) [SOURCE/reviews.sqlite]")
     v.add_argument("--review-fraction", type=float, default=0.1, help="share of each family to review [0.1]")
     v.add_argument("--review-seed", type=int, default=0, help="seed of the review sample [0]")
+    v.add_argument("--rate", action="store_true", help="rating mode: SOURCE is a `bench run` results folder; score its videos 1-5")
+    v.add_argument("--rater", help="your name, stored with every rating (needed with --rate)")
+    v.add_argument("--ratings", help="ratings database (SQLite) [SOURCE/ratings.sqlite]")
+    v.add_argument("--prompts", help="the run's prompts.jsonl, to show each video's prompt while rating")
     v.set_defaults(func=_view)
 
     r = sub.add_parser("reviews", help="human review results")

@@ -25,6 +25,7 @@ from PIL import Image, ImageDraw
 
 from symbolset import codec, layout
 from symbolset.errors import SymbolSetError
+from symbolset.shards import Shards, UnreadableShard
 
 LANGS = ("en", "zh")
 GRANULARITIES = ("short", "detailed", "temporal")
@@ -56,7 +57,7 @@ class DatasetIndex:
             raise SymbolSetError(f"{self.root}: no Parquet shards under data/")
         self.table = self._read()
         self._ids = {sid: i for i, sid in enumerate(self.table.column("id").to_pylist())}
-        self._files: dict[int, pq.ParquetFile] = {}
+        self._shards = Shards(self.shards)  # safe under Gradio's request threads
         self._thumbs: OrderedDict[int, Image.Image] = OrderedDict()
         self._thumb_size, self._cache_size = thumb_size, cache_size
         self._lock = threading.Lock()
@@ -93,12 +94,6 @@ class DatasetIndex:
         """Distinct values of a column, sorted (for filter choices)."""
         return sorted(v for v in pc.unique(self.table.column(column)).to_pylist() if v is not None)
 
-    def _file(self, shard: int) -> pq.ParquetFile:
-        with self._lock:
-            if shard not in self._files:
-                self._files[shard] = pq.ParquetFile(self.shards[shard])
-            return self._files[shard]
-
     def _where(self, pos: int) -> tuple[int, int, int]:
         t = self.table
         return t.column("_shard")[pos].as_py(), t.column("_group")[pos].as_py(), t.column("_offset")[pos].as_py()
@@ -108,9 +103,9 @@ class DatasetIndex:
         pos = self.position(pos_or_id) if isinstance(pos_or_id, str) else pos_or_id
         shard, group, offset = self._where(pos)
         try:
-            return self._file(shard).read_row_group(group).slice(offset, 1).to_pylist()[0]
-        except (OSError, ValueError, pa.ArrowException) as exc:  # a damaged page: name the record
-            raise SymbolSetError(f"record {self._id(pos)}: unreadable in {self.shards[shard].name} ({exc})") from None
+            return self._shards.read_row_group(shard, group).slice(offset, 1).to_pylist()[0]
+        except UnreadableShard as exc:  # a damaged page: name the record
+            raise SymbolSetError(f"record {self._id(pos)}: unreadable in {self.shards[shard].name} ({exc.reason})") from None
 
     def _id(self, pos: int) -> str:
         return self.table.column("id")[pos].as_py()
@@ -125,12 +120,12 @@ class DatasetIndex:
         out: dict[int, bytes | SymbolSetError] = {}
         for (shard, group), members in by_group.items():
             try:
-                column = self._file(shard).read_row_group(group, columns=["video"]).column("video")
+                column = self._shards.read_row_group(shard, group, ["video"]).column("video")
                 for pos in members:
                     out[pos] = column[self._where(pos)[2]]["bytes"].as_py()
-            except (OSError, ValueError, pa.ArrowException) as exc:
+            except UnreadableShard as exc:
                 for pos in members:
-                    out[pos] = SymbolSetError(f"record {self._id(pos)}: unreadable in {self.shards[shard].name} ({exc})")
+                    out[pos] = SymbolSetError(f"record {self._id(pos)}: unreadable in {self.shards[shard].name} ({exc.reason})")
         return out
 
     # ------------------------------------------------------------------ queries

@@ -23,6 +23,7 @@ def _prompts(args) -> int:
 def _run(args) -> int:
     from .match import parse_weights
     from .run import run_benchmark
+    from .stats import format_mean
 
     if args.ocr_frames < 1:
         raise SymbolSetError(f"--ocr-frames: expected a positive number, got {args.ocr_frames}")
@@ -32,14 +33,14 @@ def _run(args) -> int:
                             progress=not args.quiet)  # fmt: skip
     c, m = summary["counts"], summary["overall"].get("match")
     print(f"{args.out}: {c['scored']} videos scored, {c['missing']} missing, {c['undecodable']} undecodable; "
-          f"Match {m['mean']:.3f} [{m['lo']:.3f}, {m['hi']:.3f}]" if m else f"{args.out}: no video scored")  # fmt: skip
+          f"Match {format_mean(m)}" if m else f"{args.out}: no video scored")  # fmt: skip
     return 0
 
 
 def _compare(args) -> int:
     from .compare import leaderboard
 
-    table = leaderboard(args.runs)
+    table = leaderboard(args.runs, allow_different_prompts=args.allow_different_prompts)
     if args.out:
         from ..layout import write_bytes_atomic
 
@@ -51,11 +52,19 @@ def _compare(args) -> int:
 def _validate(args) -> int:
     from .validate import run_validation
 
-    res = run_validation(args.source, args.out, split=args.split, limit=args.limit, ocr_frames=args.ocr_frames,
-                         corruptions=args.corruptions.split(",") if args.corruptions else None, seed=args.seed, workers=args.workers,
+    res = run_validation(args.source, args.out, split=args.split, limit=args.limit, ocr_frames=args.ocr_frames, corruptions=args.corruptions,
+                         legitimate=args.variants, wrong=not args.no_wrong, human=args.human, seed=args.seed, workers=args.workers,
                          overwrite=args.overwrite, progress=not args.quiet)  # fmt: skip
-    g = res["goals"]
-    print(f"{args.out}: reference Match {res['reference']['match']:.3f}; {g['targets_passed']}/{g['targets_total']} targeted rho goals met")
+    g, parts = res["goals"], [f"reference Match {res['reference']['match']:.3f}"]
+    if g["targets_total"]:
+        parts.append(f"{g['targets_passed']}/{g['targets_total']} targeted rho goals met")
+    fams = {f: v for f, v in ((res.get("variants") or {}).get("by_family") or {}).items() if f != "all"}
+    for key in ("invariance", "auroc", "gap"):
+        if fams:
+            parts.append(f"{key} {sum(v['pass'][key] for v in fams.values())}/{len(fams)} families")
+    if res.get("human"):
+        parts.append(f"human agreement over {res['human']['videos']} rated videos")
+    print(f"{args.out}: " + "; ".join(parts))
     return 0
 
 
@@ -94,14 +103,19 @@ def register(sub) -> None:
     c = bs.add_parser("compare", help="leaderboard of several runs")
     c.add_argument("runs", nargs="+", help="results folders of bench run")
     c.add_argument("--out", help="also write the leaderboard (Markdown) here")
+    c.add_argument("--allow-different-prompts", action="store_true", help="rank runs even when they cover different prompt sets")
     c.set_defaults(func=_compare)
 
-    v = bs.add_parser("validate", help="check each metric against graded corruptions of reference renders")
+    v = bs.add_parser("validate", help="check the metrics: graded corruptions, legitimate re-renders, wrong content, human ratings")
     v.add_argument("source", help="dataset folder (Hub layout)")
     v.add_argument("--out", required=True, help="report folder")
     v.add_argument("--split", help="one split [all]")
     v.add_argument("--limit", type=int, help="at most this many clips")
-    v.add_argument("--corruptions", help="comma-separated subset [all]")
+    v.add_argument("--corruptions", help="comma-separated subset, or none [all]")
+    v.add_argument("--variants", help="legitimate re-renders: a comma-separated subset of "
+                   "move,resize,reframe,refont,recolor,retime,refps, or none [all]")
+    v.add_argument("--no-wrong", action="store_true", help="skip the wrong-content clips (another prompt; one symbol changed)")
+    v.add_argument("--human", help="a `bench run` folder rated with `symbolset view RESULTS --rate` (or its ratings.sqlite)")
     v.add_argument("--ocr-frames", type=int, default=4)
     v.add_argument("--seed", type=int, default=0)
     v.add_argument("--workers", type=int, default=1, help="processes, one clip each at a time (results do not depend on it) [1]")

@@ -2,19 +2,25 @@
 
 Components (means of the sub-scores that apply to a video; a missing sub-score is left out):
 
-- Mf = ``mf``                                   frame quality
-- Mc = mean(``flicker``, ``motion``, ``tracks``, ``ocr_stability``)   temporal coherence (FVD is a set-level
-  distance, reported in the summary, not per video)
-- Mt = mean(``ocr_ned``, ``geo``)               text and symbol alignment (CLIPSIM is reported
-  but not included: its scale depends on the CLIP model)
+- Mf = ``mf``                                   frame quality (no reference)
+- Mc = mean(``flicker``, ``motion``, ``tracks``, ``ocr_stability``) x min(1, ``motion`` / 0.5)
+  temporal coherence; the factor keeps a still (or blank) video from scoring well on the
+  steadiness of a motion it does not have (FVD is a set-level distance, reported in the summary)
+- Mt = mean(``ocr_ned``, ``ocr_precision``, ``geo``)   text and symbol alignment: expected text
+  found, no hallucinated text, symbolic readings right (CLIPSIM is reported but not included:
+  its scale depends on the CLIP model)
+
+Every sub-score is computed on what is found in the video itself, never against the reference
+render's pixels (see :mod:`symbolset.bench.score`).
 
 Default weights ``b = (0.2, 0.3, 0.5)``: alignment carries half the weight because drawing the
 *right* symbols is what SymbolBench exists to measure and only Mt checks exact ground truth;
 temporal coherence is next (symbols must not break or flicker between frames; four independent
 sub-scores make it the most robust component); frame sharpness is the least symbol-specific and
-the easiest to game (over-sharpening), so it weighs least. The validation report
-(``symbolset bench validate``) shows that with these weights every corruption lowers Match
-monotonically while the reference renders score >= 0.95. Weights are configurable
+the easiest to game (over-sharpening), so it weighs least. With these weights the reference
+renders score >= 0.95 in every family, legitimate re-renders keep >= 90% of that, and wrong
+content scores clearly lower (``tests/test_bench_invariance.py``); the validation report
+(``symbolset bench validate``) measures the response to corruptions. Weights are configurable
 (``--weights 0.2,0.3,0.5``) and are renormalised over the components present.
 """
 
@@ -25,7 +31,8 @@ import numpy as np
 from ..errors import SymbolSetError
 
 DEFAULT_WEIGHTS = (0.2, 0.3, 0.5)
-COMPONENTS = {"mf": ("mf",), "mc": ("flicker", "motion", "tracks", "ocr_stability"), "mt": ("ocr_ned", "geo")}
+COMPONENTS = {"mf": ("mf",), "mc": ("flicker", "motion", "tracks", "ocr_stability"), "mt": ("ocr_ned", "ocr_precision", "geo")}
+MOTION_GATE = 0.5
 
 
 def parse_weights(text: str | None) -> tuple[float, float, float]:
@@ -47,6 +54,8 @@ def components(scores: dict) -> dict:
     for name, keys in COMPONENTS.items():
         values = [scores[k] for k in keys if scores.get(k) is not None]
         out[name] = float(np.mean(values)) if values else None
+    if out["mc"] is not None and scores.get("motion") is not None:
+        out["mc"] *= min(1.0, scores["motion"] / MOTION_GATE)
     return out
 
 

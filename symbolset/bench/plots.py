@@ -24,8 +24,8 @@ def family_bars(by_family: dict, path: str | Path) -> None:
             if s:
                 xs.append(i + (k - 1.5) * width)
                 ys.append(s["mean"])
-                errs[0].append(s["mean"] - s["lo"])
-                errs[1].append(s["hi"] - s["mean"])
+                errs[0].append(s["mean"] - s.get("lo", s["mean"]))  # no whisker below stats.MIN_INTERVAL_N
+                errs[1].append(s.get("hi", s["mean"]) - s["mean"])
         ax.bar(xs, ys, width, yerr=errs, capsize=2, label=m)
     ax.set_xticks(range(len(fams)), fams, rotation=20)
     ax.set_ylim(0, 1.05)

@@ -1,25 +1,14 @@
-"""Reference renders aligned with a video under test, and the resampling rules every metric uses.
+"""The spec at another resolution and frame count: ``scale_spec``.
 
-A generated video may have any resolution, frame count and fps. Two rules map it onto the spec:
-
-- **Aligned reference** (Mf, flicker, track smoothness, FVD): the spec is re-rendered at the
-  video's resolution (uniform scale by height; the video is resized to that canvas if its aspect
-  ratio differs) and with the video's frame count spread evenly over the spec's duration, so
-  video frame ``j`` is compared with reference frame ``j``.
-- **Native sampling** (OCR, geometric fidelity): ``k`` frame times are picked evenly over the
-  spec's frames; for each, the video frame at the same normalised time ``j = round(i * T_v / T_s)`` (frame ``i`` starts at ``i / fps````
-  is taken. OCR reads it at the video's resolution (expected boxes scaled); geometric detectors
-  read it resized to the spec's native resolution, where the spec's own annotations apply.
+Used to make reference renders at a video's size (FVD's reference side, the quality calibration)
+and legitimate re-renders in tests. No metric compares a video's pixels with such a render
+(see :mod:`symbolset.bench.score`).
 """
 
 from __future__ import annotations
 
 import copy
 
-import cv2
-import numpy as np
-
-from ..render import render_clip
 from ..spec import INT_PIXEL_FIELDS as INT_FIELDS
 from ..spec import PIXEL_FIELDS, is_track, validate
 
@@ -54,42 +43,3 @@ def scale_spec(spec: dict, width: int, height: int, num_frames: int | None = Non
                 else:
                     el[key] = _scale_value(el[key], s, as_int)
     return validate(out)
-
-
-def canvas_for(spec: dict, video_height: int) -> tuple[int, int]:
-    """The reference canvas (width, height) for a video of height ``video_height``: the spec's
-    aspect ratio, even sizes."""
-    s = video_height / float(spec["height"])
-    w = max(2, int(round(spec["width"] * s / 2)) * 2)
-    h = max(2, int(round(video_height / 2)) * 2)
-    return w, h
-
-
-def fit_frames(frames: np.ndarray, width: int, height: int) -> np.ndarray:
-    """Frames resized to ``width`` x ``height`` (area filter when shrinking, cubic when enlarging)."""
-    if frames.shape[1:3] == (height, width):
-        return frames
-    interp = cv2.INTER_AREA if width * height < frames.shape[1] * frames.shape[2] else cv2.INTER_CUBIC
-    return np.stack([cv2.resize(f, (width, height), interpolation=interp) for f in frames])
-
-
-def aligned_reference(spec: dict, video: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[dict], dict]:
-    """``(video_fitted, reference_frames, reference_annotations, reference_spec)``, frames of equal
-    shapes: the reference rendered at the video's resolution and frame count (see the module docstring)."""
-    w, h = canvas_for(spec, video.shape[1])
-    fitted = fit_frames(video, w, h)
-    ref_spec = scale_spec(spec, w, h, len(video))
-    ref, ann = render_clip(ref_spec)
-    return fitted, ref, ann, ref_spec
-
-
-def sample_indices(num_spec_frames: int, k: int) -> list[int]:
-    """``k`` spec frame indices spread evenly from the first to the last frame (all if fewer)."""
-    if k >= num_spec_frames:
-        return list(range(num_spec_frames))
-    return sorted({int(round(x)) for x in np.linspace(0, num_spec_frames - 1, k)})
-
-
-def video_index(spec_index: int, num_spec_frames: int, num_video_frames: int) -> int:
-    """The video frame at the same normalised time as spec frame ``spec_index``."""
-    return min(num_video_frames - 1, int(round(spec_index * num_video_frames / num_spec_frames)))

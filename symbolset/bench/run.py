@@ -31,7 +31,7 @@ from .videos import find_videos
 
 
 def _fmt(s: dict | None) -> str:
-    return "–" if not s else f"{s['mean']:.3f} [{s['lo']:.3f}, {s['hi']:.3f}]"
+    return stats.format_mean(s)
 
 
 class Settings(NamedTuple):

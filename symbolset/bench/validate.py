@@ -1,16 +1,24 @@
-"""``bench validate``: do the metrics respond to what they are meant to detect?
+"""``bench validate``: do the metrics respond to what they are meant to detect, and only to that?
 
-For each clip of a dataset folder, the stored video (the clean reference, H.264 as published) is
-scored, then every corruption (:mod:`symbolset.bench.corruptions`) at severities 1..5. For each
-metric and corruption the mean score over clips is taken at severities 0 (clean) .. 5, and
-Spearman's rho between severity and that mean is reported (``scipy.stats.spearmanr`` when scipy is
-installed, else the same rank correlation computed with numpy). Goals: rho <= -0.9 for every
-corruption in a metric's ``TARGETS``; the clean clips' Match >= 0.95. Responses to the other
-corruptions (which a metric should tolerate) are reported alongside.
+Four parts, on the clips of a dataset folder (the stored H.264 video is each clip's clean reference):
+
+1. Sensitivity: every corruption (:mod:`symbolset.bench.corruptions`) at severities 1..5; per metric
+   and corruption, Spearman's rho between severity and the mean score over clips (goal rho <= -0.9
+   on the corruptions in the metric's ``TARGETS``; the clean clips' Match >= 0.95).
+2. Invariance: legitimate re-renders of each clip's spec (:mod:`symbolset.bench.variants`:
+   re-layout, font, shades, resolution, aspect, frame rate, timing), rendered and encoded by the
+   generator itself; goal per family: mean Match >= 0.9 x the reference's.
+3. Discrimination: wrong content -- a clean clip of another prompt of the same family (from any
+   split of the source) and the clip with one symbol changed; goal per family: AUROC(legitimate vs
+   wrong) >= 0.95 and a mean Match gap >= 0.15.
+4. Human agreement (``human``: a ``bench run`` folder, or its ratings database, rated with
+   ``symbolset view RESULTS --rate``): Kendall's tau and Spearman's rho of each metric against the
+   ratings, with bootstrap 95% intervals.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -19,17 +27,17 @@ import numpy as np
 
 from .. import codec
 from ..errors import SymbolSetError
-from ..layout import iter_rows, write_bytes_atomic, write_json_atomic
+from ..layout import iter_rows
 from ..render import render_clip
 from ..spec import validate as validate_spec
-from . import plots
+from . import agreement, variants
 from .corruptions import CORRUPTIONS, SEVERITIES, corrupt
 from .parallel import ordered_map
 from .score import DEFAULT_OCR_FRAMES, Scorer
 
 RHO_GOAL = -0.9
 MATCH_GOAL = 0.95
-METRICS = ("match", "mf", "mc", "mt", "flicker", "motion", "tracks", "ocr_stability", "ocr_ned", "geo")
+METRICS = ("match", "mf", "mc", "mt", "flicker", "motion", "tracks", "ocr_stability", "ocr_ned", "ocr_precision", "geo")
 # The corruptions each metric is meant to detect (its rho must be <= RHO_GOAL on them).
 TARGETS = {
     "mf": ("blur", "jpeg"),
@@ -71,43 +79,82 @@ def _prompt(row: dict) -> dict:
     return {"id": row["id"], "family": row["family"], "spec": json.loads(row["spec"]), "caption": {"en": row["caption"]}}
 
 
-def run_validation(source, out, *, split: str | None = None, limit: int | None = None, corruptions=None, ocr_frames: int = DEFAULT_OCR_FRAMES,
-                   seed: int = 0, workers: int = 1, overwrite: bool = False, progress: bool = False) -> dict:  # fmt: skip
-    """Score clean and corrupted clips of ``source`` (``workers`` processes, one clip each at a
-    time; results do not depend on their number); write ``validation.json``, ``report.md`` and
-    plots to ``out``; return the results."""
+def _names(chosen, known: dict | tuple, what: str) -> list[str]:
+    """A comma list of names (``None``: all; ``"none"``: none), checked against ``known``."""
+    if chosen is None:
+        return list(known)
+    names = [] if chosen in ("none", ["none"]) else list(chosen.split(",") if isinstance(chosen, str) else chosen)
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise SymbolSetError(f"unknown {what} {unknown[0]!r} (known: {', '.join(known)}, or none)")
+    return names
+
+
+def _other_prompts(source, rows: list[dict], seed: int) -> dict[str, dict]:
+    """For each clip, a clean clip of another prompt of its family (any split of ``source``),
+    chosen by a seeded hash: ``{clip id: {"id", "video"}}``; a family with one clip gets none."""
+    ids_by_family: dict[str, list[str]] = {}
+    for r in iter_rows(source, None, columns=["id", "family"]):
+        ids_by_family.setdefault(r["family"], []).append(r["id"])
+    wanted = {}
+    for row in rows:
+        others = [i for i in ids_by_family.get(row["family"], []) if i != row["id"]]
+        if others:
+            wanted[row["id"]] = min(others, key=lambda i: hashlib.sha256(f"{seed}:{row['id']}:{i}".encode()).hexdigest())
+    videos = {r["id"]: r["video"]["bytes"] for r in iter_rows(source, None, columns=["id", "video"]) if r["id"] in set(wanted.values())}
+    return {cid: {"id": oid, "video": videos[oid]} for cid, oid in wanted.items()}
+
+
+def run_validation(source, out, *, split: str | None = None, limit: int | None = None, corruptions=None, legitimate=None,
+                   wrong: bool = True, human=None, ocr_frames: int = DEFAULT_OCR_FRAMES, seed: int = 0, workers: int = 1,
+                   overwrite: bool = False, progress: bool = False) -> dict:  # fmt: skip
+    """Score clean, corrupted, re-rendered and wrong clips of ``source`` (``workers`` processes, one
+    clip each at a time; results do not depend on their number); with ``human``, correlate the
+    metrics with human ratings; write ``validation.json``, ``report.md`` and plots to ``out``."""
+    from .validate_report import write_report
+
     out = Path(out)
     if out.exists() and any(out.iterdir()) and not overwrite:
         raise SymbolSetError(f"{out}: already exists and is not empty; pass --overwrite to replace it")
-    names = list(corruptions or CORRUPTIONS)
-    unknown = [n for n in names if n not in CORRUPTIONS]
-    if unknown:
-        raise SymbolSetError(f"unknown corruption {unknown[0]!r} (known: {', '.join(CORRUPTIONS)})")
+    names = _names(corruptions, CORRUPTIONS, "corruption")
+    legit = _names(legitimate, variants.LEGITIMATE, "variant")
+    human_result = human_agreement(human) if human else None  # bad ratings fail before any scoring
     rows = list(iter_rows(source, split, columns=["id", "family", "spec", "caption", "video"]))
     rows = rows[:limit] if limit else rows
     if not rows:
         raise SymbolSetError(f"{source}: no clips to validate on")
+    others = _other_prompts(source, rows, seed) if wrong else {}
     start = time.perf_counter()
-    jobs = [(row, names, ocr_frames, seed + k) for k, row in enumerate(rows)]
-    clean, curves = [], {n: {s: [] for s in SEVERITIES} for n in names}
-    results = list(ordered_map(_score_clip, jobs, workers, desc="bench validate", unit="clip", progress=progress))
-    for base, by_name in results:
+    jobs = [(row, names, legit, wrong, others.get(row["id"]), ocr_frames, seed + k) for k, row in enumerate(rows)]
+    clean, curves, clips = [], {n: {s: [] for s in SEVERITIES} for n in names}, []
+    for base, by_name, clip in ordered_map(_score_clip, jobs, workers, desc="bench validate", unit="clip", progress=progress):
         clean.append(base)
+        clips.append(clip)
         for n in names:
             for s in SEVERITIES:
                 curves[n][s].append(by_name[n][s - 1])
     results = summarize(clean, curves)
+    results["variants"] = {"clips": clips, "by_family": agreement.variant_summary(clips)} if legit or wrong else None
+    results["human"] = human_result
     results["settings"] = {"source": str(source), "split": split or "all", "clips": len(rows), "families": sorted({r["family"] for r in clean}),
-                           "corruptions": names, "ocr_frames": ocr_frames, "seed": seed}  # fmt: skip
+                           "corruptions": names, "legitimate": legit, "wrong": wrong, "human": str(human) if human else None,
+                           "limit": limit, "ocr_frames": ocr_frames, "seed": seed}  # fmt: skip
     results["seconds"] = round(time.perf_counter() - start, 1)
     results["workers"] = workers
     write_report(out, results)
     return results
 
 
-def _score_clip(job) -> tuple[dict, dict]:
-    """The clean clip's scores and, per corruption, its scores at severities 1..5 (None: not applicable)."""
-    row, names, ocr_frames, seed = job
+def _video_of(spec: dict) -> np.ndarray:
+    """A spec rendered and encoded by the generator (H.264, as the dataset stores clips), decoded back."""
+    frames = render_clip(validate_spec(spec))[0]
+    return codec.decode(codec.encode(frames, spec["fps"]), "variant")
+
+
+def _score_clip(job) -> tuple[dict, dict, dict]:
+    """The clean clip's scores; per corruption, its scores at severities 1..5 (None: not
+    applicable); and the scores of its legitimate variants and wrong-content clips."""
+    row, names, legit, wrong, other, ocr_frames, seed = job
     scorer = Scorer(ocr_frames=ocr_frames)
     prompt = _prompt(row)
     native = render_clip(validate_spec(prompt["spec"]))
@@ -119,7 +166,44 @@ def _score_clip(job) -> tuple[dict, dict]:
         for s in SEVERITIES:
             bad = corrupt(n, frames, s, seed, prompt["spec"])
             by_name[n].append(None if bad is None else scorer.score(prompt, bad, native))
-    return base, by_name
+    clip = {"id": row["id"], "family": row["family"], "reference": _brief(base), "legitimate": {}, "wrong": {}, "params": {}}
+    for name in legit:
+        spec = variants.LEGITIMATE[name](prompt["spec"], seed)
+        clip["params"][name] = spec["meta"]["variant"]
+        clip["legitimate"][name] = _brief(scorer.score(prompt, _video_of(spec), native))
+    if wrong:
+        spec = variants.one_symbol(prompt["spec"], seed)
+        clip["params"]["one_symbol"] = spec["meta"]["variant"]
+        clip["wrong"]["one_symbol"] = _brief(scorer.score(prompt, _video_of(spec), native))
+        if other is not None:
+            clip["params"]["other_prompt"] = {"id": other["id"]}
+            clip["wrong"]["other_prompt"] = _brief(scorer.score(prompt, codec.decode(other["video"], other["id"]), native))
+    return base, by_name, clip
+
+
+def _brief(scores: dict) -> dict:
+    return {m: scores.get(m) for m in METRICS}
+
+
+def human_agreement(path, seed: int = 0) -> dict:
+    """Each metric's Kendall tau and Spearman rho (bootstrap 95% intervals) against the human
+    ratings of a ``bench run`` folder (``path``: the folder or its ratings database; the metric
+    scores come from the folder's ``scores.jsonl``)."""
+    from .compare import load_scores
+    from .ratings import CRITERIA, RatingStore, video_scores
+
+    path = Path(path)
+    db, run = (path / "ratings.sqlite", path) if path.is_dir() else (path, path.parent)
+    store = RatingStore(db, create=False)
+    rated = video_scores(store.ratings())
+    scores = {str(r["video"]): r for r in load_scores(run) if not r.get("error") and r.get("video")}
+    videos = [v for v in rated if v in scores]
+    table = {}
+    for m in METRICS:
+        table[m] = {c: agreement.correlations([scores[v].get(m) for v in videos], [rated[v][c] for v in videos], seed)
+                    for c in (*CRITERIA, "overall")}  # fmt: skip
+    return {"ratings": str(db), "run": str(run), "videos": len(videos), "unmatched": len(rated) - len(videos),
+            "raters": len({r["rater"] for r in store.ratings()}), "table": table}  # fmt: skip
 
 
 def _mean(values) -> float | None:
@@ -148,42 +232,3 @@ def summarize(clean: list[dict], curves: dict) -> dict:
     return {"reference": ref, "reference_min_match": min(c["match"] for c in clean), "clean": clean, "table": table,
             "goals": {"match_reference": ref["match"] is not None and ref["match"] >= MATCH_GOAL, "targets_passed": sum(bool(g) for g in goals),
                       "targets_total": len(goals)}}  # fmt: skip
-
-
-def write_report(out: Path, results: dict) -> None:
-    """validation.json, one severity-curve PNG per corruption, and report.md."""
-    out.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(out / "validation.json", results)
-    for n, metrics in results["table"].items():
-        plots.severity_curves({m: v["curve"] for m, v in metrics.items()}, n, out / f"{n}.png")
-    s, ref, g = results["settings"], results["reference"], results["goals"]
-    lines = ["# SymbolBench metric validation", "",
-             f"Produced by `symbolset bench validate` on `{Path(s['source']).name}` (split: {s['split']}): {s['clips']} clips of "
-             f"{', '.join(s['families'])}; {s['ocr_frames']} OCR frames per video; seed {s['seed']}; {results['seconds']} s on "
-             f"{results.get('workers', 1)} worker process(es).", "",
-             "Each clip's stored video (H.264) is the clean reference (severity 0); every corruption is applied at severities 1..5. "
-             "A cell is Spearman's rho between severity (0..5) and the metric's mean over clips; **bold** = a corruption the metric is "
-             f"meant to detect (goal rho <= {RHO_GOAL}); ✓/✗ = goal met or not; – = metric not applicable or constant.", "",
-             f"Reference renders: Match = {ref['match']:.4f} (lowest clip {results['reference_min_match']:.4f}; goal >= {MATCH_GOAL}: "
-             f"{'met' if g['match_reference'] else 'NOT met'}). Targeted (metric, corruption) pairs meeting the rho goal: "
-             f"{g['targets_passed']}/{g['targets_total']}.", "",
-             "| reference | " + " | ".join(METRICS) + " |", "|---|" + "---|" * len(METRICS),
-             "| clean mean | " + " | ".join("–" if ref[m] is None else f"{ref[m]:.3f}" for m in METRICS) + " |", "",
-             "| corruption | " + " | ".join(METRICS) + " |", "|---|" + "---|" * len(METRICS)]  # fmt: skip
-    for n, metrics in results["table"].items():
-        cells = []
-        for m in METRICS:
-            v = metrics.get(m)
-            if not v or v["rho"] is None:
-                cells.append("–")
-                continue
-            text = f"{v['rho']:+.2f}"
-            cells.append(f"**{text}** {'✓' if v['pass'] else '✗'}" if v["target"] else text)
-        lines.append(f"| {n} | " + " | ".join(cells) + " |")
-    lines += ["", "## Mean score by severity (0 = clean)", ""]
-    for n, metrics in results["table"].items():
-        lines += [f"### {n}", "", f"![{n}]({n}.png)", "", "| metric | " + " | ".join(str(i) for i in range(6)) + " |", "|---|" + "---|" * 6]
-        for m, v in metrics.items():
-            lines.append(f"| {m} | " + " | ".join("–" if x is None else f"{x:.3f}" for x in v["curve"]) + " |")
-        lines.append("")
-    write_bytes_atomic(out / "report.md", ("\n".join(lines) + "\n").encode())

@@ -1,24 +1,33 @@
-"""Mt (b), geometric fidelity: detected primitives against the spec's values, per family.
+"""Mt (b), symbolic checks read from primitives located in the video, per family.
 
-Frames are read at the spec's native resolution (see :mod:`symbolset.bench.reference`), so the
-spec's own annotations give the expected primitives. Every detector returns a score in [0, 1] or
-None when it does not apply; a family's geometric fidelity is the mean of the detectors that apply.
+Nothing is compared at fixed coordinates. Two kinds of reader:
 
-- ``edges`` (every frame with annotated shapes or text, any family): Canny edges of the frame
-  against those of the reference render, F-score with a tolerance of 1.5 px. For text this is
-  glyph *shape* fidelity, which OCR (built to tolerate distorted letters) does not measure.
-- ``circles`` (any ``circle`` shape, e.g. geometry, clock faces): edge pixels within a band around
-  the expected circle are fitted (least squares); error = (|centre shift| + |radius error|) / r;
-  score = max(0, 1 - error / 0.2) * coverage of the expected arc by edge pixels.
-- ``lanes`` (``lane_line`` shapes): Hough segments of the frame that point roughly at the expected
-  vanishing point are intersected (least squares); score = exp(-d / (0.05 * diagonal)).
-- ``seven_segment``: the family's own 7-segment reader decodes the digits; score = fraction of
-  characters equal to the spec's value at that time.
-- ``hands`` (clock): the family's own reader finds each hand's angle from its colour; per hand,
-  score = max(0, 1 - |angle error| / 15 degrees), a hand not found scoring 0.
+- **Located figure** (clock, geometry, 7-segment): the figure is found in the video and carried
+  onto the spec's canvas by the map between its box and the same box in the spec's own render (see
+  :mod:`symbolset.bench.metrics.locate`); the spec's readers then run on it. So a clock drawn
+  smaller in a corner reads the same time; one with the hands at other angles does not.
 
-Detectors are registered per shape type / family in ``DETECTORS``; a family that is added later is
-covered by ``edges`` (and any shape-type detector) until it registers its own.
+  - ``circles`` (any ``circle`` shape of r >= 4 px drawn over >= 90 degrees, e.g. geometry's
+    constructions, clock faces): edge pixels within a band around the drawn part of the expected
+    arc give the centre (least-squares fit, for arcs of 180 degrees or more) and the radius (their
+    median distance from it); error = (|centre shift| + |radius error| - (1 + stroke width / 2)) / r,
+    floored at 0 (edges sit half a stroke off the circle); score =
+    max(0, 1 - error / 0.2) * share of the arc's 10-degree bins with edge pixels. The circle is
+    placed relative to the rest of the figure, so roundness, tangency and incidence (a vertex on a
+    circumcircle) are what it checks.
+  - ``hands`` (clock): the family's reader finds each hand's angle from its stated colour about the
+    located dial's centre; per hand ``max(0, 1 - |angle error| / 15 deg)``, a hand not found 0.
+  - ``seven_segment``: the panel is located by its stated colour, the family's decoder reads the
+    digits; score = fraction of characters equal to the spec's value at that time.
+
+- **Free-standing** (lanes): line segments (probabilistic Hough on Canny edges) are intersected
+  pairwise to find the point most of them meet (the vanishing point, wherever it is); rays fanned
+  out below it find the lane lines of the stated colour, each ``S`` (solid: on along >= 80% of
+  its visible length) or ``D`` (dashed), left to right. ``lanes`` = share of the segments' length
+  passing within 2% of the diagonal of that one point, times ``1 - lev(kinds, spec's kinds) /
+  lanes``.
+
+Text, plots, charts, formulas and signs are judged by OCR (:mod:`.ocr`); their ``geo`` is None.
 """
 
 from __future__ import annotations
@@ -30,27 +39,12 @@ import numpy as np
 
 from ...families import clock, seven_segment
 from ...families.common import angle_diff
-
-_EDGE_TOL = 1.5
+from . import align, locate
 
 
 def _edges(frame: np.ndarray) -> np.ndarray:
     gray = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
     return cv2.Canny(gray, 50, 150, L2gradient=True) > 0
-
-
-def edge_fscore(frame: np.ndarray, reference: np.ndarray) -> float | None:
-    """F-score of the frame's edges against the reference's, each matched within 1.5 px."""
-    e_v, e_r = _edges(frame), _edges(reference)
-    if not e_r.any():
-        return None
-    if not e_v.any():
-        return 0.0
-    d_r = cv2.distanceTransform((~e_r).astype(np.uint8), cv2.DIST_L2, 3)
-    d_v = cv2.distanceTransform((~e_v).astype(np.uint8), cv2.DIST_L2, 3)
-    precision = float((d_r[e_v] <= _EDGE_TOL).mean())
-    recall = float((d_v[e_r] <= _EDGE_TOL).mean())
-    return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
 
 
 def fit_circle(xs: np.ndarray, ys: np.ndarray) -> tuple[float, float, float]:
@@ -62,77 +56,130 @@ def fit_circle(xs: np.ndarray, ys: np.ndarray) -> tuple[float, float, float]:
 
 
 def circle_score(frame: np.ndarray, params: dict) -> float | None:
-    """Fit of the edges near one expected circle (see the module docstring)."""
+    """Fit of the edges near one expected circle or arc (see the module docstring)."""
     (cx, cy), r = params["center"], float(params["radius"])
-    sweep = abs(float(params.get("sweep", 360.0)))
-    if r < 4 or sweep < 90:
+    start, sweep = float(params.get("start", 0.0)), float(params.get("sweep", 360.0))
+    if r < 4 or abs(sweep) < 90:
         return None
     edges = _edges(frame)
     band = max(3.0, 0.15 * r) + float(params.get("width", 2)) / 2
     ys, xs = np.nonzero(edges)
     xs, ys = xs + 0.5, ys + 0.5
-    near = np.abs(np.hypot(xs - cx, ys - cy) - r) <= band
+    angles = np.degrees(np.arctan2(ys - cy, xs - cx)) % 360  # clockwise on screen, as cv2 draws arcs
+    along = ((angles - min(start, start + sweep)) % 360) <= abs(sweep) + 5  # on the drawn part of the arc
+    near = along & (np.abs(np.hypot(xs - cx, ys - cy) - r) <= band)
     if near.sum() < 8:
         return 0.0
-    fx, fy, fr = fit_circle(xs[near], ys[near])
-    error = (math.hypot(fx - cx, fy - cy) + abs(fr - r)) / r
-    angles = np.degrees(np.arctan2(ys[near] - cy, xs[near] - cx)) % 360
-    covered = len(np.unique((angles // 10).astype(int))) / max(1, int(math.ceil(sweep / 10)))
+    if abs(sweep) >= 180:  # enough arc to fit the centre too
+        fx, fy, _ = fit_circle(xs[near], ys[near])
+    else:
+        fx, fy = cx, cy
+    radius = float(np.median(np.hypot(xs[near] - fx, ys[near] - fy)))  # robust to a stroke crossing the band
+    # A stroke's two edges sit half its width either side of the circle: that much (and a pixel) is no error.
+    slack = 1.0 + float(params.get("width", 2)) / 2
+    error = max(0.0, math.hypot(fx - cx, fy - cy) + abs(radius - r) - slack) / r
+    bins = ((angles[near] - min(start, start + sweep)) % 360 // 10).astype(int)
+    covered = len(np.unique(bins[bins < math.ceil(abs(sweep) / 10)])) / max(1, math.ceil(abs(sweep) / 10))
     return float(max(0.0, 1.0 - error / 0.2) * min(1.0, covered))
 
 
-def lanes_score(frame: np.ndarray, shapes: list[dict]) -> float | None:
-    """Vanishing-point consistency of the lane lines seen in the frame."""
-    lanes = [s["params"] for s in shapes if s["type"] == "lane_line"]
-    if len(lanes) < 2:
-        return None
-    vx, vy = lanes[0]["vanishing_point"]
+def _segments(frame: np.ndarray) -> np.ndarray:
+    """Hough line segments ``(N, 4)`` of the frame's edges, none near-horizontal."""
     h, w = frame.shape[:2]
     edges = _edges(frame).astype(np.uint8) * 255
-    edges[: int(max(0, vy + 0.1 * (h - vy)))] = 0
     segs = cv2.HoughLinesP(edges, 1, np.pi / 180, threshold=max(8, h // 16), minLineLength=max(6, h // 12), maxLineGap=max(2, h // 40))
     if segs is None:
-        return 0.0
-    normals, offsets = [], []
-    for x0, y0, x1, y1 in segs.reshape(-1, 4).astype(float) + 0.5:
-        d = np.array([x1 - x0, y1 - y0])
-        length = np.linalg.norm(d)
-        to_vp = np.array([vx - x0, vy - y0])
-        cos = abs(d @ to_vp) / (length * np.linalg.norm(to_vp) + 1e-9)
-        if length == 0 or cos < math.cos(math.radians(20)):
-            continue
-        n = np.array([-d[1], d[0]]) / length
-        normals.append(n * math.sqrt(length))
-        offsets.append(n @ np.array([x0, y0]) * math.sqrt(length))
-    if len(normals) < 2:
-        return 0.0
-    a, b = np.asarray(normals), np.asarray(offsets)
-    if np.linalg.matrix_rank(a) < 2:
-        return 0.0
-    p, *_ = np.linalg.lstsq(a, b, rcond=None)
-    d = math.hypot(p[0] - vx, p[1] - vy)
-    return float(math.exp(-d / (0.05 * math.hypot(h, w))))
+        return np.zeros((0, 4))
+    segs = segs.reshape(-1, 4).astype(float) + 0.5
+    d = segs[:, 2:] - segs[:, :2]
+    return segs[np.abs(d[:, 1]) > 0.2 * np.hypot(d[:, 0], d[:, 1])]
 
 
-def seven_segment_score(frame: np.ndarray, spec: dict, shapes: list[dict]) -> float | None:
-    """Fraction of 7-segment characters decoded from pixels that equal the spec's value."""
-    display = next((el for el in spec["elements"] if el.get("type") == "seven_segment"), None)
-    shape = next((s for s in shapes if s["type"] == "seven_segment"), None)
-    if display is None or shape is None:
+def vanishing_point(frame: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """(the point most line segments meet, share of the segments' length passing within 2% of the
+    diagonal of it); None when fewer than two segments are found."""
+    segs = _segments(frame)
+    if len(segs) < 2:
         return None
-    panel = next((el for el in spec["elements"] if el.get("type") == "polygon"), None)
-    off = display.get("off_color") or (panel["fill"] if panel else spec["background"])
-    want = shape["params"]["text"]
-    got = seven_segment.read_display(frame, shape["params"]["digits"], display["color"], off)
-    return float(np.mean([a == b for a, b in zip(got, want)])) if want else None
+    h, w = frame.shape[:2]
+    tol = 0.02 * math.hypot(h, w)
+    p, d = segs[:, :2], segs[:, 2:] - segs[:, :2]
+    length = np.hypot(d[:, 0], d[:, 1])
+    n = np.column_stack([-d[:, 1], d[:, 0]]) / length[:, None]
+    off = (n * p).sum(axis=1)
+    best, best_vp = -1.0, None
+    for a in range(len(segs)):  # every pair's intersection is a candidate (segments are few)
+        for b in range(a + 1, len(segs)):
+            m = np.array([n[a], n[b]])
+            if abs(np.linalg.det(m)) < 1e-3:
+                continue
+            vp = np.linalg.solve(m, [off[a], off[b]])
+            support = length[np.abs(n @ vp - off) <= tol].sum()
+            if support > best:
+                best, best_vp = support, vp
+    return None if best_vp is None else (best_vp, float(best / length.sum()))
 
 
+def lane_kinds(frame: np.ndarray, vp: np.ndarray, color) -> str:
+    """The lane lines of ``color`` (within 40 grey levels) fanning out below ``vp``, left to right
+    on screen: ``S`` for a solid line (on along 80% or more of its visible length), ``D`` for dashed."""
+    h, w = frame.shape[:2]
+    mask = (np.abs(frame.astype(np.int16) - np.asarray(color)).max(axis=-1) <= 40).astype(np.float32)
+    angles = np.radians(np.arange(8.0, 172.5, 0.5))  # directions below the horizon through vp (not along it)
+    radii = np.arange(0.08 * h, math.hypot(h, w), 0.5)
+    xs = (vp[0] + np.cos(angles)[:, None] * radii[None]).astype(np.float32) - 0.5
+    ys = (vp[1] + np.sin(angles)[:, None] * radii[None]).astype(np.float32) - 0.5
+    inside = (xs >= 0) & (xs <= w - 1) & (ys >= 0) & (ys <= h - 1)
+    on = cv2.remap(mask, xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0) > 0.5
+    on = on | np.roll(on, 1, axis=0) | np.roll(on, -1, axis=0)  # a thin line between two rays
+    seen = inside.sum(axis=1)
+    cover = np.where(seen > 0, (on & inside).sum(axis=1) / np.maximum(seen, 1), 0.0)
+    peaks, k = [], 0
+    while k < len(cover):
+        if cover[k] < _LANE_MIN:
+            k += 1
+            continue
+        top = k
+        while k < len(cover) and cover[k] >= _LANE_MIN:
+            top = k if cover[k] > cover[top] else top
+            k += 1
+        if peaks and top - peaks[-1] < 8:  # within 4 degrees: the same line (a dash gap split it)
+            peaks[-1] = top if cover[top] > cover[peaks[-1]] else peaks[-1]
+        else:
+            peaks.append(top)
+    # the ray angle grows clockwise from screen-right, so reversing gives left to right
+    return "".join("S" if cover[t] >= _LANE_SOLID else "D" for t in reversed(peaks))
+
+
+def lanes_score(frame: np.ndarray, spec: dict, annotation: dict) -> float | None:
+    """Vanishing-point consistency times the agreement of the lane lines (solid/dashed, left to
+    right) seen with the spec's."""
+    lanes = sorted((s["params"] for s in annotation["shapes"] if s["type"] == "lane_line"), key=lambda p: p["bottom_x"])
+    if len(lanes) < 2:
+        return None
+    want = "".join("D" if p["dashed"] else "S" for p in lanes)
+    color = next(el["color"] for el in spec["elements"] if el["type"] == "lane_line")
+    found = vanishing_point(frame)
+    if found is None:
+        return 0.0
+    vp, share = found
+    from .ocr import levenshtein
+
+    got = lane_kinds(frame, vp, color)
+    return float(share * max(0.0, 1.0 - levenshtein(got, want) / len(want)))
+
+
+_LANE_MIN, _LANE_SOLID = 0.15, 0.8
 _HAND_TOL_DEG = 15.0
 
 
 def hands_score(frame: np.ndarray, spec: dict, time: float) -> float | None:
     """Mean over the clock's hands of ``max(0, 1 - |angle error| / 15 deg)`` (0 for a hand not found)."""
-    got, want = clock.read_hands(spec, frame), clock.expected_hands(spec, time)
+    return _hands_vs(clock.read_hands(spec, frame), spec, time)
+
+
+def _hands_vs(got: dict, spec: dict, time: float) -> float:
+    want = clock.expected_hands(spec, time)
     errors = [None if got[n] is None else abs(angle_diff(got[n], want[n])) for n in clock.hand_names(spec)]
     return float(np.mean([0.0 if e is None else max(0.0, 1.0 - e / _HAND_TOL_DEG) for e in errors]))
 
@@ -143,38 +190,87 @@ def _circles(frame, shapes):
     return float(np.mean(scores)) if scores else None
 
 
-# name -> detector(frame, reference_frame, spec, annotation, shapes) -> score | None
-DETECTORS = {
-    "edges": lambda frame, reference, spec, ann, shapes: edge_fscore(frame, reference),
-    "circles": lambda frame, reference, spec, ann, shapes: _circles(frame, shapes),
-    "lanes": lambda frame, reference, spec, ann, shapes: lanes_score(frame, shapes),
-    "seven_segment": lambda frame, reference, spec, ann, shapes: seven_segment_score(frame, spec, shapes),
-    "hands": lambda frame, reference, spec, ann, shapes: hands_score(frame, spec, ann["time"]),
-}
-# family -> detectors that apply (families not listed use DEFAULT_DETECTORS)
+def _shapes(ann: dict) -> list[dict]:
+    return [s for s in ann["shapes"] if s["type"] != "cursor"]
+
+
+def _reader(name: str, spec: dict, frame: np.ndarray, reference: np.ndarray, annotations: list[dict]):
+    """A function ``i -> score | None`` of one video frame (on the spec's canvas) against spec
+    frame ``i``; what does not depend on ``i`` (a reading of the frame) is done once, here."""
+    if name == "circles":
+        return lambda i: _circles(frame, _shapes(annotations[i]))
+    if name == "lanes":
+        return lambda i: lanes_score(frame, spec, annotations[i])
+    if name == "hands":
+        got = clock.read_hands(spec, frame)
+        return lambda i: _hands_vs(got, spec, annotations[i]["time"])
+    if name == "seven_segment":
+        display = next((el for el in spec["elements"] if el.get("type") == "seven_segment"), None)
+        shape = next((s for a in annotations for s in a["shapes"] if s["type"] == "seven_segment"), None)
+        if display is None or shape is None:
+            return lambda i: None
+        panel = next((el for el in spec["elements"] if el.get("type") == "polygon"), None)
+        off = display.get("off_color") or (panel["fill"] if panel else spec["background"])
+        got = seven_segment.read_display(frame, shape["params"]["digits"], display["color"], off)
+
+        def score(i):
+            want = next((s["params"]["text"] for s in annotations[i]["shapes"] if s["type"] == "seven_segment"), "")
+            return float(np.mean([a == b for a, b in zip(got, want)])) if want else None
+
+        return score
+    raise KeyError(name)
+
+
+READERS = ("circles", "lanes", "hands", "seven_segment")
+# family -> readers that apply; families not listed have no symbolic reader (OCR judges them)
 FAMILY_DETECTORS = {
-    "text_typing": ("edges",),
-    "text_motion": ("edges",),
-    "seven_segment": ("edges", "seven_segment"),
-    "clock": ("edges", "circles", "hands"),
-    "lanes": ("edges", "lanes"),
-    "geometry": ("edges", "circles"),
+    "seven_segment": ("seven_segment",),
+    "clock": ("circles", "hands"),
+    "lanes": ("lanes",),
+    "geometry": ("circles",),
 }
-DEFAULT_DETECTORS = ("edges", "circles")
+# families whose readers need the figure carried onto the spec's canvas
+_LOCATED = {"seven_segment", "clock", "geometry"}
 
 
-def geometric_scores(spec: dict, frames: list[np.ndarray], references: list[np.ndarray], annotations: list[dict]) -> dict:
-    """Per-detector means and their mean ``geo`` over sampled native-resolution frames (None when
-    the family has no geometric detector or no frame has annotated shapes or text)."""
-    names = FAMILY_DETECTORS.get(spec["family"], DEFAULT_DETECTORS)
-    per: dict[str, list[float]] = {n: [] for n in names}
-    for frame, ref, ann in zip(frames, references, annotations):
-        shapes = [s for s in ann["shapes"] if s["type"] != "cursor"]
-        if not shapes and not any(t["string"].strip() for t in ann.get("texts", [])):
+def _panel_color(spec: dict):
+    """The 7-segment panel's fill (its colour is stated in the caption), else None."""
+    panel = next((el for el in spec["elements"] if el.get("id") == "panel"), None)
+    return panel.get("fill") if panel else None
+
+
+def geometric_scores(spec: dict, frames: list[np.ndarray], spec_frames, annotations: list[dict]) -> dict:
+    """Per-reader means and their mean ``geo`` for sampled video ``frames`` (any size, evenly
+    spread over the video), against the spec's render ``spec_frames`` / ``annotations`` (every
+    frame). Each reader scores every video frame against every spec frame; the two timelines are
+    aligned by DTW (:mod:`.align`) and each video frame keeps its best aligned score. None when
+    the family has no reader or no frame has annotated shapes; a figure not located scores 0."""
+    names = FAMILY_DETECTORS.get(spec["family"], ())
+    if not names or not any(_shapes(a) for a in annotations):
+        return {"geo": None}
+    w, h = spec["width"], spec["height"]
+    picks = [int(round(x)) for x in align.norm_times(len(frames)) * (len(spec_frames) - 1)]
+    if spec["family"] in _LOCATED:
+        color = _panel_color(spec) if spec["family"] == "seven_segment" else None
+        src, dst = locate.figure_box(frames, color), locate.figure_box([spec_frames[i] for i in picks], color)
+        if dst is None:
+            return {"geo": None}
+        if src is None:
+            return {"geo": 0.0, **{f"geo_{n}": 0.0 for n in names}}
+        frames = locate.onto_canvas(frames, locate.box_map(src, dst), w, h)
+    means = {}
+    for n in names:
+        score = np.full((len(annotations), len(frames)), np.nan)
+        for j, frame in enumerate(frames):
+            read = _reader(n, spec, frame, spec_frames[picks[j]], annotations)
+            for i in range(len(annotations)):
+                value = read(i) if _shapes(annotations[i]) else None
+                score[i, j] = np.nan if value is None else value
+        if np.isnan(score).all():
             continue
-        for n in names:
-            value = DETECTORS[n](frame, ref, spec, ann, shapes)
-            if value is not None:
-                per[n].append(value)
-    means = {f"geo_{n}": float(np.mean(v)) for n, v in per.items() if v}
+        filled = np.nan_to_num(score, nan=0.0)
+        rows = align.best_per_column(filled, align.dtw_path(1.0 - filled))
+        values = [score[i, j] for j, i in enumerate(rows) if not np.isnan(score[i, j])]
+        if values:
+            means[f"geo_{n}"] = float(np.mean(values))
     return {"geo": float(np.mean(list(means.values()))) if means else None, **means}

@@ -1,24 +1,40 @@
-"""Mt (a), OCR fidelity, and the per-frame reads that OCR stability (Mc) uses.
+"""Mt (a), text found anywhere in the frame, and its change over time (Mc's OCR stability).
 
-Engine: ``rapidocr-onnxruntime`` (its Chinese + English detection and recognition models ship in
-the wheel, so it runs offline). For each sampled frame and each expected string (from the spec's
-annotations, boxes scaled to the video's resolution):
+Engine: ``rapidocr-onnxruntime`` (Chinese + English detection and recognition models ship in the
+wheel, so it runs offline). Nothing is read at a fixed place: each sampled video frame is
+*detected and recognised whole* (lines with confidence below ``MIN_CONFIDENCE`` dropped), first
+with the detector's input scaled to ``DET_SIDES[0]`` px on its shorter side and, only for a frame
+whose text does not yet match the spec exactly, again at ``DET_SIDES[1]`` together with every
+isolated glyph-sized blob of ink recognised on its own (single label letters, tick labels, which
+line detectors miss); the better of the two reads is kept. Reads are then followed across the
+sampled frames (:func:`track_reads`): a line read at the same place before and after a frame
+that shows ink there but where it was missed is carried into that frame. Lines are put in reading order (rows top to
+bottom, left to right within a row); the spec's expected strings of each frame (its annotations)
+are put in the same order.
 
-1. the expected box, padded, is cropped and *recognised* (all crops in one batch; fast; finds single letters that text
-   detectors miss); annotated non-text marks in the crop (the typing cursor) are painted over with
-   the crop's background colour;
-2. when that read is not exact, the whole frame is *detected and recognised* once, and every line,
-   and all lines joined in reading order, become candidates too.
+Strings are compared after normalisation (NFKC, whitespace removed, the letters whose capital and
+small forms have the same shape -- c o s u v w x z -- folded to lower case, dashes folded to
+``-``, the CJK character that looks like lambda folded to it). For one video frame ``j`` read as lines ``L`` (joined: ``Y``) and one spec state ``i`` with
+expected strings ``E`` (joined: ``X``):
 
-The string's score is the best normalised edit similarity ``NED = 1 - Levenshtein(a, b) / max(|a|, |b|)``
-over candidates, after normalisation (NFKC, whitespace removed, and the letters whose capital and
-small forms have the same shape -- c o s u v w x z -- folded to lower case). Reads with a
-confidence below ``MIN_CONFIDENCE`` are discarded; so a frame where text is expected and none is
-found scores 0, never "perfect". ``exact`` is the fraction of strings read exactly.
+- **recall** (``ocr_ned``): per expected string ``e``, ``1 - d(e, Y) / |e|`` where ``d`` is the
+  edit distance of ``e`` to its best-matching substring of ``Y`` (the string may be anywhere,
+  split over lines or merged with a neighbour); averaged weighted by length. ``ocr_exact``: the
+  fraction of strings with ``d = 0``.
+- **precision** (``ocr_precision``): the share of read characters that the expected text explains:
+  ``sum(|l| - d(l, X)) / sum(|l|)`` over lines ``l``; hallucinated extra text lowers it. A typing
+  cursor (drawn, and part of the prompt) read as a trailing ``| l I 1`` is forgiven.
+- **order** (``ocr_order``): ``NED(X, Y) = 1 - lev(X, Y) / max(|X|, |Y|)``, the whole frame's text in
+  reading order (``X`` in reading order or in the spec's element order, whichever matches better:
+  a formula's superscripts sit above its reading-order row). Precision uses both orders too.
 
-OCR stability needs a read of *every* frame, so :func:`stability_reads` only recognises the
-expected boxes (step 1, batched), on the video resized to the aligned reference's canvas with the
-aligned reference's boxes; see :mod:`symbolset.bench.metrics.temporal` for the score.
+The spec's states are aligned with the video's sampled frames by DTW on ``1 - (recall + precision) / 2`` (see
+:mod:`symbolset.bench.metrics.align`), so typing, counters and signage that run 20% faster or
+slower are read against the state they are showing; each video frame is scored against its best
+aligned state and the scores are averaged over frames. A frame where text is expected and none is
+read scores 0, never "perfect". **OCR stability** (Mc): for consecutive sampled frames, the change
+read ``lev(Y_j, Y_j+1)`` should equal the change of their aligned spec states ``lev(X, X')``:
+``1 - |difference| / max(1, |X|, |X'|)``, floored at 0.
 """
 
 from __future__ import annotations
@@ -28,12 +44,16 @@ import unicodedata
 import cv2
 import numpy as np
 
-from ...render import element_states, text_quad
+from . import align
 
 MIN_CONFIDENCE = 0.3
-_LEVEL_DEG = 1.0  # text rotated less than this is cropped as is
-# Same-shape capitals, and the dashes an OCR engine reads as "-" (minus sign, hyphen, figure and en dash).
-_FOLD = str.maketrans("COSUVWXZ\u2212\u2010\u2011\u2012\u2013", "cosuvwxz-----")
+DET_SIDES = (384, 736)
+_CURSOR_READS = "|lI1!"
+_GLYPH_TOL = 60
+_MARKS = "\u00b7.,\u00b0'`\"\u2022:;"
+# Same-shape capitals, the dashes an OCR engine reads as "-" (minus sign, hyphen, figure and en dash),
+# and lambda, which the Chinese recogniser reads as the same-shaped CJK "ru".
+_FOLD = str.maketrans("COSUVWXZ\u2212\u2010\u2011\u2012\u2013\u5165", "cosuvwxz-----\u03bb")
 
 
 def normalize(text: str) -> str:
@@ -52,6 +72,18 @@ def levenshtein(a: str, b: str) -> int:
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
         prev = cur
     return prev[-1]
+
+
+def substring_distance(pattern: str, text: str) -> int:
+    """Edit distance of ``pattern`` to its best-matching substring of ``text`` (``|pattern|`` when
+    ``text`` is empty)."""
+    prev = [0] * (len(text) + 1)  # a match may start anywhere in text
+    for i, cp in enumerate(pattern, 1):
+        cur = [i]
+        for j, ct in enumerate(text, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (cp != ct)))
+        prev = cur
+    return min(prev)  # ... and end anywhere
 
 
 def ned(expected: str, read: str) -> float:
@@ -79,137 +111,212 @@ def engine(threads: int = -1):
     return _engine
 
 
-def recognize_many(crops: list[np.ndarray]) -> list[str]:
-    """Recognition only on many RGB crops, batched: the texts ("" where nothing is read confidently)."""
-    # Identical crops (static text, which video codecs often reproduce bit for bit) are read once.
-    unique: dict[tuple, int] = {}
-    keys = [(c.shape, c.tobytes()) if c.size and min(c.shape[:2]) >= 4 else None for c in crops]
-    batch = []
-    for key, crop in zip(keys, crops):
-        if key is not None and key not in unique:
-            unique[key] = len(batch)
-            batch.append(np.ascontiguousarray(crop[:, :, ::-1]))
-    results = engine().text_rec(batch)[0] if batch else []
-    texts = [text if text.strip() and float(conf) >= MIN_CONFIDENCE else "" for text, conf in results]
-    return ["" if key is None else texts[unique[key]] for key in keys]
+def reading_order(items: list[tuple[str, list[float]]]) -> list[str]:
+    """Texts of ``(text, [x0, y0, x1, y1])`` items in reading order: rows (items whose vertical
+    centres lie within half a line height of the row's first item) top to bottom, left to right."""
+    rows: list[list] = []
+    for text, box in sorted(items, key=lambda it: (it[1][1] + it[1][3]) / 2):
+        cy, h = (box[1] + box[3]) / 2, max(1.0, box[3] - box[1])
+        if rows and abs(cy - rows[-1][0]) <= 0.5 * max(h, rows[-1][1]):
+            rows[-1][2].append((box[0], text))
+        else:
+            rows.append([cy, h, [(box[0], text)]])
+    return [text for _, _, row in rows for _, text in sorted(row, key=lambda r: r[0])]
+
+
+def _items(frame: np.ndarray, side: int) -> list[tuple[str, list[float]]]:
+    """Detection + recognition on a whole RGB frame: ``(normalised text, box)`` of each line read
+    confidently, the detector's input scaled to ``side`` px on its shorter side."""
+    eng = engine()
+    eng.text_det.limit_side_len = side
+    result, _ = eng(np.ascontiguousarray(frame[:, :, ::-1]), use_cls=False)
+    items = []
+    for box, text, conf in result or []:
+        q = np.asarray(box, float)
+        if float(conf) >= MIN_CONFIDENCE and normalize(text):
+            items.append((normalize(text), [q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max()]))
+    return items
+
+
+def _glyph_items(frame: np.ndarray, lines: list[tuple[str, list[float]]]) -> list[tuple[str, list[float]]]:
+    """Isolated glyphs that line detection misses or misreads (a single label letter, a tick
+    label): blobs of ink (pixels unlike the frame's border colour) of glyph size, each recognised
+    on its own (batched), outside the ``lines`` of two or more characters already read."""
+    from .locate import background
+
+    h, w = frame.shape[:2]
+    # A strict ink threshold and 4-connectivity keep a label apart from a stroke its anti-aliased fringe touches.
+    ink = (np.abs(frame.astype(np.int16) - background(frame)).max(axis=-1) > _GLYPH_TOL).astype(np.uint8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=4)
+    boxes = []
+    for x, y, bw, bh, area in stats[1:]:
+        if not (5 <= bh <= h / 4 and bw <= 2 * bh and area >= 0.1 * bw * bh):
+            continue
+        cx, cy = x + bw / 2, y + bh / 2
+        if any(len(t) > 1 and b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for t, b in lines):
+            continue
+        boxes.append([float(x), float(y), float(x + bw), float(y + bh)])
+    crops = []
+    for x0, y0, x1, y1 in boxes:
+        pad = 0.3 * (y1 - y0) + 2
+        crop = frame[max(0, int(y0 - pad)) : int(y1 + pad), max(0, int(x0 - pad)) : int(x1 + pad), ::-1]
+        scale = max(1.0, 48.0 / crop.shape[0])  # the recogniser's input height: enlarge smoothly, not by its own resize
+        crops.append(np.ascontiguousarray(cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)))
+    if not crops:
+        return []
+    out = []
+    for (text, conf), box in zip(engine().text_rec(crops)[0], boxes):
+        # One blob is one glyph: a ring read as the ideographic full stop is an "o"; a blob read as
+        # punctuation only (a dot marker) is no text.
+        glyph = normalize(text).replace("\u3002", "o").strip(_MARKS)
+        if glyph and float(conf) >= MIN_CONFIDENCE:
+            out.append((glyph[0], box))
+    return out
+
+
+def read_items(frame: np.ndarray, side: int = DET_SIDES[0], glyphs: bool = False) -> list[tuple[str, list[float]]]:
+    """``(normalised text, box)`` of the lines read in a whole RGB frame (see the module
+    docstring); ``glyphs``: also read isolated glyph-sized blobs."""
+    items = _items(frame, side)
+    if glyphs:  # a one-character line over a glyph blob gives way to the blob's own reading
+        found = _glyph_items(frame, items)
+        inside = lambda b, g: b[0] <= (g[0] + g[2]) / 2 <= b[2] and b[1] <= (g[1] + g[3]) / 2 <= b[3]  # noqa: E731
+        items = [(t, b) for t, b in items if len(t) > 1 or not any(inside(b, g) for _, g in found)] + found
+    return items
+
+
+def read_lines(frame: np.ndarray, side: int = DET_SIDES[0], glyphs: bool = False) -> list[str]:
+    """The normalised lines read in a whole RGB frame, in reading order."""
+    return reading_order(read_items(frame, side, glyphs))
+
+
+def _overlap(a: list[float], b: list[float]) -> float:
+    """Intersection over union of two boxes."""
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h
+    return w * h / union if union > 0 else 0.0
+
+
+def track_reads(items: list[list], frames: list[np.ndarray]) -> list[list]:
+    """Reads followed across the sampled frames: a line read in the frames before and after at the
+    same place (boxes overlapping by a third or more) but missing in the frame between, which
+    shows ink there, is carried into it -- OCR misses a glyph in one frame (a stroke touching it)
+    far more often than a symbol blinks out and back."""
+    from .locate import INK_TOL, background
+
+    out = [list(x) for x in items]
+    for j in range(1, len(items) - 1):
+        for text, box in items[j - 1]:
+            if any(t == text for t, _ in items[j]) or not any(t == text and _overlap(b, box) >= 1 / 3 for t, b in items[j + 1]):
+                continue
+            x0, y0, x1, y1 = (int(round(v)) for v in box)
+            region = frames[j][max(0, y0) : y1, max(0, x0) : x1].astype(np.int16)
+            if region.size and (np.abs(region - background(frames[j])).max(axis=-1) > INK_TOL).mean() >= 0.05:
+                out[j].append((text, box))
+    return out
 
 
 def detect(frame: np.ndarray) -> list[str]:
-    """Detection + recognition on a whole RGB frame: the lines read, in reading order."""
-    result, _ = engine()(np.ascontiguousarray(frame[:, :, ::-1]), use_cls=False)
-    lines = [(np.asarray(box, float), text) for box, text, conf in (result or []) if float(conf) >= MIN_CONFIDENCE and text.strip()]
-    lines.sort(key=lambda item: (round(item[0][:, 1].mean() / max(1.0, np.ptp(item[0][:, 1]))), item[0][:, 0].min()))
-    return [text for _, text in lines]
+    """The lines read in a whole RGB frame (see :func:`read_lines`), at the larger detector size."""
+    return read_lines(frame, DET_SIDES[-1])
 
 
-def _crop(frame: np.ndarray, item: dict) -> np.ndarray:
-    """The padded region of one expected string, upright: an axis-aligned crop, or for rotated
-    text the oriented box warped level; annotated marks (the cursor) painted with the background."""
-    if item["marks"]:
-        frame = _paint_marks(frame, item["box"], item["marks"])
-    if "quad" in item:
-        return _upright(frame, np.asarray(item["quad"], np.float64))
-    h, w = frame.shape[:2]
-    x0, y0, x1, y1 = item["box"]
-    bh = y1 - y0
-    px, py = 0.15 * bh + 2, 0.3 * bh + 2
-    cx0, cy0 = max(0, int(np.floor(x0 - px))), max(0, int(np.floor(y0 - py)))
-    cx1, cy1 = min(w, int(np.ceil(x1 + px))), min(h, int(np.ceil(y1 + py)))
-    return frame[cy0:cy1, cx0:cx1]
+def expected_state(annotation: dict) -> dict:
+    """One spec frame's expected text: normalised strings in reading order; ``joins``, the whole
+    text in reading order and in the spec's own order (a formula's terms, whose superscripts sit
+    higher than a reading-order row); and whether a typing cursor is drawn."""
+    items = [(normalize(t["string"]), t["box"]) for t in annotation.get("texts", []) if normalize(t["string"])]
+    cursor = any(s["type"] == "cursor" for s in annotation.get("shapes", []))
+    strings = reading_order(items)
+    return {"strings": strings, "joins": list(dict.fromkeys(["".join(strings), "".join(t for t, _ in items)])), "cursor": cursor}
 
 
-def _paint_marks(frame: np.ndarray, box, marks) -> np.ndarray:
-    """A copy of ``frame`` with ``marks`` filled by the median colour of the ring around ``box``."""
-    h, w = frame.shape[:2]
-    pad = 0.3 * (box[3] - box[1]) + 2
-    x0, y0 = max(0, int(box[0] - pad)), max(0, int(box[1] - pad))
-    x1, y1 = min(w, int(np.ceil(box[2] + pad))), min(h, int(np.ceil(box[3] + pad)))
-    region = frame[y0:y1, x0:x1]
-    if not region.size:
-        return frame
-    border = np.concatenate([region[0], region[-1], region[:, 0], region[:, -1]])
-    fill = np.median(border, axis=0).astype(np.uint8)
-    frame = frame.copy()
-    for mx0, my0, mx1, my1 in marks:
-        frame[max(0, int(np.floor(my0)) - 1) : max(0, int(np.ceil(my1)) + 1), max(0, int(np.floor(mx0)) - 1) : max(0, int(np.ceil(mx1)) + 1)] = fill
-    return frame
+def recall(strings: list[str], joined: str) -> tuple[float, float] | None:
+    """(length-weighted substring similarity, exact fraction) of the expected ``strings`` in the
+    read text ``joined``; None when nothing is expected."""
+    if not strings:
+        return None
+    dist = [substring_distance(s, joined) for s in strings]
+    total = sum(len(s) for s in strings)
+    sim = sum(len(s) - min(d, len(s)) for s, d in zip(strings, dist)) / total
+    return sim, float(np.mean([d == 0 for d in dist]))
 
 
-def _upright(frame: np.ndarray, quad: np.ndarray) -> np.ndarray:
-    """The oriented box ``quad`` (4 corners in reading order), padded, warped to an upright crop."""
-    w, h = np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[3] - quad[0])
-    if w < 1 or h < 1:
-        return np.zeros((0, 0, 3), np.uint8)
-    pad = 0.1 * h + 2
-    out_w, out_h = int(np.ceil(w + 2 * pad)), int(np.ceil(h + 2 * pad))
-    dst = np.float32([[pad, pad], [pad + w, pad], [pad + w, pad + h], [pad, pad + h]]) - 0.5
-    m = cv2.getPerspectiveTransform(np.float32(quad) - 0.5, dst)
-    return cv2.warpPerspective(frame, m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+def precision(lines: list[str], expected: str | list[str], cursor: bool) -> float | None:
+    """Share of the read characters that the expected text (or the best of several orderings of
+    it) explains; None when nothing is read."""
+    joins = [expected] if isinstance(expected, str) else expected
+    used = explained = 0
+    for line in lines:
+        d = min(substring_distance(line, x) for x in joins)
+        if cursor and len(line) > 1 and line[-1] in _CURSOR_READS:
+            d_cut = min(substring_distance(line[:-1], x) for x in joins)
+            if d_cut < d:
+                line, d = line[:-1], d_cut
+        used += len(line)
+        explained += max(0, len(line) - d)
+    return explained / used if used else None
 
 
-def expected_texts(annotation: dict, spec: dict) -> list[dict]:
-    """The expected strings of one annotation frame of ``spec`` (same resolution): ``{"string",
-    "box", "marks"}`` (marks: the cursor boxes to paint over) and, for rotated text, its ``"quad"``."""
-    marks = []
-    for s in annotation.get("shapes", []):
-        if s["type"] == "cursor":
-            q = np.asarray(s["params"]["quad"], float)
-            marks.append([q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max()])
-    states = {p["id"]: p for p in element_states(spec, annotation["time"])}
-    out = []
-    for t in annotation.get("texts", []):
-        if not t["string"].strip():
-            continue
-        item = {"string": t["string"], "box": t["box"], "marks": marks}
-        state = states.get(t["element"])
-        if state is not None and state.get("type") == "text" and abs(float(state.get("rotation", 0.0))) % 360 >= _LEVEL_DEG:
-            item["quad"] = text_quad(state).tolist()
-        out.append(item)
-    return out
+def _similarity(state: dict, lines: list[str]) -> float:
+    """How well one frame's reads match one spec state: the mean of recall and precision (so a
+    shorter or a longer state than the one shown matches less well)."""
+    r, p = recall(state["strings"], "".join(lines)), precision(lines, state["joins"], state["cursor"])
+    if r is None:
+        return 1.0 if p is None else 0.0
+    return (r[0] + (0.0 if p is None else p)) / 2
 
 
-def ocr_scores(frames: list[np.ndarray], expected: list[list[dict]], sx: float, sy: float) -> dict:
-    """OCR fidelity (mean NED) and exact-match rate over the sampled ``frames``; ``expected[i]``
-    holds frame i's ``{"string", "box", "marks"}`` at the spec's resolution, scaled here by ``(sx, sy)``."""
-    items = [(i, item) for i, frame_items in enumerate(expected) for item in frame_items]
-    crops = [_crop(frames[i], _scaled(item, sx, sy)) for i, item in items]
-    detected: dict[int, list[str]] = {}
-    neds, exacts = [], []
-    for (i, item), read in zip(items, recognize_many(crops)):
-        want = normalize(item["string"])
-        candidates = [read] if read else []
-        if normalize(read) != want:  # fall back on whole-frame detection, once per frame
-            if i not in detected:
-                detected[i] = detect(frames[i])
-            lines = detected[i]
-            candidates += lines + ([" ".join(lines)] if len(lines) > 1 else [])
-        best = normalize(max(candidates, key=lambda c: ned(want, normalize(c)), default=""))
-        neds.append(ned(want, best))
-        exacts.append(float(best == want))
-    return {
-        "ocr_ned": float(np.mean(neds)) if neds else None,
-        "ocr_exact": float(np.mean(exacts)) if exacts else None,
-        "ocr_strings": len(neds),
-    }
+def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
+    """OCR scores of the sampled video ``frames`` (evenly spread over the video, in order) against
+    the spec's per-frame ``states`` (:func:`expected_state`); every value None when the spec
+    shows no text."""
+    keys = ("ocr_ned", "ocr_exact", "ocr_precision", "ocr_order", "ocr_stability")
+    if not any(s["strings"] for s in states):
+        return {**dict.fromkeys(keys), "ocr_strings": 0}
+    t_spec, t_video = align.norm_times(len(states)), align.norm_times(len(frames))
+    near = np.abs(t_spec[:, None] - t_video[None, :]) <= max(align.BAND, 1.0 / max(1, len(frames) - 1)) + 1e-9
+    found = []
+    for j, frame in enumerate(frames):
+        rows = np.nonzero(near[:, j])[0]
+        items = read_items(frame, DET_SIDES[0])
+        best = max(_similarity(states[i], reading_order(items)) for i in rows)
+        if best < 1.0:  # small text: read again with a larger detector input, and isolated glyphs
+            again = read_items(frame, DET_SIDES[1], glyphs=True)
+            if max(_similarity(states[i], reading_order(again)) for i in rows) > best:
+                items = again
+        found.append(items)
+    reads = [reading_order(items) for items in track_reads(found, frames)]
+    sim = np.array([[_similarity(s, lines) for lines in reads] for s in states])
+    rows = align.best_per_column(sim, align.dtw_path(1.0 - sim, t_spec, t_video))
+    recalls, exacts, precisions, orders, texts = [], [], [], [], []
+    for lines, i in zip(reads, rows):
+        state, joined = states[i], "".join(lines)
+        r = recall(state["strings"], joined)
+        if r is not None:
+            recalls.append(r[0])
+            exacts.append(r[1])
+            orders.append(max(ned(x, _uncursored(joined, x, state["cursor"])) for x in state["joins"]))
+        p = precision(lines, state["joins"], state["cursor"])
+        if p is not None:
+            precisions.append(p)
+        elif r is not None:
+            precisions.append(0.0)  # text expected, nothing read: no evidence of precision either
+        texts.append(joined)
+    pairs = []
+    for j in range(len(reads) - 1):
+        x0, x1 = states[rows[j]]["joins"][0], states[rows[j + 1]]["joins"][0]
+        y0 = _uncursored(texts[j], x0, states[rows[j]]["cursor"])
+        y1 = _uncursored(texts[j + 1], x1, states[rows[j + 1]]["cursor"])
+        pairs.append(max(0.0, 1.0 - abs(levenshtein(y0, y1) - levenshtein(x0, x1)) / max(1, len(x0), len(x1))))
+    mean = lambda v: float(np.mean(v)) if v else None  # noqa: E731
+    return {"ocr_ned": mean(recalls), "ocr_exact": mean(exacts), "ocr_precision": mean(precisions), "ocr_order": mean(orders),
+            "ocr_stability": mean(pairs), "ocr_strings": int(sum(len(states[i]["strings"]) for i in rows))}  # fmt: skip
 
 
-def _scaled(item: dict, sx: float, sy: float) -> dict:
-    """An expected item with its geometry scaled by (sx, sy)."""
-
-    def box(b):
-        return [b[0] * sx, b[1] * sy, b[2] * sx, b[3] * sy]
-
-    out = {**item, "box": box(item["box"]), "marks": [box(m) for m in item["marks"]]}
-    if "quad" in item:
-        out["quad"] = [[x * sx, y * sy] for x, y in item["quad"]]
-    return out
-
-
-def stability_reads(frames: np.ndarray, spec: dict, annotations: list[dict]) -> tuple[list[str], list[str]]:
-    """(read, expected) string of every frame: the expected boxes of ``spec``'s ``annotations``
-    (same resolution as ``frames``) recognised in one batch, each frame's reads joined after normalisation."""
-    expected = [expected_texts(a, spec) for a in annotations]
-    crops = [_crop(frame, item) for frame, items in zip(frames, expected) for item in items]
-    texts = iter(recognize_many(crops))
-    reads = ["".join(normalize(next(texts)) for _ in items) for items in expected]
-    return reads, ["".join(normalize(i["string"]) for i in items) for items in expected]
+def _uncursored(read: str, expected: str, cursor: bool) -> str:
+    """``read`` without a trailing cursor-like character when a cursor is drawn and it is not text."""
+    if cursor and read and read[-1] in _CURSOR_READS and not expected.endswith(read[-1]):
+        return read[:-1]
+    return read

@@ -1,26 +1,32 @@
-"""Mc, temporal coherence: flicker, motion agreement, Lucas-Kanade track smoothness, and OCR stability.
+"""Mc, temporal coherence of the video itself, against the spec's timeline, never its pixels.
 
-- **Flicker** follows VBench's temporal flickering: the mean absolute difference (0..255) of
-  consecutive frames, ``vbench_flicker = (255 - MAE) / 255``. Symbol clips move on purpose (typing,
-  ticking hands), so the score compares with the aligned reference:
-  ``flicker = min(1, (MAE_ref + 1) / (MAE_video + 1))`` (1 grey level of slack).
-- **Motion agreement**: the video should change *when* and *as much as* the reference does. A
-  transition's change is the mean over pixels of ``|f(t+1) - f(t)|`` (max over channels), counting
-  only differences above ``_MOTION_NOISE`` grey levels so codec noise is not motion; with the
-  video's and the reference's per-transition changes ``d_v`` and ``d_r``,
-  ``motion = (sum min(d_v, d_r) + eps) / (sum max(d_v, d_r) + eps)`` (weighted Jaccard similarity
-  of the two motion profiles, ``eps = 0.01`` per transition). A held (frozen) frame where the
-  reference moves, the catch-up jump after it, and changes where the reference is still all lower
-  it; flicker alone cannot see a stutter, which changes the video *less* than the reference.
-- **Track smoothness**: corners (Shi-Tomasi) of frame t are tracked to t-1 and t+1 with pyramidal
-  Lucas-Kanade (OpenCV); the acceleration ``|p(t+1) - 2 p(t) + p(t-1)|`` (px/frame^2) is averaged
-  over tracks and frames, a point lost by the tracker counting as a jump of ``_LOST_PX``.
-  ``tracks = min(1, (A_ref + eps) / (A_video + eps))`` with ``eps = 0.25 px``.
-- **OCR stability**: over consecutive frames (every frame of the video, read in the aligned
-  reference's text boxes), the string read should change only where,
-  and as much as, the spec's expected string changes: per pair of frames,
-  ``1 - |lev(read_i, read_i+1) - lev(exp_i, exp_i+1)| / max(1, |exp_i|, |exp_i+1|)`` (floored at 0),
-  averaged over pairs (see :mod:`symbolset.bench.metrics.ocr` for the reads).
+- **Flicker** (relative to the video's own motion): on 16-px-high grey thumbnails (blurred, so the
+  measure does not depend on resolution), with ``D(a, b)`` the mean absolute difference of frames
+  a and b, ``flicker = (sum_t D(t, t+2) + eps) / (sum_t D(t, t+1) + D(t+1, t+2) + eps)``. A video
+  that changes steadily (text sliding, typing, a hand sweeping) moves on between t and t+2 about as
+  much as in the two steps together (ratio near 1); one that jumps back and forth (flicker,
+  shuffled frames, shake) comes back to where it was (ratio near 0.5 or lower). ``eps`` (0.5 grey
+  level per step) keeps a still video at 1. Some prompts come back by design (a blinking cursor,
+  lane dashes scrolling by), so ``flicker = min(1, ratio_video / ratio_spec)`` with ``ratio_spec``
+  the same statistic of the spec's own render. ``vbench_flicker`` (VBench's ``(255 - MAE) / 255``)
+  is reported too.
+- **Motion agreement**: the video should change *when* and *as much as* the spec does. Each
+  transition's change (mean over pixels of ``|f(t+1) - f(t)|``, differences of ``_MOTION_NOISE``
+  grey levels or less ignored) is summed into a cumulative curve over normalised time (share of the
+  clip's total change done by then), for the video and for the spec's own render -- so resolution,
+  size, colours and frame count do not matter. The video's curve is aligned with the spec's by the
+  best monotonic time map ``t = a u + b`` (speed ``a`` within 1/1.3 .. 1.3, offset ``b`` within
+  +-0.2 of the clip): a model that plays the prompt 20% faster or slower is not punished, while a
+  stutter (held frames, then a jump) is a local bend that no global time map explains. With ``r``
+  the mean absolute gap between the aligned curves, ``motion = 1 - max(0, r - 0.005) / 0.08``
+  (floored at 0; clean renders and 0.8x/1.25x re-timings stay below r = 0.01). A still video
+  where the spec moves scores 0.
+- **Track smoothness**: corners (Shi-Tomasi) of frame t tracked to t-1 and t+1 with pyramidal
+  Lucas-Kanade; the acceleration ``|p(t+1) - 2 p(t) + p(t-1)|`` in units of 1/128 of the frame's
+  height, a lost point counting as ``_LOST``. ``tracks = min(1, (A_spec + eps) / (A_video + eps))``
+  where ``A_spec`` is the same measure of the spec's own render (how much its motion accelerates,
+  e.g. easing), ``eps = 0.5``.
+- **OCR stability** is computed with the OCR reads (:mod:`.ocr`).
 """
 
 from __future__ import annotations
@@ -28,11 +34,18 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-_LOST_PX = 16.0
-_TRACK_EPS = 0.25
+from . import align
+
+_LOST = 16.0
+_TRACK_EPS = 0.5
 _MAX_CORNERS = 200
 _MOTION_NOISE = 10
-_MOTION_EPS = 0.01
+_FLICKER_EPS = 0.5
+# Speed changes (spec seconds per video second) and offsets (share of the clip) a video may take.
+_SPEEDS = np.linspace(1 / 1.3, 1.3, 31)
+_OFFSETS = np.linspace(-0.2, 0.2, 21)
+_MOTION_FREE, _MOTION_SPAN = 0.005, 0.08
+_THUMB = 16
 
 
 def mean_abs_diff(frames: np.ndarray) -> float:
@@ -48,14 +61,37 @@ def vbench_flicker(frames: np.ndarray) -> float:
     return (255.0 - mean_abs_diff(frames)) / 255.0
 
 
-def flicker_score(video: np.ndarray, reference: np.ndarray) -> float:
-    """Flicker relative to the aligned reference: 1 when the video changes no more than it should."""
-    return float(min(1.0, (mean_abs_diff(reference) + 1.0) / (mean_abs_diff(video) + 1.0)))
+def _thumbs(frames) -> np.ndarray:
+    h, w = frames[0].shape[:2]
+    size = (max(1, round(_THUMB * w / h)), _THUMB)
+    gray = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in frames]
+    return np.stack([cv2.resize(g, size, interpolation=cv2.INTER_AREA) for g in gray]).astype(np.float32)
 
 
-def motion_profile(frames: np.ndarray) -> np.ndarray:
-    """Per-transition change (mean over pixels, 0..255) with differences of ``_MOTION_NOISE`` grey
-    levels or less ignored; length ``T - 1``."""
+def steadiness(frames) -> float | None:
+    """``(sum D(t, t+2) + eps) / (sum D(t, t+1) + D(t+1, t+2) + eps)`` on thumbnails (see the module
+    docstring); None under three frames."""
+    if len(frames) < 3:
+        return None
+    th = _thumbs(frames)
+    d1 = np.abs(np.diff(th, axis=0)).mean(axis=(1, 2))
+    d2 = np.abs(th[2:] - th[:-2]).mean(axis=(1, 2))
+    eps = _FLICKER_EPS * len(d2)
+    return float(min(1.0, (d2.sum() + eps) / ((d1[:-1] + d1[1:]).sum() + eps)))
+
+
+def flicker_score(video, spec_frames) -> float | None:
+    """The video's steadiness relative to the steadiness the spec's own change has (a blinking
+    cursor or scrolling lane dashes come back by design); None under three frames."""
+    q_v, q_s = steadiness(video), steadiness(spec_frames)
+    if q_v is None:
+        return None
+    return float(min(1.0, q_v / max(q_s or 1.0, 0.05)))
+
+
+def motion_profile(frames) -> np.ndarray:
+    """Per-transition change (mean over pixels, 0..255) with differences of ``_MOTION_NOISE``
+    grey levels or less ignored; length ``T - 1``."""
     out = np.zeros(max(0, len(frames) - 1))
     for t in range(len(out)):
         diff = cv2.absdiff(frames[t + 1], frames[t]).max(axis=-1)
@@ -63,20 +99,36 @@ def motion_profile(frames: np.ndarray) -> np.ndarray:
     return out
 
 
-def motion_score(video: np.ndarray, reference: np.ndarray) -> float | None:
-    """Motion agreement with the aligned reference (see the module docstring); None for one frame."""
-    if len(video) < 2:
+def _cumulative(frames) -> tuple[np.ndarray, np.ndarray]:
+    """(normalised frame times, share of the clip's total change done by each frame)."""
+    d = motion_profile(frames)
+    return align.norm_times(len(frames)), np.concatenate([[0.0], np.cumsum(d) / d.sum()])
+
+
+def motion_score(video, spec_frames) -> float | None:
+    """Motion agreement of ``video`` with the spec's render ``spec_frames`` (see the module
+    docstring); None for a one-frame video or a spec that does not move."""
+    if len(video) < 2 or len(spec_frames) < 2:
         return None
-    d_v, d_r = motion_profile(video), motion_profile(reference)
-    eps = _MOTION_EPS * len(d_v)
-    return float((np.minimum(d_v, d_r).sum() + eps) / (np.maximum(d_v, d_r).sum() + eps))
+    d_v, d_s = motion_profile(video), motion_profile(spec_frames)
+    if d_s.sum() <= 0:
+        return None if d_v.sum() <= 0.01 * len(d_v) else 0.0
+    if d_v.sum() <= 0:
+        return 0.0
+    (t_v, c_v), (t_s, c_s) = _cumulative(video), _cumulative(spec_frames)
+    u = np.linspace(0.0, 1.0, 65)
+    c_v = np.interp(u, t_v, c_v)
+    best = min(float(np.abs(c_v - np.interp(a * u + b, t_s, c_s, left=0.0, right=1.0)).mean()) for a in _SPEEDS for b in _OFFSETS)
+    return float(max(0.0, 1.0 - max(0.0, best - _MOTION_FREE) / _MOTION_SPAN))
 
 
-def track_acceleration(frames: np.ndarray) -> float | None:
-    """Mean Lucas-Kanade track acceleration (px/frame^2); None when fewer than 3 frames or no corners."""
+def track_acceleration(frames) -> float | None:
+    """Mean Lucas-Kanade track acceleration in 1/128 of the frame height per frame^2; None when
+    fewer than 3 frames or no corners."""
     if len(frames) < 3:
         return None
     gray = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in frames]
+    unit = gray[0].shape[0] / 128.0
     lk = {"winSize": (15, 15), "maxLevel": 2, "criteria": (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.03)}
     min_dist = max(3, min(gray[0].shape) // 40)
     values = []
@@ -87,30 +139,16 @@ def track_acceleration(frames: np.ndarray) -> float | None:
         nxt, st_n, _ = cv2.calcOpticalFlowPyrLK(gray[t], gray[t + 1], pts, None, **lk)
         prv, st_p, _ = cv2.calcOpticalFlowPyrLK(gray[t], gray[t - 1], pts, None, **lk)
         ok = (st_n.ravel() == 1) & (st_p.ravel() == 1)
-        acc = np.full(len(pts), _LOST_PX)
-        acc[ok] = np.minimum(np.linalg.norm((nxt - 2 * pts + prv).reshape(-1, 2)[ok], axis=1), _LOST_PX)
+        acc = np.full(len(pts), _LOST)
+        acc[ok] = np.minimum(np.linalg.norm((nxt - 2 * pts + prv).reshape(-1, 2)[ok], axis=1) / unit, _LOST)
         values.append(float(acc.mean()))
     return float(np.mean(values)) if values else None
 
 
-def track_score(video: np.ndarray, reference: np.ndarray) -> tuple[float | None, float | None]:
-    """(score, video acceleration): smoothness relative to the aligned reference."""
+def track_score(video, spec_frames) -> tuple[float | None, float | None]:
+    """(score, video acceleration): smoothness relative to the spec's own render's acceleration."""
     a_v = track_acceleration(video)
     if a_v is None:
         return None, None
-    a_r = track_acceleration(reference) or 0.0
-    return float(min(1.0, (a_r + _TRACK_EPS) / (a_v + _TRACK_EPS))), a_v
-
-
-def ocr_stability(reads: list[str], expected: list[str]) -> float | None:
-    """How well the change between consecutive reads matches the change the spec expects (see the
-    module docstring; strings after OCR normalisation); None with fewer than two frames."""
-    from .ocr import levenshtein
-
-    if len(reads) < 2:
-        return None
-    scores = []
-    for i in range(len(reads) - 1):
-        d_read, d_exp = levenshtein(reads[i], reads[i + 1]), levenshtein(expected[i], expected[i + 1])
-        scores.append(max(0.0, 1.0 - abs(d_read - d_exp) / max(1, len(expected[i]), len(expected[i + 1]))))
-    return float(np.mean(scores))
+    a_s = track_acceleration(spec_frames) or 0.0
+    return float(min(1.0, (a_s + _TRACK_EPS) / (a_v + _TRACK_EPS))), a_v
