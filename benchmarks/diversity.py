@@ -20,6 +20,7 @@ import json
 import statistics
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import cv2
@@ -42,11 +43,31 @@ def _rectified(frame: np.ndarray, quad: np.ndarray) -> np.ndarray:
     return cv2.warpPerspective(frame, m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
+_OCR = None
+_FOLD = str.maketrans("COSUVWXZ\u2212\u2010\u2011\u2012\u2013", "cosuvwxz-----")  # capitals shaped like their lower case; dashes
+
+
+def normalize(text: str) -> str:
+    """Comparison form: NFKC, no whitespace, same-shape capitals and dashes folded."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).translate(_FOLD)
+
+
+def _recognize(crops: list[np.ndarray]) -> list[str]:
+    """RapidOCR's recognition model (no detection) on RGB crops: the text of each ("" when unsure)."""
+    global _OCR
+    if not crops:
+        return []
+    if _OCR is None:
+        from rapidocr_onnxruntime import RapidOCR
+
+        _OCR = RapidOCR()
+    results = _OCR.text_rec([np.ascontiguousarray(c[:, :, ::-1]) for c in crops])[0]
+    return [text if float(conf) >= 0.3 else "" for text, conf in results]
+
+
 def ocr_words(spec: dict, frame: np.ndarray, ann: dict, min_glyph: float = MIN_GLYPH) -> tuple[int, int, list[dict]]:
     """(read exactly, counted, details) for the frame's text runs that are unrotated, fully shown, not
     touched by a cursor and whose characters are at least ``min_glyph`` px tall (median char box height)."""
-    from symbolset.bench.metrics.ocr import normalize, recognize_many
-
     els = {el["id"]: el for el in spec["elements"]}
     quads = {s["element"]: s["params"]["quad"] for s in ann["shapes"] if s["type"] == "text_quad"}
     occluded = {s["element"] for s in ann["shapes"] if s["type"] == "cursor"}  # a visible cursor touches the word
@@ -65,7 +86,7 @@ def ocr_words(spec: dict, frame: np.ndarray, ann: dict, min_glyph: float = MIN_G
         if statistics.median(b[3] - b[1] for b in t["char_boxes"]) < min_glyph:
             continue
         items.append((t, el, _rectified(frame, np.asarray(quads[t["element"]]))))
-    reads = recognize_many([c for _, _, c in items])
+    reads = _recognize([c for _, _, c in items])
     details = [
         {"string": t["string"], "read": r, "ok": normalize(r) == normalize(t["string"]), "font": el["font"]}
         for (t, el, _), r in zip(items, reads)
