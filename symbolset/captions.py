@@ -1,7 +1,8 @@
 """Shared vocabulary for captions: colours, positions, times and seeded phrasing, in English and Chinese.
 
-Each family writes its own sentences from its spec (``family.captions(spec, rng)``) with these
-helpers, so every caption states only what the spec makes true. ``rng`` picks among phrasings
+Each family writes its own sentences (``family.captions(spec, rng)``) from its typed claims
+(``family.claims(spec)``, see :mod:`symbolset.claims`, which also holds the one rule for words of
+place) with these helpers, so every caption states only what the rendered clip shows. ``rng`` picks among phrasings
 (several per template) and is derived from the sample's seed, so captions vary across samples
 yet are reproducible.
 """
@@ -53,23 +54,6 @@ def contrasting(rng: np.random.Generator, background: str, names=None) -> str:
     bg = luma(PALETTE[background][0])
     options = [n for n in (names or PALETTE) if abs(luma(PALETTE[n][0]) - bg) >= 90]
     return options[int(rng.integers(len(options)))]
-
-
-_POSITIONS = {
-    ("top", "left"): ("in the top-left corner", "左上角"), ("top", "center"): ("at the top", "上方"),
-    ("top", "right"): ("in the top-right corner", "右上角"), ("middle", "left"): ("on the left", "左侧"),
-    ("middle", "center"): ("in the center", "中央"), ("middle", "right"): ("on the right", "右侧"),
-    ("bottom", "left"): ("in the bottom-left corner", "左下角"), ("bottom", "center"): ("at the bottom", "下方"),
-    ("bottom", "right"): ("in the bottom-right corner", "右下角"),
-}  # fmt: skip
-
-
-def position_words(x: float, y: float, width: int, height: int, lang: str = "en") -> str:
-    """Where a point sits in the frame, in words (a 3 x 3 grid)."""
-    col = "left" if x < width / 3 else "right" if x > 2 * width / 3 else "center"
-    row = "top" if y < height / 3 else "bottom" if y > 2 * height / 3 else "middle"
-    en, zh = _POSITIONS[(row, col)]
-    return en if lang == "en" else zh
 
 
 def seconds(t: float) -> str:

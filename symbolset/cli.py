@@ -53,6 +53,8 @@ def _size(text: str | None) -> dict:
 def _validate(args) -> int:
     from .validate import validate_dataset
 
+    if args.captions:
+        return _validate_captions(args)
     problems = validate_dataset(args.dir, decode=not args.no_decode)
     for line in problems:
         print(line, file=sys.stderr)
@@ -61,6 +63,17 @@ def _validate(args) -> int:
         return 1
     print(f"{args.dir}: ok")
     return 0
+
+
+def _validate_captions(args) -> int:
+    from .claims.check import check_captions, report_lines
+
+    result = check_captions(args.dir, workers=args.workers)
+    for line in result["problems"]:
+        print(line, file=sys.stderr)
+    for line in report_lines(result):
+        print(line)
+    return 1 if any(c["violation"] for c in result["families"].values()) else 0
 
 
 def _render(args) -> int:
@@ -167,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check a dataset folder (schema, counts, sha256, decodable videos)")
     v.add_argument("dir")
     v.add_argument("--no-decode", action="store_true", help="skip decoding every video")
+    v.add_argument("--captions", action="store_true", help="instead, measure every caption claim on the decoded videos (violations per family)")
+    v.add_argument("--workers", type=int, default=1, help="processes for --captions")
     v.set_defaults(func=_validate)
 
     r = sub.add_parser("render", help="re-render a spec file or a stored record to a video or a PNG folder")

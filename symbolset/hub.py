@@ -12,7 +12,7 @@ from string import Template
 import numpy as np
 from PIL import Image
 
-from . import __version__, codec, families
+from . import __version__, claims, codec, families
 from .errors import SymbolSetError
 from .layout import MANIFEST, SPLITS, iter_rows, load_manifest, write_bytes_atomic, write_json_atomic
 from .render import render_frame
@@ -121,6 +121,7 @@ def write_card(out: Path, manifest: dict, extra_sections: str = "") -> None:
         families_table="| family | rule | frames |\n|---|---|---|\n" + fam_rows,
         config_summary=f"{cfg['width']}x{cfg['height']} px, {cfg['num_frames']} frames at {cfg['fps']:g} fps, codec `{cfg['codec']}`, seed {cfg['seed']}",
         num_shards=len(manifest["shards"]),
+        claims_table=claims.tolerance_table(),
         extra_sections=extra_sections,
     )
     write_bytes_atomic(out / "README.md", (card_yaml(manifest) + text).encode())

@@ -164,17 +164,21 @@ def test_signage_catches_text_that_changes():
 def _strings(spec):
     m = spec["meta"]
     name = spec["family"]
-    if name == "geometry":
-        return [f"{m['radius']:.1f}", "'O'"]
+    if name == "geometry":  # a label is named only where it is drawn (issue 19: no 'O' in the triangle kinds)
+        return [f"{m['radius']:.1f}", "'O'" if "O" in m["label_anchors"] else "A"]
     if name == "plot":
         from symbolset.families.plot import _num
 
-        return [m["function"]["text"]] + [_num(v) for v in m["y_ticks"]]
+        return [f"'{m['title']}'"] + [_num(v) for v in m["y_ticks"]]
     if name == "chart":
         return [f"'{c}' = {v}" for c, v in zip(m["data"]["categories"], m["data"]["values"])]
-    if name == "formula":
-        return [m["latex"]]
+    if name == "formula":  # written with the glyphs shown, never the LaTeX source
+        return [" ".join(t["display"] for t in m["terms"])]
     return [p["text"] for p in m["lines"]]
+
+
+def m_title_differs(spec: dict) -> bool:
+    return spec["meta"]["title"] != spec["meta"]["function"]["text"]
 
 
 @pytest.mark.parametrize("name", NEW)
@@ -188,6 +192,10 @@ def test_captions_quote_exact_strings_and_values(name):
         en, zh = caps["en"]["detailed"], caps["zh"]["detailed"]
         for s in _strings(spec):
             assert s in en, (s, en)
+        if name == "formula":
+            assert "\\" not in en + zh and "^" not in en + zh, (en, zh)
+        if name == "plot" and m_title_differs(spec):
+            assert f"'{spec['meta']['function']['text']}'" not in " ".join(caps["en"].values())  # not on screen: not quoted
         if name in ("formula", "signage", "geometry"):
             for s in _strings(spec)[:1]:
                 assert s.strip("'") in zh, (s, zh)

@@ -5,12 +5,14 @@ A family module defines::
     NAME: str                  # registry key, also stored as spec["family"]
     RULE: str                  # the rule its videos obey, one sentence (goes into the dataset card)
     sample(rng, params) -> spec            # params: width, height, num_frames, fps (+ options)
-    captions(spec, rng) -> {"en": {short, detailed, temporal}, "zh": {...}}
+    claims(spec) -> list[dict]             # typed claims measured on the rendered clip (symbolset.claims)
+    captions(spec, rng) -> {"en": {short, detailed, temporal}, "zh": {...}}   # words for those claims
     difficulty(spec, annotations) -> dict  # family-specific difficulty labels (see record.DIFFICULTY)
     verify(spec, frames, annotations) -> list[str]   # rule violations found in rendered frames
 
 Every random draw takes the explicit ``rng``; nothing else is random. Scene templates (data, not
-code) are families too, named ``scene:<name>``: see :mod:`.scene`.
+code) are families too, named ``scene:<name>``: see :mod:`.scene`. tests/test_family_contract.py
+holds every family to this interface and checks its claims on rendered and decoded frames.
 """
 
 from __future__ import annotations

@@ -11,7 +11,9 @@ import math
 import numpy as np
 
 from .. import captions as cap
+from .. import claims as cl
 from .. import fonts
+from ..render import text_layout
 from . import common
 
 NAME = "chart"
@@ -46,7 +48,8 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     text_c = "black"
     font = fonts.pick_font(rng, "".join(cats) + x_title + series + "0123456789", fonts.fonts_for("han" if chinese else "latin"))
     size = max(8, int(round(h * 0.045)))
-    box = [float(round(0.16 * w)), float(round(0.2 * h)), float(round(0.95 * w)), float(round(0.8 * h))]
+    left_room = text_layout(font, size, str(top))["width"] + 5 + 3  # the widest y tick label fits left of the axis
+    box = [float(max(round(0.16 * w), np.ceil(left_room))), float(round(0.2 * h)), float(round(0.95 * w)), float(round(0.8 * h))]
     scale = (box[3] - box[1]) / top  # px per unit
     grain = next(g for g in (1, 2, 5, 10, 20) if g * scale >= 2.5)  # values are multiples of this: readable to the unit
     values = [int(v) * grain for v in rng.integers(max(1, top // (10 * grain)), top // grain + 1, len(cats))]
@@ -107,6 +110,45 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     return spec
 
 
+def claims(spec: dict) -> list[dict]:
+    """What the captions state about time: for bars, each bar's growth span as the frames show it
+    and whether the spans are disjoint (one after another) or overlap; for lines, the drawing span."""
+    m = spec["meta"]
+    last = cl.clip_end(spec)
+    ink = cap.rgb(m["colors"]["ink"])
+    scene = [cap.rgb(v) for v in m["colors"].values()]
+    if m["kind"] != "bar":
+        t0, t1 = m["t_line"]
+        return [cl.claim("time_range", "line", color=ink, others=scene, grow_only=True, box=m["box"], start=t0, end=min(t1, last), stops=t1 <= last)]
+    step = 1.0 / spec["fps"]
+    bars = {e["id"]: e for e in spec["elements"] if e["id"].startswith("bar_")}
+    spans, subjects = [], []
+    for k in range(len(m["data"]["values"])):
+        el = bars[f"bar_{k}"]
+        before, final = cl.changing_span(spec, el["points"])
+        spans.append((round(before / step) + 1, round(final / step)))
+        pts = np.asarray(el["points"]["keys"][-1][1])
+        subjects.append({"color": ink, "others": scene, "grow_only": True, "box": [float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max())]})
+    order = sorted(spans)
+    mode = "overlapping" if any(b[0] <= a[1] for a, b in zip(order, order[1:])) else "sequential"
+    first, final = min(a for a, _ in spans), max(b for _, b in spans)
+    k0, k1 = min(range(len(spans)), key=lambda k: spans[k][0]), max(range(len(spans)), key=lambda k: spans[k][1])
+    # the bars ease in and out: a bar's first and last moves are too small to see
+    seen = {"visible_from": cl.eased_visibility(spec, bars[f"bar_{k0}"]["points"], *_grow_span(bars[f"bar_{k0}"]))["visible_from"],
+            "visible_until": cl.eased_visibility(spec, bars[f"bar_{k1}"]["points"], *_grow_span(bars[f"bar_{k1}"]))["visible_until"]}  # fmt: skip
+    return [
+        cl.claim("order", "bars", mode=mode, subjects=subjects),
+        cl.claim("time_range", "bars", color=ink, others=scene, grow_only=True, box=m["box"], start=round((first - 1) * step, 6), end=round(final * step, 6),
+                 stops=final < spec["num_frames"] - 1 or max(m["t_grow"]) + m["grow"] <= last, **seen),
+    ]  # fmt: skip
+
+
+def _grow_span(bar: dict) -> tuple[float, float]:
+    """Start and end time of a bar's growth (its last two keys)."""
+    keys = bar["points"]["keys"]
+    return keys[-2][0], keys[-1][0]
+
+
 def captions(spec: dict, rng: np.random.Generator) -> dict:
     """Captions listing every category with its exact value, the axis titles, legend, colours and timing."""
     m = spec["meta"]
@@ -117,15 +159,25 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
     s, sz = cap.quote(d["series"]), cap.quote(d["series"], "zh")
     xt, yt = cap.quote(m["x_title"]), cap.quote(m["y_title"])
-    dur = cap.seconds(spec["num_frames"] / spec["fps"])
+    dur = cap.seconds(cl.clip_end(spec))
+    c = {(x["kind"], x["subject"]): x for x in claims(spec)}
     noun, noun_zh = ("bar chart", "柱状图") if m["kind"] == "bar" else ("line chart", "折线图")
     if m["kind"] == "bar":
-        end = max(m["t_grow"]) + m["grow"]
-        temporal = cap.choose(rng, [f"From {cap.seconds(m['t_grow'][0])} s the bars grow from the axis one after another, each value label appearing when its bar is full; by {cap.seconds(end)} s all bars are complete and stay until {dur} s.",
-                                    f"The {len(d['values'])} bars rise in turn between {cap.seconds(m['t_grow'][0])} s and {cap.seconds(end)} s, then the finished chart holds until {dur} s."])  # fmt: skip
-        temporal_zh = f"从{cap.seconds(m['t_grow'][0])}秒起柱子依次从坐标轴升起，每根柱子长满时显示数值；到{cap.seconds(end)}秒全部完成，保持到{dur}秒。"
+        span = c[("time_range", "bars")]
+        t0, t1 = cap.seconds(span["start"]), cap.seconds(span["end"])
+        done = f"by {t1} s all bars are complete and stay until {dur} s" if span["stops"] else f"the last bar is still growing when the clip ends at {dur} s"
+        done_zh = f"到{t1}秒全部完成，保持到{dur}秒" if span["stops"] else f"到{dur}秒视频结束时最后一根仍在升高"
+        if c[("order", "bars")]["mode"] == "sequential":
+            how, how_zh, rise = "one after another", "依次", "rise in turn"
+        else:
+            how, how_zh, rise = "in a staggered, overlapping cascade", "错开而相互重叠地", "rise in an overlapping cascade"
+        temporal = cap.choose(rng, [f"From {t0} s the bars grow from the axis {how}, each value label appearing when its bar is full; {done}.",
+                                    f"The {len(d['values'])} bars {rise} between {t0} s and {t1} s, then the chart holds until {dur} s."
+                                    if span["stops"] else f"The {len(d['values'])} bars {rise} from {t0} s; {done}."])  # fmt: skip
+        temporal_zh = f"从{t0}秒起柱子{how_zh}从坐标轴升起，每根柱子长满时显示数值；{done_zh}。"
     else:
-        t0, t1 = cap.seconds(m["t_line"][0]), cap.seconds(m["t_line"][1])
+        span = c[("time_range", "line")]
+        t0, t1 = cap.seconds(span["start"]), cap.seconds(span["end"])
         temporal = cap.choose(rng, [f"From {t0} s to {t1} s the line is drawn from left to right; each point and its value label appear as the line reaches it; the chart stays until {dur} s.",
                                     f"The line grows point by point between {t0} s and {t1} s and the complete chart remains until {dur} s."])  # fmt: skip
         temporal_zh = f"从{t0}秒到{t1}秒折线从左到右画出，到达每个数据点时显示该点和数值，之后保持到{dur}秒。"

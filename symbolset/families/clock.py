@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from .. import captions as cap
+from .. import claims as cl
 from .. import fonts
 from ..render import ray_end, text_layout
 from ..spec import frame_time
@@ -136,13 +137,25 @@ def _amount(seconds: int, lang: str) -> str:
     return " and ".join(parts) or "0 seconds"
 
 
+def claims(spec: dict) -> list[dict]:
+    """What the captions state: the time read at the first and at the last frame."""
+    m = spec["meta"]
+    unit = "second" if m["with_seconds"] else "minute"
+    last = spec["num_frames"] - 1
+    return [
+        cl.claim("clock_time", "start", frame=0, seconds=m["start_seconds"], text=m["start"], unit_hand=unit),
+        cl.claim("clock_time", "end", frame=last, seconds=m["start_seconds"] + m["advance_seconds"], text=m["end"], unit_hand=unit),
+    ]
+
+
 def captions(spec: dict, rng: np.random.Generator) -> dict:
     """English and Chinese captions stating the exact start and end time and how fast time runs."""
     m = spec["meta"]
     c = m["colors"]
     zh = {k: cap.color_name(cap.rgb(v), "zh") for k, v in c.items() if v}
-    t0, t1 = m["start"], m["end"]
-    span = cap.seconds(m["span"])
+    cc = {x["subject"]: x for x in claims(spec)}
+    t0, t1 = cc["start"]["text"], cc["end"]["text"]
+    span = cap.seconds(cl.clip_end(spec))
     adv, adv_zh = _amount(m["advance_seconds"], "en"), _amount(m["advance_seconds"], "zh")
     marks = "numerals 1 to 12 and twelve tick marks" if m["numerals"] else "twelve tick marks and no numerals"
     marks_zh = "1到12的数字和十二个刻度" if m["numerals"] else "十二个刻度，没有数字"

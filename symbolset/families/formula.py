@@ -14,7 +14,9 @@ from fractions import Fraction
 import numpy as np
 
 from .. import captions as cap
-from ..render import text_layout
+from .. import claims as cl
+from ..claims import measure
+from ..render import render_frame, text_layout
 from . import common
 
 NAME = "formula"
@@ -217,37 +219,96 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
             else:
                 spec["elements"].append({"id": el_id, "type": "polyline", "points": [[round(x + px, 3), round(baseline + py, 3)] for px, py in it[1]],
                                          "color": cap.rgb(color), "width": int(it[2]), "opacity": common.step_on(at)})  # fmt: skip
-        term_meta.append({"latex": latex, "text": _plain(node), "time": at, "elements": ids, "box": [round(x, 3), round(baseline - ta, 3), round(x + tw, 3), round(baseline + td, 3)]})
+        term_meta.append({"latex": latex, "text": _plain(node), "display": display(node), "time": at, "elements": ids, "box": [round(x, 3), round(baseline - ta, 3), round(x + tw, 3), round(baseline + td, 3)]})
         x += tw + gap * size
     spec["meta"] = {"name": name, "latex": " ".join(t["latex"] for t in term_meta), "text": " ".join(t["text"] for t in term_meta), "terms": term_meta,
                     "font": font, "size": round(size, 3), "color": color, "background": bg, "t_start": t0, "t_end": t1}  # fmt: skip
     return spec
 
 
-def captions(spec: dict, rng: np.random.Generator) -> dict:
-    """Captions quoting the LaTeX source, the term order and timing, and the colours."""
+_SUP = str.maketrans("0123456789+−=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ")
+_SUB = str.maketrans("0123456789+−=()k", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₖ")
+
+
+def _script(text: str, table: dict) -> str | None:
+    out = text.translate(table)
+    return out if all(a != b or a in " " for a, b in zip(text, out)) else None
+
+
+def display(node) -> str:
+    """A formula node written with the glyphs it shows (superscript digits, √, ∑, ±), never LaTeX."""
+    kind = node[0]
+    if kind == "sym":
+        return node[1]
+    if kind == "row":
+        return " ".join(display(c) for c in node[1])
+    if kind in ("sup", "subsup"):
+        base, exp = display(node[1]), display(node[-1])
+        sub = _script(display(node[2]), _SUB) if kind == "subsup" else ""
+        up = _script(exp, _SUP)
+        if up is None or sub is None:
+            return f"({base} to the power {exp})" if kind == "sup" else f"{base} from {display(node[2])} to {exp} of"
+        return base + sub + up
+    if kind == "sub":
+        low = _script(display(node[2]), _SUB)
+        return display(node[1]) + (low if low is not None else f" sub {display(node[2])}")
+    if kind == "frac":
+        top, bottom = display(node[1]), display(node[2])
+        return "/".join(f"({v})" if " " in v else v for v in (top, bottom))
+    if kind == "sqrt":
+        return f"√({display(node[1])})"
+    rows = "; ".join(", ".join(display(c) for c in row) for row in node[1])
+    return f"of the matrix with rows ({rows.replace('; ', ') and (')})"
+
+
+def claims(spec: dict) -> list[dict]:
+    """What the captions state: the equation as drawn (every term's elements present at the end) and
+    the frame times at which the first and last terms first show."""
     m = spec["meta"]
-    q, qz = cap.quote(m["latex"]), cap.quote(m["latex"], "zh")
+    color = cap.rgb(m["color"])
+    els = {e["id"]: e for e in spec["elements"]}
+
+    def shows(term):
+        return round(cl.first_frame_time(spec, els[term["elements"][0]].get("opacity", 1.0), lambda v: v >= 1), 6)
+
+    first, last = m["terms"][0], m["terms"][-1]
+    frame, _ = render_frame(spec, spec["num_frames"] - 1)
+    x0, y0, x1, y1 = measure.ink_box(measure.coverage(frame, color, spec["background"]))
+    return [
+        cl.claim("position_region", "equation", color=color, frame=spec["num_frames"] - 1, **cl.region((x0 + x1) / 2, (y0 + y1) / 2, spec["width"], spec["height"])),
+        cl.claim("formula", "equation", text=" ".join(t["display"] for t in m["terms"]), terms=[t["elements"] for t in m["terms"]]),
+        cl.claim("first_ink", "the first term", color=color, box=first["box"], time=shows(first)),
+        cl.claim("first_ink", "the last term", color=color, box=last["box"], time=shows(last)),
+    ]
+
+
+def captions(spec: dict, rng: np.random.Generator) -> dict:
+    """Captions writing the equation with the glyphs shown (no LaTeX), the term order and timing, and the colours."""
+    m = spec["meta"]
+    c = {(x["kind"], x["subject"]): x for x in claims(spec)}
+    q = c[("formula", "equation")]["text"]
     n = len(m["terms"])
+    where, where_zh = cl.region_words(c[("position_region", "equation")]), cl.region_words(c[("position_region", "equation")], "zh")
     col, col_zh = m["color"], cap.color_name(cap.rgb(m["color"]), "zh")
     bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
-    order = ", then ".join(cap.quote(t["latex"]) for t in m["terms"])
-    order_zh = "，然后".join(cap.quote(t["latex"], "zh") for t in m["terms"])
-    t0, t1, dur = cap.seconds(m["t_start"]), cap.seconds(m["t_end"]), cap.seconds(spec["num_frames"] / spec["fps"])
+    order = ", then ".join(t["display"] for t in m["terms"])
+    order_zh = "，然后".join(t["display"] for t in m["terms"])
+    ta, tb = c[("first_ink", "the first term")]["time"], c[("first_ink", "the last term")]["time"]
+    t0, t1, dur = cap.seconds(ta), cap.seconds(tb), cap.seconds(cl.clip_end(spec))
     en = {
-        "short": cap.choose(rng, [f"The {m['name']} {q} written term by term.", f"A formula appears piece by piece: {q}.", f"Typesetting {q} one term at a time."]),
+        "short": cap.choose(rng, [f"The {m['name']} {q} written term by term.", f"A formula appears piece by piece: the equation {q}.", f"Typesetting the equation {q} one term at a time."]),
         "detailed": cap.choose(rng, [
-            f"On {common.article(bg)} background, the {m['name']} {q} (read as {cap.quote(m['text'])}) in {col} {m['font'].replace('-', ' ')} type, centred, {n} terms in one line.",
-            f"{common.article(col).capitalize()} formula centred on {bg}: {q}, i.e. {cap.quote(m['text'])}, set in {m['font'].replace('-', ' ')} with {n} terms.",
+            f"On {common.article(bg)} background, the {m['name']}, the equation {q}, in {col} {m['font'].replace('-', ' ')} type {where}, {n} terms in one line.",
+            f"{common.article(col).capitalize()} formula {where} on {bg}: the equation {q}, typeset in {m['font'].replace('-', ' ')} with {n} terms.",
         ]),
         "temporal": cap.choose(rng, [
             f"From {t0} s to {t1} s the terms appear left to right: {order}; each stays where it is placed, and the whole expression holds until {dur} s.",
-            f"The first term appears at {t0} s and the last at {t1} s, one every {(m['t_end'] - m['t_start']) / max(n - 1, 1):.2f} s; nothing moves once it is shown.",
+            f"The first term appears at {t0} s and the last at {t1} s; nothing moves once it is shown, and the equation holds until {dur} s.",
         ]),
     }
     zh = {
-        "short": cap.choose(rng, [f"逐项写出公式{qz}。", f"公式{qz}一项一项地出现。"]),
-        "detailed": f"{bg_zh}背景中央，{col_zh}的公式{qz}（读作{cap.quote(m['text'], 'zh')}），共{n}项排成一行。",
+        "short": cap.choose(rng, [f"逐项写出公式 {q}。", f"公式 {q} 一项一项地出现。"]),
+        "detailed": f"{bg_zh}背景上，{where_zh}是{col_zh}的公式 {q}，共{n}项排成一行。",
         "temporal": f"从{t0}秒到{t1}秒，各项从左到右依次出现：{order_zh}；每项出现后位置不变，完整公式保持到{dur}秒。",
     }
     return cap.assemble(en, zh)

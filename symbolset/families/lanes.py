@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from .. import captions as cap
+from .. import claims as cl
 from . import common
 
 NAME = "lanes"
@@ -77,20 +78,34 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     return spec
 
 
+def claims(spec: dict) -> list[dict]:
+    """What the captions state: where the vanishing point lies (by the region rule of
+    :mod:`symbolset.claims`; verify() checks that the lines' ink meets there) and that the dashes move
+    from the first frame to the last."""
+    m = spec["meta"]
+    road = cap.rgb(m["road"])
+    scene = [cap.rgb(m[k]) for k in ("sky", "ground")] + [cap.rgb("yellow")]
+    return [
+        cl.claim("position_region", "vanishing point", point_of=["lane0", "vanishing_point"], frame=spec["num_frames"] - 1,
+                 **cl.region(*m["vanishing_point"], spec["width"], spec["height"])),
+        cl.claim("time_range", "dashes", color=cap.rgb("white"), base=road, others=scene, start=0.0, end=cl.clip_end(spec), stops=False),
+    ]  # fmt: skip
+
+
 def captions(spec: dict, rng: np.random.Generator) -> dict:
     """English and Chinese captions: the lanes left to right, their colours, the vanishing point and the dash motion."""
     m = spec["meta"]
-    w, h = spec["width"], spec["height"]
     lanes = m["lanes"]
     zh_kind = {"solid": "实线", "dashed": "虚线"}
     listing = ", ".join(f"a {ln['kind']} {ln['color']} line" for ln in lanes)
     listing_zh = "、".join(f"{cap.color_name(cap.rgb(ln['color']), 'zh')}{zh_kind[ln['kind']]}" for ln in lanes)
     dashed = sum(ln["kind"] == "dashed" for ln in lanes)
-    where = cap.position_words(*m["vanishing_point"], w, h)
-    where_zh = cap.position_words(*m["vanishing_point"], w, h, "zh")
+    c = {(x["kind"], x["subject"]): x for x in claims(spec)}
+    where = cl.region_words(c[("position_region", "vanishing point")])
+    where_zh = cl.region_words(c[("position_region", "vanishing point")], "zh")
     sky, ground, road = m["sky"], m["ground"], m["road"]
     zh = {k: cap.color_name(cap.rgb(m[k]), "zh") for k in ("sky", "ground", "road")}
-    dur = cap.seconds(spec["num_frames"] / spec["fps"])
+    dur = cap.seconds(cl.clip_end(spec))
     dashes = "dashes" if dashed > 1 else "dashes of the dashed line"
     en = {
         "short": cap.choose(
@@ -114,7 +129,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
             [
                 f"From 0.0 s to {dur} s the {dashes} slide steadily toward the viewer at a constant speed, growing as they approach, "
                 f"while the solid lines and the vanishing point stay fixed.",
-                f"Throughout the {dur}-second clip the camera moves forward at a steady speed: the {dashes} stream toward the bottom of the frame "
+                f"Throughout the clip, from 0.0 s to {dur} s, the camera moves forward at a steady speed: the {dashes} stream toward the bottom of the frame "
                 f"without breaking, and every line keeps meeting the others at the same point {where}.",
             ],
         ),
@@ -127,7 +142,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
             rng,
             [
                 f"一条{zh['road']}的笔直道路伸向地平线，天空为{zh['sky']}，两侧是{zh['ground']}地面。从左到右依次是{listing_zh}，"
-                f"{len(lanes)}条线汇聚于画面{where_zh}的同一个消失点。",
+                f"{len(lanes)}条线汇聚于{where_zh}的同一个消失点。",
                 f"透视下的{zh['road']}直路：从左到右为{listing_zh}，全部交于{where_zh}的一个消失点；天空{zh['sky']}，路边{zh['ground']}。",
             ],
         ),
@@ -135,7 +150,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
             rng,
             [
                 f"从0.0秒到{dur}秒，虚线段以恒定速度向观众驶来，越近越大，实线和消失点保持不动。",
-                f"在整段{dur}秒的视频中，镜头匀速前进，虚线段连续不断地流向画面底部，所有线始终交于{where_zh}的同一点。",
+                f"从0.0秒到{dur}秒的整段视频中，镜头匀速前进，虚线段连续不断地流向画面底部，所有线始终交于{where_zh}的同一点。",
             ],
         ),
     }

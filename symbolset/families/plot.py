@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from .. import captions as cap
+from .. import claims as cl
 from ..render import text_layout
 from ..spec import value_at
 from . import common
@@ -119,7 +120,10 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     x_step, x_ticks = _ticks(x_lo, x_hi, 7)
     size = max(8, int(round(h * 0.045)))
     font = "dejavu-sans"
-    box = [float(round(0.17 * w)), float(round(0.16 * h)), float(round(0.95 * w)), float(round(0.84 * h))]  # left, top, right, bottom
+    pad, tick = float(max(3, round(0.025 * h))), max(3.0, round(0.02 * h))
+    label_w = max(text_layout(font, size, _num(v))["width"] for v in y_ticks)
+    left_room = label_w + tick + pad + 5  # the widest y tick label must fit left of the axis
+    box = [float(max(round(0.17 * w), np.ceil(left_room))), float(round(0.16 * h)), float(round(0.95 * w)), float(round(0.84 * h))]  # left, top, right, bottom
     sx = (box[2] - box[0]) / (x_hi - x_lo)
     sy = (box[3] - box[1]) / (y_hi - y_lo)
 
@@ -129,10 +133,9 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     width = int(max(1, round(min(w, h) / 160)) + rng.integers(0, 2))
     axis_w = max(1, width - 1)
     els = spec["elements"]
-    pad = float(max(3, round(0.025 * h)))  # the axes sit a little outside the data box, so the curve never touches them
+    # the axes sit ``pad`` outside the data box, so the curve never touches them
     left, bottom = box[0] - pad, box[3] + pad
     els.append({"id": "axes", "type": "polyline", "points": [[left, box[1] - pad], [left, bottom], [box[2] + pad, bottom]], "color": cap.rgb(axis_c), "width": axis_w})
-    tick = max(3.0, round(0.02 * h))
     for k, v in enumerate(x_ticks):
         x = px(v, y_lo)[0]
         els.append({"id": f"xtick_{k}", "type": "polyline", "points": [[x, bottom], [x, bottom + tick]], "color": cap.rgb(axis_c), "width": axis_w})
@@ -190,34 +193,66 @@ _KIND_WORDS = {"polynomial": ("polynomial", "多项式"), "sine": ("sine wave", 
                "piecewise": ("piecewise linear function", "分段线性函数"), "animated_sine": ("sine wave with a changing amplitude", "振幅变化的正弦曲线")}  # fmt: skip
 
 
-def captions(spec: dict, rng: np.random.Generator) -> dict:
-    """Captions with the exact function, axis ranges and tick values, colours and drawing time."""
+def claims(spec: dict) -> list[dict]:
+    """What the captions state: the title as drawn, the curve's drawn width and its drawing span
+    (clipped to the last frame)."""
     m = spec["meta"]
+    curve = cap.rgb(m["colors"]["curve"])
+    scene = [cap.rgb(v) for v in m["colors"].values()]
+    last = cl.clip_end(spec)
+    return [
+        cl.claim("quoted_text", "title", element="title", text=m["title"], color=cap.rgb(m["colors"]["axes"])),
+        cl.claim("stroke_width", "curve", elements=["curve"], color=curve, others=scene, px=cl.drawn_width(m["stroke_width"])),
+        cl.claim("time_range", "curve", color=curve, others=scene, grow_only=m["function"]["kind"] != "animated_sine",
+                 start=m["t_start"], end=min(m["t_end"], last), stops=m["t_end"] <= last),
+    ]  # fmt: skip
+
+
+def _function_words(fn: dict, title_shown: bool) -> tuple[str, str]:
+    """The function as the caption names it: its on-screen title quoted, or (piecewise, whose formula
+    is not on screen) described in words without quotation marks."""
+    if title_shown:
+        return cap.quote(fn["text"]), cap.quote(fn["text"], "zh")
+    c = fn["coefficients"]
+    x0, y0, m1, m2 = (_num(c[k]) for k in ("x0", "y0", "m1", "m2"))
+    return (f"y(x) with slope {m1} for x < {x0} and slope {m2} for x ≥ {x0}, through ({x0}, {y0})",
+            f"y(x)（x < {x0}时斜率为{m1}，x ≥ {x0}时斜率为{m2}，经过点({x0}, {y0})）")  # fmt: skip
+
+
+def captions(spec: dict, rng: np.random.Generator) -> dict:
+    """Captions with the function (quoted only as drawn), axis ranges and ticks, colours, width and timing."""
+    m = spec["meta"]
+    c = {(x["kind"], x["subject"]): x for x in claims(spec)}
     fn = m["function"]
     kind, kind_zh = _KIND_WORDS[fn["kind"]]
-    q, qz = cap.quote(fn["text"]), cap.quote(fn["text"], "zh")
+    title = c[("quoted_text", "title")]["text"]
+    q, qz = _function_words(fn, title == fn["text"])
     xr = f"{_num(round(m['x_range'][0], 2))} to {_num(round(m['x_range'][1], 2))}"
     yr = f"{_num(m['y_range'][0])} to {_num(m['y_range'][1])}"
     xt, yt = ", ".join(_num(v) for v in m["x_ticks"]), ", ".join(_num(v) for v in m["y_ticks"])
     cc, ac = m["colors"]["curve"], m["colors"]["axes"]
     cz, az = cap.color_name(cap.rgb(cc), "zh"), cap.color_name(cap.rgb(ac), "zh")
     bg, bgz = m["background"], cap.color_name(spec["background"], "zh")
-    t0, t1, dur = cap.seconds(m["t_start"]), cap.seconds(m["t_end"]), cap.seconds(spec["num_frames"] / spec["fps"])
+    span = c[("time_range", "curve")]
+    t0, t1, dur = cap.seconds(span["start"]), cap.seconds(span["end"]), cap.seconds(cl.clip_end(spec))
+    hold = f"it stays until {dur} s" if span["stops"] else "the clip ends as it finishes"
+    hold_zh = f"并保持到{dur}秒" if span["stops"] else "到视频结束时刚好画完"
+    width, width_zh = cl.width_words(c[("stroke_width", "curve")]["px"]), cl.width_words(c[("stroke_width", "curve")]["px"], "zh")
     if fn["kind"] == "animated_sine":
-        c = fn["coefficients"]
-        a0, a1 = _num(c["a"]), _num(c["a_end"])
+        co = fn["coefficients"]
+        a0, a1 = _num(co["a"]), _num(co["a_end"])
         temporal = cap.choose(rng, [f"From {t0} s to {t1} s the amplitude a of {q} changes steadily from {a0} to {a1}; the curve then holds until {dur} s.",
                                     f"The curve {q} starts with a = {a0}; between {t0} s and {t1} s a moves to {a1}, and the wave stretches accordingly."])  # fmt: skip
         temporal_zh = f"从{t0}秒到{t1}秒，{qz}中的振幅a由{a0}匀速变为{a1}，之后曲线保持到{dur}秒。"
     else:
-        temporal = cap.choose(rng, [f"From {t0} s to {t1} s the curve {q} is drawn from left to right at constant speed; it stays until {dur} s.",
+        temporal = cap.choose(rng, [f"From {t0} s to {t1} s the curve {q} is drawn from left to right at constant speed; {hold}.",
                                     f"The graph of {q} starts at x = {_num(round(m['x_range'][0], 2))} at {t0} s and reaches the right edge at {t1} s."])  # fmt: skip
-        temporal_zh = cap.choose(rng, [f"从{t0}秒到{t1}秒，曲线{qz}从左到右匀速画出，并保持到{dur}秒。", f"{t0}秒开始从左向右绘制{qz}的图像，{t1}秒画完。"])
+        temporal_zh = cap.choose(rng, [f"从{t0}秒到{t1}秒，曲线{qz}从左到右匀速画出，{hold_zh}。", f"{t0}秒开始从左向右绘制{qz}的图像，{t1}秒画完。"])
     en = {
         "short": cap.choose(rng, [f"A plot of {q}.", f"Graph of the {kind} {q} on labelled axes.", f"The {kind} {q} drawn on a coordinate grid."]),
         "detailed": cap.choose(rng, [
             f"On {common.article(bg)} background, {ac} axes with x from {xr} (ticks {xt}) and y from {yr} (ticks {yt}); "
-            f"the {kind} {q} is drawn as {common.article(cc)} curve {m['stroke_width']} px wide, with the title {cap.quote(m['title'])} above.",
+            f"the {kind} {q} is drawn as {common.article(cc)} curve {width} wide, with the title {cap.quote(title)} above.",
             f"{common.article(cc).capitalize()} {kind}, {q}, plotted on {ac} axes: x axis labelled {xt}, y axis labelled {yt}; {bg} background.",
         ]),
         "temporal": temporal,
@@ -225,7 +260,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     zh = {
         "short": cap.choose(rng, [f"{qz}的函数图像。", f"坐标轴上画出{kind_zh}{qz}。"]),
         "detailed": cap.choose(rng, [
-            f"{bgz}背景上是{az}坐标轴，x从{xr.replace(' to ', '到')}（刻度{xt}），y从{yr.replace(' to ', '到')}（刻度{yt}）；{cz}{kind_zh}{qz}线宽{m['stroke_width']}像素，上方标题为{cap.quote(m['title'], 'zh')}。",
+            f"{bgz}背景上是{az}坐标轴，x从{xr.replace(' to ', '到')}（刻度{xt}），y从{yr.replace(' to ', '到')}（刻度{yt}）；{cz}{kind_zh}{qz}线宽{width_zh}，上方标题为{cap.quote(title, 'zh')}。",
             f"{cz}的{kind_zh}{qz}画在{az}坐标轴上，x轴刻度为{xt}，y轴刻度为{yt}，背景为{bgz}。",
         ]),
         "temporal": temporal_zh,

@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from .. import captions as cap
+from .. import claims as cl
 from .. import fonts
 from ..errors import SymbolSetError
 from ..render import SEGMENTS, segment_layout
@@ -200,11 +201,20 @@ def _shown(spec: dict) -> list[tuple[float, str]]:
     return out
 
 
+def claims(spec: dict) -> list[dict]:
+    """What the captions state: the distinct values the frames show, in order (read back from segments)."""
+    display = next(el for el in spec["elements"] if el["id"] == "display")
+    panel = next(el for el in spec["elements"] if el["id"] == "panel")
+    return [cl.claim("value_sequence", "display", element="display", color=display["color"], off=display.get("off_color") or panel["fill"],
+                     values=[v for _, v in _shown(spec)], times=[round(t, 6) for t, _ in _shown(spec)])]  # fmt: skip
+
+
 def captions(spec: dict, rng: np.random.Generator) -> dict:
     """English and Chinese captions quoting every value the display shows, and when it changes."""
     m = spec["meta"]
     noun, noun_zh, _ = _KINDS[m["kind"]]
-    shown = _shown(spec)
+    seq = claims(spec)[0]
+    shown = list(zip(seq["times"], seq["values"]))
     first, last = shown[0][1], shown[-1][1]
     q0, q1, qz0, qz1 = cap.quote(first), cap.quote(last), cap.quote(first, "zh"), cap.quote(last, "zh")
     color, color_zh = m["color"], cap.color_name(cap.rgb(m["color"]), "zh")
@@ -216,7 +226,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     label_zh = f"，上方标有{cap.quote(m['label'], 'zh')}" if m["label"] else ""
     ghost = ", unlit segments faintly visible in dark gray" if m["off_color"] else ""
     ghost_zh = "，未点亮的笔画呈深灰色隐约可见" if m["off_color"] else ""
-    dur = cap.seconds(duration(spec))
+    dur = cap.seconds(cl.clip_end(spec))
     if len(shown) == 1:
         change_en, change_zh = f"it shows {q0}{unit_en} for the whole clip", f"始终显示{qz0}{unit_zh}"
         short = [

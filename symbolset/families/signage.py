@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import captions as cap
+from .. import claims as cl
 from .. import fonts
 from ..render import text_layout
 from ..spec import value_at
@@ -122,44 +123,76 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     return spec
 
 
-def captions(spec: dict, rng: np.random.Generator) -> dict:
-    """Captions quoting every line of the sign exactly, its colours and the camera move."""
+def claims(spec: dict) -> list[dict]:
+    """What the captions state: each line as drawn, the camera's zoom and the sign's shift as the
+    first and last frames show them (a move that outlasts the clip is stated as far as it got),
+    and the time span of the move."""
     m = spec["meta"]
-    quoted = " and ".join(cap.quote(p["text"]) for p in m["lines"])
-    quoted_zh = "和".join(cap.quote(p["text"], "zh") for p in m["lines"])
+    last = cl.clip_end(spec)
+    ink, panel, frame = cap.rgb(m["ink"]), cap.rgb(m["panel"]), cap.rgb(m["frame"])
+    scene = [ink, panel, frame, list(spec["background"])]
+    t_stop = min(m["t_end"], last)
+    (za, da), (zb, db) = camera_at(m, 0.0), camera_at(m, t_stop)
+    out = [cl.claim("quoted_text", f"line {j}", element=f"line_{j}", text=p["text"], color=ink, base=panel) for j, p in enumerate(m["lines"])]
+    if abs(zb / za - 1) >= 0.05:
+        out.append(cl.claim("scale", "sign text", color=ink, base=panel, others=scene, ratio=round(zb / za, 3), start=round(za, 2), end=round(zb, 2)))
+    d = db - da
+    if float(np.hypot(*d)) > 2:
+        horiz = None if abs(d[0]) < 0.4 * abs(d[1]) else ("right" if d[0] > 0 else "left")
+        vert = None if abs(d[1]) < 0.4 * abs(d[0]) else ("down" if d[1] > 0 else "up")
+        out.append(cl.claim("motion", "sign", color=panel, others=scene, distance=round(float(np.hypot(*d))), horizontal=horiz, vertical=vert))
+    else:
+        out.append(cl.claim("in_place", "sign", color=panel, others=scene))
+    if abs(zb / za - 1) >= 0.05 or float(np.hypot(*d)) > 2:
+        seen = cl.eased_visibility(spec, m["camera"]["shift"] if float(np.hypot(*d)) > 2 else m["camera"]["zoom"], m["t_start"], m["t_end"])
+        out.append(cl.claim("time_range", "camera", color=ink, base=panel, others=scene, start=m["t_start"], end=t_stop, stops=m["t_end"] <= last, **seen))
+    return out
+
+
+def captions(spec: dict, rng: np.random.Generator) -> dict:
+    """Captions quoting every line of the sign exactly, its colours and the camera move as the frames show it."""
+    m = spec["meta"]
+    c = {(x["kind"], x["subject"]): x for x in claims(spec)}
+    lines = [c[("quoted_text", f"line {j}")]["text"] for j in range(len(m["lines"]))]
+    quoted = " and ".join(cap.quote(t) for t in lines)
+    quoted_zh = "和".join(cap.quote(t, "zh") for t in lines)
     panel, ink = m["panel"], m["ink"]
     pz, iz = cap.color_name(cap.rgb(panel), "zh"), cap.color_name(cap.rgb(ink), "zh")
     bg, bgz = m["background"], cap.color_name(spec["background"], "zh")
-    (z0, z1), (d0, d1) = m["zoom"], m["shift"]
     moves, moves_zh = [], []
-    if abs(z1 - z0) > 0.02:
+    if ("scale", "sign text") in c:
+        z0, z1 = c[("scale", "sign text")]["start"], c[("scale", "sign text")]["end"]
         moves.append(f"zooms {'in' if z1 > z0 else 'out'} from {z0:.2f}x to {z1:.2f}x")
         moves_zh.append(f"{'推近' if z1 > z0 else '拉远'}，缩放从{z0:.2f}倍变为{z1:.2f}倍")
-    dx, dy = d1[0] - d0[0], d1[1] - d0[1]
-    if abs(dx) + abs(dy) > 2:
-        hor = ("right" if dx < 0 else "left") if abs(dx) > 2 else ""
-        ver = ("down" if dy < 0 else "up") if abs(dy) > 2 else ""
-        moves.append(f"pans {' and '.join(v for v in (hor, ver) if v)} by {abs(dx):.0f} px horizontally and {abs(dy):.0f} px vertically")
-        moves_zh.append(f"平移，水平{abs(dx):.0f}像素、垂直{abs(dy):.0f}像素")
+    if ("motion", "sign") in c:
+        mv = c[("motion", "sign")]
+        way = " and ".join(v for v in (mv["horizontal"], mv["vertical"]) if v)
+        way_zh = "".join({"right": "向右", "left": "向左", "up": "向上", "down": "向下"}[v] for v in (mv["horizontal"], mv["vertical"]) if v)
+        moves.append(f"pans so that the sign shifts {way} by about {mv['distance']} px")
+        moves_zh.append(f"平移，标志{way_zh}移动约{mv['distance']}像素")
     move = " and ".join(moves) or "holds still"
     move_zh = "，".join(moves_zh) or "保持不动"
-    t0, t1, dur = cap.seconds(m["t_start"]), cap.seconds(m["t_end"]), cap.seconds(spec["num_frames"] / spec["fps"])
+    dur = cap.seconds(cl.clip_end(spec))
+    span = c.get(("time_range", "camera"))
+    t0, t1 = (cap.seconds(span["start"]), cap.seconds(span["end"])) if span else ("0.0", dur)
+    tail = "" if not span or span["stops"] else ", still moving when the clip ends"
+    tail_zh = "" if not span or span["stops"] else "，到视频结束时仍在运动"
     en = {
         "short": cap.choose(rng, [f"{common.article(m['noun']).capitalize()} reading {quoted}.", f"A bilingual {m['noun']}: {quoted}.", f"The camera {move} over {common.article(m['noun'])} that says {quoted}."]),
         "detailed": cap.choose(rng, [
-            f"{common.article(panel).capitalize()} {m['noun']} with a {m['frame']} border on {common.article(bg)} background; its {ink} text reads {quoted}, "
+            f"{common.article(panel).capitalize()} {m['noun']} on {common.article(bg)} background; its {ink} text reads {quoted}, "
             f"one line above the other, centred on the sign.",
             f"On {common.article(bg)} wall, {common.article(m['noun'])} in {panel} with {ink} lettering: {quoted}. The text stays the same throughout; only the camera moves.",
         ]),
         "temporal": cap.choose(rng, [
-            f"From {t0} s to {t1} s the camera {move}; the sign and its text {quoted} move and scale together, unchanged, until {dur} s.",
-            f"Between {t0} s and {t1} s the view {move}; every character of {quoted} follows the same motion as the sign.",
+            f"From {t0} s to {t1} s the camera {move}{tail}; the sign and its text {quoted} move and scale together, unchanged, until {dur} s.",
+            f"Between {t0} s and {t1} s the view {move}{tail}; every character of {quoted} follows the same motion as the sign.",
         ]),
     }
     zh = {
         "short": cap.choose(rng, [f"写着{quoted_zh}的{m['noun_zh']}。", f"中英双语{m['noun_zh']}：{quoted_zh}。"]),
-        "detailed": f"{bgz}背景上是一块{pz}{m['noun_zh']}，边框为{cap.color_name(cap.rgb(m['frame']), 'zh')}，{iz}文字为{quoted_zh}，上下排列，居中。",
-        "temporal": f"从{t0}秒到{t1}秒镜头{move_zh}；标志和文字{quoted_zh}一起移动和缩放，内容始终不变，直到{dur}秒。",
+        "detailed": f"{bgz}背景上是一块{pz}{m['noun_zh']}，{iz}文字为{quoted_zh}，上下排列，居中。",
+        "temporal": f"从{t0}秒到{t1}秒镜头{move_zh}{tail_zh}；标志和文字{quoted_zh}一起移动和缩放，内容始终不变，直到{dur}秒。",
     }
     return cap.assemble(en, zh)
 

@@ -7,8 +7,10 @@ import math
 import numpy as np
 
 from .. import captions as cap
+from .. import claims as cl
 from .. import fonts
-from ..render import text_layout
+from ..claims import measure
+from ..render import render_frame, text_layout
 from ..spec import frame_time, value_at
 from . import common
 
@@ -102,71 +104,97 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     return spec
 
 
-def _direction(p0, p1, lang: str) -> str:
-    dx, dy = p1[0] - p0[0], p1[1] - p0[1]
-    horiz = "" if abs(dx) < 0.4 * abs(dy) else ("right" if dx > 0 else "left")
-    vert = "" if abs(dy) < 0.4 * abs(dx) else ("down" if dy > 0 else "up")
-    if lang == "zh":
-        zh = {"right": "向右", "left": "向左", "down": "向下", "up": "向上"}
-        return "".join(zh[d] for d in (horiz, vert) if d) or "原地"
-    return " and ".join(d for d in (horiz, vert) if d) or "in place"
+def _direction(dx: float, dy: float) -> tuple[str | None, str | None]:
+    """Horizontal and vertical direction words of a move (a component under 0.4 of the other has none)."""
+    horiz = None if abs(dx) < 0.4 * abs(dy) else ("right" if dx > 0 else "left")
+    vert = None if abs(dy) < 0.4 * abs(dx) else ("down" if dy > 0 else "up")
+    return horiz, vert
 
 
-def _motion_words(spec: dict) -> tuple[list[str], list[str]]:
-    """What the text does, as English and Chinese clauses (only what the meta makes true)."""
+def claims(spec: dict) -> list[dict]:
+    """What the captions state, measured on the first and last rendered frames: the text, where its
+    ink sits, how far and which way the ink travels (or that it stays in place), and its size change."""
     m = spec["meta"]
+    el = spec["elements"][0]
     w, h = spec["width"], spec["height"]
+    first, a0 = render_frame(spec, 0)
+    last, a1 = render_frame(spec, spec["num_frames"] - 1)
+    c0 = measure.centroid(measure.coverage(first, el["color"], spec["background"]))
+    c1 = measure.centroid(measure.coverage(last, el["color"], spec["background"]))
+    box0 = next(t for t in a0["texts"] if t["element"] == "text")["box"]
+    box1 = next(t for t in a1["texts"] if t["element"] == "text")["box"]
+    out = [
+        cl.claim("quoted_text", "text", element="text", text=m["text"], color=el["color"]),
+        cl.claim("position_region", "start", element="text", color=el["color"], frame=0, **cl.region((box0[0] + box0[2]) / 2, (box0[1] + box0[3]) / 2, w, h)),
+        cl.claim("position_region", "end", element="text", color=el["color"], frame=spec["num_frames"] - 1,
+                 **cl.region((box1[0] + box1[2]) / 2, (box1[1] + box1[3]) / 2, w, h)),
+    ]  # fmt: skip
+    d = c1 - c0
+    if "translate" in m["motion"]:
+        horiz, vert = _direction(float(d[0]), float(d[1]))
+        out.append(cl.claim("motion", "text", color=el["color"], distance=round(float(np.linalg.norm(d))), horizontal=horiz, vertical=vert))
+    else:
+        out.append(cl.claim("in_place", "text", color=el["color"]))
+    s0, s1 = m["scale"]
+    if s0 != s1:
+        out.append(cl.claim("scale", "text", color=el["color"], ratio=round(s1 / s0, 3), start=s0, end=s1))
+    return out
+
+
+_DIR_ZH = {"right": "向右", "left": "向左", "down": "向下", "up": "向上"}
+
+
+def _motion_words(spec: dict, c: dict) -> tuple[list[str], list[str]]:
+    """What the text does, as English and Chinese clauses, from the claims (and the spec's turn)."""
+    m = spec["meta"]
     en, zh = [], []
-    p0, p1 = m["position"]
-    if p0 != p1:
-        a, b = cap.position_words(*p0, w, h), cap.position_words(*p1, w, h)
-        az, bz = cap.position_words(*p0, w, h, "zh"), cap.position_words(*p1, w, h, "zh")
-        dist = math.dist(p0, p1)
-        en.append(
-            f"glides {_direction(p0, p1, 'en')} about {dist:.0f} px, starting {a} and ending {b}"
-            if a != b
-            else f"glides {_direction(p0, p1, 'en')} about {dist:.0f} px {a}"
-        )
-        zh.append(
-            f"从{az}{_direction(p0, p1, 'zh')}平移到{bz}，约{dist:.0f}像素"
-            if a != b
-            else f"在{az}{_direction(p0, p1, 'zh')}平移约{dist:.0f}像素"
-        )
+    if ("motion", "text") in c:
+        mv = c[("motion", "text")]
+        a, b = cl.region_words(c[("position_region", "start")]), cl.region_words(c[("position_region", "end")])
+        az, bz = cl.region_words(c[("position_region", "start")], "zh"), cl.region_words(c[("position_region", "end")], "zh")
+        way = " and ".join(d for d in (mv["horizontal"], mv["vertical"]) if d)
+        way_zh = "".join(_DIR_ZH[d] for d in (mv["horizontal"], mv["vertical"]) if d)
+        dist = mv["distance"]
+        en.append(f"glides {way} about {dist} px, starting {a} and ending {b}" if a != b else f"glides {way} about {dist} px, staying {a}")
+        zh.append(f"从{az}{way_zh}平移到{bz}，约{dist}像素" if az != bz else f"在{az}{way_zh}平移约{dist}像素")
     r0, r1 = m["rotation"]
     if r0 != r1:
         turn = abs(r1 - r0)
         ccw = r1 > r0  # positive rotation is counter-clockwise on screen
         en.append(f"turns {'counter-clockwise' if ccw else 'clockwise'} by {turn:.0f}° (tilt {r0:+.0f}° to {r1:+.0f}°)")
         zh.append(f"{'逆时针' if ccw else '顺时针'}旋转{turn:.0f}°（倾角从{r0:+.0f}°到{r1:+.0f}°）")
-    s0, s1 = m["scale"]
-    if s0 != s1:
+    if ("scale", "text") in c:
+        s0, s1 = c[("scale", "text")]["start"], c[("scale", "text")]["end"]
         en.append(f"{'grows' if s1 > s0 else 'shrinks'} from {s0 * 100:.0f}% to {s1 * 100:.0f}% of its size")
         zh.append(f"从原大小的{s0 * 100:.0f}%{'放大' if s1 > s0 else '缩小'}到{s1 * 100:.0f}%")
+    if ("in_place", "text") in c:
+        en[-1] += " in place"
+        zh[0] = "在原地" + zh[0]
     return en, zh
 
 
 def captions(spec: dict, rng: np.random.Generator) -> dict:
-    """English and Chinese captions stating the exact text, its colours and how it moves."""
+    """English and Chinese captions stating the claims: exact text, colours, where it is and how it moves."""
     m = spec["meta"]
-    el = spec["elements"][0]
-    text = m["text"]
+    c = {(k["kind"], k["subject"]): k for k in claims(spec)}
+    text = c[("quoted_text", "text")]["text"]
     q, qz = cap.quote(text), cap.quote(text, "zh")
-    color, color_zh = m["color"], cap.color_name(el["color"], "zh")
+    color, color_zh = m["color"], cap.color_name(c[("quoted_text", "text")]["color"], "zh")
     bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
-    moves, moves_zh = _motion_words(spec)
+    moves, moves_zh = _motion_words(spec, c)
     what, what_zh = " while it ".join(moves), "，同时".join(moves_zh)
     smooth = "smoothly, easing in and out" if m["ease"] == "in_out" else "at a steady pace"
     smooth_zh = "先加速后减速，平滑" if m["ease"] == "in_out" else "匀速"
     t1 = cap.seconds(m["end"])
+    start, start_zh = cl.region_words(c[("position_region", "start")]), cl.region_words(c[("position_region", "start")], "zh")
+    travel = "moving smoothly across the frame" if ("motion", "text") in c else "turning and resizing in place" if ("scale", "text") in c and m["rotation"][0] != m["rotation"][1] else "turning in place" if m["rotation"][0] != m["rotation"][1] else "changing size in place"
+    travel_zh = "在画面中平滑移动" if ("motion", "text") in c else "在原地变化"
     en = {
-        "short": cap.choose(
-            rng, [f"The text {q} moving smoothly across the frame.", f"{q} in {color} {what}.", f"Animated text {q} that {what}."]
-        ),
+        "short": cap.choose(rng, [f"The text {q} {travel}.", f"{q} in {color} {what}.", f"Animated text {q} that {what}."]),
         "detailed": cap.choose(
             rng,
             [
-                f"On a {bg} background, the text {q} ({len(text)} characters, {color}, {el['size']}-pixel type) {what}; "
-                f"it stays whole and unchanged the entire time.",
+                f"On a {bg} background, the text {q} ({len(text)} characters, {color}) {what}; it stays whole and unchanged the entire time.",
                 f"A {bg} frame shows {q} in {color} lettering. Over the clip the text {what}, never leaving the frame.",
             ],
         ),
@@ -174,16 +202,16 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
             rng,
             [
                 f"From 0.0 s to {t1} s the text {q} {what}, {smooth}; its content never changes.",
-                f"At 0.0 s {q} is {cap.position_words(*m['position'][0], spec['width'], spec['height'])}; until {t1} s it {what}, {smooth}.",
+                f"At 0.0 s {q} is {start}; until {t1} s it {what}, {smooth}.",
             ],
         ),
     }
     zh = {
-        "short": cap.choose(rng, [f"文字{qz}在画面中平滑运动。", f"{color_zh}的{qz}{what_zh}。"]),
+        "short": cap.choose(rng, [f"文字{qz}{travel_zh}。", f"{color_zh}的{qz}{what_zh}。"]),
         "detailed": cap.choose(
             rng,
             [
-                f"{bg_zh}背景上，{color_zh}文字{qz}（共{len(text)}个字符，字高{el['size']}像素）{what_zh}，内容始终完整不变。",
+                f"{bg_zh}背景上，{color_zh}文字{qz}（共{len(text)}个字符）{what_zh}，内容始终完整不变。",
                 f"画面背景为{bg_zh}，{color_zh}的{qz}{what_zh}，始终完整地留在画面内。",
             ],
         ),
@@ -191,7 +219,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
             rng,
             [
                 f"从0.0秒到{t1}秒，{qz}{smooth_zh}地{what_zh}，文字内容始终不变。",
-                f"0.0秒时{qz}位于{cap.position_words(*m['position'][0], spec['width'], spec['height'], 'zh')}，到{t1}秒为止{smooth_zh}地{what_zh}。",
+                f"0.0秒时{qz}位于{start_zh}，到{t1}秒为止{smooth_zh}地{what_zh}。",
             ],
         ),
     }

@@ -5,8 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import captions as cap
+from .. import claims as cl
 from .. import fonts
-from ..render import text_layout
+from ..claims import measure
+from ..render import render_frame, text_layout
+from ..spec import value_at
 from . import common
 
 NAME = "text_typing"
@@ -62,43 +65,77 @@ def _noun(text: str, script: str) -> tuple[str, str]:
     return ("phrase", "短语") if " " in text else ("word", "单词")
 
 
-def captions(spec: dict, rng: np.random.Generator) -> dict:
-    """English and Chinese captions (short, detailed, temporal) stating the exact text and timing."""
-    m = spec["meta"]
+def claims(spec: dict) -> list[dict]:
+    """What the captions state, measured on the rendered clip: the text, when its first and last
+    glyphs show, whether glyphs arrive one per frame, its ink height and where its ink sits."""
     el = spec["elements"][0]
-    text, n = m["text"], len(m["text"])
+    n = len(el["text"])
+    last, ann = render_frame(spec, spec["num_frames"] - 1)
+    text_ann = next(t for t in ann["texts"] if t["element"] == "text")
+    cov = measure.element_coverage(spec, [last], [ann], {"element": "text", "color": el["color"], "box": text_ann["box"]}, 0)
+    box = measure.ink_box(cov)
+    # the last glyph's own pixels: its ink box less the 1 px column the glyph before it may reach
+    first_box, last_box = text_ann["char_boxes"][0], list(text_ann["char_boxes"][-1])
+    if last_box[2] - last_box[0] >= 6:
+        last_box[0] += 1
+    visible = el["visible"]
+    counts = [int(value_at(visible, t)) for t in cl.frame_times(spec)]
+    glyphs = [sum(1 for ch in el["text"][:k] if not ch.isspace()) for k in counts]
+    one_by_one = all(b - a <= 1 for a, b in zip(glyphs, glyphs[1:]))
+    out = [
+        cl.claim("quoted_text", "text", element="text", text=el["text"], color=el["color"]),
+        cl.claim("first_ink", "the first glyph", element="text", color=el["color"], box=first_box, pad=0, time=round(cl.first_frame_time(spec, visible, lambda v: v >= 1), 6)),
+        cl.claim("first_ink", "the last glyph", element="text", color=el["color"], box=last_box, pad=0, time=round(cl.first_frame_time(spec, visible, lambda v: v >= n), 6)),
+        cl.claim("glyph_height", "text", element="text", color=el["color"], frame=spec["num_frames"] - 1, px=int(box[3] - box[1])),
+        cl.claim("position_region", "text", element="text", color=el["color"], frame=spec["num_frames"] - 1,
+                 **cl.region((text_ann["box"][0] + text_ann["box"][2]) / 2, (text_ann["box"][1] + text_ann["box"][3]) / 2, spec["width"], spec["height"])),
+    ]  # fmt: skip
+    if one_by_one:
+        out.append(cl.claim("typing", "text", element="text", color=el["color"]))
+    return out
+
+
+def captions(spec: dict, rng: np.random.Generator) -> dict:
+    """English and Chinese captions stating the claims: exact text, first/last glyph times, ink height, place."""
+    m = spec["meta"]
+    c = {(k["kind"], k["subject"]): k for k in claims(spec)}
+    text = c[("quoted_text", "text")]["text"]
+    n = len(text)
     noun, noun_zh = _noun(text, m["script"])
-    unit, unit_zh = ("character by character", "逐字") if m["script"] in ("han", "mixed", "digits") else ("letter by letter", "逐个字母")
-    color, color_zh = m["color"], cap.color_name(el["color"], "zh")
+    if ("typing", "text") in c:
+        unit, unit_zh = ("character by character", "逐字") if m["script"] in ("han", "mixed", "digits") else ("letter by letter", "逐个字母")
+    else:
+        unit, unit_zh = "a few characters at a time", "每次几个字符地"
+    color, color_zh = m["color"], cap.color_name(c[("quoted_text", "text")]["color"], "zh")
     bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
-    where = cap.position_words(el["position"][0] + text_layout(el["font"], el["size"], text)["width"] / 2, el["position"][1], spec["width"], spec["height"])
-    where_zh = cap.position_words(el["position"][0] + text_layout(el["font"], el["size"], text)["width"] / 2, el["position"][1], spec["width"], spec["height"], "zh")
+    where, where_zh = cl.region_words(c[("position_region", "text")]), cl.region_words(c[("position_region", "text")], "zh")
+    tall = c[("glyph_height", "text")]["px"]
     q, qz = cap.quote(text), cap.quote(text, "zh")
-    t0, t1, dur = cap.seconds(m["start"]), cap.seconds(m["end"]), cap.seconds(spec["num_frames"] / spec["fps"])
-    rate = n / max(m["end"] - m["start"], 1e-6)
+    ta, tb = c[("first_ink", "the first glyph")]["time"], c[("first_ink", "the last glyph")]["time"]
+    t0, t1, dur = cap.seconds(ta), cap.seconds(tb), cap.seconds(cl.clip_end(spec))
     en = {
         "short": cap.choose(rng, [f"The {noun} {q} being typed {unit}.", f"Typing animation of the {noun} {q}.",
                                   f"A cursor types {q} {unit}."]),
         "detailed": cap.choose(rng, [
-            f"On a {bg} background, the {noun} {q} ({n} characters) is typed {unit} in {color} {el['size']}-pixel type {where}, "
+            f"On a {bg} background, the {noun} {q} ({n} characters) is typed {unit} in {color} type {where}, its ink {tall} px tall, "
             f"with a {color} text cursor after the last character.",
             f"A {bg} screen shows {q} typed {unit} in {color}, {n} characters in all, {where}; a {color} cursor follows the text.",
         ]),
         "temporal": cap.choose(rng, [
-            f"From {t0} s to {t1} s the {noun} {q} is typed {unit}, about {rate:.1f} characters per second; "
+            f"The first character of the {noun} {q} appears at {t0} s and the last at {t1} s, typed {unit}; "
             f"the full text then stays on screen until {dur} s.",
-            f"At {t0} s typing starts; by {t1} s all {n} characters of {q} are shown, and they remain until the clip ends at {dur} s.",
+            f"At {t0} s the first character shows; by {t1} s all {n} characters of {q} are shown, and they remain until the clip ends at {dur} s.",
         ]),
     }
     zh = {
         "short": cap.choose(rng, [f"{unit_zh}打出{noun_zh}{qz}的动画。", f"光标{unit_zh}输入{qz}。"]),
         "detailed": cap.choose(rng, [
-            f"{bg_zh}背景上，{color_zh}的{noun_zh}{qz}（共{n}个字符）在画面{where_zh}{unit_zh}出现，字高{el['size']}像素，最后一个字符后有{color_zh}光标。",
-            f"画面{where_zh}以{color_zh}字体{unit_zh}输入{qz}，共{n}个字符，背景为{bg_zh}，文字后跟随{color_zh}光标。",
+            f"{bg_zh}背景上，{color_zh}的{noun_zh}{qz}（共{n}个字符）在{where_zh}{unit_zh}出现，文字墨迹高{tall}像素，最后一个字符后有{color_zh}光标。",
+            f"{where_zh}以{color_zh}字体{unit_zh}输入{qz}，共{n}个字符，背景为{bg_zh}，文字后跟随{color_zh}光标。",
         ]),
         "temporal": cap.choose(rng, [
-            f"从{t0}秒到{t1}秒，{qz}被{unit_zh}输入，每秒约{rate:.1f}个字符；之后完整文字保持到{dur}秒。",
-            f"{t0}秒开始输入，到{t1}秒{qz}的{n}个字符全部出现，并一直保留到{dur}秒结束。",
+            f"第一个字符在{t0}秒出现，最后一个在{t1}秒出现，{qz}被{unit_zh}输入；之后完整文字保持到{dur}秒。",
+            f"{t0}秒出现第一个字符，到{t1}秒{qz}的{n}个字符全部出现，并一直保留到{dur}秒结束。",
         ]),
     }
     return cap.assemble(en, zh)

@@ -1,0 +1,75 @@
+"""``symbolset validate --captions``: run the claim verifiers over a whole dataset folder.
+
+For each record the family's claims are derived again from the stored spec and rendered into
+captions with the record's seed. When they equal the stored captions, every claim is measured on
+the stored video (decoded) and its annotations; a claim the pixels do not bear out is a violation.
+A caption that differs from that rendering (a person edited it in review) has no claims that can
+be read back from free text: it is counted as *unverifiable*, never as a violation.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .. import codec, families, layout
+from ..errors import SymbolSetError
+from ..record import caption_rng, parse_annotations
+from ..spec import from_json
+from .verify import verify_claims
+
+_COLUMNS = ["id", "family", "seed", "spec", "video", "captions", "caption_source", "annotations"]
+
+
+def check_record(row: dict) -> tuple[str, str, list[str]]:
+    """(family, status, problems) of one record; status is ``ok``, ``violation`` or ``unverifiable``."""
+    where = f"record {row['id']}"
+    try:
+        spec = from_json(row["spec"], f"{where}: spec")
+        fam = families.get(spec["family"])
+    except SymbolSetError as exc:
+        return row["family"], "violation", [str(exc)]
+    if not callable(getattr(fam, "claims", None)):
+        return spec["family"], "unverifiable", [f"{where}: family {spec['family']} states no typed claims (a scene template)"]
+    if fam.captions(spec, caption_rng(row["seed"])) != row["captions"]:
+        return (
+            spec["family"],
+            "unverifiable",
+            [f"{where}: caption ({row['caption_source']}) differs from its claims' rendering; its claims cannot be read back"],
+        )
+    try:
+        frames = codec.decode(row["video"]["bytes"], where)
+    except codec.VideoError as exc:
+        return spec["family"], "violation", [str(exc)]
+    problems = verify_claims(spec, frames, parse_annotations(row), fam.claims(spec))
+    return spec["family"], ("violation" if problems else "ok"), [f"{where}: {p}" for p in problems]
+
+
+def check_captions(root: str | Path, *, workers: int = 1) -> dict:
+    """Check every record of a dataset folder. Returns ``{"families": {name: Counter(ok, violation,
+    unverifiable)}, "problems": [line, ...]}``."""
+    layout.load_manifest(root)  # a clear error for a folder that is not a dataset
+    rows = layout.iter_rows(root, columns=_COLUMNS)
+    counts: dict[str, Counter] = {}
+    problems: list[str] = []
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            results = list(pool.map(check_record, rows, chunksize=4))
+    else:
+        results = map(check_record, rows)
+    for family, status, lines in results:
+        counts.setdefault(family, Counter())[status] += 1
+        problems += lines
+    return {"families": counts, "problems": problems}
+
+
+def report_lines(result: dict) -> list[str]:
+    """One summary line per family, then a total."""
+    lines, total = [], Counter()
+    for name in sorted(result["families"]):
+        c = result["families"][name]
+        total.update(c)
+        lines.append(f"{name}: {sum(c.values())} clips, {c['violation']} with violations, {c['unverifiable']} unverifiable")
+    lines.append(f"total: {sum(total.values())} clips, {total['violation']} with violations, {total['unverifiable']} unverifiable")
+    return lines

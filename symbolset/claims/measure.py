@@ -1,0 +1,123 @@
+"""Ink measurements shared by the claim makers (families) and the verifiers: colour coverage,
+ink boxes, centroids, and an element's ink with text cursors cleared."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+
+def coverage(frame: np.ndarray, color, background, others=(), margin: float = 1.0) -> np.ndarray:
+    """Share (0..1) of ``color`` blended over ``background`` per pixel, read from luma where luma
+    separates them (full resolution in yuv420p video), else from the RGB projection; 0 where the
+    pixel is off the colour's blend line or another scene colour in ``others`` explains it better
+    (by the factor ``margin``: above 1, only pixels clearly of ``color`` count)."""
+    f = frame.astype(np.float32)
+    c, b = np.asarray(color, np.float32), np.asarray(background, np.float32)
+    d = c - b
+
+    def fit(col):
+        v = np.asarray(col, np.float32) - b
+        a = np.clip((f - b) @ v / max(float(v @ v), 1.0), 0.0, 1.0)
+        return a, np.linalg.norm(f - b - a[..., None] * v, axis=-1)
+
+    alpha, resid = fit(color)
+    own = resid <= 0.35 * float(np.linalg.norm(d)) + 20.0
+    for o in others:
+        if list(o) not in (list(color), list(background)):
+            own &= resid * margin < fit(o)[1]
+    w = np.array([0.299, 0.587, 0.114], np.float32)
+    if abs(float(d @ w)) >= 40:
+        alpha = np.clip((f @ w - float(b @ w)) / float(d @ w), 0.0, 1.0)
+    return np.where(own, alpha, 0.0)
+
+
+def find(annotation: dict, element: str, kind: str = "texts"):
+    """The annotation entry (``texts`` or ``shapes``) of ``element``; None when it is not drawn."""
+    return next((t for t in annotation[kind] if t["element"] == element), None)
+
+
+def window(cov: np.ndarray, box, pad: int = 1) -> tuple[np.ndarray, int, int]:
+    """The part of ``cov`` inside ``box`` grown by ``pad`` px, with its top-left corner."""
+    h, w = cov.shape
+    x0, y0 = max(0, int(math.floor(box[0])) - pad), max(0, int(math.floor(box[1])) - pad)
+    x1, y1 = min(w, int(math.ceil(box[2])) + pad), min(h, int(math.ceil(box[3])) + pad)
+    return cov[y0:y1, x0:x1], x0, y0
+
+
+def ink_box(cov: np.ndarray, threshold: float = 0.5):
+    """[x0, y0, x1, y1] of pixels covered more than ``threshold``; None when there are none."""
+    ys, xs = np.nonzero(cov > threshold)
+    if len(xs) == 0:
+        return None
+    return [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1]
+
+
+def centroid(cov: np.ndarray) -> np.ndarray | None:
+    """Coverage-weighted centre (pixel centres at +0.5) of the pixels covered more than 0.15."""
+    cov = np.where(cov > 0.15, cov, 0.0)
+    mass = float(cov.sum())
+    if mass < 1.0:
+        return None
+    yy, xx = np.mgrid[0 : cov.shape[0], 0 : cov.shape[1]]
+    return np.array([(cov * (xx + 0.5)).sum() / mass, (cov * (yy + 0.5)).sum() / mass])
+
+
+def hide_cursors(cov: np.ndarray, annotation: dict) -> np.ndarray:
+    """``cov`` with every text cursor's quad (and a 1 px rim) cleared: a cursor is no glyph."""
+    for s in annotation["shapes"]:
+        if s["type"] == "cursor":
+            q = np.asarray(s["params"]["quad"])
+            cov[
+                max(0, int(q[:, 1].min()) - 1) : int(np.ceil(q[:, 1].max())) + 1,
+                max(0, int(q[:, 0].min()) - 1) : int(np.ceil(q[:, 0].max())) + 1,
+            ] = 0
+    return cov
+
+
+def element_coverage(spec: dict, frames, annotations: list[dict], c: dict, index: int, margin: float = 1.0) -> np.ndarray:
+    """Coverage of the claim's colour at frame ``index``, cursors cleared, kept to the claim's box
+    (or to its element's annotated box at the last frame) when it has one, and to the pixels near
+    the strokes of ``within`` (not near those of ``exclude``) when it names them."""
+    cov = hide_cursors(
+        coverage(frames[index], c["color"], c.get("base", spec["background"]), c.get("others", ()), margin), annotations[index]
+    )
+    if c.get("within"):  # only near the final strokes of these elements, away from those of ``exclude``
+        keep = shape_mask(annotations[-1], c["within"], c["reach"], cov.shape) & ~shape_mask(
+            annotations[-1], c.get("exclude", ()), c.get("exclude_reach", c["reach"]), cov.shape
+        )
+        cov = np.where(keep, cov, 0.0)
+    box = c.get("box")
+    if box is None and c.get("element"):
+        ann = find(annotations[-1], c["element"])
+        box = ann["box"] if ann else None
+    if box is None:
+        return cov
+    out = np.zeros_like(cov)
+    win, x0, y0 = window(cov, box, c.get("pad", 1))
+    out[y0 : y0 + win.shape[0], x0 : x0 + win.shape[1]] = win
+    return out
+
+
+def shape_mask(annotation: dict, elements, reach: float, shape: tuple[int, int]) -> np.ndarray:
+    """Pixels within ``reach`` px of the drawn strokes (circles, polylines, rays) or outlines of ``elements``."""
+    mask = np.zeros(shape, np.uint8)
+    thick = max(1, int(round(2 * reach)))
+    for s in annotation["shapes"]:
+        if s["element"] not in elements:
+            continue
+        p = s["params"]
+        if s["type"] == "circle":
+            centre = tuple(int(round(v * 16)) for v in p["center"])
+            r = int(round(p["radius"] * 16))
+            if abs(p["sweep"]) >= 360 or p["radius"] <= reach:
+                cv2.circle(mask, centre, r, 1, thick if p["radius"] > reach else -1, cv2.LINE_8, 4)
+            else:
+                cv2.ellipse(mask, centre, (r, r), 0, p["start"], p["start"] + p["sweep"], 1, thick, cv2.LINE_8, 4)
+        else:
+            pts = [p["origin"], p["end"]] if s["type"] == "ray" else p["points"] + (p["points"][:1] if s["type"] == "polygon" else [])
+            if len(pts) >= 2:
+                cv2.polylines(mask, [np.round(np.asarray(pts) * 16).astype(np.int32)], False, 1, thick, cv2.LINE_8, 4)
+    return mask.astype(bool)
