@@ -228,6 +228,10 @@ def test_a_real_dataset_validates_and_its_card_lists_the_fonts(tmp_path, capsys)
     card = (out / "README.md").read_text()
     assert "## Fonts" in card and all(f"`{fid}`" in card for fid in used)
     assert all("stage" in from_json(r["spec"]) for r in rows)
+    from symbolset.claims.check import check_captions
+
+    report = check_captions(out)
+    assert all("real-style clip" in line for line in report["problems"]) and len(report["problems"]) == 4
     capsys.readouterr()
     assert main(["fonts"]) == 0 and "fonts-lxgw-wenkai" in capsys.readouterr().out
     flat = tmp_path / "flat"
