@@ -23,11 +23,24 @@ def _generate(args) -> int:
     from .config import load_config
 
     cfg = load_config(args.config, num=args.num, families=args.families, seed=args.seed, num_frames=args.frames, fps=args.fps,
-                      codec=args.codec, shard_size=args.shard_size, scenes=args.scenes, **_size(args.size))  # fmt: skip
+                      codec=args.codec, shard_size=args.shard_size, scenes=args.scenes, style=args.style, font_pool=args.font_pool, **_size(args.size))  # fmt: skip
     manifest = generate(cfg, args.out, workers=args.workers, overwrite=args.overwrite, progress=not args.quiet,
                         engine=args.engine, ray_address=args.ray_address, retries=args.retries)  # fmt: skip
     rows = {s: manifest["splits"][s]["rows"] for s in ("train", "validation", "test") if s in manifest["splits"]}
     print(f"{args.out}: {sum(rows.values())} clips {rows} in {len(manifest['shards'])} shard(s)")
+    return 0
+
+
+def _fonts(args) -> int:
+    from .fontpack import listing, require_pool
+
+    rows = listing()
+    for r in rows:
+        state = "found" if r["found"] else f"MISSING: {r['install']}"
+        print(f"{r['id']:<24} {r['typeface']:<20} {r['style']:<11} {r['weight']:<13} {r['scripts']:<18} pool={r['pool']:<4} {r['package']:<22} {r['licence']:<42} {state}")
+    print(f"{sum(r['found'] for r in rows)} of {len(rows)} faces found, {len({r['typeface'] for r in rows if r['found']})} typefaces")
+    if args.check:
+        require_pool(args.check, "fonts --check")
     return 0
 
 
@@ -158,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--fps", type=float, help="frames per second")
     g.add_argument("--codec", help="h264 (default), h264-yuv444, h264-lossless or ffv1")
     g.add_argument("--shard-size", type=int, help="rows per Parquet shard")
+    g.add_argument("--style", choices=("flat", "real", "mixed"), help="flat vector art, real (3D stage, materials, more faces) or mixed")
+    g.add_argument("--font-pool", choices=("pip", "full"), help="faces of the real style: pip wheels only, or full (+ Debian font pack)")
     g.add_argument("--overwrite", action="store_true", help="replace an existing dataset in --out")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.set_defaults(func=_generate)
@@ -177,6 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--codec", help="codec for a video output (default: the record's, or h264 for .mp4, ffv1 for .mkv)")
     r.add_argument("--overwrite", action="store_true")
     r.set_defaults(func=_render)
+
+    f = sub.add_parser("fonts", help="list the font faces (found / missing, with the package that provides each)")
+    f.add_argument("--check", choices=("pip", "full"), help="exit non-zero, naming the package, if a face of this pool is missing")
+    f.set_defaults(func=_fonts)
 
     p = sub.add_parser("publish", help="validate, then upload a dataset folder to the Hugging Face Hub")
     p.add_argument("dir")

@@ -14,7 +14,9 @@ from .errors import SymbolSetError
 from .families import FAMILY_NAMES, get
 from .families.scene import PREFIX as SCENE_PREFIX
 from .families.scene import load_scenes, unknown_scene
+from .fontpack import require_pool
 from .spec import LIMITS
+from .stage import STYLES, style_for
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class Config:
     shard_size: int = 64
     options: dict = field(default_factory=dict)  # family options, e.g. {"seven_segment": {"readings_csv": ...}}
     scenes: dict = field(default_factory=dict)  # scene templates (name -> template data) for "scene:<name>" families
+    style: str | dict = "flat"  # flat | real | mixed, or {family: style, "default": style} (stage.py)
+    font_pool: str = "pip"  # faces the real style may use: pip (wheels only) | full (+ the Debian font pack)
 
     def params(self, family: str) -> dict:
         """The sampler parameters of one family (a scene family's carry its template, so any worker
@@ -41,6 +45,8 @@ class Config:
                   "codec": self.codec, "options": dict(self.options.get(family, {}))}  # fmt: skip
         if family.startswith(SCENE_PREFIX) and family[len(SCENE_PREFIX):] in self.scenes:
             params["template"] = self.scenes[family[len(SCENE_PREFIX):]]
+        if style_for({"style": self.style}, family) != "flat":  # flat configs keep the params (and bytes) they had
+            params.update(style=self.style, font_pool=self.font_pool)
         return params
 
     def to_dict(self) -> dict:
@@ -49,13 +55,15 @@ class Config:
         d["families"] = list(self.families)
         if not self.scenes:  # configs without scene templates read as they did before templates existed
             del d["scenes"]
+        if self.style == "flat" and self.font_pool == "pip":  # likewise for configs without the real style
+            del d["style"], d["font_pool"]
         return d
 
 
 BUILTIN = {
     "default": Config(),
     "tiny": Config(name="tiny", num=3 * len(FAMILY_NAMES), width=128, height=128, num_frames=12, fps=8.0, shard_size=100),
-    "release": Config(name="release", num=100_000, width=512, height=512, num_frames=32, fps=16.0, shard_size=500),
+    "release": Config(name="release", num=100_000, width=512, height=512, num_frames=32, fps=16.0, shard_size=500, style="mixed", font_pool="full"),
 }
 
 
@@ -89,6 +97,14 @@ def _check(cfg: Config, source: str) -> Config:
     for fam in cfg.families:
         if fam.startswith(SCENE_PREFIX) and fam[len(SCENE_PREFIX):] not in cfg.scenes:
             bad("families", unknown_scene(fam))
+    styles = cfg.style.values() if isinstance(cfg.style, dict) else [cfg.style]
+    if not isinstance(cfg.style, (str, dict)) or any(v not in STYLES for v in styles):
+        bad("style", f"expected one of {', '.join(STYLES)} or a mapping of family -> style, got {cfg.style!r}")
+    if any(v != "flat" for v in styles):
+        try:
+            require_pool(cfg.font_pool, "font_pool")
+        except SymbolSetError as exc:
+            bad("font_pool", str(exc).removeprefix("font_pool: "))
     return cfg
 
 

@@ -44,10 +44,17 @@ FONT_IDS = tuple(_REGISTRY)
 
 def font_file(font_id: str) -> tuple[Path, int]:
     """Path and face index of a registered font; :class:`SpecError` for an unknown id."""
-    try:
-        factory, index, _ = _REGISTRY[font_id]
-    except KeyError:
-        raise SpecError(f"unknown font {font_id!r} (known: {', '.join(FONT_IDS)})") from None
+    if font_id not in _REGISTRY:  # a face of the larger catalog (the ``real`` style's fonts)
+        from . import fontpack
+
+        entry = fontpack.face(font_id)
+        if entry is None:
+            raise SpecError(f"unknown font {font_id!r} (known: {', '.join(FONT_IDS)} and the {len(fontpack.FACES)} faces of `symbolset fonts`)")
+        path = entry.path()
+        if path is None:
+            raise SpecError(f"font {font_id!r} ({entry.typeface}) is not installed; {entry.install_hint()} provides it")
+        return path, entry.index
+    factory, index, _ = _REGISTRY[font_id]
     path = factory()
     if not path.exists():
         raise SpecError(f"font {font_id!r}: file {path} is missing (reinstall the package that ships it)")

@@ -38,7 +38,12 @@ def finish(out: Path, cfg, shards: list[dict]) -> dict:
     }
     write_thumbnails(out)
     write_json_atomic(out / MANIFEST, manifest)
-    write_card(out, manifest)
+    extra = ""
+    if cfg.to_dict().get("style", "flat") != "flat":  # the real style's many faces, with licences (flat cards stay as they were)
+        from .fontpack import card_section
+
+        extra = card_section(from_json(r["spec"], f"{out}: card") for r in iter_rows(out, columns=["spec"]))
+    write_card(out, manifest, extra)
     return manifest
 
 

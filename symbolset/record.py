@@ -13,7 +13,7 @@ import zlib
 import numpy as np
 import pyarrow as pa
 
-from . import __version__, codec, families
+from . import __version__, codec, families, stage
 from .layout import record_checksum
 from .render import render_clip
 from .spec import to_json, validate
@@ -86,7 +86,8 @@ def sample_seed(global_seed: int, family: str, index: int) -> int:
 
 def sample_spec(family: str, seed: int, params: dict) -> dict:
     """The validated spec of one sample: a pure function of (family, seed, params)."""
-    return validate(families.get(family, params.get("template")).sample(np.random.default_rng(seed), params))
+    spec = validate(families.get(family, params.get("template")).sample(np.random.default_rng(seed), params))
+    return stage.stylize(spec, seed, params) if params.get("style", "flat") != "flat" else spec
 
 
 def caption_rng(seed: int) -> np.random.Generator:
@@ -125,7 +126,7 @@ def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_nam
     """Render, encode, caption and annotate a spec into one row (a dict with every column)."""
     fam = families.get(spec["family"])
     frames, annotations = render_clip(spec)
-    caps = fam.captions(spec, caption_rng(seed))
+    caps = stage.add_captions(spec, fam.captions(spec, caption_rng(seed)))
     spec_json = to_json(spec)
     video = codec.encode(frames, spec["fps"], codec_name)
     return {

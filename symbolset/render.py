@@ -53,6 +53,10 @@ def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
                 ann = {**ann, "texts": base_ann["texts"] + ann["texts"], "shapes": base_ann["shapes"] + ann["shapes"]}
             annotations.append(ann)
         previous = states
+    if "stage" in spec:  # the real style: the flat frames become a card seen by a 3D camera
+        from .stage import project
+
+        return project(spec, frames, annotations)
     return frames, annotations
 
 
@@ -69,7 +73,13 @@ def _static_prefix(spec: dict) -> int:
 def render_frame(spec: dict, index: int) -> tuple[np.ndarray, dict]:
     """Frame ``index`` of a (validated) spec and its annotations."""
     t = frame_time(spec, index)
-    return _draw(spec, element_states(spec, t), index, t)
+    frame, ann = _draw(spec, element_states(spec, t), index, t)
+    if "stage" in spec:
+        from .stage import project
+
+        frames, anns = project(spec, frame[None], [ann], index=index)
+        return frames[0], anns[0]
+    return frame, ann
 
 
 def element_states(spec: dict, t: float) -> list[dict]:

@@ -276,7 +276,7 @@ def validate(spec: Any) -> dict:
     if not isinstance(spec, dict):
         _fail("spec", "expected a JSON object")
     _check_plain_data(spec)
-    known = {"version", "family", "width", "height", "fps", "num_frames", "background", "elements", "meta"}
+    known = {"version", "family", "width", "height", "fps", "num_frames", "background", "elements", "meta", "stage"}
     for field in ("version", "width", "height", "fps", "num_frames", "elements"):
         if field not in spec:
             _fail(field, "missing")
@@ -340,6 +340,10 @@ def validate(spec: Any) -> dict:
     work = n * sum(_items(el) for el in spec["elements"])
     if work > LIMITS["work"]:
         _fail("elements", f"num_frames x items (elements, points, track keys, characters) is {work:,}, over the {LIMITS['work']:,} limit")
+    if "stage" in spec:  # the real style's 3D stage (stage.py sits beside spec)
+        from .stage import check
+
+        check(spec)
     return spec
 
 

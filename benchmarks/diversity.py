@@ -1,0 +1,181 @@
+"""Diversity and legibility of the real style, as JSON.
+
+A smaller stand-in for a ``release`` run (style ``mixed``): ``--num`` clips (default 200) at
+``--size`` px (default 256) spread over the built-in families. Prints distinct faces used, the share
+of the most used face, the material kinds, the share of clips with a 3D camera (and with a moving
+one), the OCR figure on ``real`` frames (RapidOCR reading the rectified quad of every unrotated,
+whole text run whose glyphs are >= 24 px tall on the first, middle and last frame; exact match after normalisation,
+per family and per font) and the generation cost of each clip rendered as ``real`` against the same
+clip rendered ``flat`` (build_record: render + encode + captions; and render alone), as medians and
+their ratio.
+
+    python benchmarks/diversity.py --num 200 --size 256 --pool full
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import statistics
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from symbolset import families, record
+from symbolset.render import render_clip
+
+MIN_GLYPH = 24
+
+
+def _rectified(frame: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    w, h = np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[3] - quad[0])
+    pad = 0.15 * h + 2
+    out_w, out_h = int(np.ceil(w + 2 * pad)), int(np.ceil(h + 2 * pad))
+    dst = np.float32([[pad, pad], [pad + w, pad], [pad + w, pad + h], [pad, pad + h]]) - 0.5
+    m = cv2.getPerspectiveTransform(np.float32(quad) - 0.5, dst)
+    return cv2.warpPerspective(frame, m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+_OCR = None
+_FOLD = str.maketrans("COSUVWXZ\u2212\u2010\u2011\u2012\u2013", "cosuvwxz-----")  # capitals shaped like their lower case; dashes
+
+
+def normalize(text: str) -> str:
+    """Comparison form: NFKC, no whitespace, same-shape capitals and dashes folded."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).translate(_FOLD)
+
+
+def _recognize(crops: list[np.ndarray]) -> list[str]:
+    """RapidOCR's recognition model (no detection) on RGB crops: the text of each ("" when unsure)."""
+    global _OCR
+    if not crops:
+        return []
+    if _OCR is None:
+        from rapidocr_onnxruntime import RapidOCR
+
+        _OCR = RapidOCR()
+    results = _OCR.text_rec([np.ascontiguousarray(c[:, :, ::-1]) for c in crops])[0]
+    return [text if float(conf) >= 0.3 else "" for text, conf in results]
+
+
+def ocr_words(spec: dict, frame: np.ndarray, ann: dict, min_glyph: float = MIN_GLYPH) -> tuple[int, int, list[dict]]:
+    """(read exactly, counted, details) for the frame's text runs that are unrotated, fully shown, not
+    touched by a cursor and whose characters are at least ``min_glyph`` px tall (median char box height)."""
+    els = {el["id"]: el for el in spec["elements"]}
+    quads = {s["element"]: s["params"]["quad"] for s in ann["shapes"] if s["type"] == "text_quad"}
+    occluded = {s["element"] for s in ann["shapes"] if s["type"] == "cursor"}  # a visible cursor touches the word
+    items = []
+    for t in ann["texts"]:
+        el = els.get(t["element"])
+        if el is None or el["type"] != "text" or t["element"] not in quads or t["element"] in occluded or not t["char_boxes"]:
+            continue
+        if (
+            isinstance(el.get("rotation"), dict)
+            or el.get("rotation", 0)
+            or t["string"] != el["text"]
+            or isinstance(el.get("opacity", 1), dict)
+        ):
+            continue
+        if statistics.median(b[3] - b[1] for b in t["char_boxes"]) < min_glyph:
+            continue
+        items.append((t, el, _rectified(frame, np.asarray(quads[t["element"]]))))
+    reads = _recognize([c for _, _, c in items])
+    details = [
+        {"string": t["string"], "read": r, "ok": normalize(r) == normalize(t["string"]), "font": el["font"]}
+        for (t, el, _), r in zip(items, reads)
+    ]
+    return sum(d["ok"] for d in details), len(details), details
+
+
+def _cold() -> None:
+    """Forget the renderer's placed-text caches (fonts stay loaded), so a repeated render costs what a first one does."""
+    from symbolset import render
+
+    for f in (render._placed_text, render._text_mask, render.text_layout):
+        f.cache_clear()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--num", type=int, default=200)
+    ap.add_argument("--size", type=int, default=256)
+    ap.add_argument("--frames", type=int, default=12)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--pool", default="full", choices=("pip", "full"))
+    ap.add_argument("--min-glyph", type=float, default=MIN_GLYPH, help="OCR only words whose median glyph height is at least this (px)")
+    args = ap.parse_args()
+    base = {"width": args.size, "height": args.size, "num_frames": args.frames, "fps": 8.0, "options": {}, "font_pool": args.pool}
+    names = families.FAMILY_NAMES
+    face_clips, kinds, ocr_fam, ocr_font = (
+        collections.Counter(),
+        set(),
+        collections.defaultdict(lambda: [0, 0]),
+        collections.defaultdict(lambda: [0, 0]),
+    )
+    staged = moving = text_clips = 0
+    t_flat, t_real, ratios, misses, r_flat, r_real = [], [], [], [], [], []
+    for k in range(args.num):
+        fam = names[k % len(names)]
+        seed = record.sample_seed(args.seed, fam, k // len(names))
+        spec = record.sample_spec(fam, seed, {**base, "style": "mixed"})
+        faces = {el["font"] for el in spec["elements"] if el["type"] == "text"}
+        text_clips += bool(faces)
+        face_clips.update(faces)
+        if "stage" in spec:
+            staged += 1
+            moving += spec["stage"]["camera"]["move"] != "static"
+            kinds.update((spec["stage"]["surface"]["kind"], spec["stage"]["environment"]["kind"]))
+        # cost and OCR: the same clip in both styles
+        flat = record.sample_spec(fam, seed, base)
+        real = record.sample_spec(fam, seed, {**base, "style": "real"})
+        t0 = time.perf_counter()
+        record.build_record(flat, sample_id="f", split="train", seed=seed)
+        t1 = time.perf_counter()
+        record.build_record(real, sample_id="r", split="train", seed=seed)
+        t2 = time.perf_counter()
+        t_flat.append(t1 - t0)
+        t_real.append(t2 - t1)
+        ratios.append((t2 - t1) / (t1 - t0))
+        _cold()
+        t0 = time.perf_counter()
+        render_clip(flat)
+        _cold()
+        t1 = time.perf_counter()
+        frames, anns = render_clip(real)
+        r_flat.append(t1 - t0)
+        r_real.append(time.perf_counter() - t1)
+        for i in sorted({0, len(frames) // 2, len(frames) - 1}):  # three camera positions
+            ok, n, details = ocr_words(real, frames[i], anns[i], args.min_glyph)
+            ocr_fam[fam][0] += ok
+            ocr_fam[fam][1] += n
+            for d in details:
+                ocr_font[d["font"]][0] += d["ok"]
+                ocr_font[d["font"]][1] += 1
+                if not d["ok"]:
+                    misses.append({"family": fam, "seed": seed, "frame": i, **d})
+    read, counted = sum(v[0] for v in ocr_fam.values()), sum(v[1] for v in ocr_fam.values())
+    print(json.dumps({
+        "clips": args.num, "size": args.size, "frames": args.frames, "font_pool": args.pool, "style": "mixed",
+        "distinct_faces": len(face_clips), "clips_with_text": text_clips,
+        "most_used_face": face_clips.most_common(1)[0][0] if face_clips else None,
+        "most_used_face_share": round(face_clips.most_common(1)[0][1] / max(1, text_clips), 4) if face_clips else 0.0,
+        "material_kinds": sorted(kinds), "share_3d_camera": round(staged / args.num, 4), "share_moving_3d_camera": round(moving / args.num, 4),
+        "ocr_real": {"min_glyph_px": args.min_glyph, "read": read, "words": counted, "accuracy": round(read / max(1, counted), 4),
+                     "per_family": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_fam.items())},
+                     "per_font": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_font.items())}, "misses": misses[:20]},
+        "cost_s": {"flat_median": round(statistics.median(t_flat), 4), "real_median": round(statistics.median(t_real), 4),
+                   "ratio_of_medians": round(statistics.median(t_real) / statistics.median(t_flat), 3), "median_ratio": round(statistics.median(ratios), 3), "ceiling": 2.0,
+                   "render_only": {"flat_median": round(statistics.median(r_flat), 4), "real_median": round(statistics.median(r_real), 4),
+                                   "ratio_of_medians": round(statistics.median(r_real) / statistics.median(r_flat), 3)}},
+    }, indent=1))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

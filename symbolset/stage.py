@@ -1,0 +1,456 @@
+"""The 3D stage: a family's flat frame becomes a print on a surface in a scene seen by a camera.
+
+``spec["stage"]`` (present only for the ``real`` style) says everything, so a clip still
+re-renders bit for bit from its spec::
+
+    {"surface": material,            # grain of what the symbols are printed on (materials.py)
+     "environment": material,        # the wall/desk around it, in the same plane
+     "camera": {"move", "fill", "focal", "keys": {"yaw","pitch","pan","tilt","roll","distance"}: [start, end],
+                "shake": degrees, "seed"},
+     "light": {"gradient": [gx, gy], "falloff", "center": [u, v], "shadow", "glare"},
+     "lens": {"noise": sigma, "jpeg": quality or null, "seed"}}
+
+The family's canvas (W x H) lies centred on the plane z = 0; a pinhole camera looks at it. Each
+frame's homography maps layer pixels to image pixels, so every box becomes an exact quad: the
+stored quad is the image of the flat ink box grown by 0.55 px, the reach of bilinear resampling,
+hence it contains every pixel the ink touches; the axis-aligned box is the pixel hull of the quad.
+The camera is kept so the whole card stays in the frame on every frame (nothing annotated leaves).
+Light and shadow multiply pixels and the lens adds noise/JPEG after annotation: they never move
+a box. Text faces may be swapped for others of the font pool (same width or narrower).
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from . import fontpack, fonts, materials
+from .errors import SpecError
+
+STYLES = ("flat", "real", "mixed")
+MOVES = ("static", "orbit", "dolly", "pan", "tilt", "shake")
+FONT_LOCKED = ("formula",)  # families whose layout composes runs from one face's metrics
+WALL = 2  # the environment plane spans WALL x the card in each direction (mirrored beyond)
+MAX_STREAK = 3.0  # px: the longest motion-blur streak
+_GROW = 0.55  # bilinear reach (0.5 px) plus OpenCV's 1/32 px coordinate rounding
+
+
+# ---------------------------------------------------------------- choosing a stage
+
+
+def style_for(params: dict, family: str) -> str:
+    """The style a family's clips get: ``params["style"]`` is a style name or a mapping
+    ``{family: style, "default": style}``."""
+    style = params.get("style", "flat")
+    if isinstance(style, dict):
+        style = style.get(family, style.get("default", "flat"))
+    return style
+
+
+def stylize(spec: dict, seed: int, params: dict) -> dict:
+    """The spec with a stage drawn for it (``real``, or ``mixed`` at 50%), else the spec unchanged.
+
+    Uses its own generator (``[seed, 2]``), so the family's own draws stay what they are in ``flat``.
+    """
+    style = style_for(params, spec.get("family", ""))
+    if style == "flat":
+        return spec
+    rng = np.random.default_rng([seed, 2])
+    if style == "mixed" and rng.random() < 0.5:
+        return spec
+    pool = fontpack.require_pool(params.get("font_pool", "pip"), "font_pool")
+    spec = {**spec, "elements": [dict(el) for el in spec["elements"]], "meta": dict(spec.get("meta", {}))}
+    if spec.get("family") not in FONT_LOCKED:
+        _swap_fonts(spec, rng, pool)
+    spec["stage"] = _draw_stage(rng, spec)
+    check(spec)
+    return spec
+
+
+def _swap_fonts(spec: dict, rng: np.random.Generator, pool: tuple[str, ...]) -> None:
+    """Give each face of the clip another face of ``pool`` that draws all its texts, shrinking a
+    text until it is no wider and at most 10% taller than the family laid it out."""
+    from .render import text_layout  # render sits beside stage; imported late to keep start-up light
+
+    texts = [el for el in spec["elements"] if el["type"] == "text"]
+    mapping = {}
+    for old in dict.fromkeys(el["font"] for el in texts):
+        group = "".join(el["text"] for el in texts if el["font"] == old)
+        covering = [fid for fid in pool if not fonts.missing_chars(fid, group)]
+        mapping[old] = covering[int(rng.integers(len(covering)))] if covering else old
+    for el in texts:
+        new, size = mapping[el["font"]], int(round(el["size"]))
+        was = text_layout(el["font"], size, el["text"])
+        tall = (was["ascent"] + was["descent"]) * 1.1
+        lay = text_layout(new, size, el["text"])  # metrics scale about linearly with size: one guess, then steps
+        fit = max(8, min(size, int(size * min(was["width"] / max(lay["width"], 1e-6), tall / (lay["ascent"] + lay["descent"])))))
+        while fit > 8:
+            lay = text_layout(new, fit, el["text"])
+            if lay["width"] <= was["width"] and lay["ascent"] + lay["descent"] <= tall:
+                break
+            fit -= 1
+        el["font"], el["size"] = new, fit
+    if spec["meta"].get("font") in mapping:
+        spec["meta"]["font"] = mapping[spec["meta"]["font"]]
+
+
+def _pair(rng, lo, hi, still=False):
+    a = float(rng.uniform(lo, hi))
+    return [0.0, 0.0] if still else [round(-a / 2, 3), round(a / 2, 3)] if rng.random() < 0.5 else [round(a / 2, 3), round(-a / 2, 3)]
+
+
+def _draw_stage(rng: np.random.Generator, spec: dict) -> dict:
+    move = MOVES[int(rng.integers(len(MOVES)))]
+    keys = {"yaw": [0.0, 0.0], "pitch": [0.0, 0.0], "pan": [0.0, 0.0], "tilt": [0.0, 0.0], "roll": [0.0, 0.0], "distance": [1.0, 1.0]}
+    base_yaw = float(rng.choice([-1, 1]) * rng.uniform(6, 18))  # always seen at an angle
+    base_pitch = float(rng.uniform(-14, 14))
+    keys["yaw"] = [round(base_yaw, 3)] * 2
+    keys["pitch"] = [round(base_pitch, 3)] * 2
+    keys["roll"] = [round(float(rng.uniform(-4, 4)), 3)] * 2
+    if move == "orbit":
+        d = _pair(rng, 16, 30)
+        keys["yaw"] = [round(base_yaw / 2 + d[0], 3), round(base_yaw / 2 + d[1], 3)]
+    elif move == "dolly":
+        near, far = 1.0, float(rng.uniform(1.25, 1.5))
+        keys["distance"] = [round(far, 3), near] if rng.random() < 0.5 else [near, round(far, 3)]
+    elif move == "pan":
+        keys["pan"] = _pair(rng, 6, 10)
+    elif move == "tilt":
+        keys["tilt"] = _pair(rng, 5, 8)
+    dark = sum(c * k for c, k in zip(spec.get("background", (255, 255, 255)), (0.299, 0.587, 0.114))) < 100
+    surface = materials.sample(rng, materials.DARK_PLANE_KINDS if dark else materials.PLANE_KINDS)
+    environment = materials.sample(rng, tuple(k for k in materials.KINDS if k not in ("lcd",)))
+    camera = {"move": move, "fill": round(float(rng.uniform(0.66, 0.8)), 3), "focal": round(float(rng.uniform(1.0, 1.6)), 3),
+              "keys": keys, "shake": round(float(rng.uniform(0.15, 0.35)), 3) if move == "shake" else 0.0, "seed": int(rng.integers(2**31))}  # fmt: skip
+    light = {"gradient": [round(float(rng.uniform(-0.12, 0.12)), 3), round(float(rng.uniform(-0.12, 0.12)), 3)],
+             "falloff": round(float(rng.uniform(0.0, 0.12)), 3), "center": [round(float(rng.uniform(0.2, 0.8)), 3), round(float(rng.uniform(0.2, 0.8)), 3)],
+             "shadow": round(float(rng.uniform(0.2, 0.45)), 3), "glare": round(float(rng.uniform(0.05, 0.18)), 3) if rng.random() < 0.4 else 0.0}  # fmt: skip
+    noise, jpeg = rng.random(2) < (0.5, 0.4)
+    lens = {
+        "noise": round(float(rng.uniform(0.5, 2.5)), 3) if noise else 0.0,
+        "jpeg": int(rng.integers(60, 92)) if jpeg else None,
+        "seed": int(rng.integers(2**31)),
+    }
+    defocus, motion = rng.random(2) < (0.3, 0.5)
+    lens["defocus"] = round(float(rng.uniform(0.3, 0.8)), 3) if defocus else 0.0  # Gaussian sigma, px
+    lens["motion_blur"] = round(float(rng.uniform(0.3, 0.8)), 3) if motion and move != "static" else 0.0  # exposure / frame
+    stage = {"surface": surface, "environment": environment, "camera": camera, "light": light, "lens": lens}
+    _fit_camera(stage, spec)
+    return stage
+
+
+def _fit_camera(stage: dict, spec: dict) -> None:
+    """Step the camera back until the whole card stays 2 px inside the frame on every frame."""
+    w, h = spec["width"], spec["height"]
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64)
+    for _ in range(40):
+        ok = True
+        for i in range(spec["num_frames"]):
+            q = apply(homography(stage, spec, i), corners)
+            if not ((q[:, 0] >= 2).all() and (q[:, 0] <= w - 2).all() and (q[:, 1] >= 2).all() and (q[:, 1] <= h - 2).all()):
+                ok = False
+                break
+        if ok:
+            return
+        stage["camera"]["fill"] = round(stage["camera"]["fill"] * 0.93, 4)
+    raise SpecError("stage.camera: no distance keeps the card inside the frame")  # pragma: no cover
+
+
+def check(spec: dict) -> None:
+    """Validate ``spec["stage"]``; :class:`SpecError` names the first bad field."""
+    st = spec["stage"]
+
+    def bad(where, problem):
+        raise SpecError(f"stage.{where}: {problem}")
+
+    if not isinstance(st, dict) or set(st) != {"surface", "environment", "camera", "light", "lens"}:
+        bad("", "expected surface, environment, camera, light and lens")
+    for name in ("surface", "environment"):
+        m = st[name]
+        if not isinstance(m, dict) or m.get("kind") not in materials.KINDS:
+            bad(name + ".kind", f"expected one of {', '.join(materials.KINDS)}")
+        if not (
+            isinstance(m.get("color"), list) and len(m["color"]) == 3 and all(isinstance(c, int) and 0 <= c <= 255 for c in m["color"])
+        ):
+            bad(name + ".color", "expected [r, g, b]")
+        if not (isinstance(m.get("seed"), int) and isinstance(m.get("scale"), (int, float)) and 0.2 <= m["scale"] <= 5):
+            bad(name, "expected an integer seed and a scale in [0.2, 5]")
+    cam = st["camera"]
+    if cam.get("move") not in MOVES:
+        bad("camera.move", f"expected one of {', '.join(MOVES)}")
+    for k in ("yaw", "pitch", "pan", "tilt", "roll", "distance"):
+        v = cam.get("keys", {}).get(k)
+        if not (isinstance(v, list) and len(v) == 2 and all(isinstance(x, (int, float)) and math.isfinite(x) for x in v)):
+            bad(f"camera.keys.{k}", "expected [start, end] numbers")
+        if k in ("yaw", "pitch") and max(abs(x) for x in v) > 45:
+            bad(f"camera.keys.{k}", "at most 45 degrees")
+    if not (0.1 <= cam.get("fill", 0) <= 1 and 0.3 <= cam.get("focal", 0) <= 5 and min(cam["keys"]["distance"]) >= 0.5):
+        bad("camera", "fill in [0.1, 1], focal in [0.3, 5], distance >= 0.5")
+    lens = st["lens"]
+    if not (0 <= lens.get("defocus", 0) <= 1.5 and 0 <= lens.get("motion_blur", 0) <= 1):
+        bad("lens", "defocus sigma in [0, 1.5] px, motion_blur exposure in [0, 1]")
+    if not (0 <= lens.get("noise", -1) <= 8) or not (lens.get("jpeg") is None or 30 <= lens["jpeg"] <= 100):
+        bad("lens", "noise in [0, 8], jpeg quality 30..100 or null")
+    light = st["light"]
+    if not (0 <= light.get("glare", -1) <= 0.3 and 0 <= light.get("shadow", -1) <= 0.8 and 0 <= light.get("falloff", -1) <= 0.3):
+        bad("light", "glare <= 0.3, shadow <= 0.8, falloff <= 0.3")
+
+
+# ---------------------------------------------------------------- the camera
+
+
+def _rot(axis: str, deg: float) -> np.ndarray:
+    a = math.radians(deg)
+    c, s = math.cos(a), math.sin(a)
+    if axis == "x":
+        return np.array([[1, 0, 0], [0, c, -s], [0, s, c]])
+    if axis == "y":
+        return np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
+    return np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
+
+
+def pose(stage: dict, spec: dict, index: int) -> dict:
+    """The camera's angles (degrees) and distance factor at frame ``index`` (eased start -> end, plus shake)."""
+    cam = stage["camera"]
+    u = index / max(1, spec["num_frames"] - 1)
+    u = u * u * (3 - 2 * u)
+    p = {k: a + (b - a) * u for k, (a, b) in cam["keys"].items()}
+    if cam["shake"]:
+        rng = np.random.default_rng(cam["seed"])
+        freq, phase = rng.uniform(0.7, 2.3, (3, 2)), rng.uniform(0, 2 * np.pi, (3, 2))
+        t = index / float(spec["fps"])
+        for row, k in enumerate(("pan", "tilt", "roll")):
+            p[k] += cam["shake"] * float(np.sin(2 * np.pi * freq[row] * t + phase[row]).mean())
+    return p
+
+
+def homography(stage: dict, spec: dict, index: int) -> np.ndarray:
+    """3x3 matrix mapping card (layer) continuous pixel coordinates to image coordinates at a frame."""
+    w, h = spec["width"], spec["height"]
+    p, cam = pose(stage, spec, index), stage["camera"]
+    f = cam["focal"] * max(w, h)
+    dist = f / cam["fill"] * p["distance"]
+    yaw, pitch = math.radians(p["yaw"]), math.radians(p["pitch"])
+    centre = dist * np.array([math.sin(yaw) * math.cos(pitch), -math.sin(pitch), -math.cos(yaw) * math.cos(pitch)])
+    z = -centre / np.linalg.norm(centre)
+    x = np.cross([0.0, 1.0, 0.0], z)
+    x /= np.linalg.norm(x)
+    y = np.cross(z, x)
+    look = np.stack([x, y, z])
+    r = _rot("z", p["roll"]) @ _rot("x", p["tilt"]) @ _rot("y", p["pan"]) @ look
+    k = np.array([[f, 0, w / 2], [0, f, h / 2], [0, 0, 1]])
+    shift = np.array([[1, 0, -w / 2], [0, 1, -h / 2], [0, 0, 1]])
+    m = k @ np.column_stack([r[:, 0], r[:, 1], -r @ centre]) @ shift
+    return m / m[2, 2]
+
+
+def apply(m: np.ndarray, pts) -> np.ndarray:
+    """Map ``(N, 2)`` points through a homography."""
+    pts = np.asarray(pts, np.float64)
+    q = np.column_stack([pts, np.ones(len(pts))]) @ m.T
+    return q[:, :2] / q[:, 2:3]
+
+
+# ---------------------------------------------------------------- rendering onto the stage
+
+
+def _wall(stage: dict, spec: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lit environment plane (uint8, WALL x the card) with the card's shadow, the card's light map
+    and the surface grain (float32, card size)."""
+    w, h = spec["width"], spec["height"]
+    big_w, big_h = WALL * w, WALL * h
+    ox, oy = (WALL - 1) * w // 2, (WALL - 1) * h // 2
+    light = stage["light"]
+    u = ((np.arange(big_w, dtype=np.float32) - ox) / w)[None, :]  # card units: the card spans [0, 1]
+    v = ((np.arange(big_h, dtype=np.float32) - oy) / h)[:, None]
+    lit = 1 + light["gradient"][0] * (u - 0.5) + light["gradient"][1] * (v - 0.5)
+    lit = lit - light["falloff"] * ((u - light["center"][0]) ** 2 + (v - light["center"][1]) ** 2)
+    lit = np.clip(lit, 0.7, 1.2).astype(np.float32)
+    # The card's soft shadow, drawn at half resolution (it is smooth) like the environment.
+    half_w, half_h = (big_w + 1) // 2, (big_h + 1) // 2
+    shadow = np.zeros((half_h, half_w), np.float32)
+    off = max(2, round(0.03 * min(w, h)))
+    shadow[(oy + off) // 2 : (oy + h + off) // 2, (ox + off) // 2 : (ox + w + off) // 2] = 1
+    shadow = cv2.resize(cv2.GaussianBlur(shadow, (0, 0), max(0.5, 0.01 * min(w, h))), (big_w, big_h), interpolation=cv2.INTER_LINEAR)
+    # The environment too is drawn at half resolution: it is never seen closer than 1:1, and it costs 4x less.
+    env = cv2.resize(materials.texture(stage["environment"], half_h, half_w), (big_w, big_h), interpolation=cv2.INTER_LINEAR)
+    env = env.astype(np.float32) * (lit * (1 - light["shadow"] * shadow))[..., None]
+    card_light = lit[oy : oy + h, ox : ox + w]
+    surface = (materials.grain(stage["surface"], h, w, 0.07) * card_light)[..., None]
+    return np.clip(np.rint(env), 0, 255).astype(np.uint8), surface, np.array([ox, oy])
+
+
+def _to_cv(m: np.ndarray) -> np.ndarray:
+    """A continuous-coordinate homography in OpenCV's convention (pixel centres on integers)."""
+    a, b = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]]), np.array([[1, 0, -0.5], [0, 1, -0.5], [0, 0, 1]])
+    return b @ m @ a
+
+
+def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: int = 0, lens: bool = True) -> tuple[np.ndarray, list[dict]]:
+    """Put a clip's flat frames on the stage: the camera's frames and annotations (texts' boxes become
+    the pixel hulls of exact quads, recorded as ``text_quad`` shapes; a ``camera`` shape carries the
+    frame's homography; shape parameters are marked ``"space": "layer"``). ``index`` is the first
+    frame's number; ``lens=False`` leaves out noise and JPEG (for checks of ink against quads)."""
+    st = spec["stage"]
+    w, h = spec["width"], spec["height"]
+    wall, surface, (ox, oy) = _wall(st, spec)
+    out = np.empty_like(frames)
+    new_ann = []
+    to_wall = np.array([[1, 0, -ox], [0, 1, -oy], [0, 0, 1]], np.float64)
+    canvas = wall  # only the card's region changes from frame to frame
+    surface = np.ascontiguousarray(np.repeat(surface, 3, axis=2))
+    m_prev = img = None
+    for i in range(len(frames)):
+        m = homography(st, spec, index + i)
+        held = (m_prev is not None and np.array_equal(m, m_prev) and np.array_equal(frames[i], frames[i - 1])
+                and {**annotations[i], "frame": 0, "time": 0} == {**annotations[i - 1], "frame": 0, "time": 0})  # fmt: skip
+        if held:  # a still camera on an unchanged card (a held display, a typing pause): same image before the lens
+            new_ann.append({**new_ann[-1], "frame": annotations[i]["frame"], "time": annotations[i]["time"]})
+        else:
+            canvas[oy : oy + h, ox : ox + w] = cv2.multiply(frames[i], surface, dtype=cv2.CV_8U)  # rounds and saturates
+            img = cv2.warpPerspective(canvas, _to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+            img = _glare(img, st, spec, m)
+            new_ann.append(_map_annotations(annotations[i], m, w, h, st["camera"]["move"]))
+        out[i] = _lens(img, st, spec, index + i) if lens else img  # _lens returns a new image
+        m_prev = m
+    return out, new_ann
+
+
+def _glare(img: np.ndarray, st: dict, spec: dict, m: np.ndarray) -> np.ndarray:
+    """A soft specular highlight fixed on the card (so it slides with the camera), screen-blended."""
+    g = st["light"]["glare"]
+    if g <= 0:
+        return img
+    w, h = spec["width"], spec["height"]
+    cx, cy = apply(m, [[st["light"]["center"][0] * w, st["light"]["center"][1] * h]])[0]
+    sigma = 0.18 * min(w, h)
+    reach = sigma * math.sqrt(2 * math.log(max(2.0, 2 * 255 * g)))  # beyond it the blob adds < 0.5 (rounds to 0)
+    x0, x1 = max(0, int(cx - reach)), min(w, int(math.ceil(cx + reach)) + 1)
+    y0, y1 = max(0, int(cy - reach)), min(h, int(math.ceil(cy + reach)) + 1)
+    if x1 <= x0 or y1 <= y0:
+        return img
+    gx = np.exp(-((np.arange(x0, x1, dtype=np.float32) + 0.5 - cx) ** 2) / (2 * sigma**2))
+    gy = np.exp(-((np.arange(y0, y1, dtype=np.float32) + 0.5 - cy) ** 2) / (2 * sigma**2))
+    blob = (g * gy[:, None] * gx[None, :])[..., None]
+    f = img[y0:y1, x0:x1].astype(np.float32)
+    img[y0:y1, x0:x1] = np.clip(np.rint(f + blob * (255 - f)), 0, 255).astype(np.uint8)
+    return img
+
+
+def _lens(img: np.ndarray, st: dict, spec: dict, index: int) -> np.ndarray:
+    """Defocus (Gaussian), motion blur along the card centre's image motion during the exposure,
+    sensor noise (luminance, the same on the three channels) and JPEG-like compression."""
+    lens = st["lens"]
+    if lens.get("defocus", 0) > 0:
+        img = cv2.GaussianBlur(img, (0, 0), lens["defocus"])
+    if lens.get("motion_blur", 0) > 0 and spec["num_frames"] > 1:
+        a, b = (index - 1, index) if index else (0, 1)
+        centre = [[spec["width"] / 2, spec["height"] / 2]]
+        v = (apply(homography(st, spec, b), centre) - apply(homography(st, spec, a), centre))[0] * lens["motion_blur"]
+        length = float(np.hypot(*v))
+        if length > MAX_STREAK:  # a shutter short enough to keep glyphs of 24 px legible
+            v, length = v * (MAX_STREAK / length), MAX_STREAK
+        if length >= 0.5:  # a streak under half a pixel changes nothing visible
+            img = cv2.filter2D(img, -1, _streak(v), borderType=cv2.BORDER_REFLECT_101)
+    if lens["noise"] > 0:
+        noise = np.random.default_rng([lens["seed"], index]).standard_normal(img.shape[:2], dtype=np.float32) * lens["noise"]
+        out = img.astype(np.int16)
+        out += np.rint(noise).astype(np.int16)[..., None]
+        img = np.clip(out, 0, 255).astype(np.uint8)
+    if lens["jpeg"] is not None:
+        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(lens["jpeg"])])
+        img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+    return img
+
+
+def _streak(v: np.ndarray) -> np.ndarray:
+    """A normalised line kernel along the motion ``v`` (px), centred (the box stays where the mid-exposure image is)."""
+    n = int(np.ceil(np.abs(v).max())) * 2 + 1
+    k = np.zeros((n, n), np.float32)
+    c = n // 2
+    for t in np.linspace(-0.5, 0.5, 4 * n):
+        k[int(round(c + t * v[1])), int(round(c + t * v[0]))] += 1
+    return k / k.sum()
+
+
+def _map_annotations(ann: dict, m: np.ndarray, w: int, h: int, move: str) -> dict:
+    texts, shapes = [], []
+    boxes = np.array([b for t in ann["texts"] for b in [t["box"], *t["char_boxes"]]], np.float64).reshape(-1, 4)
+    grown = boxes + np.array([-_GROW, -_GROW, _GROW, _GROW])
+    corners = grown[:, [0, 1, 2, 1, 2, 3, 0, 3]].reshape(-1, 2)  # top-left, top-right, bottom-right, bottom-left
+    quads = apply(m, corners).reshape(-1, 4, 2)
+    lo, hi = quads.min(axis=1), quads.max(axis=1)
+    hulls = np.column_stack([np.maximum(0, np.ceil(lo - 0.5)), np.minimum([w, h], np.floor(hi - 0.5) + 1)]).tolist()
+    rounded = np.round(quads, 3).tolist()
+    k = 0
+    for t in ann["texts"]:
+        n = 1 + len(t["char_boxes"])
+        texts.append({**t, "box": hulls[k], "char_boxes": hulls[k + 1 : k + n]})
+        shapes.append({"element": t["element"], "type": "text_quad", "params": {"quad": rounded[k], "char_quads": rounded[k + 1 : k + n]}})
+        k += n
+    for s in ann["shapes"]:
+        shapes.append({**s, "params": {**s["params"], "space": "layer"}})
+    shapes.append(
+        {"element": "stage", "type": "camera", "params": {"move": move, "homography": [[round(float(v), 9) for v in row] for row in m]}}
+    )
+    return {**ann, "texts": texts, "shapes": shapes}
+
+
+# ---------------------------------------------------------------- captions
+
+_MOVE_EN = {
+    "static": "the camera holds still, looking at it at an angle",
+    "orbit": "the camera orbits {dir} around it while staying aimed at it",
+    "dolly": "the camera dollies {dir}",
+    "pan": "the camera pans {dir}",
+    "tilt": "the camera tilts {dir}",
+    "shake": "the hand-held camera shakes slightly",
+}
+_MOVE_ZH = {
+    "static": "镜头静止，从斜侧方拍摄",
+    "orbit": "镜头始终对准它并{dir}环绕",
+    "dolly": "镜头{dir}",
+    "pan": "镜头{dir}平移",
+    "tilt": "镜头{dir}俯仰",
+    "shake": "手持镜头轻微晃动",
+}
+
+
+def _direction(cam: dict) -> tuple[str, str]:
+    k, move = cam["keys"], cam["move"]
+    if move == "orbit":
+        return ("to the left", "向左") if k["yaw"][1] > k["yaw"][0] else ("to the right", "向右")
+    if move == "dolly":
+        return ("in, closer to it", "推近") if k["distance"][1] < k["distance"][0] else ("out, away from it", "拉远")
+    if move == "pan":
+        return ("to the right", "向右") if k["pan"][1] > k["pan"][0] else ("to the left", "向左")
+    if move == "tilt":
+        return ("up", "向上") if k["tilt"][1] > k["tilt"][0] else ("down", "向下")
+    return "", ""
+
+
+def sentences(spec: dict) -> dict[str, str]:
+    """One family-independent sentence per language about the surface, its surroundings and the camera."""
+    st = spec["stage"]
+    surf, env = materials.KINDS[st["surface"]["kind"]], materials.KINDS[st["environment"]["kind"]]
+    d_en, d_zh = _direction(st["camera"])
+    move_en = _MOVE_EN[st["camera"]["move"]].format(dir=d_en)
+    move_zh = _MOVE_ZH[st["camera"]["move"]].format(dir=d_zh)
+    screen = st["surface"]["kind"] == "lcd"
+    en = f"It is {'shown on' if screen else 'printed on'} {surf[0]} set against {env[0]}, filmed in perspective; {move_en}."
+    zh = f"画面{'显示在' if screen else '印在'}{surf[1]}上，背后是{env[1]}，以透视角度拍摄；{move_zh}。"
+    return {"en": en, "zh": zh}
+
+
+def add_captions(spec: dict, caps: dict) -> dict:
+    """The family's captions with the stage sentence appended to the detailed and temporal ones."""
+    if "stage" not in spec:
+        return caps
+    s = sentences(spec)
+    sep = {"en": " ", "zh": ""}
+    return {
+        lang: {g: (text + sep[lang] + s[lang] if g in ("detailed", "temporal") else text) for g, text in by_g.items()}
+        for lang, by_g in caps.items()
+    }

@@ -1,0 +1,329 @@
+"""The real style (stage.py, materials.py, fontpack.py): rules checked on rendered pixels."""
+
+from __future__ import annotations
+
+import copy
+
+import cv2
+import numpy as np
+import pytest
+
+from symbolset import fontpack, fonts, materials, record, stage
+from symbolset.config import load_config
+from symbolset.errors import SpecError, SymbolSetError
+from symbolset.render import render_clip, text_layout
+from symbolset.spec import from_json, to_json, value_at
+
+PARAMS = {"width": 192, "height": 192, "num_frames": 6, "fps": 6.0, "options": {}, "style": "real"}
+
+
+def real_spec(family="signage", seed=3, **extra):
+    return record.sample_spec(family, seed, {**PARAMS, **extra})
+
+
+def with_move(spec: dict, move: str) -> dict:
+    """The spec with its camera set to one move (and refitted into the frame)."""
+    spec = copy.deepcopy(spec)
+    cam = spec["stage"]["camera"]
+    keys = {"yaw": [12.0, 12.0], "pitch": [-8.0, -8.0], "pan": [0.0, 0.0], "tilt": [0.0, 0.0], "roll": [2.0, 2.0], "distance": [1.0, 1.0]}
+    keys.update({"orbit": {"yaw": [-14.0, 20.0]}, "dolly": {"distance": [1.4, 1.0]}, "pan": {"pan": [-4.0, 4.0]},
+                 "tilt": {"tilt": [3.0, -3.0]}}.get(move, {}))  # fmt: skip
+    cam.update(move=move, keys=keys, shake=0.3 if move == "shake" else 0.0, fill=0.8)
+    stage._fit_camera(spec["stage"], spec)
+    return spec
+
+
+def inside(quad: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """Whether pixel centres lie in a convex quad (corners in order)."""
+    pts = np.stack([xs + 0.5, ys + 0.5], axis=1)
+    signs = []
+    for a, b in zip(quad, np.roll(quad, -1, axis=0)):
+        signs.append((b[0] - a[0]) * (pts[:, 1] - a[1]) - (b[1] - a[1]) * (pts[:, 0] - a[0]))
+    s = np.stack(signs)
+    return (s >= -1e-6).all(axis=0) | (s <= 1e-6).all(axis=0)
+
+
+@pytest.mark.parametrize("move", stage.MOVES)
+def test_quads_contain_their_ink_under_every_camera_move(move):
+    spec = with_move(real_spec("signage", 5), move)
+    flat = {k: v for k, v in spec.items() if k != "stage"}
+    frames, anns = render_clip(flat)
+    real, real_ann = stage.project(spec, frames, anns, lens=False)
+    texts = [el for el in spec["elements"] if el["type"] == "text"]
+    assert texts
+    checked = 0
+    for el in texts:
+        without = {**flat, "elements": [e for e in flat["elements"] if e["id"] != el["id"]]}
+        f2, a2 = render_clip(without)
+        bare, _ = stage.project(spec, f2, a2, lens=False)
+        for i in range(spec["num_frames"]):
+            ink = np.abs(real[i].astype(int) - bare[i].astype(int)).max(axis=-1) > 0
+            ys, xs = np.nonzero(ink)
+            if not len(xs):
+                continue
+            quad = next(s for s in real_ann[i]["shapes"] if s["type"] == "text_quad" and s["element"] == el["id"])
+            assert inside(np.asarray(quad["params"]["quad"]), xs, ys).all(), (move, el["id"], i)
+            box = next(t["box"] for t in real_ann[i]["texts"] if t["element"] == el["id"])
+            assert xs.min() >= box[0] and xs.max() + 1 <= box[2] and ys.min() >= box[1] and ys.max() + 1 <= box[3]
+            checked += 1
+    assert checked
+
+
+def test_light_shadow_blur_and_lens_never_move_a_box():
+    spec = real_spec("text_typing", 8)
+    spec["stage"]["light"].update(glare=0.2, shadow=0.6)
+    spec["stage"]["lens"].update(noise=3.0, jpeg=60, defocus=0.8, motion_blur=0.8)
+    spec = with_move(spec, "orbit")  # a moving camera, so the motion blur is there
+    dark = copy.deepcopy(spec)
+    dark["stage"]["light"].update(glare=0.0, shadow=0.0, gradient=[0.0, 0.0], falloff=0.0)
+    dark["stage"]["lens"].update(noise=0.0, jpeg=None, defocus=0.0, motion_blur=0.0)
+    f1, a1 = render_clip(spec)
+    f2, a2 = render_clip(dark)
+    assert a1 == a2
+    assert not np.array_equal(f1, f2)  # the effects are really there
+
+
+def test_real_clips_rerender_bit_for_bit_from_the_stored_spec():
+    spec = real_spec("clock", 11)
+    again = from_json(to_json(spec))
+    f1, a1 = render_clip(spec)
+    f2, a2 = render_clip(again)
+    assert np.array_equal(f1, f2) and a1 == a2
+
+
+def test_the_card_stays_whole_in_the_frame_and_the_camera_moves():
+    for seed in range(6):
+        spec = real_spec("chart", seed)
+        w, h = spec["width"], spec["height"]
+        corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], float)
+        quads = [stage.apply(stage.homography(spec["stage"], spec, i), corners) for i in range(spec["num_frames"])]
+        for q in quads:
+            assert (q >= 2).all() and (q[:, 0] <= w - 2).all() and (q[:, 1] <= h - 2).all()
+        if spec["stage"]["camera"]["move"] != "static":
+            assert np.abs(quads[0] - quads[-1]).max() > 0.5
+
+
+def test_flat_style_leaves_specs_and_configs_as_they_were():
+    params = {k: v for k, v in PARAMS.items() if k != "style"}
+    assert record.sample_spec("clock", 4, params) == record.sample_spec("clock", 4, {**params, "style": "flat"})
+    assert "stage" not in record.sample_spec("clock", 4, params)
+    assert "style" not in load_config("tiny").to_dict() and "style" not in load_config("tiny").params("clock")
+    mixed = [("stage" in record.sample_spec("clock", s, {**params, "style": "mixed"})) for s in range(20)]
+    assert 0 < sum(mixed) < 20
+    per_family = {**params, "style": {"default": "real", "clock": "flat"}}
+    assert "stage" not in record.sample_spec("clock", 4, per_family) and "stage" in record.sample_spec("plot", 4, per_family)
+    # the family's own draws are the same in both styles: only fonts, sizes and the stage differ
+    real = real_spec("plot", 4)
+    assert len(real["elements"]) == len(record.sample_spec("plot", 4, params)["elements"])
+
+
+FULL_POOL = all(fontpack.installed(fid) for fid in fontpack.POOLS["full"])
+
+
+@pytest.mark.skipif(not FULL_POOL, reason="the Debian font pack is not installed (.ci/run installs it)")
+def test_real_style_fonts_come_from_the_pool_and_have_every_glyph():
+    used = set()
+    for seed in range(12):
+        spec = real_spec("text_motion", seed, font_pool="full")
+        for el in spec["elements"]:
+            if el["type"] == "text":
+                assert el["font"] in fontpack.POOLS["full"]
+                assert not fonts.missing_chars(el["font"], el["text"])
+                used.add(el["font"])
+    assert len(used) >= 6
+
+
+def test_captions_describe_the_stage_in_both_languages():
+    spec = real_spec("geometry", 2)
+    row = record.build_record(spec, sample_id="x", split="train", seed=2)
+    s = stage.sentences(spec)
+    for lang in ("en", "zh"):
+        assert row["captions"][lang]["detailed"].endswith(s[lang]) and row["captions"][lang]["temporal"].endswith(s[lang])
+        assert s[lang] not in row["captions"][lang]["short"]
+    assert materials.KINDS[spec["stage"]["surface"]["kind"]][0] in s["en"]
+    quads = [sh for a in record.parse_annotations(row) for sh in a["shapes"] if sh["type"] in ("text_quad", "camera")]
+    assert quads
+
+
+def test_bad_stage_and_missing_fonts_fail_in_one_line(monkeypatch):
+    spec = real_spec("clock", 1)
+    broken = copy.deepcopy(spec)
+    broken["stage"]["environment"]["kind"] = "marble"
+    with pytest.raises(SpecError, match=r"^spec: stage.environment.kind: expected one of"):
+        from_json(to_json(broken))
+    fake = fontpack.Face("ghost-sans", "Ghost Sans", "sans", "regular", ("latin",), "deb:fonts-ghost", "/nonexistent/ghost.ttf", 0, "OFL")
+    monkeypatch.setitem(fontpack.FACES, "ghost-sans", fake)
+    with pytest.raises(SpecError, match=r"font 'ghost-sans' \(Ghost Sans\) is not installed; apt-get install fonts-ghost provides it"):
+        fonts.font_file("ghost-sans")
+    monkeypatch.setitem(fontpack.POOLS, "full", ("ghost-sans",) + fontpack.POOLS["full"])
+    with pytest.raises(SymbolSetError, match=r"^config 'release': font_pool: font 'ghost-sans'.*apt-get install fonts-ghost"):
+        load_config("release")
+
+
+def test_materials_are_deterministic_and_distinct():
+    rng = np.random.default_rng(0)
+    looks = {}
+    for kind in materials.KINDS:
+        m = {**materials.sample(rng, (kind,)), "kind": kind}
+        a, b = materials.texture(m, 64, 96), materials.texture(m, 64, 96)
+        assert a.shape == (64, 96, 3) and np.array_equal(a, b)
+        assert a.std() > 1.0  # a texture, not a flat fill
+        looks[kind] = cv2.resize(a, (16, 16)).astype(float)
+    assert len({round(v.mean(), 1) for v in looks.values()}) > len(materials.KINDS) // 2
+
+
+def test_the_ocr_reads_large_words_on_real_frames():
+    """Recognition on the rectified quads of real frames (a small set; benchmarks/diversity.py has the full figure)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from benchmarks.diversity import ocr_words
+
+    total = correct = 0
+    for family in ("signage", "text_motion"):
+        for seed in range(5):
+            spec = record.sample_spec(family, 300 + seed, {**PARAMS, "width": 448, "height": 448, "num_frames": 3})
+            frames, anns = render_clip(spec)
+            ok, n, details = ocr_words(spec, frames[-1], anns[-1])
+            correct, total = correct + ok, total + n
+    assert total >= 6 and correct / total >= 0.97, (correct, total)
+
+
+def test_a_real_dataset_validates_and_its_card_lists_the_fonts(tmp_path, capsys):
+    from symbolset.build import generate
+    from symbolset.cli import main
+    from symbolset.layout import iter_rows
+    from symbolset.validate import validate_dataset
+
+    out = tmp_path / "ds"
+    assert (
+        main(
+            [
+                "generate",
+                "--out",
+                str(out),
+                "--num",
+                "4",
+                "--families",
+                "signage,clock",
+                "--size",
+                "96x96",
+                "--frames",
+                "3",
+                "--style",
+                "real",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    assert validate_dataset(out) == []
+    rows = list(iter_rows(out, columns=["id", "seed", "split", "spec", "captions", "video", "annotations"]))
+    again = record.build_record(from_json(rows[0]["spec"]), sample_id=rows[0]["id"], split=rows[0]["split"], seed=rows[0]["seed"])
+    assert (
+        again["video"]["bytes"] == rows[0]["video"]["bytes"] and again["annotations"] == rows[0]["annotations"]
+    )  # re-rendered from the stored spec
+    used = {el["font"] for r in rows for el in from_json(r["spec"])["elements"] if el["type"] == "text"}
+    card = (out / "README.md").read_text()
+    assert "## Fonts" in card and all(f"`{fid}`" in card for fid in used)
+    assert all("stage" in from_json(r["spec"]) for r in rows)
+    from symbolset.claims.check import check_captions
+
+    report = check_captions(out)
+    assert all("real-style clip" in line for line in report["problems"]) and len(report["problems"]) == 4
+    capsys.readouterr()
+    assert main(["fonts"]) == 0 and "fonts-lxgw-wenkai" in capsys.readouterr().out
+    flat = tmp_path / "flat"
+    generate(load_config("default", num=2, families=("clock",), width=96, height=96, num_frames=3), flat, progress=False)
+    assert "## Fonts" not in (flat / "README.md").read_text()
+
+
+def test_char_quads_contain_each_characters_ink():
+    """(On an unscaled, unrotated text: there the flat char boxes hold each glyph's ink exactly; a scaled
+    mask is resampled bicubically and its glyphs' ink reaches ~2 px past the flat char boxes.)"""
+    spec = with_move(real_spec("signage", 5), "orbit")
+    el = next(e for e in spec["elements"] if e["type"] == "text" and len(e["text"].replace(" ", "")) >= 3)
+    el.update(scale=1.0, rotation=0.0)
+    lay = text_layout(el["font"], int(round(el["size"])), el["text"])
+    anchor = np.array([lay["width"] / 2 if el.get("anchor") == "center" else 0.0, (lay["descent"] - lay["ascent"]) / 2])
+    x, y = np.round(np.asarray(value_at(el["position"], 0.0)) - anchor) + anchor  # the mask lands on whole pixels
+    el["position"] = [float(x), float(y)]
+    flat = {k: v for k, v in spec.items() if k != "stage"}
+    i = spec["num_frames"] - 1
+
+    def shown(k):
+        els = [{**e, "visible": k} if e["id"] == el["id"] else e for e in flat["elements"]]
+        frames, anns = render_clip({**flat, "elements": els})
+        return stage.project(spec, frames[i : i + 1], anns[i : i + 1], index=i, lens=False)
+
+    full, full_ann = shown(len(el["text"]))
+    quads = next(s for s in full_ann[0]["shapes"] if s["type"] == "text_quad" and s["element"] == el["id"])["params"]["char_quads"]
+    inked = [k for k, ch in enumerate(el["text"]) if not ch.isspace()]
+    before, _ = shown(0)
+    for n, k in enumerate(inked):
+        after, _ = shown(k + 1)
+        ys, xs = np.nonzero(np.abs(after[0].astype(int) - before[0].astype(int)).max(axis=-1) > 0)
+        assert len(xs) and inside(np.asarray(quads[n]), xs, ys).all(), (el["text"], k)
+        before = after
+
+
+def test_real_output_is_the_same_for_any_number_of_workers(tmp_path):
+    from symbolset.build import generate
+
+    cfg = load_config("default", num=4, families=("signage", "plot"), width=64, height=64, num_frames=2, style="real", shard_size=2)
+    generate(cfg, tmp_path / "one", workers=1, progress=False)
+    generate(cfg, tmp_path / "two", workers=2, progress=False)
+    shards = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one" / "data").glob("*.parquet"))
+    assert shards and all((tmp_path / "one" / s).read_bytes() == (tmp_path / "two" / s).read_bytes() for s in shards)
+
+
+def test_style_in_a_yaml_config(tmp_path):
+    good = tmp_path / "real.yaml"
+    good.write_text("num: 4\nstyle: {default: real, formula: flat}\nfont_pool: pip\n")
+    cfg = load_config(str(good))
+    assert cfg.params("clock")["style"] == {"default": "real", "formula": "flat"} and "style" not in cfg.params("formula")
+    assert cfg.to_dict()["style"] == {"default": "real", "formula": "flat"}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("style: shiny\n")
+    with pytest.raises(SymbolSetError, match=r"bad.yaml: style: expected one of flat, real, mixed"):
+        load_config(str(bad))
+    bad.write_text("style: real\nfont_pool: huge\n")
+    with pytest.raises(SymbolSetError, match=r"bad.yaml: font_pool: expected one of pip, full"):
+        load_config(str(bad))
+
+
+def test_render_frame_equals_the_clip_also_where_frames_are_held():
+    from symbolset.render import render_frame
+
+    spec = with_move(real_spec("text_typing", 8, num_frames=8), "static")
+    frames, anns = render_clip(spec)
+    flat_frames, _ = render_clip({k: v for k, v in spec.items() if k != "stage"})
+    assert any(np.array_equal(a, b) for a, b in zip(flat_frames, flat_frames[1:]))  # the held path is taken
+    for i in range(spec["num_frames"]):
+        frame, ann = render_frame(spec, i)
+        assert np.array_equal(frame, frames[i]) and ann == anns[i], i
+
+
+def test_defocus_and_motion_blur_spread_ink_about_where_the_box_says():
+    spec = with_move(real_spec("signage", 5), "orbit")
+    spec["stage"]["lens"].update(noise=0.0, jpeg=None, defocus=0.8, motion_blur=0.8)
+    sharp = copy.deepcopy(spec)
+    sharp["stage"]["lens"].update(defocus=0.0, motion_blur=0.0)
+    flat = {k: v for k, v in spec.items() if k != "stage"}
+    el = next(e for e in flat["elements"] if e["type"] == "text")
+    without = {**flat, "elements": [e for e in flat["elements"] if e["id"] != el["id"]]}
+    (f, a), (g, b) = render_clip(flat), render_clip(without)
+    i = spec["num_frames"] - 1
+    centroids = []
+    for s in (spec, sharp):
+        with_text, ann = stage.project(s, f, a)
+        bare, _ = stage.project(s, g, b)
+        ink = np.abs(with_text[i].astype(float) - bare[i].astype(float)).max(axis=-1)
+        ys, xs = np.nonzero(ink)
+        centroids.append([np.average(xs, weights=ink[ys, xs]), np.average(ys, weights=ink[ys, xs])])
+        box = next(t["box"] for t in ann[i]["texts"] if t["element"] == el["id"])
+        inside_box = ink[int(box[1]) : int(box[3]), int(box[0]) : int(box[2])].sum()
+        assert inside_box / ink.sum() > 0.97  # blur moves at most a sliver of ink past the box
+    assert np.abs(np.subtract(*centroids)).max() < 0.5  # and never moves it
+    assert not np.array_equal(stage.project(spec, f, a)[0], stage.project(sharp, f, a)[0])
