@@ -162,7 +162,7 @@ def _position_region(spec, frames, annotations, c):
     return []
 
 
-def _changes(spec, frames, annotations, c) -> list[int]:
+def changes(spec, frames, annotations, c) -> list[int]:
     """The frames during which the subject changes, measured on its ink. With ``grow_only`` (things
     being drawn): frames that add ink, i.e. at least _MIN_CHANGED pixels whose distance from the
     background grows by a quarter of the colour's and that the subject's colour owns (marks drawn over
@@ -194,7 +194,7 @@ def _time_range(spec, frames, annotations, c):
     step, last = 1.0 / spec["fps"], (len(frames) - 1) / spec["fps"]
     if c["end"] > last + _EPS:
         return [f"{c['subject']}: caption time {c['end']} s is after the last frame ({last:.3f} s)"]
-    active = _changes(spec, frames, annotations, c)
+    active = changes(spec, frames, annotations, c)
     if not active:
         return [f"{c['subject']}: nothing changes, caption says it changes from {c['start']} s to {c['end']} s"]
     first, final = active[0] * step, active[-1] * step
@@ -219,7 +219,7 @@ def _first_ink(spec, frames, annotations, c):
 def _order(spec, frames, annotations, c):
     spans = []
     for s in c["subjects"]:
-        active = _changes(spec, frames, annotations, {**s, "subject": c["subject"]})
+        active = changes(spec, frames, annotations, {**s, "subject": c["subject"]})
         if active:
             spans.append((active[0], active[-1]))
     if len(spans) < 2:

@@ -13,7 +13,8 @@ import numpy as np
 from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
-from ..render import text_layout
+from ..claims.verify import changes
+from ..render import render_clip, text_layout
 from . import common
 
 NAME = "chart"
@@ -132,6 +133,11 @@ def claims(spec: dict) -> list[dict]:
     order = sorted(spans)
     mode = "overlapping" if any(b[0] <= a[1] for a, b in zip(order, order[1:])) else "sequential"
     first, final = min(a for a, _ in spans), max(b for _, b in spans)
+    # A bar worth a pixel or two grows invisibly: the bars are seen to start when the rendered frames
+    # first gain bar ink (at small sizes and low frame rates that can be a later bar's start).
+    frames, annotations = render_clip(spec)
+    drawn = changes(spec, frames, annotations, {"subject": "bars", "color": ink, "others": scene, "grow_only": True, "box": m["box"]})
+    first = max(first, drawn[0]) if drawn else first
     k0, k1 = min(range(len(spans)), key=lambda k: spans[k][0]), max(range(len(spans)), key=lambda k: spans[k][1])
     # the bars ease in and out: a bar's first and last moves are too small to see
     seen = {"visible_from": cl.eased_visibility(spec, bars[f"bar_{k0}"]["points"], *_grow_span(bars[f"bar_{k0}"]))["visible_from"],
