@@ -158,15 +158,15 @@ def _boxes_inside(spec: dict, margin: float = 1.0) -> bool:
 
 
 def _cells(spec: dict) -> list:
-    """The 3 x 3 grid cell of every text element's position at the clip's start and end (captions
-    say "in the center", "at the bottom")."""
-    from ..captions import position_words
+    """The region words (the captions' position rule, :func:`symbolset.claims.region`) of every text
+    element's position at the clip's start and end (captions say "in the center", "at the bottom")."""
+    from ..claims import region, region_words
 
     out = []
     for el in elements_of(spec, "text"):
         for t in (0.0, duration(spec)):
             st = element_states({**spec, "elements": [el]}, t)[0]
-            out.append(position_words(*st["position"], spec["width"], spec["height"]))
+            out.append(region_words(region(*st["position"], spec["width"], spec["height"])))
     return out
 
 
