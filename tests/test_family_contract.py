@@ -41,7 +41,7 @@ def make(name: str, seed: int, size: int = 256, fps: float = 8.0) -> dict:
     return validate(families.get(name).sample(np.random.default_rng(seed), params))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=32)  # the fast checks reuse a few clips; the 4,000-clip sweep must not keep them all (12 GB)
 def clip(name: str, seed: int, size: int = 256, fps: float = 8.0):
     spec = make(name, seed, size, fps)
     frames, annotations = render_clip(spec)
