@@ -201,6 +201,8 @@ def _fmt(s: dict | None, signed: bool = False) -> str:
     if not s:
         return "–"
     sign = "+" if signed else ""
+    if "lo" not in s:  # too few values for an interval (stats.MIN_INTERVAL_N)
+        return f"{s['mean']:{sign}.3f} (n={s['n']})"
     return f"{s['mean']:{sign}.3f} [{s['lo']:{sign}.3f}, {s['hi']:{sign}.3f}]"
 
 
@@ -214,7 +216,7 @@ def markdown(data: dict, board: str) -> str:
     for name, r in data["rows"].items():
         seeds = ", ".join(f"{s['mean']:.3f}" if s else "–" for s in r["seed_match"])
         d = r["delta_match"]
-        star = " *" if d and (d["lo"] > 0 or d["hi"] < 0) else ""
+        star = " *" if d and "lo" in d and (d["lo"] > 0 or d["hi"] < 0) else ""  # no interval below stats.MIN_INTERVAL_N
         lines.append(f"| {name} | {r['videos']}" + (f" ({r['errors']} missing/undecodable)" if r["errors"] else "") + " | "
                      + " | ".join(_fmt(r[m]) for m in _COMPONENTS) + f" | {seeds} | {_fmt(d, True)}{star} |")  # fmt: skip
     fams = sorted({f for r in data["rows"].values() for f in r["by_family"]})
@@ -237,7 +239,8 @@ def plot(data: dict, path: Path) -> None:
     for ax, key, title in ((axes[0], "match", "Match (95% CI)"), (axes[1], "delta_match", f"Δ Match vs {data['reference']} (95% CI)")):
         xs = [i for i, n in enumerate(names) if data["rows"][n][key]]
         vals = [data["rows"][names[i]][key] for i in xs]
-        ax.bar(xs, [v["mean"] for v in vals], yerr=[[v["mean"] - v["lo"] for v in vals], [v["hi"] - v["mean"] for v in vals]], capsize=3,
+        # a row of fewer than stats.MIN_INTERVAL_N values has no interval: no error bar
+        ax.bar(xs, [v["mean"] for v in vals], yerr=[[v["mean"] - v.get("lo", v["mean"]) for v in vals], [v.get("hi", v["mean"]) - v["mean"] for v in vals]], capsize=3,
                color="tab:blue" if key == "match" else "tab:orange")  # fmt: skip
         ax.set_xticks(range(len(names)), names, rotation=20)
         ax.set_title(title, fontsize=9)

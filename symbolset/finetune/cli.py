@@ -61,14 +61,14 @@ def _sample(args) -> int:
 
 @_needs_train_extra
 def _ablate(args) -> int:
-    from .ablate import load, run_ablation
+    from .ablate import _fmt, load, run_ablation
 
     cfg = load(args.config)
     data = run_ablation(cfg, progress=not args.quiet)
     for name, r in data["rows"].items():
         m, d = r["match"], r["delta_match"]
-        delta = f"; Δ {d['mean']:+.3f} [{d['lo']:+.3f}, {d['hi']:+.3f}]" if d else ""
-        print(f"{name}: Match {m['mean']:.3f} [{m['lo']:.3f}, {m['hi']:.3f}]{delta}" if m else f"{name}: no video scored")
+        delta = f"; Δ {_fmt(d, signed=True)}" if d else ""
+        print(f"{name}: Match {_fmt(m)}{delta}" if m else f"{name}: no video scored")
     print(f"table: {cfg['output']}/table.md, plot: {cfg['output']}/ablation.png")
     return 0
 
