@@ -30,6 +30,7 @@ from contextlib import closing
 from pathlib import Path
 
 from symbolset.errors import SymbolSetError
+from symbolset.sqlite_store import SQLiteStore
 
 ACTIONS = ("accept", "edit", "flag")
 CLAIM_SECONDS = 15 * 60
@@ -70,27 +71,11 @@ def review_sample(items: Iterable[tuple[str, str]], *, fraction: float = 0.1, se
     return [sample_id for _, sample_id in sorted(chosen)]
 
 
-class ReviewStore:
+class ReviewStore(SQLiteStore):
     """Durable review decisions in one SQLite file (safe for several processes at once)."""
 
     def __init__(self, path: str | Path):
-        self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(self._connect()) as db:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            raise SymbolSetError(f"{self.path}: not a review database ({exc})") from None
-        except OSError as exc:
-            raise SymbolSetError(f"{self.path}: cannot create ({exc.strerror})") from None
-
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA synchronous=FULL")  # a committed decision survives a crash or power loss
-        db.execute("PRAGMA busy_timeout=30000")
-        db.row_factory = sqlite3.Row
-        return db
+        super().__init__(path, _SCHEMA, "review database")
 
     # ------------------------------------------------------------------ decisions
 

@@ -20,12 +20,12 @@ Table::
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import time
 from contextlib import closing
 from pathlib import Path
 
 from ..errors import SymbolSetError
+from ..sqlite_store import SQLiteStore
 from .compare import load_scores
 
 CRITERIA = ("legibility", "temporal", "sharpness")
@@ -49,29 +49,13 @@ CREATE INDEX IF NOT EXISTS ratings_video ON ratings (video, id);
 """
 
 
-class RatingStore:
+class RatingStore(SQLiteStore):
     """Durable 1-5 ratings in one SQLite file (safe for several processes at once)."""
 
     def __init__(self, path: str | Path, *, create: bool = True):
-        self.path = Path(path)
-        if not create and not self.path.is_file():
-            raise SymbolSetError(f"{self.path}: no such ratings database")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(self._connect()) as db:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(_SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            raise SymbolSetError(f"{self.path}: not a ratings database ({exc})") from None
-        except OSError as exc:
-            raise SymbolSetError(f"{self.path}: cannot create ({exc.strerror})") from None
-
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA synchronous=FULL")  # a given rating survives a crash or power loss
-        db.execute("PRAGMA busy_timeout=30000")
-        db.row_factory = sqlite3.Row
-        return db
+        if not create and not Path(path).is_file():
+            raise SymbolSetError(f"{path}: no such ratings database")
+        super().__init__(path, _SCHEMA, "ratings database")
 
     def record(self, video: str, prompt_id: str, rater: str, scores: dict) -> int:
         """Store one rating (committed before returning); ``scores``: each criterion -> 1..5."""

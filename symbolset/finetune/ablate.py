@@ -47,12 +47,7 @@ _COMPONENTS = ("match", "mf", "mc", "mt")
 def load(path: str | Path) -> dict:
     """Read and check an ablation config; returns it with ``finetune`` as a mapping."""
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SymbolSetError(f"{path}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise SymbolSetError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    raw = ftconfig.read_yaml(path)
     if not isinstance(raw, dict):
         raise SymbolSetError(f"{path}: expected a mapping with {', '.join(_KEYS)}")
     for key in raw:

@@ -223,15 +223,20 @@ def _check(cfg: FinetuneConfig, where: str) -> None:
         _bad(where, "data.captions", str(exc))
 
 
-def load(path: str | Path, **overrides) -> FinetuneConfig:
-    """Read and check a YAML config; ``overrides`` (section -> fields) are merged in first."""
-    path = Path(path)
+def read_yaml(path: Path):
+    """A YAML file's data; one line naming the file when it cannot be read or parsed."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SymbolSetError(f"{path}: cannot read ({exc.strerror})") from None
     except yaml.YAMLError as exc:
         raise SymbolSetError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+
+
+def load(path: str | Path, **overrides) -> FinetuneConfig:
+    """Read and check a YAML config; ``overrides`` (section -> fields) are merged in first."""
+    path = Path(path)
+    raw = read_yaml(path)
     if isinstance(raw, dict) and overrides:
         raw = deep_merge(raw, overrides)
     return from_dict(raw, str(path))
