@@ -21,9 +21,10 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, RandomSampler
 
+from symbolset.finetune.scratch import MAX_BYTES, tokenize  # the byte tokenizer the CPU ablation model uses
 from symbolset.torch import SymbolVideoDataset, collate
 
-FRAMES, SIZE, MAX_BYTES = 4, 32, 256
+FRAMES, SIZE = 4, 32
 
 
 class TextToVideo(nn.Module):
@@ -51,15 +52,6 @@ class TextToVideo(nn.Module):
         b = tokens.shape[0]
         x = self.seed(per_frame.reshape(b * self.frames, -1)).reshape(b * self.frames, 64, 4, 4)
         return torch.sigmoid(self.up(x)).reshape(b, self.frames, 3, SIZE, SIZE)
-
-
-def tokenize(captions: list[str]) -> torch.Tensor:
-    """UTF-8 bytes, padded with 256 to MAX_BYTES."""
-    out = torch.full((len(captions), MAX_BYTES), 256, dtype=torch.long)
-    for i, c in enumerate(captions):
-        data = list(c.encode("utf-8")[:MAX_BYTES])
-        out[i, : len(data)] = torch.tensor(data, dtype=torch.long)
-    return out
 
 
 def train(source: str = "tiny", steps: int = 300, batch_size: int = 8, num_workers: int = 2, lr: float = 3e-3, seed: int = 0, log_every: int = 25) -> dict:
