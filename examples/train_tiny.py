@@ -21,7 +21,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, RandomSampler
 
-from symbolset.finetune.scratch import MAX_BYTES, tokenize  # the byte tokenizer the CPU ablation model uses
+from symbolset.finetune.scratch import tokenize  # the byte tokenizer the CPU ablation model uses
 from symbolset.torch import SymbolVideoDataset, collate
 
 FRAMES, SIZE = 4, 32
