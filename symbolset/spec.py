@@ -409,6 +409,21 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not a JSON number")
 
 
+def element(etype: str, id: str, **fields: Any) -> dict:
+    """One element dict of type ``etype``; a field its schema does not declare is a :class:`SpecError`.
+
+    Family samplers build elements with keyword arguments (``element("text", "title", text=..., ...)``)
+    instead of long dict literals; :func:`validate` still checks kinds and required fields.
+    """
+    schema = ELEMENT_FIELDS.get(etype)
+    if schema is None:
+        raise SpecError(f"element {id!r}: unknown type {etype!r}")
+    unknown = sorted(set(fields) - set(schema) - set(_COMMON))
+    if unknown:
+        raise SpecError(f"element {id!r} ({etype}): unknown field(s) {', '.join(unknown)}")
+    return {"id": id, "type": etype, **fields}
+
+
 def elements_of(spec: dict, etype: str) -> list[dict]:
     """The spec's elements of one type, in drawing order."""
     return [el for el in spec["elements"] if el["type"] == etype]

@@ -95,3 +95,20 @@ def test_samplers_take_an_explicit_rng():
     with pytest.raises(TypeError):
         text_typing.sample(params)  # no default generator
     assert text_typing.sample(np.random.default_rng(5), params) == a
+
+
+def test_element_builder_checks_field_names():
+    el = S.element("circle", "c", center=[1.0, 2.0], radius=3.0, color=[0, 0, 0])
+    assert el == {"id": "c", "type": "circle", "center": [1.0, 2.0], "radius": 3.0, "color": [0, 0, 0]}
+    with pytest.raises(SpecError, match="unknown field.*radus"):
+        S.element("circle", "c", center=[1.0, 2.0], radus=3.0, color=[0, 0, 0])
+    with pytest.raises(SpecError, match="unknown type 'hexagon'"):
+        S.element("hexagon", "h")
+
+
+def test_pick_consumes_one_integer_draw():
+    from symbolset.families.draw import pick
+
+    a, b = np.random.default_rng(7), np.random.default_rng(7)
+    seq = ["x", "y", "z", "w"]
+    assert [pick(a, seq) for _ in range(20)] == [seq[int(b.integers(len(seq)))] for _ in range(20)]
