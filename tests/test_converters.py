@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import struct
 import tarfile
 from pathlib import Path
@@ -337,6 +338,21 @@ def test_metadata_line_missing_a_field_and_missing_video(converted, tmp_path, ca
     (meta.parent / json.loads(lines[0])["file_name"]).unlink()
     rc, err = run(capsys, src, tmp_path / "out2", "--to", "parquet")
     assert rc == 1 and "line 1" in error_line(err)
+
+
+def test_formats_registry_detects_and_reads_every_format(converted, source, tiny_dir, tmp_path):
+    """One registry entry per format (converters.FORMATS): convert detects and opens each through it."""
+    from symbolset.converters import FORMATS
+    from symbolset.converters.output import DONE
+
+    folders = {"parquet": tiny_dir, **converted}
+    assert list(FORMATS) == ["parquet", "webdataset", "tfrecord", "mp4", "png"]
+    for name, fmt in FORMATS.items():
+        bare = tmp_path / name
+        shutil.copytree(folders[name], bare, ignore=shutil.ignore_patterns(DONE))
+        assert convert_mod.detect(bare) == name  # by its files alone, without a conversion marker
+        reader = fmt.open_reader(name, folders[name], Options())
+        assert sum(1 for _ in reader.items()) == len(source)
 
 
 def test_wrong_format(converted, tmp_path, capsys):
