@@ -16,7 +16,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-import gradio  # noqa: F401
+import gradio
 import gradio_client
 import pytest
 
@@ -145,6 +145,40 @@ def test_two_reviewers_never_overwrite_each_other(tmp_path):
     assert ann.next_sample(queue, "ann") == "z"
     with pytest.raises(Exception, match="reason"):
         ann.record("z", "ann", "flag", original=original, reason=" ")
+
+
+# ---------------------------------------------------------------------- the app, in process (fast)
+
+
+def test_app_handlers_browse_open_and_review_in_process(tiny_dir, tmp_path):
+    """The handlers behind every endpoint, called directly (the served app is the slow test below)."""
+    from symbolset.viewer.app import build_app
+
+    db = tmp_path / "reviews.sqlite"
+    viewer = build_app(tiny_dir, review=True, reviewer="ann", reviews_path=db, page_size=4)
+    family = sorted({r["family"] for r in iter_rows(tiny_dir, columns=["family"])})[0]
+    items, info, page, ids = viewer.query(ANY, family, ANY, ANY, "", 99)  # a page past the end is clamped
+    assert ids and all(i.startswith(family + "-") for i in ids) and page >= 1 and f"page {page} of {page}" in info
+    sid, video, slider, overlay, meta, captions, spec = viewer.open_sample(ids[0], ["word boxes", "shapes"])[:7]
+    assert sid == ids[0] and Path(video).read_bytes()[4:8] == b"ftyp" and family in meta and "English" in captions
+    assert slider.maximum == json.loads(spec)["num_frames"] - 1 and overlay.ndim == 3
+    verdict, image = viewer.rerender(ids[0], 0)
+    assert "it matches" in verdict and image.ndim == 3
+
+    first = viewer.review_resume()
+    assert "0 of" in first[0]
+    a = first[1]
+    b = viewer.review_accept(a)[1]
+    shown = viewer.review_show(b)
+    edited = list(shown[4:10])
+    edited[0] = "A reviewed short caption."
+    c = viewer.review_edit(b, *edited)[1]
+    last = viewer.review_flag(c, "caption names the wrong colour")
+    assert "3 of" in last[0] and len({a, b, c, last[1]}) == 4
+    outside = next(i for i in viewer.index.table.column("id").to_pylist() if i not in viewer.queue)
+    with pytest.raises(gradio.Error, match="not in the review queue"):
+        viewer.review_accept(outside)
+    assert [(d["sample_id"], d["action"]) for d in ReviewStore(db).decisions()] == [(a, "accept"), (b, "edit"), (c, "flag")]
 
 
 # ---------------------------------------------------------------------- the app, through gradio_client
