@@ -225,6 +225,7 @@ def _inside(ann, w, h, tol=1.0):
     return None
 
 
+@pytest.mark.slow  # 200 seeds x 3 frames per family (the family contract runs a fast fuzz of every family)
 @pytest.mark.parametrize("name", NEW)
 def test_200_random_specs_validate_and_stay_on_canvas(name):
     fam = families.get(name)

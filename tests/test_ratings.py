@@ -54,6 +54,7 @@ def test_store_is_insert_only_and_checks_scores(tmp_path):
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+@pytest.mark.slow  # end to end: a served viewer in a subprocess
 def test_rate_mode_through_the_browser_api(results, tmp_path, capsys):
     queue = [it["video"] for it in rating_queue(results)]
     assert len(queue) == 3  # the missing video is not offered

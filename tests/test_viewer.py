@@ -247,6 +247,7 @@ def decisions_made(tiny_dir, review_db, tmp_path_factory):
     return {"accepted": a, "edited": b, "flagged": c, "short": edited[0]}
 
 
+@pytest.mark.slow  # end to end: a served app, restarted (fast: test_app_handlers_browse_open_and_review_in_process)
 def test_browse_review_and_restart_keeps_decisions(decisions_made, review_db):
     decisions = ReviewStore(review_db).decisions()
     assert [(d["sample_id"], d["action"]) for d in decisions] == [
@@ -257,6 +258,7 @@ def test_browse_review_and_restart_keeps_decisions(decisions_made, review_db):
     assert decisions[1]["previous"]["action"] == "generated"
 
 
+@pytest.mark.slow  # end to end: a served app, restarted (fast: test_app_handlers_browse_open_and_review_in_process)
 def test_reviews_apply_end_to_end(decisions_made, review_db, tiny_dir, tmp_path, capsys):
     out = tmp_path / "reviewed"
     assert cli_main(["reviews", "apply", str(tiny_dir), str(review_db), "--out", str(out)]) == 0
