@@ -19,7 +19,7 @@ from symbolset.cli import main
 from symbolset.converters import convert as convert_mod
 from symbolset.converters import crc32c, fields, tfexample
 from symbolset.converters.base import Options
-from symbolset.converters.webdataset import MTIME
+from symbolset.converters.webdataset import MTIME, WebDatasetWriter
 from symbolset.render import render_clip
 from symbolset.spec import from_json
 
@@ -206,7 +206,7 @@ def test_workers_give_identical_output(tiny_dir, converted, tmp_path, capsys):
 
 def test_interrupted_conversion_leaves_nothing_complete_and_resumes(tiny_dir, converted, tmp_path, capsys, monkeypatch):
     out = tmp_path / "wds"
-    real_flush = convert_mod.WebDatasetWriter.flush
+    real_flush = WebDatasetWriter.flush
     calls = {"n": 0}
 
     def flaky(self, split, index, payloads):
@@ -215,7 +215,7 @@ def test_interrupted_conversion_leaves_nothing_complete_and_resumes(tiny_dir, co
         calls["n"] += 1
         real_flush(self, split, index, payloads)
 
-    monkeypatch.setattr(convert_mod.WebDatasetWriter, "flush", flaky)
+    monkeypatch.setattr(WebDatasetWriter, "flush", flaky)
     rc, err = run(capsys, tiny_dir, out, "--to", "webdataset")
     assert rc == 130 and "run the same command again" in err
     assert not (out / "symbolset-convert.json").exists()  # no completion marker
@@ -224,7 +224,7 @@ def test_interrupted_conversion_leaves_nothing_complete_and_resumes(tiny_dir, co
     # a different command refuses the unfinished folder
     rc, err = run(capsys, tiny_dir, out, "--to", "webdataset", "--shard-size", "2")
     assert rc == 1 and "unfinished conversion" in error_line(err)
-    monkeypatch.setattr(convert_mod.WebDatasetWriter, "flush", real_flush)
+    monkeypatch.setattr(WebDatasetWriter, "flush", real_flush)
     assert run(capsys, tiny_dir, out, "--to", "webdataset")[0] == 0
     for path in converted["webdataset"].glob("*.tar"):
         assert path.read_bytes() == (out / path.name).read_bytes()
