@@ -40,15 +40,16 @@ def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
     annotations: list[dict] = []
     static = _static_prefix(spec)
     base, base_ann = _draw(spec, element_states(spec, 0.0)[:static], 0, 0.0) if static else (None, None)
+    moving = _evaluator(spec["elements"][static:])  # the static prefix is drawn once, never re-evaluated
     previous = None
     for i in range(spec["num_frames"]):
         t = frame_time(spec, i)
-        states = element_states(spec, t)
+        states = moving(t)
         if states == previous:
             frames[i] = frames[i - 1]
             annotations.append({**annotations[-1], "frame": i, "time": round(t, 6)})
         else:
-            frames[i], ann = _draw(spec, states[static:], i, t, base)
+            frames[i], ann = _draw(spec, states, i, t, base)
             if static:
                 ann = {**ann, "texts": base_ann["texts"] + ann["texts"], "shapes": base_ann["shapes"] + ann["shapes"]}
             annotations.append(ann)
@@ -84,13 +85,26 @@ def render_frame(spec: dict, index: int) -> tuple[np.ndarray, dict]:
 
 def element_states(spec: dict, t: float) -> list[dict]:
     """Every element's properties evaluated at time ``t`` (a frame is a pure function of these)."""
-    states = []
-    for el in spec["elements"]:
-        props = {k: value_at(v, t) for k, v in el.items()}
-        cursor = props.get("cursor")
-        if cursor:
-            props["cursor_on"] = not cursor.get("blink") or int(t / cursor["blink"] + 1e-9) % 2 == 0
-        states.append(props)
+    return _evaluator(spec["elements"])(t)
+
+
+def _evaluator(elements: list[dict]):
+    """``t -> element states`` for ``elements``: which properties are animated is found once, so a
+    frame evaluates only its tracks (a state keeps its element's key order and constant values)."""
+    plans = [(el, [k for k, v in el.items() if is_track(v)]) for el in elements]
+
+    def states(t: float) -> list[dict]:
+        out = []
+        for el, tracks in plans:
+            props = dict(el)
+            for k in tracks:
+                props[k] = value_at(el[k], t)
+            cursor = props.get("cursor")
+            if cursor:
+                props["cursor_on"] = not cursor.get("blink") or int(t / cursor["blink"] + 1e-9) % 2 == 0
+            out.append(props)
+        return out
+
     return states
 
 
