@@ -20,7 +20,7 @@ from .spec import to_json, validate
 
 DIFFICULTY_FIELDS = ("level", "num_elements", "text_length", "script", "glyph_height_px", "motion_speed", "stroke_width")
 
-# The one definition of a row, as plain data: a string names a scalar type ("video" is the HF Video
+# The one definition of a row (ROW), as plain data: a string names a scalar type ("video" is the HF Video
 # feature), a dict a struct, ``[x]`` a list of x, ``(x, n)`` a list of exactly n x. The Arrow schema and
 # the HF features metadata are both derived from it here, with pyarrow alone: importing `datasets` costs
 # one to several seconds, and generation workers, which only build rows, never need it.
@@ -35,7 +35,7 @@ _DIFFICULTY = {
     "motion_speed": "float32",  # the family's unit: px/s, characters/s, counts/s, degrees/s
     "stroke_width": "float32",
 }
-_ROW = {
+ROW = {
     "id": "string", "family": "string", "split": "string", "seed": "int64", "spec": "string",
     "video": "video", "codec": "string", "num_frames": "int32", "fps": "float32", "width": "int32", "height": "int32",
     "caption": "string", "captions": {"en": _CAPTIONS, "zh": _CAPTIONS}, "caption_source": "string",
@@ -75,16 +75,16 @@ def _hf_json(d) -> dict:
 
 
 SCHEMA = pa.schema(
-    {k: _arrow_type(v) for k, v in _ROW.items()}, metadata={"huggingface": json.dumps({"info": {"features": _hf_json(_ROW)}})}
+    {k: _arrow_type(v) for k, v in ROW.items()}, metadata={"huggingface": json.dumps({"info": {"features": _hf_json(ROW)}})}
 )
-COLUMNS = tuple(_ROW)
+COLUMNS = tuple(ROW)
 
 
 @functools.cache
 def _features():
     import datasets
 
-    return datasets.Features.from_dict(_hf_json(_ROW))
+    return datasets.Features.from_dict(_hf_json(ROW))
 
 
 def __getattr__(name: str):
