@@ -204,7 +204,7 @@ def test_unknown_config_name(capsys, tmp_path):
         load_config("enormous")
 
 
-def test_schema_is_the_hf_features_schema_and_generation_never_imports_datasets(tmp_path):
+def test_schema_is_the_hf_features_schema_and_generation_and_conversion_never_import_datasets(tmp_path):
     # The Arrow schema (with its HF metadata) is built by pyarrow alone; it must be exactly what
     # `datasets` derives from the features, or load_dataset would read the shards differently.
     import datasets  # noqa: F401  (imported here, in the test process only)
@@ -213,9 +213,12 @@ def test_schema_is_the_hf_features_schema_and_generation_never_imports_datasets(
 
     assert record.FEATURES.arrow_schema.equals(record.SCHEMA, check_metadata=True)
     assert tuple(record.FEATURES) == record.COLUMNS
+    ds, wds, back = (str(tmp_path / name) for name in ("ds", "wds", "back"))
     code = (
         "import sys; from symbolset.cli import main; "
-        f"main(['generate', 'tiny', '--num', '3', '--quiet', '--out', {str(tmp_path / 'ds')!r}]); "
+        f"main(['generate', 'tiny', '--num', '3', '--quiet', '--out', {ds!r}]); "
+        f"main(['convert', {ds!r}, {wds!r}, '--to', 'webdataset', '--quiet']); "
+        f"main(['convert', {wds!r}, {back!r}, '--to', 'parquet', '--quiet']); "
         "print('datasets' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
