@@ -8,7 +8,8 @@ re-renders bit for bit from its spec::
      "camera": {"move", "fill", "focal", "keys": {"yaw","pitch","pan","tilt","roll","distance"}: [start, end],
                 "shake": degrees, "seed"},
      "light": {"gradient": [gx, gy], "falloff", "center": [u, v], "shadow", "glare"},
-     "lens": {"noise": sigma, "jpeg": quality or null, "seed"}}
+     "lens": {"pattern": sigma, "noise": sigma, "jpeg": quality or null, "seed", "defocus", "motion_blur"}}
+                                     # pattern: fixed-pattern sensor noise; noise: per-frame noise
 
 The family's canvas (W x H) lies centred on the plane z = 0; a pinhole camera looks at it. Each
 frame's homography maps layer pixels to image pixels, so every box becomes an exact quad: the
@@ -129,13 +130,16 @@ def _draw_stage(rng: np.random.Generator, spec: dict) -> dict:
              "shadow": round(float(rng.uniform(0.2, 0.45)), 3), "glare": round(float(rng.uniform(0.05, 0.18)), 3) if rng.random() < 0.4 else 0.0}  # fmt: skip
     noise, jpeg = rng.random(2) < (0.5, 0.4)
     lens = {
-        "noise": round(float(rng.uniform(0.5, 2.5)), 3) if noise else 0.0,
+        "pattern": round(float(rng.uniform(0.5, 2.5)), 3) if noise else 0.0,
         "jpeg": int(rng.integers(60, 92)) if jpeg else None,
         "seed": int(rng.integers(2**31)),
     }
     defocus, motion = rng.random(2) < (0.3, 0.5)
     lens["defocus"] = round(float(rng.uniform(0.3, 0.8)), 3) if defocus else 0.0  # Gaussian sigma, px
     lens["motion_blur"] = round(float(rng.uniform(0.3, 0.8)), 3) if motion and move != "static" else 0.0  # exposure / frame
+    # Sensor noise is mostly a fixed pattern (the same on every frame: cheap to draw and to encode);
+    # a quarter of clips add a faint per-frame part.
+    lens["noise"] = round(float(rng.uniform(0.3, 0.8)), 3) if rng.random() < 0.25 else 0.0
     stage = {"surface": surface, "environment": environment, "camera": camera, "light": light, "lens": lens}
     _fit_camera(stage, spec)
     return stage
@@ -191,8 +195,8 @@ def check(spec: dict) -> None:
     lens = st["lens"]
     if not (0 <= lens.get("defocus", 0) <= 1.5 and 0 <= lens.get("motion_blur", 0) <= 1):
         bad("lens", "defocus sigma in [0, 1.5] px, motion_blur exposure in [0, 1]")
-    if not (0 <= lens.get("noise", -1) <= 8) or not (lens.get("jpeg") is None or 30 <= lens["jpeg"] <= 100):
-        bad("lens", "noise in [0, 8], jpeg quality 30..100 or null")
+    if not (0 <= lens.get("noise", -1) <= 8 and 0 <= lens.get("pattern", 0) <= 8) or not (lens.get("jpeg") is None or 30 <= lens["jpeg"] <= 100):
+        bad("lens", "noise and pattern in [0, 8], jpeg quality 30..100 or null")
     light = st["light"]
     if not (0 <= light.get("glare", -1) <= 0.3 and 0 <= light.get("shadow", -1) <= 0.8 and 0 <= light.get("falloff", -1) <= 0.3):
         bad("light", "glare <= 0.3, shadow <= 0.8, falloff <= 0.3")
@@ -233,16 +237,18 @@ def homography(stage: dict, spec: dict, index: int) -> np.ndarray:
     f = cam["focal"] * max(w, h)
     dist = f / cam["fill"] * p["distance"]
     yaw, pitch = math.radians(p["yaw"]), math.radians(p["pitch"])
-    centre = dist * np.array([math.sin(yaw) * math.cos(pitch), -math.sin(pitch), -math.cos(yaw) * math.cos(pitch)])
-    z = -centre / np.linalg.norm(centre)
-    x = np.cross([0.0, 1.0, 0.0], z)
-    x /= np.linalg.norm(x)
-    y = np.cross(z, x)
-    look = np.stack([x, y, z])
-    r = _rot("z", p["roll"]) @ _rot("x", p["tilt"]) @ _rot("y", p["pan"]) @ look
+    # The camera sits on a sphere around the card's centre and looks at it, its x axis level.
+    # Written out in scalars: numpy's cross/norm on 3-vectors cost more than the whole warp of a small frame.
+    cx, cy, cz = dist * math.sin(yaw) * math.cos(pitch), -dist * math.sin(pitch), -dist * math.cos(yaw) * math.cos(pitch)
+    n = math.sqrt(cx * cx + cy * cy + cz * cz)
+    z = (-cx / n, -cy / n, -cz / n)
+    nx = math.hypot(z[2], z[0])
+    x = (z[2] / nx, 0.0, -z[0] / nx)  # (0, 1, 0) x z, normalised
+    y = (z[1] * x[2] - z[2] * x[1], z[2] * x[0] - z[0] * x[2], z[0] * x[1] - z[1] * x[0])
+    r = _rot("z", p["roll"]) @ _rot("x", p["tilt"]) @ _rot("y", p["pan"]) @ np.array([x, y, z])
     k = np.array([[f, 0, w / 2], [0, f, h / 2], [0, 0, 1]])
     shift = np.array([[1, 0, -w / 2], [0, 1, -h / 2], [0, 0, 1]])
-    m = k @ np.column_stack([r[:, 0], r[:, 1], -r @ centre]) @ shift
+    m = k @ np.column_stack([r[:, 0], r[:, 1], -r @ np.array([cx, cy, cz])]) @ shift
     return m / m[2, 2]
 
 
@@ -301,9 +307,13 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
     to_wall = np.array([[1, 0, -ox], [0, 1, -oy], [0, 0, 1]], np.float64)
     canvas = wall  # only the card's region changes from frame to frame
     surface = np.ascontiguousarray(np.repeat(surface, 3, axis=2))
+    # One homography per frame (and the one before the first, for motion blur), computed once.
+    first = max(0, index - 1)
+    hs = [homography(st, spec, j) for j in range(first, max(index + len(frames), first + 2))]
+    pattern = _pattern_noise(st, spec) if lens else None
     m_prev = img = None
     for i in range(len(frames)):
-        m = homography(st, spec, index + i)
+        m = hs[index + i - first]
         held = (m_prev is not None and np.array_equal(m, m_prev) and np.array_equal(frames[i], frames[i - 1])
                 and {**annotations[i], "frame": 0, "time": 0} == {**annotations[i - 1], "frame": 0, "time": 0})  # fmt: skip
         if held:  # a still camera on an unchanged card (a held display, a typing pause): same image before the lens
@@ -313,7 +323,11 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
             img = cv2.warpPerspective(canvas, _to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
             img = _glare(img, st, spec, m)
             new_ann.append(_map_annotations(annotations[i], m, w, h, st["camera"]["move"]))
-        out[i] = _lens(img, st, spec, index + i) if lens else img  # _lens returns a new image
+        if lens:  # _lens returns a new image; the exposure spans the move from the previous frame to this one
+            j = index + i - first
+            out[i] = _lens(img, st, spec, index + i, hs[j - 1] if index + i else hs[j], hs[j] if index + i else hs[j + 1], pattern)
+        else:
+            out[i] = img
         m_prev = m
     return out, new_ann
 
@@ -339,25 +353,37 @@ def _glare(img: np.ndarray, st: dict, spec: dict, m: np.ndarray) -> np.ndarray:
     return img
 
 
-def _lens(img: np.ndarray, st: dict, spec: dict, index: int) -> np.ndarray:
-    """Defocus (Gaussian), motion blur along the card centre's image motion during the exposure,
-    sensor noise (luminance, the same on the three channels) and JPEG-like compression."""
+def _pattern_noise(st: dict, spec: dict) -> np.ndarray | None:
+    """The sensor's fixed-pattern noise (int16, H x W x 1): the same on every frame, drawn from the lens seed."""
+    sigma = st["lens"].get("pattern", 0.0)
+    if sigma <= 0:
+        return None
+    noise = np.random.default_rng([st["lens"]["seed"], 1 << 31]).standard_normal((spec["height"], spec["width"]), dtype=np.float32)
+    return np.rint(noise * sigma).astype(np.int16)[..., None]
+
+
+def _lens(img: np.ndarray, st: dict, spec: dict, index: int, m_a: np.ndarray, m_b: np.ndarray, pattern: np.ndarray | None) -> np.ndarray:
+    """Defocus (Gaussian), motion blur along the card centre's image motion from homography ``m_a`` to
+    ``m_b`` during the exposure, sensor noise (luminance, the same on the three channels: a fixed
+    pattern plus a per-frame part) and JPEG-like compression."""
     lens = st["lens"]
     if lens.get("defocus", 0) > 0:
         img = cv2.GaussianBlur(img, (0, 0), lens["defocus"])
     if lens.get("motion_blur", 0) > 0 and spec["num_frames"] > 1:
-        a, b = (index - 1, index) if index else (0, 1)
         centre = [[spec["width"] / 2, spec["height"] / 2]]
-        v = (apply(homography(st, spec, b), centre) - apply(homography(st, spec, a), centre))[0] * lens["motion_blur"]
+        v = (apply(m_b, centre) - apply(m_a, centre))[0] * lens["motion_blur"]
         length = float(np.hypot(*v))
         if length > MAX_STREAK:  # a shutter short enough to keep glyphs of 24 px legible
             v, length = v * (MAX_STREAK / length), MAX_STREAK
         if length >= 0.5:  # a streak under half a pixel changes nothing visible
             img = cv2.filter2D(img, -1, _streak(v), borderType=cv2.BORDER_REFLECT_101)
-    if lens["noise"] > 0:
-        noise = np.random.default_rng([lens["seed"], index]).standard_normal(img.shape[:2], dtype=np.float32) * lens["noise"]
+    if lens["noise"] > 0 or pattern is not None:
         out = img.astype(np.int16)
-        out += np.rint(noise).astype(np.int16)[..., None]
+        if pattern is not None:
+            out += pattern
+        if lens["noise"] > 0:
+            noise = np.random.default_rng([lens["seed"], index]).standard_normal(img.shape[:2], dtype=np.float32) * lens["noise"]
+            out += np.rint(noise).astype(np.int16)[..., None]
         img = np.clip(out, 0, 255).astype(np.uint8)
     if lens["jpeg"] is not None:
         ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(lens["jpeg"])])

@@ -327,3 +327,23 @@ def test_defocus_and_motion_blur_spread_ink_about_where_the_box_says():
         assert inside_box / ink.sum() > 0.97  # blur moves at most a sliver of ink past the box
     assert np.abs(np.subtract(*centroids)).max() < 0.5  # and never moves it
     assert not np.array_equal(stage.project(spec, f, a)[0], stage.project(sharp, f, a)[0])
+
+
+def test_sensor_noise_is_a_fixed_pattern_plus_a_faint_per_frame_part():
+    spec = with_move(real_spec("text_typing", 8, num_frames=8), "static")
+    spec["stage"]["lens"].update(jpeg=None, defocus=0.0, motion_blur=0.0, noise=0.0, pattern=2.0)
+    flat_frames, _ = render_clip({k: v for k, v in spec.items() if k != "stage"})
+    held = next(i for i in range(1, 8) if np.array_equal(flat_frames[i], flat_frames[i - 1]))
+    fixed, _ = render_clip(spec)
+    assert np.array_equal(fixed[held], fixed[held - 1])  # the pattern is the same on every frame
+    clean = copy.deepcopy(spec)
+    del clean["stage"]["lens"]["pattern"]  # specs written before the pattern existed still validate and mean "none"
+    stage.check(clean)
+    plain, _ = render_clip(clean)
+    assert not np.array_equal(plain[0], fixed[0]) and np.abs(plain[0].astype(int) - fixed[0].astype(int)).mean() < 3
+    spec["stage"]["lens"]["noise"] = 0.6
+    flicker, _ = render_clip(spec)
+    assert not np.array_equal(flicker[held], flicker[held - 1])  # the per-frame part differs between frames
+    spec["stage"]["lens"]["pattern"] = 9.0
+    with pytest.raises(SpecError, match="stage.lens"):
+        stage.check(spec)
