@@ -73,7 +73,7 @@ def stylize(spec: dict, seed: int, params: dict) -> dict:
 def _swap_fonts(spec: dict, rng: np.random.Generator, pool: tuple[str, ...]) -> None:
     """Give each face of the clip another face of ``pool`` that draws all its texts, shrinking a
     text until it is no wider and at most 10% taller than the family laid it out."""
-    from .render import text_layout  # render sits beside stage; imported late to keep start-up light
+    from .render import layout_for  # render sits beside stage; imported late to keep start-up light
 
     texts = [el for el in spec["elements"] if el["type"] == "text"]
     mapping = {}
@@ -83,12 +83,12 @@ def _swap_fonts(spec: dict, rng: np.random.Generator, pool: tuple[str, ...]) -> 
         mapping[old] = covering[int(rng.integers(len(covering)))] if covering else old
     for el in texts:
         new, size = mapping[el["font"]], int(round(el["size"]))
-        was = text_layout(el["font"], size, el["text"])
+        was = layout_for(el, size)
         tall = (was["ascent"] + was["descent"]) * 1.1
-        lay = text_layout(new, size, el["text"])  # metrics scale about linearly with size: one guess, then steps
+        lay = layout_for({**el, "font": new}, size)  # metrics scale about linearly with size: one guess, then steps
         fit = max(8, min(size, int(size * min(was["width"] / max(lay["width"], 1e-6), tall / (lay["ascent"] + lay["descent"])))))
         while fit > 8:
-            lay = text_layout(new, fit, el["text"])
+            lay = layout_for({**el, "font": new}, fit)
             if lay["width"] <= was["width"] and lay["ascent"] + lay["descent"] <= tall:
                 break
             fit -= 1

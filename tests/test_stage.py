@@ -8,11 +8,11 @@ import cv2
 import numpy as np
 import pytest
 
-from symbolset import fontpack, fonts, materials, record, stage
+from symbolset import families, fontpack, fonts, materials, record, stage
 from symbolset.config import load_config
 from symbolset.errors import SpecError, SymbolSetError
 from symbolset.render import render_clip, text_layout
-from symbolset.spec import from_json, to_json, value_at
+from symbolset.spec import from_json, to_json, validate, value_at
 
 PARAMS = {"width": 192, "height": 192, "num_frames": 6, "fps": 6.0, "options": {}, "style": "real"}
 
@@ -347,3 +347,77 @@ def test_sensor_noise_is_a_fixed_pattern_plus_a_faint_per_frame_part():
     spec["stage"]["lens"]["pattern"] = 9.0
     with pytest.raises(SpecError, match="stage.lens"):
         stage.check(spec)
+
+
+VERTICAL_PARAMS = {**PARAMS, "options": {"vertical": 1.0}, "style": "flat"}
+
+
+def test_vertical_cjk_runs_down_one_column_and_each_char_box_holds_its_ink():
+    from symbolset.render import layout_for
+
+    flat = record.sample_spec("signage", 4, VERTICAL_PARAMS)
+    el = next(e for e in flat["elements"] if e["type"] == "text")
+    assert el.get("vertical") and len(el["text"]) >= 2
+    el.update(scale=1.0)
+    lay = layout_for(el)
+    anchor = np.array([lay["width"] / 2, (lay["descent"] - lay["ascent"]) / 2])
+    x, y = np.round(np.asarray(value_at(el["position"], 0.0)) - anchor) + anchor  # the mask lands on whole pixels
+    el["position"] = [float(x), float(y)]
+    spec = copy.deepcopy(flat)
+    spec["stage"] = real_spec("signage", 4)["stage"]
+    spec = with_move(spec, "orbit")
+
+    def shown(k):
+        els = [{**e, "visible": k} if e["id"] == el["id"] else e for e in flat["elements"]]
+        frames, anns = render_clip({**flat, "elements": els})
+        real, real_ann = stage.project(spec, frames[-1:], anns[-1:], index=spec["num_frames"] - 1, lens=False)
+        return frames[-1], anns[-1], real[0], real_ann[0]
+
+    full_flat, ann, _, real_ann = shown(len(el["text"]))
+    boxes = next(t for t in ann["texts"] if t["element"] == el["id"])["char_boxes"]
+    quads = next(s for s in real_ann["shapes"] if s["type"] == "text_quad" and s["element"] == el["id"])["params"]["char_quads"]
+    assert len(boxes) == len(el["text"])
+    before_flat, _, before_real, _ = shown(0)
+    for k in range(len(el["text"])):
+        after_flat, _, after_real, _ = shown(k + 1)
+        ys, xs = np.nonzero(np.abs(after_flat.astype(int) - before_flat.astype(int)).max(axis=-1) > 0)
+        x0, y0, x1, y1 = boxes[k]
+        assert len(xs) and xs.min() >= x0 and xs.max() + 1 <= x1 and ys.min() >= y0 and ys.max() + 1 <= y1, (el["text"], k)
+        if k:  # the column: each character wholly below the one before, on the same axis
+            assert ys.min() >= prev_ys.max() - 1 and abs(xs.mean() - prev_xs.mean()) < 0.25 * (x1 - x0)
+        ys_r, xs_r = np.nonzero(np.abs(after_real.astype(int) - before_real.astype(int)).max(axis=-1) > 0)
+        assert len(xs_r) and inside(np.asarray(quads[k]), xs_r, ys_r).all(), (el["text"], k)
+        before_flat, before_real, prev_ys, prev_xs = after_flat, after_real, ys, xs
+
+
+def test_vertical_signs_say_so_and_verify_catches_a_row_posing_as_a_column():
+    fam = families.get("signage")
+    for seed in range(3):
+        spec = record.sample_spec("signage", seed, VERTICAL_PARAMS)
+        assert spec["meta"]["vertical"]
+        frames, anns = render_clip(spec)
+        assert fam.verify(spec, frames, anns) == []
+        caps = fam.captions(spec, record.caption_rng(seed))
+        assert "written vertically" in caps["en"]["detailed"] and "竖排" in caps["zh"]["detailed"]
+        assert "bilingual" not in caps["en"]["short"] and "中英双语" not in caps["zh"]["short"]
+        row = copy.deepcopy(spec)
+        next(e for e in row["elements"] if e["type"] == "text").pop("vertical")
+        frames, anns = render_clip(row)
+        assert any("one column" in p for p in fam.verify(row, frames, anns))
+    real = record.sample_spec("signage", 2, {**VERTICAL_PARAMS, "style": "real"})  # other faces keep the column, zero tofu
+    el = next(e for e in real["elements"] if e["type"] == "text")
+    assert el["vertical"] and not fonts.missing_chars(el["font"], el["text"])
+    plain = record.sample_spec("signage", 0, {**PARAMS, "style": "flat"})  # without the option no sign is vertical
+    assert not plain["meta"].get("vertical") and not any(e.get("vertical") for e in plain["elements"])
+
+
+@pytest.mark.parametrize("text", ["安全,出口", "EXIT", "出口。"])
+def test_vertical_text_takes_only_upright_cjk_characters(text):
+    spec = record.sample_spec("signage", 1, VERTICAL_PARAMS)
+    el = next(e for e in spec["elements"] if e["type"] == "text")
+    el["text"] = text
+    with pytest.raises(SpecError, match=r"elements\[\d+\]\.text: .* cannot stand upright"):
+        validate(spec)
+    el["text"], el["cursor"] = "出口", {"color": [0, 0, 0]}
+    with pytest.raises(SpecError, match="vertical text has no cursor"):
+        validate(spec)
