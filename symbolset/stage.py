@@ -465,9 +465,18 @@ def sentences(spec: dict) -> dict[str, str]:
     move_en = _MOVE_EN[st["camera"]["move"]].format(dir=d_en)
     move_zh = _MOVE_ZH[st["camera"]["move"]].format(dir=d_zh)
     screen = st["surface"]["kind"] == "lcd"
-    en = f"It is {'shown on' if screen else 'printed on'} {surf[0]} set against {env[0]}, filmed in perspective; {move_en}."
-    zh = f"画面{'显示在' if screen else '印在'}{surf[1]}上，背后是{env[1]}，以透视角度拍摄；{move_zh}。"
+    en = (f"It is {'shown on' if screen else 'printed on'} {surf[0]} set against {env[0]}, filmed in perspective; {move_en}. "
+          f"Positions, sizes and distances above are those on the {'screen' if screen else 'card'} itself.")  # fmt: skip
+    zh = f"画面{'显示在' if screen else '印在'}{surf[1]}上，背后是{env[1]}，以透视角度拍摄；{move_zh}。上文的位置、大小和距离均指{'屏幕' if screen else '卡片'}本身。"
     return {"en": en, "zh": zh}
+
+
+def card(spec: dict) -> dict:
+    """The spec without its stage: the flat card the family drew, which its captions describe.
+
+    The family's claims are measured on this card (by colour against its plain background); the
+    homographies map it exactly into the video, and the stage sentence says so."""
+    return {k: v for k, v in spec.items() if k != "stage"}
 
 
 def add_captions(spec: dict, caps: dict) -> dict:

@@ -421,3 +421,14 @@ def test_vertical_text_takes_only_upright_cjk_characters(text):
     el["text"], el["cursor"] = "出口", {"color": [0, 0, 0]}
     with pytest.raises(SpecError, match="vertical text has no cursor"):
         validate(spec)
+
+
+def test_family_captions_of_a_real_clip_describe_its_card():
+    """Measured through the camera, a moving text's colour coverage on a textured, shaded frame gave
+    wrong distances and directions; the family's sentences are measured on the flat card."""
+    for seed in range(2):
+        spec = real_spec("text_motion", seed, width=256, height=256, num_frames=12, fps=8.0)
+        row = record.build_record(spec, sample_id="x", split="train", seed=seed)
+        card = families.get("text_motion").captions(stage.card(spec), record.caption_rng(seed))
+        assert row["captions"] == stage.add_captions(spec, card)
+        assert "card itself" in row["captions"]["en"]["temporal"] and "卡片本身" in row["captions"]["zh"]["temporal"]
