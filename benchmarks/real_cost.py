@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from symbolset import codec, families, record, render, stage  # noqa: E402
+from symbolset import codec, families, record, render, stage
 
 
 def _cold() -> None:

@@ -195,7 +195,8 @@ def check(spec: dict) -> None:
     lens = st["lens"]
     if not (0 <= lens.get("defocus", 0) <= 1.5 and 0 <= lens.get("motion_blur", 0) <= 1):
         bad("lens", "defocus sigma in [0, 1.5] px, motion_blur exposure in [0, 1]")
-    if not (0 <= lens.get("noise", -1) <= 8 and 0 <= lens.get("pattern", 0) <= 8) or not (lens.get("jpeg") is None or 30 <= lens["jpeg"] <= 100):
+    noise_ok = 0 <= lens.get("noise", -1) <= 8 and 0 <= lens.get("pattern", 0) <= 8
+    if not noise_ok or not (lens.get("jpeg") is None or 30 <= lens["jpeg"] <= 100):
         bad("lens", "noise and pattern in [0, 8], jpeg quality 30..100 or null")
     light = st["light"]
     if not (0 <= light.get("glare", -1) <= 0.3 and 0 <= light.get("shadow", -1) <= 0.8 and 0 <= light.get("falloff", -1) <= 0.3):
@@ -285,7 +286,8 @@ def _wall(stage: dict, spec: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     off = max(2, round(0.03 * min(w, h)))
     shadow[(oy + off) // 2 : (oy + h + off) // 2, (ox + off) // 2 : (ox + w + off) // 2] = 1
     shadow = cv2.GaussianBlur(shadow, (0, 0), max(0.5, 0.01 * min(w, h)) / 2)
-    env = materials.texture(stage["environment"], half_h, half_w).astype(np.float32) * (_light(light, u, v) * (1 - light["shadow"] * shadow))[..., None]
+    lit = _light(light, u, v) * (1 - light["shadow"] * shadow)
+    env = materials.texture(stage["environment"], half_h, half_w).astype(np.float32) * lit[..., None]
     env = cv2.resize(np.clip(np.rint(env), 0, 255).astype(np.uint8), (big_w, big_h), interpolation=cv2.INTER_LINEAR)
     card_light = _light(light, (np.arange(w, dtype=np.float32) / w)[None, :], (np.arange(h, dtype=np.float32) / h)[:, None])
     surface = (materials.grain(stage["surface"], h, w, 0.07) * card_light)[..., None]

@@ -378,12 +378,13 @@ def test_vertical_cjk_runs_down_one_column_and_each_char_box_holds_its_ink():
     quads = next(s for s in real_ann["shapes"] if s["type"] == "text_quad" and s["element"] == el["id"])["params"]["char_quads"]
     assert len(boxes) == len(el["text"])
     before_flat, _, before_real, _ = shown(0)
+    prev_ys = prev_xs = None
     for k in range(len(el["text"])):
         after_flat, _, after_real, _ = shown(k + 1)
         ys, xs = np.nonzero(np.abs(after_flat.astype(int) - before_flat.astype(int)).max(axis=-1) > 0)
         x0, y0, x1, y1 = boxes[k]
         assert len(xs) and xs.min() >= x0 and xs.max() + 1 <= x1 and ys.min() >= y0 and ys.max() + 1 <= y1, (el["text"], k)
-        if k:  # the column: each character wholly below the one before, on the same axis
+        if prev_ys is not None:  # the column: each character wholly below the one before, on the same axis
             assert ys.min() >= prev_ys.max() - 1 and abs(xs.mean() - prev_xs.mean()) < 0.25 * (x1 - x0)
         ys_r, xs_r = np.nonzero(np.abs(after_real.astype(int) - before_real.astype(int)).max(axis=-1) > 0)
         assert len(xs_r) and inside(np.asarray(quads[k]), xs_r, ys_r).all(), (el["text"], k)

@@ -14,8 +14,8 @@ from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
 from ..render import text_layout
-from ..textcolumn import column_layout
 from ..spec import value_at
+from ..textcolumn import column_layout
 from . import common
 
 NAME = "signage"
