@@ -416,6 +416,19 @@ def _streak(v: np.ndarray) -> np.ndarray:
     return k / k.sum()
 
 
+def visibility(quads: np.ndarray, w: int, h: int) -> list[str]:
+    """Per quad ``(N, 4, 2)``: ``"full"`` when it lies wholly in the frame (all its ink is seen),
+    ``"hidden"`` when it shares no area with the frame (none is), else ``"partial"``. The stage has no
+    occluders, so the frame's edges are all that can hide a character."""
+    frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    out = []
+    for q in quads.astype(np.float32):
+        area = abs(cv2.contourArea(q))
+        inside = cv2.intersectConvexConvex(q, frame)[0] if area > 0 else 0.0
+        out.append("full" if inside >= area * (1 - 1e-5) else "hidden" if inside <= 0 else "partial")
+    return out
+
+
 def _map_annotations(ann: dict, m: np.ndarray, w: int, h: int, move: str) -> dict:
     texts, shapes = [], []
     boxes = np.array([b for t in ann["texts"] for b in [t["box"], *t["char_boxes"]]], np.float64).reshape(-1, 4)
@@ -423,13 +436,17 @@ def _map_annotations(ann: dict, m: np.ndarray, w: int, h: int, move: str) -> dic
     corners = grown[:, [0, 1, 2, 1, 2, 3, 0, 3]].reshape(-1, 2)  # top-left, top-right, bottom-right, bottom-left
     quads = apply(m, corners).reshape(-1, 4, 2)
     lo, hi = quads.min(axis=1), quads.max(axis=1)
-    hulls = np.column_stack([np.maximum(0, np.ceil(lo - 0.5)), np.minimum([w, h], np.floor(hi - 0.5) + 1)]).tolist()
+    # The pixel hull, clamped to the frame (a quad wholly outside gets an empty box on the nearest edge).
+    start = np.clip(np.ceil(lo - 0.5), 0, [w, h])
+    hulls = np.column_stack([start, np.maximum(start, np.minimum([w, h], np.floor(hi - 0.5) + 1))]).tolist()
     rounded = np.round(quads, 3).tolist()
+    seen = visibility(quads, w, h)
     k = 0
     for t in ann["texts"]:
         n = 1 + len(t["char_boxes"])
         texts.append({**t, "box": hulls[k], "char_boxes": hulls[k + 1 : k + n]})
-        shapes.append({"element": t["element"], "type": "text_quad", "params": {"quad": rounded[k], "char_quads": rounded[k + 1 : k + n]}})
+        params = {"quad": rounded[k], "char_quads": rounded[k + 1 : k + n], "char_visibility": seen[k + 1 : k + n]}
+        shapes.append({"element": t["element"], "type": "text_quad", "params": params})
         k += n
     for s in ann["shapes"]:
         shapes.append({**s, "params": {**s["params"], "space": "layer"}})

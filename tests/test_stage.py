@@ -433,3 +433,50 @@ def test_family_captions_of_a_real_clip_describe_its_card():
         card = families.get("text_motion").captions(stage.card(spec), record.caption_rng(seed))
         assert row["captions"] == stage.add_captions(spec, card)
         assert "card itself" in row["captions"]["en"]["temporal"] and "卡片本身" in row["captions"]["zh"]["temporal"]
+
+
+def test_characters_pushed_out_of_frame_are_marked_and_never_get_inverted_boxes():
+    """The drawn camera keeps the card whole in the frame (every character "full"); a spec whose camera
+    comes too close shows what the flags mean: a "hidden" character has no ink in the frame, a "full"
+    one has its quad inside it, and every box stays a box (x0 <= x1, y0 <= y1) within the frame."""
+    spec = real_spec("signage", 5)
+    _, anns = render_clip(spec)
+    assert {v for a in anns for s in a["shapes"] if s["type"] == "text_quad" for v in s["params"]["char_visibility"]} == {"full"}
+    cam = spec["stage"]["camera"]
+    cam.update(fill=1.0, move="pan")
+    cam["keys"].update(distance=[0.6, 0.6], pan=[-12.0, 12.0])
+    flat = stage.card(spec)
+    el = next(e for e in flat["elements"] if e["type"] == "text" and len(e["text"].replace(" ", "")) >= 5)
+    el.update(scale=1.0, rotation=0.0)  # unscaled, on whole pixels: there the flat char boxes hold each glyph's ink exactly
+    lay = text_layout(el["font"], int(round(el["size"])), el["text"])
+    anchor = np.array([lay["width"] / 2 if el.get("anchor") == "center" else 0.0, (lay["descent"] - lay["ascent"]) / 2])
+    el["position"] = (np.round(np.asarray(value_at(el["position"], 0.0)) - anchor) + anchor).tolist()
+    w, h = spec["width"], spec["height"]
+
+    def shown(k):
+        els = [{**e, "visible": k} if e["id"] == el["id"] else e for e in flat["elements"]]
+        frames, anns = render_clip({**flat, "elements": els})
+        return stage.project(spec, frames, anns, lens=False)
+
+    (before, _), (full, full_ann) = shown(0), shown(len(el["text"]))
+    kinds = set()
+    inked = [k for k, ch in enumerate(el["text"]) if not ch.isspace()]
+    for n, k in enumerate(inked):
+        after, _ = shown(k + 1)
+        for i in range(spec["num_frames"]):
+            params = next(s for s in full_ann[i]["shapes"] if s["type"] == "text_quad" and s["element"] == el["id"])["params"]
+            seen, quad = params["char_visibility"][n], np.asarray(params["char_quads"][n])
+            ys, xs = np.nonzero(np.abs(after[i].astype(int) - before[i].astype(int)).max(axis=-1) > 0)
+            kinds.add(seen)
+            if seen == "hidden":
+                assert not len(xs), (k, i)
+            elif seen == "full":
+                assert (quad >= 0).all() and (quad[:, 0] <= w).all() and (quad[:, 1] <= h).all() and inside(quad, xs, ys).all()
+            else:
+                assert not ((quad >= 0).all() and (quad[:, 0] <= w).all() and (quad[:, 1] <= h).all())
+        before = after
+    assert kinds == {"hidden", "partial", "full"}
+    for a in full_ann:
+        for t in a["texts"]:
+            for x0, y0, x1, y1 in [t["box"], *t["char_boxes"]]:
+                assert 0 <= x0 <= x1 <= w and 0 <= y0 <= y1 <= h
