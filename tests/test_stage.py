@@ -458,7 +458,7 @@ def test_characters_pushed_out_of_frame_are_marked_and_never_get_inverted_boxes(
         frames, anns = render_clip({**flat, "elements": els})
         return stage.project(spec, frames, anns, lens=False)
 
-    (before, _), (full, full_ann) = shown(0), shown(len(el["text"]))
+    (before, _), (_, full_ann) = shown(0), shown(len(el["text"]))
     kinds = set()
     inked = [k for k, ch in enumerate(el["text"]) if not ch.isspace()]
     for n, k in enumerate(inked):
