@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from symbolset import codec, families, record, render, stage
+from symbolset import codec, families, record, render, stage, stage_light
 
 
 def _cold() -> None:
@@ -47,7 +47,7 @@ def measure(family: str, seed: int, base: dict) -> dict:
     t_real, _ = _cpu(record.build_record, real, sample_id="r", split="train", seed=seed)
     bare = {k: v for k, v in real.items() if k != "stage"}
     t_draw, (frames, anns) = _cpu(render.render_clip, bare)  # the family's own frames under the real faces
-    t_wall, _ = _cpu(stage._wall, real["stage"], real)
+    t_wall, _ = _cpu(stage_light.wall, real["stage"], real)
     t_nolens, _ = _cpu(stage.project, real, frames, anns, lens=False)
     t_proj, (out, _) = _cpu(stage.project, real, frames, anns)
     flat_frames, _ = render.render_clip(flat)

@@ -11,13 +11,15 @@ re-renders bit for bit from its spec::
      "lens": {"pattern": sigma, "noise": sigma, "jpeg": quality or null, "seed", "defocus", "motion_blur"}}
                                      # pattern: fixed-pattern sensor noise; noise: per-frame noise
 
-The family's canvas (W x H) lies centred on the plane z = 0; a pinhole camera looks at it. Each
-frame's homography maps layer pixels to image pixels, so every box becomes an exact quad: the
-stored quad is the image of the flat ink box grown by 0.55 px, the reach of bilinear resampling,
-hence it contains every pixel the ink touches; the axis-aligned box is the pixel hull of the quad.
-The camera is kept so the whole card stays in the frame on every frame (nothing annotated leaves).
-Light and shadow multiply pixels and the lens adds noise/JPEG after annotation: they never move
-a box. Text faces may be swapped for others of the font pool (same width or narrower).
+The family's canvas (W x H) lies centred on the plane z = 0; a pinhole camera looks at it
+(stage_camera.py). Each frame's homography maps layer pixels to image pixels, so every box becomes an
+exact quad: the stored quad is the image of the flat ink box grown by 0.55 px, the reach of bilinear
+resampling, hence it contains every pixel the ink touches; the axis-aligned box is the pixel hull of
+the quad, and ``char_visibility`` says per character whether its quad lies in the frame (full,
+partial, hidden). The drawn camera keeps the whole card in the frame on every frame. Light, shadow,
+blur, noise and JPEG (stage_light.py) act on pixels after annotation: they never move a box. Text
+faces may be swapped for others of the font pool (same width or narrower). The family's captions
+describe the flat card (:func:`card`); :func:`sentences` adds the surface and the camera move.
 """
 
 from __future__ import annotations
@@ -27,14 +29,13 @@ import math
 import cv2
 import numpy as np
 
-from . import fontpack, fonts, materials
+from . import fontpack, fonts, materials, stage_light
 from .errors import SpecError
+from .stage_camera import apply, homography, to_cv
 
 STYLES = ("flat", "real", "mixed")
 MOVES = ("static", "orbit", "dolly", "pan", "tilt", "shake")
 FONT_LOCKED = ("formula",)  # families whose layout composes runs from one face's metrics
-WALL = 2  # the environment plane spans WALL x the card in each direction (mirrored beyond)
-MAX_STREAK = 3.0  # px: the longest motion-blur streak
 _GROW = 0.55  # bilinear reach (0.5 px) plus OpenCV's 1/32 px coordinate rounding
 
 
@@ -203,101 +204,7 @@ def check(spec: dict) -> None:
         bad("light", "glare <= 0.3, shadow <= 0.8, falloff <= 0.3")
 
 
-# ---------------------------------------------------------------- the camera
-
-
-def _rot(axis: str, deg: float) -> np.ndarray:
-    a = math.radians(deg)
-    c, s = math.cos(a), math.sin(a)
-    if axis == "x":
-        return np.array([[1, 0, 0], [0, c, -s], [0, s, c]])
-    if axis == "y":
-        return np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
-    return np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
-
-
-def pose(stage: dict, spec: dict, index: int) -> dict:
-    """The camera's angles (degrees) and distance factor at frame ``index`` (eased start -> end, plus shake)."""
-    cam = stage["camera"]
-    u = index / max(1, spec["num_frames"] - 1)
-    u = u * u * (3 - 2 * u)
-    p = {k: a + (b - a) * u for k, (a, b) in cam["keys"].items()}
-    if cam["shake"]:
-        rng = np.random.default_rng(cam["seed"])
-        freq, phase = rng.uniform(0.7, 2.3, (3, 2)), rng.uniform(0, 2 * np.pi, (3, 2))
-        t = index / float(spec["fps"])
-        for row, k in enumerate(("pan", "tilt", "roll")):
-            p[k] += cam["shake"] * float(np.sin(2 * np.pi * freq[row] * t + phase[row]).mean())
-    return p
-
-
-def homography(stage: dict, spec: dict, index: int) -> np.ndarray:
-    """3x3 matrix mapping card (layer) continuous pixel coordinates to image coordinates at a frame."""
-    w, h = spec["width"], spec["height"]
-    p, cam = pose(stage, spec, index), stage["camera"]
-    f = cam["focal"] * max(w, h)
-    dist = f / cam["fill"] * p["distance"]
-    yaw, pitch = math.radians(p["yaw"]), math.radians(p["pitch"])
-    # The camera sits on a sphere around the card's centre and looks at it, its x axis level.
-    # Written out in scalars: numpy's cross/norm on 3-vectors cost more than the whole warp of a small frame.
-    cx, cy, cz = dist * math.sin(yaw) * math.cos(pitch), -dist * math.sin(pitch), -dist * math.cos(yaw) * math.cos(pitch)
-    n = math.sqrt(cx * cx + cy * cy + cz * cz)
-    z = (-cx / n, -cy / n, -cz / n)
-    nx = math.hypot(z[2], z[0])
-    x = (z[2] / nx, 0.0, -z[0] / nx)  # (0, 1, 0) x z, normalised
-    y = (z[1] * x[2] - z[2] * x[1], z[2] * x[0] - z[0] * x[2], z[0] * x[1] - z[1] * x[0])
-    r = _rot("z", p["roll"]) @ _rot("x", p["tilt"]) @ _rot("y", p["pan"]) @ np.array([x, y, z])
-    k = np.array([[f, 0, w / 2], [0, f, h / 2], [0, 0, 1]])
-    shift = np.array([[1, 0, -w / 2], [0, 1, -h / 2], [0, 0, 1]])
-    m = k @ np.column_stack([r[:, 0], r[:, 1], -r @ np.array([cx, cy, cz])]) @ shift
-    return m / m[2, 2]
-
-
-def apply(m: np.ndarray, pts) -> np.ndarray:
-    """Map ``(N, 2)`` points through a homography."""
-    pts = np.asarray(pts, np.float64)
-    q = np.column_stack([pts, np.ones(len(pts))]) @ m.T
-    return q[:, :2] / q[:, 2:3]
-
-
 # ---------------------------------------------------------------- rendering onto the stage
-
-
-def _light(light: dict, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """The light map (float32, clipped to [0.7, 1.2]) at card coordinates ``u`` (a row) and ``v`` (a column)."""
-    lit = 1 + light["gradient"][0] * (u - 0.5) + light["gradient"][1] * (v - 0.5)
-    lit = lit - light["falloff"] * ((u - light["center"][0]) ** 2 + (v - light["center"][1]) ** 2)
-    return np.clip(lit, 0.7, 1.2).astype(np.float32)
-
-
-def _wall(stage: dict, spec: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The lit environment plane (uint8, WALL x the card) with the card's shadow, and the card's
-    surface grain times its light (float32, card size)."""
-    w, h = spec["width"], spec["height"]
-    big_w, big_h = WALL * w, WALL * h
-    ox, oy = (WALL - 1) * w // 2, (WALL - 1) * h // 2
-    light = stage["light"]
-    # The environment, its light and the card's soft shadow are drawn at half resolution and scaled
-    # up once: they are smooth or never seen closer than 1:1, and it costs 4x less.
-    half_w, half_h = (big_w + 1) // 2, (big_h + 1) // 2
-    u = ((2 * np.arange(half_w, dtype=np.float32) + 0.5 - ox) / w)[None, :]  # card units: the card spans [0, 1]
-    v = ((2 * np.arange(half_h, dtype=np.float32) + 0.5 - oy) / h)[:, None]
-    shadow = np.zeros((half_h, half_w), np.float32)
-    off = max(2, round(0.03 * min(w, h)))
-    shadow[(oy + off) // 2 : (oy + h + off) // 2, (ox + off) // 2 : (ox + w + off) // 2] = 1
-    shadow = cv2.GaussianBlur(shadow, (0, 0), max(0.5, 0.01 * min(w, h)) / 2)
-    lit = _light(light, u, v) * (1 - light["shadow"] * shadow)
-    env = materials.texture(stage["environment"], half_h, half_w).astype(np.float32) * lit[..., None]
-    env = cv2.resize(np.clip(np.rint(env), 0, 255).astype(np.uint8), (big_w, big_h), interpolation=cv2.INTER_LINEAR)
-    card_light = _light(light, (np.arange(w, dtype=np.float32) / w)[None, :], (np.arange(h, dtype=np.float32) / h)[:, None])
-    surface = (materials.grain(stage["surface"], h, w, 0.07) * card_light)[..., None]
-    return env, surface, np.array([ox, oy])
-
-
-def _to_cv(m: np.ndarray) -> np.ndarray:
-    """A continuous-coordinate homography in OpenCV's convention (pixel centres on integers)."""
-    a, b = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]]), np.array([[1, 0, -0.5], [0, 1, -0.5], [0, 0, 1]])
-    return b @ m @ a
 
 
 def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: int = 0, lens: bool = True) -> tuple[np.ndarray, list[dict]]:
@@ -307,16 +214,16 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
     frame's number; ``lens=False`` leaves out noise and JPEG (for checks of ink against quads)."""
     st = spec["stage"]
     w, h = spec["width"], spec["height"]
-    wall, surface, (ox, oy) = _wall(st, spec)
+    wall_img, surface, (ox, oy) = stage_light.wall(st, spec)
     out = np.empty_like(frames)
     new_ann = []
     to_wall = np.array([[1, 0, -ox], [0, 1, -oy], [0, 0, 1]], np.float64)
-    canvas = wall  # only the card's region changes from frame to frame
+    canvas = wall_img  # only the card's region changes from frame to frame
     surface = np.ascontiguousarray(np.repeat(surface, 3, axis=2))
     # One homography per frame (and the one before the first, for motion blur), computed once.
     first = max(0, index - 1)
     hs = [homography(st, spec, j) for j in range(first, max(index + len(frames), first + 2))]
-    pattern = _pattern_noise(st, spec) if lens else None
+    pattern = stage_light.pattern_noise(st, spec) if lens else None
     m_prev = img = None
     for i in range(len(frames)):
         m = hs[index + i - first]
@@ -326,94 +233,16 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
             new_ann.append({**new_ann[-1], "frame": annotations[i]["frame"], "time": annotations[i]["time"]})
         else:
             canvas[oy : oy + h, ox : ox + w] = cv2.multiply(frames[i], surface, dtype=cv2.CV_8U)  # rounds and saturates
-            img = cv2.warpPerspective(canvas, _to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
-            img = _glare(img, st, spec, m)
+            img = cv2.warpPerspective(canvas, to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+            img = stage_light.glare(img, st, spec, m)
             new_ann.append(_map_annotations(annotations[i], m, w, h, st["camera"]["move"]))
-        if lens:  # _lens returns a new image; the exposure spans the move from the previous frame to this one
+        if lens:  # stage_light.lens() returns a new image; the exposure spans the move from the previous frame to this one
             j = index + i - first
-            out[i] = _lens(img, st, spec, index + i, hs[j - 1] if index + i else hs[j], hs[j] if index + i else hs[j + 1], pattern)
+            out[i] = stage_light.lens(img, st, spec, index + i, hs[j - 1] if index + i else hs[j], hs[j] if index + i else hs[j + 1], pattern)
         else:
             out[i] = img
         m_prev = m
     return out, new_ann
-
-
-def _glare(img: np.ndarray, st: dict, spec: dict, m: np.ndarray) -> np.ndarray:
-    """A soft specular highlight fixed on the card (so it slides with the camera), screen-blended."""
-    g = st["light"]["glare"]
-    if g <= 0:
-        return img
-    w, h = spec["width"], spec["height"]
-    cx, cy = apply(m, [[st["light"]["center"][0] * w, st["light"]["center"][1] * h]])[0]
-    sigma = 0.18 * min(w, h)
-    reach = sigma * math.sqrt(2 * math.log(max(2.0, 2 * 255 * g)))  # beyond it the blob adds < 0.5 (rounds to 0)
-    x0, x1 = max(0, int(cx - reach)), min(w, int(math.ceil(cx + reach)) + 1)
-    y0, y1 = max(0, int(cy - reach)), min(h, int(math.ceil(cy + reach)) + 1)
-    if x1 <= x0 or y1 <= y0:
-        return img
-    gx = np.exp(-((np.arange(x0, x1, dtype=np.float32) + 0.5 - cx) ** 2) / (2 * sigma**2))
-    gy = np.exp(-((np.arange(y0, y1, dtype=np.float32) + 0.5 - cy) ** 2) / (2 * sigma**2))
-    blob = np.repeat(g * gy[:, None] * gx[None, :], 3, axis=1)  # (rows, 3 x cols): the region's channels interleaved
-    region = img[y0:y1, x0:x1].reshape(y1 - y0, -1)
-    # screen blend f + blob (255 - f), rounded; the addend never passes 255 - f, so nothing saturates
-    region += cv2.multiply(cv2.bitwise_not(region), blob, dtype=cv2.CV_8U)
-    return img
-
-
-def _split(noise: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Integer luminance noise (H x W) as its positive and negative parts, uint8 on three channels."""
-    pos, neg = np.clip(noise, 0, 255).astype(np.uint8), np.clip(-noise, 0, 255).astype(np.uint8)
-    return cv2.merge([pos, pos, pos]), cv2.merge([neg, neg, neg])
-
-
-def _add_noise(img: np.ndarray, parts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """``clip(img + noise, 0, 255)``: a pixel gets only one non-zero part, so two saturating adds are exact."""
-    return cv2.subtract(cv2.add(img, parts[0]), parts[1])
-
-
-def _pattern_noise(st: dict, spec: dict) -> tuple[np.ndarray, np.ndarray] | None:
-    """The sensor's fixed-pattern noise (see :func:`_split`): the same on every frame, drawn from the lens seed."""
-    sigma = st["lens"].get("pattern", 0.0)
-    if sigma <= 0:
-        return None
-    noise = np.random.default_rng([st["lens"]["seed"], 1 << 31]).standard_normal((spec["height"], spec["width"]), dtype=np.float32)
-    return _split(np.rint(noise * sigma).astype(np.int16))
-
-
-def _lens(img: np.ndarray, st: dict, spec: dict, index: int, m_a: np.ndarray, m_b: np.ndarray, pattern: tuple | None) -> np.ndarray:
-    """Defocus (Gaussian), motion blur along the card centre's image motion from homography ``m_a`` to
-    ``m_b`` during the exposure, sensor noise (luminance, the same on the three channels: a fixed
-    pattern plus a per-frame part) and JPEG-like compression."""
-    lens = st["lens"]
-    if lens.get("defocus", 0) > 0:
-        img = cv2.GaussianBlur(img, (0, 0), lens["defocus"])
-    if lens.get("motion_blur", 0) > 0 and spec["num_frames"] > 1:
-        centre = [[spec["width"] / 2, spec["height"] / 2]]
-        v = (apply(m_b, centre) - apply(m_a, centre))[0] * lens["motion_blur"]
-        length = float(np.hypot(*v))
-        if length > MAX_STREAK:  # a shutter short enough to keep glyphs of 24 px legible
-            v, length = v * (MAX_STREAK / length), MAX_STREAK
-        if length >= 0.5:  # a streak under half a pixel changes nothing visible
-            img = cv2.filter2D(img, -1, _streak(v), borderType=cv2.BORDER_REFLECT_101)
-    if pattern is not None:
-        img = _add_noise(img, pattern)
-    if lens["noise"] > 0:
-        noise = np.random.default_rng([lens["seed"], index]).standard_normal(img.shape[:2], dtype=np.float32) * lens["noise"]
-        img = _add_noise(img, _split(np.rint(noise).astype(np.int16)))
-    if lens["jpeg"] is not None:
-        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(lens["jpeg"])])
-        img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
-    return img
-
-
-def _streak(v: np.ndarray) -> np.ndarray:
-    """A normalised line kernel along the motion ``v`` (px), centred (the box stays where the mid-exposure image is)."""
-    n = int(np.ceil(np.abs(v).max())) * 2 + 1
-    k = np.zeros((n, n), np.float32)
-    c = n // 2
-    for t in np.linspace(-0.5, 0.5, 4 * n):
-        k[int(round(c + t * v[1])), int(round(c + t * v[0]))] += 1
-    return k / k.sum()
 
 
 def visibility(quads: np.ndarray, w: int, h: int) -> list[str]:
