@@ -250,8 +250,12 @@ def visibility(quads: np.ndarray, w: int, h: int) -> list[str]:
     ``"hidden"`` when it shares no area with the frame (none is), else ``"partial"``. The stage has no
     occluders, so the frame's edges are all that can hide a character."""
     frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    within = ((quads >= 0) & (quads <= [w, h])).all(axis=(1, 2))  # a convex quad with its corners in the frame lies in it
     out = []
-    for q in quads.astype(np.float32):
+    for q, whole in zip(quads.astype(np.float32), within):
+        if whole:
+            out.append("full")
+            continue
         area = abs(cv2.contourArea(q))
         inside = cv2.intersectConvexConvex(q, frame)[0] if area > 0 else 0.0
         out.append("full" if inside >= area * (1 - 1e-5) else "hidden" if inside <= 0 else "partial")
