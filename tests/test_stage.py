@@ -419,7 +419,10 @@ def test_vertical_text_takes_only_upright_cjk_characters(text):
     el["text"] = text
     with pytest.raises(SpecError, match=r"elements\[\d+\]\.text: .* cannot stand upright"):
         validate(spec)
-    el["text"], el["cursor"] = "出口", {"color": [0, 0, 0]}
+    el["text"], el["size"] = "出" * 600, 40  # 24,000 px tall: over the extent limit, measured down the column
+    with pytest.raises(SpecError, match=r"px tall at size 40, over the 16384 px limit"):
+        validate(spec)
+    el["text"], el["size"], el["cursor"] = "出口", 20, {"color": [0, 0, 0]}
     with pytest.raises(SpecError, match="vertical text has no cursor"):
         validate(spec)
 
