@@ -130,6 +130,7 @@ def main() -> None:
     base = {"width": args.size, "height": args.size, "num_frames": args.frames, "fps": 8.0, "options": {}, "font_pool": args.pool}
     options = {"signage": {"vertical": args.vertical}} if args.vertical else {}
     names = families.FAMILY_NAMES
+    ocr_layout = collections.defaultdict(lambda: [0, 0])  # rows and vertical columns
     face_clips, kinds, ocr_fam, ocr_font = (
         collections.Counter(),
         set(),
@@ -176,6 +177,8 @@ def main() -> None:
             for d in details:
                 ocr_font[d["font"]][0] += d["ok"]
                 ocr_font[d["font"]][1] += 1
+                ocr_layout["column" if d["vertical"] else "row"][0] += d["ok"]
+                ocr_layout["column" if d["vertical"] else "row"][1] += 1
                 if not d["ok"]:
                     misses.append({"family": fam, "seed": seed, "frame": i, **d})
     read, counted = sum(v[0] for v in ocr_fam.values()), sum(v[1] for v in ocr_fam.values())
@@ -187,7 +190,8 @@ def main() -> None:
         "material_kinds": sorted(kinds), "share_3d_camera": round(staged / args.num, 4), "share_moving_3d_camera": round(moving / args.num, 4),
         "ocr_real": {"min_glyph_px": args.min_glyph, "read": read, "words": counted, "accuracy": round(read / max(1, counted), 4),
                      "per_family": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_fam.items())},
-                     "per_font": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_font.items())}, "misses": misses[:20]},
+                     "per_font": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_font.items())},
+                     "per_layout": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_layout.items())}, "misses": misses[:20]},
         "cost_s": {"flat_median": round(statistics.median(t_flat), 4), "real_median": round(statistics.median(t_real), 4),
                    "ratio_of_medians": round(statistics.median(t_real) / statistics.median(t_flat), 3), "median_ratio": round(statistics.median(ratios), 3), "ceiling": 2.0,
                    "render_only": {"flat_median": round(statistics.median(r_flat), 4), "real_median": round(statistics.median(r_real), 4),
