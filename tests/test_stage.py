@@ -391,6 +391,12 @@ def test_vertical_cjk_runs_down_one_column_and_each_char_box_holds_its_ink():
         before_flat, before_real, prev_ys, prev_xs = after_flat, after_real, ys, xs
 
 
+def test_a_column_mask_shares_the_renderers_margin():
+    from symbolset import render, textcolumn
+
+    assert textcolumn.PAD == render._PAD  # _placed_text maps both masks with the renderer's margin
+
+
 def test_vertical_signs_say_so_and_verify_catches_a_row_posing_as_a_column():
     fam = families.get("signage")
     for seed in range(3):
