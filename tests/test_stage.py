@@ -414,6 +414,9 @@ def test_vertical_signs_say_so_and_verify_catches_a_row_posing_as_a_column():
     real = record.sample_spec("signage", 2, {**VERTICAL_PARAMS, "style": "real"})  # other faces keep the column, zero tofu
     el = next(e for e in real["elements"] if e["type"] == "text")
     assert el["vertical"] and not fonts.missing_chars(el["font"], el["text"])
+    for bad in ("yes", 1.5, True):
+        with pytest.raises(SymbolSetError, match=r"^options.signage.vertical: expected a probability in \[0, 1\], got "):
+            record.sample_spec("signage", 0, {**VERTICAL_PARAMS, "options": {"vertical": bad}})
     plain = record.sample_spec("signage", 0, {**PARAMS, "style": "flat"})  # without the option no sign is vertical
     assert not plain["meta"].get("vertical") and not any(e.get("vertical") for e in plain["elements"])
 

@@ -13,6 +13,7 @@ import numpy as np
 from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
+from ..errors import SymbolSetError
 from ..render import text_layout
 from ..spec import value_at
 from ..textcolumn import column_layout
@@ -67,7 +68,9 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     spec = common.skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
     dur = spec["num_frames"] / spec["fps"]
-    share = float((params.get("options") or {}).get("vertical", 0.0))  # no draw without the option: flat bytes stay
+    share = (params.get("options") or {}).get("vertical", 0.0)  # no draw without the option: flat bytes stay
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+        raise SymbolSetError(f"options.signage.vertical: expected a probability in [0, 1], got {share!r}")
     vertical = share > 0 and rng.random() < share
     if vertical:
         name, noun, noun_zh = _VERTICAL[int(rng.integers(len(_VERTICAL)))]
