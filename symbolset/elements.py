@@ -27,6 +27,7 @@ ELEMENT_FIELDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
         "scale": ("scale", False, True),
         "visible": ("count", False, True),
         "cursor": ("cursor", False, False),
+        "vertical": ("bool", False, False),  # one upright column, top to bottom (textcolumn.py)
     },
     "polyline": {
         "points": ("points", True, True),

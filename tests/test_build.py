@@ -202,3 +202,24 @@ def test_render_reproduces_the_stored_video(tmp_path, capsys):
 def test_unknown_config_name(capsys, tmp_path):
     with pytest.raises(SymbolSetError, match="no such config"):
         load_config("enormous")
+
+
+def test_schema_is_the_hf_features_schema_and_generation_and_conversion_never_import_datasets(tmp_path):
+    # The Arrow schema (with its HF metadata) is built by pyarrow alone; it must be exactly what
+    # `datasets` derives from the features, or load_dataset would read the shards differently.
+    import datasets  # noqa: F401  (imported here, in the test process only)
+
+    from symbolset import record
+
+    assert record.FEATURES.arrow_schema.equals(record.SCHEMA, check_metadata=True)
+    assert tuple(record.FEATURES) == record.COLUMNS
+    ds, wds, back = (str(tmp_path / name) for name in ("ds", "wds", "back"))
+    code = (
+        "import sys; from symbolset.cli import main; "
+        f"main(['generate', 'tiny', '--num', '3', '--quiet', '--out', {ds!r}]); "
+        f"main(['convert', {ds!r}, {wds!r}, '--to', 'webdataset', '--quiet']); "
+        f"main(['convert', {wds!r}, {back!r}, '--to', 'parquet', '--quiet']); "
+        "print('datasets' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split()[-1] == "False"
