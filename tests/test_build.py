@@ -114,6 +114,15 @@ def test_bad_config_is_one_line_and_nonzero(tmp_path, capsys, extra, message):
     assert not (tmp_path / "x").exists()
 
 
+def test_bad_family_option_fails_before_the_output_is_created(tmp_path, capsys):
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text("families: [text_typing, signage]\nnum: 4\noptions:\n  signage:\n    vertical: 2\n")
+    assert main(["generate", str(cfg), "--quiet", "--out", str(tmp_path / "x")]) == 1
+    err = capsys.readouterr().err
+    assert "options.signage.vertical" in err and err.count("\n") == 1
+    assert not (tmp_path / "x").exists()
+
+
 def test_bad_yaml_config_and_unwritable_output(tmp_path, capsys):
     bad = tmp_path / "cfg.yaml"
     bad.write_text("num: [1, 2\n")
