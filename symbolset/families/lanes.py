@@ -9,7 +9,10 @@ import numpy as np
 
 from .. import captions as cap
 from .. import claims as cl
-from . import common
+from ..spec import element
+from .canvas import skeleton
+from .draw import pick
+from .ink import angle_diff, coverage, pixel_at
 
 NAME = "lanes"
 RULE = "All lane lines meet at one vanishing point in every frame, and the dashes move toward the viewer at a constant speed without breaking or jumping."
@@ -22,11 +25,11 @@ _VP_TOLERANCE = 4.0  # px (yuv420p blur included)
 
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A road scene: horizon, vanishing point, 2-4 lane lines (solid/dashed) and a dash speed from ``rng``."""
-    sky = _SKIES[int(rng.integers(len(_SKIES)))]
-    spec = common.skeleton(params, NAME, cap.rgb(sky))
+    sky = pick(rng, _SKIES)
+    spec = skeleton(params, NAME, cap.rgb(sky))
     w, h = spec["width"], spec["height"]
-    ground = _GROUNDS[int(rng.integers(len(_GROUNDS)))]
-    road = _ROADS[int(rng.integers(len(_ROADS)))]
+    ground = pick(rng, _GROUNDS)
+    road = pick(rng, _ROADS)
     vx = float(round(w * rng.uniform(0.4, 0.6), 2))
     vy = float(round(h * rng.uniform(0.3, 0.42), 2))
     n = int(rng.integers(2, 5))
@@ -45,21 +48,14 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
 
     margin = 0.6 * line_w + 0.02 * w
     spec["elements"] = [
-        {"id": "ground", "type": "polygon", "fill": cap.rgb(ground), "points": [[0.0, vy], [float(w), vy], [float(w), float(h)], [0.0, float(h)]]},
-        {"id": "road", "type": "polygon", "fill": cap.rgb(road), "points": [[vx, vy], [max(bottoms) + margin * 4, float(h)], [min(bottoms) - margin * 4, float(h)]]},
+        element("polygon", "ground", fill=cap.rgb(ground), points=[[0.0, vy], [float(w), vy], [float(w), float(h)], [0.0, float(h)]]),
+        element("polygon", "road", fill=cap.rgb(road), points=[[vx, vy], [max(bottoms) + margin * 4, float(h)], [min(bottoms) - margin * 4, float(h)]]),
     ]  # fmt: skip
     lanes = []
     end = spec["num_frames"] / spec["fps"]
     for k, (bx, kind) in enumerate(zip(bottoms, kinds)):
         color = "yellow" if (k == 0 and edge_yellow and kind == "solid") else "white"
-        el = {
-            "id": f"lane{k}",
-            "type": "lane_line",
-            "vanishing_point": [vx, vy],
-            "bottom_x": bx,
-            "bottom_width": line_w,
-            "color": cap.rgb(color),
-        }
+        el = element("lane_line", f"lane{k}", vanishing_point=[vx, vy], bottom_x=bx, bottom_width=line_w, color=cap.rgb(color))
         if kind == "dashed":
             el["dash"] = dash
             el["offset"] = {"keys": [[0.0, 0.0], [round(end, 6), round(speed * end, 6)]], "ease": "linear"}
@@ -196,7 +192,7 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
         nearest = np.abs(cols[None, None, :] - centres[:, :, None]).argmin(axis=0)  # (H, W)
         fits = []
         for k, p in enumerate(lanes):
-            cov = common.coverage(frame, p["color"], road_rgb) * (road & (nearest == k))
+            cov = coverage(frame, p["color"], road_rgb) * (road & (nearest == k))
             cov[: int(math.ceil(y_min))] = 0
             cov = np.where(cov > 0.2, cov, 0.0)
             mass = cov.sum(axis=1)
@@ -226,17 +222,17 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
             if p.get("dash") is None:
                 continue
             params = shapes[p["id"]]
-            cov = common.coverage(frame, p["color"], road_rgb)
+            cov = coverage(frame, p["color"], road_rgb)
             for (x0, y0, x1, y1), (zn, zf) in zip(params["marks"], params["depths"]):
                 inside = 2 <= (x0 + x1) / 2 <= w - 2  # a line may leave the frame at the bottom
                 if abs(y1 - y0) >= 3 and y0 >= y_min and inside:
-                    if common.pixel_at(cov[..., None], (x0 + x1) / 2, (y0 + y1) / 2)[0] < 0.5:
+                    if pixel_at(cov[..., None], (x0 + x1) / 2, (y0 + y1) / 2)[0] < 0.5:
                         problems.append(f"frame {i}: dash of {p['id']} at depth {zn:.2f}-{zf:.2f} has no ink at its centre")
             for (_, zf), (zn2, _) in zip(params["depths"], params["depths"][1:]):
                 yg0, yg1 = vy + (h - vy) / zf, vy + (h - vy) / zn2
                 yg = (yg0 + yg1) / 2
                 if yg0 - yg1 >= 4 and yg1 >= y_min and 2 <= _line_centre(p, yg, h) <= w - 2:
-                    if common.pixel_at(cov[..., None], _line_centre(p, yg, h), yg)[0] > 0.5:
+                    if pixel_at(cov[..., None], _line_centre(p, yg, h), yg)[0] > 0.5:
                         problems.append(f"frame {i}: ink in the gap of {p['id']} at y={yg:.1f}")
             unclipped = [zn for zn, _ in params["depths"] if zn > 1.0 + 1e-3]
             phases.append(unclipped[0] % sum(p["dash"]) if unclipped else None)
@@ -248,6 +244,6 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
         steps = [(a - b) % period for a, b in zip(phases, phases[1:]) if a is not None and b is not None]
         want = m["speed"] / spec["fps"] % period
         for k, s in enumerate(steps):
-            if abs(common.angle_diff(s, want, period)) > 1e-3:
+            if abs(angle_diff(s, want, period)) > 1e-3:
                 problems.append(f"frame {k + 1}: dashes advanced {s:.4f} depth units, expected {want:.4f} (speed is not constant)")
     return problems

@@ -18,8 +18,11 @@ from .. import claims as cl
 from .. import fonts
 from ..errors import SymbolSetError
 from ..render import SEGMENTS, segment_layout
-from ..spec import duration, frame_time, value_at
-from . import common
+from ..spec import duration, element, frame_time, value_at
+from .canvas import crisp_y, skeleton
+from .draw import pick
+from .ink import pixel_at
+from .wording import article
 
 NAME = "seven_segment"
 RULE = "The digits lit on the display at every frame spell exactly the appliance's value at that time."
@@ -130,8 +133,8 @@ def _cells_width(text: str, h: float) -> float:
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A display scene: appliance, colours, layout and the value track (generated or from a CSV)."""
     options = params.get("options") or {}
-    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
-    spec = common.skeleton(params, NAME, cap.rgb(bg))
+    bg = pick(rng, _BACKGROUNDS)
+    spec = skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
     dur = duration(spec)
     if options.get("readings_csv"):
@@ -140,9 +143,9 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
             raise SymbolSetError(f"appliance: expected one of {', '.join(_KINDS)}, got {kind!r}")
         keys = _csv_values(options, dur)
     else:
-        kind = ("oven", "aircon", "washer")[int(rng.integers(3))]
+        kind = pick(rng, ("oven", "aircon", "washer"))
         keys = _generated_values(rng, kind, dur)
-    panel = _PANELS[int(rng.integers(len(_PANELS)))]
+    panel = pick(rng, _PANELS)
     lit = cap.contrasting(rng, panel, _LIT)
     off = "dark gray" if panel != "dark gray" and rng.random() < 0.5 else None
     longest = max((v for _, v in keys), key=lambda v: _cells_width(v, 1.0))
@@ -150,7 +153,7 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     # Label above the digits and (for temperatures) a unit to their right, both inside the panel.
     label = None
     if _KINDS[kind][2] is not None:
-        label = _KINDS[kind][2][int(rng.integers(2))]
+        label = pick(rng, _KINDS[kind][2])
     unit = "°C" if kind == "aircon" else None
     unit_share = 0.45 if unit else 0.0  # the unit's width relative to the digit height
     digit_h = min(0.36 * h, 0.72 * w / (_cells_width(longest, 1.0) + unit_share))
@@ -165,21 +168,23 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     pad = 0.22 * digit_h
     px0, py0, px1, py1 = x - pad, top - pad, x + block_w + pad, top + block_h + pad
     c = 0.1 * digit_h  # chamfered corners
-    spec["elements"].append({"id": "panel", "type": "polygon", "fill": cap.rgb(panel), "points": [
-        [px0 + c, py0], [px1 - c, py0], [px1, py0 + c], [px1, py1 - c], [px1 - c, py1], [px0 + c, py1], [px0, py1 - c], [px0, py0 + c]]})  # fmt: skip
+    chamfered = [[px0 + c, py0], [px1 - c, py0], [px1, py0 + c], [px1, py1 - c], [px1 - c, py1], [px0 + c, py1], [px0, py1 - c], [px0, py0 + c]]
+    spec["elements"].append(element("polygon", "panel", fill=cap.rgb(panel), points=chamfered))
     if label:
         font = fonts.pick_font(rng, label, fonts.fonts_for("han" if cap.script_of(label) == "han" else "latin"))
-        spec["elements"].append({"id": "label", "type": "text", "text": label, "font": font, "size": label_size, "color": cap.rgb(lit),
-                                 "position": [x, common.crisp_y(top + label_size * 0.65, font, label_size, label)], "anchor": "left"})  # fmt: skip
-    spec["elements"].append({"id": "display", "type": "seven_segment", "position": [x, float(round(digits_y, 2))], "digit_height": digit_h,
-                             "text": {"keys": keys, "ease": "step"} if len(keys) > 1 else keys[0][1], "color": cap.rgb(lit),
-                             "off_color": cap.rgb(off) if off else None})  # fmt: skip
+        label_y = crisp_y(top + label_size * 0.65, font, label_size, label)
+        spec["elements"].append(element("text", "label", text=label, font=font, size=label_size, color=cap.rgb(lit), position=[x, label_y], anchor="left"))
+    shown = {"keys": keys, "ease": "step"} if len(keys) > 1 else keys[0][1]
+    spec["elements"].append(
+        element("seven_segment", "display", position=[x, float(round(digits_y, 2))], digit_height=digit_h, text=shown, color=cap.rgb(lit),
+                off_color=cap.rgb(off) if off else None)
+    )  # fmt: skip
     if unit:
         ufont = fonts.pick_font(rng, unit, fonts.fonts_for("latin"))
         usize = max(10, int(round(0.3 * digit_h)))
         ux = x + _cells_width(longest, digit_h) + 0.08 * digit_h
-        spec["elements"].append({"id": "unit", "type": "text", "text": unit, "font": ufont, "size": usize, "color": cap.rgb(lit),
-                                 "position": [float(round(ux, 2)), common.crisp_y(digits_y + usize * 0.6, ufont, usize, unit)], "anchor": "left"})  # fmt: skip
+        unit_y = crisp_y(digits_y + usize * 0.6, ufont, usize, unit)
+        spec["elements"].append(element("text", "unit", text=unit, font=ufont, size=usize, color=cap.rgb(lit), position=[float(round(ux, 2)), unit_y], anchor="left"))
     spec["meta"] = {"kind": kind, "values": keys, "label": label, "unit": unit, "color": lit, "panel": panel,
                     "off_color": off, "background": bg, "source": "csv" if options.get("readings_csv") else "generated"}  # fmt: skip
     return spec
@@ -230,7 +235,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     if len(shown) == 1:
         change_en, change_zh = f"it shows {q0}{unit_en} for the whole clip", f"始终显示{qz0}{unit_zh}"
         short = [
-            f"{common.article('7-segment ' + noun).capitalize()} showing {q0}{unit_en}.",
+            f"{article('7-segment ' + noun).capitalize()} showing {q0}{unit_en}.",
             f"{color.capitalize()} 7-segment digits reading {q0}.",
         ]
         short_zh = [f"七段数码{noun_zh}显示{qz0}{unit_zh}。"]
@@ -240,7 +245,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
         change_en = f"it changes from {q0} to {q1}{unit_en}"
         change_zh = f"从{qz0}变为{qz1}{unit_zh}"
         short = [
-            f"{common.article('7-segment ' + noun).capitalize()} going from {q0} to {q1}.",
+            f"{article('7-segment ' + noun).capitalize()} going from {q0} to {q1}.",
             f"{color.capitalize()} 7-segment digits change from {q0} to {q1}.",
         ]
         short_zh = [f"七段数码{noun_zh}从{qz0}变为{qz1}。", f"{color_zh}七段数码管的读数从{qz0}变到{qz1}。"]
@@ -256,8 +261,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
         "detailed": cap.choose(
             rng,
             [
-                f"{common.article(noun).capitalize()} on a {bg} background: a {panel} panel with {color} 7-segment digits{label_en}{ghost}; {change_en}.",
-                f"{color.capitalize()} seven-segment digits glow on the {panel} panel of {common.article(noun)}{label_en}, set against {bg}{ghost}; {change_en}.",
+                f"{article(noun).capitalize()} on a {bg} background: a {panel} panel with {color} 7-segment digits{label_en}{ghost}; {change_en}.",
+                f"{color.capitalize()} seven-segment digits glow on the {panel} panel of {article(noun)}{label_en}, set against {bg}{ghost}; {change_en}.",
             ],
         ),
         "temporal": cap.choose(rng, temporal),
@@ -309,7 +314,7 @@ def read_display(frame: np.ndarray, digits: list[dict], on, off) -> str:
     on, off = np.asarray(on, np.float32), np.asarray(off, np.float32)
 
     def lit(x, y):
-        p = common.pixel_at(frame, x, y).astype(np.float32)
+        p = pixel_at(frame, x, y).astype(np.float32)
         return np.linalg.norm(p - on) < np.linalg.norm(p - off)
 
     out = []

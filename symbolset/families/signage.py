@@ -14,8 +14,11 @@ from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
 from ..render import text_layout
-from ..spec import value_at
-from . import common
+from ..spec import element, value_at
+from .canvas import fit_size, skeleton
+from .draw import pick
+from .ink import color_alpha
+from .wording import article
 
 NAME = "signage"
 RULE = "The sign's text is identical in every frame and every character's box moves with the same camera transform as the rest of the sign."
@@ -37,11 +40,11 @@ _BACKGROUNDS = ["light gray", "cream", "dark gray", "gray"]
 
 def _content(rng):
     """(kind, panel, text colour, lines, noun en, noun zh): a fixed sign, a road sign or an appliance panel."""
-    pick = int(rng.integers(len(_SIGNS) + 2))
-    if pick < len(_SIGNS):
-        return _SIGNS[pick]
-    if pick == len(_SIGNS):
-        zh, en = _CITIES[int(rng.integers(len(_CITIES)))]
+    which = int(rng.integers(len(_SIGNS) + 2))
+    if which < len(_SIGNS):
+        return _SIGNS[which]
+    if which == len(_SIGNS):
+        zh, en = pick(rng, _CITIES)
         km = int(rng.integers(2, 300))
         panel = "blue" if rng.random() < 0.5 else "green"
         return ("road", panel, "white", [(f"{zh} {km} km", 1.0), (en, 0.7)], "road sign", "路牌")
@@ -58,8 +61,8 @@ def camera_at(meta: dict, t: float) -> tuple[float, np.ndarray]:
 
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A sign, its fonts and layout, and a camera move (pan and/or zoom) that keeps it on the canvas."""
-    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
-    spec = common.skeleton(params, NAME, cap.rgb(bg))
+    bg = pick(rng, _BACKGROUNDS)
+    spec = skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
     dur = spec["num_frames"] / spec["fps"]
     kind, panel, ink, lines, noun, noun_zh = _content(rng)
@@ -68,7 +71,7 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     base = float(rng.uniform(0.11, 0.14) * h)
     sizes = [max(10, int(round(base * r))) for _, r in lines]
     for j, (line, _) in enumerate(lines):
-        sizes[j] = common.fit_size(font, line, sizes[j], 0.55 * w)
+        sizes[j] = fit_size(font, line, sizes[j], 0.55 * w)
     widths = [text_layout(font, s, line)["width"] for (line, _), s in zip(lines, sizes)]
     pad = 0.5 * base
     pw = max(widths) + 2 * pad
@@ -104,17 +107,19 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     inner = [[x0 + border, y0 + border], [x0 + pw - border, y0 + border], [x0 + pw - border, y0 + ph - border], [x0 + border, y0 + ph - border]]
     els = spec["elements"]
     frame_c = "white" if panel not in ("white", "yellow") else "black"
-    els.append({"id": "panel_border", "type": "polygon", "fill": cap.rgb(frame_c),
-                "points": {"keys": [[t, [track(p)["keys"][k][1] for p in corners]] for k, t in enumerate(keys)], "ease": ease}})  # fmt: skip
-    els.append({"id": "panel", "type": "polygon", "fill": cap.rgb(panel),
-                "points": {"keys": [[t, [track(p)["keys"][k][1] for p in inner]] for k, t in enumerate(keys)], "ease": ease}})  # fmt: skip
+    def outline(points):
+        """A sign-space outline as an animated canvas outline under the camera."""
+        return {"keys": [[t, [track(p)["keys"][k][1] for p in points]] for k, t in enumerate(keys)], "ease": ease}
+
+    els.append(element("polygon", "panel_border", fill=cap.rgb(frame_c), points=outline(corners)))
+    els.append(element("polygon", "panel", fill=cap.rgb(panel), points=outline(inner)))
     y = y0 + pad * 0.7
     placed = []
     for j, ((line, _), s) in enumerate(zip(lines, sizes)):
         y += s * 1.3 / 2
         anchor = [c[0], y]
-        els.append({"id": f"line_{j}", "type": "text", "text": line, "font": font, "size": s, "color": cap.rgb(ink), "anchor": "center",
-                    "position": track(anchor), "scale": {"keys": [[t, z] for t, z in zip(keys, (z0, z1))], "ease": ease}})  # fmt: skip
+        zoom = {"keys": [[t, z] for t, z in zip(keys, (z0, z1))], "ease": ease}
+        els.append(element("text", f"line_{j}", text=line, font=font, size=s, color=cap.rgb(ink), anchor="center", position=track(anchor), scale=zoom))
         placed.append({"text": line, "size": s, "anchor": [round(float(v), 3) for v in anchor]})
         y += s * 1.3 / 2
     spec["meta"] = {"kind": kind, "lines": placed, "text": " / ".join(p["text"] for p in placed), "font": font, "panel": panel, "ink": ink,
@@ -178,11 +183,11 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     tail = "" if not span or span["stops"] else ", still moving when the clip ends"
     tail_zh = "" if not span or span["stops"] else "，到视频结束时仍在运动"
     en = {
-        "short": cap.choose(rng, [f"{common.article(m['noun']).capitalize()} reading {quoted}.", f"A bilingual {m['noun']}: {quoted}.", f"The camera {move} over {common.article(m['noun'])} that says {quoted}."]),
+        "short": cap.choose(rng, [f"{article(m['noun']).capitalize()} reading {quoted}.", f"A bilingual {m['noun']}: {quoted}.", f"The camera {move} over {article(m['noun'])} that says {quoted}."]),
         "detailed": cap.choose(rng, [
-            f"{common.article(panel).capitalize()} {m['noun']} on {common.article(bg)} background; its {ink} text reads {quoted}, "
+            f"{article(panel).capitalize()} {m['noun']} on {article(bg)} background; its {ink} text reads {quoted}, "
             f"one line above the other, centred on the sign.",
-            f"On {common.article(bg)} wall, {common.article(m['noun'])} in {panel} with {ink} lettering: {quoted}. The text stays the same throughout; only the camera moves.",
+            f"On {article(bg)} wall, {article(m['noun'])} in {panel} with {ink} lettering: {quoted}. The text stays the same throughout; only the camera moves.",
         ]),
         "temporal": cap.choose(rng, [
             f"From {t0} s to {t1} s the camera {move}{tail}; the sign and its text {quoted} move and scale together, unchanged, until {dur} s.",
@@ -210,7 +215,7 @@ def difficulty(spec: dict, annotations: list[dict]) -> dict:
 def _char_inks(frame, spec, boxes):
     """Ink mass and centroid of the sign's text colour inside each box."""
     m = spec["meta"]
-    alpha = common.color_alpha(frame, cap.rgb(m["ink"]), [cap.rgb(m["ink"]), cap.rgb(m["frame"])], cap.rgb(m["panel"]))
+    alpha = color_alpha(frame, cap.rgb(m["ink"]), [cap.rgb(m["ink"]), cap.rgb(m["frame"])], cap.rgb(m["panel"]))
     out = []
     for x0, y0, x1, y1 in boxes:
         xa, ya = max(0, int(x0)), max(0, int(y0))

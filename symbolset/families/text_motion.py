@@ -11,8 +11,12 @@ from .. import claims as cl
 from .. import fonts
 from ..claims import measure
 from ..render import render_frame, text_layout
-from ..spec import frame_time, value_at
-from . import common
+from ..spec import element, frame_time, value_at
+from .canvas import skeleton
+from .draw import pick
+from .ink import luma_coverage
+from .wording import text_difficulty
+from .words import sample_text
 
 NAME = "text_motion"
 RULE = "The text never changes, stays whole and legible inside the frame, and moves along a smooth path with no jumps."
@@ -31,13 +35,13 @@ def _half_extents(width: float, height: float, scale: float, rotation: float) ->
 
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A moving-text scene: text, font, colours and a smooth position/rotation/scale path from ``rng``."""
-    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
-    spec = common.skeleton(params, NAME, cap.rgb(bg))
+    bg = pick(rng, _BACKGROUNDS)
+    spec = skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
-    text, script = common.sample_text(rng)
+    text, script = sample_text(rng)
     font = fonts.pick_font(rng, text, fonts.fonts_for("han" if script in ("han", "mixed") else "latin"))
     color = cap.contrasting(rng, bg)
-    motion = _MOTIONS[int(rng.integers(len(_MOTIONS)))]
+    motion = pick(rng, _MOTIONS)
     moves = set(motion.split("+"))
     ease = "linear" if rng.random() < 0.5 else "in_out"
 
@@ -90,13 +94,12 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     def track(a, b):
         return a if a == b or end == 0 else {"keys": [[0.0, a], [round(end, 6), b]], "ease": ease}
 
-    element = {"id": "text", "type": "text", "text": text, "font": font, "size": size, "color": cap.rgb(color),
-               "position": track(p0, p1), "anchor": "center"}  # fmt: skip
+    el = element("text", "text", text=text, font=font, size=size, color=cap.rgb(color), position=track(p0, p1), anchor="center")
     if rot != (0.0, 0.0):
-        element["rotation"] = track(*rot)
+        el["rotation"] = track(*rot)
     if scl != (1.0, 1.0):
-        element["scale"] = track(*scl)
-    spec["elements"].append(element)
+        el["scale"] = track(*scl)
+    spec["elements"].append(el)
     spec["meta"] = {
         "text": text, "script": script, "motion": motion, "ease": ease, "end": round(end, 6),
         "position": [p0, p1], "rotation": list(rot), "scale": list(scl), "color": color, "background": bg,
@@ -229,7 +232,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
 def difficulty(spec: dict, annotations: list[dict]) -> dict:
     """Text length, script, glyph height; motion speed is the mean speed of the text's centre in px/s."""
     m = spec["meta"]
-    out = common.text_difficulty(annotations, m["text"])
+    out = text_difficulty(annotations, m["text"])
     pos = spec["elements"][0]["position"]
     pts = np.array([value_at(pos, a["time"]) for a in annotations], np.float64)
     length = float(np.linalg.norm(np.diff(pts, axis=0), axis=1).sum()) if len(pts) > 1 else 0.0
@@ -249,7 +252,7 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
         if ann is None or ann["string"] != m["text"]:
             problems.append(f"frame {i}: annotated string {ann and ann['string']!r}, expected {m['text']!r}")
             continue
-        cov = common.luma_coverage(frame, el["color"], spec["background"])
+        cov = luma_coverage(frame, el["color"], spec["background"])
         ink = cov > 0.25
         if ink.sum() < 4:
             problems.append(f"frame {i}: no ink of the text")

@@ -9,8 +9,12 @@ from .. import claims as cl
 from .. import fonts
 from ..claims import measure
 from ..render import render_frame, text_layout
-from ..spec import value_at
-from . import common
+from ..spec import element, value_at
+from .canvas import crisp_y, fit_size, skeleton
+from .draw import pick
+from .ink import ink_mask
+from .wording import text_difficulty
+from .words import sample_text
 
 NAME = "text_typing"
 RULE = "The visible string at every frame is a prefix of the target text, and its length never decreases."
@@ -20,16 +24,16 @@ _BACKGROUNDS = ["white", "cream", "black", "navy", "dark gray"]
 
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A typing scene: text, font, colours, position and per-character timing drawn from ``rng``."""
-    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
-    spec = common.skeleton(params, NAME, cap.rgb(bg))
+    bg = pick(rng, _BACKGROUNDS)
+    spec = skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
-    text, script = common.sample_text(rng)
+    text, script = sample_text(rng)
     font = fonts.pick_font(rng, text, fonts.fonts_for("han" if script in ("han", "mixed") else "latin"))
-    size = common.fit_size(font, text, int(rng.integers(int(0.09 * h), int(0.16 * h) + 1)), 0.85 * w)
+    size = fit_size(font, text, int(rng.integers(int(0.09 * h), int(0.16 * h) + 1)), 0.85 * w)
     width = text_layout(font, size, text)["width"]
     x = float(round((w - width) / 2 + rng.uniform(-0.05, 0.05) * w))
     x = min(max(x, 0.04 * w), w - width - 0.06 * w)
-    y = common.crisp_y(rng.uniform(0.3, 0.7) * h, font, size, text)
+    y = crisp_y(rng.uniform(0.3, 0.7) * h, font, size, text)
     color = cap.contrasting(rng, bg)
 
     duration = spec["num_frames"] / spec["fps"]
@@ -42,19 +46,9 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     step = (end - start) / n
     keys = [[round(start + k * step, 4), k] for k in range(n)] + [[end, n]]
     spec["elements"].append(
-        {
-            "id": "text",
-            "type": "text",
-            "text": text,
-            "font": font,
-            "size": size,
-            "color": cap.rgb(color),
-            "position": [x, y],
-            "anchor": "left",
-            "visible": {"keys": keys, "ease": "step"},
-            "cursor": {"color": cap.rgb(color)},
-        }
-    )
+        element("text", "text", text=text, font=font, size=size, color=cap.rgb(color), position=[x, y], anchor="left",
+                visible={"keys": keys, "ease": "step"}, cursor={"color": cap.rgb(color)})
+    )  # fmt: skip
     spec["meta"] = {"text": text, "script": script, "start": start, "end": end, "color": color, "background": bg}
     return spec
 
@@ -146,7 +140,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
 def difficulty(spec: dict, annotations: list[dict]) -> dict:
     """Text length, script, glyph height; motion speed is the typing rate in characters per second."""
     m = spec["meta"]
-    out = common.text_difficulty(annotations, m["text"])
+    out = text_difficulty(annotations, m["text"])
     out["motion_speed"] = round(len(m["text"]) / max(m["end"] - m["start"], 1e-6), 3)
     return out
 
@@ -160,7 +154,7 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
         return [f"final frame shows {final and final['string']!r}, expected {text!r}"]
     problems, previous = [], 0
     for i, frame in enumerate(frames):
-        ink = common.ink_mask(frame, spec["background"])
+        ink = ink_mask(frame, spec["background"])
         for shape in annotations[i]["shapes"]:  # the cursor is not text
             if shape["type"] == "cursor":
                 q = np.asarray(shape["params"]["quad"])
