@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import captions as cap
 from .. import claims as cl
+from ..render import render_frame
 from ..spec import element
 from .canvas import skeleton
 from .draw import pick
@@ -81,26 +82,60 @@ def claims(spec: dict) -> list[dict]:
     m = spec["meta"]
     road = cap.rgb(m["road"])
     scene = [cap.rgb(m[k]) for k in ("sky", "ground")] + [cap.rgb("yellow")]
-    return [
+    out = [
         cl.claim("position_region", "vanishing point", point_of=["lane0", "vanishing_point"], frame=spec["num_frames"] - 1,
                  **cl.region(*m["vanishing_point"], spec["width"], spec["height"])),
         cl.claim("time_range", "dashes", color=cap.rgb("white"), base=road, others=scene, start=0.0, end=cl.clip_end(spec), stops=False),
     ]  # fmt: skip
+    return out + _colour_claims(spec)
+
+
+def _colour_claims(spec: dict) -> list[dict]:
+    """Colour claims of each lane line (at its ink in the last frame, near the bottom where lines are
+    widest), the sky, the verges beside the horizon and the road between the lines."""
+    w, h = spec["width"], spec["height"]
+    by_id = {el["id"]: el for el in spec["elements"]}
+    lanes = [el for el in spec["elements"] if el["type"] == "lane_line"]
+    vx, vy = lanes[0]["vanishing_point"]
+    _, ann = render_frame(spec, spec["num_frames"] - 1)
+    shapes = {sh["element"]: sh["params"] for sh in ann["shapes"] if sh["type"] == "lane_line"}
+    low = vy + 0.3 * (h - vy)  # nearer the horizon the lines are too thin to show their colour
+    out = []
+    for k, el in enumerate(lanes):
+        rows = [(min(y0, y1) + 1, max(y0, y1) - 1) for _, y0, _, y1 in shapes[el["id"]]["marks"]] if el.get("dash") else [(low, h - 2)]
+        ys = [y + 0.5 for a, b in rows for y in range(int(math.ceil(max(a, low))), int(math.floor(b)))]
+        pts = [[round(_line_centre(el, y, h), 2), round(float(y), 2)] for y in ys]
+        pts = [p for p in pts if 2 <= p[0] <= w - 2]
+        out.append(cl.colour(f"lane {k}", el["color"], points=pts, part="ink", base=by_id["road"]["fill"]))
+        walk = [[round(_line_centre(el, y + 0.5, h), 2), y + 0.5] for y in range(int(math.ceil(low)), h - 1)]
+        walk = [p for p in walk if 2 <= p[0] <= w - 2]
+        out.append(cl.claim("line_pattern", f"lane {k}", color=el["color"], base=by_id["road"]["fill"], points=walk, dashed=bool(el.get("dash"))))
+    band = max(2, int(0.04 * h))
+    verge = [[x, y] for y in range(int(math.ceil(vy)) + 1, int(math.ceil(vy)) + 1 + band) for x in (0, 1, 2, w - 3, w - 2, w - 1)]
+    bottoms = sorted(el["bottom_x"] for el in lanes)
+    between = [[(a + b) / 2, float(y)] for a, b in zip(bottoms, bottoms[1:]) for y in range(h - 1 - band, h - 1)]
+    out += [
+        cl.colour("sky", spec["background"], box=[0, 0, w, max(1, int(vy) - 2)]),
+        cl.colour("ground", by_id["ground"]["fill"], points=verge),
+        cl.colour("road", by_id["road"]["fill"], points=[p for p in between if 1 <= p[0] <= w - 2]),
+    ]
+    return out
 
 
 def captions(spec: dict, rng: np.random.Generator) -> dict:
     """English and Chinese captions: the lanes left to right, their colours, the vanishing point and the dash motion."""
-    m = spec["meta"]
-    lanes = m["lanes"]
-    zh_kind = {"solid": "实线", "dashed": "虚线"}
-    listing = ", ".join(f"a {ln['kind']} {ln['color']} line" for ln in lanes)
-    listing_zh = "、".join(f"{cap.color_name(cap.rgb(ln['color']), 'zh')}{zh_kind[ln['kind']]}" for ln in lanes)
-    dashed = sum(ln["kind"] == "dashed" for ln in lanes)
     c = {(x["kind"], x["subject"]): x for x in claims(spec)}
+    lanes = [x for x in c.values() if x["kind"] == "line_pattern"]
+    zh_kind = {"solid": "实线", "dashed": "虚线"}
+    colours = [c[("colour", f"lane {k}")] for k in range(len(lanes))]
+    kinds = ["dashed" if c[("line_pattern", f"lane {k}")]["dashed"] else "solid" for k in range(len(lanes))]
+    listing = ", ".join(f"a {kind} {col['name']} line" for kind, col in zip(kinds, colours))
+    listing_zh = "、".join(f"{cap.color_name(col['rgb'], 'zh')}{zh_kind[kind]}" for kind, col in zip(kinds, colours))
+    dashed = kinds.count("dashed")
     where = cl.region_words(c[("position_region", "vanishing point")])
     where_zh = cl.region_words(c[("position_region", "vanishing point")], "zh")
-    sky, ground, road = m["sky"], m["ground"], m["road"]
-    zh = {k: cap.color_name(cap.rgb(m[k]), "zh") for k in ("sky", "ground", "road")}
+    sky, ground, road = (c[("colour", k)]["name"] for k in ("sky", "ground", "road"))
+    zh = {k: cap.color_name(c[("colour", k)]["rgb"], "zh") for k in ("sky", "ground", "road")}
     dur = cap.seconds(cl.clip_end(spec))
     dashes = "dashes" if dashed > 1 else "dashes of the dashed line"
     en = {

@@ -17,7 +17,7 @@ from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
 from ..errors import SymbolSetError
-from ..render import SEGMENTS, segment_layout
+from ..render import SEGMENTS, render_frame, segment_layout
 from ..spec import duration, element, frame_time, value_at
 from .canvas import crisp_y, skeleton
 from .draw import pick
@@ -207,30 +207,63 @@ def _shown(spec: dict) -> list[tuple[float, str]]:
 
 
 def claims(spec: dict) -> list[dict]:
-    """What the captions state: the distinct values the frames show, in order (read back from segments)."""
-    display = next(el for el in spec["elements"] if el["id"] == "display")
-    panel = next(el for el in spec["elements"] if el["id"] == "panel")
-    return [cl.claim("value_sequence", "display", element="display", color=display["color"], off=display.get("off_color") or panel["fill"],
-                     values=[v for _, v in _shown(spec)], times=[round(t, 6) for t, _ in _shown(spec)])]  # fmt: skip
+    """What the captions state: the distinct values the frames show, in order (read back from segments),
+    the label and unit as drawn, and the colours of the digits, their unlit segments, the panel and the
+    background."""
+    by_id = {el["id"]: el for el in spec["elements"]}
+    display, panel = by_id["display"], by_id["panel"]
+    off = display.get("off_color")
+    out = [cl.claim("value_sequence", "display", element="display", color=display["color"], off=off or panel["fill"],
+                    values=[v for _, v in _shown(spec)], times=[round(t, 6) for t, _ in _shown(spec)])]  # fmt: skip
+    for key in ("label", "unit"):
+        if key in by_id:
+            out.append(cl.claim("quoted_text", key, element=key, text=by_id[key]["text"], color=by_id[key]["color"], base=panel["fill"]))
+    w, h = spec["width"], spec["height"]
+    out += [
+        cl.colour("digits", display["color"], element="display", part="ink", base=panel["fill"]),
+        cl.colour("panel", panel["fill"], element="panel"),
+        cl.colour("background", spec["background"], points=[[x, y] for x in (0, 1, w - 2, w - 1) for y in (0, 1, h - 2, h - 1)]),
+    ]
+    if off:
+        unlit = _unlit_centres(spec, display)
+        if unlit:
+            out.append(cl.colour("unlit segments", off, points=unlit))
+    return out
+
+
+def _unlit_centres(spec: dict, display: dict) -> list[list[float]]:
+    """Centre pixels of the segments left unlit in the last frame (where an ``off_color`` ghost shows)."""
+    _, ann = render_frame(spec, spec["num_frames"] - 1)
+    shape = next(s for s in ann["shapes"] if s["element"] == "display")
+    out = []
+    for d in shape["params"]["digits"]:
+        if d["char"] in ":." or d["char"] not in SEGMENTS:
+            continue
+        for seg, (x, y) in segment_centers(d["cell"]).items():
+            if seg not in SEGMENTS[d["char"]]:
+                out.append([round(x, 2), round(y, 2)])
+    return out
 
 
 def captions(spec: dict, rng: np.random.Generator) -> dict:
     """English and Chinese captions quoting every value the display shows, and when it changes."""
     m = spec["meta"]
-    noun, noun_zh, _ = _KINDS[m["kind"]]
-    seq = claims(spec)[0]
+    noun, noun_zh, _ = _KINDS[m["kind"]]  # the appliance the display belongs to
+    c = {(x["kind"], x["subject"]): x for x in claims(spec)}
+    seq = c[("value_sequence", "display")]
     shown = list(zip(seq["times"], seq["values"]))
     first, last = shown[0][1], shown[-1][1]
     q0, q1, qz0, qz1 = cap.quote(first), cap.quote(last), cap.quote(first, "zh"), cap.quote(last, "zh")
-    color, color_zh = m["color"], cap.color_name(cap.rgb(m["color"]), "zh")
-    panel, panel_zh = m["panel"], cap.color_name(cap.rgb(m["panel"]), "zh")
-    bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
-    unit_en = " °C" if m["unit"] else ""
-    unit_zh = "摄氏度" if m["unit"] else ""
-    label_en = f" under the label {cap.quote(m['label'])}" if m["label"] else ""
-    label_zh = f"，上方标有{cap.quote(m['label'], 'zh')}" if m["label"] else ""
-    ghost = ", unlit segments faintly visible in dark gray" if m["off_color"] else ""
-    ghost_zh = "，未点亮的笔画呈深灰色隐约可见" if m["off_color"] else ""
+    (color, color_zh), (panel, panel_zh), (bg, bg_zh) = ((c[("colour", k)]["name"], cap.color_name(c[("colour", k)]["rgb"], "zh")) for k in ("digits", "panel", "background"))
+    unit = c.get(("quoted_text", "unit"))
+    unit_en = f" {unit['text']}" if unit else ""
+    unit_zh = unit["text"] if unit else ""
+    label = c.get(("quoted_text", "label"))
+    label_en = f" under the label {cap.quote(label['text'])}" if label else ""
+    label_zh = f"，上方标有{cap.quote(label['text'], 'zh')}" if label else ""
+    ghost_c = c.get(("colour", "unlit segments"))
+    ghost = f", unlit segments faintly visible in {ghost_c['name']}" if ghost_c else ""
+    ghost_zh = f"，未点亮的笔画呈{cap.color_name(ghost_c['rgb'], 'zh')}隐约可见" if ghost_c else ""
     dur = cap.seconds(cl.clip_end(spec))
     if len(shown) == 1:
         change_en, change_zh = f"it shows {q0}{unit_en} for the whole clip", f"始终显示{qz0}{unit_zh}"

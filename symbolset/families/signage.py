@@ -134,7 +134,8 @@ def claims(spec: dict) -> list[dict]:
     and the time span of the move."""
     m = spec["meta"]
     last = cl.clip_end(spec)
-    ink, panel, frame = cap.rgb(m["ink"]), cap.rgb(m["panel"]), cap.rgb(m["frame"])
+    by_id = {el["id"]: el for el in spec["elements"]}
+    ink, panel, frame = by_id["line_0"]["color"], by_id["panel"]["fill"], by_id["panel_border"]["fill"]
     scene = [ink, panel, frame, list(spec["background"])]
     t_stop = min(m["t_end"], last)
     (za, da), (zb, db) = camera_at(m, 0.0), camera_at(m, t_stop)
@@ -151,6 +152,13 @@ def claims(spec: dict) -> list[dict]:
     if abs(zb / za - 1) >= 0.05 or float(np.hypot(*d)) > 2:
         seen = cl.eased_visibility(spec, m["camera"]["shift"] if float(np.hypot(*d)) > 2 else m["camera"]["zoom"], m["t_start"], m["t_end"])
         out.append(cl.claim("time_range", "camera", color=ink, base=panel, others=scene, start=m["t_start"], end=t_stop, stops=m["t_end"] <= last, **seen))
+    w, h = spec["width"], spec["height"]
+    corners = [[x, y] for x in (0, 1, 2, w - 3, w - 2, w - 1) for y in (0, 1, 2, h - 3, h - 2, h - 1)]  # the camera keeps the sign off them
+    out += [
+        cl.colour("sign text", ink, element="line_0", part="ink", base=panel),
+        cl.colour("panel", panel, element="panel"),
+        cl.colour("background", spec["background"], points=corners),
+    ]
     return out
 
 
@@ -159,11 +167,10 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     m = spec["meta"]
     c = {(x["kind"], x["subject"]): x for x in claims(spec)}
     lines = [c[("quoted_text", f"line {j}")]["text"] for j in range(len(m["lines"]))]
+    noun, noun_zh = m["noun"], m["noun_zh"]  # what kind of sign the quoted lines make it
     quoted = " and ".join(cap.quote(t) for t in lines)
     quoted_zh = "和".join(cap.quote(t, "zh") for t in lines)
-    panel, ink = m["panel"], m["ink"]
-    pz, iz = cap.color_name(cap.rgb(panel), "zh"), cap.color_name(cap.rgb(ink), "zh")
-    bg, bgz = m["background"], cap.color_name(spec["background"], "zh")
+    (panel, pz), (ink, iz), (bg, bgz) = ((c[("colour", k)]["name"], cap.color_name(c[("colour", k)]["rgb"], "zh")) for k in ("panel", "sign text", "background"))
     moves, moves_zh = [], []
     if ("scale", "sign text") in c:
         z0, z1 = c[("scale", "sign text")]["start"], c[("scale", "sign text")]["end"]
@@ -183,11 +190,10 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     tail = "" if not span or span["stops"] else ", still moving when the clip ends"
     tail_zh = "" if not span or span["stops"] else "，到视频结束时仍在运动"
     en = {
-        "short": cap.choose(rng, [f"{article(m['noun']).capitalize()} reading {quoted}.", f"A bilingual {m['noun']}: {quoted}.", f"The camera {move} over {article(m['noun'])} that says {quoted}."]),
+        "short": cap.choose(rng, [f"{article(noun).capitalize()} reading {quoted}.", f"A bilingual {noun}: {quoted}.", f"The camera {move} over {article(noun)} that says {quoted}."]),
         "detailed": cap.choose(rng, [
-            f"{article(panel).capitalize()} {m['noun']} on {article(bg)} background; its {ink} text reads {quoted}, "
-            f"one line above the other, centred on the sign.",
-            f"On {article(bg)} wall, {article(m['noun'])} in {panel} with {ink} lettering: {quoted}. The text stays the same throughout; only the camera moves.",
+            f"{article(panel).capitalize()} {noun} on {article(bg)} background; its {ink} text reads {quoted}, one line above the other.",
+            f"On {article(bg)} wall, {article(noun)} in {panel} with {ink} lettering: {quoted}. The text stays the same throughout; only the camera moves.",
         ]),
         "temporal": cap.choose(rng, [
             f"From {t0} s to {t1} s the camera {move}{tail}; the sign and its text {quoted} move and scale together, unchanged, until {dur} s.",
@@ -195,8 +201,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
         ]),
     }
     zh = {
-        "short": cap.choose(rng, [f"写着{quoted_zh}的{m['noun_zh']}。", f"中英双语{m['noun_zh']}：{quoted_zh}。"]),
-        "detailed": f"{bgz}背景上是一块{pz}{m['noun_zh']}，{iz}文字为{quoted_zh}，上下排列，居中。",
+        "short": cap.choose(rng, [f"写着{quoted_zh}的{noun_zh}。", f"中英双语{noun_zh}：{quoted_zh}。"]),
+        "detailed": f"{bgz}背景上是一块{pz}{noun_zh}，{iz}文字为{quoted_zh}，上下排列。",
         "temporal": f"从{t0}秒到{t1}秒镜头{move_zh}{tail_zh}；标志和文字{quoted_zh}一起移动和缩放，内容始终不变，直到{dur}秒。",
     }
     return cap.assemble(en, zh)

@@ -127,7 +127,7 @@ def claims(spec: dict) -> list[dict]:
     box0 = next(t for t in a0["texts"] if t["element"] == "text")["box"]
     box1 = next(t for t in a1["texts"] if t["element"] == "text")["box"]
     out = [
-        cl.claim("quoted_text", "text", element="text", text=m["text"], color=el["color"]),
+        cl.claim("quoted_text", "text", element="text", text=el["text"], color=el["color"]),
         cl.claim("position_region", "start", element="text", color=el["color"], frame=0, **cl.region((box0[0] + box0[2]) / 2, (box0[1] + box0[3]) / 2, w, h)),
         cl.claim("position_region", "end", element="text", color=el["color"], frame=spec["num_frames"] - 1,
                  **cl.region((box1[0] + box1[2]) / 2, (box1[1] + box1[3]) / 2, w, h)),
@@ -141,6 +141,16 @@ def claims(spec: dict) -> list[dict]:
     s0, s1 = m["scale"]
     if s0 != s1:
         out.append(cl.claim("scale", "text", color=el["color"], ratio=round(s1 / s0, 3), start=s0, end=s1))
+    last_t = cl.clip_end(spec)
+    turn = float(value_at(el.get("rotation", 0.0), last_t)) - float(value_at(el.get("rotation", 0.0), 0.0))
+    if abs(turn) >= 1.0:
+        out.append(cl.claim("rotation", "text", color=el["color"], turn=round(turn, 1)))
+    tracks = [el[k] for k in ("position", "rotation", "scale") if isinstance(el.get(k), dict)]
+    if tracks and last_t > 0:  # the whole path runs from the first frame to the last
+        seen = [cl.eased_visibility(spec, t, 0.0, last_t) for t in tracks]
+        out.append(cl.claim("time_range", "text", color=el["color"], start=0.0, end=round(last_t, 6), stops=True,
+                            visible_from=min(v["visible_from"] for v in seen), visible_until=max(v["visible_until"] for v in seen)))  # fmt: skip
+    out += [cl.colour("text", el["color"], element="text", part="ink", base=spec["background"], frame=0), cl.colour("background", spec["background"])]
     return out
 
 
@@ -148,8 +158,7 @@ _DIR_ZH = {"right": "向右", "left": "向左", "down": "向下", "up": "向上"
 
 
 def _motion_words(spec: dict, c: dict) -> tuple[list[str], list[str]]:
-    """What the text does, as English and Chinese clauses, from the claims (and the spec's turn)."""
-    m = spec["meta"]
+    """What the text does, as English and Chinese clauses, from the claims."""
     en, zh = [], []
     if ("motion", "text") in c:
         mv = c[("motion", "text")]
@@ -160,12 +169,11 @@ def _motion_words(spec: dict, c: dict) -> tuple[list[str], list[str]]:
         dist = mv["distance"]
         en.append(f"glides {way} about {dist} px, starting {a} and ending {b}" if a != b else f"glides {way} about {dist} px, staying {a}")
         zh.append(f"从{az}{way_zh}平移到{bz}，约{dist}像素" if az != bz else f"在{az}{way_zh}平移约{dist}像素")
-    r0, r1 = m["rotation"]
-    if r0 != r1:
-        turn = abs(r1 - r0)
-        ccw = r1 > r0  # positive rotation is counter-clockwise on screen
-        en.append(f"turns {'counter-clockwise' if ccw else 'clockwise'} by {turn:.0f}° (tilt {r0:+.0f}° to {r1:+.0f}°)")
-        zh.append(f"{'逆时针' if ccw else '顺时针'}旋转{turn:.0f}°（倾角从{r0:+.0f}°到{r1:+.0f}°）")
+    if ("rotation", "text") in c:
+        turn = c[("rotation", "text")]["turn"]
+        ccw = turn > 0  # positive rotation is counter-clockwise on screen
+        en.append(f"turns {'counter-clockwise' if ccw else 'clockwise'} by about {abs(turn):.0f}°")
+        zh.append(f"{'逆时针' if ccw else '顺时针'}旋转约{abs(turn):.0f}°")
     if ("scale", "text") in c:
         s0, s1 = c[("scale", "text")]["start"], c[("scale", "text")]["end"]
         en.append(f"{'grows' if s1 > s0 else 'shrinks'} from {s0 * 100:.0f}% to {s1 * 100:.0f}% of its size")
@@ -178,19 +186,20 @@ def _motion_words(spec: dict, c: dict) -> tuple[list[str], list[str]]:
 
 def captions(spec: dict, rng: np.random.Generator) -> dict:
     """English and Chinese captions stating the claims: exact text, colours, where it is and how it moves."""
-    m = spec["meta"]
     c = {(k["kind"], k["subject"]): k for k in claims(spec)}
     text = c[("quoted_text", "text")]["text"]
     q, qz = cap.quote(text), cap.quote(text, "zh")
-    color, color_zh = m["color"], cap.color_name(c[("quoted_text", "text")]["color"], "zh")
-    bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
+    color, color_zh = c[("colour", "text")]["name"], cap.color_name(c[("colour", "text")]["rgb"], "zh")
+    bg, bg_zh = c[("colour", "background")]["name"], cap.color_name(c[("colour", "background")]["rgb"], "zh")
     moves, moves_zh = _motion_words(spec, c)
     what, what_zh = " while it ".join(moves), "，同时".join(moves_zh)
-    smooth = "smoothly, easing in and out" if m["ease"] == "in_out" else "at a steady pace"
-    smooth_zh = "先加速后减速，平滑" if m["ease"] == "in_out" else "匀速"
-    t1 = cap.seconds(m["end"])
+    smooth, smooth_zh = "smoothly", "平滑"
+    span = c.get(("time_range", "text"), {"start": 0.0, "end": cl.clip_end(spec)})  # none: a one-frame clip
+    t0, t1 = cap.seconds(span["start"]), cap.seconds(span["end"])
     start, start_zh = cl.region_words(c[("position_region", "start")]), cl.region_words(c[("position_region", "start")], "zh")
-    travel = "moving smoothly across the frame" if ("motion", "text") in c else "turning and resizing in place" if ("scale", "text") in c and m["rotation"][0] != m["rotation"][1] else "turning in place" if m["rotation"][0] != m["rotation"][1] else "changing size in place"
+    turns, grows = ("rotation", "text") in c, ("scale", "text") in c
+    travel = ("moving smoothly across the frame" if ("motion", "text") in c else "turning and resizing in place" if grows and turns
+              else "turning in place" if turns else "changing size in place")  # fmt: skip
     travel_zh = "在画面中平滑移动" if ("motion", "text") in c else "在原地变化"
     en = {
         "short": cap.choose(rng, [f"The text {q} {travel}.", f"{q} in {color} {what}.", f"Animated text {q} that {what}."]),
@@ -204,8 +213,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
         "temporal": cap.choose(
             rng,
             [
-                f"From 0.0 s to {t1} s the text {q} {what}, {smooth}; its content never changes.",
-                f"At 0.0 s {q} is {start}; until {t1} s it {what}, {smooth}.",
+                f"From {t0} s to {t1} s the text {q} {what}, {smooth}; its content never changes.",
+                f"At {t0} s {q} is {start}; until {t1} s it {what}, {smooth}.",
             ],
         ),
     }
@@ -221,8 +230,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
         "temporal": cap.choose(
             rng,
             [
-                f"从0.0秒到{t1}秒，{qz}{smooth_zh}地{what_zh}，文字内容始终不变。",
-                f"0.0秒时{qz}位于{start_zh}，到{t1}秒为止{smooth_zh}地{what_zh}。",
+                f"从{t0}秒到{t1}秒，{qz}{smooth_zh}地{what_zh}，文字内容始终不变。",
+                f"{t0}秒时{qz}位于{start_zh}，到{t1}秒为止{smooth_zh}地{what_zh}。",
             ],
         ),
     }

@@ -88,22 +88,31 @@ def claims(spec: dict) -> list[dict]:
     ]  # fmt: skip
     if one_by_one:
         out.append(cl.claim("typing", "text", element="text", color=el["color"]))
+    cursor = next(s for s in ann["shapes"] if s["type"] == "cursor")["params"]["quad"]
+    q = np.asarray(cursor)
+    out += [
+        cl.colour("text", el["color"], element="text", part="ink", base=spec["background"]),
+        cl.colour("cursor", el["cursor"]["color"], box=[float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())],
+                  part="ink", base=spec["background"]),
+        cl.colour("background", spec["background"]),
+    ]  # fmt: skip
     return out
 
 
 def captions(spec: dict, rng: np.random.Generator) -> dict:
     """English and Chinese captions stating the claims: exact text, first/last glyph times, ink height, place."""
-    m = spec["meta"]
     c = {(k["kind"], k["subject"]): k for k in claims(spec)}
     text = c[("quoted_text", "text")]["text"]
     n = len(text)
-    noun, noun_zh = _noun(text, m["script"])
+    script = cap.script_of(text)
+    noun, noun_zh = _noun(text, script)
     if ("typing", "text") in c:
-        unit, unit_zh = ("character by character", "逐字") if m["script"] in ("han", "mixed", "digits") else ("letter by letter", "逐个字母")
+        unit, unit_zh = ("character by character", "逐字") if script in ("han", "mixed", "digits") else ("letter by letter", "逐个字母")
     else:
         unit, unit_zh = "a few characters at a time", "每次几个字符地"
-    color, color_zh = m["color"], cap.color_name(c[("quoted_text", "text")]["color"], "zh")
-    bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
+    color, color_zh = c[("colour", "text")]["name"], cap.color_name(c[("colour", "text")]["rgb"], "zh")
+    cur, cur_zh = c[("colour", "cursor")]["name"], cap.color_name(c[("colour", "cursor")]["rgb"], "zh")
+    bg, bg_zh = c[("colour", "background")]["name"], cap.color_name(c[("colour", "background")]["rgb"], "zh")
     where, where_zh = cl.region_words(c[("position_region", "text")]), cl.region_words(c[("position_region", "text")], "zh")
     tall = c[("glyph_height", "text")]["px"]
     q, qz = cap.quote(text), cap.quote(text, "zh")
@@ -114,8 +123,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
                                   f"A cursor types {q} {unit}."]),
         "detailed": cap.choose(rng, [
             f"On a {bg} background, the {noun} {q} ({n} characters) is typed {unit} in {color} type {where}, its ink {tall} px tall, "
-            f"with a {color} text cursor after the last character.",
-            f"A {bg} screen shows {q} typed {unit} in {color}, {n} characters in all, {where}; a {color} cursor follows the text.",
+            f"with a {cur} text cursor after the last character.",
+            f"A {bg} screen shows {q} typed {unit} in {color}, {n} characters in all, {where}; a {cur} cursor follows the text.",
         ]),
         "temporal": cap.choose(rng, [
             f"The first character of the {noun} {q} appears at {t0} s and the last at {t1} s, typed {unit}; "
@@ -126,8 +135,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     zh = {
         "short": cap.choose(rng, [f"{unit_zh}打出{noun_zh}{qz}的动画。", f"光标{unit_zh}输入{qz}。"]),
         "detailed": cap.choose(rng, [
-            f"{bg_zh}背景上，{color_zh}的{noun_zh}{qz}（共{n}个字符）在{where_zh}{unit_zh}出现，文字墨迹高{tall}像素，最后一个字符后有{color_zh}光标。",
-            f"{where_zh}以{color_zh}字体{unit_zh}输入{qz}，共{n}个字符，背景为{bg_zh}，文字后跟随{color_zh}光标。",
+            f"{bg_zh}背景上，{color_zh}的{noun_zh}{qz}（共{n}个字符）在{where_zh}{unit_zh}出现，文字墨迹高{tall}像素，最后一个字符后有{cur_zh}光标。",
+            f"{where_zh}以{color_zh}字体{unit_zh}输入{qz}，共{n}个字符，背景为{bg_zh}，文字后跟随{cur_zh}光标。",
         ]),
         "temporal": cap.choose(rng, [
             f"第一个字符在{t0}秒出现，最后一个在{t1}秒出现，{qz}被{unit_zh}输入；之后完整文字保持到{dur}秒。",
