@@ -13,7 +13,7 @@ from ..spec import element, value_at
 from .canvas import crisp_y, fit_size, skeleton
 from .draw import pick
 from .ink import ink_mask
-from .wording import text_difficulty
+from .wording import article, text_difficulty
 from .words import sample_text
 
 NAME = "text_typing"
@@ -122,9 +122,9 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
         "short": cap.choose(rng, [f"The {noun} {q} being typed {unit}.", f"Typing animation of the {noun} {q}.",
                                   f"A cursor types {q} {unit}."]),
         "detailed": cap.choose(rng, [
-            f"On a {bg} background, the {noun} {q} ({n} characters) is typed {unit} in {color} type {where}, its ink {tall} px tall, "
-            f"with a {cur} text cursor after the last character.",
-            f"A {bg} screen shows {q} typed {unit} in {color}, {n} characters in all, {where}; a {cur} cursor follows the text.",
+            f"On {article(bg)} background, the {noun} {q} ({n} characters) is typed {unit} in {color} type {where}, its ink {tall} px tall, "
+            f"with {article(cur)} text cursor after the last character.",
+            f"{article(bg).capitalize()} screen shows {q} typed {unit} in {color}, {n} characters in all, {where}; {article(cur)} cursor follows the text.",
         ]),
         "temporal": cap.choose(rng, [
             f"The first character of the {noun} {q} appears at {t0} s and the last at {t1} s, typed {unit}; "
