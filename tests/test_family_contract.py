@@ -177,6 +177,8 @@ def _falsify(c: dict, spec: dict, frames: np.ndarray):
         c["rgb"] = cap.rgb(c["name"])
     elif kind == "rotation":
         c["turn"] = c["turn"] + 10
+    elif kind == "pace":
+        c["pace"] = "steady" if c["pace"] == "eased" else "eased"
     elif kind == "line_pattern":
         c["dashed"] = not c["dashed"]
     else:  # pragma: no cover - a new kind must get a falsifier

@@ -51,6 +51,10 @@ KINDS = {
         "ink (pixels at least half as far from the colour beneath as the farthest): on the blend from the colour beneath to the named colour "
         "at most 1.5 times + 6 units (median distance in luma units, chroma at half weight) farther than on the blend toward the best-fitting palette colour; an area: its median colour is nearest the named colour, within 60 RGB units",
     ),
+    "pace": (
+        "a move keeps a steady pace or eases in and out",
+        "ink-centroid speed over the first and last fifth of the frame steps against the middle fifth: >= 0.7 steady, <= 0.6 eased",
+    ),
     "line_pattern": (
         "a line is solid or dashed",
         "walking its centre in the last frame: solid is inked at >= 90% of the points with no gap over 2 points; dashed is inked at >= 2 points and has a gap of >= 2 points",

@@ -438,6 +438,24 @@ def _rotation(spec, frames, annotations, c):
     return []
 
 
+def _pace(spec, frames, annotations, c):
+    """Ink-centroid speed per frame step: its mean over the first and last fifth of the steps against its
+    mean over the middle fifth is at least 0.7 for a steady pace and at most 0.6 for easing in and out."""
+    base = c.get("base", spec["background"])
+    cents = [centroid(coverage(f, c["color"], base, c.get("others", ()))) for f in frames]
+    if any(p is None for p in cents) or len(cents) < 6:
+        return [f"{c['subject']}: too few frames with ink to measure its pace"]
+    speeds = np.linalg.norm(np.diff(np.asarray(cents), axis=0), axis=1)
+    n = len(speeds)
+    k = max(1, round(0.2 * n))
+    ends = float(np.mean(np.concatenate([speeds[:k], speeds[-k:]])))
+    mid = float(np.mean(speeds[(n - k) // 2 : (n - k) // 2 + k]))
+    ratio = ends / max(mid, _EPS)
+    if (c["pace"] == "steady" and ratio < 0.7) or (c["pace"] == "eased" and ratio > 0.6):
+        return [f"{c['subject']}: end/middle speed ratio {ratio:.2f}, caption says the pace is {c['pace']}"]
+    return []
+
+
 def _line_pattern(spec, frames, annotations, c):
     """Walk the stated centre points of a line in the last frame: a solid line is inked at 90% of them and
     breaks nowhere for more than 2 points; a dashed line has ink at 2 points or more and a stretch of at
@@ -463,7 +481,7 @@ VERIFIERS = {
     "glyph_height": _glyph_height, "position_region": _position_region, "time_range": _time_range,
     "first_ink": _first_ink, "order": _order, "typing": _typing, "motion": _motion, "in_place": _in_place,
     "scale": _scale, "value_sequence": _value_sequence, "clock_time": _clock_time, "colour": _colour, "rotation": _rotation,
-    "line_pattern": _line_pattern,
+    "line_pattern": _line_pattern, "pace": _pace,
 }  # fmt: skip
 
 

@@ -116,8 +116,8 @@ def _direction(dx: float, dy: float) -> tuple[str | None, str | None]:
 
 def claims(spec: dict) -> list[dict]:
     """What the captions state, measured on the first and last rendered frames: the text, where its
-    ink sits, how far and which way the ink travels (or that it stays in place), and its size change."""
-    m = spec["meta"]
+    ink sits, how far and which way the ink travels (or that it stays in place), its size change, turn,
+    time span and pace."""
     el = spec["elements"][0]
     w, h = spec["width"], spec["height"]
     first, a0 = render_frame(spec, 0)
@@ -133,14 +133,17 @@ def claims(spec: dict) -> list[dict]:
                  **cl.region((box1[0] + box1[2]) / 2, (box1[1] + box1[3]) / 2, w, h)),
     ]  # fmt: skip
     d = c1 - c0
-    if "translate" in m["motion"]:
+    if isinstance(el["position"], dict):
         horiz, vert = _direction(float(d[0]), float(d[1]))
         out.append(cl.claim("motion", "text", color=el["color"], distance=round(float(np.linalg.norm(d))), horizontal=horiz, vertical=vert))
     else:
         out.append(cl.claim("in_place", "text", color=el["color"]))
-    s0, s1 = m["scale"]
+    s0, s1 = (float(value_at(el.get("scale", 1.0), t)) for t in (0.0, cl.clip_end(spec)))
     if s0 != s1:
         out.append(cl.claim("scale", "text", color=el["color"], ratio=round(s1 / s0, 3), start=s0, end=s1))
+    if isinstance(el["position"], dict) and "rotation" not in el and spec["num_frames"] >= 8:
+        # a pure glide (turning swings the ink's centroid about the anchor): its speed profile shows
+        out.append(cl.claim("pace", "text", color=el["color"], pace="eased" if el["position"]["ease"] == "in_out" else "steady"))
     last_t = cl.clip_end(spec)
     turn = float(value_at(el.get("rotation", 0.0), last_t)) - float(value_at(el.get("rotation", 0.0), 0.0))
     if abs(turn) >= 1.0:
@@ -193,7 +196,9 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     bg, bg_zh = c[("colour", "background")]["name"], cap.color_name(c[("colour", "background")]["rgb"], "zh")
     moves, moves_zh = _motion_words(spec, c)
     what, what_zh = " while it ".join(moves), "，同时".join(moves_zh)
-    smooth, smooth_zh = "smoothly", "平滑"
+    pace = c.get(("pace", "text"), {}).get("pace")
+    smooth = {"eased": "smoothly, easing in and out", "steady": "smoothly, at a steady pace"}.get(pace, "smoothly")
+    smooth_zh = {"eased": "先加速后减速，平滑", "steady": "匀速、平滑"}.get(pace, "平滑")
     span = c.get(("time_range", "text"), {"start": 0.0, "end": cl.clip_end(spec)})  # none: a one-frame clip
     t0, t1 = cap.seconds(span["start"]), cap.seconds(span["end"])
     start, start_zh = cl.region_words(c[("position_region", "start")]), cl.region_words(c[("position_region", "start")], "zh")

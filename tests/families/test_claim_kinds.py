@@ -26,6 +26,25 @@ def _rotating_text(size: int = 128) -> dict:
     return next(s for s in (_sample("text_motion", k, size) for k in range(50)) if s["meta"]["rotation"][0] != s["meta"]["rotation"][1])
 
 
+def test_pace_is_measured_on_the_ink():
+    """A glide states its pace (steady or easing in and out) only as the ink's speed profile shows it."""
+    seen = set()
+    for seed in range(30):
+        spec = _sample("text_motion", seed, 128, 8.0)
+        pace = [c for c in families.get("text_motion").claims(spec) if c["kind"] == "pace"]
+        if not pace or pace[0]["pace"] in seen:
+            continue
+        seen.add(pace[0]["pace"])
+        frames, annotations = render_clip(spec)
+        assert verify_claims(spec, frames, annotations, pace) == []
+        wrong = {**pace[0], "pace": "steady" if pace[0]["pace"] == "eased" else "eased"}
+        assert verify_claims(spec, frames, annotations, [wrong])
+        words = {"eased": "easing in and out", "steady": "at a steady pace"}[pace[0]["pace"]]
+        caps = families.get("text_motion").captions(spec, caption_rng(seed))
+        assert words in caps["en"]["temporal"]
+    assert seen == {"eased", "steady"}
+
+
 @pytest.mark.parametrize("size", [128, 256])
 def test_rotation_is_measured_on_the_ink(size):
     spec = _rotating_text(size)
@@ -75,7 +94,8 @@ def test_captions_do_not_read_the_samplers_meta(name):
         for key in ("color", "background", "panel", "ink", "sky", "ground", "road", "off_color", "frame"):
             if key in m:
                 m[key] = "purple"
-        for key, value in (("rotation", [0.0, 0.0]), ("ease", "linear"), ("end", 99.0), ("script", "none"), ("label", "XX"), ("unit", "K")):
+        for key, value in (("rotation", [0.0, 0.0]), ("scale", [1.0, 2.0]), ("motion", "rotate"), ("ease", "linear"), ("end", 99.0),
+                           ("script", "none"), ("label", "XX"), ("unit", "K"), ("text", "XX")):  # fmt: skip
             if key in m:
                 m[key] = value
         for lane in m.get("lanes", []):
