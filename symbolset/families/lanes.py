@@ -109,7 +109,9 @@ def _colour_claims(spec: dict) -> list[dict]:
         out.append(cl.colour(f"lane {k}", el["color"], points=pts, part="ink", base=by_id["road"]["fill"]))
         walk = [[round(_line_centre(el, y + 0.5, h), 2), y + 0.5] for y in range(int(math.ceil(low)), h - 1)]
         walk = [p for p in walk if 2 <= p[0] <= w - 2]
-        out.append(cl.claim("line_pattern", f"lane {k}", color=el["color"], base=by_id["road"]["fill"], points=walk, dashed=bool(el.get("dash"))))
+        out.append(
+            cl.claim("line_pattern", f"lane {k}", color=el["color"], base=by_id["road"]["fill"], points=walk, dashed=bool(el.get("dash")))
+        )
     band = max(2, int(0.04 * h))
     verge = [[x, y] for y in range(int(math.ceil(vy)) + 1, int(math.ceil(vy)) + 1 + band) for x in (0, 1, 2, w - 3, w - 2, w - 1)]
     bottoms = sorted(el["bottom_x"] for el in lanes)

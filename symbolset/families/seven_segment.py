@@ -168,12 +168,23 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     pad = 0.22 * digit_h
     px0, py0, px1, py1 = x - pad, top - pad, x + block_w + pad, top + block_h + pad
     c = 0.1 * digit_h  # chamfered corners
-    chamfered = [[px0 + c, py0], [px1 - c, py0], [px1, py0 + c], [px1, py1 - c], [px1 - c, py1], [px0 + c, py1], [px0, py1 - c], [px0, py0 + c]]
+    chamfered = [
+        [px0 + c, py0],
+        [px1 - c, py0],
+        [px1, py0 + c],
+        [px1, py1 - c],
+        [px1 - c, py1],
+        [px0 + c, py1],
+        [px0, py1 - c],
+        [px0, py0 + c],
+    ]
     spec["elements"].append(element("polygon", "panel", fill=cap.rgb(panel), points=chamfered))
     if label:
         font = fonts.pick_font(rng, label, fonts.fonts_for("han" if cap.script_of(label) == "han" else "latin"))
         label_y = crisp_y(top + label_size * 0.65, font, label_size, label)
-        spec["elements"].append(element("text", "label", text=label, font=font, size=label_size, color=cap.rgb(lit), position=[x, label_y], anchor="left"))
+        spec["elements"].append(
+            element("text", "label", text=label, font=font, size=label_size, color=cap.rgb(lit), position=[x, label_y], anchor="left")
+        )
     shown = {"keys": keys, "ease": "step"} if len(keys) > 1 else keys[0][1]
     spec["elements"].append(
         element("seven_segment", "display", position=[x, float(round(digits_y, 2))], digit_height=digit_h, text=shown, color=cap.rgb(lit),
@@ -184,7 +195,11 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         usize = max(10, int(round(0.3 * digit_h)))
         ux = x + _cells_width(longest, digit_h) + 0.08 * digit_h
         unit_y = crisp_y(digits_y + usize * 0.6, ufont, usize, unit)
-        spec["elements"].append(element("text", "unit", text=unit, font=ufont, size=usize, color=cap.rgb(lit), position=[float(round(ux, 2)), unit_y], anchor="left"))
+        spec["elements"].append(
+            element(
+                "text", "unit", text=unit, font=ufont, size=usize, color=cap.rgb(lit), position=[float(round(ux, 2)), unit_y], anchor="left"
+            )
+        )
     spec["meta"] = {"kind": kind, "values": keys, "label": label, "unit": unit, "color": lit, "panel": panel,
                     "off_color": off, "background": bg, "source": "csv" if options.get("readings_csv") else "generated"}  # fmt: skip
     return spec
@@ -254,7 +269,9 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     shown = list(zip(seq["times"], seq["values"]))
     first, last = shown[0][1], shown[-1][1]
     q0, q1, qz0, qz1 = cap.quote(first), cap.quote(last), cap.quote(first, "zh"), cap.quote(last, "zh")
-    (color, color_zh), (panel, panel_zh), (bg, bg_zh) = ((c[("colour", k)]["name"], cap.color_name(c[("colour", k)]["rgb"], "zh")) for k in ("digits", "panel", "background"))
+    (color, color_zh), (panel, panel_zh), (bg, bg_zh) = (
+        (c[("colour", k)]["name"], cap.color_name(c[("colour", k)]["rgb"], "zh")) for k in ("digits", "panel", "background")
+    )
     unit = c.get(("quoted_text", "unit"))
     unit_en = f" {unit['text']}" if unit else ""
     unit_zh = unit["text"] if unit else ""

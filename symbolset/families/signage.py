@@ -99,14 +99,23 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     def track(p):
         """A sign-space point as an animated canvas position under the camera."""
         p = np.asarray(p, np.float64)
-        return {"keys": [[t, [round(float(v), 4) for v in z * (p - c) + c + np.asarray(d)]] for t, z, d in zip(keys, (z0, z1), (d0, d1))], "ease": ease}
+        return {
+            "keys": [[t, [round(float(v), 4) for v in z * (p - c) + c + np.asarray(d)]] for t, z, d in zip(keys, (z0, z1), (d0, d1))],
+            "ease": ease,
+        }
 
     x0, y0 = c[0] - pw / 2, c[1] - ph / 2
     corners = [[x0, y0], [x0 + pw, y0], [x0 + pw, y0 + ph], [x0, y0 + ph]]
     border = base * 0.12
-    inner = [[x0 + border, y0 + border], [x0 + pw - border, y0 + border], [x0 + pw - border, y0 + ph - border], [x0 + border, y0 + ph - border]]
+    inner = [
+        [x0 + border, y0 + border],
+        [x0 + pw - border, y0 + border],
+        [x0 + pw - border, y0 + ph - border],
+        [x0 + border, y0 + ph - border],
+    ]
     els = spec["elements"]
     frame_c = "white" if panel not in ("white", "yellow") else "black"
+
     def outline(points):
         """A sign-space outline as an animated canvas outline under the camera."""
         return {"keys": [[t, [track(p)["keys"][k][1] for p in points]] for k, t in enumerate(keys)], "ease": ease}
@@ -119,7 +128,11 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         y += s * 1.3 / 2
         anchor = [c[0], y]
         zoom = {"keys": [[t, z] for t, z in zip(keys, (z0, z1))], "ease": ease}
-        els.append(element("text", f"line_{j}", text=line, font=font, size=s, color=cap.rgb(ink), anchor="center", position=track(anchor), scale=zoom))
+        els.append(
+            element(
+                "text", f"line_{j}", text=line, font=font, size=s, color=cap.rgb(ink), anchor="center", position=track(anchor), scale=zoom
+            )
+        )
         placed.append({"text": line, "size": s, "anchor": [round(float(v), 3) for v in anchor]})
         y += s * 1.3 / 2
     spec["meta"] = {"kind": kind, "lines": placed, "text": " / ".join(p["text"] for p in placed), "font": font, "panel": panel, "ink": ink,
@@ -139,19 +152,39 @@ def claims(spec: dict) -> list[dict]:
     scene = [ink, panel, frame, list(spec["background"])]
     t_stop = min(m["t_end"], last)
     (za, da), (zb, db) = camera_at(m, 0.0), camera_at(m, t_stop)
-    out = [cl.claim("quoted_text", f"line {j}", element=f"line_{j}", text=p["text"], color=ink, base=panel) for j, p in enumerate(m["lines"])]
+    out = [
+        cl.claim("quoted_text", f"line {j}", element=f"line_{j}", text=p["text"], color=ink, base=panel) for j, p in enumerate(m["lines"])
+    ]
     if abs(zb / za - 1) >= 0.05:
-        out.append(cl.claim("scale", "sign text", color=ink, base=panel, others=scene, ratio=round(zb / za, 3), start=round(za, 2), end=round(zb, 2)))
+        out.append(
+            cl.claim(
+                "scale", "sign text", color=ink, base=panel, others=scene, ratio=round(zb / za, 3), start=round(za, 2), end=round(zb, 2)
+            )
+        )
     d = db - da
     if float(np.hypot(*d)) > 2:
         horiz = None if abs(d[0]) < 0.4 * abs(d[1]) else ("right" if d[0] > 0 else "left")
         vert = None if abs(d[1]) < 0.4 * abs(d[0]) else ("down" if d[1] > 0 else "up")
-        out.append(cl.claim("motion", "sign", color=panel, others=scene, distance=round(float(np.hypot(*d))), horizontal=horiz, vertical=vert))
+        out.append(
+            cl.claim("motion", "sign", color=panel, others=scene, distance=round(float(np.hypot(*d))), horizontal=horiz, vertical=vert)
+        )
     else:
         out.append(cl.claim("in_place", "sign", color=panel, others=scene))
     if abs(zb / za - 1) >= 0.05 or float(np.hypot(*d)) > 2:
         seen = cl.eased_visibility(spec, m["camera"]["shift"] if float(np.hypot(*d)) > 2 else m["camera"]["zoom"], m["t_start"], m["t_end"])
-        out.append(cl.claim("time_range", "camera", color=ink, base=panel, others=scene, start=m["t_start"], end=t_stop, stops=m["t_end"] <= last, **seen))
+        out.append(
+            cl.claim(
+                "time_range",
+                "camera",
+                color=ink,
+                base=panel,
+                others=scene,
+                start=m["t_start"],
+                end=t_stop,
+                stops=m["t_end"] <= last,
+                **seen,
+            )
+        )
     w, h = spec["width"], spec["height"]
     corners = [[x, y] for x in (0, 1, 2, w - 3, w - 2, w - 1) for y in (0, 1, 2, h - 3, h - 2, h - 1)]  # the camera keeps the sign off them
     out += [
@@ -170,7 +203,9 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     noun, noun_zh = m["noun"], m["noun_zh"]  # what kind of sign the quoted lines make it
     quoted = " and ".join(cap.quote(t) for t in lines)
     quoted_zh = "和".join(cap.quote(t, "zh") for t in lines)
-    (panel, pz), (ink, iz), (bg, bgz) = ((c[("colour", k)]["name"], cap.color_name(c[("colour", k)]["rgb"], "zh")) for k in ("panel", "sign text", "background"))
+    (panel, pz), (ink, iz), (bg, bgz) = (
+        (c[("colour", k)]["name"], cap.color_name(c[("colour", k)]["rgb"], "zh")) for k in ("panel", "sign text", "background")
+    )
     moves, moves_zh = [], []
     if ("scale", "sign text") in c:
         z0, z1 = c[("scale", "sign text")]["start"], c[("scale", "sign text")]["end"]
@@ -179,7 +214,9 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     if ("motion", "sign") in c:
         mv = c[("motion", "sign")]
         way = " and ".join(v for v in (mv["horizontal"], mv["vertical"]) if v)
-        way_zh = "".join({"right": "向右", "left": "向左", "up": "向上", "down": "向下"}[v] for v in (mv["horizontal"], mv["vertical"]) if v)
+        way_zh = "".join(
+            {"right": "向右", "left": "向左", "up": "向上", "down": "向下"}[v] for v in (mv["horizontal"], mv["vertical"]) if v
+        )
         moves.append(f"pans so that the sign shifts {way} by about {mv['distance']} px")
         moves_zh.append(f"平移，标志{way_zh}移动约{mv['distance']}像素")
     move = " and ".join(moves) or "holds still"
@@ -190,15 +227,28 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     tail = "" if not span or span["stops"] else ", still moving when the clip ends"
     tail_zh = "" if not span or span["stops"] else "，到视频结束时仍在运动"
     en = {
-        "short": cap.choose(rng, [f"{article(noun).capitalize()} reading {quoted}.", f"A bilingual {noun}: {quoted}.", f"The camera {move} over {article(noun)} that says {quoted}."]),
-        "detailed": cap.choose(rng, [
-            f"{article(panel).capitalize()} {noun} on {article(bg)} background; its {ink} text reads {quoted}, one line above the other.",
-            f"On {article(bg)} wall, {article(noun)} in {panel} with {ink} lettering: {quoted}. The text stays the same throughout; only the camera moves.",
-        ]),
-        "temporal": cap.choose(rng, [
-            f"From {t0} s to {t1} s the camera {move}{tail}; the sign and its text {quoted} move and scale together, unchanged, until {dur} s.",
-            f"Between {t0} s and {t1} s the view {move}{tail}; every character of {quoted} follows the same motion as the sign.",
-        ]),
+        "short": cap.choose(
+            rng,
+            [
+                f"{article(noun).capitalize()} reading {quoted}.",
+                f"A bilingual {noun}: {quoted}.",
+                f"The camera {move} over {article(noun)} that says {quoted}.",
+            ],
+        ),
+        "detailed": cap.choose(
+            rng,
+            [
+                f"{article(panel).capitalize()} {noun} on {article(bg)} background; its {ink} text reads {quoted}, one line above the other.",
+                f"On {article(bg)} wall, {article(noun)} in {panel} with {ink} lettering: {quoted}. The text stays the same throughout; only the camera moves.",
+            ],
+        ),
+        "temporal": cap.choose(
+            rng,
+            [
+                f"From {t0} s to {t1} s the camera {move}{tail}; the sign and its text {quoted} move and scale together, unchanged, until {dur} s.",
+                f"Between {t0} s and {t1} s the view {move}{tail}; every character of {quoted} follows the same motion as the sign.",
+            ],
+        ),
     }
     zh = {
         "short": cap.choose(rng, [f"写着{quoted_zh}的{noun_zh}。", f"中英双语{noun_zh}：{quoted_zh}。"]),
@@ -244,7 +294,11 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
     expected = {f"line_{j}": p["text"].replace(" ", "") for j, p in enumerate(m["lines"])}
     z_ref, d_ref = camera_at(m, annotations[0]["time"])
     ref_texts = {t["element"]: t for t in annotations[0]["texts"]}
-    ref = {el: (_char_inks(frames[0], spec, [ref_texts[el]["box"]])[0], _char_inks(frames[0], spec, ref_texts[el]["char_boxes"])) for el in expected if el in ref_texts}
+    ref = {
+        el: (_char_inks(frames[0], spec, [ref_texts[el]["box"]])[0], _char_inks(frames[0], spec, ref_texts[el]["char_boxes"]))
+        for el in expected
+        if el in ref_texts
+    }
 
     def moved(point, z, d):
         return z * ((point - c - d_ref) / z_ref) + c + d  # back to sign space, then through this frame's camera
@@ -274,6 +328,8 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
                     problems.append(f"frame {i}: character {want[k]!r} of {el} has no ink")
                     break
                 if np.linalg.norm(cc - moved(rc, z, d)) > 1.5:
-                    problems.append(f"frame {i}: character {want[k]!r} of {el} is {np.linalg.norm(cc - moved(rc, z, d)):.2f} px off the camera transform")
+                    problems.append(
+                        f"frame {i}: character {want[k]!r} of {el} is {np.linalg.norm(cc - moved(rc, z, d)):.2f} px off the camera transform"
+                    )
                     break
     return problems

@@ -153,7 +153,10 @@ def claims(spec: dict) -> list[dict]:
         seen = [cl.eased_visibility(spec, t, 0.0, last_t) for t in tracks]
         out.append(cl.claim("time_range", "text", color=el["color"], start=0.0, end=round(last_t, 6), stops=True,
                             visible_from=min(v["visible_from"] for v in seen), visible_until=max(v["visible_until"] for v in seen)))  # fmt: skip
-    out += [cl.colour("text", el["color"], element="text", part="ink", base=spec["background"], frame=0), cl.colour("background", spec["background"])]
+    out += [
+        cl.colour("text", el["color"], element="text", part="ink", base=spec["background"], frame=0),
+        cl.colour("background", spec["background"]),
+    ]
     return out
 
 

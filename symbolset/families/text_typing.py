@@ -119,29 +119,42 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     ta, tb = c[("first_ink", "the first glyph")]["time"], c[("first_ink", "the last glyph")]["time"]
     t0, t1, dur = cap.seconds(ta), cap.seconds(tb), cap.seconds(cl.clip_end(spec))
     en = {
-        "short": cap.choose(rng, [f"The {noun} {q} being typed {unit}.", f"Typing animation of the {noun} {q}.",
-                                  f"A cursor types {q} {unit}."]),
-        "detailed": cap.choose(rng, [
-            f"On {article(bg)} background, the {noun} {q} ({n} characters) is typed {unit} in {color} type {where}, its ink {tall} px tall, "
-            f"with {article(cur)} text cursor after the last character.",
-            f"{article(bg).capitalize()} screen shows {q} typed {unit} in {color}, {n} characters in all, {where}; {article(cur)} cursor follows the text.",
-        ]),
-        "temporal": cap.choose(rng, [
-            f"The first character of the {noun} {q} appears at {t0} s and the last at {t1} s, typed {unit}; "
-            f"the full text then stays on screen until {dur} s.",
-            f"At {t0} s the first character shows; by {t1} s all {n} characters of {q} are shown, and they remain until the clip ends at {dur} s.",
-        ]),
+        "short": cap.choose(
+            rng, [f"The {noun} {q} being typed {unit}.", f"Typing animation of the {noun} {q}.", f"A cursor types {q} {unit}."]
+        ),
+        "detailed": cap.choose(
+            rng,
+            [
+                f"On {article(bg)} background, the {noun} {q} ({n} characters) is typed {unit} in {color} type {where}, its ink {tall} px tall, "
+                f"with {article(cur)} text cursor after the last character.",
+                f"{article(bg).capitalize()} screen shows {q} typed {unit} in {color}, {n} characters in all, {where}; {article(cur)} cursor follows the text.",
+            ],
+        ),
+        "temporal": cap.choose(
+            rng,
+            [
+                f"The first character of the {noun} {q} appears at {t0} s and the last at {t1} s, typed {unit}; "
+                f"the full text then stays on screen until {dur} s.",
+                f"At {t0} s the first character shows; by {t1} s all {n} characters of {q} are shown, and they remain until the clip ends at {dur} s.",
+            ],
+        ),
     }
     zh = {
         "short": cap.choose(rng, [f"{unit_zh}打出{noun_zh}{qz}的动画。", f"光标{unit_zh}输入{qz}。"]),
-        "detailed": cap.choose(rng, [
-            f"{bg_zh}背景上，{color_zh}的{noun_zh}{qz}（共{n}个字符）在{where_zh}{unit_zh}出现，文字墨迹高{tall}像素，最后一个字符后有{cur_zh}光标。",
-            f"{where_zh}以{color_zh}字体{unit_zh}输入{qz}，共{n}个字符，背景为{bg_zh}，文字后跟随{cur_zh}光标。",
-        ]),
-        "temporal": cap.choose(rng, [
-            f"第一个字符在{t0}秒出现，最后一个在{t1}秒出现，{qz}被{unit_zh}输入；之后完整文字保持到{dur}秒。",
-            f"{t0}秒出现第一个字符，到{t1}秒{qz}的{n}个字符全部出现，并一直保留到{dur}秒结束。",
-        ]),
+        "detailed": cap.choose(
+            rng,
+            [
+                f"{bg_zh}背景上，{color_zh}的{noun_zh}{qz}（共{n}个字符）在{where_zh}{unit_zh}出现，文字墨迹高{tall}像素，最后一个字符后有{cur_zh}光标。",
+                f"{where_zh}以{color_zh}字体{unit_zh}输入{qz}，共{n}个字符，背景为{bg_zh}，文字后跟随{cur_zh}光标。",
+            ],
+        ),
+        "temporal": cap.choose(
+            rng,
+            [
+                f"第一个字符在{t0}秒出现，最后一个在{t1}秒出现，{qz}被{unit_zh}输入；之后完整文字保持到{dur}秒。",
+                f"{t0}秒出现第一个字符，到{t1}秒{qz}的{n}个字符全部出现，并一直保留到{dur}秒结束。",
+            ],
+        ),
     }
     return cap.assemble(en, zh)
 
@@ -167,7 +180,10 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
         for shape in annotations[i]["shapes"]:  # the cursor is not text
             if shape["type"] == "cursor":
                 q = np.asarray(shape["params"]["quad"])
-                ink[max(0, int(q[:, 1].min()) - 1) : int(np.ceil(q[:, 1].max())) + 1, max(0, int(q[:, 0].min()) - 1) : int(np.ceil(q[:, 0].max())) + 1] = False
+                ink[
+                    max(0, int(q[:, 1].min()) - 1) : int(np.ceil(q[:, 1].max())) + 1,
+                    max(0, int(q[:, 0].min()) - 1) : int(np.ceil(q[:, 0].max())) + 1,
+                ] = False
         inked = []
         for x0, y0, x1, y1 in final["char_boxes"]:
             inset = 1 if min(x1 - x0, y1 - y0) >= 6 else 0  # keep thin glyphs such as "-" measurable

@@ -38,7 +38,6 @@ def test_seven_segment_check_catches_a_wrong_value():
     assert families.get("seven_segment").verify(wrong, frames, annotations)
 
 
-
 def test_readings_csv_drives_the_display(tmp_path):
     path = tmp_path / "oven.csv"
     path.write_text("time_s,value\n100,12:30\n100.5,12:29\n101.25,12:28\n150,00:00\n", encoding="utf-8")

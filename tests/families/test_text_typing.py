@@ -17,7 +17,6 @@ def test_typing_check_catches_an_erased_character():
     assert families.get("text_typing").verify(spec, bad, annotations)
 
 
-
 def test_text_typing_thin_glyph():
     """A glyph under 3 px tall (the '-' of '2026-11-23' at 128 px) still reads as typed."""
     spec, frames, annotations = clip("text_typing", 0)
