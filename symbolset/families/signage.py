@@ -317,8 +317,9 @@ def _char_inks(frame, spec, boxes):
 
 def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]:
     """The same strings every frame (a vertical sign's characters running down one column, each
-    below the one before and within a quarter glyph of its axis); each line's ink centroid follows the camera transform within 1 px with
-    ink scaling as zoom², and each character's ink centroid follows it within 1.5 px (resampling blurs small glyphs)."""
+    below the one before and within a quarter glyph of its axis); each line's ink centroid follows the camera transform within 1 px
+    (1.5 px for a vertical column, whose few glyphs average out less of the codec's error) with ink scaling as zoom², and each
+    character's ink centroid follows it within 1.5 px (resampling blurs small glyphs)."""
     m = spec["meta"]
     problems: list[str] = []
     c = np.asarray(m["center"])
@@ -350,7 +351,7 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
                 continue
             off = float(np.linalg.norm(cen - moved(rcen, z, d)))
             ratio = mass / rmass / (z / z_ref) ** 2
-            if off > 1.0:
+            if off > (1.5 if m.get("vertical") else 1.0):
                 problems.append(f"frame {i}: the text {want!r} is {off:.2f} px off the camera transform")
             if not 0.85 <= ratio <= 1.18:
                 problems.append(f"frame {i}: the text {want!r} has {ratio:.2f}x the expected ink: its glyphs changed")
