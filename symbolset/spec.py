@@ -279,8 +279,8 @@ def validate(spec: Any) -> dict:
     work = n * sum(_items(el) for el in spec["elements"])
     if work > LIMITS["work"]:
         _fail("elements", f"num_frames x items (elements, points, track keys, characters) is {work:,}, over the {LIMITS['work']:,} limit")
-    if "stage" in spec:  # the real style's 3D stage (stage.py sits beside spec)
-        from .stage import check
+    if "stage" in spec:  # the real style's 3D stage; imported late: materials needs OpenCV, loaders must not
+        from .stage_schema import check
 
         check(spec)
     return spec
