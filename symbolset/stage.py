@@ -31,6 +31,7 @@ from . import fontpack, fonts, materials, stage_light
 from .errors import SpecError
 from .stage_camera import apply, homography, to_cv
 from .stage_schema import MOVES, check
+from .textlayout import layout_for
 
 STYLES = ("flat", "real", "mixed")
 FONT_LOCKED = ("formula",)  # families whose layout composes runs from one face's metrics
@@ -72,8 +73,6 @@ def stylize(spec: dict, seed: int, params: dict) -> dict:
 def _swap_fonts(spec: dict, rng: np.random.Generator, pool: tuple[str, ...]) -> None:
     """Give each face of the clip another face of ``pool`` that draws all its texts, shrinking a
     text until it is no wider and at most 10% taller than the family laid it out."""
-    from .render import layout_for  # render sits beside stage; imported late to keep start-up light
-
     texts = [el for el in spec["elements"] if el["type"] == "text"]
     mapping = {}
     for old in dict.fromkeys(el["font"] for el in texts):
