@@ -65,3 +65,12 @@ def test_a_broken_edge_gates_mt_like_a_wrong_character():
     clean = components({"ocr_ned": 1.0, "ocr_precision": 1.0, "ocr_symbols": 1.0, "geo": 1.0, "geo_segments": 1.0})
     moved = components({"ocr_ned": 1.0, "ocr_precision": 1.0, "ocr_symbols": 1.0, "geo": 0.75, "geo_segments": 0.5})
     assert clean["mt"] == 1.0 and moved["mt"] < 0.92 * 0.875 + 1e-9
+
+
+def test_motion_sees_shuffled_frames_by_the_change_they_pile_up(tiny_dir):
+    spec, frames = _row(tiny_dir, "plot")
+    native, _ = render_clip(spec)
+    motion = [temporal.motion_score(corrupt("shuffle", frames, s, 0, spec) if s else frames, native) for s in (0, 1, 5)]
+    assert motion[0] > 0.95 and motion[0] > motion[1] > motion[2], motion
+    moved = variants.move(spec, 0)
+    assert temporal.motion_score(render_clip(validate(moved))[0], native) > 0.9  # a legitimate re-layout keeps it

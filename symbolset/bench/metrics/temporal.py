@@ -19,8 +19,13 @@
   +-0.2 of the clip): a model that plays the prompt 20% faster or slower is not punished, while a
   stutter (held frames, then a jump) is a local bend that no global time map explains. With ``r``
   the mean absolute gap between the aligned curves, ``motion = 1 - max(0, r - 0.005) / 0.08``
-  (floored at 0; clean renders and 0.8x/1.25x re-timings stay below r = 0.01). A still video
-  where the spec moves scores 0.
+  (floored at 0; clean renders and 0.8x/1.25x re-timings stay below r = 0.01), times an
+  *excess* factor: the video's total change per ink pixel (share of pixels unlike the frame's
+  border colour) over the spec's, ``e``, must not exceed what the prompt's motion needs --
+  ``min(1, max(0, 1 - (e - 2) / 3))``: frames played out of order or shaken travel back and forth,
+  adding change the more of them there are, which the normalised curve alone cannot see (a
+  shuffled clip's curve is nearly as straight as a clean one's). A still video where the spec
+  moves scores 0.
 - **Track smoothness**: corners (Shi-Tomasi) of frame t tracked to t-1 and t+1 with pyramidal
   Lucas-Kanade; the acceleration ``a_t = mean |p(t+1) - 2 p(t) + p(t-1)|`` in units of 1/128 of the
   frame's height, a lost point counting as ``_LOST``. ``tracks = mean_t min(1, (A_spec + eps) /
@@ -48,6 +53,9 @@ _FLICKER_EPS = 0.5
 _SPEEDS = np.linspace(1 / 1.3, 1.3, 31)
 _OFFSETS = np.linspace(-0.2, 0.2, 21)
 _MOTION_FREE, _MOTION_SPAN = 0.005, 0.08
+# Total change per ink pixel, video / spec: clean renders and legitimate re-renders (other size,
+# layout, fps, timing) stay under 1.8; shuffled frames and shake go past it, more the more of them.
+_EXCESS_FREE, _EXCESS_SPAN = 2.0, 3.0
 _THUMB = 16
 
 
@@ -122,7 +130,17 @@ def motion_score(video, spec_frames) -> float | None:
     u = np.linspace(0.0, 1.0, 65)
     c_v = np.interp(u, t_v, c_v)
     best = min(float(np.abs(c_v - np.interp(a * u + b, t_s, c_s, left=0.0, right=1.0)).mean()) for a in _SPEEDS for b in _OFFSETS)
-    return float(max(0.0, 1.0 - max(0.0, best - _MOTION_FREE) / _MOTION_SPAN))
+    curve = max(0.0, 1.0 - max(0.0, best - _MOTION_FREE) / _MOTION_SPAN)
+    excess = (d_v.sum() / _ink(video)) / (d_s.sum() / _ink(spec_frames))
+    return float(curve * min(1.0, max(0.0, 1.0 - (excess - _EXCESS_FREE) / _EXCESS_SPAN)))
+
+
+def _ink(frames) -> float:
+    """Mean share of a frame's pixels that are ink (unlike its border colour), over every third frame."""
+    from .locate import INK_TOL, background
+
+    shares = [(np.abs(f.astype(np.int16) - background(f)).max(axis=-1) > INK_TOL).mean() for f in frames[::3]]
+    return max(float(np.mean(shares)), 1e-3)
 
 
 def track_accelerations(frames) -> list[float]:
