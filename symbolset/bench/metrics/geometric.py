@@ -173,17 +173,23 @@ _LANE_MIN, _LANE_SOLID = 0.15, 0.8
 _HAND_TOL_DEG = 15.0
 
 
-def segments_score(frame: np.ndarray, shapes: list[dict]) -> float | None:
+def edge_distance(frame: np.ndarray) -> np.ndarray:
+    """Per pixel, the distance (px) to the nearest Canny edge pixel of ``frame``."""
+    return cv2.distanceTransform((~_edges(frame)).astype(np.uint8), cv2.DIST_L2, 3)
+
+
+def segments_score(frame: np.ndarray, shapes: list[dict], dist: np.ndarray | None = None) -> float | None:
     """Mean over the straight edges of the expected polylines (>= 8 px long) of how fully edge pixels
     line them: ``coverage`` = share of points along the edge's middle 80% within ``1.5 + width / 2``
     px of an edge pixel, scored steeply ``clip((coverage - 0.5) / 0.4, 0, 1)`` -- a vertex moved
-    off its place breaks the two edges meeting there. None when no edge is long enough."""
+    off its place breaks the two edges meeting there. None when no edge is long enough.
+    ``dist``: the frame's :func:`edge_distance`, when already at hand."""
     segs = [(np.asarray(p, float), np.asarray(q, float), float(s["params"].get("width", 2)))
             for s in shapes if s["type"] == "polyline" for p, q in zip(s["params"]["points"], s["params"]["points"][1:])]
     segs = [(p, q, w) for p, q, w in segs if np.hypot(*(q - p)) >= 8]
     if not segs:
         return None
-    dist = cv2.distanceTransform((~_edges(frame)).astype(np.uint8), cv2.DIST_L2, 3)
+    dist = edge_distance(frame) if dist is None else dist
     h, w = dist.shape
     scores = []
     for p, q, width in segs:
@@ -223,7 +229,8 @@ def _reader(name: str, spec: dict, frame: np.ndarray, reference: np.ndarray, ann
     if name == "circles":
         return lambda i: _circles(frame, _shapes(annotations[i]))
     if name == "segments":
-        return lambda i: segments_score(frame, _shapes(annotations[i]))
+        dist = edge_distance(frame)
+        return lambda i: segments_score(frame, _shapes(annotations[i]), dist)
     if name == "lanes":
         return lambda i: lanes_score(frame, spec, annotations[i])
     if name == "hands":
