@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw
 
 from . import fonts
 from .spec import ELEMENT_FIELDS, frame_time, is_track, value_at
+from .textcolumn import column_layout, column_mask
 
 _SHIFT = 4
 _ONE = 1 << _SHIFT
@@ -40,15 +41,16 @@ def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
     annotations: list[dict] = []
     static = _static_prefix(spec)
     base, base_ann = _draw(spec, element_states(spec, 0.0)[:static], 0, 0.0) if static else (None, None)
+    moving = _evaluator(spec["elements"][static:])  # the static prefix is drawn once, never re-evaluated
     previous = None
     for i in range(spec["num_frames"]):
         t = frame_time(spec, i)
-        states = element_states(spec, t)
+        states = moving(t)
         if states == previous:
             frames[i] = frames[i - 1]
             annotations.append({**annotations[-1], "frame": i, "time": round(t, 6)})
         else:
-            frames[i], ann = _draw(spec, states[static:], i, t, base)
+            frames[i], ann = _draw(spec, states, i, t, base)
             if static:
                 ann = {**ann, "texts": base_ann["texts"] + ann["texts"], "shapes": base_ann["shapes"] + ann["shapes"]}
             annotations.append(ann)
@@ -84,13 +86,26 @@ def render_frame(spec: dict, index: int) -> tuple[np.ndarray, dict]:
 
 def element_states(spec: dict, t: float) -> list[dict]:
     """Every element's properties evaluated at time ``t`` (a frame is a pure function of these)."""
-    states = []
-    for el in spec["elements"]:
-        props = {k: value_at(v, t) for k, v in el.items()}
-        cursor = props.get("cursor")
-        if cursor:
-            props["cursor_on"] = not cursor.get("blink") or int(t / cursor["blink"] + 1e-9) % 2 == 0
-        states.append(props)
+    return _evaluator(spec["elements"])(t)
+
+
+def _evaluator(elements: list[dict]):
+    """``t -> element states`` for ``elements``: which properties are animated is found once, so a
+    frame evaluates only its tracks (a state keeps its element's key order and constant values)."""
+    plans = [(el, [k for k, v in el.items() if is_track(v)]) for el in elements]
+
+    def states(t: float) -> list[dict]:
+        out = []
+        for el, tracks in plans:
+            props = dict(el)
+            for k in tracks:
+                props[k] = value_at(el[k], t)
+            cursor = props.get("cursor")
+            if cursor:
+                props["cursor_on"] = not cursor.get("blink") or int(t / cursor["blink"] + 1e-9) % 2 == 0
+            out.append(props)
+        return out
+
     return states
 
 
@@ -407,24 +422,31 @@ def _shown(p: dict) -> int:
     return max(0, min(len(text), int(math.floor(float(p.get("visible", len(text))) + 1e-9))))
 
 
+def layout_for(p: dict, size: int | None = None) -> dict:
+    """The layout of a text element (state): a vertical column (textcolumn.py) or a baseline run."""
+    size = int(round(p["size"])) if size is None else size
+    return (column_layout if p.get("vertical") else text_layout)(p["font"], size, p["text"])
+
+
 def text_quad(p: dict) -> np.ndarray:
     """The oriented layout box of a text element state's visible characters on the canvas: 4
     corners (top-left, top-right, bottom-right, bottom-left in reading order), ascent to descent."""
-    text, size = p["text"], int(round(p["size"]))
-    lay = text_layout(p["font"], size, text)
-    shown = _shown(p)
-    end = lay["pens"][shown] if shown < len(text) else lay["width"]
+    text, lay, shown = p["text"], layout_for(p), _shown(p)
     top, bottom = -lay["ascent"], lay["descent"]
+    if lay.get("vertical"):  # a column: the shown cells, from the top
+        end = lay["pens"][shown] if shown < len(text) else bottom
+        return _apply(text_transform(p, lay), [[0.0, top], [lay["width"], top], [lay["width"], end], [0.0, end]])
+    end = lay["pens"][shown] if shown < len(text) else lay["width"]
     return _apply(text_transform(p, lay), [[0.0, top], [end, top], [end, bottom], [0.0, bottom]])
 
 
 def _draw_text(canvas, p, t, ann) -> None:
     text, size = p["text"], int(round(p["size"]))
     shown = _shown(p)
-    lay = text_layout(p["font"], size, text)
+    lay = layout_for(p, size)
     m = text_transform(p, lay)
     if shown:
-        placed = _placed_text(p["font"], size, text, shown, tuple(m.ravel()), canvas.shape[1], canvas.shape[0])
+        placed = _placed_text(p["font"], size, text, shown, tuple(m.ravel()), canvas.shape[1], canvas.shape[0], bool(p.get("vertical")))
         if placed is not None:
             x0, y0, cov, box, chars, char_boxes = placed
             _composite(canvas, x0, y0, cov, p["color"])
@@ -440,19 +462,19 @@ def _draw_text(canvas, p, t, ann) -> None:
 
 
 @functools.lru_cache(maxsize=512)
-def _placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, width: int, height: int):
+def _placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, width: int, height: int, vertical: bool = False):
     """Coverage of the first ``shown`` characters placed on the canvas by ``matrix``, with its boxes.
 
     Cached: labels, tick values and signs keep the same placement over many frames, and
     resampling a glyph mask costs more than everything else about a static text.
     Returns ``(x0, y0, coverage, word_box, chars, char_boxes)``, or None when nothing is inked.
     """
-    lay = text_layout(font_id, size, text)
+    lay = (column_layout if vertical else text_layout)(font_id, size, text)
     m = np.asarray(matrix, np.float64).reshape(2, 3)
     # Mask coordinates -> layout coordinates: subtract the pad and the baseline.
     to_layout = np.array([[1, 0, -_PAD], [0, 1, -_PAD - lay["ascent"]]], np.float64)
     mm = np.hstack([m[:, :2] @ to_layout[:, :2], (m[:, :2] @ to_layout[:, 2] + m[:, 2])[:, None]])
-    region = _place(_text_mask(font_id, size, text, shown), mm, width, height)
+    region = _place((column_mask if vertical else _text_mask)(font_id, size, text, shown), mm, width, height)
     if region is None:
         return None
     x0, y0, cov = region
@@ -468,16 +490,16 @@ def _placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, 
 
 def _char_boxes(string: str, inks: list, m: np.ndarray, word_box: list) -> tuple[list, list]:
     """Non-space characters and their boxes: the transformed ink box, clipped to the word's ink."""
-    chars, boxes = [], []
-    for ch, ink in zip(string, inks):
-        if ink is None:
-            continue
-        x0, y0, x1, y1 = ink
-        q = _apply(m, [[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
-        box = [max(q[:, 0].min(), word_box[0]), max(q[:, 1].min(), word_box[1]), min(q[:, 0].max(), word_box[2]), min(q[:, 1].max(), word_box[3])]
-        chars.append(ch)
-        boxes.append(_round(box))
-    return chars, boxes
+    kept = [(ch, ink) for ch, ink in zip(string, inks) if ink is not None]
+    if not kept:
+        return [], []
+    # All corners in one product (the same arithmetic as one _apply per character, bit for bit).
+    ink = np.array([k[1] for k in kept], np.float64)
+    q = _apply(m, ink[:, [0, 1, 2, 1, 2, 3, 0, 3]].reshape(-1, 2)).reshape(-1, 4, 2)
+    lo, hi = q.min(axis=1), q.max(axis=1)
+    boxes = np.stack([np.maximum(lo[:, 0], word_box[0]), np.maximum(lo[:, 1], word_box[1]),
+                      np.minimum(hi[:, 0], word_box[2]), np.minimum(hi[:, 1], word_box[3])], axis=1)  # fmt: skip
+    return [k[0] for k in kept], [[round(v, 3) for v in b] for b in boxes.tolist()]
 
 
 def _place(mask: np.ndarray, mm: np.ndarray, width: int, height: int):
