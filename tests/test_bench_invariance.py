@@ -15,8 +15,8 @@ from bench_variants import lane_swapped, moved, refonted, retimed, video
 from symbolset import codec
 from symbolset.bench.metrics import ocr
 from symbolset.bench.reference import scale_spec
-from symbolset.bench.variants import one_symbol
 from symbolset.bench.score import Scorer
+from symbolset.bench.variants import one_symbol
 from symbolset.families import FAMILY_NAMES
 from symbolset.layout import iter_rows
 

@@ -184,8 +184,12 @@ def segments_score(frame: np.ndarray, shapes: list[dict], dist: np.ndarray | Non
     px of an edge pixel, scored steeply ``clip((coverage - 0.5) / 0.4, 0, 1)`` -- a vertex moved
     off its place breaks the two edges meeting there. None when no edge is long enough.
     ``dist``: the frame's :func:`edge_distance`, when already at hand."""
-    segs = [(np.asarray(p, float), np.asarray(q, float), float(s["params"].get("width", 2)))
-            for s in shapes if s["type"] == "polyline" for p, q in zip(s["params"]["points"], s["params"]["points"][1:])]
+    segs = [
+        (np.asarray(p, float), np.asarray(q, float), float(s["params"].get("width", 2)))
+        for s in shapes
+        if s["type"] == "polyline"
+        for p, q in zip(s["params"]["points"], s["params"]["points"][1:])
+    ]
     segs = [(p, q, w) for p, q, w in segs if np.hypot(*(q - p)) >= 8]
     if not segs:
         return None
