@@ -3,12 +3,18 @@
 Components (means of the sub-scores that apply to a video; a missing sub-score is left out):
 
 - Mf = ``mf``                                   frame quality (no reference)
-- Mc = mean(``flicker``, ``motion``, ``tracks``, ``ocr_stability``) x min(1, ``motion`` / 0.5)
-  temporal coherence; the factor keeps a still (or blank) video from scoring well on the
-  steadiness of a motion it does not have (FVD is a set-level distance, reported in the summary)
-- Mt = mean(``ocr_ned``, ``ocr_precision``, ``geo``)   text and symbol alignment: expected text
-  found, no hallucinated text, symbolic readings right (CLIPSIM is reported but not included:
-  its scale depends on the CLIP model)
+- Mc = mean(``flicker``, ``motion``, ``tracks``, ``ocr_stability``) x min(1, ``activity`` / 0.5)
+  temporal coherence; the factor (the share of transitions that change at all, relative to the
+  spec's) keeps a still (or blank) video from scoring well on the steadiness of a motion it does
+  not have, and lowers one that holds frames (FVD is a set-level distance, reported in the summary)
+- Mt = mean(``ocr_ned``, ``ocr_precision``, ``geo``) x (1 - 0.5 (1 - E))   text and symbol
+  alignment: expected text found, no hallucinated text, symbolic readings right; ``E`` is the
+  mean of the per-symbol exactness terms present -- ``ocr_symbols`` (halves per wrong or missing
+  character of a frame's text, so one wrong character takes a quarter off Mt) and
+  ``geo_segments`` (a construction's edges where the spec puts them relative to the rest of the
+  figure, so one moved vertex costs clearly) -- where the similarity terms, averaged over long
+  texts and whole figures, barely move (CLIPSIM is reported but not included: its scale depends
+  on the CLIP model)
 
 Every sub-score is computed on what is found in the video itself, never against the reference
 render's pixels (see :mod:`symbolset.bench.score`).
@@ -33,6 +39,8 @@ from ..errors import SymbolSetError
 DEFAULT_WEIGHTS = (0.2, 0.3, 0.5)
 COMPONENTS = {"mf": ("mf",), "mc": ("flicker", "motion", "tracks", "ocr_stability"), "mt": ("ocr_ned", "ocr_precision", "geo")}
 MOTION_GATE = 0.5
+SYMBOL_GATE = 0.5
+EXACT = ("ocr_symbols", "geo_segments")  # per-symbol exactness: each wrong character / broken edge costs clearly
 
 
 def parse_weights(text: str | None) -> tuple[float, float, float]:
@@ -54,8 +62,11 @@ def components(scores: dict) -> dict:
     for name, keys in COMPONENTS.items():
         values = [scores[k] for k in keys if scores.get(k) is not None]
         out[name] = float(np.mean(values)) if values else None
-    if out["mc"] is not None and scores.get("motion") is not None:
-        out["mc"] *= min(1.0, scores["motion"] / MOTION_GATE)
+    exact = [scores[k] for k in EXACT if scores.get(k) is not None]
+    if out["mt"] is not None and exact:
+        out["mt"] *= 1.0 - SYMBOL_GATE * (1.0 - float(np.mean(exact)))
+    if out["mc"] is not None and scores.get("activity") is not None:
+        out["mc"] *= min(1.0, scores["activity"] / MOTION_GATE)
     return out
 
 

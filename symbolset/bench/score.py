@@ -48,6 +48,7 @@ class Scorer:
         out.update(quality.frame_quality([video[i] for i in sample_indices(len(video), _MF_FRAMES)], spec["family"]))
         out["flicker"] = temporal.flicker_score(video, spec_frames)
         out["motion"] = temporal.motion_score(video, spec_frames)
+        out["activity"] = temporal.activity(video, spec_frames)
         out["vbench_flicker"] = temporal.vbench_flicker(video)
         out["tracks"], out["track_accel"] = temporal.track_score(video, spec_frames)
         sampled = [video[i] for i in sample_indices(len(video), self.ocr_frames)]

@@ -9,7 +9,7 @@ import numpy as np
 BOOTSTRAP_RESAMPLES = 1000
 # Below this many values a bootstrap interval says nothing (one value gives [x, x]): report n only.
 MIN_INTERVAL_N = 5
-METRICS = ("match", "mf", "mc", "mt", "mf_region", "mf_whole", "flicker", "vbench_flicker", "motion", "tracks", "ocr_stability",
+METRICS = ("match", "mf", "mc", "mt", "mf_region", "mf_whole", "flicker", "vbench_flicker", "motion", "tracks", "ocr_stability", "ocr_symbols",
            "ocr_ned", "ocr_exact", "geo", "clipsim")  # fmt: skip
 
 

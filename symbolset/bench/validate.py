@@ -37,7 +37,7 @@ from .score import DEFAULT_OCR_FRAMES, Scorer
 
 RHO_GOAL = -0.9
 MATCH_GOAL = 0.95
-METRICS = ("match", "mf", "mc", "mt", "flicker", "motion", "tracks", "ocr_stability", "ocr_ned", "ocr_precision", "geo")
+METRICS = ("match", "mf", "mc", "mt", "flicker", "motion", "tracks", "ocr_stability", "ocr_ned", "ocr_precision", "ocr_symbols", "geo")
 # The corruptions each metric is meant to detect (its rho must be <= RHO_GOAL on them).
 TARGETS = {
     "mf": ("blur", "jpeg"),
@@ -182,7 +182,7 @@ def _score_clip(job) -> tuple[dict, dict, dict]:
 
 
 def _brief(scores: dict) -> dict:
-    return {m: scores.get(m) for m in METRICS}
+    return {m: scores.get(m) for m in METRICS + ("geo_segments",)}
 
 
 def human_agreement(path, seed: int = 0) -> dict:

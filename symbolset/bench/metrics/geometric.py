@@ -173,6 +173,39 @@ _LANE_MIN, _LANE_SOLID = 0.15, 0.8
 _HAND_TOL_DEG = 15.0
 
 
+def edge_distance(frame: np.ndarray) -> np.ndarray:
+    """Per pixel, the distance (px) to the nearest Canny edge pixel of ``frame``."""
+    return cv2.distanceTransform((~_edges(frame)).astype(np.uint8), cv2.DIST_L2, 3)
+
+
+def segments_score(frame: np.ndarray, shapes: list[dict], dist: np.ndarray | None = None) -> float | None:
+    """Mean over the straight edges of the expected polylines (>= 8 px long) of how fully edge pixels
+    line them: ``coverage`` = share of points along the edge's middle 80% within ``1.5 + width / 2``
+    px of an edge pixel, scored steeply ``clip((coverage - 0.5) / 0.4, 0, 1)`` -- a vertex moved
+    off its place breaks the two edges meeting there. None when no edge is long enough.
+    ``dist``: the frame's :func:`edge_distance`, when already at hand."""
+    segs = [
+        (np.asarray(p, float), np.asarray(q, float), float(s["params"].get("width", 2)))
+        for s in shapes
+        if s["type"] == "polyline"
+        for p, q in zip(s["params"]["points"], s["params"]["points"][1:])
+    ]
+    segs = [(p, q, w) for p, q, w in segs if np.hypot(*(q - p)) >= 8]
+    if not segs:
+        return None
+    dist = edge_distance(frame) if dist is None else dist
+    h, w = dist.shape
+    scores = []
+    for p, q, width in segs:
+        t = np.linspace(0.1, 0.9, max(4, int(np.hypot(*(q - p)) / 2)))
+        pts = p[None, :] + t[:, None] * (q - p)[None, :]
+        xs, ys = np.clip(pts[:, 0].astype(int), 0, w - 1), np.clip(pts[:, 1].astype(int), 0, h - 1)
+        inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
+        coverage = float(np.mean(inside & (dist[ys, xs] <= 1.5 + width / 2)))
+        scores.append(min(1.0, max(0.0, (coverage - 0.5) / 0.4)))
+    return float(np.mean(scores))
+
+
 def hands_score(frame: np.ndarray, spec: dict, time: float) -> float | None:
     """Mean over the clock's hands of ``max(0, 1 - |angle error| / 15 deg)`` (0 for a hand not found)."""
     return _hands_vs(clock.read_hands(spec, frame), spec, time)
@@ -199,6 +232,9 @@ def _reader(name: str, spec: dict, frame: np.ndarray, reference: np.ndarray, ann
     frame ``i``; what does not depend on ``i`` (a reading of the frame) is done once, here."""
     if name == "circles":
         return lambda i: _circles(frame, _shapes(annotations[i]))
+    if name == "segments":
+        dist = edge_distance(frame)
+        return lambda i: segments_score(frame, _shapes(annotations[i]), dist)
     if name == "lanes":
         return lambda i: lanes_score(frame, spec, annotations[i])
     if name == "hands":
@@ -221,13 +257,13 @@ def _reader(name: str, spec: dict, frame: np.ndarray, reference: np.ndarray, ann
     raise KeyError(name)
 
 
-READERS = ("circles", "lanes", "hands", "seven_segment")
+READERS = ("circles", "segments", "lanes", "hands", "seven_segment")
 # family -> readers that apply; families not listed have no symbolic reader (OCR judges them)
 FAMILY_DETECTORS = {
     "seven_segment": ("seven_segment",),
     "clock": ("circles", "hands"),
     "lanes": ("lanes",),
-    "geometry": ("circles",),
+    "geometry": ("circles", "segments"),
 }
 # families whose readers need the figure carried onto the spec's canvas
 _LOCATED = {"seven_segment", "clock", "geometry"}

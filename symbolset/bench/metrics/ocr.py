@@ -24,6 +24,12 @@ expected strings ``E`` (joined: ``X``):
 - **precision** (``ocr_precision``): the share of read characters that the expected text explains:
   ``sum(|l| - d(l, X)) / sum(|l|)`` over lines ``l``; hallucinated extra text lowers it. A typing
   cursor (drawn, and part of the prompt) read as a trailing ``| l I 1`` is forgiven.
+- **symbols** (``ocr_symbols``): per-symbol exactness, ``SYMBOL_PENALTY ** n`` with ``n`` the
+  larger of the expected characters not found (the recall distances summed) and the expected
+  characters the reads do not account for (``|X|`` less the read characters ``X`` explains): each
+  wrong or missing character halves it, so one wrong digit or letter costs clearly however long
+  the text is, where ``ocr_ned`` (a length-weighted similarity) barely moves. Extra text is left
+  to precision. Mt is gated by it (see :mod:`..match`).
 - **order** (``ocr_order``): ``NED(X, Y) = 1 - lev(X, Y) / max(|X|, |Y|)``, the whole frame's text in
   reading order (``X`` in reading order or in the spec's element order, whichever matches better:
   a formula's superscripts sit above its reading-order row). Precision uses both orders too.
@@ -47,6 +53,7 @@ import numpy as np
 from . import align
 
 MIN_CONFIDENCE = 0.3
+SYMBOL_PENALTY = 0.5  # ocr_symbols: each wrong, missing or extra symbol of a frame's whole text halves it
 DET_SIDES = (384, 736)
 _CURSOR_READS = "|lI1!"
 _GLYPH_TOL = 60
@@ -243,9 +250,9 @@ def recall(strings: list[str], joined: str) -> tuple[float, float] | None:
     return sim, float(np.mean([d == 0 for d in dist]))
 
 
-def precision(lines: list[str], expected: str | list[str], cursor: bool) -> float | None:
-    """Share of the read characters that the expected text (or the best of several orderings of
-    it) explains; None when nothing is read."""
+def _explained(lines: list[str], expected: str | list[str], cursor: bool) -> tuple[int, int]:
+    """(characters read, characters the expected text -- or the best of several orderings of it --
+    explains) over ``lines``."""
     joins = [expected] if isinstance(expected, str) else expected
     used = explained = 0
     for line in lines:
@@ -256,7 +263,25 @@ def precision(lines: list[str], expected: str | list[str], cursor: bool) -> floa
                 line, d = line[:-1], d_cut
         used += len(line)
         explained += max(0, len(line) - d)
+    return used, explained
+
+
+def precision(lines: list[str], expected: str | list[str], cursor: bool) -> float | None:
+    """Share of the read characters that the expected text (or the best of several orderings of
+    it) explains; None when nothing is read."""
+    used, explained = _explained(lines, expected, cursor)
     return explained / used if used else None
+
+
+def wrong_symbols(state: dict, lines: list[str]) -> int:
+    """How many expected symbols of one frame are wrong or missing: the larger of the expected
+    characters not found (summed edit distances of the expected strings to the read text) and
+    the expected characters that the reads do not account for. Extra reads are left to
+    precision: a figure's strokes are now and then read as a stray ``l`` or ``o``."""
+    joined = "".join(lines)
+    missed = sum(min(substring_distance(x, joined), len(x)) for x in state["strings"])
+    _, explained = _explained(lines, state["joins"], state["cursor"])
+    return max(missed, len(state["joins"][0]) - explained)
 
 
 def _similarity(state: dict, lines: list[str]) -> float:
@@ -272,7 +297,7 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
     """OCR scores of the sampled video ``frames`` (evenly spread over the video, in order) against
     the spec's per-frame ``states`` (:func:`expected_state`); every value None when the spec
     shows no text."""
-    keys = ("ocr_ned", "ocr_exact", "ocr_precision", "ocr_order", "ocr_stability")
+    keys = ("ocr_ned", "ocr_exact", "ocr_precision", "ocr_order", "ocr_symbols", "ocr_stability")
     if not any(s["strings"] for s in states):
         return {**dict.fromkeys(keys), "ocr_strings": 0}
     t_spec, t_video = align.norm_times(len(states)), align.norm_times(len(frames))
@@ -290,7 +315,7 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
     reads = [reading_order(items) for items in track_reads(found, frames)]
     sim = np.array([[_similarity(s, lines) for lines in reads] for s in states])
     rows = align.best_per_column(sim, align.dtw_path(1.0 - sim, t_spec, t_video))
-    recalls, exacts, precisions, orders, texts = [], [], [], [], []
+    recalls, exacts, precisions, orders, symbols, texts = [], [], [], [], [], []
     for lines, i in zip(reads, rows):
         state, joined = states[i], "".join(lines)
         r = recall(state["strings"], joined)
@@ -298,6 +323,7 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
             recalls.append(r[0])
             exacts.append(r[1])
             orders.append(max(ned(x, _uncursored(joined, x, state["cursor"])) for x in state["joins"]))
+            symbols.append(SYMBOL_PENALTY ** wrong_symbols(state, lines))
         p = precision(lines, state["joins"], state["cursor"])
         if p is not None:
             precisions.append(p)
@@ -312,7 +338,7 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
         pairs.append(max(0.0, 1.0 - abs(levenshtein(y0, y1) - levenshtein(x0, x1)) / max(1, len(x0), len(x1))))
     mean = lambda v: float(np.mean(v)) if v else None  # noqa: E731
     return {"ocr_ned": mean(recalls), "ocr_exact": mean(exacts), "ocr_precision": mean(precisions), "ocr_order": mean(orders),
-            "ocr_stability": mean(pairs), "ocr_strings": int(sum(len(states[i]["strings"]) for i in rows))}  # fmt: skip
+            "ocr_symbols": mean(symbols), "ocr_stability": mean(pairs), "ocr_strings": int(sum(len(states[i]["strings"]) for i in rows))}  # fmt: skip
 
 
 def _uncursored(read: str, expected: str, cursor: bool) -> str:

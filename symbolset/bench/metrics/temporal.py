@@ -19,13 +19,21 @@
   +-0.2 of the clip): a model that plays the prompt 20% faster or slower is not punished, while a
   stutter (held frames, then a jump) is a local bend that no global time map explains. With ``r``
   the mean absolute gap between the aligned curves, ``motion = 1 - max(0, r - 0.005) / 0.08``
-  (floored at 0; clean renders and 0.8x/1.25x re-timings stay below r = 0.01). A still video
-  where the spec moves scores 0.
+  (floored at 0; clean renders and 0.8x/1.25x re-timings stay below r = 0.01), times an
+  *excess* factor: the video's total change per ink pixel (share of pixels unlike the frame's
+  border colour) over the spec's, ``e``, must not exceed what the prompt's motion needs --
+  ``min(1, max(0, 1 - (e - 2) / 3))``: frames played out of order or shaken travel back and forth,
+  adding change the more of them there are, which the normalised curve alone cannot see (a
+  shuffled clip's curve is nearly as straight as a clean one's). A still video where the spec
+  moves scores 0.
 - **Track smoothness**: corners (Shi-Tomasi) of frame t tracked to t-1 and t+1 with pyramidal
-  Lucas-Kanade; the acceleration ``|p(t+1) - 2 p(t) + p(t-1)|`` in units of 1/128 of the frame's
-  height, a lost point counting as ``_LOST``. ``tracks = min(1, (A_spec + eps) / (A_video + eps))``
-  where ``A_spec`` is the same measure of the spec's own render (how much its motion accelerates,
-  e.g. easing), ``eps = 0.5``.
+  Lucas-Kanade; the acceleration ``a_t = mean |p(t+1) - 2 p(t) + p(t-1)|`` in units of 1/128 of the
+  frame's height, a lost point counting as ``_LOST``. ``tracks = mean_t min(1, (A_spec + eps) /
+  (a_t + eps))`` where ``A_spec`` is the largest of the same measure over the spec's own render's
+  frames (how much its motion may accelerate, e.g. easing), ``eps = 0.5``: each broken frame costs its share, so
+  the score grades with how many transitions are disordered or broken.
+- **Activity** (Mc's gate, not a sub-score of its own): the share of the video's transitions that
+  change at all relative to the spec's (:func:`activity`); a still video scores 0, held frames lower it.
 - **OCR stability** is computed with the OCR reads (:mod:`.ocr`).
 """
 
@@ -45,6 +53,9 @@ _FLICKER_EPS = 0.5
 _SPEEDS = np.linspace(1 / 1.3, 1.3, 31)
 _OFFSETS = np.linspace(-0.2, 0.2, 21)
 _MOTION_FREE, _MOTION_SPAN = 0.005, 0.08
+# Total change per ink pixel, video / spec: clean renders and legitimate re-renders (other size,
+# layout, fps, timing) stay under 1.8; shuffled frames and shake go past it, more the more of them.
+_EXCESS_FREE, _EXCESS_SPAN = 2.0, 3.0
 _THUMB = 16
 
 
@@ -119,14 +130,24 @@ def motion_score(video, spec_frames) -> float | None:
     u = np.linspace(0.0, 1.0, 65)
     c_v = np.interp(u, t_v, c_v)
     best = min(float(np.abs(c_v - np.interp(a * u + b, t_s, c_s, left=0.0, right=1.0)).mean()) for a in _SPEEDS for b in _OFFSETS)
-    return float(max(0.0, 1.0 - max(0.0, best - _MOTION_FREE) / _MOTION_SPAN))
+    curve = max(0.0, 1.0 - max(0.0, best - _MOTION_FREE) / _MOTION_SPAN)
+    excess = (d_v.sum() / _ink(video)) / (d_s.sum() / _ink(spec_frames))
+    return float(curve * min(1.0, max(0.0, 1.0 - (excess - _EXCESS_FREE) / _EXCESS_SPAN)))
 
 
-def track_acceleration(frames) -> float | None:
-    """Mean Lucas-Kanade track acceleration in 1/128 of the frame height per frame^2; None when
-    fewer than 3 frames or no corners."""
+def _ink(frames) -> float:
+    """Mean share of a frame's pixels that are ink (unlike its border colour), over every third frame."""
+    from .locate import INK_TOL, background
+
+    shares = [(np.abs(f.astype(np.int16) - background(f)).max(axis=-1) > INK_TOL).mean() for f in frames[::3]]
+    return max(float(np.mean(shares)), 1e-3)
+
+
+def track_accelerations(frames) -> list[float]:
+    """Per middle frame, the mean Lucas-Kanade track acceleration in 1/128 of the frame height per
+    frame^2 (frames without corners left out); empty under 3 frames."""
     if len(frames) < 3:
-        return None
+        return []
     gray = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in frames]
     unit = gray[0].shape[0] / 128.0
     lk = {"winSize": (15, 15), "maxLevel": 2, "criteria": (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.03)}
@@ -142,13 +163,35 @@ def track_acceleration(frames) -> float | None:
         acc = np.full(len(pts), _LOST)
         acc[ok] = np.minimum(np.linalg.norm((nxt - 2 * pts + prv).reshape(-1, 2)[ok], axis=1) / unit, _LOST)
         values.append(float(acc.mean()))
+    return values
+
+
+def track_acceleration(frames) -> float | None:
+    """Mean of :func:`track_accelerations`; None when fewer than 3 frames or no corners."""
+    values = track_accelerations(frames)
     return float(np.mean(values)) if values else None
 
 
 def track_score(video, spec_frames) -> tuple[float | None, float | None]:
-    """(score, video acceleration): smoothness relative to the spec's own render's acceleration."""
-    a_v = track_acceleration(video)
-    if a_v is None:
+    """(score, video acceleration): per middle frame, smoothness relative to the spec's own
+    render's largest acceleration, averaged -- so the score falls with the share of broken frames
+    rather than dropping at the first one."""
+    per_frame = track_accelerations(video)
+    if not per_frame:
         return None, None
-    a_s = track_acceleration(spec_frames) or 0.0
-    return float(min(1.0, (a_s + _TRACK_EPS) / (a_v + _TRACK_EPS))), a_v
+    a_s = max(track_accelerations(spec_frames), default=0.0)
+    score = np.mean([min(1.0, (a_s + _TRACK_EPS) / (a + _TRACK_EPS)) for a in per_frame])
+    return float(score), float(np.mean(per_frame))
+
+
+def activity(video, spec_frames) -> float | None:
+    """Share of the video's transitions that change anything (beyond ``_MOTION_NOISE``), relative
+    to the same share of the spec's render, capped at 1: 0 for a still video, lower for one that
+    holds frames (a stutter); None when the spec does not move or the video has one frame."""
+    if len(video) < 2 or len(spec_frames) < 2:
+        return None
+    d_v, d_s = motion_profile(video), motion_profile(spec_frames)
+    moving_s = float(np.mean(d_s > 0))
+    if moving_s <= 0:
+        return None
+    return float(min(1.0, np.mean(d_v > 0) / moving_s))

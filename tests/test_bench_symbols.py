@@ -1,0 +1,76 @@
+"""Per-symbol weight in Mt and graded temporal terms in Mc: one wrong character, digit or vertex
+costs clearly; a disordered or held transition costs its share (issue 13 items 1-2)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from symbolset import codec
+from symbolset.bench import variants
+from symbolset.bench.corruptions import corrupt
+from symbolset.bench.match import components
+from symbolset.bench.metrics import geometric, ocr, temporal
+from symbolset.layout import iter_rows
+from symbolset.render import render_clip
+from symbolset.spec import validate
+
+
+def _row(root, family):
+    row = next(r for r in iter_rows(root, "test") if r["family"] == family)
+    return validate(json.loads(row["spec"])), codec.decode(row["video"]["bytes"])
+
+
+def test_wrong_symbols_counts_each_wrong_character_not_the_order():
+    state = {"strings": ["12", "2", "+", "16", "2"], "joins": ["122+162"], "cursor": False}
+    assert ocr.wrong_symbols(state, ["122+162"]) == 0
+    assert ocr.wrong_symbols(state, ["162", "122+"]) == 0  # read in another order: nothing is wrong
+    assert ocr.wrong_symbols(state, ["132+162"]) == 1  # one digit wrong
+    assert ocr.wrong_symbols(state, ["122+162", "7"]) == 0  # extra text is precision's to judge
+    assert ocr.wrong_symbols(state, ["122+"]) == 3  # "16" and its superscript missing
+    typing = {"strings": ["Pha"], "joins": ["Pha"], "cursor": True}
+    assert ocr.wrong_symbols(typing, ["Phal"]) == 0  # the drawn cursor is forgiven
+
+
+def test_one_wrong_symbol_takes_a_quarter_off_mt():
+    clean = components({"ocr_ned": 1.0, "ocr_precision": 1.0, "ocr_symbols": 1.0})
+    one = components({"ocr_ned": 0.97, "ocr_precision": 0.97, "ocr_symbols": 0.5})
+    assert clean["mt"] == 1.0 and abs(one["mt"] - 0.97 * 0.75) < 1e-9
+
+
+def test_segments_see_a_moved_vertex(tiny_dir):
+    spec, frames = _row(tiny_dir, "geometry")
+    _, ann = render_clip(spec)
+    shapes = [s for s in ann[-1]["shapes"] if s["type"] != "cursor"]
+    assert geometric.segments_score(render_clip(spec)[0][-1], shapes) > 0.95
+    bad = render_clip(variants.move_vertex(spec, 0))[0][-1]
+    assert geometric.segments_score(bad, shapes) < 0.75
+    assert geometric.segments_score(np.full_like(bad, 255), shapes) == 0.0
+
+
+def test_tracks_and_activity_grade_with_the_share_of_broken_transitions(tiny_dir):
+    spec, frames = _row(tiny_dir, "text_motion")
+    native, _ = render_clip(spec)
+    tracks = [temporal.track_score(corrupt("shuffle", frames, s, 0, spec) if s else frames, native)[0] for s in (0, 1, 3, 5)]
+    assert tracks[0] > 0.95 and tracks[0] > tracks[1] > tracks[2] > tracks[3], tracks
+    assert tracks[1] > 0.4  # the least shuffle (15% of frames moved) does not floor it
+    assert temporal.activity(frames, native) == 1.0
+    assert temporal.activity(np.repeat(frames[:1], len(frames), axis=0), native) == 0.0  # still
+    held = [temporal.activity(corrupt("drop", frames, s, 0, spec), native) for s in (1, 5)]
+    assert 1.0 > held[0] > held[1], held
+
+
+def test_a_broken_edge_gates_mt_like_a_wrong_character():
+    clean = components({"ocr_ned": 1.0, "ocr_precision": 1.0, "ocr_symbols": 1.0, "geo": 1.0, "geo_segments": 1.0})
+    moved = components({"ocr_ned": 1.0, "ocr_precision": 1.0, "ocr_symbols": 1.0, "geo": 0.75, "geo_segments": 0.5})
+    assert clean["mt"] == 1.0 and moved["mt"] < 0.92 * 0.875 + 1e-9
+
+
+def test_motion_sees_shuffled_frames_by_the_change_they_pile_up(tiny_dir):
+    spec, frames = _row(tiny_dir, "plot")
+    native, _ = render_clip(spec)
+    motion = [temporal.motion_score(corrupt("shuffle", frames, s, 0, spec) if s else frames, native) for s in (0, 1, 5)]
+    assert motion[0] > 0.95 and motion[0] > motion[1] > motion[2], motion
+    moved = variants.move(spec, 0)
+    assert temporal.motion_score(render_clip(validate(moved))[0], native) > 0.9  # a legitimate re-layout keeps it
