@@ -32,25 +32,9 @@ from ..render import render_clip
 from ..spec import validate as validate_spec
 from . import agreement, variants
 from .corruptions import CORRUPTIONS, SEVERITIES, corrupt
+from .goals import MATCH_GOAL, METRICS, RHO_GOAL, TARGETS
 from .parallel import ordered_map
 from .score import DEFAULT_OCR_FRAMES, Scorer
-
-RHO_GOAL = -0.9
-MATCH_GOAL = 0.95
-METRICS = ("match", "mf", "mc", "mt", "flicker", "motion", "tracks", "ocr_stability", "ocr_ned", "ocr_precision", "ocr_symbols", "geo")
-# The corruptions each metric is meant to detect (its rho must be <= RHO_GOAL on them).
-TARGETS = {
-    "mf": ("blur", "jpeg"),
-    "flicker": ("shuffle", "jitter"),
-    "motion": ("drop", "shuffle", "jitter"),
-    "tracks": ("jitter",),
-    "ocr_stability": ("shuffle",),
-    "ocr_ned": ("char_sub", "blur", "stroke_break"),
-    "geo": ("geometric", "stroke_break", "blur"),
-    "mc": ("shuffle", "jitter", "drop"),
-    "mt": ("char_sub", "stroke_break", "geometric"),
-    "match": tuple(CORRUPTIONS),
-}
 
 
 def spearman(x, y) -> float | None:

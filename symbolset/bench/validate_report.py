@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..layout import write_bytes_atomic, write_json_atomic
 from . import agreement, plots
-from .validate import MATCH_GOAL, METRICS, RHO_GOAL
+from .goals import MATCH_GOAL, METRICS, RHO_GOAL
 
 # The human criterion each metric is meant to track (``overall`` = the mean of the three).
 HUMAN_PAIR = {"match": "overall", "mf": "sharpness", "mc": "temporal", "mt": "legibility", "flicker": "temporal", "motion": "temporal",
