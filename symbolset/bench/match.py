@@ -7,10 +7,10 @@ Components (means of the sub-scores that apply to a video; a missing sub-score i
   temporal coherence; the factor (the share of transitions that change at all, relative to the
   spec's) keeps a still (or blank) video from scoring well on the steadiness of a motion it does
   not have, and lowers one that holds frames (FVD is a set-level distance, reported in the summary)
-- Mt = mean(``ocr_ned``, ``ocr_precision``, ``geo``) x (1 - 0.5 (1 - E))   text and symbol
+- Mt = mean(``ocr_ned``, ``ocr_precision``, ``geo``) x (1 - 0.3 (1 - E))   text and symbol
   alignment: expected text found, no hallucinated text, symbolic readings right; ``E`` is the
   mean of the per-symbol exactness terms present -- ``ocr_symbols`` (halves per wrong or missing
-  character of a frame's text, so one wrong character takes a quarter off Mt) and
+  character of a frame's text, so one wrong character takes 15% off Mt) and
   ``geo_segments`` (a construction's edges where the spec puts them relative to the rest of the
   figure, so one moved vertex costs clearly) -- where the similarity terms, averaged over long
   texts and whole figures, barely move (CLIPSIM is reported but not included: its scale depends
@@ -39,7 +39,7 @@ from ..errors import SymbolSetError
 DEFAULT_WEIGHTS = (0.2, 0.3, 0.5)
 COMPONENTS = {"mf": ("mf",), "mc": ("flicker", "motion", "tracks", "ocr_stability"), "mt": ("ocr_ned", "ocr_precision", "geo")}
 MOTION_GATE = 0.5
-SYMBOL_GATE = 0.5
+SYMBOL_GATE = 0.3  # 0.5 cost the references' own OCR misreads too much (reference Match 0.941; 0.3: 0.957)
 EXACT = ("ocr_symbols", "geo_segments")  # per-symbol exactness: each wrong character / broken edge costs clearly
 
 
