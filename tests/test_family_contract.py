@@ -170,6 +170,14 @@ def _falsify(c: dict, spec: dict, frames: np.ndarray):
         c["values"] = c["values"] + ["88"]
     elif kind == "clock_time":
         c["seconds"] = c["seconds"] + 1800
+    elif kind == "colour":
+        c["name"] = next(n for n in (c.get("among") or ["red", "blue"]) + ["red", "blue"] if n != c["name"])
+    elif kind == "count":
+        c["count"] = c["count"] + 1
+    elif kind == "radius":
+        c["px"] = c["px"] + 3
+    elif kind == "angle":
+        c["degrees"] = c["degrees"] + 5
     else:  # pragma: no cover - a new kind must get a falsifier
         raise AssertionError(f"no falsifier for claim kind {kind}")
     return c, frames

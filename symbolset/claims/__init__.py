@@ -46,6 +46,14 @@ KINDS = {
     "scale": ("a size change", "ratio of the ink's radius of gyration (last / first frame) within 10% of the stated ratio"),
     "value_sequence": ("the values a display shows, in order", "the distinct values read off the frames' segments equal the stated list"),
     "clock_time": ("the time a clock shows at a moment", "hands read off the frame within 3 degrees (+3 for the rounded unit's hand)"),
+    # drawn figures (symbolset.claims.figures)
+    "colour": (
+        "the named colour of an element's ink or fill, or of the background",
+        "nearest palette colour: of the median pixel for a fill or the background, of the blend line (with what lies under it) that best explains the strongest ink for a stroke or text",
+    ),
+    "count": ("how many marks of a kind are drawn", "exactly that many of the named elements hold ink of their colour"),
+    "radius": ("a circle's radius in px", "least-squares circle fitted to the circle's ink within 1 px"),
+    "angle": ("an interior angle of a drawn polygon", "angle between lines fitted to the ink of its two sides within 1.5 degrees"),
 }
 
 _BANDS = ((1 / 3, 0), (0.44, 1), (0.56, 2), (2 / 3, 3), (1.0, 4))  # upper edge -> band index

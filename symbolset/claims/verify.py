@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from . import REGION_TOLERANCE, band_limits
+from . import REGION_TOLERANCE, band_limits, figures
 from .measure import centroid, coverage, element_coverage, find, hide_cursors, ink_box, window
 
 _EPS = 1e-6
@@ -338,6 +338,7 @@ VERIFIERS = {
     "first_ink": _first_ink, "order": _order, "typing": _typing, "motion": _motion, "in_place": _in_place,
     "scale": _scale, "value_sequence": _value_sequence, "clock_time": _clock_time,
 }  # fmt: skip
+VERIFIERS.update(figures.VERIFIERS)
 
 
 def verify_claims(spec: dict, frames: np.ndarray, annotations: list[dict], claims: list[dict]) -> list[str]:
