@@ -15,7 +15,9 @@ from .. import claims as cl
 from .. import fonts
 from ..claims.verify import changes
 from ..render import render_clip, text_layout
+from ..spec import element
 from . import common
+from .draw import pick
 
 NAME = "chart"
 RULE = "Bar heights (or point heights) are proportional to their value labels, and the final frame reads back to the chart's data."
@@ -34,13 +36,13 @@ _INKS = ["red", "green", "blue", "purple", "orange"]
 
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A chart: kind, categories (English or Chinese), integer values, colours and growth timing from ``rng``."""
-    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
+    bg = pick(rng, _BACKGROUNDS)
     spec = common.skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
     dur = spec["num_frames"] / spec["fps"]
-    kind = KINDS[int(rng.integers(len(KINDS)))]
-    cats_en, cats_zh, x_title_en, x_title_zh = _CATEGORIES[int(rng.integers(len(_CATEGORIES)))]
-    series_en, series_zh = _SERIES[int(rng.integers(len(_SERIES)))]
+    kind = pick(rng, KINDS)
+    cats_en, cats_zh, x_title_en, x_title_zh = pick(rng, _CATEGORIES)
+    series_en, series_zh = pick(rng, _SERIES)
     chinese = bool(rng.random() < 0.4)
     cats, x_title, series = (cats_zh, x_title_zh, series_zh) if chinese else (cats_en, x_title_en, series_en)
     top = int(rng.choice([10, 20, 50, 100]))
@@ -55,14 +57,13 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     grain = next(g for g in (1, 2, 5, 10, 20) if g * scale >= 2.5)  # values are multiples of this: readable to the unit
     values = [int(v) * grain for v in rng.integers(max(1, top // (10 * grain)), top // grain + 1, len(cats))]
     els = spec["elements"]
-    els.append({"id": "axes", "type": "polyline", "points": [[box[0], box[1]], [box[0], box[3]], [box[2], box[3]]], "color": cap.rgb(text_c), "width": 1})
+    els.append(element("polyline", "axes", points=[[box[0], box[1]], [box[0], box[3]], [box[2], box[3]]], color=cap.rgb(text_c), width=1))
     for k in range(0, top + 1, step):
         y = box[3] - k * scale
-        els.append({"id": f"ytick_{k}", "type": "polyline", "points": [[box[0] - 3, y], [box[0], y]], "color": cap.rgb(text_c), "width": 1})
+        els.append(element("polyline", f"ytick_{k}", points=[[box[0] - 3, y], [box[0], y]], color=cap.rgb(text_c), width=1))
         label = str(k)
         lw = fonts.load(font, size).getlength(label)
-        els.append({"id": f"ylabel_{k}", "type": "text", "text": label, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "center",
-                    "position": common.centered_text(font, size, label, box[0] - 5 - lw / 2, y)})  # fmt: skip
+        els.append(element("text", f"ylabel_{k}", text=label, font=font, size=size, color=cap.rgb(text_c), anchor="center", position=common.centered_text(font, size, label, box[0] - 5 - lw / 2, y)))  # fmt: skip
     n = len(cats)
     slot = (box[2] - box[0]) / n
     bar_w = float(round(slot * 0.55))
@@ -73,37 +74,30 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         cx = float(round(box[0] + slot * (k + 0.5)))
         top_y = box[3] - v * scale
         t0, t1 = t_grow[k], min(round(t_grow[k] + grow, 3), round(dur, 3))
-        els.append({"id": f"cat_{k}", "type": "text", "text": c, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "center",
-                    "position": common.centered_text(font, size, c, cx, box[3] + 4 + size * 0.6)})  # fmt: skip
+        els.append(element("text", f"cat_{k}", text=c, font=font, size=size, color=cap.rgb(text_c), anchor="center", position=common.centered_text(font, size, c, cx, box[3] + 4 + size * 0.6)))  # fmt: skip
         if kind == "bar":
             x0, x1 = cx - bar_w / 2, cx + bar_w / 2
             flat = [[x0, box[3]], [x1, box[3]], [x1, box[3]], [x0, box[3]]]
             full = [[x0, box[3]], [x1, box[3]], [x1, top_y], [x0, top_y]]
-            els.append({"id": f"bar_{k}", "type": "polygon", "fill": cap.rgb(ink), "points": {"keys": [[0.0, flat], [t0, flat], [t1, full]], "ease": "in_out"}, "opacity": common.step_on(round(t0 + 0.02, 3))})
+            els.append(element("polygon", f"bar_{k}", fill=cap.rgb(ink), points={"keys": [[0.0, flat], [t0, flat], [t1, full]], "ease": "in_out"}, opacity=common.step_on(round(t0 + 0.02, 3))))
         points.append([cx, top_y])
-        els.append({"id": f"value_{k}", "type": "text", "text": str(v), "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "center",
-                    "position": common.centered_text(font, size, str(v), cx, top_y - 4 - size * 0.6 - (3 if kind == "line" else 0)), "opacity": common.step_on(t1)})  # fmt: skip
+        els.append(element("text", f"value_{k}", text=str(v), font=font, size=size, color=cap.rgb(text_c), anchor="center", position=common.centered_text(font, size, str(v), cx, top_y - 4 - size * 0.6 - (3 if kind == "line" else 0)), opacity=common.step_on(t1)))  # fmt: skip
     t_line = [round(float(rng.uniform(0.05, 0.15)) * dur, 3), round(float(rng.uniform(0.65, 0.8)) * dur, 3)]
     if kind == "line":
-        els.append({"id": "line", "type": "polyline", "points": points, "color": cap.rgb(ink), "width": 2,
-                    "progress": {"keys": [[t_line[0], 0.0], [t_line[1], 1.0]], "ease": "linear"}})  # fmt: skip
+        els.append(element("polyline", "line", points=points, color=cap.rgb(ink), width=2, progress={"keys": [[t_line[0], 0.0], [t_line[1], 1.0]], "ease": "linear"}))  # fmt: skip
         lengths = np.concatenate([[0.0], np.cumsum([math.dist(p, q) for p, q in zip(points, points[1:])])])
         for k, p in enumerate(points):
             at = round(t_line[0] + (t_line[1] - t_line[0]) * lengths[k] / lengths[-1], 3)
-            els.append({"id": f"marker_{k}", "type": "circle", "center": p, "radius": 3.5, "color": cap.rgb(accent), "width": 1,
-                        "fill": cap.rgb(accent), "opacity": common.step_on(at)})  # fmt: skip
+            els.append(element("circle", f"marker_{k}", center=p, radius=3.5, color=cap.rgb(accent), width=1, fill=cap.rgb(accent), opacity=common.step_on(at)))  # fmt: skip
             next(e for e in els if e["id"] == f"value_{k}")["opacity"] = common.step_on(at)
     # axis titles and legend
-    els.append({"id": "x_title", "type": "text", "text": x_title, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "center",
-                "position": common.centered_text(font, size, x_title, (box[0] + box[2]) / 2, box[3] + 6 + size * 1.8)})  # fmt: skip
+    els.append(element("text", "x_title", text=x_title, font=font, size=size, color=cap.rgb(text_c), anchor="center", position=common.centered_text(font, size, x_title, (box[0] + box[2]) / 2, box[3] + 6 + size * 1.8)))  # fmt: skip
     y_title = series
-    els.append({"id": "y_title", "type": "text", "text": y_title, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "left",
-                "position": [float(round(0.03 * w)), common.crisp_y(box[1] - size * 1.6, font, size, y_title)]})  # fmt: skip
+    els.append(element("text", "y_title", text=y_title, font=font, size=size, color=cap.rgb(text_c), anchor="left", position=[float(round(0.03 * w)), common.crisp_y(box[1] - size * 1.6, font, size, y_title)]))  # fmt: skip
     sw = size * 0.8
     lx, ly = float(round(box[2] - fonts.load(font, size).getlength(series) - sw - 6)), float(round(0.07 * h))
-    els.append({"id": "legend_key", "type": "polygon", "fill": cap.rgb(ink), "points": [[lx, ly - sw / 2], [lx + sw, ly - sw / 2], [lx + sw, ly + sw / 2], [lx, ly + sw / 2]]})
-    els.append({"id": "legend", "type": "text", "text": series, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "left",
-                "position": [lx + sw + 4, common.crisp_y(ly, font, size, series)]})  # fmt: skip
+    els.append(element("polygon", "legend_key", fill=cap.rgb(ink), points=[[lx, ly - sw / 2], [lx + sw, ly - sw / 2], [lx + sw, ly + sw / 2], [lx, ly + sw / 2]]))
+    els.append(element("text", "legend", text=series, font=font, size=size, color=cap.rgb(text_c), anchor="left", position=[lx + sw + 4, common.crisp_y(ly, font, size, series)]))  # fmt: skip
     spec["meta"] = {"kind": kind, "data": {"categories": cats, "values": values, "series": series}, "axis_max": top, "tick_step": step,
                     "box": box, "scale": scale, "grain": grain, "bar_width": bar_w, "points": points, "t_grow": t_grow, "grow": grow, "t_line": t_line,
                     "x_title": x_title, "y_title": y_title, "chinese": chinese,

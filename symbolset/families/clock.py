@@ -11,8 +11,9 @@ from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
 from ..render import ray_end, text_layout
-from ..spec import frame_time
+from ..spec import element, frame_time
 from . import common
+from .draw import pick
 
 NAME = "clock"
 RULE = "Time on the clock advances monotonically and the hour hand always points at 30*h + 0.5*m degrees, consistent with the minute hand."
@@ -41,15 +42,15 @@ def hand_angles(total_seconds: float) -> dict[str, float]:
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A clock scene: colours, size, numerals or not, start time and a rate chosen by ``rng``."""
     faces = _FACES
-    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
-    face = [f for f in faces if f != bg][int(rng.integers(len(faces) - (bg in faces)))]
+    bg = pick(rng, _BACKGROUNDS)
+    face = pick(rng, [f for f in faces if f != bg])
     spec = common.skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
-    ink = _INKS[int(rng.integers(len(_INKS)))]
-    hour_c = _HOURS[int(rng.integers(len(_HOURS)))]
-    minute_c = _MINUTES[int(rng.integers(len(_MINUTES)))]
+    ink = pick(rng, _INKS)
+    hour_c = pick(rng, _HOURS)
+    minute_c = pick(rng, _MINUTES)
     with_seconds = bool(rng.random() < 0.4)
-    second_c = _SECONDS[int(rng.integers(len(_SECONDS)))] if with_seconds else None
+    second_c = pick(rng, _SECONDS) if with_seconds else None
 
     r = float(round(min(w, h) * float(rng.uniform(0.38, 0.45)), 1))
     cx = float(round(w / 2 + rng.uniform(-1, 1) * (w / 2 - r - 2) * 0.8, 1))
@@ -68,12 +69,12 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     rate = advance / span if span else 0.0  # clock seconds per clip second
 
     rim = max(2, int(round(r * 0.04)))
-    els = [{"id": "face", "type": "circle", "center": [cx, cy], "radius": r, "color": cap.rgb(ink), "width": rim, "fill": cap.rgb(face)}]
+    els = [element("circle", "face", center=[cx, cy], radius=r, color=cap.rgb(ink), width=rim, fill=cap.rgb(face))]
     for k in range(12):
         a = math.radians(30 * k)
         inner = 0.78 if k % 3 == 0 else 0.85
         pts = [[round(cx + q * r * math.sin(a), 3), round(cy - q * r * math.cos(a), 3)] for q in (inner, 0.93)]
-        els.append({"id": f"tick{k}", "type": "polyline", "points": pts, "color": cap.rgb(ink), "width": 2 if k % 3 == 0 or r < 60 else 1})
+        els.append(element("polyline", f"tick{k}", points=pts, color=cap.rgb(ink), width=2 if k % 3 == 0 or r < 60 else 1))
     if numerals:
         font = fonts.pick_font(rng, "0123456789", fonts.fonts_for("latin"))
         size = int(round(0.17 * r))
@@ -85,8 +86,7 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
             ink_x = (min(b[0] for b in inks) + max(b[2] for b in inks)) / 2 - lay["width"] / 2
             ink_y = (min(b[1] for b in inks) + max(b[3] for b in inks)) / 2 - (lay["descent"] - lay["ascent"]) / 2
             a = math.radians(30 * k)
-            els.append({"id": f"numeral{k}", "type": "text", "text": text, "font": font, "size": size, "color": cap.rgb(ink), "anchor": "center",
-                        "position": [round(cx + 0.67 * r * math.sin(a) - ink_x, 3), round(cy - 0.67 * r * math.cos(a) - ink_y, 3)]})  # fmt: skip
+            els.append(element("text", f"numeral{k}", text=text, font=font, size=size, color=cap.rgb(ink), anchor="center", position=[round(cx + 0.67 * r * math.sin(a) - ink_x, 3), round(cy - 0.67 * r * math.cos(a) - ink_y, 3)]))  # fmt: skip
     # Each hand is wider than the ones drawn over it, so a covered hand still shows its edges.
     minute_w = max(3, int(round(r * 0.045)))
     hands = [("hour", hour_c, 0.5, max(minute_w + 2, int(round(r * 0.08)))), ("minute", minute_c, 0.78, minute_w)]
@@ -98,26 +98,10 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         a0 = round(hand_angles(start)[name], 6)
         angle = {"keys": [[0.0, a0], [round(span, 6), round(a0 + per_second * advance, 6)]], "ease": "linear"} if span else a0
         els.append(
-            {
-                "id": name,
-                "type": "ray",
-                "origin": [cx, cy],
-                "length": round(length * r, 2),
-                "angle": angle,
-                "color": cap.rgb(color),
-                "width": width,
-            }
+            element("ray", name, origin=[cx, cy], length=round(length * r, 2), angle=angle, color=cap.rgb(color), width=width)
         )
     els.append(
-        {
-            "id": "cap",
-            "type": "circle",
-            "center": [cx, cy],
-            "radius": round(max(2.0, 0.05 * r), 2),
-            "color": cap.rgb(hour_c),
-            "width": 1,
-            "fill": cap.rgb(hour_c),
-        }
+        element("circle", "cap", center=[cx, cy], radius=round(max(2.0, 0.05 * r), 2), color=cap.rgb(hour_c), width=1, fill=cap.rgb(hour_c))
     )
     spec["elements"] = els
     spec["meta"] = {

@@ -17,7 +17,9 @@ from .. import captions as cap
 from .. import claims as cl
 from ..claims import measure
 from ..render import render_frame, text_layout
+from ..spec import element
 from . import common
+from .draw import pick
 
 NAME = "formula"
 RULE = "The final frame shows the whole expression; each term appears in order and never moves once placed."
@@ -158,7 +160,7 @@ def _expressions(rng):
         return "determinant", [(_sym("det"), r"\det"), (("matrix", [[_sym(num(a)), _sym(num(b))], [_sym(num(c)), _sym(num(d))]]),
                                rf"\begin{{pmatrix}} {a} & {b} \\ {c} & {d} \end{{pmatrix}}"), (_sym("="), "="), (_sym(num(det)), str(det))]  # fmt: skip
     greek = [("α", r"\alpha"), ("β", r"\beta"), ("γ", r"\gamma"), ("θ", r"\theta"), ("λ", r"\lambda"), ("μ", r"\mu")]
-    g1, t1 = greek[int(rng.integers(len(greek)))]
+    g1, t1 = pick(rng, greek)
     return "trigonometric identity", [(("sup", _sym("sin"), _sym("2")), r"\sin^2"), (_sym(g1), t1), (_sym("+"), "+"), (("sup", _sym("cos"), _sym("2")), r"\cos^2"),
                                       (_sym(g1), t1), (_sym("="), "="), (_sym("1"), "1")]  # fmt: skip
 
@@ -184,12 +186,12 @@ def _plain(node) -> str:
 
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """An expression, its font, size, colours and the time each term appears, drawn from ``rng``."""
-    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
+    bg = pick(rng, _BACKGROUNDS)
     spec = common.skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
     dur = spec["num_frames"] / spec["fps"]
     name, terms = _expressions(rng)
-    font = _FONTS[int(rng.integers(len(_FONTS)))]
+    font = pick(rng, _FONTS)
     color = cap.contrasting(rng, bg, ["black", "white", "blue", "red", "yellow", "navy", "dark gray"])
     size = float(rng.uniform(0.1, 0.14) * h)
     gap = 0.3
@@ -214,11 +216,9 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
             if it[0] == "text":
                 lay = text_layout(font, it[2], it[1])
                 px, by = round(x + it[3]), round(baseline + it[4])  # whole pixels: glyphs are copied exactly
-                spec["elements"].append({"id": el_id, "type": "text", "text": it[1], "font": font, "size": it[2], "color": cap.rgb(color),
-                                         "position": [float(px), float(by + (lay["descent"] - lay["ascent"]) / 2)], "anchor": "left", "opacity": common.step_on(at)})  # fmt: skip
+                spec["elements"].append(element("text", el_id, text=it[1], font=font, size=it[2], color=cap.rgb(color), position=[float(px), float(by + (lay["descent"] - lay["ascent"]) / 2)], anchor="left", opacity=common.step_on(at)))  # fmt: skip
             else:
-                spec["elements"].append({"id": el_id, "type": "polyline", "points": [[round(x + px, 3), round(baseline + py, 3)] for px, py in it[1]],
-                                         "color": cap.rgb(color), "width": int(it[2]), "opacity": common.step_on(at)})  # fmt: skip
+                spec["elements"].append(element("polyline", el_id, points=[[round(x + px, 3), round(baseline + py, 3)] for px, py in it[1]], color=cap.rgb(color), width=int(it[2]), opacity=common.step_on(at)))  # fmt: skip
         term_meta.append({"latex": latex, "text": _plain(node), "display": display(node), "time": at, "elements": ids, "box": [round(x, 3), round(baseline - ta, 3), round(x + tw, 3), round(baseline + td, 3)]})
         x += tw + gap * size
     spec["meta"] = {"name": name, "latex": " ".join(t["latex"] for t in term_meta), "text": " ".join(t["text"] for t in term_meta), "terms": term_meta,

@@ -14,8 +14,9 @@ import numpy as np
 from .. import captions as cap
 from .. import claims as cl
 from ..render import text_layout
-from ..spec import value_at
+from ..spec import element, value_at
 from . import common
+from .draw import pick
 
 NAME = "plot"
 RULE = "The drawn curve matches its function within 1 px at the stated axis scale, and every tick label is the true value at its tick."
@@ -64,7 +65,7 @@ def _poly_text(coeffs: list[float]) -> tuple[str, str]:
 
 
 def _sample_function(rng) -> dict:
-    kind = KINDS[int(rng.integers(len(KINDS)))]
+    kind = pick(rng, KINDS)
     if kind == "polynomial":
         degree = int(rng.integers(2, 4))
         coeffs = [float(rng.integers(-3, 4)) for _ in range(degree)] + [float(rng.choice([-1, -0.5, 0.5, 1]))]
@@ -100,12 +101,12 @@ def _ticks(lo: float, hi: float, count: int = 5) -> tuple[float, list[float]]:
 
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A graph: function, axis ranges and ticks, colours, stroke width and drawing time from ``rng``."""
-    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
+    bg = pick(rng, _BACKGROUNDS)
     spec = common.skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
     dur = spec["num_frames"] / spec["fps"]
-    axis_c = _AXES[int(rng.integers(len(_AXES)))]
-    curve_c = _CURVES[int(rng.integers(len(_CURVES)))]
+    axis_c = pick(rng, _AXES)
+    curve_c = pick(rng, _CURVES)
     fn = _sample_function(rng)
     x_lo, x_hi = fn["x_range"]
     xs = np.linspace(x_lo, x_hi, 2001)
@@ -135,24 +136,21 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     els = spec["elements"]
     # the axes sit ``pad`` outside the data box, so the curve never touches them
     left, bottom = box[0] - pad, box[3] + pad
-    els.append({"id": "axes", "type": "polyline", "points": [[left, box[1] - pad], [left, bottom], [box[2] + pad, bottom]], "color": cap.rgb(axis_c), "width": axis_w})
+    els.append(element("polyline", "axes", points=[[left, box[1] - pad], [left, bottom], [box[2] + pad, bottom]], color=cap.rgb(axis_c), width=axis_w))
     for k, v in enumerate(x_ticks):
         x = px(v, y_lo)[0]
-        els.append({"id": f"xtick_{k}", "type": "polyline", "points": [[x, bottom], [x, bottom + tick]], "color": cap.rgb(axis_c), "width": axis_w})
-        els.append({"id": f"xlabel_{k}", "type": "text", "text": _num(v), "font": font, "size": size, "color": cap.rgb(axis_c), "anchor": "center",
-                    "position": common.centered_text(font, size, _num(v), x, bottom + tick + 2 + size * 0.6)})  # fmt: skip
+        els.append(element("polyline", f"xtick_{k}", points=[[x, bottom], [x, bottom + tick]], color=cap.rgb(axis_c), width=axis_w))
+        els.append(element("text", f"xlabel_{k}", text=_num(v), font=font, size=size, color=cap.rgb(axis_c), anchor="center", position=common.centered_text(font, size, _num(v), x, bottom + tick + 2 + size * 0.6)))  # fmt: skip
     for k, v in enumerate(y_ticks):
         y = px(x_lo, v)[1]
         label = _num(v)
         lw = text_layout(font, size, label)["width"]
-        els.append({"id": f"ytick_{k}", "type": "polyline", "points": [[left - tick, y], [left, y]], "color": cap.rgb(axis_c), "width": axis_w})
-        els.append({"id": f"ylabel_{k}", "type": "text", "text": label, "font": font, "size": size, "color": cap.rgb(axis_c), "anchor": "center",
-                    "position": common.centered_text(font, size, label, left - tick - 3 - lw / 2, y)})  # fmt: skip
+        els.append(element("polyline", f"ytick_{k}", points=[[left - tick, y], [left, y]], color=cap.rgb(axis_c), width=axis_w))
+        els.append(element("text", f"ylabel_{k}", text=label, font=font, size=size, color=cap.rgb(axis_c), anchor="center", position=common.centered_text(font, size, label, left - tick - 3 - lw / 2, y)))  # fmt: skip
     title_size = max(9, int(round(h * 0.055)))
     title = fn["text"] if fn["kind"] != "piecewise" else "piecewise linear y(x)"
     title_size = common.fit_size(font, title, title_size, 0.9 * w)
-    els.append({"id": "title", "type": "text", "text": title, "font": font, "size": title_size, "color": cap.rgb(axis_c), "anchor": "center",
-                "position": common.centered_text(font, title_size, title, w / 2, box[1] / 2)})  # fmt: skip
+    els.append(element("text", "title", text=title, font=font, size=title_size, color=cap.rgb(axis_c), anchor="center", position=common.centered_text(font, title_size, title, w / 2, box[1] / 2)))  # fmt: skip
     cols = np.append(np.arange(box[0], box[2], 2.0), box[2])  # a vertex every 2 px: chords stay within 0.05 px of the curve
     if fn["kind"] == "piecewise":  # the kink is a vertex of the drawn polyline
         cols = np.unique(np.append(cols, round(px(fn["coefficients"]["x0"], 0)[0], 3)))
@@ -171,12 +169,10 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
             u = min(max((t - t0) / (t1 - t0), 0.0), 1.0)
             return c["a"] + (c["a_end"] - c["a"]) * u
 
-        els.append({"id": "curve", "type": "polyline", "color": cap.rgb(curve_c), "width": width,
-                    "points": {"keys": [[t, curve(a_at(t))] for t in times], "ease": "linear"}})  # fmt: skip
+        els.append(element("polyline", "curve", color=cap.rgb(curve_c), width=width, points={"keys": [[t, curve(a_at(t))] for t in times], "ease": "linear"}))  # fmt: skip
         c["a_track"] = {"keys": [[t0, c["a"]], [t1, c["a_end"]]], "ease": "linear"}
     else:
-        els.append({"id": "curve", "type": "polyline", "points": curve(), "color": cap.rgb(curve_c), "width": width,
-                    "progress": {"keys": [[t0, 0.0], [t1, 1.0]], "ease": "linear"}})  # fmt: skip
+        els.append(element("polyline", "curve", points=curve(), color=cap.rgb(curve_c), width=width, progress={"keys": [[t0, 0.0], [t1, 1.0]], "ease": "linear"}))  # fmt: skip
     spec["meta"] = {"function": fn, "x_range": [x_lo, x_hi], "y_range": [y_lo, y_hi], "x_ticks": x_ticks, "y_ticks": y_ticks,
                     "x_step": x_step, "y_step": y_step, "box": box, "scale": [sx, sy], "t_start": t0, "t_end": t1,
                     "colors": {"axes": axis_c, "curve": curve_c}, "background": bg, "stroke_width": width, "title": title}  # fmt: skip
