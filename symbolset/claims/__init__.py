@@ -51,7 +51,7 @@ KINDS = {
         "the named colour of an element's ink or fill, or of the background",
         "nearest palette colour: of the median pixel for a fill or the background, of the blend line (with what lies under it) that best explains the strongest ink for a stroke or text",
     ),
-    "count": ("how many marks of a kind are drawn", "exactly that many of the named elements hold ink of their colour"),
+    "count": ("how many marks of a kind are drawn", "exactly that many of the named elements hold ink of their colour (coverage of at least 2 px within 1 px of each)"),
     "radius": ("a circle's radius in px", "least-squares circle fitted to the circle's ink within 1 px"),
     "angle": ("an interior angle of a drawn polygon", "angle between lines fitted to the ink of its two sides within 1.5 degrees"),
 }
@@ -180,3 +180,20 @@ def tolerance_table() -> str:
     """The claim kinds and their verifiers' tolerances, as a Markdown table (for the dataset card)."""
     rows = "".join(f"| `{kind}` | {what} | {tolerance} |\n" for kind, (what, tolerance) in KINDS.items())
     return "| claim | what the caption states | checked on the frames |\n|---|---|---|\n" + rows
+
+
+def colour_claim(subject: str, name: str, elements=None, **values) -> dict:
+    """A ``colour`` claim: palette colour ``name`` of ``elements`` (None: the background)."""
+    return claim("colour", subject, elements=elements, name=name, **values)
+
+
+def colour_words(c: dict, lang: str = "en") -> str:
+    """The colour a ``colour`` claim states, as a word in ``lang``."""
+    from ..captions import PALETTE
+
+    return c["name"] if lang == "en" else PALETTE[c["name"]][1]
+
+
+def count(subject: str, elements: list[str], **values) -> dict:
+    """A ``count`` claim: as many ``elements`` as there are hold ink of ``values["color"]``."""
+    return claim("count", subject, elements=list(elements), count=len(elements), **values)

@@ -96,11 +96,12 @@ def _colour(spec, frames, annotations, c):
 
 
 def _count(spec, frames, annotations, c):
-    """Each listed element must hold ink of the claim's colour at the frame; their number is the count."""
+    """Each listed element must hold ink of the claim's colour at the frame (coverage summing to 2 px
+    within 1 px of its stroke, in its fill or text box); their number is the count."""
     i = c.get("frame", -1)
     frame, ann = frames[i], annotations[i]
     cov = coverage(frame, c["color"], c.get("base", spec["background"]), c.get("others", ()))
-    inked = sum(1 for e in c["elements"] if (cov[element_region(ann, [e], cov.shape, fill=True)] > 0.5).sum() >= 2)
+    inked = sum(1 for e in c["elements"] if float(cov[element_region(ann, [e], cov.shape, fill=True, grow=1.0)].sum()) >= 2.0)
     return [] if inked == c["count"] == len(c["elements"]) else [f"{c['subject']}: {inked} drawn, caption says {c['count']}"]
 
 
