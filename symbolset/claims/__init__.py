@@ -49,7 +49,7 @@ KINDS = {
     # drawn figures (symbolset.claims.figures)
     "colour": (
         "the named colour of an element's ink or fill, or of the background",
-        "nearest palette colour: of the median pixel for a fill or the background, of the blend line (with what lies under it) that best explains the strongest ink for a stroke or text",
+        "nearest palette colour: of the median pixel for a fill or the background; for a stroke or text, the colour whose blend with what lies under it explains the strongest ink best (blend share from luma, chroma shift pointing the colour's way and no longer than the colour's: 4:2:0 video dilutes thin strokes' chroma)",
     ),
     "count": ("how many marks of a kind are drawn", "exactly that many of the named elements hold ink of their colour (coverage of at least 2 px within 1 px of each)"),
     "radius": ("a circle's radius in px", "least-squares circle fitted to the circle's ink within 1 px"),

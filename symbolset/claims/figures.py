@@ -45,11 +45,31 @@ def element_region(annotation: dict, elements, shape: tuple[int, int], *, fill: 
     return mask.astype(bool)
 
 
-def _blend_residual(pixels: np.ndarray, color, base) -> np.ndarray:
-    """Distance of each pixel from the segment between ``base`` and ``color`` (an anti-aliased blend)."""
-    b, v = np.asarray(base, np.float32), np.asarray(color, np.float32) - np.asarray(base, np.float32)
-    a = np.clip((pixels - b) @ v / max(float(v @ v), 1.0), 0.0, 1.0)
-    return np.linalg.norm(pixels - b - a[:, None] * v, axis=-1)
+_MIN_CHROMA = 0.35  # share of a colour's chroma shift that even a thin stroke keeps in 4:2:0 video
+_YCC = np.array([[0.299, 0.587, 0.114], [-0.1687, -0.3313, 0.5], [0.5, -0.4187, -0.0813]], np.float32)
+
+
+def _ink_score(pixels: np.ndarray, color, base) -> tuple[float, float]:
+    """How well ``color`` blended over ``base`` explains ``pixels``, in YCbCr: the blend share comes
+    from luma (full resolution in 4:2:0 video); the chroma shift may shrink (4:2:0 shares a thin
+    stroke's chroma with its surround, to no less than _MIN_CHROMA) but must point the colour's way. Returns (median misfit,
+    how far the strongest pixels' blend share is from 1)."""
+    p, c, b = pixels @ _YCC.T, np.asarray(color, np.float32) @ _YCC.T, np.asarray(base, np.float32) @ _YCC.T
+    dy = float(c[0] - b[0])
+    o, d = p[:, 1:] - b[1:], c[1:] - b[1:]
+    if abs(dy) >= 10:
+        a = (p[:, 0] - b[0]) / dy
+    else:  # a colour as bright as what lies under it: its share from the chroma shift
+        a = o @ d / max(float(d @ d), 1.0)
+    misfit = 100.0 * (np.clip(a - 1.1, 0, None) + np.clip(-a, 0, None)) + np.abs(p[:, 0] - b[0] - np.clip(a, 0, 1) * dy)
+    norm_d = float(np.linalg.norm(d))
+    if norm_d > 10:
+        along = o @ d / norm_d
+        misfit = misfit + np.linalg.norm(o - along[:, None] * d / norm_d, axis=-1) + np.clip(along - 1.1 * np.clip(a, 0, 1) * norm_d, 0, None)
+        misfit = misfit + np.clip(_MIN_CHROMA * np.clip(a, 0, 1) * norm_d - along, 0, None)
+    else:  # a grey on a grey-ish ground: the chroma shift is the blend's own
+        misfit = misfit + np.linalg.norm(o - np.clip(a, 0, 1)[:, None] * d, axis=-1)
+    return float(np.median(misfit)), abs(float(np.percentile(a, 90)) - 1.0)
 
 
 def measured_colour(frame: np.ndarray, annotation: dict, c: dict) -> str | None:
@@ -57,8 +77,8 @@ def measured_colour(frame: np.ndarray, annotation: dict, c: dict) -> str | None:
 
     ``part == "fill"`` (or no elements: the background): the median colour of the region, nearest
     palette colour. ``part == "ink"`` (strokes, text): the palette colour whose blend with ``base``
-    explains the region's strongest ink best (median distance from the blend line, in steps of 8
-    units; a tie goes to the colour nearest the strongest pixels). ``among``: the palette names the
+    explains the region's strongest ink best (:func:`_ink_score`, in steps of 4 units; a tie goes
+    to the colour whose blend share the strongest pixels come nearest to 1). ``among``: the palette names the
     family draws this colour from (default: the whole palette)."""
     h, w = frame.shape[:2]
     if c.get("elements"):
@@ -77,12 +97,12 @@ def measured_colour(frame: np.ndarray, annotation: dict, c: dict) -> str | None:
         return min(names, key=lambda n: float(np.linalg.norm(median - np.asarray(PALETTE[n][0], np.float32))))
     base = np.asarray(c["base"], np.float32)
     dist = np.linalg.norm(pixels - base, axis=-1)
-    top = float(np.percentile(dist, 95))
-    strong, peak = pixels[dist >= 0.6 * top], np.median(pixels[dist >= 0.9 * top], axis=0)
+    strong = pixels[dist >= 0.5 * float(np.percentile(dist, 95))]
     names = [n for n in names if list(PALETTE[n][0]) != list(c["base"])]
 
-    def score(n):  # blend-line fit in steps of 8 units; a tie goes to the colour nearest the strongest ink
-        return (round(float(np.median(_blend_residual(strong, PALETTE[n][0], base))) / 8), float(np.linalg.norm(peak - PALETTE[n][0])))
+    def score(n):  # misfit in steps of 4 units; a tie goes to the colour the strongest ink reaches
+        misfit, reach = _ink_score(strong, PALETTE[n][0], base)
+        return (round(misfit / 4), reach)
 
     return min(names, key=score)
 
