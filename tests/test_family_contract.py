@@ -176,6 +176,8 @@ def _falsify(c: dict, spec: dict, frames: np.ndarray):
         c["count"] = c["count"] + 1
     elif kind == "radius":
         c["px"] = c["px"] + 3
+    elif kind == "data_value":
+        c["value"] = c["value"] + max(10, c["value"])
     elif kind == "angle":
         c["degrees"] = c["degrees"] + 5
     else:  # pragma: no cover - a new kind must get a falsifier

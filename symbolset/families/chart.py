@@ -106,8 +106,37 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
 
 
 def claims(spec: dict) -> list[dict]:
-    """What the captions state about time: for bars, each bar's growth span as the frames show it
-    and whether the spans are disjoint (one after another) or overlap; for lines, the drawing span."""
+    """What the captions state: the data (each category's value as drawn, its label and value text),
+    the axis titles, legend and y tick labels as drawn, the number of bars or points, the colours,
+    and the timing (:func:`_time_claims`)."""
+    m = spec["meta"]
+    d = m["data"]
+    text = cap.rgb(m["colors"]["text"])
+    ink = cap.rgb(m["colors"]["ink"])
+    scene = [cap.rgb(v) for v in m["colors"].values()]
+
+    def quoted(subject, element):
+        return cl.claim("quoted_text", subject, element=element, text=next(e["text"] for e in spec["elements"] if e["id"] == element), color=text)
+
+    out = [quoted("legend", "legend"), quoted("x title", "x_title"), quoted("y title", "y_title")]
+    out += [quoted(f"y tick {k}", f"ylabel_{k}") for k in sorted({0, m["tick_step"], m["axis_max"]})]  # first, second and last: the range and step
+    for k, (category, value) in enumerate(zip(d["categories"], d["values"])):
+        out += [quoted(f"category {k}", f"cat_{k}"), quoted(f"value {k}", f"value_{k}")]
+        out.append(cl.claim("data_value", f"value {k}", index=k, category=category, value=value, color=ink, others=scene))
+    if m["kind"] == "bar":
+        out.append(cl.count("bars", [f"bar_{k}" for k in range(len(d["values"]))], color=ink, others=scene))
+        out.append(cl.colour_claim("bars", m["colors"]["ink"], [f"bar_{k}" for k in range(len(d["values"]))], part="fill", among=_INKS))
+    else:
+        accent = cap.rgb(m["colors"]["accent"])
+        out.append(cl.count("points", [f"marker_{k}" for k in range(len(d["values"]))], color=accent, others=scene))
+        out.append(cl.colour_claim("line", m["colors"]["ink"], ["line"], part="ink", base=spec["background"], exclude=[f"marker_{k}" for k in range(len(d["values"]))], among=_INKS))
+    out.append(cl.colour_claim("background", m["background"], among=_BACKGROUNDS))
+    return out + _time_claims(spec)
+
+
+def _time_claims(spec: dict) -> list[dict]:
+    """For bars, each bar's growth span as the frames show it and whether the spans are disjoint
+    (one after another) or overlap; for lines, the drawing span."""
     m = spec["meta"]
     last = cl.clip_end(spec)
     ink = cap.rgb(m["colors"]["ink"])
@@ -150,19 +179,29 @@ def _grow_span(bar: dict) -> tuple[float, float]:
 
 
 def captions(spec: dict, rng: np.random.Generator) -> dict:
-    """Captions listing every category with its exact value, the axis titles, legend, colours and timing."""
-    m = spec["meta"]
-    d = m["data"]
-    pairs = ", ".join(f"{cap.quote(c)} = {v}" for c, v in zip(d["categories"], d["values"]))
-    pairs_zh = "，".join(f"{cap.quote(c, 'zh')}为{v}" for c, v in zip(d["categories"], d["values"]))
-    ink, ink_zh = m["colors"]["ink"], cap.color_name(cap.rgb(m["colors"]["ink"]), "zh")
-    bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
-    s, sz = cap.quote(d["series"]), cap.quote(d["series"], "zh")
-    xt, yt = cap.quote(m["x_title"]), cap.quote(m["y_title"])
-    dur = cap.seconds(cl.clip_end(spec))
-    c = {(x["kind"], x["subject"]): x for x in claims(spec)}
-    noun, noun_zh = ("bar chart", "柱状图") if m["kind"] == "bar" else ("line chart", "折线图")
-    if m["kind"] == "bar":
+    """Captions listing every category with its exact value, the axis titles, legend, colours and
+    timing, from the claims only."""
+    return words(claims(spec), cl.clip_end(spec), rng)
+
+
+def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
+    """The captions of a chart's claims (``end``: the time of the last frame)."""
+    c = {(x["kind"], x["subject"]): x for x in claims}
+    values = [x for x in claims if x["kind"] == "data_value"]
+    pairs = ", ".join(f"{cap.quote(v['category'])} = {v['value']}" for v in values)
+    pairs_zh = "，".join(f"{cap.quote(v['category'], 'zh')}为{v['value']}" for v in values)
+    bar = ("count", "bars") in c
+    ink = cl.colour_words(c[("colour", "bars" if bar else "line")])
+    ink_zh = cl.colour_words(c[("colour", "bars" if bar else "line")], "zh")
+    bg, bg_zh = cl.colour_words(c[("colour", "background")]), cl.colour_words(c[("colour", "background")], "zh")
+    series, x_title, y_title = (c[("quoted_text", k)]["text"] for k in ("legend", "x title", "y title"))
+    s, sz = cap.quote(series), cap.quote(series, "zh")
+    xt, yt = cap.quote(x_title), cap.quote(y_title)
+    ticks = [int(x["text"]) for x in claims if x["kind"] == "quoted_text" and x["subject"].startswith("y tick")]
+    top, step = max(ticks), sorted(ticks)[1] - sorted(ticks)[0]
+    dur = cap.seconds(end)
+    noun, noun_zh = ("bar chart", "柱状图") if bar else ("line chart", "折线图")
+    if bar:
         span = c[("time_range", "bars")]
         t0, t1 = cap.seconds(span["start"]), cap.seconds(span["end"])
         done = f"by {t1} s all bars are complete and stay until {dur} s" if span["stops"] else f"the last bar is still growing when the clip ends at {dur} s"
@@ -171,9 +210,10 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
             how, how_zh, rise = "one after another", "依次", "rise in turn"
         else:
             how, how_zh, rise = "in a staggered, overlapping cascade", "错开而相互重叠地", "rise in an overlapping cascade"
+        n = c[("count", "bars")]["count"]
         temporal = cap.choose(rng, [f"From {t0} s the bars grow from the axis {how}, each value label appearing when its bar is full; {done}.",
-                                    f"The {len(d['values'])} bars {rise} between {t0} s and {t1} s, then the chart holds until {dur} s."
-                                    if span["stops"] else f"The {len(d['values'])} bars {rise} from {t0} s; {done}."])  # fmt: skip
+                                    f"The {n} bars {rise} between {t0} s and {t1} s, then the chart holds until {dur} s."
+                                    if span["stops"] else f"The {n} bars {rise} from {t0} s; {done}."])  # fmt: skip
         temporal_zh = f"从{t0}秒起柱子{how_zh}从坐标轴升起，每根柱子长满时显示数值；{done_zh}。"
     else:
         span = c[("time_range", "line")]
@@ -182,17 +222,17 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
                                     f"The line grows point by point between {t0} s and {t1} s and the complete chart remains until {dur} s."])  # fmt: skip
         temporal_zh = f"从{t0}秒到{t1}秒折线从左到右画出，到达每个数据点时显示该点和数值，之后保持到{dur}秒。"
     en = {
-        "short": cap.choose(rng, [f"A {noun} of {s} by {m['x_title'].lower() if m['x_title'].isascii() else m['x_title']}.", f"An animated {noun}: {pairs}."]),
+        "short": cap.choose(rng, [f"A {noun} of {s} by {x_title.lower() if x_title.isascii() else x_title}.", f"An animated {noun}: {pairs}."]),
         "detailed": cap.choose(rng, [
-            f"On {common.article(bg)} background, {common.article(ink)} {noun} titled by its legend {s} with data {pairs}; the y axis runs from 0 to {m['axis_max']} in steps of {m['tick_step']}, "
-            f"x-axis title {xt}, y-axis title {yt}, and each value is written above its {'bar' if m['kind'] == 'bar' else 'point'}.",
-            f"{common.article(ink).capitalize()} {noun} ({s}): {pairs}. Axis titles {xt} and {yt}; y ticks 0 to {m['axis_max']}; {bg} background.",
+            f"On {common.article(bg)} background, {common.article(ink)} {noun} titled by its legend {s} with data {pairs}; the y axis runs from 0 to {top} in steps of {step}, "
+            f"x-axis title {xt}, y-axis title {yt}, and each value is written above its {'bar' if bar else 'point'}.",
+            f"{common.article(ink).capitalize()} {noun} ({s}): {pairs}. Axis titles {xt} and {yt}; y ticks 0 to {top}; {bg} background.",
         ]),
         "temporal": temporal,
-    }
+    }  # fmt: skip
     zh = {
         "short": cap.choose(rng, [f"{sz}的{noun_zh}动画。", f"{noun_zh}：{pairs_zh}。"]),
-        "detailed": f"{bg_zh}背景上的{ink_zh}{noun_zh}，图例为{sz}，数据为{pairs_zh}；y轴从0到{m['axis_max']}，间隔{m['tick_step']}，横轴标题{cap.quote(m['x_title'], 'zh')}，纵轴标题{cap.quote(m['y_title'], 'zh')}，每个数值标在其上方。",
+        "detailed": f"{bg_zh}背景上的{ink_zh}{noun_zh}，图例为{sz}，数据为{pairs_zh}；y轴从0到{top}，间隔{step}，横轴标题{cap.quote(x_title, 'zh')}，纵轴标题{cap.quote(y_title, 'zh')}，每个数值标在其上方。",
         "temporal": temporal_zh,
     }
     return cap.assemble(en, zh)
