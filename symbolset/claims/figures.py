@@ -234,4 +234,16 @@ def _data_value(spec, frames, annotations, c):
     return []
 
 
-VERIFIERS = {"colour": _colour, "count": _count, "radius": _radius, "angle": _angle, "data_value": _data_value}
+def _curve(spec, frames, annotations, c):
+    """The inked curve at the claim's frame is the graph of the claim's function (plot's curve check)."""
+    from ..families.plot import curve_problems
+
+    i = c["frame"]
+    # from luma, and not given to other colours: 4:2:0 video greys a thin curve's chroma (only the
+    # curve is drawn inside the plot box, but the strokes of ``exclude`` may reach into its columns)
+    cov = coverage(frames[i], c["color"], spec["background"])
+    cov[element_region(annotations[i], c.get("exclude", ()), cov.shape, fill=True, grow=1.0)] = 0.0
+    return curve_problems(spec, c["function"], frames[i], annotations[i], c.get("amplitude"), f"{c['subject']} at frame {i}", 0.03, cov)
+
+
+VERIFIERS = {"curve": _curve, "colour": _colour, "count": _count, "radius": _radius, "angle": _angle, "data_value": _data_value}
