@@ -176,6 +176,10 @@ def _falsify(c: dict, spec: dict, frames: np.ndarray):
         c["count"] = c["count"] + 1
     elif kind == "radius":
         c["px"] = c["px"] + 3
+    elif kind == "relation":
+        c["relation"] = "incircle" if c["relation"] == "circumcircle" else "circumcircle"
+    elif kind == "turn":
+        c["direction"] = "clockwise" if c["direction"] == "counter-clockwise" else "counter-clockwise"
     elif kind == "curve":  # a flat line through the middle of the plot instead of the graph
         c["function"] = {"kind": "polynomial", "coefficients": [sum(spec["meta"]["y_range"]) / 2]}
     elif kind == "data_value":

@@ -53,12 +53,20 @@ KINDS = {
     ),
     "count": ("how many marks of a kind are drawn", "exactly that many of the named elements hold ink of their colour (coverage of at least 2 px within 1 px of each)"),
     "radius": ("a circle's radius in px", "least-squares circle fitted to the circle's ink within 1 px"),
+    "relation": (
+        "a circle passes through a polygon's vertices or touches its sides",
+        "circle fitted to the circle's ink, vertices where lines fitted to the sides' ink cross: within 1.5 px",
+    ),
+    "turn": (
+        "something turns about a centre, in a direction (and by an angle)",
+        "its ink centroid's angle about the centre, unwrapped frame to frame: the stated sign, and within 8 degrees of a stated angle",
+    ),
     "curve": (
         "a drawn curve is the graph of a function (with an amplitude, at a frame)",
         "every drawn column (but 3%: 4:2:0 video thins a 1 px curve) inked near the function's height; where the curve is shallow, its ink centre within 1 px of it",
     ),
     "data_value": ("a chart's value for a category", "the bar's height between the half-coverage crossings of its top and bottom edges (or the marker's ink centre), over the axis scale, within 1 px of the value"),
-    "angle": ("an interior angle of a drawn polygon", "angle between lines fitted to the ink of its two sides within 1.5 degrees"),
+    "angle": ("an interior angle of a drawn polygon", "angle between lines fitted to the ink of its two sides (away from marks drawn over them) within 2 degrees of the stated whole degrees"),
 }
 
 _BANDS = ((1 / 3, 0), (0.44, 1), (0.56, 2), (2 / 3, 3), (1.0, 4))  # upper edge -> band index

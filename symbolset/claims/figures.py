@@ -20,7 +20,9 @@ _SHIFT = 4
 
 def element_region(annotation: dict, elements, shape: tuple[int, int], *, fill: bool = False, grow: float = 0.0) -> np.ndarray:
     """Pixels of ``elements`` in one frame's annotation: the core of each stroke (``grow`` px wider on
-    each side), the inside of each filled circle or polygon (with ``fill``), each text's box."""
+    each side), the inside of each polygon and (with ``fill``) of each circle, each text's box.
+    Regions left out of a measurement are their strokes (no ``fill``): an outline circle keeps
+    what it encloses."""
     mask = np.zeros(shape, np.uint8)
     one = 1 << _SHIFT
     for s in annotation["shapes"]:
@@ -87,7 +89,7 @@ def measured_colour(frame: np.ndarray, annotation: dict, c: dict) -> str | None:
         everything = {s["element"] for s in annotation["shapes"]} | {t["element"] for t in annotation["texts"]}
         region = ~element_region(annotation, everything, (h, w), fill=True, grow=3.0)
     if c.get("exclude"):
-        region &= ~element_region(annotation, c["exclude"], (h, w), fill=True, grow=c.get("exclude_grow", 2.0))
+        region &= ~element_region(annotation, c["exclude"], (h, w), fill=False, grow=c.get("exclude_grow", 2.0))
     pixels = frame[region].astype(np.float32)
     if len(pixels) < 3:
         return None
@@ -140,7 +142,7 @@ def _ink_points(frames, annotations, c, elements, color, exclude=()):
     cov = coverage(frames[i], color, c.get("base"), c.get("others", ()))
     keep = element_region(annotations[i], elements, cov.shape, grow=2.0)
     if exclude:
-        keep &= ~element_region(annotations[i], exclude, cov.shape, fill=True, grow=2.0)
+        keep &= ~element_region(annotations[i], exclude, cov.shape, fill=False, grow=c.get("exclude_grow", 2.0))
     ys, xs = np.nonzero(keep & (cov > 0.1))
     return xs + 0.5, ys + 0.5, cov[ys, xs].astype(np.float64)
 
@@ -184,7 +186,7 @@ def _angle(spec, frames, annotations, c):
     if a is None or b is None:
         return [f"angle {c['subject']}: a side is not inked"]
     got = math.degrees(math.acos(float(np.clip(a @ b, -1.0, 1.0))))
-    return [] if abs(got - c["degrees"]) <= 1.5 else [f"angle {c['subject']}: measured {got:.1f} deg, caption says {c['degrees']} deg"]
+    return [] if abs(got - c["degrees"]) <= 2.0 else [f"angle {c['subject']}: measured {got:.1f} deg, caption says {c['degrees']} deg"]
 
 
 def _crossing(profile: np.ndarray, row: int, step: int) -> float:
@@ -216,6 +218,66 @@ def bar_height(frame: np.ndarray, color, background, x0: float, x1: float, y0: f
     return y1 - top - spread
 
 
+def _relation(spec, frames, annotations, c):
+    """A circle fitted to the circle's ink passes through the polygon's vertices (``circumcircle``:
+    the crossings of lines fitted to its sides) or touches its sides (``incircle``), within 1.5 px."""
+    base = {"base": spec["background"], **c}
+    xs, ys, wt = _ink_points(frames, annotations, base, [c["circle"]], c["circle_color"], c.get("exclude", ()))
+    shape = next((s for s in annotations[-1]["shapes"] if s["element"] == c["polygon"]), None)
+    if len(xs) < 12 or shape is None:
+        return [f"{c['subject']}: the circle or the polygon is not drawn"]
+    cx, cy, r = fit_circle(xs, ys, wt)
+    pts = shape["params"]["points"]
+    n = len(pts) - 1 if pts[0] == pts[-1] else len(pts)
+    lx, ly, lw = _ink_points(frames, annotations, base, [c["polygon"]], c["line_color"], list(c.get("exclude", ())) + [c["circle"]])
+    sides = []
+    for k in range(n):
+        p, q = np.asarray(pts[k], np.float64), np.asarray(pts[(k + 1) % n], np.float64)
+        d = _side_line(lx, ly, lw, p, q)
+        if d is None:
+            return [f"{c['subject']}: side {k} is not inked"]
+        normal = np.array([-d[1], d[0]])
+        near = np.abs((np.column_stack([lx, ly]) - p) @ normal) < 4
+        offset = float(((np.column_stack([lx, ly])[near] - p) @ normal * lw[near]).sum() / lw[near].sum())
+        sides.append((p + normal * offset, d))
+    if c["relation"] == "incircle":
+        gaps = [abs(float((np.array([cx, cy]) - p0) @ np.array([-d[1], d[0]]))) - r for p0, d in sides]
+    else:
+        gaps = []
+        for (p0, d0), (p1, d1) in zip(sides[-1:] + sides[:-1], sides):  # side k-1 and side k meet at vertex k
+            t = np.linalg.solve(np.column_stack([d0, -d1]), p1 - p0)
+            gaps.append(math.dist(p0 + t[0] * d0, (cx, cy)) - r)
+    worst = max(gaps, key=abs)
+    if abs(worst) > 1.5:
+        return [f"{c['subject']}: the fitted circle is {worst:+.2f} px off a {'side' if c['relation'] == 'incircle' else 'vertex'}"]
+    return []
+
+
+def _turn(spec, frames, annotations, c):
+    """The ink of ``element`` turns about ``center`` in the stated direction by the stated degrees
+    (when given): its centroid's angle, unwrapped frame to frame, within 8 degrees."""
+    angles = []
+    for i in range(len(frames)):
+        cov = coverage(frames[i], c["color"], spec["background"], c.get("others", ()))
+        keep = element_region(annotations[i], [c["element"]], cov.shape, fill=True, grow=1.0)
+        if c.get("exclude"):
+            keep &= ~element_region(annotations[i], c["exclude"], cov.shape, fill=False, grow=2.0)
+        ys, xs = np.nonzero(keep & (cov > 0.25))
+        if len(xs) == 0:
+            continue
+        w = cov[ys, xs]
+        x, y = float((xs * w).sum() / w.sum()) + 0.5, float((ys * w).sum() / w.sum()) + 0.5
+        angles.append(math.degrees(math.atan2(x - c["center"][0], c["center"][1] - y)))  # clockwise from 12 o'clock
+    if len(angles) < 2:
+        return [f"{c['subject']}: no ink to follow"]
+    total = float(np.sum((np.diff(angles) + 180.0) % 360.0 - 180.0))
+    if (total > 0) != (c["direction"] == "clockwise") or abs(total) < 5:
+        return [f"{c['subject']}: turns {total:+.1f} deg (clockwise positive), caption says {c['direction']}"]
+    if c.get("degrees") is not None and abs(abs(total) - c["degrees"]) > 8.0:
+        return [f"{c['subject']}: turns {abs(total):.1f} deg, caption says {c['degrees']}"]
+    return []
+
+
 def _data_value(spec, frames, annotations, c):
     """A chart's value as drawn: the bar's inked height (or the marker's centre) over the axis scale."""
     from ..families.chart import read_back
@@ -242,8 +304,8 @@ def _curve(spec, frames, annotations, c):
     # from luma, and not given to other colours: 4:2:0 video greys a thin curve's chroma (only the
     # curve is drawn inside the plot box, but the strokes of ``exclude`` may reach into its columns)
     cov = coverage(frames[i], c["color"], spec["background"])
-    cov[element_region(annotations[i], c.get("exclude", ()), cov.shape, fill=True, grow=1.0)] = 0.0
+    cov[element_region(annotations[i], c.get("exclude", ()), cov.shape, fill=False, grow=1.0)] = 0.0
     return curve_problems(spec, c["function"], frames[i], annotations[i], c.get("amplitude"), f"{c['subject']} at frame {i}", 0.03, cov)
 
 
-VERIFIERS = {"curve": _curve, "colour": _colour, "count": _count, "radius": _radius, "angle": _angle, "data_value": _data_value}
+VERIFIERS = {"relation": _relation, "turn": _turn, "curve": _curve, "colour": _colour, "count": _count, "radius": _radius, "angle": _angle, "data_value": _data_value}
