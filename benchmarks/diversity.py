@@ -34,13 +34,22 @@ from symbolset.render import render_clip
 MIN_GLYPH = 24
 
 
-def _rectified(frame: np.ndarray, quad: np.ndarray) -> np.ndarray:
+def _rectified(frame: np.ndarray, quad: np.ndarray, isolate: bool = False) -> np.ndarray:
+    """The quad's content warped upright with a margin; ``isolate`` paints the margin in the median
+    colour of the quad's edge (a character of a column, whose neighbours would reach into the margin)."""
     w, h = np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[3] - quad[0])
     pad = 0.15 * h + 2
     out_w, out_h = int(np.ceil(w + 2 * pad)), int(np.ceil(h + 2 * pad))
     dst = np.float32([[pad, pad], [pad + w, pad], [pad + w, pad + h], [pad, pad + h]]) - 0.5
     m = cv2.getPerspectiveTransform(np.float32(quad) - 0.5, dst)
-    return cv2.warpPerspective(frame, m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    crop = cv2.warpPerspective(frame, m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    if isolate:
+        y0, y1, x0, x1 = int(np.ceil(pad)), int(pad + h), int(np.ceil(pad)), int(pad + w)
+        edge = np.concatenate([crop[y0, x0:x1], crop[y1 - 1, x0:x1], crop[y0:y1, x0], crop[y0:y1, x1 - 1]])
+        inner = crop[y0:y1, x0:x1].copy()
+        crop[:] = np.median(edge, axis=0).astype(np.uint8)
+        crop[y0:y1, x0:x1] = inner
+    return crop
 
 
 _OCR = None
@@ -70,6 +79,7 @@ def ocr_words(spec: dict, frame: np.ndarray, ann: dict, min_glyph: float = MIN_G
     touched by a cursor and whose characters are at least ``min_glyph`` px tall (median char box height)."""
     els = {el["id"]: el for el in spec["elements"]}
     quads = {s["element"]: s["params"]["quad"] for s in ann["shapes"] if s["type"] == "text_quad"}
+    char_quads = {s["element"]: s["params"]["char_quads"] for s in ann["shapes"] if s["type"] == "text_quad"}
     occluded = {s["element"] for s in ann["shapes"] if s["type"] == "cursor"}  # a visible cursor touches the word
     items = []
     for t in ann["texts"]:
@@ -85,10 +95,15 @@ def ocr_words(spec: dict, frame: np.ndarray, ann: dict, min_glyph: float = MIN_G
             continue
         if statistics.median(b[3] - b[1] for b in t["char_boxes"]) < min_glyph:
             continue
-        items.append((t, el, _rectified(frame, np.asarray(quads[t["element"]]))))
-    reads = _recognize([c for _, _, c in items])
+        if el.get("vertical"):  # a column: the recogniser reads rows, so each upright character is read alone
+            crops = [_rectified(frame, np.asarray(q), isolate=True) for q in char_quads[t["element"]]]
+        else:
+            crops = [_rectified(frame, np.asarray(quads[t["element"]]))]
+        items.append((t, el, crops))
+    flat_reads = iter(_recognize([c for _, _, crops in items for c in crops]))
+    reads = ["".join(next(flat_reads) for _ in crops) for _, _, crops in items]
     details = [
-        {"string": t["string"], "read": r, "ok": normalize(r) == normalize(t["string"]), "font": el["font"]}
+        {"string": t["string"], "read": r, "ok": normalize(r) == normalize(t["string"]), "font": el["font"], "vertical": bool(el.get("vertical"))}
         for (t, el, _), r in zip(items, reads)
     ]
     return sum(d["ok"] for d in details), len(details), details
@@ -109,10 +124,13 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=12)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--pool", default="full", choices=("pip", "full"))
+    ap.add_argument("--vertical", type=float, default=0.0, help="share of signage clips drawn as vertical (竖排) signs")
     ap.add_argument("--min-glyph", type=float, default=MIN_GLYPH, help="OCR only words whose median glyph height is at least this (px)")
     args = ap.parse_args()
     base = {"width": args.size, "height": args.size, "num_frames": args.frames, "fps": 8.0, "options": {}, "font_pool": args.pool}
+    options = {"signage": {"vertical": args.vertical}} if args.vertical else {}
     names = families.FAMILY_NAMES
+    ocr_layout = collections.defaultdict(lambda: [0, 0])  # rows and vertical columns
     face_clips, kinds, ocr_fam, ocr_font = (
         collections.Counter(),
         set(),
@@ -124,7 +142,8 @@ def main() -> None:
     for k in range(args.num):
         fam = names[k % len(names)]
         seed = record.sample_seed(args.seed, fam, k // len(names))
-        spec = record.sample_spec(fam, seed, {**base, "style": "mixed"})
+        params = {**base, "options": options.get(fam, {})}
+        spec = record.sample_spec(fam, seed, {**params, "style": "mixed"})
         faces = {el["font"] for el in spec["elements"] if el["type"] == "text"}
         text_clips += bool(faces)
         face_clips.update(faces)
@@ -133,8 +152,8 @@ def main() -> None:
             moving += spec["stage"]["camera"]["move"] != "static"
             kinds.update((spec["stage"]["surface"]["kind"], spec["stage"]["environment"]["kind"]))
         # cost and OCR: the same clip in both styles
-        flat = record.sample_spec(fam, seed, base)
-        real = record.sample_spec(fam, seed, {**base, "style": "real"})
+        flat = record.sample_spec(fam, seed, params)
+        real = record.sample_spec(fam, seed, {**params, "style": "real"})
         t0 = time.perf_counter()
         record.build_record(flat, sample_id="f", split="train", seed=seed)
         t1 = time.perf_counter()
@@ -158,18 +177,21 @@ def main() -> None:
             for d in details:
                 ocr_font[d["font"]][0] += d["ok"]
                 ocr_font[d["font"]][1] += 1
+                ocr_layout["column" if d["vertical"] else "row"][0] += d["ok"]
+                ocr_layout["column" if d["vertical"] else "row"][1] += 1
                 if not d["ok"]:
                     misses.append({"family": fam, "seed": seed, "frame": i, **d})
     read, counted = sum(v[0] for v in ocr_fam.values()), sum(v[1] for v in ocr_fam.values())
     print(json.dumps({
-        "clips": args.num, "size": args.size, "frames": args.frames, "font_pool": args.pool, "style": "mixed",
+        "clips": args.num, "size": args.size, "vertical_signage": args.vertical, "frames": args.frames, "font_pool": args.pool, "style": "mixed",
         "distinct_faces": len(face_clips), "clips_with_text": text_clips,
         "most_used_face": face_clips.most_common(1)[0][0] if face_clips else None,
         "most_used_face_share": round(face_clips.most_common(1)[0][1] / max(1, text_clips), 4) if face_clips else 0.0,
         "material_kinds": sorted(kinds), "share_3d_camera": round(staged / args.num, 4), "share_moving_3d_camera": round(moving / args.num, 4),
         "ocr_real": {"min_glyph_px": args.min_glyph, "read": read, "words": counted, "accuracy": round(read / max(1, counted), 4),
                      "per_family": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_fam.items())},
-                     "per_font": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_font.items())}, "misses": misses[:20]},
+                     "per_font": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_font.items())},
+                     "per_layout": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_layout.items())}, "misses": misses[:20]},
         "cost_s": {"flat_median": round(statistics.median(t_flat), 4), "real_median": round(statistics.median(t_real), 4),
                    "ratio_of_medians": round(statistics.median(t_real) / statistics.median(t_flat), 3), "median_ratio": round(statistics.median(ratios), 3), "ceiling": 2.0,
                    "render_only": {"flat_median": round(statistics.median(r_flat), 4), "real_median": round(statistics.median(r_real), 4),

@@ -57,7 +57,8 @@ def _fractal(rng, h, w, cell, octaves=4) -> np.ndarray:
 
 def _pattern(kind: str, rng: np.random.Generator, h: int, w: int, s: float) -> np.ndarray:
     """A luminance pattern around 0 (roughly [-1, 1]) that gives the material its look."""
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    if kind in ("wood", "brick", "metal", "fabric", "lcd", "gradient"):  # the others need no coordinate grid
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     if kind in ("paper", "card", "whiteboard"):
         fibre = cv2.GaussianBlur(rng.normal(0, 1, (h, w)).astype(np.float32), (0, 0), 0.7)
         return 0.35 * _fractal(rng, h, w, 60 * s) + 0.25 * fibre / (np.abs(fibre).max() + 1e-6)

@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw
 
 from . import fonts
 from .spec import ELEMENT_FIELDS, frame_time, is_track, value_at
+from .textcolumn import column_layout, column_mask
 
 _SHIFT = 4
 _ONE = 1 << _SHIFT
@@ -407,24 +408,31 @@ def _shown(p: dict) -> int:
     return max(0, min(len(text), int(math.floor(float(p.get("visible", len(text))) + 1e-9))))
 
 
+def layout_for(p: dict, size: int | None = None) -> dict:
+    """The layout of a text element (state): a vertical column (textcolumn.py) or a baseline run."""
+    size = int(round(p["size"])) if size is None else size
+    return (column_layout if p.get("vertical") else text_layout)(p["font"], size, p["text"])
+
+
 def text_quad(p: dict) -> np.ndarray:
     """The oriented layout box of a text element state's visible characters on the canvas: 4
     corners (top-left, top-right, bottom-right, bottom-left in reading order), ascent to descent."""
-    text, size = p["text"], int(round(p["size"]))
-    lay = text_layout(p["font"], size, text)
-    shown = _shown(p)
-    end = lay["pens"][shown] if shown < len(text) else lay["width"]
+    text, lay, shown = p["text"], layout_for(p), _shown(p)
     top, bottom = -lay["ascent"], lay["descent"]
+    if lay.get("vertical"):  # a column: the shown cells, from the top
+        end = lay["pens"][shown] if shown < len(text) else bottom
+        return _apply(text_transform(p, lay), [[0.0, top], [lay["width"], top], [lay["width"], end], [0.0, end]])
+    end = lay["pens"][shown] if shown < len(text) else lay["width"]
     return _apply(text_transform(p, lay), [[0.0, top], [end, top], [end, bottom], [0.0, bottom]])
 
 
 def _draw_text(canvas, p, t, ann) -> None:
     text, size = p["text"], int(round(p["size"]))
     shown = _shown(p)
-    lay = text_layout(p["font"], size, text)
+    lay = layout_for(p, size)
     m = text_transform(p, lay)
     if shown:
-        placed = _placed_text(p["font"], size, text, shown, tuple(m.ravel()), canvas.shape[1], canvas.shape[0])
+        placed = _placed_text(p["font"], size, text, shown, tuple(m.ravel()), canvas.shape[1], canvas.shape[0], bool(p.get("vertical")))
         if placed is not None:
             x0, y0, cov, box, chars, char_boxes = placed
             _composite(canvas, x0, y0, cov, p["color"])
@@ -440,19 +448,19 @@ def _draw_text(canvas, p, t, ann) -> None:
 
 
 @functools.lru_cache(maxsize=512)
-def _placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, width: int, height: int):
+def _placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, width: int, height: int, vertical: bool = False):
     """Coverage of the first ``shown`` characters placed on the canvas by ``matrix``, with its boxes.
 
     Cached: labels, tick values and signs keep the same placement over many frames, and
     resampling a glyph mask costs more than everything else about a static text.
     Returns ``(x0, y0, coverage, word_box, chars, char_boxes)``, or None when nothing is inked.
     """
-    lay = text_layout(font_id, size, text)
+    lay = (column_layout if vertical else text_layout)(font_id, size, text)
     m = np.asarray(matrix, np.float64).reshape(2, 3)
     # Mask coordinates -> layout coordinates: subtract the pad and the baseline.
     to_layout = np.array([[1, 0, -_PAD], [0, 1, -_PAD - lay["ascent"]]], np.float64)
     mm = np.hstack([m[:, :2] @ to_layout[:, :2], (m[:, :2] @ to_layout[:, 2] + m[:, 2])[:, None]])
-    region = _place(_text_mask(font_id, size, text, shown), mm, width, height)
+    region = _place((column_mask if vertical else _text_mask)(font_id, size, text, shown), mm, width, height)
     if region is None:
         return None
     x0, y0, cov = region

@@ -63,6 +63,7 @@ ELEMENT_FIELDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
         "scale": ("scale", False, True),
         "visible": ("count", False, True),
         "cursor": ("cursor", False, False),
+        "vertical": ("bool", False, False),  # one upright column, top to bottom (textcolumn.py)
     },
     "polyline": {
         "points": ("points", True, True),
@@ -373,9 +374,20 @@ def _check_text(el: dict, where: str) -> None:
     )
 
     check_coverage(el["font"], el["text"], where)
-    extent = load(el["font"], int(round(el["size"]))).getlength(el["text"])
+    if el.get("vertical"):
+        from .textcolumn import bad_char
+
+        ch = bad_char(el["text"])
+        if ch is not None:
+            _fail(f"{where}.text", f"{ch!r} cannot stand upright in a vertical column (only CJK letters and wide digits)")
+        if el.get("cursor"):
+            _fail(f"{where}.cursor", "a vertical text has no cursor")
+    if el.get("vertical"):  # a column: one em per character
+        extent = len(el["text"]) * int(round(el["size"]))
+    else:
+        extent = load(el["font"], int(round(el["size"]))).getlength(el["text"])
     if extent > LIMITS["text_extent"]:
-        _fail(f"{where}.text", f"{extent:,.0f} px wide at size {el['size']:g}, over the {LIMITS['text_extent']} px limit")
+        _fail(f"{where}.text", f"{extent:,.0f} px {'tall' if el.get('vertical') else 'wide'} at size {el['size']:g}, over the {LIMITS['text_extent']} px limit")
     vis = el.get("visible")
     if vis is not None:
         values = [k[1] for k in vis["keys"]] if is_track(vis) else [vis]

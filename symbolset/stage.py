@@ -8,15 +8,18 @@ re-renders bit for bit from its spec::
      "camera": {"move", "fill", "focal", "keys": {"yaw","pitch","pan","tilt","roll","distance"}: [start, end],
                 "shake": degrees, "seed"},
      "light": {"gradient": [gx, gy], "falloff", "center": [u, v], "shadow", "glare"},
-     "lens": {"noise": sigma, "jpeg": quality or null, "seed"}}
+     "lens": {"pattern": sigma, "noise": sigma, "jpeg": quality or null, "seed", "defocus", "motion_blur"}}
+                                     # pattern: fixed-pattern sensor noise; noise: per-frame noise
 
-The family's canvas (W x H) lies centred on the plane z = 0; a pinhole camera looks at it. Each
-frame's homography maps layer pixels to image pixels, so every box becomes an exact quad: the
-stored quad is the image of the flat ink box grown by 0.55 px, the reach of bilinear resampling,
-hence it contains every pixel the ink touches; the axis-aligned box is the pixel hull of the quad.
-The camera is kept so the whole card stays in the frame on every frame (nothing annotated leaves).
-Light and shadow multiply pixels and the lens adds noise/JPEG after annotation: they never move
-a box. Text faces may be swapped for others of the font pool (same width or narrower).
+The family's canvas (W x H) lies centred on the plane z = 0; a pinhole camera looks at it
+(stage_camera.py). Each frame's homography maps layer pixels to image pixels, so every box becomes an
+exact quad: the stored quad is the image of the flat ink box grown by 0.55 px, the reach of bilinear
+resampling, hence it contains every pixel the ink touches; the axis-aligned box is the pixel hull of
+the quad, and ``char_visibility`` says per character whether its quad lies in the frame (full,
+partial, hidden). The drawn camera keeps the whole card in the frame on every frame. Light, shadow,
+blur, noise and JPEG (stage_light.py) act on pixels after annotation: they never move a box. Text
+faces may be swapped for others of the font pool (same width or narrower). The family's captions
+describe the flat card (:func:`card`); :func:`sentences` adds the surface and the camera move.
 """
 
 from __future__ import annotations
@@ -26,14 +29,13 @@ import math
 import cv2
 import numpy as np
 
-from . import fontpack, fonts, materials
+from . import fontpack, fonts, materials, stage_light
 from .errors import SpecError
+from .stage_camera import apply, homography, to_cv
 
 STYLES = ("flat", "real", "mixed")
 MOVES = ("static", "orbit", "dolly", "pan", "tilt", "shake")
 FONT_LOCKED = ("formula",)  # families whose layout composes runs from one face's metrics
-WALL = 2  # the environment plane spans WALL x the card in each direction (mirrored beyond)
-MAX_STREAK = 3.0  # px: the longest motion-blur streak
 _GROW = 0.55  # bilinear reach (0.5 px) plus OpenCV's 1/32 px coordinate rounding
 
 
@@ -72,7 +74,7 @@ def stylize(spec: dict, seed: int, params: dict) -> dict:
 def _swap_fonts(spec: dict, rng: np.random.Generator, pool: tuple[str, ...]) -> None:
     """Give each face of the clip another face of ``pool`` that draws all its texts, shrinking a
     text until it is no wider and at most 10% taller than the family laid it out."""
-    from .render import text_layout  # render sits beside stage; imported late to keep start-up light
+    from .render import layout_for  # render sits beside stage; imported late to keep start-up light
 
     texts = [el for el in spec["elements"] if el["type"] == "text"]
     mapping = {}
@@ -82,12 +84,12 @@ def _swap_fonts(spec: dict, rng: np.random.Generator, pool: tuple[str, ...]) -> 
         mapping[old] = covering[int(rng.integers(len(covering)))] if covering else old
     for el in texts:
         new, size = mapping[el["font"]], int(round(el["size"]))
-        was = text_layout(el["font"], size, el["text"])
+        was = layout_for(el, size)
         tall = (was["ascent"] + was["descent"]) * 1.1
-        lay = text_layout(new, size, el["text"])  # metrics scale about linearly with size: one guess, then steps
+        lay = layout_for({**el, "font": new}, size)  # metrics scale about linearly with size: one guess, then steps
         fit = max(8, min(size, int(size * min(was["width"] / max(lay["width"], 1e-6), tall / (lay["ascent"] + lay["descent"])))))
         while fit > 8:
-            lay = text_layout(new, fit, el["text"])
+            lay = layout_for({**el, "font": new}, fit)
             if lay["width"] <= was["width"] and lay["ascent"] + lay["descent"] <= tall:
                 break
             fit -= 1
@@ -129,13 +131,16 @@ def _draw_stage(rng: np.random.Generator, spec: dict) -> dict:
              "shadow": round(float(rng.uniform(0.2, 0.45)), 3), "glare": round(float(rng.uniform(0.05, 0.18)), 3) if rng.random() < 0.4 else 0.0}  # fmt: skip
     noise, jpeg = rng.random(2) < (0.5, 0.4)
     lens = {
-        "noise": round(float(rng.uniform(0.5, 2.5)), 3) if noise else 0.0,
+        "pattern": round(float(rng.uniform(0.5, 2.5)), 3) if noise else 0.0,
         "jpeg": int(rng.integers(60, 92)) if jpeg else None,
         "seed": int(rng.integers(2**31)),
     }
     defocus, motion = rng.random(2) < (0.3, 0.5)
     lens["defocus"] = round(float(rng.uniform(0.3, 0.8)), 3) if defocus else 0.0  # Gaussian sigma, px
     lens["motion_blur"] = round(float(rng.uniform(0.3, 0.8)), 3) if motion and move != "static" else 0.0  # exposure / frame
+    # Sensor noise is mostly a fixed pattern (the same on every frame: cheap to draw and to encode);
+    # a quarter of clips add a faint per-frame part.
+    lens["noise"] = round(float(rng.uniform(0.3, 0.8)), 3) if rng.random() < 0.25 else 0.0
     stage = {"surface": surface, "environment": environment, "camera": camera, "light": light, "lens": lens}
     _fit_camera(stage, spec)
     return stage
@@ -191,101 +196,15 @@ def check(spec: dict) -> None:
     lens = st["lens"]
     if not (0 <= lens.get("defocus", 0) <= 1.5 and 0 <= lens.get("motion_blur", 0) <= 1):
         bad("lens", "defocus sigma in [0, 1.5] px, motion_blur exposure in [0, 1]")
-    if not (0 <= lens.get("noise", -1) <= 8) or not (lens.get("jpeg") is None or 30 <= lens["jpeg"] <= 100):
-        bad("lens", "noise in [0, 8], jpeg quality 30..100 or null")
+    noise_ok = 0 <= lens.get("noise", -1) <= 8 and 0 <= lens.get("pattern", 0) <= 8
+    if not noise_ok or not (lens.get("jpeg") is None or 30 <= lens["jpeg"] <= 100):
+        bad("lens", "noise and pattern in [0, 8], jpeg quality 30..100 or null")
     light = st["light"]
     if not (0 <= light.get("glare", -1) <= 0.3 and 0 <= light.get("shadow", -1) <= 0.8 and 0 <= light.get("falloff", -1) <= 0.3):
         bad("light", "glare <= 0.3, shadow <= 0.8, falloff <= 0.3")
 
 
-# ---------------------------------------------------------------- the camera
-
-
-def _rot(axis: str, deg: float) -> np.ndarray:
-    a = math.radians(deg)
-    c, s = math.cos(a), math.sin(a)
-    if axis == "x":
-        return np.array([[1, 0, 0], [0, c, -s], [0, s, c]])
-    if axis == "y":
-        return np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
-    return np.array([[c, -s, 0], [s, c, 0], [0, 0, 1]])
-
-
-def pose(stage: dict, spec: dict, index: int) -> dict:
-    """The camera's angles (degrees) and distance factor at frame ``index`` (eased start -> end, plus shake)."""
-    cam = stage["camera"]
-    u = index / max(1, spec["num_frames"] - 1)
-    u = u * u * (3 - 2 * u)
-    p = {k: a + (b - a) * u for k, (a, b) in cam["keys"].items()}
-    if cam["shake"]:
-        rng = np.random.default_rng(cam["seed"])
-        freq, phase = rng.uniform(0.7, 2.3, (3, 2)), rng.uniform(0, 2 * np.pi, (3, 2))
-        t = index / float(spec["fps"])
-        for row, k in enumerate(("pan", "tilt", "roll")):
-            p[k] += cam["shake"] * float(np.sin(2 * np.pi * freq[row] * t + phase[row]).mean())
-    return p
-
-
-def homography(stage: dict, spec: dict, index: int) -> np.ndarray:
-    """3x3 matrix mapping card (layer) continuous pixel coordinates to image coordinates at a frame."""
-    w, h = spec["width"], spec["height"]
-    p, cam = pose(stage, spec, index), stage["camera"]
-    f = cam["focal"] * max(w, h)
-    dist = f / cam["fill"] * p["distance"]
-    yaw, pitch = math.radians(p["yaw"]), math.radians(p["pitch"])
-    centre = dist * np.array([math.sin(yaw) * math.cos(pitch), -math.sin(pitch), -math.cos(yaw) * math.cos(pitch)])
-    z = -centre / np.linalg.norm(centre)
-    x = np.cross([0.0, 1.0, 0.0], z)
-    x /= np.linalg.norm(x)
-    y = np.cross(z, x)
-    look = np.stack([x, y, z])
-    r = _rot("z", p["roll"]) @ _rot("x", p["tilt"]) @ _rot("y", p["pan"]) @ look
-    k = np.array([[f, 0, w / 2], [0, f, h / 2], [0, 0, 1]])
-    shift = np.array([[1, 0, -w / 2], [0, 1, -h / 2], [0, 0, 1]])
-    m = k @ np.column_stack([r[:, 0], r[:, 1], -r @ centre]) @ shift
-    return m / m[2, 2]
-
-
-def apply(m: np.ndarray, pts) -> np.ndarray:
-    """Map ``(N, 2)`` points through a homography."""
-    pts = np.asarray(pts, np.float64)
-    q = np.column_stack([pts, np.ones(len(pts))]) @ m.T
-    return q[:, :2] / q[:, 2:3]
-
-
 # ---------------------------------------------------------------- rendering onto the stage
-
-
-def _wall(stage: dict, spec: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The lit environment plane (uint8, WALL x the card) with the card's shadow, the card's light map
-    and the surface grain (float32, card size)."""
-    w, h = spec["width"], spec["height"]
-    big_w, big_h = WALL * w, WALL * h
-    ox, oy = (WALL - 1) * w // 2, (WALL - 1) * h // 2
-    light = stage["light"]
-    u = ((np.arange(big_w, dtype=np.float32) - ox) / w)[None, :]  # card units: the card spans [0, 1]
-    v = ((np.arange(big_h, dtype=np.float32) - oy) / h)[:, None]
-    lit = 1 + light["gradient"][0] * (u - 0.5) + light["gradient"][1] * (v - 0.5)
-    lit = lit - light["falloff"] * ((u - light["center"][0]) ** 2 + (v - light["center"][1]) ** 2)
-    lit = np.clip(lit, 0.7, 1.2).astype(np.float32)
-    # The card's soft shadow, drawn at half resolution (it is smooth) like the environment.
-    half_w, half_h = (big_w + 1) // 2, (big_h + 1) // 2
-    shadow = np.zeros((half_h, half_w), np.float32)
-    off = max(2, round(0.03 * min(w, h)))
-    shadow[(oy + off) // 2 : (oy + h + off) // 2, (ox + off) // 2 : (ox + w + off) // 2] = 1
-    shadow = cv2.resize(cv2.GaussianBlur(shadow, (0, 0), max(0.5, 0.01 * min(w, h))), (big_w, big_h), interpolation=cv2.INTER_LINEAR)
-    # The environment too is drawn at half resolution: it is never seen closer than 1:1, and it costs 4x less.
-    env = cv2.resize(materials.texture(stage["environment"], half_h, half_w), (big_w, big_h), interpolation=cv2.INTER_LINEAR)
-    env = env.astype(np.float32) * (lit * (1 - light["shadow"] * shadow))[..., None]
-    card_light = lit[oy : oy + h, ox : ox + w]
-    surface = (materials.grain(stage["surface"], h, w, 0.07) * card_light)[..., None]
-    return np.clip(np.rint(env), 0, 255).astype(np.uint8), surface, np.array([ox, oy])
-
-
-def _to_cv(m: np.ndarray) -> np.ndarray:
-    """A continuous-coordinate homography in OpenCV's convention (pixel centres on integers)."""
-    a, b = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]]), np.array([[1, 0, -0.5], [0, 1, -0.5], [0, 0, 1]])
-    return b @ m @ a
 
 
 def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: int = 0, lens: bool = True) -> tuple[np.ndarray, list[dict]]:
@@ -295,84 +214,52 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
     frame's number; ``lens=False`` leaves out noise and JPEG (for checks of ink against quads)."""
     st = spec["stage"]
     w, h = spec["width"], spec["height"]
-    wall, surface, (ox, oy) = _wall(st, spec)
+    wall_img, surface, (ox, oy) = stage_light.wall(st, spec)
     out = np.empty_like(frames)
     new_ann = []
     to_wall = np.array([[1, 0, -ox], [0, 1, -oy], [0, 0, 1]], np.float64)
-    canvas = wall  # only the card's region changes from frame to frame
+    canvas = wall_img  # only the card's region changes from frame to frame
     surface = np.ascontiguousarray(np.repeat(surface, 3, axis=2))
+    # One homography per frame (and the one before the first, for motion blur), computed once.
+    first = max(0, index - 1)
+    hs = [homography(st, spec, j) for j in range(first, max(index + len(frames), first + 2))]
+    pattern = stage_light.pattern_noise(st, spec) if lens else None
     m_prev = img = None
     for i in range(len(frames)):
-        m = homography(st, spec, index + i)
+        m = hs[index + i - first]
         held = (m_prev is not None and np.array_equal(m, m_prev) and np.array_equal(frames[i], frames[i - 1])
                 and {**annotations[i], "frame": 0, "time": 0} == {**annotations[i - 1], "frame": 0, "time": 0})  # fmt: skip
         if held:  # a still camera on an unchanged card (a held display, a typing pause): same image before the lens
             new_ann.append({**new_ann[-1], "frame": annotations[i]["frame"], "time": annotations[i]["time"]})
         else:
             canvas[oy : oy + h, ox : ox + w] = cv2.multiply(frames[i], surface, dtype=cv2.CV_8U)  # rounds and saturates
-            img = cv2.warpPerspective(canvas, _to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
-            img = _glare(img, st, spec, m)
+            img = cv2.warpPerspective(canvas, to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+            img = stage_light.glare(img, st, spec, m)
             new_ann.append(_map_annotations(annotations[i], m, w, h, st["camera"]["move"]))
-        out[i] = _lens(img, st, spec, index + i) if lens else img  # _lens returns a new image
+        if lens:  # stage_light.lens() returns a new image; the exposure spans the move from the previous frame to this one
+            j = index + i - first
+            out[i] = stage_light.lens(img, st, spec, index + i, hs[j - 1] if index + i else hs[j], hs[j] if index + i else hs[j + 1], pattern)
+        else:
+            out[i] = img
         m_prev = m
     return out, new_ann
 
 
-def _glare(img: np.ndarray, st: dict, spec: dict, m: np.ndarray) -> np.ndarray:
-    """A soft specular highlight fixed on the card (so it slides with the camera), screen-blended."""
-    g = st["light"]["glare"]
-    if g <= 0:
-        return img
-    w, h = spec["width"], spec["height"]
-    cx, cy = apply(m, [[st["light"]["center"][0] * w, st["light"]["center"][1] * h]])[0]
-    sigma = 0.18 * min(w, h)
-    reach = sigma * math.sqrt(2 * math.log(max(2.0, 2 * 255 * g)))  # beyond it the blob adds < 0.5 (rounds to 0)
-    x0, x1 = max(0, int(cx - reach)), min(w, int(math.ceil(cx + reach)) + 1)
-    y0, y1 = max(0, int(cy - reach)), min(h, int(math.ceil(cy + reach)) + 1)
-    if x1 <= x0 or y1 <= y0:
-        return img
-    gx = np.exp(-((np.arange(x0, x1, dtype=np.float32) + 0.5 - cx) ** 2) / (2 * sigma**2))
-    gy = np.exp(-((np.arange(y0, y1, dtype=np.float32) + 0.5 - cy) ** 2) / (2 * sigma**2))
-    blob = (g * gy[:, None] * gx[None, :])[..., None]
-    f = img[y0:y1, x0:x1].astype(np.float32)
-    img[y0:y1, x0:x1] = np.clip(np.rint(f + blob * (255 - f)), 0, 255).astype(np.uint8)
-    return img
-
-
-def _lens(img: np.ndarray, st: dict, spec: dict, index: int) -> np.ndarray:
-    """Defocus (Gaussian), motion blur along the card centre's image motion during the exposure,
-    sensor noise (luminance, the same on the three channels) and JPEG-like compression."""
-    lens = st["lens"]
-    if lens.get("defocus", 0) > 0:
-        img = cv2.GaussianBlur(img, (0, 0), lens["defocus"])
-    if lens.get("motion_blur", 0) > 0 and spec["num_frames"] > 1:
-        a, b = (index - 1, index) if index else (0, 1)
-        centre = [[spec["width"] / 2, spec["height"] / 2]]
-        v = (apply(homography(st, spec, b), centre) - apply(homography(st, spec, a), centre))[0] * lens["motion_blur"]
-        length = float(np.hypot(*v))
-        if length > MAX_STREAK:  # a shutter short enough to keep glyphs of 24 px legible
-            v, length = v * (MAX_STREAK / length), MAX_STREAK
-        if length >= 0.5:  # a streak under half a pixel changes nothing visible
-            img = cv2.filter2D(img, -1, _streak(v), borderType=cv2.BORDER_REFLECT_101)
-    if lens["noise"] > 0:
-        noise = np.random.default_rng([lens["seed"], index]).standard_normal(img.shape[:2], dtype=np.float32) * lens["noise"]
-        out = img.astype(np.int16)
-        out += np.rint(noise).astype(np.int16)[..., None]
-        img = np.clip(out, 0, 255).astype(np.uint8)
-    if lens["jpeg"] is not None:
-        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(lens["jpeg"])])
-        img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
-    return img
-
-
-def _streak(v: np.ndarray) -> np.ndarray:
-    """A normalised line kernel along the motion ``v`` (px), centred (the box stays where the mid-exposure image is)."""
-    n = int(np.ceil(np.abs(v).max())) * 2 + 1
-    k = np.zeros((n, n), np.float32)
-    c = n // 2
-    for t in np.linspace(-0.5, 0.5, 4 * n):
-        k[int(round(c + t * v[1])), int(round(c + t * v[0]))] += 1
-    return k / k.sum()
+def visibility(quads: np.ndarray, w: int, h: int) -> list[str]:
+    """Per quad ``(N, 4, 2)``: ``"full"`` when it lies wholly in the frame (all its ink is seen),
+    ``"hidden"`` when it shares no area with the frame (none is), else ``"partial"``. The stage has no
+    occluders, so the frame's edges are all that can hide a character."""
+    frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    within = ((quads >= 0) & (quads <= [w, h])).all(axis=(1, 2))  # a convex quad with its corners in the frame lies in it
+    out = []
+    for q, whole in zip(quads.astype(np.float32), within):
+        if whole:
+            out.append("full")
+            continue
+        area = abs(cv2.contourArea(q))
+        inside = cv2.intersectConvexConvex(q, frame)[0] if area > 0 else 0.0
+        out.append("full" if inside >= area * (1 - 1e-5) else "hidden" if inside <= 0 else "partial")
+    return out
 
 
 def _map_annotations(ann: dict, m: np.ndarray, w: int, h: int, move: str) -> dict:
@@ -382,13 +269,17 @@ def _map_annotations(ann: dict, m: np.ndarray, w: int, h: int, move: str) -> dic
     corners = grown[:, [0, 1, 2, 1, 2, 3, 0, 3]].reshape(-1, 2)  # top-left, top-right, bottom-right, bottom-left
     quads = apply(m, corners).reshape(-1, 4, 2)
     lo, hi = quads.min(axis=1), quads.max(axis=1)
-    hulls = np.column_stack([np.maximum(0, np.ceil(lo - 0.5)), np.minimum([w, h], np.floor(hi - 0.5) + 1)]).tolist()
+    # The pixel hull, clamped to the frame (a quad wholly outside gets an empty box on the nearest edge).
+    start = np.clip(np.ceil(lo - 0.5), 0, [w, h])
+    hulls = np.column_stack([start, np.maximum(start, np.minimum([w, h], np.floor(hi - 0.5) + 1))]).tolist()
     rounded = np.round(quads, 3).tolist()
+    seen = visibility(quads, w, h)
     k = 0
     for t in ann["texts"]:
         n = 1 + len(t["char_boxes"])
         texts.append({**t, "box": hulls[k], "char_boxes": hulls[k + 1 : k + n]})
-        shapes.append({"element": t["element"], "type": "text_quad", "params": {"quad": rounded[k], "char_quads": rounded[k + 1 : k + n]}})
+        params = {"quad": rounded[k], "char_quads": rounded[k + 1 : k + n], "char_visibility": seen[k + 1 : k + n]}
+        shapes.append({"element": t["element"], "type": "text_quad", "params": params})
         k += n
     for s in ann["shapes"]:
         shapes.append({**s, "params": {**s["params"], "space": "layer"}})
@@ -439,9 +330,18 @@ def sentences(spec: dict) -> dict[str, str]:
     move_en = _MOVE_EN[st["camera"]["move"]].format(dir=d_en)
     move_zh = _MOVE_ZH[st["camera"]["move"]].format(dir=d_zh)
     screen = st["surface"]["kind"] == "lcd"
-    en = f"It is {'shown on' if screen else 'printed on'} {surf[0]} set against {env[0]}, filmed in perspective; {move_en}."
-    zh = f"画面{'显示在' if screen else '印在'}{surf[1]}上，背后是{env[1]}，以透视角度拍摄；{move_zh}。"
+    en = (f"It is {'shown on' if screen else 'printed on'} {surf[0]} set against {env[0]}, filmed in perspective; {move_en}. "
+          f"Positions, sizes and distances above are those on the {'screen' if screen else 'card'} itself.")  # fmt: skip
+    zh = f"画面{'显示在' if screen else '印在'}{surf[1]}上，背后是{env[1]}，以透视角度拍摄；{move_zh}。上文的位置、大小和距离均指{'屏幕' if screen else '卡片'}本身。"
     return {"en": en, "zh": zh}
+
+
+def card(spec: dict) -> dict:
+    """The spec without its stage: the flat card the family drew, which its captions describe.
+
+    The family's claims are measured on this card (by colour against its plain background); the
+    homographies map it exactly into the video, and the stage sentence says so."""
+    return {k: v for k, v in spec.items() if k != "stage"}
 
 
 def add_captions(spec: dict, caps: dict) -> dict:

@@ -8,11 +8,11 @@ import cv2
 import numpy as np
 import pytest
 
-from symbolset import fontpack, fonts, materials, record, stage
+from symbolset import families, fontpack, fonts, materials, record, stage
 from symbolset.config import load_config
 from symbolset.errors import SpecError, SymbolSetError
 from symbolset.render import render_clip, text_layout
-from symbolset.spec import from_json, to_json, value_at
+from symbolset.spec import from_json, to_json, validate, value_at
 
 PARAMS = {"width": 192, "height": 192, "num_frames": 6, "fps": 6.0, "options": {}, "style": "real"}
 
@@ -327,3 +327,168 @@ def test_defocus_and_motion_blur_spread_ink_about_where_the_box_says():
         assert inside_box / ink.sum() > 0.97  # blur moves at most a sliver of ink past the box
     assert np.abs(np.subtract(*centroids)).max() < 0.5  # and never moves it
     assert not np.array_equal(stage.project(spec, f, a)[0], stage.project(sharp, f, a)[0])
+
+
+def test_sensor_noise_is_a_fixed_pattern_plus_a_faint_per_frame_part():
+    spec = with_move(real_spec("text_typing", 8, num_frames=8), "static")
+    spec["stage"]["lens"].update(jpeg=None, defocus=0.0, motion_blur=0.0, noise=0.0, pattern=2.0)
+    flat_frames, _ = render_clip({k: v for k, v in spec.items() if k != "stage"})
+    held = next(i for i in range(1, 8) if np.array_equal(flat_frames[i], flat_frames[i - 1]))
+    fixed, _ = render_clip(spec)
+    assert np.array_equal(fixed[held], fixed[held - 1])  # the pattern is the same on every frame
+    clean = copy.deepcopy(spec)
+    del clean["stage"]["lens"]["pattern"]  # specs written before the pattern existed still validate and mean "none"
+    stage.check(clean)
+    plain, _ = render_clip(clean)
+    assert not np.array_equal(plain[0], fixed[0]) and np.abs(plain[0].astype(int) - fixed[0].astype(int)).mean() < 3
+    spec["stage"]["lens"]["noise"] = 0.6
+    flicker, _ = render_clip(spec)
+    assert not np.array_equal(flicker[held], flicker[held - 1])  # the per-frame part differs between frames
+    spec["stage"]["lens"]["pattern"] = 9.0
+    with pytest.raises(SpecError, match="stage.lens"):
+        stage.check(spec)
+
+
+VERTICAL_PARAMS = {**PARAMS, "options": {"vertical": 1.0}, "style": "flat"}
+
+
+def test_vertical_cjk_runs_down_one_column_and_each_char_box_holds_its_ink():
+    from symbolset.render import layout_for
+
+    flat = record.sample_spec("signage", 4, VERTICAL_PARAMS)
+    el = next(e for e in flat["elements"] if e["type"] == "text")
+    assert el.get("vertical") and len(el["text"]) >= 2
+    el.update(scale=1.0)
+    lay = layout_for(el)
+    anchor = np.array([lay["width"] / 2, (lay["descent"] - lay["ascent"]) / 2])
+    x, y = np.round(np.asarray(value_at(el["position"], 0.0)) - anchor) + anchor  # the mask lands on whole pixels
+    el["position"] = [float(x), float(y)]
+    spec = copy.deepcopy(flat)
+    spec["stage"] = real_spec("signage", 4)["stage"]
+    spec = with_move(spec, "orbit")
+
+    def shown(k):
+        els = [{**e, "visible": k} if e["id"] == el["id"] else e for e in flat["elements"]]
+        frames, anns = render_clip({**flat, "elements": els})
+        real, real_ann = stage.project(spec, frames[-1:], anns[-1:], index=spec["num_frames"] - 1, lens=False)
+        return frames[-1], anns[-1], real[0], real_ann[0]
+
+    full_flat, ann, _, real_ann = shown(len(el["text"]))
+    boxes = next(t for t in ann["texts"] if t["element"] == el["id"])["char_boxes"]
+    quads = next(s for s in real_ann["shapes"] if s["type"] == "text_quad" and s["element"] == el["id"])["params"]["char_quads"]
+    assert len(boxes) == len(el["text"])
+    before_flat, _, before_real, _ = shown(0)
+    prev_ys = prev_xs = None
+    for k in range(len(el["text"])):
+        after_flat, _, after_real, _ = shown(k + 1)
+        ys, xs = np.nonzero(np.abs(after_flat.astype(int) - before_flat.astype(int)).max(axis=-1) > 0)
+        x0, y0, x1, y1 = boxes[k]
+        assert len(xs) and xs.min() >= x0 and xs.max() + 1 <= x1 and ys.min() >= y0 and ys.max() + 1 <= y1, (el["text"], k)
+        if prev_ys is not None:  # the column: each character wholly below the one before, on the same axis
+            assert ys.min() >= prev_ys.max() - 1 and abs(xs.mean() - prev_xs.mean()) < 0.25 * (x1 - x0)
+        ys_r, xs_r = np.nonzero(np.abs(after_real.astype(int) - before_real.astype(int)).max(axis=-1) > 0)
+        assert len(xs_r) and inside(np.asarray(quads[k]), xs_r, ys_r).all(), (el["text"], k)
+        before_flat, before_real, prev_ys, prev_xs = after_flat, after_real, ys, xs
+
+
+def test_a_column_mask_shares_the_renderers_margin():
+    from symbolset import render, textcolumn
+
+    assert textcolumn.PAD == render._PAD  # _placed_text maps both masks with the renderer's margin
+
+
+def test_vertical_signs_say_so_and_verify_catches_a_row_posing_as_a_column():
+    fam = families.get("signage")
+    for seed in range(3):
+        spec = record.sample_spec("signage", seed, VERTICAL_PARAMS)
+        assert spec["meta"]["vertical"]
+        frames, anns = render_clip(spec)
+        assert fam.verify(spec, frames, anns) == []
+        caps = fam.captions(spec, record.caption_rng(seed))
+        assert "written vertically" in caps["en"]["detailed"] and "竖排" in caps["zh"]["detailed"]
+        assert "bilingual" not in caps["en"]["short"] and "中英双语" not in caps["zh"]["short"]
+        row = copy.deepcopy(spec)
+        next(e for e in row["elements"] if e["type"] == "text").pop("vertical")
+        frames, anns = render_clip(row)
+        assert any("one column" in p for p in fam.verify(row, frames, anns))
+    real = record.sample_spec("signage", 2, {**VERTICAL_PARAMS, "style": "real"})  # other faces keep the column, zero tofu
+    el = next(e for e in real["elements"] if e["type"] == "text")
+    assert el["vertical"] and not fonts.missing_chars(el["font"], el["text"])
+    for bad in ("yes", 1.5, True):
+        with pytest.raises(SymbolSetError, match=r"^options.signage.vertical: expected a probability in \[0, 1\], got "):
+            record.sample_spec("signage", 0, {**VERTICAL_PARAMS, "options": {"vertical": bad}})
+    plain = record.sample_spec("signage", 0, {**PARAMS, "style": "flat"})  # without the option no sign is vertical
+    assert not plain["meta"].get("vertical") and not any(e.get("vertical") for e in plain["elements"])
+
+
+@pytest.mark.parametrize("text", ["安全,出口", "EXIT", "出口。"])
+def test_vertical_text_takes_only_upright_cjk_characters(text):
+    spec = record.sample_spec("signage", 1, VERTICAL_PARAMS)
+    el = next(e for e in spec["elements"] if e["type"] == "text")
+    el["text"] = text
+    with pytest.raises(SpecError, match=r"elements\[\d+\]\.text: .* cannot stand upright"):
+        validate(spec)
+    el["text"], el["size"] = "出" * 600, 40  # 24,000 px tall: over the extent limit, measured down the column
+    with pytest.raises(SpecError, match=r"px tall at size 40, over the 16384 px limit"):
+        validate(spec)
+    el["text"], el["size"], el["cursor"] = "出口", 20, {"color": [0, 0, 0]}
+    with pytest.raises(SpecError, match="vertical text has no cursor"):
+        validate(spec)
+
+
+def test_family_captions_of_a_real_clip_describe_its_card():
+    """Measured through the camera, a moving text's colour coverage on a textured, shaded frame gave
+    wrong distances and directions; the family's sentences are measured on the flat card."""
+    for seed in range(2):
+        spec = real_spec("text_motion", seed, width=256, height=256, num_frames=12, fps=8.0)
+        row = record.build_record(spec, sample_id="x", split="train", seed=seed)
+        card = families.get("text_motion").captions(stage.card(spec), record.caption_rng(seed))
+        assert row["captions"] == stage.add_captions(spec, card)
+        assert "card itself" in row["captions"]["en"]["temporal"] and "卡片本身" in row["captions"]["zh"]["temporal"]
+
+
+def test_characters_pushed_out_of_frame_are_marked_and_never_get_inverted_boxes():
+    """The drawn camera keeps the card whole in the frame (every character "full"); a spec whose camera
+    comes too close shows what the flags mean: a "hidden" character has no ink in the frame, a "full"
+    one has its quad inside it, and every box stays a box (x0 <= x1, y0 <= y1) within the frame."""
+    spec = real_spec("signage", 5)
+    _, anns = render_clip(spec)
+    assert {v for a in anns for s in a["shapes"] if s["type"] == "text_quad" for v in s["params"]["char_visibility"]} == {"full"}
+    cam = spec["stage"]["camera"]
+    cam.update(fill=1.0, move="pan")
+    cam["keys"].update(distance=[0.6, 0.6], pan=[-12.0, 12.0])
+    flat = stage.card(spec)
+    el = next(e for e in flat["elements"] if e["type"] == "text" and len(e["text"].replace(" ", "")) >= 5)
+    el.update(scale=1.0, rotation=0.0)  # unscaled, on whole pixels: there the flat char boxes hold each glyph's ink exactly
+    lay = text_layout(el["font"], int(round(el["size"])), el["text"])
+    anchor = np.array([lay["width"] / 2 if el.get("anchor") == "center" else 0.0, (lay["descent"] - lay["ascent"]) / 2])
+    el["position"] = (np.round(np.asarray(value_at(el["position"], 0.0)) - anchor) + anchor).tolist()
+    w, h = spec["width"], spec["height"]
+
+    def shown(k):
+        els = [{**e, "visible": k} if e["id"] == el["id"] else e for e in flat["elements"]]
+        frames, anns = render_clip({**flat, "elements": els})
+        return stage.project(spec, frames, anns, lens=False)
+
+    (before, _), (_, full_ann) = shown(0), shown(len(el["text"]))
+    kinds = set()
+    inked = [k for k, ch in enumerate(el["text"]) if not ch.isspace()]
+    for n, k in enumerate(inked):
+        after, _ = shown(k + 1)
+        for i in range(spec["num_frames"]):
+            params = next(s for s in full_ann[i]["shapes"] if s["type"] == "text_quad" and s["element"] == el["id"])["params"]
+            seen, quad = params["char_visibility"][n], np.asarray(params["char_quads"][n])
+            ys, xs = np.nonzero(np.abs(after[i].astype(int) - before[i].astype(int)).max(axis=-1) > 0)
+            kinds.add(seen)
+            if seen == "hidden":
+                assert not len(xs), (k, i)
+            elif seen == "full":
+                assert (quad >= 0).all() and (quad[:, 0] <= w).all() and (quad[:, 1] <= h).all() and inside(quad, xs, ys).all()
+            else:
+                assert not ((quad >= 0).all() and (quad[:, 0] <= w).all() and (quad[:, 1] <= h).all())
+        before = after
+    assert kinds == {"hidden", "partial", "full"}
+    for a in full_ann:
+        for t in a["texts"]:
+            for x0, y0, x1, y1 in [t["box"], *t["char_boxes"]]:
+                assert 0 <= x0 <= x1 <= w and 0 <= y0 <= y1 <= h

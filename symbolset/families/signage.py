@@ -13,8 +13,10 @@ import numpy as np
 from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
+from ..errors import SymbolSetError
 from ..render import text_layout
 from ..spec import value_at
+from ..textcolumn import column_layout
 from . import common
 
 NAME = "signage"
@@ -33,6 +35,10 @@ _SIGNS = [
 _CITIES = [("北京", "Beijing"), ("上海", "Shanghai"), ("广州", "Guangzhou"), ("杭州", "Hangzhou"), ("南京", "Nanjing"), ("成都", "Chengdu")]
 _BUTTONS = [("开始", "Start"), ("暂停", "Pause"), ("温度", "Temp"), ("定时", "Timer"), ("电源", "Power"), ("模式", "Mode")]
 _BACKGROUNDS = ["light gray", "cream", "dark gray", "gray"]
+# Hanging shop signs written vertically (竖排), drawn only with the ``vertical`` option (a probability).
+_VERTICAL = [("茶馆", "tea house sign", "茶馆招牌"), ("中药店", "herbal pharmacy sign", "中药店招牌"), ("书店", "bookshop sign", "书店招牌"),
+             ("面馆", "noodle house sign", "面馆招牌"), ("客栈", "inn sign", "客栈招牌"), ("老字号酒家", "restaurant sign", "酒家招牌")]  # fmt: skip
+_VERTICAL_COLORS = [("red", "yellow"), ("black", "yellow"), ("green", "white"), ("navy", "white")]
 
 
 def _content(rng):
@@ -62,17 +68,32 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     spec = common.skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
     dur = spec["num_frames"] / spec["fps"]
-    kind, panel, ink, lines, noun, noun_zh = _content(rng)
+    share = (params.get("options") or {}).get("vertical", 0.0)  # no draw without the option: flat bytes stay
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+        raise SymbolSetError(f"options.signage.vertical: expected a probability in [0, 1], got {share!r}")
+    vertical = share > 0 and rng.random() < share
+    if vertical:
+        name, noun, noun_zh = _VERTICAL[int(rng.integers(len(_VERTICAL)))]
+        panel, ink = _VERTICAL_COLORS[int(rng.integers(len(_VERTICAL_COLORS)))]
+        kind, lines = "shop", [(name, 1.0)]
+    else:
+        kind, panel, ink, lines, noun, noun_zh = _content(rng)
     text = "".join(t for t, _ in lines)
     font = fonts.pick_font(rng, text, fonts.fonts_for("han"))
     base = float(rng.uniform(0.11, 0.14) * h)
     sizes = [max(10, int(round(base * r))) for _, r in lines]
-    for j, (line, _) in enumerate(lines):
-        sizes[j] = common.fit_size(font, line, sizes[j], 0.55 * w)
-    widths = [text_layout(font, s, line)["width"] for (line, _), s in zip(lines, sizes)]
-    pad = 0.5 * base
-    pw = max(widths) + 2 * pad
-    ph = sum(s * 1.3 for s in sizes) + 1.4 * pad
+    if vertical:  # one column, at most 70% of the height
+        sizes = [max(10, min(int(round(1.4 * base)), int(0.7 * h / len(text))))]
+        col = column_layout(font, sizes[0], text)
+        widths, pad = [col["width"]], 0.5 * base
+        pw, ph = col["width"] + 2 * pad, col["ascent"] + 1.4 * pad
+    else:
+        for j, (line, _) in enumerate(lines):
+            sizes[j] = common.fit_size(font, line, sizes[j], 0.55 * w)
+        widths = [text_layout(font, s, line)["width"] for (line, _), s in zip(lines, sizes)]
+        pad = 0.5 * base
+        pw = max(widths) + 2 * pad
+        ph = sum(s * 1.3 for s in sizes) + 1.4 * pad
     c = np.array([w / 2, h / 2])
 
     def room(z):
@@ -112,14 +133,18 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     placed = []
     for j, ((line, _), s) in enumerate(zip(lines, sizes)):
         y += s * 1.3 / 2
-        anchor = [c[0], y]
+        anchor = c.tolist() if vertical else [c[0], y]
         els.append({"id": f"line_{j}", "type": "text", "text": line, "font": font, "size": s, "color": cap.rgb(ink), "anchor": "center",
                     "position": track(anchor), "scale": {"keys": [[t, z] for t, z in zip(keys, (z0, z1))], "ease": ease}})  # fmt: skip
+        if vertical:
+            els[-1]["vertical"] = True
         placed.append({"text": line, "size": s, "anchor": [round(float(v), 3) for v in anchor]})
         y += s * 1.3 / 2
     spec["meta"] = {"kind": kind, "lines": placed, "text": " / ".join(p["text"] for p in placed), "font": font, "panel": panel, "ink": ink,
                     "frame": frame_c, "background": bg, "noun": noun, "noun_zh": noun_zh, "center": c.tolist(),
                     "camera": cam, "zoom": [z0, z1], "shift": [d0, d1], "t_start": t0, "t_end": t1, "ease": ease}  # fmt: skip
+    if vertical:
+        spec["meta"]["vertical"] = True
     return spec
 
 
@@ -173,16 +198,20 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     move = " and ".join(moves) or "holds still"
     move_zh = "，".join(moves_zh) or "保持不动"
     dur = cap.seconds(cl.clip_end(spec))
+    vertical = bool(m.get("vertical"))  # a single Chinese column (verify() checks its characters run top to bottom)
+    lang_en, lang_zh = ("Chinese", "中文") if vertical else ("bilingual", "中英双语")
+    set_en = "written vertically in one column, read top to bottom" if vertical else "one line above the other"
+    set_zh = "竖排，从上到下" if vertical else "上下排列"
     span = c.get(("time_range", "camera"))
     t0, t1 = (cap.seconds(span["start"]), cap.seconds(span["end"])) if span else ("0.0", dur)
     tail = "" if not span or span["stops"] else ", still moving when the clip ends"
     tail_zh = "" if not span or span["stops"] else "，到视频结束时仍在运动"
     en = {
-        "short": cap.choose(rng, [f"{common.article(m['noun']).capitalize()} reading {quoted}.", f"A bilingual {m['noun']}: {quoted}.", f"The camera {move} over {common.article(m['noun'])} that says {quoted}."]),
+        "short": cap.choose(rng, [f"{common.article(m['noun']).capitalize()} reading {quoted}.", f"A {lang_en} {m['noun']}: {quoted}.", f"The camera {move} over {common.article(m['noun'])} that says {quoted}."]),
         "detailed": cap.choose(rng, [
             f"{common.article(panel).capitalize()} {m['noun']} on {common.article(bg)} background; its {ink} text reads {quoted}, "
-            f"one line above the other, centred on the sign.",
-            f"On {common.article(bg)} wall, {common.article(m['noun'])} in {panel} with {ink} lettering: {quoted}. The text stays the same throughout; only the camera moves.",
+            f"{set_en}, centred on the sign.",
+            f"On {common.article(bg)} wall, {common.article(m['noun'])} in {panel} with {ink} lettering{' written vertically' if vertical else ''}: {quoted}. The text stays the same throughout; only the camera moves.",
         ]),
         "temporal": cap.choose(rng, [
             f"From {t0} s to {t1} s the camera {move}{tail}; the sign and its text {quoted} move and scale together, unchanged, until {dur} s.",
@@ -190,8 +219,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
         ]),
     }
     zh = {
-        "short": cap.choose(rng, [f"写着{quoted_zh}的{m['noun_zh']}。", f"中英双语{m['noun_zh']}：{quoted_zh}。"]),
-        "detailed": f"{bgz}背景上是一块{pz}{m['noun_zh']}，{iz}文字为{quoted_zh}，上下排列，居中。",
+        "short": cap.choose(rng, [f"写着{quoted_zh}的{m['noun_zh']}。", f"{lang_zh}{m['noun_zh']}：{quoted_zh}。"]),
+        "detailed": f"{bgz}背景上是一块{pz}{m['noun_zh']}，{iz}文字为{quoted_zh}，{set_zh}，居中。",
         "temporal": f"从{t0}秒到{t1}秒镜头{move_zh}{tail_zh}；标志和文字{quoted_zh}一起移动和缩放，内容始终不变，直到{dur}秒。",
     }
     return cap.assemble(en, zh)
@@ -225,7 +254,8 @@ def _char_inks(frame, spec, boxes):
 
 
 def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]:
-    """The same strings every frame; each line's ink centroid follows the camera transform within 1 px with
+    """The same strings every frame (a vertical sign's characters running down one column, each
+    below the one before and within a quarter glyph of its axis); each line's ink centroid follows the camera transform within 1 px with
     ink scaling as zoom², and each character's ink centroid follows it within 1.5 px (resampling blurs small glyphs)."""
     m = spec["meta"]
     problems: list[str] = []
@@ -258,7 +288,13 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
                 problems.append(f"frame {i}: the text {want!r} is {off:.2f} px off the camera transform")
             if not 0.85 <= ratio <= 1.18:
                 problems.append(f"frame {i}: the text {want!r} has {ratio:.2f}x the expected ink: its glyphs changed")
-            for k, ((_, cc), (_, rc)) in enumerate(zip(_char_inks(frame, spec, got["char_boxes"]), ref[el][1])):
+            inks = _char_inks(frame, spec, got["char_boxes"])
+            if m.get("vertical") and not all(
+                p[1] is not None and q[1] is not None and q[1][1] - p[1][1] > 0.5 * (bq[3] - bq[1]) and abs(q[1][0] - p[1][0]) < 0.25 * (bq[2] - bq[0])
+                for p, q, bq in zip(inks, inks[1:], got["char_boxes"][1:])
+            ):  # fmt: skip
+                problems.append(f"frame {i}: the characters of {want!r} do not run down one column")
+            for k, ((_, cc), (_, rc)) in enumerate(zip(inks, ref[el][1])):
                 if cc is None or rc is None:
                     problems.append(f"frame {i}: character {want[k]!r} of {el} has no ink")
                     break

@@ -1,0 +1,93 @@
+"""What a ``real`` clip costs against the same clip ``flat``, per family, and where the time goes.
+
+For each built-in family and ``--seeds`` samples, the same seed is generated as ``flat`` and as
+``real`` (``record.sample_spec`` + ``record.build_record``: sample, stylize, render, captions,
+encode; CPU seconds, renderer caches
+cleared first so each clip pays what a first one does). The real render is then taken apart
+(``stage.project`` phases: materials and the lit wall, warp/glare/annotations, lens) and both
+clips' frames are encoded alone. Prints JSON: per family the medians and ``ratio`` (real / flat,
+ratio of medians) beside ``encode_floor`` (encoding the real frames alone / the whole flat clip,
+measured in the same run: what a real clip would cost if its rendering were free), and the same
+over all clips. The issue's goal is ``ratio <= 2``.
+
+    python benchmarks/real_cost.py [--seeds 3] [--size 256] [--frames 12] [--families signage,clock]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from symbolset import codec, families, record, render, stage, stage_light
+
+
+def _cold() -> None:
+    for f in (render._placed_text, render._text_mask, render.text_layout):
+        f.cache_clear()
+
+
+def _cpu(fn, *args, **kw):
+    _cold()
+    t = time.process_time()
+    out = fn(*args, **kw)
+    return time.process_time() - t, out
+
+
+def measure(family: str, seed: int, base: dict) -> dict:
+    """CPU seconds of one clip in both styles, the real render's phases and the encode-only figures."""
+    s_flat, flat = _cpu(record.sample_spec, family, seed, base)
+    s_real, real = _cpu(record.sample_spec, family, seed, {**base, "style": "real"})
+    t_flat, _ = _cpu(record.build_record, flat, sample_id="f", split="train", seed=seed)
+    t_real, _ = _cpu(record.build_record, real, sample_id="r", split="train", seed=seed)
+    bare = {k: v for k, v in real.items() if k != "stage"}
+    t_draw, (frames, anns) = _cpu(render.render_clip, bare)  # the family's own frames under the real faces
+    t_wall, _ = _cpu(stage_light.wall, real["stage"], real)
+    t_nolens, _ = _cpu(stage.project, real, frames, anns, lens=False)
+    t_proj, (out, _) = _cpu(stage.project, real, frames, anns)
+    flat_frames, _ = render.render_clip(flat)
+    t_enc_flat, _ = _cpu(codec.encode, flat_frames, flat["fps"])
+    t_enc_real, _ = _cpu(codec.encode, out, real["fps"])
+    return {
+        "flat": s_flat + t_flat, "real": s_real + t_real, "real_stylize": s_real - s_flat, "flat_encode": t_enc_flat, "real_encode": t_enc_real, "real_draw": t_draw,
+        "stage_materials": t_wall, "stage_warp": max(0.0, t_nolens - t_wall), "stage_lens": max(0.0, t_proj - t_nolens),
+    }  # fmt: skip
+
+
+def summary(rows: list[dict]) -> dict:
+    """Medians of every figure, the cost ratio and the encode-only floor (both real / flat, ratio of medians)."""
+    med = {k: round(statistics.median(r[k] for r in rows), 4) for k in rows[0]}
+    return {
+        "clips": len(rows), "median_cpu_s": med,
+        "ratio": round(med["real"] / med["flat"], 3),
+        "median_of_ratios": round(statistics.median(r["real"] / r["flat"] for r in rows), 3),
+        "encode_floor": round(med["real_encode"] / med["flat"], 3),
+        "stage_share_of_real": round((med["stage_materials"] + med["stage_warp"] + med["stage_lens"]) / med["real"], 3),
+    }  # fmt: skip
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--size", type=int, default=256)
+    ap.add_argument("--frames", type=int, default=12)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--families", default=",".join(families.FAMILY_NAMES))
+    args = ap.parse_args()
+    base = {"width": args.size, "height": args.size, "num_frames": args.frames, "fps": 8.0, "options": {}, "font_pool": "pip"}
+    per_family, everything = {}, []
+    for fam in args.families.split(","):
+        rows = [measure(fam, record.sample_seed(args.seed, fam, k), base) for k in range(args.seeds)]
+        per_family[fam] = summary(rows)
+        everything += rows
+    print(json.dumps({"size": args.size, "frames": args.frames, "seeds": args.seeds, "goal_ratio": 2.0, "all": summary(everything),
+                      "per_family": per_family}, indent=1))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""The stage's light and lens: the lit environment and the card's light, glare, blur, noise, JPEG.
+
+Part of the real style (stage.py). Everything here multiplies, blends or blurs pixels after the
+geometry and never moves a box: the blurs are centred, noise and JPEG act pixel by pixel.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from . import materials
+from .stage_camera import apply
+
+WALL = 2  # the environment plane spans WALL x the card in each direction (mirrored beyond)
+MAX_STREAK = 3.0  # px: the longest motion-blur streak
+
+
+def _light(light: dict, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """The light map (float32, clipped to [0.7, 1.2]) at card coordinates ``u`` (a row) and ``v`` (a column)."""
+    lit = 1 + light["gradient"][0] * (u - 0.5) + light["gradient"][1] * (v - 0.5)
+    lit = lit - light["falloff"] * ((u - light["center"][0]) ** 2 + (v - light["center"][1]) ** 2)
+    return np.clip(lit, 0.7, 1.2).astype(np.float32)
+
+
+def wall(stage: dict, spec: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lit environment plane (uint8, WALL x the card) with the card's shadow, and the card's
+    surface grain times its light (float32, card size)."""
+    w, h = spec["width"], spec["height"]
+    big_w, big_h = WALL * w, WALL * h
+    ox, oy = (WALL - 1) * w // 2, (WALL - 1) * h // 2
+    light = stage["light"]
+    # The environment, its light and the card's soft shadow are drawn at half resolution and scaled
+    # up once: they are smooth or never seen closer than 1:1, and it costs 4x less.
+    half_w, half_h = (big_w + 1) // 2, (big_h + 1) // 2
+    u = ((2 * np.arange(half_w, dtype=np.float32) + 0.5 - ox) / w)[None, :]  # card units: the card spans [0, 1]
+    v = ((2 * np.arange(half_h, dtype=np.float32) + 0.5 - oy) / h)[:, None]
+    shadow = np.zeros((half_h, half_w), np.float32)
+    off = max(2, round(0.03 * min(w, h)))
+    shadow[(oy + off) // 2 : (oy + h + off) // 2, (ox + off) // 2 : (ox + w + off) // 2] = 1
+    shadow = cv2.GaussianBlur(shadow, (0, 0), max(0.5, 0.01 * min(w, h)) / 2)
+    lit = _light(light, u, v) * (1 - light["shadow"] * shadow)
+    env = materials.texture(stage["environment"], half_h, half_w).astype(np.float32) * lit[..., None]
+    env = cv2.resize(np.clip(np.rint(env), 0, 255).astype(np.uint8), (big_w, big_h), interpolation=cv2.INTER_LINEAR)
+    card_light = _light(light, (np.arange(w, dtype=np.float32) / w)[None, :], (np.arange(h, dtype=np.float32) / h)[:, None])
+    surface = (materials.grain(stage["surface"], h, w, 0.07) * card_light)[..., None]
+    return env, surface, np.array([ox, oy])
+
+
+def glare(img: np.ndarray, st: dict, spec: dict, m: np.ndarray) -> np.ndarray:
+    """A soft specular highlight fixed on the card (so it slides with the camera), screen-blended."""
+    g = st["light"]["glare"]
+    if g <= 0:
+        return img
+    w, h = spec["width"], spec["height"]
+    cx, cy = apply(m, [[st["light"]["center"][0] * w, st["light"]["center"][1] * h]])[0]
+    sigma = 0.18 * min(w, h)
+    reach = sigma * math.sqrt(2 * math.log(max(2.0, 2 * 255 * g)))  # beyond it the blob adds < 0.5 (rounds to 0)
+    x0, x1 = max(0, int(cx - reach)), min(w, int(math.ceil(cx + reach)) + 1)
+    y0, y1 = max(0, int(cy - reach)), min(h, int(math.ceil(cy + reach)) + 1)
+    if x1 <= x0 or y1 <= y0:
+        return img
+    gx = np.exp(-((np.arange(x0, x1, dtype=np.float32) + 0.5 - cx) ** 2) / (2 * sigma**2))
+    gy = np.exp(-((np.arange(y0, y1, dtype=np.float32) + 0.5 - cy) ** 2) / (2 * sigma**2))
+    blob = np.repeat(g * gy[:, None] * gx[None, :], 3, axis=1)  # (rows, 3 x cols): the region's channels interleaved
+    region = img[y0:y1, x0:x1].reshape(y1 - y0, -1)
+    # screen blend f + blob (255 - f), rounded; the addend never passes 255 - f, so nothing saturates
+    region += cv2.multiply(cv2.bitwise_not(region), blob, dtype=cv2.CV_8U)
+    return img
+
+
+def _split(noise: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer luminance noise (H x W) as its positive and negative parts, uint8 on three channels."""
+    pos, neg = np.clip(noise, 0, 255).astype(np.uint8), np.clip(-noise, 0, 255).astype(np.uint8)
+    return cv2.merge([pos, pos, pos]), cv2.merge([neg, neg, neg])
+
+
+def _add_noise(img: np.ndarray, parts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """``clip(img + noise, 0, 255)``: a pixel gets only one non-zero part, so two saturating adds are exact."""
+    return cv2.subtract(cv2.add(img, parts[0]), parts[1])
+
+
+def pattern_noise(st: dict, spec: dict) -> tuple[np.ndarray, np.ndarray] | None:
+    """The sensor's fixed-pattern noise (see :func:`_split`): the same on every frame, drawn from the lens seed."""
+    sigma = st["lens"].get("pattern", 0.0)
+    if sigma <= 0:
+        return None
+    noise = np.random.default_rng([st["lens"]["seed"], 1 << 31]).standard_normal((spec["height"], spec["width"]), dtype=np.float32)
+    return _split(np.rint(noise * sigma).astype(np.int16))
+
+
+def lens(img: np.ndarray, st: dict, spec: dict, index: int, m_a: np.ndarray, m_b: np.ndarray, pattern: tuple | None) -> np.ndarray:
+    """Defocus (Gaussian), motion blur along the card centre's image motion from homography ``m_a`` to
+    ``m_b`` during the exposure, sensor noise (luminance, the same on the three channels: a fixed
+    pattern plus a per-frame part) and JPEG-like compression."""
+    lens = st["lens"]
+    if lens.get("defocus", 0) > 0:
+        img = cv2.GaussianBlur(img, (0, 0), lens["defocus"])
+    if lens.get("motion_blur", 0) > 0 and spec["num_frames"] > 1:
+        centre = [[spec["width"] / 2, spec["height"] / 2]]
+        v = (apply(m_b, centre) - apply(m_a, centre))[0] * lens["motion_blur"]
+        length = float(np.hypot(*v))
+        if length > MAX_STREAK:  # a shutter short enough to keep glyphs of 24 px legible
+            v, length = v * (MAX_STREAK / length), MAX_STREAK
+        if length >= 0.5:  # a streak under half a pixel changes nothing visible
+            img = cv2.filter2D(img, -1, _streak(v), borderType=cv2.BORDER_REFLECT_101)
+    if pattern is not None:
+        img = _add_noise(img, pattern)
+    if lens["noise"] > 0:
+        noise = np.random.default_rng([lens["seed"], index]).standard_normal(img.shape[:2], dtype=np.float32) * lens["noise"]
+        img = _add_noise(img, _split(np.rint(noise).astype(np.int16)))
+    if lens["jpeg"] is not None:
+        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(lens["jpeg"])])
+        img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+    return img
+
+
+def _streak(v: np.ndarray) -> np.ndarray:
+    """A normalised line kernel along the motion ``v`` (px), centred (the box stays where the mid-exposure image is)."""
+    n = int(np.ceil(np.abs(v).max())) * 2 + 1
+    k = np.zeros((n, n), np.float32)
+    c = n // 2
+    for t in np.linspace(-0.5, 0.5, 4 * n):
+        k[int(round(c + t * v[1])), int(round(c + t * v[0]))] += 1
+    return k / k.sum()
