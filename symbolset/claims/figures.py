@@ -79,8 +79,8 @@ def measured_colour(frame: np.ndarray, annotation: dict, c: dict) -> str | None:
 
     ``part == "fill"`` (or no elements: the background): the median colour of the region, nearest
     palette colour. ``part == "ink"`` (strokes, text): the palette colour whose blend with ``base``
-    explains the region's strongest ink best (:func:`_ink_score`, in steps of 4 units; a tie goes
-    to the colour whose blend share the strongest pixels come nearest to 1). ``among``: the palette names the
+    explains the region's strongest ink best (:func:`_ink_score`'s misfit plus 20 units per unit of
+    blend share by which the strongest pixels miss 1: a dark grey stroke is no partly covered black). ``among``: the palette names the
     family draws this colour from (default: the whole palette)."""
     h, w = frame.shape[:2]
     if c.get("elements"):
@@ -102,9 +102,9 @@ def measured_colour(frame: np.ndarray, annotation: dict, c: dict) -> str | None:
     strong = pixels[dist >= 0.5 * float(np.percentile(dist, 95))]
     names = [n for n in names if list(PALETTE[n][0]) != list(c["base"])]
 
-    def score(n):  # misfit in steps of 4 units; a tie goes to the colour the strongest ink reaches
+    def score(n):  # misfit plus 2 units per tenth of the blend share the strongest ink falls short of (or beyond) 1
         misfit, reach = _ink_score(strong, PALETTE[n][0], base)
-        return (round(misfit / 4), reach)
+        return misfit + 20.0 * reach
 
     return min(names, key=score)
 

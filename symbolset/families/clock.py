@@ -11,7 +11,7 @@ from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
 from ..render import ray_end, text_layout
-from ..spec import element, frame_time
+from ..spec import element, frame_time, value_at
 from . import common
 from .draw import pick
 
@@ -134,8 +134,16 @@ def claims(spec: dict) -> list[dict]:
     ]  # fmt: skip
     if numerals:
         out.append(cl.count("numerals", numerals, color=ink, base=face))
+    tracks = {e["id"]: e["angle"] for e in spec["elements"] if e["id"] in hands}
     for k, (name, pool) in enumerate(zip(hands, (_HOURS, _MINUTES, _SECONDS))):
-        out.append(cl.colour_claim(f"{name} hand", col[name], [name], part="ink", base=face, exclude=hands[k + 1 :] + ["cap"], among=pool))
+        # read at the frame where the hands drawn over this one are furthest from it
+        def clear(i, name=name, k=k):
+            a = value_at(tracks[name], i / spec["fps"])
+            return min([abs((value_at(tracks[o], i / spec["fps"]) - a + 180) % 360 - 180) for o in hands[k + 1 :]], default=180.0)
+
+        frame = max(range(spec["num_frames"]), key=clear)
+        out.append(cl.colour_claim(f"{name} hand", col[name], [name], part="ink", base=face, exclude=hands[k + 1 :] + ["cap"], among=pool, frame=frame,
+                                   exclude_grow=0.5))  # fmt: skip
     return out
 
 
