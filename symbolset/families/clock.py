@@ -157,11 +157,12 @@ def _amount(seconds: int, lang: str) -> str:
 
 def captions(spec: dict, rng: np.random.Generator) -> dict:
     """English and Chinese captions stating the exact start and end time and how fast time runs (from the claims only)."""
-    return words(claims(spec), rng)
+    return words(claims(spec), cl.clip_end(spec), rng)
 
 
-def words(claims: list[dict], rng: np.random.Generator) -> dict:
-    """The captions of a clock's claims: times, the time that passes and its rate, colours and marks."""
+def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
+    """The captions of a clock's claims: times, the time that passes and its rate, colours and marks
+    (``end``, the time of the last frame, is the end claim's own)."""
     cc = {(x["kind"], x["subject"]): x for x in claims}
     start, end = cc[("clock_time", "start")], cc[("clock_time", "end")]
     t0, t1, span = start["text"], end["text"], cap.seconds(end["time"])

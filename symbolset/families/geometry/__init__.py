@@ -22,7 +22,7 @@ from .. import common
 from ..draw import pick
 from . import circle, triangle
 from .check import verify
-from .words import captions, claims, difficulty
+from .words import captions, claims, difficulty, words
 
 NAME = "geometry"
 RULE = ("The constructed figure satisfies its definition in every frame: circle radii stay constant within 1 px, "
@@ -34,7 +34,7 @@ INKS = ["black", "red", "green", "blue", "purple", "orange"]
 _LABEL_FONTS = ["dejavu-sans", "dejavu-sans-bold", "dejavu-serif"]
 _CLOSE = ({"red", "orange"}, {"blue", "purple"})  # pairs that yuv420p video blurs into each other on thin strokes
 
-__all__ = ["NAME", "RULE", "CONSTRUCTIONS", "sample", "claims", "captions", "difficulty", "verify"]
+__all__ = ["NAME", "RULE", "CONSTRUCTIONS", "sample", "claims", "captions", "words", "difficulty", "verify"]
 
 
 def pick_colors(rng: np.random.Generator, count: int, pool=INKS) -> list[str]:
