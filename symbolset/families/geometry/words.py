@@ -39,7 +39,8 @@ def claims(spec: dict) -> list[dict]:
         cl.colour_claim("background", m["background"], among=_BACKGROUNDS),
         cl.colour_claim("lines", m["colors"]["line"], lines, part="ink", base=bg, exclude=[i for i in ids if i not in lines and i != "circle"], among=_INKS),
         cl.colour_claim("circle", m["colors"]["circle"], ["circle"], part="ink", base=bg, exclude=[i for i in ids if i != "circle"], among=_INKS),
-        cl.colour_claim("labels", m["colors"]["label"], labels, part="ink", base=bg, among=_INKS),
+        # a label's box also holds the strokes it is drawn over (the compass leg passes under 'O')
+        cl.colour_claim("labels", m["colors"]["label"], labels, part="ink", base=bg, exclude=[i for i in ids if i not in labels], among=_INKS),
         cl.claim("radius", "circle", element="circle", color=col["circle"], px=round(m["radius"], 1), exclude=[i for i in ids if i != "circle"]),
     ]  # fmt: skip
     # each change is measured near its own strokes, away from strokes of similar colours drawn at other times
