@@ -7,11 +7,14 @@ cluster, start-up included) at 2 CPUs. ``core_seconds_per_clip`` (workers / clip
 docs/scale.md sizes a release from.
 
     python benchmarks/generate.py [--quick] [--repeats 3] [--num 200] [--ray]
+    python benchmarks/generate.py --config default --num 200      # CPU per clip beside the encode floor
+    python benchmarks/generate.py --stages --num 60               # CPU ms per clip, per family and stage
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import multiprocessing
 import statistics
@@ -22,11 +25,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from symbolset import codec
+from symbolset import codec, families, record, stage
 from symbolset.build import generate, plan
 from symbolset.config import load_config
 from symbolset.record import sample_spec
 from symbolset.render import render_clip
+from symbolset.spec import to_json
 
 
 def _encode_chunk(args) -> float:
@@ -86,6 +90,41 @@ def one_worker_cpu(cfg) -> dict:
     }
 
 
+def stages(cfg, repeats: int) -> dict:
+    """CPU ms per clip of each stage of ``record.build_record``, per family (median of ``repeats``
+    passes after one warm-up pass, so one-off costs such as imports and font loading are left out)."""
+    passes = []
+    for k in range(repeats + 1):
+        times: dict = collections.defaultdict(lambda: collections.defaultdict(list))
+        for t in plan(cfg):
+            params, clock = cfg.params(t["family"]), time.process_time
+            c0 = clock()
+            spec = sample_spec(t["family"], t["seed"], params)
+            c1 = clock()
+            frames, annotations = render_clip(spec)
+            c2 = clock()
+            fam = families.get(spec["family"])
+            stage.add_captions(spec, fam.captions(spec, record.caption_rng(t["seed"])))
+            c3 = clock()
+            codec.encode(frames, spec["fps"], params.get("codec", codec.DEFAULT_CODEC))
+            c4 = clock()
+            record.annotations_for_record(annotations)
+            record.difficulty(spec, annotations, fam.difficulty(spec, annotations))
+            to_json(spec)
+            c5 = clock()
+            for name, sec in zip(("sample_spec", "render", "captions", "encode", "row"), (c1 - c0, c2 - c1, c3 - c2, c4 - c3, c5 - c4)):
+                times[t["family"]][name].append(sec)
+        if k:
+            passes.append({f: {n: 1e3 * sum(v) / len(v) for n, v in st.items()} for f, st in times.items()})
+    out = {f: {n: round(statistics.median(p[f][n] for p in passes), 2) for n in passes[0][f]} for f in passes[0]}
+    for row in out.values():
+        row["total"] = round(sum(row.values()), 2)
+    everything = {n: sum(row[n] for row in out.values()) for n in ("sample_spec", "render", "captions", "encode", "row", "total")}
+    return {"unit": f"CPU ms per clip (median of {repeats})", "size": f"{cfg.width}x{cfg.height}", "families": out,
+            "share_of_total": {n: round(v / everything["total"], 3) for n, v in everything.items() if n != "total"},
+            "fastest_to_slowest_family": round(max(r["total"] for r in out.values()) / min(r["total"] for r in out.values()), 2)}  # fmt: skip
+
+
 def peak_rss_mb(num: int, size: int) -> float:
     """Peak resident memory (MB) of a fresh `symbolset generate` process making ``num`` clips.
 
@@ -106,7 +145,12 @@ def main() -> None:
     parser.add_argument("--num", type=int, help="clips at 256x256 (a quarter of them at 512x512) [200; 20 with --quick]")
     parser.add_argument("--ray", action="store_true", help="also measure --engine ray (2 CPUs, private local cluster)")
     parser.add_argument("--config", help="measure this config only (e.g. release, with --num clips), 1 worker")
+    parser.add_argument("--stages", action="store_true", help="CPU time per family and stage (sample, render, captions, encode, row)")
     args = parser.parse_args()
+    if args.stages:
+        cfg = load_config(args.config or "default", num=args.num or 60)
+        print(json.dumps(stages(cfg, 1 if args.quick else args.repeats), indent=2))
+        return
     if args.config:
         cfg = load_config(args.config, num=args.num or 10, shard_size=args.num or 10)
         runs = [one_worker_cpu(cfg) for _ in range(1 if args.quick else args.repeats)]

@@ -20,11 +20,8 @@ from symbolset.layout import check_record
 
 from . import FORMATS, output
 from .base import Options, read_marker
-from .folders import METADATA, FolderReader, FolderWriter
-from .parquet import ParquetReader, ParquetWriter
+from .folders import METADATA
 from .pipeline import ordered_map
-from .tfrecord import TFRecordReader, TFRecordWriter
-from .webdataset import WebDatasetReader, WebDatasetWriter
 
 
 def detect(src: Path) -> str:
@@ -36,12 +33,9 @@ def detect(src: Path) -> str:
     marker = read_marker(src)
     if marker and marker.get("format") in FORMATS:
         return marker["format"]
-    if (src / "manifest.json").exists() or any((src / "data").glob("*.parquet")):
-        return "parquet"
-    if any(src.glob("*.tar")):
-        return "webdataset"
-    if any(src.glob("*.tfrecord")) or any(src.glob("*.tfrecord.gz")):
-        return "tfrecord"
+    for name, fmt in FORMATS.items():
+        if any(next(src.glob(pattern), None) for pattern in fmt.files):
+            return name
     for meta in sorted(src.glob(f"*/{METADATA}")):
         with open(meta, "rb") as f:
             first = f.readline()
@@ -49,37 +43,24 @@ def detect(src: Path) -> str:
             keys = json.loads(first) if first.strip() else {}
         except ValueError:
             raise SymbolSetError(f"{meta}: line 1: not valid JSON") from None
-        if "file_name" in keys:
-            return "mp4"
-        if "frames_dir" in keys:
-            return "png"
+        for name, fmt in FORMATS.items():
+            if fmt.folder_key is not None and fmt.folder_key in keys:
+                return name
     raise SymbolSetError(f"{src}: cannot tell its format (no manifest, .tar, .tfrecord or */{METADATA}); pass --from")
 
 
 def make_reader(fmt: str, src: Path, options: Options):
     """The reader of format ``fmt``."""
-    if fmt == "parquet":
-        return ParquetReader(src, options)
-    if fmt == "webdataset":
-        return WebDatasetReader(src, options)
-    if fmt == "tfrecord":
-        return TFRecordReader(src, options)
-    if fmt in ("mp4", "png"):
-        return FolderReader(src, options, fmt)
-    raise SymbolSetError(f"--from: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    if fmt not in FORMATS:
+        raise SymbolSetError(f"--from: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    return FORMATS[fmt].open_reader(fmt, src, options)
 
 
 def make_writer(fmt: str, dst: Path, options: Options, info: dict | None):
     """The writer of format ``fmt``."""
-    if fmt == "parquet":
-        return ParquetWriter(dst, options, info)
-    if fmt == "webdataset":
-        return WebDatasetWriter(dst, options, info)
-    if fmt == "tfrecord":
-        return TFRecordWriter(dst, options, info)
-    if fmt in ("mp4", "png"):
-        return FolderWriter(dst, options, info, fmt)
-    raise SymbolSetError(f"--to: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    if fmt not in FORMATS:
+        raise SymbolSetError(f"--to: unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    return FORMATS[fmt].open_writer(fmt, dst, options, info)
 
 
 def _check_options(to: str, options: Options) -> None:

@@ -1,12 +1,12 @@
 """The one mapping between a SymbolSet record and the flat fields every format stores.
 
-A record (a row of :data:`symbolset.record.FEATURES`) is split into
+A record (a row of :data:`symbolset.record.SCHEMA`) is split into
 
 - its **video bytes** (stored as the format's own file / member / feature), and
 - its **metadata**: every other column, plus ``video_path`` (the record's ``video.path``).
 
 Text formats (WebDataset ``.json``, folder ``metadata.jsonl``) store the metadata as JSON.
-TFRecord stores it as named features flattened from the record's HF features:
+TFRecord stores it as named features flattened from the record's types (:data:`symbolset.record.ROW`):
 nested structs become ``parent/child`` names, strings become ``bytes`` features, integers
 ``int64``, floats ``float`` (float32, the record's own precision), and lists of structs
 (``annotations``) one JSON ``bytes`` feature. :func:`join_row` is the inverse of :func:`split_row`.
@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import json
 
-import datasets
 import orjson
 
 from symbolset.errors import SymbolSetError
-from symbolset.record import COLUMNS, FEATURES
+from symbolset.record import COLUMNS, ROW
 
 META_COLUMNS = tuple(c for c in COLUMNS if c != "video")
 VIDEO_PATH = "video_path"
@@ -70,31 +69,28 @@ def loads(data: bytes, where: str) -> dict:
 # ------------------------------------------------------------------ flat (TFRecord) features
 
 
-def _kind(feature) -> str:
-    if isinstance(feature, datasets.Value):
-        dtype = feature.dtype
-        return "bytes" if dtype in ("string", "large_string") else "float" if dtype.startswith("float") else "int64"
-    raise TypeError(feature)
+def _kind(dtype: str) -> str:
+    return "bytes" if dtype == "string" else "float" if dtype.startswith("float") else "int64"
 
 
 def feature_spec() -> dict[str, str]:
     """Name -> kind (``bytes`` / ``int64`` / ``float``) of every flat feature of a record, video included."""
     spec: dict[str, str] = {}
 
-    def walk(prefix: str, feats: dict) -> None:
-        for name, feat in feats.items():
+    def walk(prefix: str, row: dict) -> None:  # record.ROW: the row's types as plain data (no `datasets` import)
+        for name, dtype in row.items():
             key = f"{prefix}{name}"
-            if isinstance(feat, dict):
-                walk(key + "/", feat)
-            elif isinstance(feat, datasets.Video):
+            if isinstance(dtype, dict):
+                walk(key + "/", dtype)
+            elif dtype == "video":
                 spec[f"{key}/bytes"] = "bytes"
                 spec[f"{key}/path"] = "bytes"
             elif name in JSON_FEATURES:
                 spec[key] = "bytes"
             else:
-                spec[key] = _kind(feat)
+                spec[key] = _kind(dtype)
 
-    walk("", FEATURES)
+    walk("", ROW)
     return spec
 
 

@@ -22,7 +22,7 @@ from . import __version__, hub, layout
 from .config import Config
 from .errors import SymbolSetError
 from .layout import MANIFEST, SPLITS, load_manifest, shard_file, write_json_atomic
-from .record import sample_seed
+from .record import sample_seed, sample_spec
 
 STATE_FILE = ".symbolset-build.json"
 ENGINES = ("local", "ray")
@@ -110,6 +110,7 @@ def generate(cfg: Config, out: str | Path, *, workers: int | None = None, overwr
     if "://" in str(out):
         raise SymbolSetError(f"{out}: object-store output is not supported yet; write to a local or shared folder, then upload it")
     out = Path(out)
+    _check_config(cfg)
     claim, complete = _prepare_output(out, cfg, overwrite)
     with claim:
         if complete:
@@ -121,6 +122,12 @@ def generate(cfg: Config, out: str | Path, *, workers: int | None = None, overwr
             raise layout.os_error(exc, out) from None
         finally:
             layout.remove_temporaries(out)
+
+
+def _check_config(cfg: Config) -> None:
+    """Sample each family's first spec, so a bad family option fails before the output folder is touched."""
+    for task in plan(cfg)[: len(cfg.families)]:
+        sample_spec(task["family"], task["seed"], cfg.params(task["family"]))
 
 
 def _generate(cfg: Config, out: Path, workers: int | None, progress: bool, engine: str, ray_address: str | None, retries: int) -> dict:

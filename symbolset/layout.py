@@ -1,6 +1,7 @@
-"""The on-disk layout of a SymbolSet dataset folder, and the atomic writes that build it.
+"""The on-disk layout of a SymbolSet dataset folder, and the atomic writes that build it
+(their code is in ``atomic.py``; every name of it is re-exported here).
 
-This is the ground floor every reader and writer shares (it depends only on ``errors`` and pyarrow)::
+This is the ground floor every reader and writer shares (it depends only on ``errors``, ``atomic`` and pyarrow)::
 
     README.md                                   dataset card (written by ``hub``)
     manifest.json                               config, counts, every shard's rows / bytes / sha256
@@ -20,11 +21,11 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from .atomic import os_error, remove_temporaries, replace_folder, write_bytes_atomic, write_folder_atomic, write_json_atomic  # noqa: F401 (re-exported)
 from .errors import SymbolSetError
 
 MANIFEST = "manifest.json"
@@ -61,62 +62,6 @@ def check_record(row: dict, where: str | None = None) -> None:
         raise SymbolSetError(f"{where}: no video bytes or spec to check")
     if record_checksum(bytes(video), spec) != stored:
         raise SymbolSetError(f"{where}: checksum mismatch (video or spec changed or damaged)")
-
-
-def write_json_atomic(path: Path, data) -> None:
-    """Write JSON under a temporary name, fsync, then rename."""
-    write_bytes_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode())
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write bytes under a temporary name, fsync, then rename over ``path`` (parents are created).
-
-    :class:`SymbolSetError` naming the path when it cannot be written.
-    """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise SymbolSetError(f"{path}: cannot write ({exc.strerror})") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def write_folder_atomic(path: Path, files: dict[str, bytes]) -> None:
-    """Write a folder of files atomically: fill a hidden temporary folder, then rename it to ``path``
-    (an existing ``path`` is replaced by :func:`replace_folder`: removed only once the new one is in place)."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
-    except OSError as exc:
-        raise SymbolSetError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        replace_folder(tmp, path)
-    except OSError as exc:
-        raise SymbolSetError(f"{path}: cannot write ({exc.strerror})") from None
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
-
-
-def replace_folder(new: Path, path: Path) -> None:
-    """Rename the finished folder ``new`` to ``path``; an old ``path`` is deleted only after the new one is there."""
-    if not path.exists():
-        os.replace(new, path)
-        return
-    old = path.with_name(f".{path.name}.old-{os.getpid()}")
-    os.replace(path, old)
-    os.replace(new, path)
-    shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
 
 
 def write_parquet(table, path: Path) -> None:
@@ -227,25 +172,35 @@ def find_record(root: str | Path, sample_id: str) -> dict:
     raise SymbolSetError(f"{root}: no record with id {sample_id!r}")
 
 
+def read_jsonl(path: str | Path) -> list[tuple[int, object]]:
+    """``(line number, value)`` for each non-blank line of a UTF-8 JSON Lines file (bench scores, prompts).
+
+    Text that is not UTF-8, or a line that is not JSON, is a :class:`SymbolSetError` naming the file
+    and line; an :class:`OSError` (a missing file) is the caller's to word, since it knows what the
+    file should have been. What each value must hold is the caller's check too.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SymbolSetError(f"{path}: not UTF-8 text ({exc})") from None
+    rows = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rows.append((n, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise SymbolSetError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise SymbolSetError(f"{path}:{n}: not valid JSON (nested deeper than this reader allows)") from None
+    return rows
+
+
 # ------------------------------------------------------------------ output folders: claim, lock, overwrite
 
 OUTPUT_MARKER = ".symbolset-output.json"
 LOCK_FILE = ".symbolset.lock"
-
-
-def remove_temporaries(root: str | Path) -> None:
-    """Delete the hidden temporaries (``.NAME.tmp...`` files and folders) an interrupted write left under ``root``."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in [*dirnames, *filenames]:
-            if name.startswith(".") and ".tmp" in name:
-                path = Path(dirpath) / name
-                shutil.rmtree(path, ignore_errors=True) if path.is_dir() and not path.is_symlink() else path.unlink(missing_ok=True)
-        dirnames[:] = [d for d in dirnames if not (d.startswith(".") and ".tmp" in d)]
-
-
-def os_error(exc: OSError, path: str | Path) -> SymbolSetError:
-    """One line for an OS error while writing (disk full, permission denied, read-only file system)."""
-    return SymbolSetError(f"{exc.filename or path}: cannot write ({exc.strerror or exc})")
 
 
 class OutputFolder:

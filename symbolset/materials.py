@@ -97,7 +97,7 @@ def _pattern(kind: str, rng: np.random.Generator, h: int, w: int, s: float) -> n
         a = rng.uniform(0, 2 * np.pi)
         g = (np.cos(a) * xx + np.sin(a) * yy) / max(h, w)
         return 1.6 * (g - g.mean())
-    raise ValueError(f"unknown material kind {kind!r}")  # pragma: no cover - checked by stage.check
+    raise ValueError(f"unknown material kind {kind!r}")  # pragma: no cover - checked by stage_schema.check
 
 
 _CONTRAST = {"paper": 10, "card": 14, "whiteboard": 6, "chalkboard": 14, "wood": 34, "concrete": 30, "brick": 40,

@@ -18,63 +18,82 @@ from .layout import record_checksum
 from .render import render_clip
 from .spec import to_json, validate
 
-# The schema is built on first use (PEP 562 module __getattr__): importing `datasets` costs over
-# a second, and generation workers, which only build rows, never need it.
 DIFFICULTY_FIELDS = ("level", "num_elements", "text_length", "script", "glyph_height_px", "motion_speed", "stroke_width")
+
+# The one definition of a row (ROW), as plain data: a string names a scalar type ("video" is the HF Video
+# feature), a dict a struct, ``[x]`` a list of x, ``(x, n)`` a list of exactly n x. The Arrow schema and
+# the HF features metadata are both derived from it here, with pyarrow alone: importing `datasets` costs
+# one to several seconds, and generation workers, which only build rows, never need it.
+_BOX = ("float32", 4)
+_CAPTIONS = {g: "string" for g in ("short", "detailed", "temporal")}
+_DIFFICULTY = {
+    "level": "string",  # easy | medium | hard, from the labels below
+    "num_elements": "int32",
+    "text_length": "int32",
+    "script": "string",  # latin | han | digits | mixed | none
+    "glyph_height_px": "float32",
+    "motion_speed": "float32",  # the family's unit: px/s, characters/s, counts/s, degrees/s
+    "stroke_width": "float32",
+}
+ROW = {
+    "id": "string", "family": "string", "split": "string", "seed": "int64", "spec": "string",
+    "video": "video", "codec": "string", "num_frames": "int32", "fps": "float32", "width": "int32", "height": "int32",
+    "caption": "string", "captions": {"en": _CAPTIONS, "zh": _CAPTIONS}, "caption_source": "string",
+    "annotations": [
+        {
+            "frame": "int32",
+            "time": "float32",
+            "texts": [{"element": "string", "string": "string", "box": _BOX, "chars": ["string"], "char_boxes": [_BOX]}],
+            "shapes": [{"element": "string", "type": "string", "params": "string"}],
+        }
+    ],
+    "difficulty": _DIFFICULTY,
+    "generator_version": "string",
+    "checksum": "string",  # layout.record_checksum(video bytes, spec)
+}  # fmt: skip
+
+
+def _arrow_type(d) -> pa.DataType:
+    if d == "video":
+        return pa.struct({"bytes": pa.binary(), "path": pa.string()})
+    if isinstance(d, str):
+        return pa.type_for_alias(d)
+    if isinstance(d, dict):
+        return pa.struct({k: _arrow_type(v) for k, v in d.items()})
+    return pa.list_(_arrow_type(d[0]), d[1]) if isinstance(d, tuple) else pa.list_(_arrow_type(d[0]))
+
+
+def _hf_json(d) -> dict:
+    """The HF features JSON of a description, key for key what ``datasets.Features.to_dict`` writes."""
+    if d == "video":
+        return {"_type": "Video"}
+    if isinstance(d, str):
+        return {"dtype": d, "_type": "Value"}
+    if isinstance(d, dict):
+        return {k: _hf_json(v) for k, v in d.items()}
+    return {"feature": _hf_json(d[0]), **({"length": d[1]} if isinstance(d, tuple) else {}), "_type": "List"}
+
+
+SCHEMA = pa.schema(
+    {k: _arrow_type(v) for k, v in ROW.items()}, metadata={"huggingface": json.dumps({"info": {"features": _hf_json(ROW)}})}
+)
+COLUMNS = tuple(ROW)
 
 
 @functools.cache
-def _schema() -> dict:
+def _features():
     import datasets
 
-    s, f32, i32 = datasets.Value("string"), datasets.Value("float32"), datasets.Value("int32")
-    box = datasets.List(f32, length=4)
-    captions = {g: s for g in ("short", "detailed", "temporal")}
-    difficulty = {
-        "level": s,  # easy | medium | hard, from the labels below
-        "num_elements": i32,
-        "text_length": i32,
-        "script": s,  # latin | han | digits | mixed | none
-        "glyph_height_px": f32,
-        "motion_speed": f32,  # the family's unit: px/s, characters/s, counts/s, degrees/s
-        "stroke_width": f32,
-    }
-    features = datasets.Features(
-        {
-            "id": s,
-            "family": s,
-            "split": s,
-            "seed": datasets.Value("int64"),
-            "spec": s,
-            "video": datasets.Video(),
-            "codec": s,
-            "num_frames": i32,
-            "fps": f32,
-            "width": i32,
-            "height": i32,
-            "caption": s,
-            "captions": {"en": captions, "zh": captions},
-            "caption_source": s,
-            "annotations": datasets.List(
-                {
-                    "frame": i32,
-                    "time": f32,
-                    "texts": datasets.List({"element": s, "string": s, "box": box, "chars": datasets.List(s), "char_boxes": datasets.List(box)}),
-                    "shapes": datasets.List({"element": s, "type": s, "params": s}),
-                }
-            ),
-            "difficulty": difficulty,
-            "generator_version": s,
-            "checksum": s,  # layout.record_checksum(video bytes, spec)
-        }
-    )
-    return {"FEATURES": features, "SCHEMA": features.arrow_schema, "COLUMNS": tuple(features), "DIFFICULTY": difficulty}
+    return datasets.Features.from_dict(_hf_json(ROW))
 
 
 def __getattr__(name: str):
-    """``FEATURES`` (HF Features), ``SCHEMA`` (Arrow), ``COLUMNS``, ``DIFFICULTY``: the one definition of a row."""
-    if name in ("FEATURES", "SCHEMA", "COLUMNS", "DIFFICULTY"):
-        return _schema()[name]
+    """``FEATURES`` (HF Features, built on first use: it imports `datasets`) and ``DIFFICULTY`` (its
+    difficulty struct); ``SCHEMA`` (Arrow) and ``COLUMNS`` are plain module attributes."""
+    if name == "FEATURES":
+        return _features()
+    if name == "DIFFICULTY":
+        return _features()["difficulty"]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -159,7 +178,7 @@ def make_record(task: dict, params: dict) -> dict:
 
 def to_table(rows: list[dict]) -> pa.Table:
     """Rows as an Arrow table with the dataset schema (HF features in the schema metadata)."""
-    return pa.Table.from_pylist(rows, schema=_schema()["SCHEMA"])
+    return pa.Table.from_pylist(rows, schema=SCHEMA)
 
 
 def parse_annotations(row: dict) -> list[dict]:

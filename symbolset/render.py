@@ -10,6 +10,10 @@ Annotations of one frame::
     {"frame": i, "time": t,
      "texts":  [{"element", "string", "box", "chars", "char_boxes"}],   # non-empty strings only
      "shapes": [{"element", "type", "params": {...}}]}                  # geometry in pixels
+
+This module is one drawer per element type (``_DRAW``; importing it fails while a declared type
+lacks one) plus the text rasteriser they share; text geometry without pixels is :mod:`.textlayout`.
+It stays over 400 lines because the drawers are small, alike, and read best side by side.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from PIL import Image, ImageDraw
 from . import fonts
 from .spec import ELEMENT_FIELDS, frame_time, is_track, value_at
 from .textcolumn import column_layout, column_mask
+from .textlayout import apply_affine as _apply
+from .textlayout import layout_for, text_layout, text_quad, text_transform  # noqa: F401  (families import text_layout from here)
+from .textlayout import shown_count as _shown
 
 _SHIFT = 4
 _ONE = 1 << _SHIFT
@@ -41,15 +48,16 @@ def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
     annotations: list[dict] = []
     static = _static_prefix(spec)
     base, base_ann = _draw(spec, element_states(spec, 0.0)[:static], 0, 0.0) if static else (None, None)
+    moving = _evaluator(spec["elements"][static:])  # the static prefix is drawn once, never re-evaluated
     previous = None
     for i in range(spec["num_frames"]):
         t = frame_time(spec, i)
-        states = element_states(spec, t)
+        states = moving(t)
         if states == previous:
             frames[i] = frames[i - 1]
             annotations.append({**annotations[-1], "frame": i, "time": round(t, 6)})
         else:
-            frames[i], ann = _draw(spec, states[static:], i, t, base)
+            frames[i], ann = _draw(spec, states, i, t, base)
             if static:
                 ann = {**ann, "texts": base_ann["texts"] + ann["texts"], "shapes": base_ann["shapes"] + ann["shapes"]}
             annotations.append(ann)
@@ -85,13 +93,26 @@ def render_frame(spec: dict, index: int) -> tuple[np.ndarray, dict]:
 
 def element_states(spec: dict, t: float) -> list[dict]:
     """Every element's properties evaluated at time ``t`` (a frame is a pure function of these)."""
-    states = []
-    for el in spec["elements"]:
-        props = {k: value_at(v, t) for k, v in el.items()}
-        cursor = props.get("cursor")
-        if cursor:
-            props["cursor_on"] = not cursor.get("blink") or int(t / cursor["blink"] + 1e-9) % 2 == 0
-        states.append(props)
+    return _evaluator(spec["elements"])(t)
+
+
+def _evaluator(elements: list[dict]):
+    """``t -> element states`` for ``elements``: which properties are animated is found once, so a
+    frame evaluates only its tracks (a state keeps its element's key order and constant values)."""
+    plans = [(el, [k for k, v in el.items() if is_track(v)]) for el in elements]
+
+    def states(t: float) -> list[dict]:
+        out = []
+        for el, tracks in plans:
+            props = dict(el)
+            for k in tracks:
+                props[k] = value_at(el[k], t)
+            cursor = props.get("cursor")
+            if cursor:
+                props["cursor_on"] = not cursor.get("blink") or int(t / cursor["blink"] + 1e-9) % 2 == 0
+            out.append(props)
+        return out
+
     return states
 
 
@@ -354,26 +375,6 @@ def _draw_lane_line(canvas, p, t, ann) -> None:
 # ---------------------------------------------------------------- text
 
 
-@functools.lru_cache(maxsize=64)
-def text_layout(font_id: str, size: int, text: str) -> dict:
-    """Pen positions and ink boxes of each character (baseline at y = 0, pen starts at x = 0)."""
-    font = fonts.load(font_id, size)
-    ascent, descent = font.getmetrics()
-    length = functools.lru_cache(maxsize=None)(font.getlength)  # characters and pairs repeat
-    bbox = functools.lru_cache(maxsize=None)(lambda ch: font.getbbox(ch, anchor="ls"))
-    # The pen of character i is length(text[:i+1]) - length(ch). Measuring every prefix is
-    # quadratic; with the basic layout a prefix's length is its glyph advances plus the kerning of
-    # each adjacent pair, all whole 1/64 px, so extending it by one pair term is linear and exact.
-    pens, inks, end = [], [], 0.0
-    for i, ch in enumerate(text):
-        end += length(text[i - 1 : i + 1]) - length(text[i - 1]) if i else length(ch)
-        pen = end - length(ch)
-        pens.append(pen)
-        x0, y0, x1, y1 = bbox(ch)
-        inks.append((pen + x0, y0, pen + x1, y1) if x1 > x0 and not ch.isspace() else None)
-    return {"ascent": ascent, "descent": descent, "pens": pens, "inks": inks, "width": font.getlength(text)}
-
-
 @functools.lru_cache(maxsize=256)
 def _text_mask(font_id: str, size: int, text: str, shown: int) -> np.ndarray:
     """Coverage mask (uint8) of the first ``shown`` characters, baseline at y = PAD + ascent."""
@@ -384,46 +385,6 @@ def _text_mask(font_id: str, size: int, text: str, shown: int) -> np.ndarray:
     if shown:
         ImageDraw.Draw(img).text((_PAD, _PAD + lay["ascent"]), text[:shown], font=fonts.load(font_id, size), fill=255, anchor="ls")
     return np.asarray(img)
-
-
-def text_transform(p: dict, lay: dict) -> np.ndarray:
-    """2x3 matrix mapping text-layout coordinates (baseline origin) to the canvas."""
-    middle = (lay["descent"] - lay["ascent"]) / 2
-    anchor = (lay["width"] / 2 if p.get("anchor", "left") == "center" else 0.0, middle)
-    s = float(p.get("scale", 1.0))
-    a = math.radians(float(p.get("rotation", 0.0)))  # counter-clockwise on screen
-    m = s * np.array([[math.cos(a), math.sin(a)], [-math.sin(a), math.cos(a)]])
-    offset = np.asarray(p["position"], np.float64) - m @ np.asarray(anchor)
-    return np.hstack([m, offset[:, None]])
-
-
-def _apply(m: np.ndarray, pts) -> np.ndarray:
-    pts = np.asarray(pts, np.float64)
-    return pts @ m[:, :2].T + m[:, 2]
-
-
-def _shown(p: dict) -> int:
-    """How many characters of a text element state are visible (typing reveals them one by one)."""
-    text = p["text"]
-    return max(0, min(len(text), int(math.floor(float(p.get("visible", len(text))) + 1e-9))))
-
-
-def layout_for(p: dict, size: int | None = None) -> dict:
-    """The layout of a text element (state): a vertical column (textcolumn.py) or a baseline run."""
-    size = int(round(p["size"])) if size is None else size
-    return (column_layout if p.get("vertical") else text_layout)(p["font"], size, p["text"])
-
-
-def text_quad(p: dict) -> np.ndarray:
-    """The oriented layout box of a text element state's visible characters on the canvas: 4
-    corners (top-left, top-right, bottom-right, bottom-left in reading order), ascent to descent."""
-    text, lay, shown = p["text"], layout_for(p), _shown(p)
-    top, bottom = -lay["ascent"], lay["descent"]
-    if lay.get("vertical"):  # a column: the shown cells, from the top
-        end = lay["pens"][shown] if shown < len(text) else bottom
-        return _apply(text_transform(p, lay), [[0.0, top], [lay["width"], top], [lay["width"], end], [0.0, end]])
-    end = lay["pens"][shown] if shown < len(text) else lay["width"]
-    return _apply(text_transform(p, lay), [[0.0, top], [end, top], [end, bottom], [0.0, bottom]])
 
 
 def _draw_text(canvas, p, t, ann) -> None:
@@ -476,16 +437,16 @@ def _placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, 
 
 def _char_boxes(string: str, inks: list, m: np.ndarray, word_box: list) -> tuple[list, list]:
     """Non-space characters and their boxes: the transformed ink box, clipped to the word's ink."""
-    chars, boxes = [], []
-    for ch, ink in zip(string, inks):
-        if ink is None:
-            continue
-        x0, y0, x1, y1 = ink
-        q = _apply(m, [[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
-        box = [max(q[:, 0].min(), word_box[0]), max(q[:, 1].min(), word_box[1]), min(q[:, 0].max(), word_box[2]), min(q[:, 1].max(), word_box[3])]
-        chars.append(ch)
-        boxes.append(_round(box))
-    return chars, boxes
+    kept = [(ch, ink) for ch, ink in zip(string, inks) if ink is not None]
+    if not kept:
+        return [], []
+    # All corners in one product (the same arithmetic as one _apply per character, bit for bit).
+    ink = np.array([k[1] for k in kept], np.float64)
+    q = _apply(m, ink[:, [0, 1, 2, 1, 2, 3, 0, 3]].reshape(-1, 2)).reshape(-1, 4, 2)
+    lo, hi = q.min(axis=1), q.max(axis=1)
+    boxes = np.stack([np.maximum(lo[:, 0], word_box[0]), np.maximum(lo[:, 1], word_box[1]),
+                      np.minimum(hi[:, 0], word_box[2]), np.minimum(hi[:, 1], word_box[3])], axis=1)  # fmt: skip
+    return [k[0] for k in kept], [[round(v, 3) for v in b] for b in boxes.tolist()]
 
 
 def _place(mask: np.ndarray, mm: np.ndarray, width: int, height: int):

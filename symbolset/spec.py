@@ -18,6 +18,9 @@ Every spec that validates renders in bounded time and memory: :data:`LIMITS` cap
 (width x height x num_frames), the element, point, track-key and character counts, the work of a
 clip (num_frames x items), font sizes, lengths, coordinates and the nesting depth, and a value
 outside its cap is a :class:`SpecError` naming the field.
+
+The element types and their fields are declared once in :mod:`symbolset.elements` (re-exported
+here: ``spec.ELEMENT_FIELDS``, ``spec.PIXEL_FIELDS``, ``spec.element`` keep working).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import json
 import math
 from typing import Any
 
+from .elements import _COMMON, ELEMENT_FIELDS, INT_PIXEL_FIELDS, PIXEL_FIELDS, PIXEL_KINDS, SEGMENT_CHARS, element  # noqa: F401 (re-exported)
 from .errors import SpecError
 
 SPEC_VERSION = 1
@@ -48,72 +52,6 @@ LIMITS = {
 }
 EASINGS = ("linear", "in_out", "step")
 ANCHORS = ("left", "center")
-
-# Element schemas: field -> (kind, required, animatable). Kinds are checked by _check_value.
-_COMMON = {"id": ("str", True, False), "type": ("str", True, False), "opacity": ("unit", False, True)}
-ELEMENT_FIELDS: dict[str, dict[str, tuple[str, bool, bool]]] = {
-    "text": {
-        "text": ("str", True, False),
-        "font": ("str", True, False),
-        "size": ("fontsize", True, False),
-        "color": ("rgb", True, False),
-        "position": ("xy", True, True),
-        "anchor": ("anchor", False, False),
-        "rotation": ("num", False, True),
-        "scale": ("scale", False, True),
-        "visible": ("count", False, True),
-        "cursor": ("cursor", False, False),
-        "vertical": ("bool", False, False),  # one upright column, top to bottom (textcolumn.py)
-    },
-    "polyline": {
-        "points": ("points", True, True),
-        "color": ("rgb", True, False),
-        "width": ("width", True, False),
-        "closed": ("bool", False, False),
-        "progress": ("unit", False, True),
-    },
-    "circle": {
-        "center": ("xy", True, True),
-        "radius": ("length", True, True),
-        "color": ("rgb", True, False),
-        "width": ("width", False, False),
-        "fill": ("rgb?", False, False),
-        "start": ("num", False, False),
-        "sweep": ("num", False, True),
-    },
-    "polygon": {
-        "points": ("points", True, True),
-        "fill": ("rgb", True, False),
-    },
-    "ray": {
-        "origin": ("xy", True, True),
-        "length": ("length", True, True),
-        "angle": ("num", True, True),
-        "color": ("rgb", True, False),
-        "width": ("width", True, False),
-    },
-    "seven_segment": {
-        "position": ("xy", True, True),
-        "digit_height": ("length", True, False),
-        "text": ("segtext", True, True),
-        "color": ("rgb", True, False),
-        "off_color": ("rgb?", False, False),
-    },
-    "lane_line": {
-        "vanishing_point": ("xy", True, False),
-        "bottom_x": ("coord", True, False),
-        "bottom_width": ("width", True, False),
-        "color": ("rgb", True, False),
-        "dash": ("dash?", False, False),
-        "offset": ("num", False, True),
-    },
-}
-SEGMENT_CHARS = set("0123456789-: .")
-# Kinds whose values are measured in pixels: they scale with the canvas (bench re-renders a spec at
-# another size). Every other kind (colours, angles, counts, dash patterns in depth units) is unitless.
-PIXEL_KINDS = frozenset({"xy", "points", "coord", "length", "fontsize", "width"})
-PIXEL_FIELDS = frozenset(name for fields in ELEMENT_FIELDS.values() for name, (kind, _, _) in fields.items() if kind in PIXEL_KINDS)
-INT_PIXEL_FIELDS = frozenset(name for fields in ELEMENT_FIELDS.values() for name, (kind, _, _) in fields.items() if kind == "width")
 
 
 def is_track(value: Any) -> bool:
@@ -341,8 +279,8 @@ def validate(spec: Any) -> dict:
     work = n * sum(_items(el) for el in spec["elements"])
     if work > LIMITS["work"]:
         _fail("elements", f"num_frames x items (elements, points, track keys, characters) is {work:,}, over the {LIMITS['work']:,} limit")
-    if "stage" in spec:  # the real style's 3D stage (stage.py sits beside spec)
-        from .stage import check
+    if "stage" in spec:  # the real style's 3D stage; imported late: materials needs OpenCV, loaders must not
+        from .stage_schema import check
 
         check(spec)
     return spec
@@ -419,21 +357,6 @@ def from_json(text: str | bytes, source: str = "spec") -> dict:
 
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not a JSON number")
-
-
-def element(etype: str, id: str, **fields: Any) -> dict:
-    """One element dict of type ``etype``; a field its schema does not declare is a :class:`SpecError`.
-
-    Family samplers build elements with keyword arguments (``element("text", "title", text=..., ...)``)
-    instead of long dict literals; :func:`validate` still checks kinds and required fields.
-    """
-    schema = ELEMENT_FIELDS.get(etype)
-    if schema is None:
-        raise SpecError(f"element {id!r}: unknown type {etype!r}")
-    unknown = sorted(set(fields) - set(schema) - set(_COMMON))
-    if unknown:
-        raise SpecError(f"element {id!r} ({etype}): unknown field(s) {', '.join(unknown)}")
-    return {"id": id, "type": etype, **fields}
 
 
 def elements_of(spec: dict, etype: str) -> list[dict]:

@@ -24,17 +24,16 @@ describe the flat card (:func:`card`); :func:`sentences` adds the surface and th
 
 from __future__ import annotations
 
-import math
-
 import cv2
 import numpy as np
 
 from . import fontpack, fonts, materials, stage_light
 from .errors import SpecError
 from .stage_camera import apply, homography, to_cv
+from .stage_schema import MOVES, check
+from .textlayout import layout_for
 
 STYLES = ("flat", "real", "mixed")
-MOVES = ("static", "orbit", "dolly", "pan", "tilt", "shake")
 FONT_LOCKED = ("formula",)  # families whose layout composes runs from one face's metrics
 _GROW = 0.55  # bilinear reach (0.5 px) plus OpenCV's 1/32 px coordinate rounding
 
@@ -74,8 +73,6 @@ def stylize(spec: dict, seed: int, params: dict) -> dict:
 def _swap_fonts(spec: dict, rng: np.random.Generator, pool: tuple[str, ...]) -> None:
     """Give each face of the clip another face of ``pool`` that draws all its texts, shrinking a
     text until it is no wider and at most 10% taller than the family laid it out."""
-    from .render import layout_for  # render sits beside stage; imported late to keep start-up light
-
     texts = [el for el in spec["elements"] if el["type"] == "text"]
     mapping = {}
     for old in dict.fromkeys(el["font"] for el in texts):
@@ -161,47 +158,6 @@ def _fit_camera(stage: dict, spec: dict) -> None:
             return
         stage["camera"]["fill"] = round(stage["camera"]["fill"] * 0.93, 4)
     raise SpecError("stage.camera: no distance keeps the card inside the frame")  # pragma: no cover
-
-
-def check(spec: dict) -> None:
-    """Validate ``spec["stage"]``; :class:`SpecError` names the first bad field."""
-    st = spec["stage"]
-
-    def bad(where, problem):
-        raise SpecError(f"stage.{where}: {problem}")
-
-    if not isinstance(st, dict) or set(st) != {"surface", "environment", "camera", "light", "lens"}:
-        bad("", "expected surface, environment, camera, light and lens")
-    for name in ("surface", "environment"):
-        m = st[name]
-        if not isinstance(m, dict) or m.get("kind") not in materials.KINDS:
-            bad(name + ".kind", f"expected one of {', '.join(materials.KINDS)}")
-        if not (
-            isinstance(m.get("color"), list) and len(m["color"]) == 3 and all(isinstance(c, int) and 0 <= c <= 255 for c in m["color"])
-        ):
-            bad(name + ".color", "expected [r, g, b]")
-        if not (isinstance(m.get("seed"), int) and isinstance(m.get("scale"), (int, float)) and 0.2 <= m["scale"] <= 5):
-            bad(name, "expected an integer seed and a scale in [0.2, 5]")
-    cam = st["camera"]
-    if cam.get("move") not in MOVES:
-        bad("camera.move", f"expected one of {', '.join(MOVES)}")
-    for k in ("yaw", "pitch", "pan", "tilt", "roll", "distance"):
-        v = cam.get("keys", {}).get(k)
-        if not (isinstance(v, list) and len(v) == 2 and all(isinstance(x, (int, float)) and math.isfinite(x) for x in v)):
-            bad(f"camera.keys.{k}", "expected [start, end] numbers")
-        if k in ("yaw", "pitch") and max(abs(x) for x in v) > 45:
-            bad(f"camera.keys.{k}", "at most 45 degrees")
-    if not (0.1 <= cam.get("fill", 0) <= 1 and 0.3 <= cam.get("focal", 0) <= 5 and min(cam["keys"]["distance"]) >= 0.5):
-        bad("camera", "fill in [0.1, 1], focal in [0.3, 5], distance >= 0.5")
-    lens = st["lens"]
-    if not (0 <= lens.get("defocus", 0) <= 1.5 and 0 <= lens.get("motion_blur", 0) <= 1):
-        bad("lens", "defocus sigma in [0, 1.5] px, motion_blur exposure in [0, 1]")
-    noise_ok = 0 <= lens.get("noise", -1) <= 8 and 0 <= lens.get("pattern", 0) <= 8
-    if not noise_ok or not (lens.get("jpeg") is None or 30 <= lens["jpeg"] <= 100):
-        bad("lens", "noise and pattern in [0, 8], jpeg quality 30..100 or null")
-    light = st["light"]
-    if not (0 <= light.get("glare", -1) <= 0.3 and 0 <= light.get("shadow", -1) <= 0.8 and 0 <= light.get("falloff", -1) <= 0.3):
-        bad("light", "glare <= 0.3, shadow <= 0.8, falloff <= 0.3")
 
 
 # ---------------------------------------------------------------- rendering onto the stage

@@ -1,7 +1,7 @@
 """Vertical CJK text (竖排): one column, characters upright, read top to bottom.
 
 A text element with ``"vertical": true`` is laid out here instead of on a baseline. The layout
-dict has the keys of :func:`symbolset.render.text_layout`, in the same coordinates (x to the right,
+dict has the keys of :func:`symbolset.textlayout.text_layout`, in the same coordinates (x to the right,
 y down, the layout box spanning ``x in [0, width]`` and ``y in [-ascent, descent]``), so the
 renderer's transform, placement and character boxes work unchanged:
 

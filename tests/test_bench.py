@@ -57,6 +57,7 @@ def bench_run(tiny_dir, tmp_path_factory):
     return {"root": root, "prompts": prompts, "out": out, "videos": videos}
 
 
+@pytest.mark.slow  # end to end: bench prompts + run (OCR, FVD) over tiny's test split
 def test_prompts_rows(bench_run):
     p = bench_run["prompts"][0]
     assert {"id", "family", "difficulty", "caption", "expected", "spec"} <= set(p)
@@ -64,6 +65,7 @@ def test_prompts_rows(bench_run):
     assert p["expected"]["timeline"]
 
 
+@pytest.mark.slow  # end to end: bench prompts + run (OCR, FVD) over tiny's test split
 def test_run_outputs_and_reference_match(bench_run):
     out = bench_run["out"]
     rows = [json.loads(line) for line in (out / "scores.jsonl").read_text().splitlines()]
@@ -83,6 +85,7 @@ def test_run_outputs_and_reference_match(bench_run):
     assert "families.png" in report and (out / "families.png").stat().st_size > 0 and (out / "difficulty.png").exists()
 
 
+@pytest.mark.slow  # end to end: bench prompts + run (OCR, FVD) over tiny's test split
 def test_mapping_missing_undecodable_and_compare(bench_run, tmp_path, capsys):
     root, prompts = bench_run["root"], bench_run["prompts"]
     (tmp_path / "broken.mp4").write_bytes(b"not a video")
@@ -209,6 +212,7 @@ def test_scale_spec_rescales_geometry(tiny_dir):
     assert box1[0] == pytest.approx(2 * box0[0], abs=3) and box1[3] - box1[1] == pytest.approx(2 * (box0[3] - box0[1]), abs=4)
 
 
+@pytest.mark.slow  # end to end: bench validate over rendered variants
 def test_validate_reduced(tiny_dir, tmp_path):
     out = tmp_path / "validation"
     args = ["bench", "validate", str(tiny_dir), "--out", str(out), "--limit", "2", "--corruptions", "blur,char_sub,shuffle,jitter",
@@ -242,6 +246,7 @@ def test_motion_agreement_sees_a_stutter_and_flicker_sees_a_shuffle(tiny_dir):
     assert flicker[0] > 0.95 and flicker[0] > flicker[1] > flicker[2]
 
 
+@pytest.mark.slow  # OCR of every frame of rotated and shuffled clips
 def test_ocr_reads_rotated_text_anywhere_and_stability_sees_a_shuffle(tiny_dir):
     from bench_variants import moved, video
 
@@ -282,6 +287,7 @@ def test_clock_hands_are_read_about_the_located_dial(tiny_dir):
     assert geometric.geometric_scores(clock["spec"], list(np.full_like(frames[::4], 250)), native, ann)["geo"] == 0.0
 
 
+@pytest.mark.slow  # end to end: bench validate over rendered variants
 def test_validate_results_do_not_depend_on_workers(tiny_dir, tmp_path):
     results = []
     for workers in (1, 2):

@@ -78,6 +78,7 @@ def references(tiny_dir, scores):
     return out
 
 
+@pytest.mark.slow  # every family: scores 30 clips and their variants (OCR)
 @pytest.mark.parametrize("family", FAMILY_NAMES)
 def test_reference_reaches_the_goal_in_every_family(references, family):
     assert len(references[family]) == 3
@@ -90,6 +91,7 @@ def test_reference_reaches_the_goal_in_every_family(references, family):
 _OCR_FLOOR = pytest.mark.xfail(strict=True, reason="tick labels at the OCR engine's resolution floor when drawn 10% smaller")
 
 
+@pytest.mark.slow  # every family: scores 30 clips and their variants (OCR)
 @pytest.mark.parametrize("family", [pytest.param(f, marks=_OCR_FLOOR) if f == "chart" else f for f in FAMILY_NAMES])
 def test_legitimate_rerenders_keep_the_score(scores, family):
     ref = scores[family]["reference"]["match"]
@@ -98,6 +100,7 @@ def test_legitimate_rerenders_keep_the_score(scores, family):
             assert scores[family][name]["match"] >= KEEP * ref, (name, scores[family][name])
 
 
+@pytest.mark.slow  # every family: scores 30 clips and their variants (OCR)
 @pytest.mark.parametrize("family", FAMILY_NAMES)
 def test_wrong_content_scores_clearly_lower(scores, family):
     assert scores[family]["wrong"]["match"] <= scores[family]["moved"]["match"] - MARGIN, scores[family]["wrong"]

@@ -71,6 +71,7 @@ def _rated_run(root, n=8):
     return root
 
 
+@pytest.mark.slow  # end to end: bench run + ratings + validate
 def test_human_agreement_from_ratings(tmp_path, tiny_dir, capsys):
     run = _rated_run(tmp_path / "run")
     h = human_agreement(run)

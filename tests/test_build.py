@@ -114,6 +114,15 @@ def test_bad_config_is_one_line_and_nonzero(tmp_path, capsys, extra, message):
     assert not (tmp_path / "x").exists()
 
 
+def test_bad_family_option_fails_before_the_output_is_created(tmp_path, capsys):
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text("families: [text_typing, signage]\nnum: 4\noptions:\n  signage:\n    vertical: 2\n")
+    assert main(["generate", str(cfg), "--quiet", "--out", str(tmp_path / "x")]) == 1
+    err = capsys.readouterr().err
+    assert "options.signage.vertical" in err and err.count("\n") == 1
+    assert not (tmp_path / "x").exists()
+
+
 def test_bad_yaml_config_and_unwritable_output(tmp_path, capsys):
     bad = tmp_path / "cfg.yaml"
     bad.write_text("num: [1, 2\n")
@@ -202,3 +211,24 @@ def test_render_reproduces_the_stored_video(tmp_path, capsys):
 def test_unknown_config_name(capsys, tmp_path):
     with pytest.raises(SymbolSetError, match="no such config"):
         load_config("enormous")
+
+
+def test_schema_is_the_hf_features_schema_and_generation_and_conversion_never_import_datasets(tmp_path):
+    # The Arrow schema (with its HF metadata) is built by pyarrow alone; it must be exactly what
+    # `datasets` derives from the features, or load_dataset would read the shards differently.
+    import datasets  # noqa: F401  (imported here, in the test process only)
+
+    from symbolset import record
+
+    assert record.FEATURES.arrow_schema.equals(record.SCHEMA, check_metadata=True)
+    assert tuple(record.FEATURES) == record.COLUMNS
+    ds, wds, back = (str(tmp_path / name) for name in ("ds", "wds", "back"))
+    code = (
+        "import sys; from symbolset.cli import main; "
+        f"main(['generate', 'tiny', '--num', '3', '--quiet', '--out', {ds!r}]); "
+        f"main(['convert', {ds!r}, {wds!r}, '--to', 'webdataset', '--quiet']); "
+        f"main(['convert', {wds!r}, {back!r}, '--to', 'parquet', '--quiet']); "
+        "print('datasets' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split()[-1] == "False"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import struct
 import tarfile
 from pathlib import Path
@@ -18,7 +19,7 @@ from symbolset.cli import main
 from symbolset.converters import convert as convert_mod
 from symbolset.converters import crc32c, fields, tfexample
 from symbolset.converters.base import Options
-from symbolset.converters.webdataset import MTIME
+from symbolset.converters.webdataset import MTIME, WebDatasetWriter
 from symbolset.render import render_clip
 from symbolset.spec import from_json
 
@@ -205,7 +206,7 @@ def test_workers_give_identical_output(tiny_dir, converted, tmp_path, capsys):
 
 def test_interrupted_conversion_leaves_nothing_complete_and_resumes(tiny_dir, converted, tmp_path, capsys, monkeypatch):
     out = tmp_path / "wds"
-    real_flush = convert_mod.WebDatasetWriter.flush
+    real_flush = WebDatasetWriter.flush
     calls = {"n": 0}
 
     def flaky(self, split, index, payloads):
@@ -214,7 +215,7 @@ def test_interrupted_conversion_leaves_nothing_complete_and_resumes(tiny_dir, co
         calls["n"] += 1
         real_flush(self, split, index, payloads)
 
-    monkeypatch.setattr(convert_mod.WebDatasetWriter, "flush", flaky)
+    monkeypatch.setattr(WebDatasetWriter, "flush", flaky)
     rc, err = run(capsys, tiny_dir, out, "--to", "webdataset")
     assert rc == 130 and "run the same command again" in err
     assert not (out / "symbolset-convert.json").exists()  # no completion marker
@@ -223,7 +224,7 @@ def test_interrupted_conversion_leaves_nothing_complete_and_resumes(tiny_dir, co
     # a different command refuses the unfinished folder
     rc, err = run(capsys, tiny_dir, out, "--to", "webdataset", "--shard-size", "2")
     assert rc == 1 and "unfinished conversion" in error_line(err)
-    monkeypatch.setattr(convert_mod.WebDatasetWriter, "flush", real_flush)
+    monkeypatch.setattr(WebDatasetWriter, "flush", real_flush)
     assert run(capsys, tiny_dir, out, "--to", "webdataset")[0] == 0
     for path in converted["webdataset"].glob("*.tar"):
         assert path.read_bytes() == (out / path.name).read_bytes()
@@ -337,6 +338,21 @@ def test_metadata_line_missing_a_field_and_missing_video(converted, tmp_path, ca
     (meta.parent / json.loads(lines[0])["file_name"]).unlink()
     rc, err = run(capsys, src, tmp_path / "out2", "--to", "parquet")
     assert rc == 1 and "line 1" in error_line(err)
+
+
+def test_formats_registry_detects_and_reads_every_format(converted, source, tiny_dir, tmp_path):
+    """One registry entry per format (converters.FORMATS): convert detects and opens each through it."""
+    from symbolset.converters import FORMATS
+    from symbolset.converters.output import DONE
+
+    folders = {"parquet": tiny_dir, **converted}
+    assert list(FORMATS) == ["parquet", "webdataset", "tfrecord", "mp4", "png"]
+    for name, fmt in FORMATS.items():
+        bare = tmp_path / name
+        shutil.copytree(folders[name], bare, ignore=shutil.ignore_patterns(DONE))
+        assert convert_mod.detect(bare) == name  # by its files alone, without a conversion marker
+        reader = fmt.open_reader(name, folders[name], Options())
+        assert sum(1 for _ in reader.items()) == len(source)
 
 
 def test_wrong_format(converted, tmp_path, capsys):

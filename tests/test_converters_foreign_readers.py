@@ -35,15 +35,25 @@ def expected(tiny_dir) -> dict[str, dict]:
     return {r["id"]: r for r in rows}
 
 
+class _Outputs(dict):
+    """tiny/ converted to one format on first use, so a test (or the fast subset) converts only what it reads."""
+
+    ARGS = {"webdataset": ("wds", "--to", "webdataset", "--shard-size", "4"), "tfrecord": ("tfr", "--to", "tfrecord", "--gzip"),
+            "frames": ("seq", "--to", "tfrecord", "--frames", "png"), "mp4": ("mp4", "--to", "mp4")}  # fmt: skip
+
+    def __init__(self, src: Path, root: Path):
+        super().__init__()
+        self.src, self.root = src, root
+
+    def __missing__(self, name: str) -> Path:
+        folder, *args = self.ARGS[name]
+        self[name] = convert(self.src, self.root / folder, *args)
+        return self[name]
+
+
 @pytest.fixture(scope="module")
 def outputs(tiny_dir, tmp_path_factory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("foreign")
-    return {
-        "webdataset": convert(tiny_dir, root / "wds", "--to", "webdataset", "--shard-size", "4"),
-        "tfrecord": convert(tiny_dir, root / "tfr", "--to", "tfrecord", "--gzip"),
-        "frames": convert(tiny_dir, root / "seq", "--to", "tfrecord", "--frames", "png"),
-        "mp4": convert(tiny_dir, root / "mp4", "--to", "mp4"),
-    }
+    return _Outputs(tiny_dir, tmp_path_factory.mktemp("foreign"))
 
 
 def check_json_fields(meta: dict, row: dict) -> None:
@@ -96,6 +106,7 @@ def test_datasets_webdataset_builder_reads_every_field(outputs, expected, tmp_pa
     assert seen == set(expected)
 
 
+@pytest.mark.slow  # converts tiny once more (MP4 folder / PNG-frame TFRecord) in a subprocess
 def test_datasets_videofolder_reads_the_mp4_folder(outputs, expected, tmp_path):
     import datasets
 
@@ -158,6 +169,7 @@ def test_tf_data_reads_every_field_of_the_examples(outputs, expected):
     assert seen == set(expected)
 
 
+@pytest.mark.slow  # converts tiny once more (MP4 folder / PNG-frame TFRecord) in a subprocess
 def test_tf_data_reads_the_png_frame_sequences(outputs, expected):
     import tensorflow as tf
     files = sorted(str(p) for p in outputs["frames"].glob("*.tfrecord"))

@@ -58,6 +58,7 @@ def _cli(args: list[str], env: dict | None = None, **kw) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)  # fmt: skip
 
 
+@pytest.mark.slow  # end to end: a generate run with a killed worker, compared with a reference run
 def test_worker_that_exits_is_retried_and_bytes_are_unchanged(tmp_path, monkeypatch, reference):
     monkeypatch.setenv(FAULT_ENV, f"exit:{_sample(5)}:{tmp_path / 'fired'}")
     generate(_cfg(), tmp_path / "ds", workers=2, progress=False)
@@ -77,6 +78,7 @@ def test_worker_that_always_dies_stops_the_run_with_one_line(tmp_path, monkeypat
     assert not (tmp_path / "ds" / "manifest.json").exists()
 
 
+@pytest.mark.slow  # end to end: a generate run with a killed worker, compared with a reference run
 def test_sigkilled_worker_is_detected_and_retried(tmp_path, reference):
     marker = tmp_path / "stalled"
     proc = _cli([*ARGS, "--workers", "2", "--out", str(tmp_path / "ds")], {FAULT_ENV: f"stall:{_sample(6)}:{marker}"})
@@ -88,6 +90,7 @@ def test_sigkilled_worker_is_detected_and_retried(tmp_path, reference):
     assert _shards(tmp_path / "ds") == reference
 
 
+@pytest.mark.slow  # end to end: a generate run with a killed worker, compared with a reference run
 def test_ctrl_c_prints_one_line_and_no_worker_traceback(tmp_path, reference):
     marker = tmp_path / "stalled"
     args = [*ARGS, "--workers", "2", "--out", str(tmp_path / "ds")]

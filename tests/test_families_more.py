@@ -150,17 +150,6 @@ def test_formula_catches_a_term_that_moves():
     assert any("differs" in p for p in formula.verify(spec, bad, ann))
 
 
-def test_signage_catches_text_that_changes():
-    from symbolset.families import signage
-
-    spec = _spec("signage", 4)
-    frames, ann = render_clip(spec)
-    fake = copy.deepcopy(ann)
-    fake[3]["texts"][0]["string"] = fake[3]["texts"][0]["string"][::-1]
-    fake[3]["texts"][0]["chars"] = fake[3]["texts"][0]["chars"][::-1]
-    assert signage.verify(spec, frames, fake)
-
-
 def _strings(spec):
     m = spec["meta"]
     name = spec["family"]
@@ -225,6 +214,7 @@ def _inside(ann, w, h, tol=1.0):
     return None
 
 
+@pytest.mark.slow  # 200 seeds x 3 frames per family (the family contract runs a fast fuzz of every family)
 @pytest.mark.parametrize("name", NEW)
 def test_200_random_specs_validate_and_stay_on_canvas(name):
     fam = families.get(name)

@@ -17,6 +17,7 @@ import re
 import numpy as np
 import pytest
 
+from symbolset import captions as cap
 from symbolset import claims as cl
 from symbolset import codec, families, fonts
 from symbolset.claims.verify import VERIFIERS, verify_claims
@@ -170,8 +171,8 @@ def _falsify(c: dict, spec: dict, frames: np.ndarray):
         c["values"] = c["values"] + ["88"]
     elif kind == "clock_time":
         c["seconds"] = c["seconds"] + 1800
-    elif kind == "colour":
-        c["name"] = next(n for n in (c.get("among") or ["red", "blue"]) + ["red", "blue"] if n != c["name"])
+    elif kind == "colour" and "among" in c:  # a figure claim: another of the family's colours
+        c["name"] = next(n for n in c["among"] + ["red", "blue"] if n != c["name"])
     elif kind == "count":
         c["count"] = c["count"] + 1
     elif kind == "radius":
@@ -186,6 +187,16 @@ def _falsify(c: dict, spec: dict, frames: np.ndarray):
         c["value"] = c["value"] + max(10, c["value"])
     elif kind == "angle":
         c["degrees"] = c["degrees"] + 5
+    elif kind == "colour":  # the palette colour farthest from the stated one (never the colour beneath)
+        others = [n for n, (rgb, _) in cap.PALETTE.items() if list(rgb) != list(c.get("base", ()))]
+        c["name"] = max(others, key=lambda n: float(np.linalg.norm(np.subtract(cap.PALETTE[n][0], c["rgb"]))))
+        c["rgb"] = cap.rgb(c["name"])
+    elif kind == "rotation":
+        c["turn"] = c["turn"] + 10
+    elif kind == "pace":
+        c["pace"] = "steady" if c["pace"] == "eased" else "eased"
+    elif kind == "line_pattern":
+        c["dashed"] = not c["dashed"]
     else:  # pragma: no cover - a new kind must get a falsifier
         raise AssertionError(f"no falsifier for claim kind {kind}")
     return c, frames

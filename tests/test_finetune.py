@@ -209,6 +209,7 @@ def test_other_recipes_train_and_sample(tmp_path, tiny_models, prompts, kind):
 
 
 # ------------------------------------------------------------------------------------------ ablation
+@pytest.mark.slow  # end to end: several training runs, sampling and bench scoring
 def test_ablation_end_to_end_with_base_and_two_seeds(tmp_path, tiny_models, prompts, capsys):
     ft = _config(tmp_path, "cogvideox", tiny_models["cogvideox"], name="shared", **{"train": {"steps": 2}})
     abl = tmp_path / "ablate.yaml"
@@ -241,6 +242,7 @@ def test_ablation_end_to_end_with_base_and_two_seeds(tmp_path, tiny_models, prom
     assert (root / "table.json").read_text() == before
 
 
+@pytest.mark.slow  # end to end: several training runs, sampling and bench scoring
 def test_scratch_model_learns_and_ablation_runs_without_base(tmp_path, prompts):
     ft = _config(
         tmp_path,

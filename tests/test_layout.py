@@ -34,3 +34,36 @@ def test_record_checksum_catches_a_flipped_byte_in_video_or_spec(tiny_dir):
         check_record({**row, "spec": row["spec"].replace('"fps"', '"fps" ', 1)})
     with pytest.raises(SymbolSetError, match=f"{row['id']!r}: no checksum"):
         check_record({k: v for k, v in row.items() if k != "checksum"})
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b'{"id": "a"}\n\n{"id": \n', r"scores\.jsonl:3: not valid JSON"),
+        (b'{"id": "a"}\n' + b"[" * 100_000 + b"\n", r"scores\.jsonl:2: not valid JSON \(nested deeper"),
+        (b'{"id": "caf\xe9"}\n', r"scores\.jsonl: not UTF-8 text"),
+    ],
+)
+def test_every_jsonl_reader_names_the_file_and_line_in_one_line(tmp_path, data, message):
+    """bench compare (scores.jsonl) and bench prompts (prompts.jsonl) read JSON Lines through layout.read_jsonl."""
+    from symbolset.bench.compare import load_scores
+    from symbolset.bench.prompts import load_prompts
+    from symbolset.errors import SymbolSetError
+    from symbolset.layout import read_jsonl
+
+    (tmp_path / "scores.jsonl").write_bytes(data)
+    for read in (read_jsonl, load_prompts):
+        with pytest.raises(SymbolSetError, match=message) as err:
+            read(tmp_path / "scores.jsonl")
+        assert "\n" not in str(err.value)
+    with pytest.raises(SymbolSetError, match=message):
+        load_scores(tmp_path)
+
+
+def test_read_jsonl_skips_blank_lines_and_numbers_the_rest(tmp_path):
+    from symbolset.layout import read_jsonl
+
+    (tmp_path / "x.jsonl").write_text('{"a": 1}\n\n  \n[2]\n', encoding="utf-8")
+    assert read_jsonl(tmp_path / "x.jsonl") == [(1, {"a": 1}), (4, [2])]
+    with pytest.raises(FileNotFoundError):
+        read_jsonl(tmp_path / "missing.jsonl")  # the caller words a missing file (it knows what the file is)

@@ -177,6 +177,7 @@ def _cli(*argv) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "symbolset.cli", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow  # two real processes racing for one folder
 def test_two_generate_runs_of_different_configs_never_both_succeed(tmp_path):
     out = tmp_path / "ds"
     runs = {seed: _cli(*GEN, "--seed", str(seed), "--out", str(out)) for seed in (1, 2)}
@@ -189,6 +190,7 @@ def test_two_generate_runs_of_different_configs_never_both_succeed(tmp_path):
     assert validate_dataset(out, decode=False) == []
 
 
+@pytest.mark.slow  # two real processes racing for one folder
 def test_two_converts_into_one_folder_end_cleanly(tiny_dir, tmp_path):
     out = tmp_path / "wds"
     runs = [_cli("convert", str(tiny_dir), str(out), "--to", "webdataset", "--quiet", "--shard-size", "4") for _ in range(2)]

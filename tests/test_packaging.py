@@ -59,6 +59,9 @@ def _source_files(suffixes=(".py",)) -> set[str]:
     return out
 
 
+pytestmark = pytest.mark.slow  # end to end: builds the wheel and installs it with pip into a temporary folder
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("wheel")

@@ -54,6 +54,23 @@ def test_store_is_insert_only_and_checks_scores(tmp_path):
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def test_rating_page_handlers_in_process(results, tmp_path):
+    """The rating page's handlers called directly (the served page is the slow test below)."""
+    from symbolset.viewer.ratings import RatingApp
+
+    queue = [it["video"] for it in rating_queue(results)]
+    app = RatingApp(results, rater="ann", ratings_path=tmp_path / "r.sqlite", prompts=results / "prompts.jsonl")
+    progress, first, video, prompt, _ = app.resume("ann")
+    assert first == queue[0] and "0** of 3" in progress and Path(video).is_file() and len(prompt) > 40
+    progress, second, *_ = app.save("ann", first, 2, 4, 5)
+    assert second == queue[1] and "1** of 3" in progress
+    assert app.skip("ann", second)[1] == queue[2]
+    (row,) = RatingStore(tmp_path / "r.sqlite").ratings()
+    assert (row["video"], row["rater"], row["legibility"], row["temporal"], row["sharpness"]) == (first, "ann", 2, 4, 5)
+    assert RatingApp(results, rater="ann", ratings_path=tmp_path / "r.sqlite").resume("ann")[1] == queue[1]  # resumes from the file
+
+
+@pytest.mark.slow  # end to end: a served viewer in a subprocess
 def test_rate_mode_through_the_browser_api(results, tmp_path, capsys):
     queue = [it["video"] for it in rating_queue(results)]
     assert len(queue) == 3  # the missing video is not offered

@@ -111,6 +111,7 @@ def test_an_expression_error_names_the_scene_and_field(tmp_path, capsys):
     assert len(err) == 1 and str(path) in err[0] and "scene:scoreboard: derived.digit_h" in err[0] and "heigth" in err[0], err
 
 
+@pytest.mark.slow  # end to end: generate twice, validate, load and convert both ways
 def test_generated_scenes_validate_load_and_convert_like_any_family(tmp_path):
     out = tmp_path / "ds"
     args = ["generate", "--scenes", str(scene.builtin_dir()), "--num", "45", "--size", "96x64", "--frames", "6", "--quiet", "--out"]

@@ -268,6 +268,7 @@ def test_char_quads_contain_each_characters_ink():
         before = after
 
 
+@pytest.mark.slow  # generates a real-style dataset twice (workers=1 and 2)
 def test_real_output_is_the_same_for_any_number_of_workers(tmp_path):
     from symbolset.build import generate
 

@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parent.parent / "examples" / "train_tiny.py"
 
 
+@pytest.mark.slow  # end to end: 80 training steps of the example in a subprocess
 def test_train_tiny_loss_decreases(tmp_path):
     proc = subprocess.run([sys.executable, str(SCRIPT), "--steps", "80", "--log-every", "10", "--workers", "2"],
                           capture_output=True, text=True, timeout=300, cwd=tmp_path)  # fmt: skip

@@ -16,7 +16,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-import gradio  # noqa: F401
+import gradio
 import gradio_client
 import pytest
 
@@ -147,6 +147,40 @@ def test_two_reviewers_never_overwrite_each_other(tmp_path):
         ann.record("z", "ann", "flag", original=original, reason=" ")
 
 
+# ---------------------------------------------------------------------- the app, in process (fast)
+
+
+def test_app_handlers_browse_open_and_review_in_process(tiny_dir, tmp_path):
+    """The handlers behind every endpoint, called directly (the served app is the slow test below)."""
+    from symbolset.viewer.app import build_app
+
+    db = tmp_path / "reviews.sqlite"
+    viewer = build_app(tiny_dir, review=True, reviewer="ann", reviews_path=db, page_size=4)
+    family = sorted({r["family"] for r in iter_rows(tiny_dir, columns=["family"])})[0]
+    items, info, page, ids = viewer.query(ANY, family, ANY, ANY, "", 99)  # a page past the end is clamped
+    assert ids and all(i.startswith(family + "-") for i in ids) and page >= 1 and f"page {page} of {page}" in info
+    sid, video, slider, overlay, meta, captions, spec = viewer.open_sample(ids[0], ["word boxes", "shapes"])[:7]
+    assert sid == ids[0] and Path(video).read_bytes()[4:8] == b"ftyp" and family in meta and "English" in captions
+    assert slider.maximum == json.loads(spec)["num_frames"] - 1 and overlay.ndim == 3
+    verdict, image = viewer.rerender(ids[0], 0)
+    assert "it matches" in verdict and image.ndim == 3
+
+    first = viewer.review_resume()
+    assert "0 of" in first[0]
+    a = first[1]
+    b = viewer.review_accept(a)[1]
+    shown = viewer.review_show(b)
+    edited = list(shown[4:10])
+    edited[0] = "A reviewed short caption."
+    c = viewer.review_edit(b, *edited)[1]
+    last = viewer.review_flag(c, "caption names the wrong colour")
+    assert "3 of" in last[0] and len({a, b, c, last[1]}) == 4
+    outside = next(i for i in viewer.index.table.column("id").to_pylist() if i not in viewer.queue)
+    with pytest.raises(gradio.Error, match="not in the review queue"):
+        viewer.review_accept(outside)
+    assert [(d["sample_id"], d["action"]) for d in ReviewStore(db).decisions()] == [(a, "accept"), (b, "edit"), (c, "flag")]
+
+
 # ---------------------------------------------------------------------- the app, through gradio_client
 
 
@@ -213,6 +247,7 @@ def decisions_made(tiny_dir, review_db, tmp_path_factory):
     return {"accepted": a, "edited": b, "flagged": c, "short": edited[0]}
 
 
+@pytest.mark.slow  # end to end: a served app, restarted (fast: test_app_handlers_browse_open_and_review_in_process)
 def test_browse_review_and_restart_keeps_decisions(decisions_made, review_db):
     decisions = ReviewStore(review_db).decisions()
     assert [(d["sample_id"], d["action"]) for d in decisions] == [
@@ -223,6 +258,7 @@ def test_browse_review_and_restart_keeps_decisions(decisions_made, review_db):
     assert decisions[1]["previous"]["action"] == "generated"
 
 
+@pytest.mark.slow  # end to end: a served app, restarted (fast: test_app_handlers_browse_open_and_review_in_process)
 def test_reviews_apply_end_to_end(decisions_made, review_db, tiny_dir, tmp_path, capsys):
     out = tmp_path / "reviewed"
     assert cli_main(["reviews", "apply", str(tiny_dir), str(review_db), "--out", str(out)]) == 0

@@ -13,10 +13,14 @@ from PIL import Image
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
-pytest.importorskip("gradio")
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package (pip install playwright)")
 
+# Hard imports: gradio (extra "viewer") and playwright (extra "test") are the project's own dependencies,
+# so a packaging break fails here instead of skipping; only the system browser may be absent.
+import gradio  # noqa: E402, F401
+from playwright import sync_api  # noqa: E402
 from test_viewer import ViewerProcess  # noqa: E402  (the same real-server helper as the gradio_client tests)
+
+pytestmark = pytest.mark.slow  # every test here serves the app and drives a real browser
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]  # fmt: skip

@@ -73,6 +73,7 @@ def _upload(port: int, payload: bytes):
 # ---------------------------------------------------------------------- reviewer identity (issue 20.4)
 
 
+@pytest.mark.slow  # end to end: a served viewer in a subprocess
 def test_reviewer_is_bound_to_the_server_and_only_queued_samples_are_decided(tiny_dir, tmp_path):
     db = tmp_path / "reviews.sqlite"
     queue = review_sample(_ids(tiny_dir))
@@ -115,6 +116,7 @@ def reviewing(tiny_dir, tmp_path_factory):
         app.stop()
 
 
+@pytest.mark.slow  # end to end: a served viewer in a subprocess
 def test_review_database_is_not_downloadable(reviewing):
     app, root, _ = reviewing
     db = root / "reviews.sqlite"
@@ -123,6 +125,7 @@ def test_review_database_is_not_downloadable(reviewing):
         assert _get(f"{app.url}gradio_api/file={path}") in (403, 404), path
 
 
+@pytest.mark.slow  # end to end: a served viewer in a subprocess
 def test_uploads_are_refused(reviewing):
     """5 MB posted to the upload route: refused (413, or the connection cut once the cap is passed),
     nothing that size lands on disk, and the app goes on serving."""
@@ -167,6 +170,7 @@ def _with_damaged_page(tiny_dir: Path, tmp_path: Path) -> tuple[Path, str, str]:
     return root, ids[1], ids[2]
 
 
+@pytest.mark.slow  # end to end: a served viewer in a subprocess
 def test_undecodable_video_is_named_and_the_page_still_works(tiny_dir, tmp_path):
     root, bad = _with_bad_video(tiny_dir, tmp_path)
     app = ViewerProcess(str(root), log=tmp_path / "v.log")
@@ -185,6 +189,7 @@ def test_undecodable_video_is_named_and_the_page_still_works(tiny_dir, tmp_path)
         app.stop()
 
 
+@pytest.mark.slow  # end to end: a served viewer in a subprocess
 def test_damaged_parquet_page_is_named_and_the_rest_works(tiny_dir, tmp_path):
     root, bad, good = _with_damaged_page(tiny_dir, tmp_path)
     app = ViewerProcess(str(root), log=tmp_path / "v.log")
@@ -200,6 +205,7 @@ def test_damaged_parquet_page_is_named_and_the_rest_works(tiny_dir, tmp_path):
         app.stop()
 
 
+@pytest.mark.slow  # end to end: a served viewer in a subprocess
 def test_a_damaged_queued_sample_can_be_flagged_in_review(tiny_dir, tmp_path):
     queue = review_sample(_ids(tiny_dir))
     root, bad = _with_bad_video(tiny_dir, tmp_path, queue[0])
@@ -245,6 +251,7 @@ def test_thumbnails_show_the_fullest_frame(tiny_dir):
 # ---------------------------------------------------------------------- header names what the user passed (12.13)
 
 
+@pytest.mark.slow  # end to end: a served viewer in a subprocess
 def test_converted_source_header_shows_the_given_folder(tiny_dir, tmp_path):
     from symbolset.converters import convert
     wds = tmp_path / "wds"
@@ -285,6 +292,7 @@ def test_disk_full_says_decision_not_saved(tiny_dir, tmp_path, monkeypatch):
 # ---------------------------------------------------------------------- killed viewers' folders (20.17)
 
 
+@pytest.mark.slow  # end to end: a served viewer in a subprocess
 def test_folders_of_a_killed_viewer_are_reclaimed_at_next_start(tiny_dir, tmp_path):
     tmp = tmp_path / "tmp"
     tmp.mkdir()

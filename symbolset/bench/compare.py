@@ -14,6 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..errors import SymbolSetError
+from ..layout import read_jsonl
 from . import stats
 
 
@@ -32,19 +33,11 @@ def load_scores(run: str | Path) -> list[dict]:
     """A run folder's scores.jsonl rows; :class:`SymbolSetError` naming the file and line when bad."""
     path = Path(run) / "scores.jsonl"
     try:
-        text = path.read_text(encoding="utf-8")
+        lines = read_jsonl(path)
     except FileNotFoundError:
         raise SymbolSetError(f"{run}: no scores.jsonl (not a bench run folder)") from None
-    except UnicodeDecodeError as exc:
-        raise SymbolSetError(f"{path}: not UTF-8 text ({exc})") from None
     rows = []
-    for k, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SymbolSetError(f"{path}:{k}: not valid JSON ({exc})") from None
+    for k, row in lines:
         if not isinstance(row, dict) or not isinstance(row.get("id"), str):
             raise SymbolSetError(f"{path}:{k}: expected an object with a string 'id'")
         rows.append(row)

@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..errors import SymbolSetError
-from ..layout import iter_rows
+from ..layout import iter_rows, read_jsonl
 from ..record import parse_annotations
 from ..spec import from_json
 
@@ -91,19 +91,11 @@ def write_prompts(prompts: list[dict], path: str | Path) -> None:
 def load_prompts(path: str | Path) -> list[dict]:
     """Prompt rows from a JSONL file; :class:`SymbolSetError` on a missing or malformed file."""
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = read_jsonl(path)
     except OSError as exc:
         raise SymbolSetError(f"{path}: cannot read prompts ({exc.strerror})") from None
     prompts = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            p = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SymbolSetError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-        except RecursionError:
-            raise SymbolSetError(f"{path}:{n}: not valid JSON (nested deeper than this reader allows)") from None
+    for n, p in lines:
         if not isinstance(p, dict) or not {"id", "family", "spec"} <= set(p):
             raise SymbolSetError(f"{path}:{n}: a prompt needs id, family and spec")
         prompts.append(p)

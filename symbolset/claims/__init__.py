@@ -46,11 +46,24 @@ KINDS = {
     "scale": ("a size change", "ratio of the ink's radius of gyration (last / first frame) within 10% of the stated ratio"),
     "value_sequence": ("the values a display shows, in order", "the distinct values read off the frames' segments equal the stated list"),
     "clock_time": ("the time a clock shows at a moment", "hands read off the frame within 3 degrees (+3 for the rounded unit's hand)"),
-    # drawn figures (symbolset.claims.figures)
     "colour": (
-        "the named colour of an element's ink or fill, or of the background",
-        "nearest palette colour: of the median pixel for a fill or the background; for a stroke or text, the colour whose blend with what lies under it explains the strongest ink best (blend share from luma, chroma shift pointing the colour's way and no longer than the colour's: 4:2:0 video dilutes thin strokes' chroma)",
+        "the named palette colour of an element's ink or of an area",
+        "ink (pixels at least half as far from the colour beneath as the farthest): on the blend from the colour beneath to the named colour "
+        "at most 1.5 times + 6 units (median distance in luma units, chroma at half weight) farther than on the blend toward the best-fitting palette colour; an area: its median colour is nearest the named colour, within 60 RGB units; figure claims (with ``elements``, symbolset.claims.figures): a fill's or the background's median pixel is nearest the named colour among the family's colours; a stroke's or text's strongest ink is best explained (blend share from luma, chroma shift 0.35 to 1.1 times the colour's and pointing its way, + 20 units per unit of share the strongest ink misses 1) by the named colour",
     ),
+    "pace": (
+        "a move keeps a steady pace or eases in and out",
+        "ink-centroid speed over the first and last fifth of the frame steps against the middle fifth: >= 0.7 steady, <= 0.6 eased",
+    ),
+    "line_pattern": (
+        "a line is solid or dashed",
+        "walking its centre in the last frame: solid is inked at >= 90% of the points with no gap over 2 points; dashed is inked at >= 2 points and has a gap of >= 2 points",
+    ),
+    "rotation": (
+        "how far and which way something turns",
+        "the first frame's ink, turned about its centroid (and scaled by the measured size change), best matches the last frame's at an angle within 3 degrees of the stated turn",
+    ),
+    # drawn figures (symbolset.claims.figures)
     "count": ("how many marks of a kind are drawn", "exactly that many of the named elements hold ink of their colour (coverage of at least 2 px within 1 px of each)"),
     "radius": ("a circle's radius in px", "least-squares circle fitted to the circle's ink within 1 px"),
     "relation": (
@@ -81,6 +94,15 @@ def claim(kind: str, subject: str, **values) -> dict:
     if kind not in KINDS:
         raise ValueError(f"unknown claim kind {kind!r}")
     return {"kind": kind, "subject": subject, **values}
+
+
+def colour(subject: str, rgb, **where) -> dict:
+    """A ``colour`` claim: the palette name of ``rgb`` (English; :func:`symbolset.captions.color_name` gives
+    the Chinese), measured where ``where`` says (see :mod:`.verify`: ``element``/``box`` with ``part="ink"``
+    and ``base``, or an area: ``box``, ``points`` or the whole frame)."""
+    from ..captions import color_name
+
+    return claim("colour", subject, name=color_name(list(rgb)), rgb=list(rgb), **where)
 
 
 def band(u: float) -> int | None:

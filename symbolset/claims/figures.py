@@ -110,6 +110,12 @@ def measured_colour(frame: np.ndarray, annotation: dict, c: dict) -> str | None:
 
 
 def _colour(spec, frames, annotations, c):
+    """A figure claim's colour (it names ``elements``; None: the background); other colour claims go
+    to :func:`symbolset.claims.looks.colour`."""
+    if "elements" not in c:
+        from .looks import colour
+
+        return colour(spec, frames, annotations, c)
     i = c.get("frame", -1)
     got = measured_colour(frames[i], annotations[i], c)
     if got is None:

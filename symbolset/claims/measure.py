@@ -121,3 +121,12 @@ def shape_mask(annotation: dict, elements, reach: float, shape: tuple[int, int])
             if len(pts) >= 2:
                 cv2.polylines(mask, [np.round(np.asarray(pts) * 16).astype(np.int32)], False, 1, thick, cv2.LINE_8, 4)
     return mask.astype(bool)
+
+
+def gyration(cov: np.ndarray) -> float:
+    """Radius of gyration of the ink (px): proportional to its size, whatever its rotation."""
+    cov = np.where(cov > 0.15, cov, 0.0)
+    mass = float(cov.sum())
+    yy, xx = np.mgrid[0 : cov.shape[0], 0 : cov.shape[1]]
+    cx, cy = (cov * xx).sum() / mass, (cov * yy).sum() / mass
+    return math.sqrt(float((cov * ((xx - cx) ** 2 + (yy - cy) ** 2)).sum()) / mass)

@@ -12,7 +12,8 @@ import math
 import numpy as np
 
 from . import REGION_TOLERANCE, band_limits, figures
-from .measure import centroid, coverage, element_coverage, find, hide_cursors, ink_box, window
+from .looks import colour, line_pattern, pace, rotation
+from .measure import centroid, coverage, element_coverage, find, gyration, hide_cursors, ink_box, window
 
 _EPS = 1e-6
 _MIN_CHANGED = 6  # pixels: fewer is codec noise (a pixel's colour flipping between similar scene colours)
@@ -284,19 +285,10 @@ def _in_place(spec, frames, annotations, c):
     return [f"{c['subject']}: said to stay in place, but its ink moved {dist:.1f} px"] if dist > limit else []
 
 
-def _gyration(cov: np.ndarray) -> float:
-    """Radius of gyration of the ink (px): proportional to its size, whatever its rotation."""
-    cov = np.where(cov > 0.15, cov, 0.0)
-    mass = float(cov.sum())
-    yy, xx = np.mgrid[0 : cov.shape[0], 0 : cov.shape[1]]
-    cx, cy = (cov * xx).sum() / mass, (cov * yy).sum() / mass
-    return math.sqrt(float((cov * ((xx - cx) ** 2 + (yy - cy) ** 2)).sum()) / mass)
-
-
 def _scale(spec, frames, annotations, c):
     base = c.get("base", spec["background"])
-    r0 = _gyration(coverage(frames[0], c["color"], base, c.get("others", ())))
-    r1 = _gyration(coverage(frames[-1], c["color"], base, c.get("others", ())))
+    r0 = gyration(coverage(frames[0], c["color"], base, c.get("others", ())))
+    r1 = gyration(coverage(frames[-1], c["color"], base, c.get("others", ())))
     ratio = r1 / max(r0, _EPS)
     if abs(ratio / c["ratio"] - 1) > 0.10:
         return [f"{c['subject']}: size changed by {ratio:.3f}x, caption says {c['ratio']}x"]
@@ -336,7 +328,8 @@ VERIFIERS = {
     "quoted_text": _quoted_text, "label": _label, "formula": _formula, "stroke_width": _stroke_width,
     "glyph_height": _glyph_height, "position_region": _position_region, "time_range": _time_range,
     "first_ink": _first_ink, "order": _order, "typing": _typing, "motion": _motion, "in_place": _in_place,
-    "scale": _scale, "value_sequence": _value_sequence, "clock_time": _clock_time,
+    "scale": _scale, "value_sequence": _value_sequence, "clock_time": _clock_time, "colour": colour, "rotation": rotation,
+    "line_pattern": line_pattern, "pace": pace,
 }  # fmt: skip
 VERIFIERS.update(figures.VERIFIERS)
 

@@ -9,7 +9,11 @@ import numpy as np
 
 from .. import captions as cap
 from .. import claims as cl
-from . import common
+from ..render import render_frame
+from ..spec import element
+from .canvas import skeleton
+from .draw import pick
+from .ink import angle_diff, coverage, pixel_at
 
 NAME = "lanes"
 RULE = "All lane lines meet at one vanishing point in every frame, and the dashes move toward the viewer at a constant speed without breaking or jumping."
@@ -22,11 +26,11 @@ _VP_TOLERANCE = 4.0  # px (yuv420p blur included)
 
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A road scene: horizon, vanishing point, 2-4 lane lines (solid/dashed) and a dash speed from ``rng``."""
-    sky = _SKIES[int(rng.integers(len(_SKIES)))]
-    spec = common.skeleton(params, NAME, cap.rgb(sky))
+    sky = pick(rng, _SKIES)
+    spec = skeleton(params, NAME, cap.rgb(sky))
     w, h = spec["width"], spec["height"]
-    ground = _GROUNDS[int(rng.integers(len(_GROUNDS)))]
-    road = _ROADS[int(rng.integers(len(_ROADS)))]
+    ground = pick(rng, _GROUNDS)
+    road = pick(rng, _ROADS)
     vx = float(round(w * rng.uniform(0.4, 0.6), 2))
     vy = float(round(h * rng.uniform(0.3, 0.42), 2))
     n = int(rng.integers(2, 5))
@@ -45,21 +49,14 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
 
     margin = 0.6 * line_w + 0.02 * w
     spec["elements"] = [
-        {"id": "ground", "type": "polygon", "fill": cap.rgb(ground), "points": [[0.0, vy], [float(w), vy], [float(w), float(h)], [0.0, float(h)]]},
-        {"id": "road", "type": "polygon", "fill": cap.rgb(road), "points": [[vx, vy], [max(bottoms) + margin * 4, float(h)], [min(bottoms) - margin * 4, float(h)]]},
+        element("polygon", "ground", fill=cap.rgb(ground), points=[[0.0, vy], [float(w), vy], [float(w), float(h)], [0.0, float(h)]]),
+        element("polygon", "road", fill=cap.rgb(road), points=[[vx, vy], [max(bottoms) + margin * 4, float(h)], [min(bottoms) - margin * 4, float(h)]]),
     ]  # fmt: skip
     lanes = []
     end = spec["num_frames"] / spec["fps"]
     for k, (bx, kind) in enumerate(zip(bottoms, kinds)):
         color = "yellow" if (k == 0 and edge_yellow and kind == "solid") else "white"
-        el = {
-            "id": f"lane{k}",
-            "type": "lane_line",
-            "vanishing_point": [vx, vy],
-            "bottom_x": bx,
-            "bottom_width": line_w,
-            "color": cap.rgb(color),
-        }
+        el = element("lane_line", f"lane{k}", vanishing_point=[vx, vy], bottom_x=bx, bottom_width=line_w, color=cap.rgb(color))
         if kind == "dashed":
             el["dash"] = dash
             el["offset"] = {"keys": [[0.0, 0.0], [round(end, 6), round(speed * end, 6)]], "ease": "linear"}
@@ -85,26 +82,62 @@ def claims(spec: dict) -> list[dict]:
     m = spec["meta"]
     road = cap.rgb(m["road"])
     scene = [cap.rgb(m[k]) for k in ("sky", "ground")] + [cap.rgb("yellow")]
-    return [
+    out = [
         cl.claim("position_region", "vanishing point", point_of=["lane0", "vanishing_point"], frame=spec["num_frames"] - 1,
                  **cl.region(*m["vanishing_point"], spec["width"], spec["height"])),
         cl.claim("time_range", "dashes", color=cap.rgb("white"), base=road, others=scene, start=0.0, end=cl.clip_end(spec), stops=False),
     ]  # fmt: skip
+    return out + _colour_claims(spec)
+
+
+def _colour_claims(spec: dict) -> list[dict]:
+    """Colour claims of each lane line (at its ink in the last frame, near the bottom where lines are
+    widest), the sky, the verges beside the horizon and the road between the lines."""
+    w, h = spec["width"], spec["height"]
+    by_id = {el["id"]: el for el in spec["elements"]}
+    lanes = [el for el in spec["elements"] if el["type"] == "lane_line"]
+    vx, vy = lanes[0]["vanishing_point"]
+    _, ann = render_frame(spec, spec["num_frames"] - 1)
+    shapes = {sh["element"]: sh["params"] for sh in ann["shapes"] if sh["type"] == "lane_line"}
+    low = vy + 0.3 * (h - vy)  # nearer the horizon the lines are too thin to show their colour
+    out = []
+    for k, el in enumerate(lanes):
+        rows = [(min(y0, y1) + 1, max(y0, y1) - 1) for _, y0, _, y1 in shapes[el["id"]]["marks"]] if el.get("dash") else [(low, h - 2)]
+        ys = [y + 0.5 for a, b in rows for y in range(int(math.ceil(max(a, low))), int(math.floor(b)))]
+        pts = [[round(_line_centre(el, y, h), 2), round(float(y), 2)] for y in ys]
+        pts = [p for p in pts if 2 <= p[0] <= w - 2]
+        out.append(cl.colour(f"lane {k}", el["color"], points=pts, part="ink", base=by_id["road"]["fill"]))
+        walk = [[round(_line_centre(el, y + 0.5, h), 2), y + 0.5] for y in range(int(math.ceil(low)), h - 1)]
+        walk = [p for p in walk if 2 <= p[0] <= w - 2]
+        out.append(
+            cl.claim("line_pattern", f"lane {k}", color=el["color"], base=by_id["road"]["fill"], points=walk, dashed=bool(el.get("dash")))
+        )
+    band = max(2, int(0.04 * h))
+    verge = [[x, y] for y in range(int(math.ceil(vy)) + 1, int(math.ceil(vy)) + 1 + band) for x in (0, 1, 2, w - 3, w - 2, w - 1)]
+    bottoms = sorted(el["bottom_x"] for el in lanes)
+    between = [[(a + b) / 2, float(y)] for a, b in zip(bottoms, bottoms[1:]) for y in range(h - 1 - band, h - 1)]
+    out += [
+        cl.colour("sky", spec["background"], box=[0, 0, w, max(1, int(vy) - 2)]),
+        cl.colour("ground", by_id["ground"]["fill"], points=verge),
+        cl.colour("road", by_id["road"]["fill"], points=[p for p in between if 1 <= p[0] <= w - 2]),
+    ]
+    return out
 
 
 def captions(spec: dict, rng: np.random.Generator) -> dict:
     """English and Chinese captions: the lanes left to right, their colours, the vanishing point and the dash motion."""
-    m = spec["meta"]
-    lanes = m["lanes"]
-    zh_kind = {"solid": "实线", "dashed": "虚线"}
-    listing = ", ".join(f"a {ln['kind']} {ln['color']} line" for ln in lanes)
-    listing_zh = "、".join(f"{cap.color_name(cap.rgb(ln['color']), 'zh')}{zh_kind[ln['kind']]}" for ln in lanes)
-    dashed = sum(ln["kind"] == "dashed" for ln in lanes)
     c = {(x["kind"], x["subject"]): x for x in claims(spec)}
+    lanes = [x for x in c.values() if x["kind"] == "line_pattern"]
+    zh_kind = {"solid": "实线", "dashed": "虚线"}
+    colours = [c[("colour", f"lane {k}")] for k in range(len(lanes))]
+    kinds = ["dashed" if c[("line_pattern", f"lane {k}")]["dashed"] else "solid" for k in range(len(lanes))]
+    listing = ", ".join(f"a {kind} {col['name']} line" for kind, col in zip(kinds, colours))
+    listing_zh = "、".join(f"{cap.color_name(col['rgb'], 'zh')}{zh_kind[kind]}" for kind, col in zip(kinds, colours))
+    dashed = kinds.count("dashed")
     where = cl.region_words(c[("position_region", "vanishing point")])
     where_zh = cl.region_words(c[("position_region", "vanishing point")], "zh")
-    sky, ground, road = m["sky"], m["ground"], m["road"]
-    zh = {k: cap.color_name(cap.rgb(m[k]), "zh") for k in ("sky", "ground", "road")}
+    sky, ground, road = (c[("colour", k)]["name"] for k in ("sky", "ground", "road"))
+    zh = {k: cap.color_name(c[("colour", k)]["rgb"], "zh") for k in ("sky", "ground", "road")}
     dur = cap.seconds(cl.clip_end(spec))
     dashes = "dashes" if dashed > 1 else "dashes of the dashed line"
     en = {
@@ -196,7 +229,7 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
         nearest = np.abs(cols[None, None, :] - centres[:, :, None]).argmin(axis=0)  # (H, W)
         fits = []
         for k, p in enumerate(lanes):
-            cov = common.coverage(frame, p["color"], road_rgb) * (road & (nearest == k))
+            cov = coverage(frame, p["color"], road_rgb) * (road & (nearest == k))
             cov[: int(math.ceil(y_min))] = 0
             cov = np.where(cov > 0.2, cov, 0.0)
             mass = cov.sum(axis=1)
@@ -226,17 +259,17 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
             if p.get("dash") is None:
                 continue
             params = shapes[p["id"]]
-            cov = common.coverage(frame, p["color"], road_rgb)
+            cov = coverage(frame, p["color"], road_rgb)
             for (x0, y0, x1, y1), (zn, zf) in zip(params["marks"], params["depths"]):
                 inside = 2 <= (x0 + x1) / 2 <= w - 2  # a line may leave the frame at the bottom
                 if abs(y1 - y0) >= 3 and y0 >= y_min and inside:
-                    if common.pixel_at(cov[..., None], (x0 + x1) / 2, (y0 + y1) / 2)[0] < 0.5:
+                    if pixel_at(cov[..., None], (x0 + x1) / 2, (y0 + y1) / 2)[0] < 0.5:
                         problems.append(f"frame {i}: dash of {p['id']} at depth {zn:.2f}-{zf:.2f} has no ink at its centre")
             for (_, zf), (zn2, _) in zip(params["depths"], params["depths"][1:]):
                 yg0, yg1 = vy + (h - vy) / zf, vy + (h - vy) / zn2
                 yg = (yg0 + yg1) / 2
                 if yg0 - yg1 >= 4 and yg1 >= y_min and 2 <= _line_centre(p, yg, h) <= w - 2:
-                    if common.pixel_at(cov[..., None], _line_centre(p, yg, h), yg)[0] > 0.5:
+                    if pixel_at(cov[..., None], _line_centre(p, yg, h), yg)[0] > 0.5:
                         problems.append(f"frame {i}: ink in the gap of {p['id']} at y={yg:.1f}")
             unclipped = [zn for zn, _ in params["depths"] if zn > 1.0 + 1e-3]
             phases.append(unclipped[0] % sum(p["dash"]) if unclipped else None)
@@ -248,6 +281,6 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
         steps = [(a - b) % period for a, b in zip(phases, phases[1:]) if a is not None and b is not None]
         want = m["speed"] / spec["fps"] % period
         for k, s in enumerate(steps):
-            if abs(common.angle_diff(s, want, period)) > 1e-3:
+            if abs(angle_diff(s, want, period)) > 1e-3:
                 problems.append(f"frame {k + 1}: dashes advanced {s:.4f} depth units, expected {want:.4f} (speed is not constant)")
     return problems

@@ -17,9 +17,12 @@ from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
 from ..errors import SymbolSetError
-from ..render import SEGMENTS, segment_layout
-from ..spec import duration, frame_time, value_at
-from . import common
+from ..render import SEGMENTS, render_frame, segment_layout
+from ..spec import duration, element, frame_time, value_at
+from .canvas import crisp_y, skeleton
+from .draw import pick
+from .ink import pixel_at
+from .wording import article
 
 NAME = "seven_segment"
 RULE = "The digits lit on the display at every frame spell exactly the appliance's value at that time."
@@ -130,8 +133,8 @@ def _cells_width(text: str, h: float) -> float:
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A display scene: appliance, colours, layout and the value track (generated or from a CSV)."""
     options = params.get("options") or {}
-    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
-    spec = common.skeleton(params, NAME, cap.rgb(bg))
+    bg = pick(rng, _BACKGROUNDS)
+    spec = skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
     dur = duration(spec)
     if options.get("readings_csv"):
@@ -140,9 +143,9 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
             raise SymbolSetError(f"appliance: expected one of {', '.join(_KINDS)}, got {kind!r}")
         keys = _csv_values(options, dur)
     else:
-        kind = ("oven", "aircon", "washer")[int(rng.integers(3))]
+        kind = pick(rng, ("oven", "aircon", "washer"))
         keys = _generated_values(rng, kind, dur)
-    panel = _PANELS[int(rng.integers(len(_PANELS)))]
+    panel = pick(rng, _PANELS)
     lit = cap.contrasting(rng, panel, _LIT)
     off = "dark gray" if panel != "dark gray" and rng.random() < 0.5 else None
     longest = max((v for _, v in keys), key=lambda v: _cells_width(v, 1.0))
@@ -150,7 +153,7 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     # Label above the digits and (for temperatures) a unit to their right, both inside the panel.
     label = None
     if _KINDS[kind][2] is not None:
-        label = _KINDS[kind][2][int(rng.integers(2))]
+        label = pick(rng, _KINDS[kind][2])
     unit = "°C" if kind == "aircon" else None
     unit_share = 0.45 if unit else 0.0  # the unit's width relative to the digit height
     digit_h = min(0.36 * h, 0.72 * w / (_cells_width(longest, 1.0) + unit_share))
@@ -165,21 +168,38 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     pad = 0.22 * digit_h
     px0, py0, px1, py1 = x - pad, top - pad, x + block_w + pad, top + block_h + pad
     c = 0.1 * digit_h  # chamfered corners
-    spec["elements"].append({"id": "panel", "type": "polygon", "fill": cap.rgb(panel), "points": [
-        [px0 + c, py0], [px1 - c, py0], [px1, py0 + c], [px1, py1 - c], [px1 - c, py1], [px0 + c, py1], [px0, py1 - c], [px0, py0 + c]]})  # fmt: skip
+    chamfered = [
+        [px0 + c, py0],
+        [px1 - c, py0],
+        [px1, py0 + c],
+        [px1, py1 - c],
+        [px1 - c, py1],
+        [px0 + c, py1],
+        [px0, py1 - c],
+        [px0, py0 + c],
+    ]
+    spec["elements"].append(element("polygon", "panel", fill=cap.rgb(panel), points=chamfered))
     if label:
         font = fonts.pick_font(rng, label, fonts.fonts_for("han" if cap.script_of(label) == "han" else "latin"))
-        spec["elements"].append({"id": "label", "type": "text", "text": label, "font": font, "size": label_size, "color": cap.rgb(lit),
-                                 "position": [x, common.crisp_y(top + label_size * 0.65, font, label_size, label)], "anchor": "left"})  # fmt: skip
-    spec["elements"].append({"id": "display", "type": "seven_segment", "position": [x, float(round(digits_y, 2))], "digit_height": digit_h,
-                             "text": {"keys": keys, "ease": "step"} if len(keys) > 1 else keys[0][1], "color": cap.rgb(lit),
-                             "off_color": cap.rgb(off) if off else None})  # fmt: skip
+        label_y = crisp_y(top + label_size * 0.65, font, label_size, label)
+        spec["elements"].append(
+            element("text", "label", text=label, font=font, size=label_size, color=cap.rgb(lit), position=[x, label_y], anchor="left")
+        )
+    shown = {"keys": keys, "ease": "step"} if len(keys) > 1 else keys[0][1]
+    spec["elements"].append(
+        element("seven_segment", "display", position=[x, float(round(digits_y, 2))], digit_height=digit_h, text=shown, color=cap.rgb(lit),
+                off_color=cap.rgb(off) if off else None)
+    )  # fmt: skip
     if unit:
         ufont = fonts.pick_font(rng, unit, fonts.fonts_for("latin"))
         usize = max(10, int(round(0.3 * digit_h)))
         ux = x + _cells_width(longest, digit_h) + 0.08 * digit_h
-        spec["elements"].append({"id": "unit", "type": "text", "text": unit, "font": ufont, "size": usize, "color": cap.rgb(lit),
-                                 "position": [float(round(ux, 2)), common.crisp_y(digits_y + usize * 0.6, ufont, usize, unit)], "anchor": "left"})  # fmt: skip
+        unit_y = crisp_y(digits_y + usize * 0.6, ufont, usize, unit)
+        spec["elements"].append(
+            element(
+                "text", "unit", text=unit, font=ufont, size=usize, color=cap.rgb(lit), position=[float(round(ux, 2)), unit_y], anchor="left"
+            )
+        )
     spec["meta"] = {"kind": kind, "values": keys, "label": label, "unit": unit, "color": lit, "panel": panel,
                     "off_color": off, "background": bg, "source": "csv" if options.get("readings_csv") else "generated"}  # fmt: skip
     return spec
@@ -202,35 +222,70 @@ def _shown(spec: dict) -> list[tuple[float, str]]:
 
 
 def claims(spec: dict) -> list[dict]:
-    """What the captions state: the distinct values the frames show, in order (read back from segments)."""
-    display = next(el for el in spec["elements"] if el["id"] == "display")
-    panel = next(el for el in spec["elements"] if el["id"] == "panel")
-    return [cl.claim("value_sequence", "display", element="display", color=display["color"], off=display.get("off_color") or panel["fill"],
-                     values=[v for _, v in _shown(spec)], times=[round(t, 6) for t, _ in _shown(spec)])]  # fmt: skip
+    """What the captions state: the distinct values the frames show, in order (read back from segments),
+    the label and unit as drawn, and the colours of the digits, their unlit segments, the panel and the
+    background."""
+    by_id = {el["id"]: el for el in spec["elements"]}
+    display, panel = by_id["display"], by_id["panel"]
+    off = display.get("off_color")
+    out = [cl.claim("value_sequence", "display", element="display", color=display["color"], off=off or panel["fill"],
+                    values=[v for _, v in _shown(spec)], times=[round(t, 6) for t, _ in _shown(spec)])]  # fmt: skip
+    for key in ("label", "unit"):
+        if key in by_id:
+            out.append(cl.claim("quoted_text", key, element=key, text=by_id[key]["text"], color=by_id[key]["color"], base=panel["fill"]))
+    w, h = spec["width"], spec["height"]
+    out += [
+        cl.colour("digits", display["color"], element="display", part="ink", base=panel["fill"]),
+        cl.colour("panel", panel["fill"], element="panel"),
+        cl.colour("background", spec["background"], points=[[x, y] for x in (0, 1, w - 2, w - 1) for y in (0, 1, h - 2, h - 1)]),
+    ]
+    if off:
+        unlit = _unlit_centres(spec, display)
+        if unlit:
+            out.append(cl.colour("unlit segments", off, points=unlit))
+    return out
+
+
+def _unlit_centres(spec: dict, display: dict) -> list[list[float]]:
+    """Centre pixels of the segments left unlit in the last frame (where an ``off_color`` ghost shows)."""
+    _, ann = render_frame(spec, spec["num_frames"] - 1)
+    shape = next(s for s in ann["shapes"] if s["element"] == "display")
+    out = []
+    for d in shape["params"]["digits"]:
+        if d["char"] in ":." or d["char"] not in SEGMENTS:
+            continue
+        for seg, (x, y) in segment_centers(d["cell"]).items():
+            if seg not in SEGMENTS[d["char"]]:
+                out.append([round(x, 2), round(y, 2)])
+    return out
 
 
 def captions(spec: dict, rng: np.random.Generator) -> dict:
     """English and Chinese captions quoting every value the display shows, and when it changes."""
     m = spec["meta"]
-    noun, noun_zh, _ = _KINDS[m["kind"]]
-    seq = claims(spec)[0]
+    noun, noun_zh, _ = _KINDS[m["kind"]]  # the appliance the display belongs to
+    c = {(x["kind"], x["subject"]): x for x in claims(spec)}
+    seq = c[("value_sequence", "display")]
     shown = list(zip(seq["times"], seq["values"]))
     first, last = shown[0][1], shown[-1][1]
     q0, q1, qz0, qz1 = cap.quote(first), cap.quote(last), cap.quote(first, "zh"), cap.quote(last, "zh")
-    color, color_zh = m["color"], cap.color_name(cap.rgb(m["color"]), "zh")
-    panel, panel_zh = m["panel"], cap.color_name(cap.rgb(m["panel"]), "zh")
-    bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
-    unit_en = " °C" if m["unit"] else ""
-    unit_zh = "摄氏度" if m["unit"] else ""
-    label_en = f" under the label {cap.quote(m['label'])}" if m["label"] else ""
-    label_zh = f"，上方标有{cap.quote(m['label'], 'zh')}" if m["label"] else ""
-    ghost = ", unlit segments faintly visible in dark gray" if m["off_color"] else ""
-    ghost_zh = "，未点亮的笔画呈深灰色隐约可见" if m["off_color"] else ""
+    (color, color_zh), (panel, panel_zh), (bg, bg_zh) = (
+        (c[("colour", k)]["name"], cap.color_name(c[("colour", k)]["rgb"], "zh")) for k in ("digits", "panel", "background")
+    )
+    unit = c.get(("quoted_text", "unit"))
+    unit_en = f" {unit['text']}" if unit else ""
+    unit_zh = unit["text"] if unit else ""
+    label = c.get(("quoted_text", "label"))
+    label_en = f" under the label {cap.quote(label['text'])}" if label else ""
+    label_zh = f"，上方标有{cap.quote(label['text'], 'zh')}" if label else ""
+    ghost_c = c.get(("colour", "unlit segments"))
+    ghost = f", unlit segments faintly visible in {ghost_c['name']}" if ghost_c else ""
+    ghost_zh = f"，未点亮的笔画呈{cap.color_name(ghost_c['rgb'], 'zh')}隐约可见" if ghost_c else ""
     dur = cap.seconds(cl.clip_end(spec))
     if len(shown) == 1:
         change_en, change_zh = f"it shows {q0}{unit_en} for the whole clip", f"始终显示{qz0}{unit_zh}"
         short = [
-            f"{common.article('7-segment ' + noun).capitalize()} showing {q0}{unit_en}.",
+            f"{article('7-segment ' + noun).capitalize()} showing {q0}{unit_en}.",
             f"{color.capitalize()} 7-segment digits reading {q0}.",
         ]
         short_zh = [f"七段数码{noun_zh}显示{qz0}{unit_zh}。"]
@@ -240,7 +295,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
         change_en = f"it changes from {q0} to {q1}{unit_en}"
         change_zh = f"从{qz0}变为{qz1}{unit_zh}"
         short = [
-            f"{common.article('7-segment ' + noun).capitalize()} going from {q0} to {q1}.",
+            f"{article('7-segment ' + noun).capitalize()} going from {q0} to {q1}.",
             f"{color.capitalize()} 7-segment digits change from {q0} to {q1}.",
         ]
         short_zh = [f"七段数码{noun_zh}从{qz0}变为{qz1}。", f"{color_zh}七段数码管的读数从{qz0}变到{qz1}。"]
@@ -256,8 +311,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
         "detailed": cap.choose(
             rng,
             [
-                f"{common.article(noun).capitalize()} on a {bg} background: a {panel} panel with {color} 7-segment digits{label_en}{ghost}; {change_en}.",
-                f"{color.capitalize()} seven-segment digits glow on the {panel} panel of {common.article(noun)}{label_en}, set against {bg}{ghost}; {change_en}.",
+                f"{article(noun).capitalize()} on a {bg} background: a {panel} panel with {color} 7-segment digits{label_en}{ghost}; {change_en}.",
+                f"{color.capitalize()} seven-segment digits glow on the {panel} panel of {article(noun)}{label_en}, set against {bg}{ghost}; {change_en}.",
             ],
         ),
         "temporal": cap.choose(rng, temporal),
@@ -309,7 +364,7 @@ def read_display(frame: np.ndarray, digits: list[dict], on, off) -> str:
     on, off = np.asarray(on, np.float32), np.asarray(off, np.float32)
 
     def lit(x, y):
-        p = common.pixel_at(frame, x, y).astype(np.float32)
+        p = pixel_at(frame, x, y).astype(np.float32)
         return np.linalg.norm(p - on) < np.linalg.norm(p - off)
 
     out = []

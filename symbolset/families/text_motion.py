@@ -11,8 +11,12 @@ from .. import claims as cl
 from .. import fonts
 from ..claims import measure
 from ..render import render_frame, text_layout
-from ..spec import frame_time, value_at
-from . import common
+from ..spec import element, frame_time, value_at
+from .canvas import skeleton
+from .draw import pick
+from .ink import luma_coverage
+from .wording import text_difficulty
+from .words import sample_text
 
 NAME = "text_motion"
 RULE = "The text never changes, stays whole and legible inside the frame, and moves along a smooth path with no jumps."
@@ -31,13 +35,13 @@ def _half_extents(width: float, height: float, scale: float, rotation: float) ->
 
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A moving-text scene: text, font, colours and a smooth position/rotation/scale path from ``rng``."""
-    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
-    spec = common.skeleton(params, NAME, cap.rgb(bg))
+    bg = pick(rng, _BACKGROUNDS)
+    spec = skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
-    text, script = common.sample_text(rng)
+    text, script = sample_text(rng)
     font = fonts.pick_font(rng, text, fonts.fonts_for("han" if script in ("han", "mixed") else "latin"))
     color = cap.contrasting(rng, bg)
-    motion = _MOTIONS[int(rng.integers(len(_MOTIONS)))]
+    motion = pick(rng, _MOTIONS)
     moves = set(motion.split("+"))
     ease = "linear" if rng.random() < 0.5 else "in_out"
 
@@ -90,13 +94,12 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     def track(a, b):
         return a if a == b or end == 0 else {"keys": [[0.0, a], [round(end, 6), b]], "ease": ease}
 
-    element = {"id": "text", "type": "text", "text": text, "font": font, "size": size, "color": cap.rgb(color),
-               "position": track(p0, p1), "anchor": "center"}  # fmt: skip
+    el = element("text", "text", text=text, font=font, size=size, color=cap.rgb(color), position=track(p0, p1), anchor="center")
     if rot != (0.0, 0.0):
-        element["rotation"] = track(*rot)
+        el["rotation"] = track(*rot)
     if scl != (1.0, 1.0):
-        element["scale"] = track(*scl)
-    spec["elements"].append(element)
+        el["scale"] = track(*scl)
+    spec["elements"].append(el)
     spec["meta"] = {
         "text": text, "script": script, "motion": motion, "ease": ease, "end": round(end, 6),
         "position": [p0, p1], "rotation": list(rot), "scale": list(scl), "color": color, "background": bg,
@@ -113,8 +116,8 @@ def _direction(dx: float, dy: float) -> tuple[str | None, str | None]:
 
 def claims(spec: dict) -> list[dict]:
     """What the captions state, measured on the first and last rendered frames: the text, where its
-    ink sits, how far and which way the ink travels (or that it stays in place), and its size change."""
-    m = spec["meta"]
+    ink sits, how far and which way the ink travels (or that it stays in place), its size change, turn,
+    time span and pace."""
     el = spec["elements"][0]
     w, h = spec["width"], spec["height"]
     first, a0 = render_frame(spec, 0)
@@ -124,20 +127,36 @@ def claims(spec: dict) -> list[dict]:
     box0 = next(t for t in a0["texts"] if t["element"] == "text")["box"]
     box1 = next(t for t in a1["texts"] if t["element"] == "text")["box"]
     out = [
-        cl.claim("quoted_text", "text", element="text", text=m["text"], color=el["color"]),
+        cl.claim("quoted_text", "text", element="text", text=el["text"], color=el["color"]),
         cl.claim("position_region", "start", element="text", color=el["color"], frame=0, **cl.region((box0[0] + box0[2]) / 2, (box0[1] + box0[3]) / 2, w, h)),
         cl.claim("position_region", "end", element="text", color=el["color"], frame=spec["num_frames"] - 1,
                  **cl.region((box1[0] + box1[2]) / 2, (box1[1] + box1[3]) / 2, w, h)),
     ]  # fmt: skip
     d = c1 - c0
-    if "translate" in m["motion"]:
+    if isinstance(el["position"], dict):
         horiz, vert = _direction(float(d[0]), float(d[1]))
         out.append(cl.claim("motion", "text", color=el["color"], distance=round(float(np.linalg.norm(d))), horizontal=horiz, vertical=vert))
     else:
         out.append(cl.claim("in_place", "text", color=el["color"]))
-    s0, s1 = m["scale"]
+    s0, s1 = (float(value_at(el.get("scale", 1.0), t)) for t in (0.0, cl.clip_end(spec)))
     if s0 != s1:
         out.append(cl.claim("scale", "text", color=el["color"], ratio=round(s1 / s0, 3), start=s0, end=s1))
+    if isinstance(el["position"], dict) and "rotation" not in el and spec["num_frames"] >= 8:
+        # a pure glide (turning swings the ink's centroid about the anchor): its speed profile shows
+        out.append(cl.claim("pace", "text", color=el["color"], pace="eased" if el["position"]["ease"] == "in_out" else "steady"))
+    last_t = cl.clip_end(spec)
+    turn = float(value_at(el.get("rotation", 0.0), last_t)) - float(value_at(el.get("rotation", 0.0), 0.0))
+    if abs(turn) >= 1.0:
+        out.append(cl.claim("rotation", "text", color=el["color"], turn=round(turn, 1)))
+    tracks = [el[k] for k in ("position", "rotation", "scale") if isinstance(el.get(k), dict)]
+    if tracks and last_t > 0:  # the whole path runs from the first frame to the last
+        seen = [cl.eased_visibility(spec, t, 0.0, last_t) for t in tracks]
+        out.append(cl.claim("time_range", "text", color=el["color"], start=0.0, end=round(last_t, 6), stops=True,
+                            visible_from=min(v["visible_from"] for v in seen), visible_until=max(v["visible_until"] for v in seen)))  # fmt: skip
+    out += [
+        cl.colour("text", el["color"], element="text", part="ink", base=spec["background"], frame=0),
+        cl.colour("background", spec["background"]),
+    ]
     return out
 
 
@@ -145,8 +164,7 @@ _DIR_ZH = {"right": "向右", "left": "向左", "down": "向下", "up": "向上"
 
 
 def _motion_words(spec: dict, c: dict) -> tuple[list[str], list[str]]:
-    """What the text does, as English and Chinese clauses, from the claims (and the spec's turn)."""
-    m = spec["meta"]
+    """What the text does, as English and Chinese clauses, from the claims."""
     en, zh = [], []
     if ("motion", "text") in c:
         mv = c[("motion", "text")]
@@ -157,12 +175,11 @@ def _motion_words(spec: dict, c: dict) -> tuple[list[str], list[str]]:
         dist = mv["distance"]
         en.append(f"glides {way} about {dist} px, starting {a} and ending {b}" if a != b else f"glides {way} about {dist} px, staying {a}")
         zh.append(f"从{az}{way_zh}平移到{bz}，约{dist}像素" if az != bz else f"在{az}{way_zh}平移约{dist}像素")
-    r0, r1 = m["rotation"]
-    if r0 != r1:
-        turn = abs(r1 - r0)
-        ccw = r1 > r0  # positive rotation is counter-clockwise on screen
-        en.append(f"turns {'counter-clockwise' if ccw else 'clockwise'} by {turn:.0f}° (tilt {r0:+.0f}° to {r1:+.0f}°)")
-        zh.append(f"{'逆时针' if ccw else '顺时针'}旋转{turn:.0f}°（倾角从{r0:+.0f}°到{r1:+.0f}°）")
+    if ("rotation", "text") in c:
+        turn = c[("rotation", "text")]["turn"]
+        ccw = turn > 0  # positive rotation is counter-clockwise on screen
+        en.append(f"turns {'counter-clockwise' if ccw else 'clockwise'} by about {abs(turn):.0f}°")
+        zh.append(f"{'逆时针' if ccw else '顺时针'}旋转约{abs(turn):.0f}°")
     if ("scale", "text") in c:
         s0, s1 = c[("scale", "text")]["start"], c[("scale", "text")]["end"]
         en.append(f"{'grows' if s1 > s0 else 'shrinks'} from {s0 * 100:.0f}% to {s1 * 100:.0f}% of its size")
@@ -175,19 +192,22 @@ def _motion_words(spec: dict, c: dict) -> tuple[list[str], list[str]]:
 
 def captions(spec: dict, rng: np.random.Generator) -> dict:
     """English and Chinese captions stating the claims: exact text, colours, where it is and how it moves."""
-    m = spec["meta"]
     c = {(k["kind"], k["subject"]): k for k in claims(spec)}
     text = c[("quoted_text", "text")]["text"]
     q, qz = cap.quote(text), cap.quote(text, "zh")
-    color, color_zh = m["color"], cap.color_name(c[("quoted_text", "text")]["color"], "zh")
-    bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
+    color, color_zh = c[("colour", "text")]["name"], cap.color_name(c[("colour", "text")]["rgb"], "zh")
+    bg, bg_zh = c[("colour", "background")]["name"], cap.color_name(c[("colour", "background")]["rgb"], "zh")
     moves, moves_zh = _motion_words(spec, c)
     what, what_zh = " while it ".join(moves), "，同时".join(moves_zh)
-    smooth = "smoothly, easing in and out" if m["ease"] == "in_out" else "at a steady pace"
-    smooth_zh = "先加速后减速，平滑" if m["ease"] == "in_out" else "匀速"
-    t1 = cap.seconds(m["end"])
+    pace = c.get(("pace", "text"), {}).get("pace")
+    smooth = {"eased": "smoothly, easing in and out", "steady": "smoothly, at a steady pace"}.get(pace, "smoothly")
+    smooth_zh = {"eased": "先加速后减速，平滑", "steady": "匀速、平滑"}.get(pace, "平滑")
+    span = c.get(("time_range", "text"), {"start": 0.0, "end": cl.clip_end(spec)})  # none: a one-frame clip
+    t0, t1 = cap.seconds(span["start"]), cap.seconds(span["end"])
     start, start_zh = cl.region_words(c[("position_region", "start")]), cl.region_words(c[("position_region", "start")], "zh")
-    travel = "moving smoothly across the frame" if ("motion", "text") in c else "turning and resizing in place" if ("scale", "text") in c and m["rotation"][0] != m["rotation"][1] else "turning in place" if m["rotation"][0] != m["rotation"][1] else "changing size in place"
+    turns, grows = ("rotation", "text") in c, ("scale", "text") in c
+    travel = ("moving smoothly across the frame" if ("motion", "text") in c else "turning and resizing in place" if grows and turns
+              else "turning in place" if turns else "changing size in place")  # fmt: skip
     travel_zh = "在画面中平滑移动" if ("motion", "text") in c else "在原地变化"
     en = {
         "short": cap.choose(rng, [f"The text {q} {travel}.", f"{q} in {color} {what}.", f"Animated text {q} that {what}."]),
@@ -201,8 +221,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
         "temporal": cap.choose(
             rng,
             [
-                f"From 0.0 s to {t1} s the text {q} {what}, {smooth}; its content never changes.",
-                f"At 0.0 s {q} is {start}; until {t1} s it {what}, {smooth}.",
+                f"From {t0} s to {t1} s the text {q} {what}, {smooth}; its content never changes.",
+                f"At {t0} s {q} is {start}; until {t1} s it {what}, {smooth}.",
             ],
         ),
     }
@@ -218,8 +238,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
         "temporal": cap.choose(
             rng,
             [
-                f"从0.0秒到{t1}秒，{qz}{smooth_zh}地{what_zh}，文字内容始终不变。",
-                f"0.0秒时{qz}位于{start_zh}，到{t1}秒为止{smooth_zh}地{what_zh}。",
+                f"从{t0}秒到{t1}秒，{qz}{smooth_zh}地{what_zh}，文字内容始终不变。",
+                f"{t0}秒时{qz}位于{start_zh}，到{t1}秒为止{smooth_zh}地{what_zh}。",
             ],
         ),
     }
@@ -229,7 +249,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
 def difficulty(spec: dict, annotations: list[dict]) -> dict:
     """Text length, script, glyph height; motion speed is the mean speed of the text's centre in px/s."""
     m = spec["meta"]
-    out = common.text_difficulty(annotations, m["text"])
+    out = text_difficulty(annotations, m["text"])
     pos = spec["elements"][0]["position"]
     pts = np.array([value_at(pos, a["time"]) for a in annotations], np.float64)
     length = float(np.linalg.norm(np.diff(pts, axis=0), axis=1).sum()) if len(pts) > 1 else 0.0
@@ -249,7 +269,7 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
         if ann is None or ann["string"] != m["text"]:
             problems.append(f"frame {i}: annotated string {ann and ann['string']!r}, expected {m['text']!r}")
             continue
-        cov = common.luma_coverage(frame, el["color"], spec["background"])
+        cov = luma_coverage(frame, el["color"], spec["background"])
         ink = cov > 0.25
         if ink.sum() < 4:
             problems.append(f"frame {i}: no ink of the text")

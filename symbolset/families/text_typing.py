@@ -9,8 +9,12 @@ from .. import claims as cl
 from .. import fonts
 from ..claims import measure
 from ..render import render_frame, text_layout
-from ..spec import value_at
-from . import common
+from ..spec import element, value_at
+from .canvas import crisp_y, fit_size, skeleton
+from .draw import pick
+from .ink import ink_mask
+from .wording import article, text_difficulty
+from .words import sample_text
 
 NAME = "text_typing"
 RULE = "The visible string at every frame is a prefix of the target text, and its length never decreases."
@@ -20,16 +24,16 @@ _BACKGROUNDS = ["white", "cream", "black", "navy", "dark gray"]
 
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A typing scene: text, font, colours, position and per-character timing drawn from ``rng``."""
-    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
-    spec = common.skeleton(params, NAME, cap.rgb(bg))
+    bg = pick(rng, _BACKGROUNDS)
+    spec = skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
-    text, script = common.sample_text(rng)
+    text, script = sample_text(rng)
     font = fonts.pick_font(rng, text, fonts.fonts_for("han" if script in ("han", "mixed") else "latin"))
-    size = common.fit_size(font, text, int(rng.integers(int(0.09 * h), int(0.16 * h) + 1)), 0.85 * w)
+    size = fit_size(font, text, int(rng.integers(int(0.09 * h), int(0.16 * h) + 1)), 0.85 * w)
     width = text_layout(font, size, text)["width"]
     x = float(round((w - width) / 2 + rng.uniform(-0.05, 0.05) * w))
     x = min(max(x, 0.04 * w), w - width - 0.06 * w)
-    y = common.crisp_y(rng.uniform(0.3, 0.7) * h, font, size, text)
+    y = crisp_y(rng.uniform(0.3, 0.7) * h, font, size, text)
     color = cap.contrasting(rng, bg)
 
     duration = spec["num_frames"] / spec["fps"]
@@ -42,19 +46,9 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     step = (end - start) / n
     keys = [[round(start + k * step, 4), k] for k in range(n)] + [[end, n]]
     spec["elements"].append(
-        {
-            "id": "text",
-            "type": "text",
-            "text": text,
-            "font": font,
-            "size": size,
-            "color": cap.rgb(color),
-            "position": [x, y],
-            "anchor": "left",
-            "visible": {"keys": keys, "ease": "step"},
-            "cursor": {"color": cap.rgb(color)},
-        }
-    )
+        element("text", "text", text=text, font=font, size=size, color=cap.rgb(color), position=[x, y], anchor="left",
+                visible={"keys": keys, "ease": "step"}, cursor={"color": cap.rgb(color)})
+    )  # fmt: skip
     spec["meta"] = {"text": text, "script": script, "start": start, "end": end, "color": color, "background": bg}
     return spec
 
@@ -94,51 +88,73 @@ def claims(spec: dict) -> list[dict]:
     ]  # fmt: skip
     if one_by_one:
         out.append(cl.claim("typing", "text", element="text", color=el["color"]))
+    cursor = next(s for s in ann["shapes"] if s["type"] == "cursor")["params"]["quad"]
+    q = np.asarray(cursor)
+    out += [
+        cl.colour("text", el["color"], element="text", part="ink", base=spec["background"]),
+        cl.colour("cursor", el["cursor"]["color"], box=[float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())],
+                  part="ink", base=spec["background"]),
+        cl.colour("background", spec["background"]),
+    ]  # fmt: skip
     return out
 
 
 def captions(spec: dict, rng: np.random.Generator) -> dict:
     """English and Chinese captions stating the claims: exact text, first/last glyph times, ink height, place."""
-    m = spec["meta"]
     c = {(k["kind"], k["subject"]): k for k in claims(spec)}
     text = c[("quoted_text", "text")]["text"]
     n = len(text)
-    noun, noun_zh = _noun(text, m["script"])
+    script = cap.script_of(text)
+    noun, noun_zh = _noun(text, script)
     if ("typing", "text") in c:
-        unit, unit_zh = ("character by character", "逐字") if m["script"] in ("han", "mixed", "digits") else ("letter by letter", "逐个字母")
+        unit, unit_zh = ("character by character", "逐字") if script in ("han", "mixed", "digits") else ("letter by letter", "逐个字母")
     else:
         unit, unit_zh = "a few characters at a time", "每次几个字符地"
-    color, color_zh = m["color"], cap.color_name(c[("quoted_text", "text")]["color"], "zh")
-    bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
+    color, color_zh = c[("colour", "text")]["name"], cap.color_name(c[("colour", "text")]["rgb"], "zh")
+    cur, cur_zh = c[("colour", "cursor")]["name"], cap.color_name(c[("colour", "cursor")]["rgb"], "zh")
+    bg, bg_zh = c[("colour", "background")]["name"], cap.color_name(c[("colour", "background")]["rgb"], "zh")
     where, where_zh = cl.region_words(c[("position_region", "text")]), cl.region_words(c[("position_region", "text")], "zh")
     tall = c[("glyph_height", "text")]["px"]
     q, qz = cap.quote(text), cap.quote(text, "zh")
     ta, tb = c[("first_ink", "the first glyph")]["time"], c[("first_ink", "the last glyph")]["time"]
     t0, t1, dur = cap.seconds(ta), cap.seconds(tb), cap.seconds(cl.clip_end(spec))
     en = {
-        "short": cap.choose(rng, [f"The {noun} {q} being typed {unit}.", f"Typing animation of the {noun} {q}.",
-                                  f"A cursor types {q} {unit}."]),
-        "detailed": cap.choose(rng, [
-            f"On a {bg} background, the {noun} {q} ({n} characters) is typed {unit} in {color} type {where}, its ink {tall} px tall, "
-            f"with a {color} text cursor after the last character.",
-            f"A {bg} screen shows {q} typed {unit} in {color}, {n} characters in all, {where}; a {color} cursor follows the text.",
-        ]),
-        "temporal": cap.choose(rng, [
-            f"The first character of the {noun} {q} appears at {t0} s and the last at {t1} s, typed {unit}; "
-            f"the full text then stays on screen until {dur} s.",
-            f"At {t0} s the first character shows; by {t1} s all {n} characters of {q} are shown, and they remain until the clip ends at {dur} s.",
-        ]),
+        "short": cap.choose(
+            rng, [f"The {noun} {q} being typed {unit}.", f"Typing animation of the {noun} {q}.", f"A cursor types {q} {unit}."]
+        ),
+        "detailed": cap.choose(
+            rng,
+            [
+                f"On {article(bg)} background, the {noun} {q} ({n} characters) is typed {unit} in {color} type {where}, its ink {tall} px tall, "
+                f"with {article(cur)} text cursor after the last character.",
+                f"{article(bg).capitalize()} screen shows {q} typed {unit} in {color}, {n} characters in all, {where}; {article(cur)} cursor follows the text.",
+            ],
+        ),
+        "temporal": cap.choose(
+            rng,
+            [
+                f"The first character of the {noun} {q} appears at {t0} s and the last at {t1} s, typed {unit}; "
+                f"the full text then stays on screen until {dur} s.",
+                f"At {t0} s the first character shows; by {t1} s all {n} characters of {q} are shown, and they remain until the clip ends at {dur} s.",
+            ],
+        ),
     }
     zh = {
         "short": cap.choose(rng, [f"{unit_zh}打出{noun_zh}{qz}的动画。", f"光标{unit_zh}输入{qz}。"]),
-        "detailed": cap.choose(rng, [
-            f"{bg_zh}背景上，{color_zh}的{noun_zh}{qz}（共{n}个字符）在{where_zh}{unit_zh}出现，文字墨迹高{tall}像素，最后一个字符后有{color_zh}光标。",
-            f"{where_zh}以{color_zh}字体{unit_zh}输入{qz}，共{n}个字符，背景为{bg_zh}，文字后跟随{color_zh}光标。",
-        ]),
-        "temporal": cap.choose(rng, [
-            f"第一个字符在{t0}秒出现，最后一个在{t1}秒出现，{qz}被{unit_zh}输入；之后完整文字保持到{dur}秒。",
-            f"{t0}秒出现第一个字符，到{t1}秒{qz}的{n}个字符全部出现，并一直保留到{dur}秒结束。",
-        ]),
+        "detailed": cap.choose(
+            rng,
+            [
+                f"{bg_zh}背景上，{color_zh}的{noun_zh}{qz}（共{n}个字符）在{where_zh}{unit_zh}出现，文字墨迹高{tall}像素，最后一个字符后有{cur_zh}光标。",
+                f"{where_zh}以{color_zh}字体{unit_zh}输入{qz}，共{n}个字符，背景为{bg_zh}，文字后跟随{cur_zh}光标。",
+            ],
+        ),
+        "temporal": cap.choose(
+            rng,
+            [
+                f"第一个字符在{t0}秒出现，最后一个在{t1}秒出现，{qz}被{unit_zh}输入；之后完整文字保持到{dur}秒。",
+                f"{t0}秒出现第一个字符，到{t1}秒{qz}的{n}个字符全部出现，并一直保留到{dur}秒结束。",
+            ],
+        ),
     }
     return cap.assemble(en, zh)
 
@@ -146,7 +162,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
 def difficulty(spec: dict, annotations: list[dict]) -> dict:
     """Text length, script, glyph height; motion speed is the typing rate in characters per second."""
     m = spec["meta"]
-    out = common.text_difficulty(annotations, m["text"])
+    out = text_difficulty(annotations, m["text"])
     out["motion_speed"] = round(len(m["text"]) / max(m["end"] - m["start"], 1e-6), 3)
     return out
 
@@ -160,11 +176,14 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
         return [f"final frame shows {final and final['string']!r}, expected {text!r}"]
     problems, previous = [], 0
     for i, frame in enumerate(frames):
-        ink = common.ink_mask(frame, spec["background"])
+        ink = ink_mask(frame, spec["background"])
         for shape in annotations[i]["shapes"]:  # the cursor is not text
             if shape["type"] == "cursor":
                 q = np.asarray(shape["params"]["quad"])
-                ink[max(0, int(q[:, 1].min()) - 1) : int(np.ceil(q[:, 1].max())) + 1, max(0, int(q[:, 0].min()) - 1) : int(np.ceil(q[:, 0].max())) + 1] = False
+                ink[
+                    max(0, int(q[:, 1].min()) - 1) : int(np.ceil(q[:, 1].max())) + 1,
+                    max(0, int(q[:, 0].min()) - 1) : int(np.ceil(q[:, 0].max())) + 1,
+                ] = False
         inked = []
         for x0, y0, x1, y1 in final["char_boxes"]:
             inset = 1 if min(x1 - x0, y1 - y0) >= 6 else 0  # keep thin glyphs such as "-" measurable

@@ -27,7 +27,6 @@ Everything is resumable: run the same command again after an interruption.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -35,7 +34,7 @@ import numpy as np
 import yaml
 
 from ..bench import stats
-from ..bench.compare import leaderboard
+from ..bench.compare import leaderboard, load_scores
 from ..errors import SymbolSetError
 from ..layout import write_bytes_atomic, write_json_atomic
 from . import config as ftconfig
@@ -135,7 +134,7 @@ def _scores(folder: Path) -> list[dict]:
     path = folder / "scores.jsonl"
     if not path.is_file():
         raise SymbolSetError(f"{folder}: no scores.jsonl (not a finished bench run)")
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return load_scores(folder)  # one line naming the file and line for a damaged row
 
 
 def _per_prompt(rows: list[dict], metric: str = "match") -> dict[str, float]:

@@ -89,6 +89,13 @@ class DiffusersRecipe:
             return self.pipe.encode_prompt(captions, do_classifier_free_guidance=False, max_sequence_length=self._text_len(self.pipe),
                                            device=self.device, dtype=self.dtype)[0]  # fmt: skip
 
+    def sample(self, pipe, prompt: str, gen, seed: int, device) -> np.ndarray:
+        """One clip (frames x H x W x 3, uint8) from a text-to-video pipeline (CogVideoX, Wan; SD overrides it)."""
+        g = torch.Generator("cpu").manual_seed(seed)
+        out = pipe(prompt, num_frames=gen.frames, height=gen.height, width=gen.width, num_inference_steps=gen.steps, guidance_scale=gen.guidance,
+                   generator=g, max_sequence_length=self._text_len(pipe), output_type="np").frames[0]  # fmt: skip
+        return _to_uint8(out)
+
 
 class CogVideoXRecipe(DiffusersRecipe):
     def pipeline_class(self):
@@ -120,12 +127,6 @@ class CogVideoXRecipe(DiffusersRecipe):
         err = ((pred.float() - latents.float()) ** 2).reshape(b, -1).mean(1)
         return (weights * err).mean()
 
-    def sample(self, pipe, prompt: str, gen, seed: int, device) -> np.ndarray:
-        g = torch.Generator("cpu").manual_seed(seed)
-        out = pipe(prompt, num_frames=gen.frames, height=gen.height, width=gen.width, num_inference_steps=gen.steps, guidance_scale=gen.guidance,
-                   generator=g, max_sequence_length=self._text_len(pipe), output_type="np").frames[0]  # fmt: skip
-        return _to_uint8(out)
-
 
 class WanRecipe(DiffusersRecipe):
     def pipeline_class(self):
@@ -156,12 +157,6 @@ class WanRecipe(DiffusersRecipe):
         t = sigma * pipe.scheduler.config.num_train_timesteps
         out = net(hidden_states=noisy, timestep=t, encoder_hidden_states=embeds, return_dict=False)[0]
         return F.mse_loss(out.float(), (noise - latents).float())
-
-    def sample(self, pipe, prompt: str, gen, seed: int, device) -> np.ndarray:
-        g = torch.Generator("cpu").manual_seed(seed)
-        out = pipe(prompt, num_frames=gen.frames, height=gen.height, width=gen.width, num_inference_steps=gen.steps, guidance_scale=gen.guidance,
-                   generator=g, max_sequence_length=self._text_len(pipe), output_type="np").frames[0]  # fmt: skip
-        return _to_uint8(out)
 
 
 class StableDiffusionRecipe(DiffusersRecipe):

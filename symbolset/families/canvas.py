@@ -1,0 +1,46 @@
+"""Building a spec: the empty canvas, text sizes and positions that land on whole pixels, and switch-on tracks."""
+
+from __future__ import annotations
+
+from ..render import text_layout
+from ..spec import SPEC_VERSION
+
+
+def skeleton(params: dict, family: str, background: list[int]) -> dict:
+    """An empty spec with the canvas settings of ``params``."""
+    return {
+        "version": SPEC_VERSION,
+        "family": family,
+        "width": int(params["width"]),
+        "height": int(params["height"]),
+        "fps": float(params["fps"]),
+        "num_frames": int(params["num_frames"]),
+        "background": background,
+        "elements": [],
+        "meta": {},
+    }
+
+
+def fit_size(font_id: str, text: str, size: int, max_width: float) -> int:
+    """The largest size <= ``size`` at which ``text`` is at most ``max_width`` px wide."""
+    while size > 8 and text_layout(font_id, size, text)["width"] > max_width:
+        size -= 1
+    return size
+
+
+def crisp_y(y: float, font_id: str, size: int, text: str) -> float:
+    """Shift a left/centre-anchored text's y so that its baseline falls on a whole pixel (sharp glyphs)."""
+    lay = text_layout(font_id, size, text)
+    middle = (lay["descent"] - lay["ascent"]) / 2
+    return float(round(y - middle) + middle)
+
+
+def centered_text(font: str, size: int, text: str, cx: float, cy: float) -> list[float]:
+    """Position of a centre-anchored text whose pixels land on whole pixels (sharp glyphs)."""
+    width = text_layout(font, size, text)["width"]
+    return [float(round(cx - width / 2) + width / 2), crisp_y(cy, font, size, text)]
+
+
+def step_on(t: float) -> dict:
+    """Opacity track that switches an element on at time ``t`` (seconds)."""
+    return {"keys": [[0.0, 0.0], [max(t, 1e-3), 1.0]], "ease": "step"} if t > 0 else 1.0
