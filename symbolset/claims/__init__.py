@@ -78,7 +78,7 @@ KINDS = {
         "a drawn curve is the graph of a function (with an amplitude, at a frame)",
         "every drawn column (but 3%: 4:2:0 video thins a 1 px curve) inked near the function's height; where the curve is shallow, its ink centre within 1 px of it",
     ),
-    "data_value": ("a chart's value for a category", "the bar's height between the half-coverage crossings of its top and bottom edges (or the marker's ink centre), over the axis scale, within 1 px of the value"),
+    "data_value": ("a chart's value for a category", "the bar's height from its annotated foot to the luma half-coverage crossing of its top edge, less the fill's anti-aliasing spread measured across its sides (or the marker's ink centre), over the axis scale, within 1 px of the value"),
     "angle": ("an interior angle of a drawn polygon", "angle between lines fitted to the ink of its two sides (away from marks drawn over them) within 2 degrees of the stated whole degrees"),
 }
 
