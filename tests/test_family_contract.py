@@ -171,6 +171,22 @@ def _falsify(c: dict, spec: dict, frames: np.ndarray):
         c["values"] = c["values"] + ["88"]
     elif kind == "clock_time":
         c["seconds"] = c["seconds"] + 1800
+    elif kind == "colour" and "among" in c:  # a figure claim: another of the family's colours
+        c["name"] = next(n for n in c["among"] + ["red", "blue"] if n != c["name"])
+    elif kind == "count":
+        c["count"] = c["count"] + 1
+    elif kind == "radius":
+        c["px"] = c["px"] + 3
+    elif kind == "relation":
+        c["relation"] = "incircle" if c["relation"] == "circumcircle" else "circumcircle"
+    elif kind == "turn":
+        c["direction"] = "clockwise" if c["direction"] == "counter-clockwise" else "counter-clockwise"
+    elif kind == "curve":  # a flat line through the middle of the plot instead of the graph
+        c["function"] = {"kind": "polynomial", "coefficients": [sum(spec["meta"]["y_range"]) / 2]}
+    elif kind == "data_value":
+        c["value"] = c["value"] + max(10, c["value"])
+    elif kind == "angle":
+        c["degrees"] = c["degrees"] + 5
     elif kind == "colour":  # the palette colour farthest from the stated one (never the colour beneath)
         others = [n for n, (rgb, _) in cap.PALETTE.items() if list(rgb) != list(c.get("base", ()))]
         c["name"] = max(others, key=lambda n: float(np.linalg.norm(np.subtract(cap.PALETTE[n][0], c["rgb"]))))

@@ -49,7 +49,7 @@ KINDS = {
     "colour": (
         "the named palette colour of an element's ink or of an area",
         "ink (pixels at least half as far from the colour beneath as the farthest): on the blend from the colour beneath to the named colour "
-        "at most 1.5 times + 6 units (median distance in luma units, chroma at half weight) farther than on the blend toward the best-fitting palette colour; an area: its median colour is nearest the named colour, within 60 RGB units",
+        "at most 1.5 times + 6 units (median distance in luma units, chroma at half weight) farther than on the blend toward the best-fitting palette colour; an area: its median colour is nearest the named colour, within 60 RGB units; figure claims (with ``elements``, symbolset.claims.figures): a fill's or the background's median pixel is nearest the named colour among the family's colours; a stroke's or text's strongest ink is best explained (blend share from luma, chroma shift 0.35 to 1.1 times the colour's and pointing its way, + 20 units per unit of share the strongest ink misses 1) by the named colour",
     ),
     "pace": (
         "a move keeps a steady pace or eases in and out",
@@ -63,6 +63,23 @@ KINDS = {
         "how far and which way something turns",
         "the first frame's ink, turned about its centroid (and scaled by the measured size change), best matches the last frame's at an angle within 3 degrees of the stated turn",
     ),
+    # drawn figures (symbolset.claims.figures)
+    "count": ("how many marks of a kind are drawn", "exactly that many of the named elements hold ink of their colour (coverage of at least 2 px within 1 px of each)"),
+    "radius": ("a circle's radius in px", "least-squares circle fitted to the circle's ink within 1 px"),
+    "relation": (
+        "a circle passes through a polygon's vertices or touches its sides",
+        "circle fitted to the circle's ink, vertices where lines fitted to the sides' ink cross: within 1.5 px",
+    ),
+    "turn": (
+        "something turns about a centre, in a direction (and by an angle)",
+        "its ink centroid's angle about the centre, unwrapped frame to frame: the stated sign, and within 8 degrees of a stated angle",
+    ),
+    "curve": (
+        "a drawn curve is the graph of a function (with an amplitude, at a frame)",
+        "every drawn column (but 3%: 4:2:0 video thins a 1 px curve) inked near the function's height; where the curve is shallow, its ink centre within 1 px of it",
+    ),
+    "data_value": ("a chart's value for a category", "the bar's height from its annotated foot to the luma half-coverage crossing of its top edge, less the fill's anti-aliasing spread measured across its sides (or the marker's ink centre), over the axis scale, within 1 px of the value"),
+    "angle": ("an interior angle of a drawn polygon", "angle between lines fitted to the ink of its two sides (away from marks drawn over them) within 2 degrees of the stated whole degrees"),
 }
 
 _BANDS = ((1 / 3, 0), (0.44, 1), (0.56, 2), (2 / 3, 3), (1.0, 4))  # upper edge -> band index
@@ -198,3 +215,20 @@ def tolerance_table() -> str:
     """The claim kinds and their verifiers' tolerances, as a Markdown table (for the dataset card)."""
     rows = "".join(f"| `{kind}` | {what} | {tolerance} |\n" for kind, (what, tolerance) in KINDS.items())
     return "| claim | what the caption states | checked on the frames |\n|---|---|---|\n" + rows
+
+
+def colour_claim(subject: str, name: str, elements=None, **values) -> dict:
+    """A ``colour`` claim: palette colour ``name`` of ``elements`` (None: the background)."""
+    return claim("colour", subject, elements=elements, name=name, **values)
+
+
+def colour_words(c: dict, lang: str = "en") -> str:
+    """The colour a ``colour`` claim states, as a word in ``lang``."""
+    from ..captions import PALETTE
+
+    return c["name"] if lang == "en" else PALETTE[c["name"]][1]
+
+
+def count(subject: str, elements: list[str], **values) -> dict:
+    """A ``count`` claim: as many ``elements`` as there are hold ink of ``values["color"]``."""
+    return claim("count", subject, elements=list(elements), count=len(elements), **values)

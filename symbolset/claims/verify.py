@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from . import REGION_TOLERANCE, band_limits
+from . import REGION_TOLERANCE, band_limits, figures
 from .looks import colour, line_pattern, pace, rotation
 from .measure import centroid, coverage, element_coverage, find, gyration, hide_cursors, ink_box, window
 
@@ -331,6 +331,7 @@ VERIFIERS = {
     "scale": _scale, "value_sequence": _value_sequence, "clock_time": _clock_time, "colour": colour, "rotation": rotation,
     "line_pattern": line_pattern, "pace": pace,
 }  # fmt: skip
+VERIFIERS.update(figures.VERIFIERS)
 
 
 def verify_claims(spec: dict, frames: np.ndarray, annotations: list[dict], claims: list[dict]) -> list[str]:

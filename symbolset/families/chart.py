@@ -15,7 +15,9 @@ from .. import claims as cl
 from .. import fonts
 from ..claims.verify import changes
 from ..render import render_clip, text_layout
+from ..spec import element
 from . import common
+from .draw import pick
 
 NAME = "chart"
 RULE = "Bar heights (or point heights) are proportional to their value labels, and the final frame reads back to the chart's data."
@@ -34,13 +36,13 @@ _INKS = ["red", "green", "blue", "purple", "orange"]
 
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A chart: kind, categories (English or Chinese), integer values, colours and growth timing from ``rng``."""
-    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
+    bg = pick(rng, _BACKGROUNDS)
     spec = common.skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
     dur = spec["num_frames"] / spec["fps"]
-    kind = KINDS[int(rng.integers(len(KINDS)))]
-    cats_en, cats_zh, x_title_en, x_title_zh = _CATEGORIES[int(rng.integers(len(_CATEGORIES)))]
-    series_en, series_zh = _SERIES[int(rng.integers(len(_SERIES)))]
+    kind = pick(rng, KINDS)
+    cats_en, cats_zh, x_title_en, x_title_zh = pick(rng, _CATEGORIES)
+    series_en, series_zh = pick(rng, _SERIES)
     chinese = bool(rng.random() < 0.4)
     cats, x_title, series = (cats_zh, x_title_zh, series_zh) if chinese else (cats_en, x_title_en, series_en)
     top = int(rng.choice([10, 20, 50, 100]))
@@ -55,14 +57,13 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     grain = next(g for g in (1, 2, 5, 10, 20) if g * scale >= 2.5)  # values are multiples of this: readable to the unit
     values = [int(v) * grain for v in rng.integers(max(1, top // (10 * grain)), top // grain + 1, len(cats))]
     els = spec["elements"]
-    els.append({"id": "axes", "type": "polyline", "points": [[box[0], box[1]], [box[0], box[3]], [box[2], box[3]]], "color": cap.rgb(text_c), "width": 1})
+    els.append(element("polyline", "axes", points=[[box[0], box[1]], [box[0], box[3]], [box[2], box[3]]], color=cap.rgb(text_c), width=1))
     for k in range(0, top + 1, step):
         y = box[3] - k * scale
-        els.append({"id": f"ytick_{k}", "type": "polyline", "points": [[box[0] - 3, y], [box[0], y]], "color": cap.rgb(text_c), "width": 1})
+        els.append(element("polyline", f"ytick_{k}", points=[[box[0] - 3, y], [box[0], y]], color=cap.rgb(text_c), width=1))
         label = str(k)
         lw = fonts.load(font, size).getlength(label)
-        els.append({"id": f"ylabel_{k}", "type": "text", "text": label, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "center",
-                    "position": common.centered_text(font, size, label, box[0] - 5 - lw / 2, y)})  # fmt: skip
+        els.append(element("text", f"ylabel_{k}", text=label, font=font, size=size, color=cap.rgb(text_c), anchor="center", position=common.centered_text(font, size, label, box[0] - 5 - lw / 2, y)))  # fmt: skip
     n = len(cats)
     slot = (box[2] - box[0]) / n
     bar_w = float(round(slot * 0.55))
@@ -73,37 +74,30 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         cx = float(round(box[0] + slot * (k + 0.5)))
         top_y = box[3] - v * scale
         t0, t1 = t_grow[k], min(round(t_grow[k] + grow, 3), round(dur, 3))
-        els.append({"id": f"cat_{k}", "type": "text", "text": c, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "center",
-                    "position": common.centered_text(font, size, c, cx, box[3] + 4 + size * 0.6)})  # fmt: skip
+        els.append(element("text", f"cat_{k}", text=c, font=font, size=size, color=cap.rgb(text_c), anchor="center", position=common.centered_text(font, size, c, cx, box[3] + 4 + size * 0.6)))  # fmt: skip
         if kind == "bar":
             x0, x1 = cx - bar_w / 2, cx + bar_w / 2
             flat = [[x0, box[3]], [x1, box[3]], [x1, box[3]], [x0, box[3]]]
             full = [[x0, box[3]], [x1, box[3]], [x1, top_y], [x0, top_y]]
-            els.append({"id": f"bar_{k}", "type": "polygon", "fill": cap.rgb(ink), "points": {"keys": [[0.0, flat], [t0, flat], [t1, full]], "ease": "in_out"}, "opacity": common.step_on(round(t0 + 0.02, 3))})
+            els.append(element("polygon", f"bar_{k}", fill=cap.rgb(ink), points={"keys": [[0.0, flat], [t0, flat], [t1, full]], "ease": "in_out"}, opacity=common.step_on(round(t0 + 0.02, 3))))
         points.append([cx, top_y])
-        els.append({"id": f"value_{k}", "type": "text", "text": str(v), "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "center",
-                    "position": common.centered_text(font, size, str(v), cx, top_y - 4 - size * 0.6 - (3 if kind == "line" else 0)), "opacity": common.step_on(t1)})  # fmt: skip
+        els.append(element("text", f"value_{k}", text=str(v), font=font, size=size, color=cap.rgb(text_c), anchor="center", position=common.centered_text(font, size, str(v), cx, top_y - 4 - size * 0.6 - (3 if kind == "line" else 0)), opacity=common.step_on(t1)))  # fmt: skip
     t_line = [round(float(rng.uniform(0.05, 0.15)) * dur, 3), round(float(rng.uniform(0.65, 0.8)) * dur, 3)]
     if kind == "line":
-        els.append({"id": "line", "type": "polyline", "points": points, "color": cap.rgb(ink), "width": 2,
-                    "progress": {"keys": [[t_line[0], 0.0], [t_line[1], 1.0]], "ease": "linear"}})  # fmt: skip
+        els.append(element("polyline", "line", points=points, color=cap.rgb(ink), width=2, progress={"keys": [[t_line[0], 0.0], [t_line[1], 1.0]], "ease": "linear"}))  # fmt: skip
         lengths = np.concatenate([[0.0], np.cumsum([math.dist(p, q) for p, q in zip(points, points[1:])])])
         for k, p in enumerate(points):
             at = round(t_line[0] + (t_line[1] - t_line[0]) * lengths[k] / lengths[-1], 3)
-            els.append({"id": f"marker_{k}", "type": "circle", "center": p, "radius": 3.5, "color": cap.rgb(accent), "width": 1,
-                        "fill": cap.rgb(accent), "opacity": common.step_on(at)})  # fmt: skip
+            els.append(element("circle", f"marker_{k}", center=p, radius=3.5, color=cap.rgb(accent), width=1, fill=cap.rgb(accent), opacity=common.step_on(at)))  # fmt: skip
             next(e for e in els if e["id"] == f"value_{k}")["opacity"] = common.step_on(at)
     # axis titles and legend
-    els.append({"id": "x_title", "type": "text", "text": x_title, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "center",
-                "position": common.centered_text(font, size, x_title, (box[0] + box[2]) / 2, box[3] + 6 + size * 1.8)})  # fmt: skip
+    els.append(element("text", "x_title", text=x_title, font=font, size=size, color=cap.rgb(text_c), anchor="center", position=common.centered_text(font, size, x_title, (box[0] + box[2]) / 2, box[3] + 6 + size * 1.8)))  # fmt: skip
     y_title = series
-    els.append({"id": "y_title", "type": "text", "text": y_title, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "left",
-                "position": [float(round(0.03 * w)), common.crisp_y(box[1] - size * 1.6, font, size, y_title)]})  # fmt: skip
+    els.append(element("text", "y_title", text=y_title, font=font, size=size, color=cap.rgb(text_c), anchor="left", position=[float(round(0.03 * w)), common.crisp_y(box[1] - size * 1.6, font, size, y_title)]))  # fmt: skip
     sw = size * 0.8
     lx, ly = float(round(box[2] - fonts.load(font, size).getlength(series) - sw - 6)), float(round(0.07 * h))
-    els.append({"id": "legend_key", "type": "polygon", "fill": cap.rgb(ink), "points": [[lx, ly - sw / 2], [lx + sw, ly - sw / 2], [lx + sw, ly + sw / 2], [lx, ly + sw / 2]]})
-    els.append({"id": "legend", "type": "text", "text": series, "font": font, "size": size, "color": cap.rgb(text_c), "anchor": "left",
-                "position": [lx + sw + 4, common.crisp_y(ly, font, size, series)]})  # fmt: skip
+    els.append(element("polygon", "legend_key", fill=cap.rgb(ink), points=[[lx, ly - sw / 2], [lx + sw, ly - sw / 2], [lx + sw, ly + sw / 2], [lx, ly + sw / 2]]))
+    els.append(element("text", "legend", text=series, font=font, size=size, color=cap.rgb(text_c), anchor="left", position=[lx + sw + 4, common.crisp_y(ly, font, size, series)]))  # fmt: skip
     spec["meta"] = {"kind": kind, "data": {"categories": cats, "values": values, "series": series}, "axis_max": top, "tick_step": step,
                     "box": box, "scale": scale, "grain": grain, "bar_width": bar_w, "points": points, "t_grow": t_grow, "grow": grow, "t_line": t_line,
                     "x_title": x_title, "y_title": y_title, "chinese": chinese,
@@ -112,8 +106,37 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
 
 
 def claims(spec: dict) -> list[dict]:
-    """What the captions state about time: for bars, each bar's growth span as the frames show it
-    and whether the spans are disjoint (one after another) or overlap; for lines, the drawing span."""
+    """What the captions state: the data (each category's value as drawn, its label and value text),
+    the axis titles, legend and y tick labels as drawn, the number of bars or points, the colours,
+    and the timing (:func:`_time_claims`)."""
+    m = spec["meta"]
+    d = m["data"]
+    text = cap.rgb(m["colors"]["text"])
+    ink = cap.rgb(m["colors"]["ink"])
+    scene = [cap.rgb(v) for v in m["colors"].values()]
+
+    def quoted(subject, element):
+        return cl.claim("quoted_text", subject, element=element, text=next(e["text"] for e in spec["elements"] if e["id"] == element), color=text)
+
+    out = [quoted("legend", "legend"), quoted("x title", "x_title"), quoted("y title", "y_title")]
+    out += [quoted(f"y tick {k}", f"ylabel_{k}") for k in sorted({0, m["tick_step"], m["axis_max"]})]  # first, second and last: the range and step
+    for k, (category, value) in enumerate(zip(d["categories"], d["values"])):
+        out += [quoted(f"category {k}", f"cat_{k}"), quoted(f"value {k}", f"value_{k}")]
+        out.append(cl.claim("data_value", f"value {k}", index=k, category=category, value=value, color=ink, others=scene))
+    if m["kind"] == "bar":
+        out.append(cl.count("bars", [f"bar_{k}" for k in range(len(d["values"]))], color=ink, others=scene))
+        out.append(cl.colour_claim("bars", m["colors"]["ink"], [f"bar_{k}" for k in range(len(d["values"]))], part="fill", among=_INKS))
+    else:
+        accent = cap.rgb(m["colors"]["accent"])
+        out.append(cl.count("points", [f"marker_{k}" for k in range(len(d["values"]))], color=accent, others=scene))
+        out.append(cl.colour_claim("line", m["colors"]["ink"], ["line"], part="ink", base=spec["background"], exclude=[f"marker_{k}" for k in range(len(d["values"]))], among=_INKS))
+    out.append(cl.colour_claim("background", m["background"], among=_BACKGROUNDS))
+    return out + _time_claims(spec)
+
+
+def _time_claims(spec: dict) -> list[dict]:
+    """For bars, each bar's growth span as the frames show it and whether the spans are disjoint
+    (one after another) or overlap; for lines, the drawing span."""
     m = spec["meta"]
     last = cl.clip_end(spec)
     ink = cap.rgb(m["colors"]["ink"])
@@ -156,19 +179,29 @@ def _grow_span(bar: dict) -> tuple[float, float]:
 
 
 def captions(spec: dict, rng: np.random.Generator) -> dict:
-    """Captions listing every category with its exact value, the axis titles, legend, colours and timing."""
-    m = spec["meta"]
-    d = m["data"]
-    pairs = ", ".join(f"{cap.quote(c)} = {v}" for c, v in zip(d["categories"], d["values"]))
-    pairs_zh = "，".join(f"{cap.quote(c, 'zh')}为{v}" for c, v in zip(d["categories"], d["values"]))
-    ink, ink_zh = m["colors"]["ink"], cap.color_name(cap.rgb(m["colors"]["ink"]), "zh")
-    bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
-    s, sz = cap.quote(d["series"]), cap.quote(d["series"], "zh")
-    xt, yt = cap.quote(m["x_title"]), cap.quote(m["y_title"])
-    dur = cap.seconds(cl.clip_end(spec))
-    c = {(x["kind"], x["subject"]): x for x in claims(spec)}
-    noun, noun_zh = ("bar chart", "柱状图") if m["kind"] == "bar" else ("line chart", "折线图")
-    if m["kind"] == "bar":
+    """Captions listing every category with its exact value, the axis titles, legend, colours and
+    timing, from the claims only."""
+    return words(claims(spec), cl.clip_end(spec), rng)
+
+
+def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
+    """The captions of a chart's claims (``end``: the time of the last frame)."""
+    c = {(x["kind"], x["subject"]): x for x in claims}
+    values = [x for x in claims if x["kind"] == "data_value"]
+    pairs = ", ".join(f"{cap.quote(v['category'])} = {v['value']}" for v in values)
+    pairs_zh = "，".join(f"{cap.quote(v['category'], 'zh')}为{v['value']}" for v in values)
+    bar = ("count", "bars") in c
+    ink = cl.colour_words(c[("colour", "bars" if bar else "line")])
+    ink_zh = cl.colour_words(c[("colour", "bars" if bar else "line")], "zh")
+    bg, bg_zh = cl.colour_words(c[("colour", "background")]), cl.colour_words(c[("colour", "background")], "zh")
+    series, x_title, y_title = (c[("quoted_text", k)]["text"] for k in ("legend", "x title", "y title"))
+    s, sz = cap.quote(series), cap.quote(series, "zh")
+    xt, yt = cap.quote(x_title), cap.quote(y_title)
+    ticks = [int(x["text"]) for x in claims if x["kind"] == "quoted_text" and x["subject"].startswith("y tick")]
+    top, step = max(ticks), sorted(ticks)[1] - sorted(ticks)[0]
+    dur = cap.seconds(end)
+    noun, noun_zh = ("bar chart", "柱状图") if bar else ("line chart", "折线图")
+    if bar:
         span = c[("time_range", "bars")]
         t0, t1 = cap.seconds(span["start"]), cap.seconds(span["end"])
         done = f"by {t1} s all bars are complete and stay until {dur} s" if span["stops"] else f"the last bar is still growing when the clip ends at {dur} s"
@@ -177,9 +210,10 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
             how, how_zh, rise = "one after another", "依次", "rise in turn"
         else:
             how, how_zh, rise = "in a staggered, overlapping cascade", "错开而相互重叠地", "rise in an overlapping cascade"
+        n = c[("count", "bars")]["count"]
         temporal = cap.choose(rng, [f"From {t0} s the bars grow from the axis {how}, each value label appearing when its bar is full; {done}.",
-                                    f"The {len(d['values'])} bars {rise} between {t0} s and {t1} s, then the chart holds until {dur} s."
-                                    if span["stops"] else f"The {len(d['values'])} bars {rise} from {t0} s; {done}."])  # fmt: skip
+                                    f"The {n} bars {rise} between {t0} s and {t1} s, then the chart holds until {dur} s."
+                                    if span["stops"] else f"The {n} bars {rise} from {t0} s; {done}."])  # fmt: skip
         temporal_zh = f"从{t0}秒起柱子{how_zh}从坐标轴升起，每根柱子长满时显示数值；{done_zh}。"
     else:
         span = c[("time_range", "line")]
@@ -188,17 +222,17 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
                                     f"The line grows point by point between {t0} s and {t1} s and the complete chart remains until {dur} s."])  # fmt: skip
         temporal_zh = f"从{t0}秒到{t1}秒折线从左到右画出，到达每个数据点时显示该点和数值，之后保持到{dur}秒。"
     en = {
-        "short": cap.choose(rng, [f"A {noun} of {s} by {m['x_title'].lower() if m['x_title'].isascii() else m['x_title']}.", f"An animated {noun}: {pairs}."]),
+        "short": cap.choose(rng, [f"A {noun} of {s} by {x_title.lower() if x_title.isascii() else x_title}.", f"An animated {noun}: {pairs}."]),
         "detailed": cap.choose(rng, [
-            f"On {common.article(bg)} background, {common.article(ink)} {noun} titled by its legend {s} with data {pairs}; the y axis runs from 0 to {m['axis_max']} in steps of {m['tick_step']}, "
-            f"x-axis title {xt}, y-axis title {yt}, and each value is written above its {'bar' if m['kind'] == 'bar' else 'point'}.",
-            f"{common.article(ink).capitalize()} {noun} ({s}): {pairs}. Axis titles {xt} and {yt}; y ticks 0 to {m['axis_max']}; {bg} background.",
+            f"On {common.article(bg)} background, {common.article(ink)} {noun} titled by its legend {s} with data {pairs}; the y axis runs from 0 to {top} in steps of {step}, "
+            f"x-axis title {xt}, y-axis title {yt}, and each value is written above its {'bar' if bar else 'point'}.",
+            f"{common.article(ink).capitalize()} {noun} ({s}): {pairs}. Axis titles {xt} and {yt}; y ticks 0 to {top}; {bg} background.",
         ]),
         "temporal": temporal,
-    }
+    }  # fmt: skip
     zh = {
         "short": cap.choose(rng, [f"{sz}的{noun_zh}动画。", f"{noun_zh}：{pairs_zh}。"]),
-        "detailed": f"{bg_zh}背景上的{ink_zh}{noun_zh}，图例为{sz}，数据为{pairs_zh}；y轴从0到{m['axis_max']}，间隔{m['tick_step']}，横轴标题{cap.quote(m['x_title'], 'zh')}，纵轴标题{cap.quote(m['y_title'], 'zh')}，每个数值标在其上方。",
+        "detailed": f"{bg_zh}背景上的{ink_zh}{noun_zh}，图例为{sz}，数据为{pairs_zh}；y轴从0到{top}，间隔{step}，横轴标题{cap.quote(x_title, 'zh')}，纵轴标题{cap.quote(y_title, 'zh')}，每个数值标在其上方。",
         "temporal": temporal_zh,
     }
     return cap.assemble(en, zh)

@@ -11,8 +11,9 @@ from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
 from ..render import ray_end, text_layout
-from ..spec import frame_time
+from ..spec import element, frame_time, value_at
 from . import common
+from .draw import pick
 
 NAME = "clock"
 RULE = "Time on the clock advances monotonically and the hour hand always points at 30*h + 0.5*m degrees, consistent with the minute hand."
@@ -41,15 +42,15 @@ def hand_angles(total_seconds: float) -> dict[str, float]:
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A clock scene: colours, size, numerals or not, start time and a rate chosen by ``rng``."""
     faces = _FACES
-    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
-    face = [f for f in faces if f != bg][int(rng.integers(len(faces) - (bg in faces)))]
+    bg = pick(rng, _BACKGROUNDS)
+    face = pick(rng, [f for f in faces if f != bg])
     spec = common.skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
-    ink = _INKS[int(rng.integers(len(_INKS)))]
-    hour_c = _HOURS[int(rng.integers(len(_HOURS)))]
-    minute_c = _MINUTES[int(rng.integers(len(_MINUTES)))]
+    ink = pick(rng, _INKS)
+    hour_c = pick(rng, _HOURS)
+    minute_c = pick(rng, _MINUTES)
     with_seconds = bool(rng.random() < 0.4)
-    second_c = _SECONDS[int(rng.integers(len(_SECONDS)))] if with_seconds else None
+    second_c = pick(rng, _SECONDS) if with_seconds else None
 
     r = float(round(min(w, h) * float(rng.uniform(0.38, 0.45)), 1))
     cx = float(round(w / 2 + rng.uniform(-1, 1) * (w / 2 - r - 2) * 0.8, 1))
@@ -68,12 +69,12 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     rate = advance / span if span else 0.0  # clock seconds per clip second
 
     rim = max(2, int(round(r * 0.04)))
-    els = [{"id": "face", "type": "circle", "center": [cx, cy], "radius": r, "color": cap.rgb(ink), "width": rim, "fill": cap.rgb(face)}]
+    els = [element("circle", "face", center=[cx, cy], radius=r, color=cap.rgb(ink), width=rim, fill=cap.rgb(face))]
     for k in range(12):
         a = math.radians(30 * k)
         inner = 0.78 if k % 3 == 0 else 0.85
         pts = [[round(cx + q * r * math.sin(a), 3), round(cy - q * r * math.cos(a), 3)] for q in (inner, 0.93)]
-        els.append({"id": f"tick{k}", "type": "polyline", "points": pts, "color": cap.rgb(ink), "width": 2 if k % 3 == 0 or r < 60 else 1})
+        els.append(element("polyline", f"tick{k}", points=pts, color=cap.rgb(ink), width=2 if k % 3 == 0 or r < 60 else 1))
     if numerals:
         font = fonts.pick_font(rng, "0123456789", fonts.fonts_for("latin"))
         size = int(round(0.17 * r))
@@ -85,8 +86,7 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
             ink_x = (min(b[0] for b in inks) + max(b[2] for b in inks)) / 2 - lay["width"] / 2
             ink_y = (min(b[1] for b in inks) + max(b[3] for b in inks)) / 2 - (lay["descent"] - lay["ascent"]) / 2
             a = math.radians(30 * k)
-            els.append({"id": f"numeral{k}", "type": "text", "text": text, "font": font, "size": size, "color": cap.rgb(ink), "anchor": "center",
-                        "position": [round(cx + 0.67 * r * math.sin(a) - ink_x, 3), round(cy - 0.67 * r * math.cos(a) - ink_y, 3)]})  # fmt: skip
+            els.append(element("text", f"numeral{k}", text=text, font=font, size=size, color=cap.rgb(ink), anchor="center", position=[round(cx + 0.67 * r * math.sin(a) - ink_x, 3), round(cy - 0.67 * r * math.cos(a) - ink_y, 3)]))  # fmt: skip
     # Each hand is wider than the ones drawn over it, so a covered hand still shows its edges.
     minute_w = max(3, int(round(r * 0.045)))
     hands = [("hour", hour_c, 0.5, max(minute_w + 2, int(round(r * 0.08)))), ("minute", minute_c, 0.78, minute_w)]
@@ -98,26 +98,10 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         a0 = round(hand_angles(start)[name], 6)
         angle = {"keys": [[0.0, a0], [round(span, 6), round(a0 + per_second * advance, 6)]], "ease": "linear"} if span else a0
         els.append(
-            {
-                "id": name,
-                "type": "ray",
-                "origin": [cx, cy],
-                "length": round(length * r, 2),
-                "angle": angle,
-                "color": cap.rgb(color),
-                "width": width,
-            }
+            element("ray", name, origin=[cx, cy], length=round(length * r, 2), angle=angle, color=cap.rgb(color), width=width)
         )
     els.append(
-        {
-            "id": "cap",
-            "type": "circle",
-            "center": [cx, cy],
-            "radius": round(max(2.0, 0.05 * r), 2),
-            "color": cap.rgb(hour_c),
-            "width": 1,
-            "fill": cap.rgb(hour_c),
-        }
+        element("circle", "cap", center=[cx, cy], radius=round(max(2.0, 0.05 * r), 2), color=cap.rgb(hour_c), width=1, fill=cap.rgb(hour_c))
     )
     spec["elements"] = els
     spec["meta"] = {
@@ -129,6 +113,40 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     return spec
 
 
+def claims(spec: dict) -> list[dict]:
+    """What the captions state: the time read at the first and at the last frame, the colours of the
+    face, rim and marks, hands and background, and the number of tick marks and numerals."""
+    m = spec["meta"]
+    col = m["colors"]
+    unit = "second" if m["with_seconds"] else "minute"
+    last = spec["num_frames"] - 1
+    face, ink = cap.rgb(col["face"]), cap.rgb(col["ink"])
+    hands = ["hour", "minute"] + (["second"] if m["with_seconds"] else [])
+    numerals = [e["id"] for e in spec["elements"] if e["id"].startswith("numeral")]
+    marks = [e["id"] for e in spec["elements"] if e["id"].startswith("tick")] + numerals
+    out = [
+        cl.claim("clock_time", "start", frame=0, time=0.0, seconds=m["start_seconds"], text=m["start"], unit_hand=unit),
+        cl.claim("clock_time", "end", frame=last, time=round(cl.clip_end(spec), 6), seconds=m["start_seconds"] + m["advance_seconds"], text=m["end"], unit_hand=unit),
+        cl.colour_claim("background", col["background"], among=_BACKGROUNDS),
+        cl.colour_claim("face", col["face"], ["face"], part="fill", exclude=marks + hands + ["cap"], among=_FACES),
+        cl.colour_claim("rim", col["ink"], ["face"], part="ink", base=face, among=_INKS),
+        cl.count("tick marks", [e for e in marks if e.startswith("tick")], color=ink, base=face),
+    ]  # fmt: skip
+    if numerals:
+        out.append(cl.count("numerals", numerals, color=ink, base=face))
+    tracks = {e["id"]: e["angle"] for e in spec["elements"] if e["id"] in hands}
+    for k, (name, pool) in enumerate(zip(hands, (_HOURS, _MINUTES, _SECONDS))):
+        # read at the frame where the hands drawn over this one are furthest from it
+        def clear(i, name=name, k=k):
+            a = value_at(tracks[name], i / spec["fps"])
+            return min([abs((value_at(tracks[o], i / spec["fps"]) - a + 180) % 360 - 180) for o in hands[k + 1 :]], default=180.0)
+
+        frame = max(range(spec["num_frames"]), key=clear)
+        out.append(cl.colour_claim(f"{name} hand", col[name], [name], part="ink", base=face, exclude=hands[k + 1 :] + ["cap"], among=pool, frame=frame,
+                                   exclude_grow=0.5))  # fmt: skip
+    return out
+
+
 def _amount(seconds: int, lang: str) -> str:
     m, s = divmod(seconds, 60)
     if lang == "zh":
@@ -137,80 +155,56 @@ def _amount(seconds: int, lang: str) -> str:
     return " and ".join(parts) or "0 seconds"
 
 
-def claims(spec: dict) -> list[dict]:
-    """What the captions state: the time read at the first and at the last frame."""
-    m = spec["meta"]
-    unit = "second" if m["with_seconds"] else "minute"
-    last = spec["num_frames"] - 1
-    return [
-        cl.claim("clock_time", "start", frame=0, seconds=m["start_seconds"], text=m["start"], unit_hand=unit),
-        cl.claim("clock_time", "end", frame=last, seconds=m["start_seconds"] + m["advance_seconds"], text=m["end"], unit_hand=unit),
-    ]
-
-
 def captions(spec: dict, rng: np.random.Generator) -> dict:
-    """English and Chinese captions stating the exact start and end time and how fast time runs."""
-    m = spec["meta"]
-    c = m["colors"]
-    zh = {k: cap.color_name(cap.rgb(v), "zh") for k, v in c.items() if v}
-    cc = {x["subject"]: x for x in claims(spec)}
-    t0, t1 = cc["start"]["text"], cc["end"]["text"]
-    span = cap.seconds(cl.clip_end(spec))
-    adv, adv_zh = _amount(m["advance_seconds"], "en"), _amount(m["advance_seconds"], "zh")
-    marks = "numerals 1 to 12 and twelve tick marks" if m["numerals"] else "twelve tick marks and no numerals"
-    marks_zh = "1到12的数字和十二个刻度" if m["numerals"] else "十二个刻度，没有数字"
-    second_en = f", and a thin {c['second']} second hand" if m["with_seconds"] else ""
-    second_zh = f"，还有一根细的{zh['second']}秒针" if m["with_seconds"] else ""
-    rate = m["rate"] / 60.0
-    speed = (
-        f"about {rate:.1f} clock minutes pass per second of video"
-        if not m["with_seconds"]
-        else f"about {m['rate']:.1f} clock seconds pass per second of video"
-    )
-    speed_zh = f"视频每秒约走过{rate:.1f}分钟" if not m["with_seconds"] else f"视频每秒约走过{m['rate']:.1f}秒"
+    """English and Chinese captions stating the exact start and end time and how fast time runs (from the claims only)."""
+    return words(claims(spec), cl.clip_end(spec), rng)
+
+
+def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
+    """The captions of a clock's claims: times, the time that passes and its rate, colours and marks
+    (``end``, the time of the last frame, is the end claim's own)."""
+    cc = {(x["kind"], x["subject"]): x for x in claims}
+    start, end = cc[("clock_time", "start")], cc[("clock_time", "end")]
+    t0, t1, span = start["text"], end["text"], cap.seconds(end["time"])
+    c = {k[1].removesuffix(" hand"): cl.colour_words(x) for k, x in cc.items() if k[0] == "colour"}
+    zh = {k[1].removesuffix(" hand"): cl.colour_words(x, "zh") for k, x in cc.items() if k[0] == "colour"}
+    advance = end["seconds"] - start["seconds"]
+    adv, adv_zh = _amount(advance, "en"), _amount(advance, "zh")
+    with_seconds = start["unit_hand"] == "second"
+    rate = advance / end["time"] if end["time"] else 0.0  # clock seconds per second of video
+    numerals = ("count", "numerals") in cc
+    ticks = cc[("count", "tick marks")]["count"]
+    marks = f"numerals 1 to {cc[('count', 'numerals')]['count']} and {ticks} tick marks" if numerals else f"{ticks} tick marks and no numerals"
+    marks_zh = f"1到{cc[('count', 'numerals')]['count']}的数字和{ticks}个刻度" if numerals else f"{ticks}个刻度，没有数字"
+    second_en = f", and a {c['second']} second hand" if with_seconds else ""
+    second_zh = f"，还有一根{zh['second']}秒针" if with_seconds else ""
+    speed = f"about {rate / 60:.1f} clock minutes pass per second of video" if not with_seconds else f"about {rate:.1f} clock seconds pass per second of video"
+    speed_zh = f"视频每秒约走过{rate / 60:.1f}分钟" if not with_seconds else f"视频每秒约走过{rate:.1f}秒"
     en = {
-        "short": cap.choose(
-            rng,
-            [
-                f"An analog clock running from {t0} to {t1}.",
-                f"Clock hands sweep from {t0} to {t1}.",
-                f"A {c['face']} clock face whose time goes from {t0} to {t1}.",
-            ],
-        ),
-        "detailed": cap.choose(
-            rng,
-            [
-                f"A round {c['face']} clock with a {c['ink']} rim, {marks}, on a {c['background']} background; a short thick {c['hour']} hour hand "
-                f"and a longer {c['minute']} minute hand{second_en} show the time going from {t0} to {t1}.",
-                f"On {c['background']}, an analog clock face in {c['face']} carries {marks} in {c['ink']}. Its {c['hour']} hour hand and "
-                f"{c['minute']} minute hand{second_en} move from {t0} to {t1}.",
-            ],
-        ),
-        "temporal": cap.choose(
-            rng,
-            [
-                f"At 0.0 s the clock reads {t0}; the hands turn steadily clockwise and at {span} s it reads {t1}, {adv} later ({speed}).",
-                f"From 0.0 s to {span} s the time shown advances {adv}, from {t0} to {t1}; {speed}.",
-            ],
-        ),
-    }
+        "short": cap.choose(rng, [f"An analog clock running from {t0} to {t1}.", f"Clock hands sweep from {t0} to {t1}.",
+                                  f"A {c['face']} clock face whose time goes from {t0} to {t1}."]),
+        "detailed": cap.choose(rng, [
+            f"A round {c['face']} clock with a {c['rim']} rim, {marks}, on a {c['background']} background; a {c['hour']} hour hand "
+            f"and a {c['minute']} minute hand{second_en} show the time going from {t0} to {t1}.",
+            f"On {c['background']}, an analog clock face in {c['face']} with a {c['rim']} rim carries {marks}. Its {c['hour']} hour hand and "
+            f"{c['minute']} minute hand{second_en} move from {t0} to {t1}.",
+        ]),
+        "temporal": cap.choose(rng, [
+            f"At 0.0 s the clock reads {t0}; the hands turn steadily clockwise and at {span} s it reads {t1}, {adv} later ({speed}).",
+            f"From 0.0 s to {span} s the time shown advances {adv}, from {t0} to {t1}; {speed}.",
+        ]),
+    }  # fmt: skip
     zh_caps = {
         "short": cap.choose(rng, [f"指针式时钟从{t0}走到{t1}。", f"时钟指针从{t0}转到{t1}。"]),
-        "detailed": cap.choose(
-            rng,
-            [
-                f"{zh['background']}背景上有一个{zh['face']}圆形钟面，{zh['ink']}边框，{marks_zh}；粗短的{zh['hour']}时针和较长的{zh['minute']}分针{second_zh}显示时间从{t0}走到{t1}。",
-                f"钟面为{zh['face']}，带有{zh['ink']}的{marks_zh}，{zh['hour']}时针与{zh['minute']}分针{second_zh}从{t0}移动到{t1}，背景为{zh['background']}。",
-            ],
-        ),
-        "temporal": cap.choose(
-            rng,
-            [
-                f"0.0秒时时钟显示{t0}，指针匀速顺时针转动，到{span}秒时显示{t1}，共走过{adv_zh}（{speed_zh}）。",
-                f"从0.0秒到{span}秒，时钟时间前进{adv_zh}，从{t0}到{t1}；{speed_zh}。",
-            ],
-        ),
-    }
+        "detailed": cap.choose(rng, [
+            f"{zh['background']}背景上有一个{zh['face']}圆形钟面，{zh['rim']}边框，{marks_zh}；{zh['hour']}时针和{zh['minute']}分针{second_zh}显示时间从{t0}走到{t1}。",
+            f"钟面为{zh['face']}，{zh['rim']}边框，带有{marks_zh}，{zh['hour']}时针与{zh['minute']}分针{second_zh}从{t0}移动到{t1}，背景为{zh['background']}。",
+        ]),
+        "temporal": cap.choose(rng, [
+            f"0.0秒时时钟显示{t0}，指针匀速顺时针转动，到{span}秒时显示{t1}，共走过{adv_zh}（{speed_zh}）。",
+            f"从0.0秒到{span}秒，时钟时间前进{adv_zh}，从{t0}到{t1}；{speed_zh}。",
+        ]),
+    }  # fmt: skip
     return cap.assemble(en, zh_caps)
 
 

@@ -17,13 +17,16 @@ from .. import captions as cap
 from .. import claims as cl
 from ..claims import measure
 from ..render import render_frame, text_layout
+from ..spec import element
 from . import common
+from .draw import pick
 
 NAME = "formula"
 RULE = "The final frame shows the whole expression; each term appears in order and never moves once placed."
 
 _BACKGROUNDS = ["white", "cream", "navy", "dark gray"]
 _FONTS = ["dejavu-serif", "dejavu-sans"]
+_INKS = ["black", "white", "blue", "red", "yellow", "navy", "dark gray"]
 
 
 # ---------------------------------------------------------------- a tiny box layout
@@ -158,7 +161,7 @@ def _expressions(rng):
         return "determinant", [(_sym("det"), r"\det"), (("matrix", [[_sym(num(a)), _sym(num(b))], [_sym(num(c)), _sym(num(d))]]),
                                rf"\begin{{pmatrix}} {a} & {b} \\ {c} & {d} \end{{pmatrix}}"), (_sym("="), "="), (_sym(num(det)), str(det))]  # fmt: skip
     greek = [("α", r"\alpha"), ("β", r"\beta"), ("γ", r"\gamma"), ("θ", r"\theta"), ("λ", r"\lambda"), ("μ", r"\mu")]
-    g1, t1 = greek[int(rng.integers(len(greek)))]
+    g1, t1 = pick(rng, greek)
     return "trigonometric identity", [(("sup", _sym("sin"), _sym("2")), r"\sin^2"), (_sym(g1), t1), (_sym("+"), "+"), (("sup", _sym("cos"), _sym("2")), r"\cos^2"),
                                       (_sym(g1), t1), (_sym("="), "="), (_sym("1"), "1")]  # fmt: skip
 
@@ -184,13 +187,13 @@ def _plain(node) -> str:
 
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """An expression, its font, size, colours and the time each term appears, drawn from ``rng``."""
-    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
+    bg = pick(rng, _BACKGROUNDS)
     spec = common.skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
     dur = spec["num_frames"] / spec["fps"]
     name, terms = _expressions(rng)
-    font = _FONTS[int(rng.integers(len(_FONTS)))]
-    color = cap.contrasting(rng, bg, ["black", "white", "blue", "red", "yellow", "navy", "dark gray"])
+    font = pick(rng, _FONTS)
+    color = cap.contrasting(rng, bg, _INKS)
     size = float(rng.uniform(0.1, 0.14) * h)
     gap = 0.3
     while True:
@@ -214,11 +217,9 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
             if it[0] == "text":
                 lay = text_layout(font, it[2], it[1])
                 px, by = round(x + it[3]), round(baseline + it[4])  # whole pixels: glyphs are copied exactly
-                spec["elements"].append({"id": el_id, "type": "text", "text": it[1], "font": font, "size": it[2], "color": cap.rgb(color),
-                                         "position": [float(px), float(by + (lay["descent"] - lay["ascent"]) / 2)], "anchor": "left", "opacity": common.step_on(at)})  # fmt: skip
+                spec["elements"].append(element("text", el_id, text=it[1], font=font, size=it[2], color=cap.rgb(color), position=[float(px), float(by + (lay["descent"] - lay["ascent"]) / 2)], anchor="left", opacity=common.step_on(at)))  # fmt: skip
             else:
-                spec["elements"].append({"id": el_id, "type": "polyline", "points": [[round(x + px, 3), round(baseline + py, 3)] for px, py in it[1]],
-                                         "color": cap.rgb(color), "width": int(it[2]), "opacity": common.step_on(at)})  # fmt: skip
+                spec["elements"].append(element("polyline", el_id, points=[[round(x + px, 3), round(baseline + py, 3)] for px, py in it[1]], color=cap.rgb(color), width=int(it[2]), opacity=common.step_on(at)))  # fmt: skip
         term_meta.append({"latex": latex, "text": _plain(node), "display": display(node), "time": at, "elements": ids, "box": [round(x, 3), round(baseline - ta, 3), round(x + tw, 3), round(baseline + td, 3)]})
         x += tw + gap * size
     spec["meta"] = {"name": name, "latex": " ".join(t["latex"] for t in term_meta), "text": " ".join(t["text"] for t in term_meta), "terms": term_meta,
@@ -262,8 +263,9 @@ def display(node) -> str:
 
 
 def claims(spec: dict) -> list[dict]:
-    """What the captions state: the equation as drawn (every term's elements present at the end) and
-    the frame times at which the first and last terms first show."""
+    """What the captions state: the equation as drawn (every term's elements present at the end; its
+    name and the glyphs of each term), the frame times at which the first and last terms first show,
+    where it sits, its colour and the background's, and the number of terms."""
     m = spec["meta"]
     color = cap.rgb(m["color"])
     els = {e["id"]: e for e in spec["elements"]}
@@ -274,38 +276,49 @@ def claims(spec: dict) -> list[dict]:
     first, last = m["terms"][0], m["terms"][-1]
     frame, _ = render_frame(spec, spec["num_frames"] - 1)
     x0, y0, x1, y1 = measure.ink_box(measure.coverage(frame, color, spec["background"]))
+    every = [e for t in m["terms"] for e in t["elements"]]
     return [
         cl.claim("position_region", "equation", color=color, frame=spec["num_frames"] - 1, **cl.region((x0 + x1) / 2, (y0 + y1) / 2, spec["width"], spec["height"])),
-        cl.claim("formula", "equation", text=" ".join(t["display"] for t in m["terms"]), terms=[t["elements"] for t in m["terms"]]),
+        cl.claim("formula", "equation", text=" ".join(t["display"] for t in m["terms"]), terms=[t["elements"] for t in m["terms"]],
+                 name=m["name"], displays=[t["display"] for t in m["terms"]]),
         cl.claim("first_ink", "the first term", color=color, box=first["box"], time=shows(first)),
         cl.claim("first_ink", "the last term", color=color, box=last["box"], time=shows(last)),
-    ]
+        cl.count("terms", [t["elements"][0] for t in m["terms"]], color=color),
+        cl.colour_claim("equation", m["color"], every, part="ink", base=spec["background"], among=_INKS),
+        cl.colour_claim("background", m["background"], among=_BACKGROUNDS),
+    ]  # fmt: skip
 
 
 def captions(spec: dict, rng: np.random.Generator) -> dict:
-    """Captions writing the equation with the glyphs shown (no LaTeX), the term order and timing, and the colours."""
-    m = spec["meta"]
-    c = {(x["kind"], x["subject"]): x for x in claims(spec)}
-    q = c[("formula", "equation")]["text"]
-    n = len(m["terms"])
+    """Captions writing the equation with the glyphs shown (no LaTeX), the term order and timing, and
+    the colours, from the claims only."""
+    return words(claims(spec), cl.clip_end(spec), rng)
+
+
+def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
+    """The captions of a formula's claims (``end``: the time of the last frame)."""
+    c = {(x["kind"], x["subject"]): x for x in claims}
+    eq = c[("formula", "equation")]
+    q, name = eq["text"], eq["name"]
+    n = c[("count", "terms")]["count"]
     where, where_zh = cl.region_words(c[("position_region", "equation")]), cl.region_words(c[("position_region", "equation")], "zh")
-    col, col_zh = m["color"], cap.color_name(cap.rgb(m["color"]), "zh")
-    bg, bg_zh = m["background"], cap.color_name(spec["background"], "zh")
-    order = ", then ".join(t["display"] for t in m["terms"])
-    order_zh = "，然后".join(t["display"] for t in m["terms"])
+    col, col_zh = cl.colour_words(c[("colour", "equation")]), cl.colour_words(c[("colour", "equation")], "zh")
+    bg, bg_zh = cl.colour_words(c[("colour", "background")]), cl.colour_words(c[("colour", "background")], "zh")
+    order = ", then ".join(eq["displays"])
+    order_zh = "，然后".join(eq["displays"])
     ta, tb = c[("first_ink", "the first term")]["time"], c[("first_ink", "the last term")]["time"]
-    t0, t1, dur = cap.seconds(ta), cap.seconds(tb), cap.seconds(cl.clip_end(spec))
+    t0, t1, dur = cap.seconds(ta), cap.seconds(tb), cap.seconds(end)
     en = {
-        "short": cap.choose(rng, [f"The {m['name']} {q} written term by term.", f"A formula appears piece by piece: the equation {q}.", f"Typesetting the equation {q} one term at a time."]),
+        "short": cap.choose(rng, [f"The {name} {q} written term by term.", f"A formula appears piece by piece: the equation {q}.", f"Typesetting the equation {q} one term at a time."]),
         "detailed": cap.choose(rng, [
-            f"On {common.article(bg)} background, the {m['name']}, the equation {q}, in {col} {m['font'].replace('-', ' ')} type {where}, {n} terms in one line.",
-            f"{common.article(col).capitalize()} formula {where} on {bg}: the equation {q}, typeset in {m['font'].replace('-', ' ')} with {n} terms.",
+            f"On {common.article(bg)} background, the {name}, the equation {q}, in {col} type {where}, {n} terms in one line.",
+            f"{common.article(col).capitalize()} formula {where} on {bg}: the equation {q}, typeset with {n} terms.",
         ]),
         "temporal": cap.choose(rng, [
             f"From {t0} s to {t1} s the terms appear left to right: {order}; each stays where it is placed, and the whole expression holds until {dur} s.",
             f"The first term appears at {t0} s and the last at {t1} s; nothing moves once it is shown, and the equation holds until {dur} s.",
         ]),
-    }
+    }  # fmt: skip
     zh = {
         "short": cap.choose(rng, [f"逐项写出公式 {q}。", f"公式 {q} 一项一项地出现。"]),
         "detailed": f"{bg_zh}背景上，{where_zh}是{col_zh}的公式 {q}，共{n}项排成一行。",

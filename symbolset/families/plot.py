@@ -14,8 +14,9 @@ import numpy as np
 from .. import captions as cap
 from .. import claims as cl
 from ..render import text_layout
-from ..spec import value_at
+from ..spec import element, value_at
 from . import common
+from .draw import pick
 
 NAME = "plot"
 RULE = "The drawn curve matches its function within 1 px at the stated axis scale, and every tick label is the true value at its tick."
@@ -64,7 +65,7 @@ def _poly_text(coeffs: list[float]) -> tuple[str, str]:
 
 
 def _sample_function(rng) -> dict:
-    kind = KINDS[int(rng.integers(len(KINDS)))]
+    kind = pick(rng, KINDS)
     if kind == "polynomial":
         degree = int(rng.integers(2, 4))
         coeffs = [float(rng.integers(-3, 4)) for _ in range(degree)] + [float(rng.choice([-1, -0.5, 0.5, 1]))]
@@ -100,12 +101,12 @@ def _ticks(lo: float, hi: float, count: int = 5) -> tuple[float, list[float]]:
 
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A graph: function, axis ranges and ticks, colours, stroke width and drawing time from ``rng``."""
-    bg = _BACKGROUNDS[int(rng.integers(len(_BACKGROUNDS)))]
+    bg = pick(rng, _BACKGROUNDS)
     spec = common.skeleton(params, NAME, cap.rgb(bg))
     w, h = spec["width"], spec["height"]
     dur = spec["num_frames"] / spec["fps"]
-    axis_c = _AXES[int(rng.integers(len(_AXES)))]
-    curve_c = _CURVES[int(rng.integers(len(_CURVES)))]
+    axis_c = pick(rng, _AXES)
+    curve_c = pick(rng, _CURVES)
     fn = _sample_function(rng)
     x_lo, x_hi = fn["x_range"]
     xs = np.linspace(x_lo, x_hi, 2001)
@@ -135,24 +136,21 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     els = spec["elements"]
     # the axes sit ``pad`` outside the data box, so the curve never touches them
     left, bottom = box[0] - pad, box[3] + pad
-    els.append({"id": "axes", "type": "polyline", "points": [[left, box[1] - pad], [left, bottom], [box[2] + pad, bottom]], "color": cap.rgb(axis_c), "width": axis_w})
+    els.append(element("polyline", "axes", points=[[left, box[1] - pad], [left, bottom], [box[2] + pad, bottom]], color=cap.rgb(axis_c), width=axis_w))
     for k, v in enumerate(x_ticks):
         x = px(v, y_lo)[0]
-        els.append({"id": f"xtick_{k}", "type": "polyline", "points": [[x, bottom], [x, bottom + tick]], "color": cap.rgb(axis_c), "width": axis_w})
-        els.append({"id": f"xlabel_{k}", "type": "text", "text": _num(v), "font": font, "size": size, "color": cap.rgb(axis_c), "anchor": "center",
-                    "position": common.centered_text(font, size, _num(v), x, bottom + tick + 2 + size * 0.6)})  # fmt: skip
+        els.append(element("polyline", f"xtick_{k}", points=[[x, bottom], [x, bottom + tick]], color=cap.rgb(axis_c), width=axis_w))
+        els.append(element("text", f"xlabel_{k}", text=_num(v), font=font, size=size, color=cap.rgb(axis_c), anchor="center", position=common.centered_text(font, size, _num(v), x, bottom + tick + 2 + size * 0.6)))  # fmt: skip
     for k, v in enumerate(y_ticks):
         y = px(x_lo, v)[1]
         label = _num(v)
         lw = text_layout(font, size, label)["width"]
-        els.append({"id": f"ytick_{k}", "type": "polyline", "points": [[left - tick, y], [left, y]], "color": cap.rgb(axis_c), "width": axis_w})
-        els.append({"id": f"ylabel_{k}", "type": "text", "text": label, "font": font, "size": size, "color": cap.rgb(axis_c), "anchor": "center",
-                    "position": common.centered_text(font, size, label, left - tick - 3 - lw / 2, y)})  # fmt: skip
+        els.append(element("polyline", f"ytick_{k}", points=[[left - tick, y], [left, y]], color=cap.rgb(axis_c), width=axis_w))
+        els.append(element("text", f"ylabel_{k}", text=label, font=font, size=size, color=cap.rgb(axis_c), anchor="center", position=common.centered_text(font, size, label, left - tick - 3 - lw / 2, y)))  # fmt: skip
     title_size = max(9, int(round(h * 0.055)))
     title = fn["text"] if fn["kind"] != "piecewise" else "piecewise linear y(x)"
     title_size = common.fit_size(font, title, title_size, 0.9 * w)
-    els.append({"id": "title", "type": "text", "text": title, "font": font, "size": title_size, "color": cap.rgb(axis_c), "anchor": "center",
-                "position": common.centered_text(font, title_size, title, w / 2, box[1] / 2)})  # fmt: skip
+    els.append(element("text", "title", text=title, font=font, size=title_size, color=cap.rgb(axis_c), anchor="center", position=common.centered_text(font, title_size, title, w / 2, box[1] / 2)))  # fmt: skip
     cols = np.append(np.arange(box[0], box[2], 2.0), box[2])  # a vertex every 2 px: chords stay within 0.05 px of the curve
     if fn["kind"] == "piecewise":  # the kink is a vertex of the drawn polyline
         cols = np.unique(np.append(cols, round(px(fn["coefficients"]["x0"], 0)[0], 3)))
@@ -171,12 +169,10 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
             u = min(max((t - t0) / (t1 - t0), 0.0), 1.0)
             return c["a"] + (c["a_end"] - c["a"]) * u
 
-        els.append({"id": "curve", "type": "polyline", "color": cap.rgb(curve_c), "width": width,
-                    "points": {"keys": [[t, curve(a_at(t))] for t in times], "ease": "linear"}})  # fmt: skip
+        els.append(element("polyline", "curve", color=cap.rgb(curve_c), width=width, points={"keys": [[t, curve(a_at(t))] for t in times], "ease": "linear"}))  # fmt: skip
         c["a_track"] = {"keys": [[t0, c["a"]], [t1, c["a_end"]]], "ease": "linear"}
     else:
-        els.append({"id": "curve", "type": "polyline", "points": curve(), "color": cap.rgb(curve_c), "width": width,
-                    "progress": {"keys": [[t0, 0.0], [t1, 1.0]], "ease": "linear"}})  # fmt: skip
+        els.append(element("polyline", "curve", points=curve(), color=cap.rgb(curve_c), width=width, progress={"keys": [[t0, 0.0], [t1, 1.0]], "ease": "linear"}))  # fmt: skip
     spec["meta"] = {"function": fn, "x_range": [x_lo, x_hi], "y_range": [y_lo, y_hi], "x_ticks": x_ticks, "y_ticks": y_ticks,
                     "x_step": x_step, "y_step": y_step, "box": box, "scale": [sx, sy], "t_start": t0, "t_end": t1,
                     "colors": {"axes": axis_c, "curve": curve_c}, "background": bg, "stroke_width": width, "title": title}  # fmt: skip
@@ -194,18 +190,37 @@ _KIND_WORDS = {"polynomial": ("polynomial", "多项式"), "sine": ("sine wave", 
 
 
 def claims(spec: dict) -> list[dict]:
-    """What the captions state: the title as drawn, the curve's drawn width and its drawing span
-    (clipped to the last frame)."""
+    """What the captions state: the title and every tick label as drawn, the curve as the graph of
+    its function (at the first and last frames for a changing amplitude), the colours, the curve's
+    drawn width and its drawing span (clipped to the last frame)."""
     m = spec["meta"]
-    curve = cap.rgb(m["colors"]["curve"])
+    fn = m["function"]
+    curve, axes = cap.rgb(m["colors"]["curve"]), cap.rgb(m["colors"]["axes"])
     scene = [cap.rgb(v) for v in m["colors"].values()]
     last = cl.clip_end(spec)
-    return [
-        cl.claim("quoted_text", "title", element="title", text=m["title"], color=cap.rgb(m["colors"]["axes"])),
+    texts = {e["id"]: e["text"] for e in spec["elements"] if e["type"] == "text"}
+    out = [cl.claim("quoted_text", "title", element="title", text=m["title"], color=axes)]
+    for axis in ("x", "y"):
+        out += [cl.claim("quoted_text", f"{axis} tick {k}", element=f"{axis}label_{k}", text=texts[f"{axis}label_{k}"], color=axes) for k in range(len(m[f"{axis}_ticks"]))]
+    graph = {k: fn[k] for k in ("kind", "coefficients", "text")}
+    scale_marks = [e["id"] for e in spec["elements"] if e["id"] == "axes" or "tick_" in e["id"]]
+    final = spec["num_frames"] - 1
+    if fn["kind"] == "animated_sine":
+        for subject, frame in (("curve at the start", 0), ("curve", final)):
+            a = float(value_at(fn["coefficients"]["a_track"], frame / spec["fps"]))
+            out.append(cl.claim("curve", subject, function=graph, frame=frame, amplitude=a, title_shown=m["title"] == fn["text"], color=curve, exclude=scale_marks))
+    else:
+        out.append(cl.claim("curve", "curve", function=graph, frame=final, amplitude=None, title_shown=m["title"] == fn["text"], color=curve, exclude=scale_marks))
+    out += [
+        cl.colour_claim("curve", m["colors"]["curve"], ["curve"], part="ink", base=spec["background"], among=_CURVES),
+        cl.colour_claim("background", m["background"], among=_BACKGROUNDS),
         cl.claim("stroke_width", "curve", elements=["curve"], color=curve, others=scene, px=cl.drawn_width(m["stroke_width"])),
-        cl.claim("time_range", "curve", color=curve, others=scene, grow_only=m["function"]["kind"] != "animated_sine",
+        cl.claim("time_range", "curve", color=curve, others=scene, grow_only=fn["kind"] != "animated_sine",
                  start=m["t_start"], end=min(m["t_end"], last), stops=m["t_end"] <= last),
     ]  # fmt: skip
+    if next(e for e in spec["elements"] if e["id"] == "axes")["width"] >= 2:  # a 1 px line never shows black apart from dark gray
+        out.append(cl.colour_claim("axes", m["colors"]["axes"], ["axes"], part="ink", base=spec["background"], among=_AXES))
+    return out
 
 
 def _function_words(fn: dict, title_shown: bool) -> tuple[str, str]:
@@ -220,51 +235,55 @@ def _function_words(fn: dict, title_shown: bool) -> tuple[str, str]:
 
 
 def captions(spec: dict, rng: np.random.Generator) -> dict:
-    """Captions with the function (quoted only as drawn), axis ranges and ticks, colours, width and timing."""
-    m = spec["meta"]
-    c = {(x["kind"], x["subject"]): x for x in claims(spec)}
-    fn = m["function"]
+    """Captions with the function (quoted only as drawn), tick labels, colours, width and timing, from the claims only."""
+    return words(claims(spec), cl.clip_end(spec), rng)
+
+
+def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
+    """The captions of a plot's claims (``end``: the time of the last frame)."""
+    c = {(x["kind"], x["subject"]): x for x in claims}
+    graph = c[("curve", "curve")]
+    fn = graph["function"]
     kind, kind_zh = _KIND_WORDS[fn["kind"]]
     title = c[("quoted_text", "title")]["text"]
-    q, qz = _function_words(fn, title == fn["text"])
-    xr = f"{_num(round(m['x_range'][0], 2))} to {_num(round(m['x_range'][1], 2))}"
-    yr = f"{_num(m['y_range'][0])} to {_num(m['y_range'][1])}"
-    xt, yt = ", ".join(_num(v) for v in m["x_ticks"]), ", ".join(_num(v) for v in m["y_ticks"])
-    cc, ac = m["colors"]["curve"], m["colors"]["axes"]
-    cz, az = cap.color_name(cap.rgb(cc), "zh"), cap.color_name(cap.rgb(ac), "zh")
-    bg, bgz = m["background"], cap.color_name(spec["background"], "zh")
+    q, qz = _function_words(fn, graph["title_shown"])
+    xt = ", ".join(x["text"] for x in claims if x["kind"] == "quoted_text" and x["subject"].startswith("x tick"))
+    yt = ", ".join(x["text"] for x in claims if x["kind"] == "quoted_text" and x["subject"].startswith("y tick"))
+    cc, bg = (cl.colour_words(c[("colour", k)]) for k in ("curve", "background"))
+    cz, bgz = (cl.colour_words(c[("colour", k)], "zh") for k in ("curve", "background"))
+    ac = f"{cl.colour_words(c[('colour', 'axes')])} axes" if ("colour", "axes") in c else "axes"
+    az = f"{cl.colour_words(c[('colour', 'axes')], 'zh')}坐标轴" if ("colour", "axes") in c else "坐标轴"
     span = c[("time_range", "curve")]
-    t0, t1, dur = cap.seconds(span["start"]), cap.seconds(span["end"]), cap.seconds(cl.clip_end(spec))
+    t0, t1, dur = cap.seconds(span["start"]), cap.seconds(span["end"]), cap.seconds(end)
     hold = f"it stays until {dur} s" if span["stops"] else "the clip ends as it finishes"
     hold_zh = f"并保持到{dur}秒" if span["stops"] else "到视频结束时刚好画完"
     width, width_zh = cl.width_words(c[("stroke_width", "curve")]["px"]), cl.width_words(c[("stroke_width", "curve")]["px"], "zh")
     if fn["kind"] == "animated_sine":
-        co = fn["coefficients"]
-        a0, a1 = _num(co["a"]), _num(co["a_end"])
+        a0, a1 = _num(c[("curve", "curve at the start")]["amplitude"]), _num(graph["amplitude"])
         temporal = cap.choose(rng, [f"From {t0} s to {t1} s the amplitude a of {q} changes steadily from {a0} to {a1}; the curve then holds until {dur} s.",
                                     f"The curve {q} starts with a = {a0}; between {t0} s and {t1} s a moves to {a1}, and the wave stretches accordingly."])  # fmt: skip
         temporal_zh = f"从{t0}秒到{t1}秒，{qz}中的振幅a由{a0}匀速变为{a1}，之后曲线保持到{dur}秒。"
     else:
         temporal = cap.choose(rng, [f"From {t0} s to {t1} s the curve {q} is drawn from left to right at constant speed; {hold}.",
-                                    f"The graph of {q} starts at x = {_num(round(m['x_range'][0], 2))} at {t0} s and reaches the right edge at {t1} s."])  # fmt: skip
+                                    f"The graph of {q} starts at the left end of the x axis at {t0} s and reaches its right end at {t1} s."])  # fmt: skip
         temporal_zh = cap.choose(rng, [f"从{t0}秒到{t1}秒，曲线{qz}从左到右匀速画出，{hold_zh}。", f"{t0}秒开始从左向右绘制{qz}的图像，{t1}秒画完。"])
     en = {
         "short": cap.choose(rng, [f"A plot of {q}.", f"Graph of the {kind} {q} on labelled axes.", f"The {kind} {q} drawn on a coordinate grid."]),
         "detailed": cap.choose(rng, [
-            f"On {common.article(bg)} background, {ac} axes with x from {xr} (ticks {xt}) and y from {yr} (ticks {yt}); "
+            f"On {common.article(bg)} background, {ac} with x ticks labelled {xt} and y ticks labelled {yt}; "
             f"the {kind} {q} is drawn as {common.article(cc)} curve {width} wide, with the title {cap.quote(title)} above.",
-            f"{common.article(cc).capitalize()} {kind}, {q}, plotted on {ac} axes: x axis labelled {xt}, y axis labelled {yt}; {bg} background.",
+            f"{common.article(cc).capitalize()} {kind}, {q}, plotted on {ac}: x axis labelled {xt}, y axis labelled {yt}; {bg} background.",
         ]),
         "temporal": temporal,
-    }
+    }  # fmt: skip
     zh = {
         "short": cap.choose(rng, [f"{qz}的函数图像。", f"坐标轴上画出{kind_zh}{qz}。"]),
         "detailed": cap.choose(rng, [
-            f"{bgz}背景上是{az}坐标轴，x从{xr.replace(' to ', '到')}（刻度{xt}），y从{yr.replace(' to ', '到')}（刻度{yt}）；{cz}{kind_zh}{qz}线宽{width_zh}，上方标题为{cap.quote(title, 'zh')}。",
-            f"{cz}的{kind_zh}{qz}画在{az}坐标轴上，x轴刻度为{xt}，y轴刻度为{yt}，背景为{bgz}。",
+            f"{bgz}背景上是{az}，x轴刻度为{xt}，y轴刻度为{yt}；{cz}{kind_zh}{qz}线宽{width_zh}，上方标题为{cap.quote(title, 'zh')}。",
+            f"{cz}的{kind_zh}{qz}画在{az}上，x轴刻度为{xt}，y轴刻度为{yt}，背景为{bgz}。",
         ]),
         "temporal": temporal_zh,
-    }
+    }  # fmt: skip
     return cap.assemble(en, zh)
 
 
@@ -300,40 +319,56 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
             pos = float(px_x if axis == "x" else px_y)
             if abs(centre - pos) > 0.5 * (y1 - y0) + 1.5:
                 problems.append(f"{axis} tick {k}: label {label['string']!r} sits at {centre:.1f} px, its value maps to {pos:.1f} px")
-    fn, box = m["function"], m["box"]
-    width = m["stroke_width"]
+    fn = m["function"]
     for i, frame in enumerate(frames):
-        t = annotations[i]["time"]
-        a = value_at(fn["coefficients"]["a_track"], t) if fn["kind"] == "animated_sine" else None
-        curve = next(s["params"] for s in annotations[i]["shapes"] if s["element"] == "curve")
-        x_end = curve["points"][-1][0] if len(curve["points"]) > 1 else box[0]
-        alpha = common.color_alpha(frame, curve_rgb, scene, spec["background"])
-        cols = np.arange(int(box[0]) + 2, int(x_end) - 2)
-        if len(cols) == 0:
-            continue
-        xv = m["x_range"][0] + (cols + 0.5 - box[0]) / m["scale"][0]
-        _, yv = to_pixel(m, 0, evaluate(fn, xv, a))
-        _, yl = to_pixel(m, 0, evaluate(fn, xv - 0.5 / m["scale"][0], a))
-        _, yr = to_pixel(m, 0, evaluate(fn, xv + 0.5 / m["scale"][0], a))
-        bad = 0
-        if fn["kind"] == "piecewise":  # at the kink two strokes meet: no single height to measure
-            kink = float(to_pixel(m, fn["coefficients"]["x0"], 0)[0])
-            keep = np.abs(cols + 0.5 - kink) > width + 2
-            cols, yv, yl, yr = cols[keep], yv[keep], yl[keep], yr[keep]
-        for c, y, lo, hi in zip(cols, yv, yl, yr):
-            top, bottom = min(lo, hi) - width - 2, max(lo, hi) + width + 2
-            column = np.clip(alpha[max(0, int(top)) : int(math.ceil(bottom)), c] - 0.1, 0, None)  # drop faint codec bleed
-            if column.sum() < 0.3:
-                problems.append(f"frame {i}: the curve is missing at x = {c} px")
+        a = value_at(fn["coefficients"]["a_track"], annotations[i]["time"]) if fn["kind"] == "animated_sine" else None
+        problems += curve_problems(spec, fn, frame, annotations[i], a, f"frame {i}")
+    return problems
+
+
+def curve_problems(spec: dict, fn: dict, frame: np.ndarray, annotation: dict, a: float | None, where: str,
+                   missing_share: float = 0.0, alpha: np.ndarray | None = None) -> list[str]:  # fmt: skip
+    """The inked curve of one frame against the function ``fn`` (amplitude ``a`` for an animated
+    sine) at the spec's axis scale: every drawn column inked (but for ``missing_share`` of them),
+    within 1 px where the curve is shallow, and no curve ink beyond its drawn end. ``alpha``: the
+    curve colour's coverage of the frame (default: fitted in RGB)."""
+    m = spec["meta"]
+    box, width = m["box"], m["stroke_width"]
+    curve_rgb = cap.rgb(m["colors"]["curve"])
+    scene = [cap.rgb(m["colors"]["axes"]), curve_rgb]
+    problems: list[str] = []
+    curve = next(s["params"] for s in annotation["shapes"] if s["element"] == "curve")
+    x_end = curve["points"][-1][0] if len(curve["points"]) > 1 else box[0]
+    alpha = common.color_alpha(frame, curve_rgb, scene, spec["background"]) if alpha is None else alpha
+    cols = np.arange(int(box[0]) + 2, int(x_end) - 2)
+    if len(cols) == 0:
+        return problems
+    xv = m["x_range"][0] + (cols + 0.5 - box[0]) / m["scale"][0]
+    _, yv = to_pixel(m, 0, evaluate(fn, xv, a))
+    _, yl = to_pixel(m, 0, evaluate(fn, xv - 0.5 / m["scale"][0], a))
+    _, yr = to_pixel(m, 0, evaluate(fn, xv + 0.5 / m["scale"][0], a))
+    bad, missing = 0, []
+    if fn["kind"] == "piecewise":  # at the kink two strokes meet: no single height to measure
+        kink = float(to_pixel(m, fn["coefficients"]["x0"], 0)[0])
+        keep = np.abs(cols + 0.5 - kink) > width + 2
+        cols, yv, yl, yr = cols[keep], yv[keep], yl[keep], yr[keep]
+    for c, y, lo, hi in zip(cols, yv, yl, yr):
+        top, bottom = min(lo, hi) - width - 2, max(lo, hi) + width + 2
+        column = np.clip(alpha[max(0, int(top)) : int(math.ceil(bottom)), c] - 0.1, 0, None)  # drop faint codec bleed
+        if column.sum() < 0.3:
+            missing.append(int(c))
+            if len(missing) > missing_share * len(cols):
+                problems.append(f"{where}: the curve is missing at x = {', '.join(map(str, missing[:3]))} px")
                 break
-            if abs(hi - lo) < 1.0:  # shallow: the column's ink centre is the curve's height there
-                rows = np.arange(max(0, int(top)), max(0, int(top)) + len(column)) + 0.5
-                centre = float((rows * column).sum() / column.sum())
-                if abs(centre - y) > 1.0:
-                    bad += 1
-                    if bad == 1:
-                        problems.append(f"frame {i}: at x = {c} px the curve is drawn at y = {centre:.2f} px, the function gives {y:.2f} px")
-        stray = alpha[int(box[1]) : int(box[3]), int(math.ceil(x_end)) + width + 2 : int(box[2]) + 1] > 0.5
-        if stray.any():
-            problems.append(f"frame {i}: curve-coloured ink beyond the drawn part of the curve")
+            continue
+        if abs(hi - lo) < 1.0:  # shallow: the column's ink centre is the curve's height there
+            rows = np.arange(max(0, int(top)), max(0, int(top)) + len(column)) + 0.5
+            centre = float((rows * column).sum() / column.sum())
+            if abs(centre - y) > 1.0:
+                bad += 1
+                if bad == 1:
+                    problems.append(f"{where}: at x = {c} px the curve is drawn at y = {centre:.2f} px, the function gives {y:.2f} px")
+    stray = alpha[int(box[1]) : int(box[3]), int(math.ceil(x_end)) + width + 2 : int(box[2]) + 1] > 0.5
+    if stray.any():
+        problems.append(f"{where}: curve-coloured ink beyond the drawn part of the curve")
     return problems

@@ -1,0 +1,77 @@
+"""``geometry``: ruler-and-compass constructions drawn step by step, stored symbolically.
+
+Constructions (``meta["construction"]``), one module each:
+
+- ``circumcircle`` / ``incircle`` (:mod:`.triangle`): triangle ABC drawn edge by edge, vertex labels
+  appear as each vertex is reached, then the circle is traced around its centre O.
+- ``compass`` (:mod:`.circle`): a compass leg (a ray of fixed length) sweeps once around O and traces a circle.
+- ``moving_point`` (:mod:`.circle`): a point P travels along a circle with its radius OP and the chord QP.
+
+``sample`` draws the values shared by all constructions, the construction's module draws its own
+(``draw``) and builds the spec from them (``build``). The meta keeps points, radii and relations;
+:mod:`.words` states claims and captions, :mod:`.check` re-measures everything on the pixels (circle
+fits, line fits, label ink) and checks the construction's definition in every frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ... import captions as cap
+from .. import common
+from ..draw import pick
+from . import circle, triangle
+from .check import verify
+from .words import captions, claims, difficulty, words
+
+NAME = "geometry"
+RULE = ("The constructed figure satisfies its definition in every frame: circle radii stay constant within 1 px, "
+        "the polygon closes, labels stay on their vertices and an incircle touches all three sides.")  # fmt: skip
+
+CONSTRUCTIONS = ("circumcircle", "incircle", "compass", "moving_point")
+_BACKGROUNDS = ["white", "cream"]
+INKS = ["black", "red", "green", "blue", "purple", "orange"]
+_LABEL_FONTS = ["dejavu-sans", "dejavu-sans-bold", "dejavu-serif"]
+_CLOSE = ({"red", "orange"}, {"blue", "purple"})  # pairs that yuv420p video blurs into each other on thin strokes
+
+__all__ = ["NAME", "RULE", "CONSTRUCTIONS", "sample", "claims", "captions", "words", "difficulty", "verify"]
+
+
+def pick_colors(rng: np.random.Generator, count: int, pool=INKS) -> list[str]:
+    """``count`` distinct palette colours drawn from ``pool``."""
+    order = rng.permutation(len(pool))[:count]
+    return [pool[int(i)] for i in order]
+
+
+def _separated(colors: list[str]) -> list[str]:
+    """``colors`` (line, circle, label, point, chord) reordered so that line, circle and point, whose
+    changes the captions time, never form a close pair: each such clash swaps with label or chord."""
+    c = list(colors)
+    for i, j in ((0, 1), (0, 3), (1, 3)):
+        if {c[i], c[j]} in _CLOSE:
+            k = next(k for k in (2, 4) if all({c[k], c[x]} not in _CLOSE for x in (0, 1, 3) if x != j))
+            c[j], c[k] = c[k], c[j]
+    return c
+
+
+def draw(rng: np.random.Generator, w: int, h: int) -> dict:
+    """The values every construction shares: background, construction, colours, stroke width, label font and size."""
+    bg = pick(rng, _BACKGROUNDS)
+    kind = pick(rng, CONSTRUCTIONS)
+    line_c, circle_c, label_c, point_c, chord_c = _separated(pick_colors(rng, 5))
+    width = int(max(1, round(min(w, h) / 160)) + rng.integers(0, 2))
+    font = pick(rng, _LABEL_FONTS)
+    size = max(9, int(round(min(w, h) * float(rng.uniform(0.065, 0.085)))))
+    return {"construction": kind, "background": bg, "colors": {"line": line_c, "circle": circle_c, "label": label_c, "point": point_c, "chord": chord_c},
+            "stroke_width": width, "label_font": font, "label_size": size}  # fmt: skip
+
+
+def sample(rng: np.random.Generator, params: dict) -> dict:
+    """A construction drawn from ``rng``: its kind, points, colours, stroke width and timing."""
+    w, h = int(params["width"]), int(params["height"])
+    meta = draw(rng, w, h)
+    spec = common.skeleton(params, NAME, cap.rgb(meta["background"]))
+    module = triangle if meta["construction"] in ("circumcircle", "incircle") else circle
+    module.build(spec, meta, module.draw(rng, meta["construction"], w, h, spec["num_frames"] / spec["fps"]))
+    spec["meta"] = meta
+    return spec

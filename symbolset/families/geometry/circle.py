@@ -1,0 +1,74 @@
+"""``compass``: a compass leg (a ray of fixed length) sweeps once around O and traces a circle.
+``moving_point``: a point P travels along a circle with its radius OP and the chord QP to a fixed Q."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ... import captions as cap
+from ...spec import element
+from .shapes import label
+
+
+def draw(rng: np.random.Generator, kind: str, w: int, h: int, dur: float) -> dict:
+    """Circle, start angle, timing and direction (and, for a moving point, its turns and Q), from ``rng``."""
+    r = round(float(rng.uniform(0.22, 0.32)) * min(w, h), 2)
+    center = [round(float(rng.uniform(0.42, 0.58)) * w, 2), round(float(rng.uniform(0.45, 0.58)) * h, 2)]
+    a0 = float(round(rng.uniform(0, 360), 1))  # compass angle: clockwise from 12 o'clock
+    t0 = round(float(rng.uniform(0.0, 0.15)) * dur, 3)
+    t1 = round(float(rng.uniform(0.75, 0.95)) * dur, 3)
+    direction = 1 if rng.random() < 0.5 else -1
+    d = {"radius": r, "center": center, "a0": a0, "t0": t0, "t1": t1, "direction": direction}
+    if kind == "moving_point":
+        d["turns"] = float(round(rng.uniform(0.35, 0.8), 2)) * direction
+        d["q_offset"] = float(rng.uniform(-50, 50))
+    return d
+
+
+def build(spec: dict, meta: dict, d: dict) -> None:
+    """Append the construction's elements to ``spec`` and its values to ``meta`` (deterministic in ``d``)."""
+    kind, col, width = meta["construction"], meta["colors"], meta["stroke_width"]
+    font, size = meta["label_font"], meta["label_size"]
+    r, center, a0, t0, t1, direction = d["radius"], d["center"], d["a0"], d["t0"], d["t1"], d["direction"]
+    dot = max(1.5, width * 1.2)
+    els = spec["elements"]
+    if kind == "compass":
+        els.append(element("circle", "circle", center=center, radius=r, color=cap.rgb(col["circle"]), width=width, start=a0 - 90.0,
+                           sweep={"keys": [[t0, 0.0], [t1, 360.0 * direction]], "ease": "linear"}))  # fmt: skip
+        els.append(element("ray", "leg", origin=center, length=r, color=cap.rgb(col["line"]), width=width,
+                           angle={"keys": [[t0, a0], [t1, a0 + 360.0 * direction]], "ease": "linear"}))  # fmt: skip
+        meta.update({"t_start": t0, "t_end": t1})
+    else:
+        turns = d["turns"]
+        times = [round(i / spec["fps"], 6) for i in range(spec["num_frames"])]
+
+        def angle_at(t):
+            u = min(max((t - t0) / max(t1 - t0, 1e-6), 0.0), 1.0)
+            return a0 + 360.0 * turns * u
+
+        def point(a):
+            return [center[0] + r * math.sin(math.radians(a)), center[1] - r * math.cos(math.radians(a))]
+
+        q_angle = a0 + 180.0 + d["q_offset"]
+        # P stops short of Q (by its dot, Q's dot and a margin) so it never hides the fixed point
+        room = ((q_angle - a0) * direction) % 360.0 - math.degrees((2 * dot + 2.0 + 2 * width) / r) - 5.0
+        turns = math.copysign(min(abs(turns), math.floor(room / 360.0 * 100) / 100), turns)
+        q = [round(v, 4) for v in point(q_angle)]
+        chord, point_c = cap.rgb(col["chord"]), cap.rgb(col["point"])
+        els.append(element("circle", "circle", center=center, radius=r, color=cap.rgb(col["circle"]), width=width))
+        els.append(element("ray", "radius", origin=center, length=r, color=cap.rgb(col["line"]), width=width,
+                           angle={"keys": [[t0, a0], [t1, a0 + 360.0 * turns]], "ease": "linear"}))  # fmt: skip
+        els.append(element("polyline", "chord", color=chord, width=width,
+                           points={"keys": [[t, [q, [round(v, 4) for v in point(angle_at(t))]]] for t in times], "ease": "linear"}))  # fmt: skip
+        els.append(element("circle", "dot_Q", center=q, radius=dot + 0.5, color=chord, width=1, fill=chord))
+        els.append(element("circle", "point_P", radius=dot + 1.5, color=point_c, width=1, fill=point_c,
+                           center={"keys": [[t, [round(v, 4) for v in point(angle_at(t))]] for t in times], "ease": "linear"}))  # fmt: skip
+        meta.update({"t_start": t0, "t_end": t1, "turns": turns, "Q": q, "relation": "P lies on the circle with centre O; OP is a radius and QP a chord"})
+    # drawn last, so the turning leg or radius passes under the label instead of cutting its glyph
+    label_at = label(spec, "label_O", "O", font, size, col["label"], center, [center[0] + 1, center[1] - 1], size * 0.8, 0.0)
+    meta.update({"center": center, "radius": r, "start_angle": a0, "direction": "clockwise" if direction > 0 else "counter-clockwise",
+                 "label_anchors": {"O": label_at}, "label_gap": size * 0.8})  # fmt: skip
+    if kind == "compass":
+        meta["relation"] = "every traced point is at distance r from O"
