@@ -66,7 +66,6 @@ def test_prompts_rows(bench_run):
 
 
 @pytest.mark.slow  # end to end: bench prompts + run (OCR, FVD) over tiny's test split
-@pytest.mark.xfail(strict=True, reason="issue 13: OCR misreads of the 128-px references (chart, plot) cost them under the per-symbol term")
 def test_reference_match_reaches_the_goal(bench_run):
     rows = [json.loads(line) for line in (bench_run["out"] / "scores.jsonl").read_text().splitlines()]
     # The goal is on the mean; OCR reads formulas least well, so single clips may sit lower.
