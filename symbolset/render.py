@@ -29,7 +29,7 @@ from . import fonts
 from .spec import ELEMENT_FIELDS, frame_time, is_track, value_at
 from .textcolumn import column_layout, column_mask
 from .textlayout import apply_affine as _apply
-from .textlayout import layout_for, text_layout, text_quad, text_transform  # noqa: F401  (families import text_layout from here)
+from .textlayout import layout_for, text_layout, text_transform
 from .textlayout import shown_count as _shown
 
 _SHIFT = 4

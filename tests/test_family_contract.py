@@ -22,8 +22,9 @@ from symbolset import claims as cl
 from symbolset import codec, families, fonts
 from symbolset.claims.verify import VERIFIERS, verify_claims
 from symbolset.record import caption_rng
-from symbolset.render import element_states, render_clip, text_quad
+from symbolset.render import element_states, render_clip
 from symbolset.spec import validate
+from symbolset.textlayout import text_quad
 
 SIZES = (128, 256)
 RATES = (4.0, 8.0)

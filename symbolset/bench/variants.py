@@ -24,8 +24,9 @@ import numpy as np
 
 from .. import fonts
 from ..captions import PALETTE
-from ..render import element_states, text_quad
+from ..render import element_states
 from ..spec import duration, elements_of, frame_time, is_track, validate
+from ..textlayout import text_quad
 
 # Families whose captions state sizes in pixels (type size, radius, travel): no re-scaling in ``move``.
 PIXEL_SIZED = frozenset({"geometry", "text_typing", "text_motion"})

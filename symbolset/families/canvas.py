@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..render import text_layout
 from ..spec import SPEC_VERSION
+from ..textlayout import text_layout
 
 
 def skeleton(params: dict, family: str, background: list[int]) -> dict:

@@ -14,8 +14,9 @@ from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
 from ..claims.verify import changes
-from ..render import render_clip, text_layout
+from ..render import render_clip
 from ..spec import element
+from ..textlayout import text_layout
 from . import common
 from .draw import pick
 

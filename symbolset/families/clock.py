@@ -10,8 +10,9 @@ import numpy as np
 from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
-from ..render import ray_end, text_layout
+from ..render import ray_end
 from ..spec import element, frame_time, value_at
+from ..textlayout import text_layout
 from . import common
 from .draw import pick
 

@@ -16,8 +16,9 @@ import numpy as np
 from .. import captions as cap
 from .. import claims as cl
 from ..claims import measure
-from ..render import render_frame, text_layout
+from ..render import render_frame
 from ..spec import element
+from ..textlayout import text_layout
 from . import common
 from .draw import pick
 

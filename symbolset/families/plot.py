@@ -13,8 +13,8 @@ import numpy as np
 
 from .. import captions as cap
 from .. import claims as cl
-from ..render import text_layout
 from ..spec import element, value_at
+from ..textlayout import text_layout
 from . import common
 from .draw import pick
 

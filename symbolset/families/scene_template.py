@@ -21,8 +21,9 @@ import numpy as np
 from .. import captions as cap
 from .. import fonts
 from ..errors import SymbolSetError
-from ..render import segment_layout, text_layout
+from ..render import segment_layout
 from ..spec import ELEMENT_FIELDS
+from ..textlayout import text_layout
 from . import canvas, wording
 
 _CANVAS = ("width", "height", "fps", "num_frames", "duration", "last_time")

@@ -14,9 +14,9 @@ from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
 from ..errors import SymbolSetError
-from ..render import text_layout
 from ..spec import element, value_at
 from ..textcolumn import column_layout
+from ..textlayout import text_layout
 from .canvas import fit_size, skeleton
 from .draw import pick
 from .ink import color_alpha

@@ -10,8 +10,9 @@ from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
 from ..claims import measure
-from ..render import render_frame, text_layout
+from ..render import render_frame
 from ..spec import element, frame_time, value_at
+from ..textlayout import text_layout
 from .canvas import skeleton
 from .draw import pick
 from .ink import luma_coverage
