@@ -101,7 +101,7 @@ def test_reference_reaches_the_goal_in_every_family(references, family):
 
 # Known gap: chart's small tick and day labels (Chinese "周一".."周五" about 6 px high at 128 px, 10%
 # smaller still) sit under the OCR engine's resolution floor: they are misread, and since one wrong
-# character costs a quarter of Mt its moved copy keeps only ~0.66 of the reference (0.89 before the
+# character costs 15% of Mt its moved copy falls under 0.9 of the reference (0.89 before the
 # per-symbol term). Reading them would need a recogniser for glyphs this small; enlarging the frame
 # before recognition did not help. Strict: passing it makes this test fail.
 _OCR_FLOOR = pytest.mark.xfail(strict=True, reason="tick labels at the OCR engine's resolution floor when drawn 10% smaller")
