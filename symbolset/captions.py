@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .draw import pick
+
 LANGUAGES = ("en", "zh")
 GRANULARITIES = ("short", "detailed", "temporal")
 
@@ -53,7 +55,7 @@ def contrasting(rng: np.random.Generator, background: str, names=None) -> str:
 
     bg = luma(PALETTE[background][0])
     options = [n for n in (names or PALETTE) if abs(luma(PALETTE[n][0]) - bg) >= 90]
-    return options[int(rng.integers(len(options)))]
+    return pick(rng, options)
 
 
 def seconds(t: float) -> str:
@@ -70,7 +72,7 @@ def quote(text: str, lang: str = "en") -> str:
 
 def choose(rng: np.random.Generator, options: list[str]) -> str:
     """One phrasing among several, picked by ``rng``."""
-    return options[int(rng.integers(len(options)))]
+    return pick(rng, options)
 
 
 def script_of(text: str) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import ImageFont
 
+from .draw import pick
 from .errors import GlyphError, SpecError
 
 
@@ -106,7 +107,7 @@ def pick_font(rng: np.random.Generator, text: str, candidates: list[str] | tuple
     covering = [fid for fid in candidates if not missing_chars(fid, text)]
     if not covering:
         raise GlyphError(f"no font among {', '.join(candidates)} covers every character of {text!r}")
-    return covering[int(rng.integers(len(covering)))]
+    return pick(rng, covering)
 
 
 @functools.lru_cache(maxsize=24)  # a CJK face holds ~2 MB; a clip uses a handful of sizes

@@ -11,6 +11,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .draw import pick
+
 # kind -> (English name, Chinese name, base colours to draw from)
 KINDS = {
     "paper": ("paper", "纸面", [(242, 238, 226), (250, 248, 240), (236, 230, 214)]),
@@ -33,9 +35,9 @@ DARK_PLANE_KINDS = ("lcd", "chalkboard", "metal", "fabric")  # ... and on a dark
 
 def sample(rng: np.random.Generator, kinds=tuple(KINDS)) -> dict:
     """Draw a material (kind, base colour, scale, seed) with ``rng``."""
-    kind = kinds[int(rng.integers(len(kinds)))]
+    kind = pick(rng, kinds)
     colors = KINDS[kind][2]
-    return {"kind": kind, "color": [int(c) for c in colors[int(rng.integers(len(colors)))]],
+    return {"kind": kind, "color": [int(c) for c in pick(rng, colors)],
             "scale": round(float(rng.uniform(0.7, 1.4)), 3), "seed": int(rng.integers(2**31))}  # fmt: skip
 
 

@@ -28,6 +28,7 @@ import cv2
 import numpy as np
 
 from . import fontpack, fonts, materials, stage_light
+from .draw import pick
 from .errors import SpecError
 from .stage_camera import apply, homography, to_cv
 from .stage_schema import MOVES, check
@@ -78,7 +79,7 @@ def _swap_fonts(spec: dict, rng: np.random.Generator, pool: tuple[str, ...]) -> 
     for old in dict.fromkeys(el["font"] for el in texts):
         group = "".join(el["text"] for el in texts if el["font"] == old)
         covering = [fid for fid in pool if not fonts.missing_chars(fid, group)]
-        mapping[old] = covering[int(rng.integers(len(covering)))] if covering else old
+        mapping[old] = pick(rng, covering) if covering else old
     for el in texts:
         new, size = mapping[el["font"]], int(round(el["size"]))
         was = layout_for(el, size)
@@ -101,7 +102,7 @@ def _pair(rng, lo, hi, still=False):
 
 
 def _draw_stage(rng: np.random.Generator, spec: dict) -> dict:
-    move = MOVES[int(rng.integers(len(MOVES)))]
+    move = pick(rng, MOVES)
     keys = {"yaw": [0.0, 0.0], "pitch": [0.0, 0.0], "pan": [0.0, 0.0], "tilt": [0.0, 0.0], "roll": [0.0, 0.0], "distance": [1.0, 1.0]}
     base_yaw = float(rng.choice([-1, 1]) * rng.uniform(6, 18))  # always seen at an angle
     base_pitch = float(rng.uniform(-14, 14))

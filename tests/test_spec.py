@@ -107,7 +107,7 @@ def test_element_builder_checks_field_names():
 
 
 def test_pick_consumes_one_integer_draw():
-    from symbolset.families.draw import pick
+    from symbolset.draw import pick
 
     a, b = np.random.default_rng(7), np.random.default_rng(7)
     seq = ["x", "y", "z", "w"]

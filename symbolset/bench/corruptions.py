@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 
 from .. import codec
+from ..draw import pick
 from ..render import render_clip
 from ..spec import is_track, validate
 
@@ -101,7 +102,7 @@ def _substitute(text: str, fraction: float, rng, alphabet_for) -> str:
     k = max(1, int(math.ceil(fraction * len(slots) - 1e-9)))
     for i in rng.choice(slots, size=min(k, len(slots)), replace=False):
         pool = [c for c in alphabet_for(chars[i]) if c != chars[i]]
-        chars[i] = pool[int(rng.integers(len(pool)))]
+        chars[i] = pick(rng, pool)
     return "".join(chars)
 
 

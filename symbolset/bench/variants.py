@@ -27,6 +27,7 @@ import numpy as np
 
 from .. import fonts
 from ..captions import PALETTE
+from ..draw import pick
 from ..render import element_states
 from ..spec import duration, elements_of, frame_time, is_track, validate
 from ..textlayout import text_quad
@@ -224,7 +225,7 @@ def refont(spec: dict, seed: int) -> dict:
             if el["font"] not in by_font:
                 same = [e["text"] for e in texts if e["font"] == el["font"]]
                 pool = [f for f in fonts.FONT_IDS if f != el["font"] and not any(fonts.missing_chars(f, t) for t in same)]
-                by_font[el["font"]] = pool[int(rng.integers(len(pool)))] if pool else el["font"]
+                by_font[el["font"]] = pick(rng, pool) if pool else el["font"]
             el["font"] = by_font[el["font"]]
         changed = {k: v for k, v in by_font.items() if k != v}
         if not _boxes_inside(out):
@@ -317,7 +318,7 @@ def _other_char(ch: str, rng: np.random.Generator, font: str) -> str:
     else:
         pool = "中国大小上下山水火木日月人口手"
     pool = [c for c in pool if c != ch and not fonts.missing_chars(font, c)]
-    return pool[int(rng.integers(len(pool)))]
+    return pick(rng, pool)
 
 
 def swap_char(spec: dict, seed: int) -> dict:
@@ -329,7 +330,7 @@ def swap_char(spec: dict, seed: int) -> dict:
         raise ValueError("swap_char: the spec has no text")
     el = texts[0]
     spots = [i for i, c in enumerate(el["text"]) if c.isalnum()] or [i for i, c in enumerate(el["text"]) if not c.isspace()]
-    i = spots[int(rng.integers(len(spots)))]
+    i = pick(rng, spots)
     old = el["text"][i]
     new = _other_char(old, rng, el["font"])
     el["text"] = el["text"][:i] + new + el["text"][i + 1 :]
@@ -343,7 +344,7 @@ def swap_digit(spec: dict, seed: int) -> dict:
     el = elements_of(out, "seven_segment")[0]
     values = [v for _, v in el["text"]["keys"]] if is_track(el["text"]) else [el["text"]]
     spots = [i for i in range(min(map(len, values))) if all(v[i].isdigit() for v in values)]
-    i = spots[int(rng.integers(len(spots)))]
+    i = pick(rng, spots)
     step = int(rng.integers(1, 10))
 
     def change(v):
@@ -391,7 +392,7 @@ def swap_lane_kind(spec: dict, seed: int) -> dict:
     rng = _rng(seed, "swap_lane_kind")
     out = copy.deepcopy(spec)
     lanes = elements_of(out, "lane_line")
-    el = lanes[int(rng.integers(len(lanes)))]
+    el = pick(rng, lanes)
     if el.get("dash") is None:
         el["dash"] = next((e["dash"] for e in lanes if e.get("dash")), [0.8, 0.9])
     else:

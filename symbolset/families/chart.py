@@ -14,11 +14,11 @@ from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
 from ..claims.verify import changes
+from ..draw import pick
 from ..render import render_clip
 from ..spec import element
 from ..textlayout import text_layout
 from . import common
-from .draw import pick
 
 NAME = "chart"
 RULE = "Bar heights (or point heights) are proportional to their value labels, and the final frame reads back to the chart's data."

@@ -10,11 +10,11 @@ import numpy as np
 from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
+from ..draw import pick
 from ..render import ray_end
 from ..spec import element, frame_time, value_at
 from ..textlayout import text_layout
 from . import common
-from .draw import pick
 
 NAME = "clock"
 RULE = "Time on the clock advances monotonically and the hour hand always points at 30*h + 0.5*m degrees, consistent with the minute hand."

@@ -16,11 +16,11 @@ import numpy as np
 from .. import captions as cap
 from .. import claims as cl
 from ..claims import measure
+from ..draw import pick
 from ..render import render_frame
 from ..spec import element
 from ..textlayout import text_layout
 from . import common
-from .draw import pick
 
 NAME = "formula"
 RULE = "The final frame shows the whole expression; each term appears in order and never moves once placed."

@@ -9,10 +9,10 @@ import numpy as np
 
 from .. import captions as cap
 from .. import claims as cl
+from ..draw import pick
 from ..render import render_frame
 from ..spec import element
 from .canvas import skeleton
-from .draw import pick
 from .ink import angle_diff, coverage, pixel_at
 
 NAME = "lanes"

@@ -48,10 +48,10 @@ import yaml
 
 from .. import captions as cap
 from .. import fonts
+from ..draw import pick
 from ..errors import SpecError, SymbolSetError
 from ..spec import duration, validate, value_at
 from .canvas import skeleton
-from .draw import pick
 from .scene_template import (  # noqa: F401  (re-exported: the authoring tools and tests read them here)
     _CANVAS,
     DISTRIBUTIONS,

@@ -16,11 +16,11 @@ import numpy as np
 from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
+from ..draw import pick
 from ..errors import SymbolSetError
 from ..render import SEGMENTS, render_frame, segment_layout
 from ..spec import duration, element, frame_time, value_at
 from .canvas import crisp_y, skeleton
-from .draw import pick
 from .ink import pixel_at
 from .wording import article
 

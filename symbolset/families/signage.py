@@ -13,12 +13,12 @@ import numpy as np
 from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
+from ..draw import pick
 from ..errors import SymbolSetError
 from ..spec import element, value_at
 from ..textcolumn import column_layout
 from ..textlayout import text_layout
 from .canvas import fit_size, skeleton
-from .draw import pick
 from .ink import color_alpha
 from .wording import article
 

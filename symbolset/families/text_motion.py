@@ -10,11 +10,11 @@ from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
 from ..claims import measure
+from ..draw import pick
 from ..render import render_frame
 from ..spec import element, frame_time, value_at
 from ..textlayout import text_layout
 from .canvas import skeleton
-from .draw import pick
 from .ink import luma_coverage
 from .wording import text_difficulty
 from .words import sample_text

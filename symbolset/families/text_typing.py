@@ -8,11 +8,11 @@ from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
 from ..claims import measure
+from ..draw import pick
 from ..render import render_frame
 from ..spec import element, value_at
 from ..textlayout import text_layout
 from .canvas import crisp_y, fit_size, skeleton
-from .draw import pick
 from .ink import ink_mask
 from .wording import article, text_difficulty
 from .words import sample_text

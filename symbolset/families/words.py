@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import captions as cap
-from .draw import pick
+from ..draw import pick
 
 LATIN_WORDS = ["EXIT", "OPEN", "STOP", "PUSH", "PULL", "SALE", "HOTEL", "CAFE", "Hello", "Welcome", "Start", "Pause",
                "Symbol", "Video", "Metro", "Garden", "Library", "Station", "Bakery", "Pharmacy", "Quartz", "Zebra"]  # fmt: skip

@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 from ... import captions as cap
+from ...draw import pick
 from .. import common
-from ..draw import pick
 from . import circle, triangle
 from .check import verify
 from .words import captions, claims, difficulty, words

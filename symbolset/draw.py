@@ -1,4 +1,4 @@
-"""Random draws shared by the family samplers.
+"""Random draws shared by the samplers (families, fonts, captions, materials).
 
 Every family draws from an explicit ``numpy.random.Generator``; these helpers keep the draws short
 and identical in effect to the longhand they replace (``pick`` consumes exactly one
