@@ -33,7 +33,7 @@ KINDS = {
     "position_region": ("where the ink sits in the frame", "ink centre inside the stated band widened by 0.03 of the frame"),
     "time_range": (
         "when something changes",
-        "first visible change within 2 frame steps after the stated start (eased: 1 step after 5% of the change), last within 2 frame steps of the stated end (eased: of 95%); a move is measured against the first and last frames (5% of the whole change); no stated time after the last frame",
+        "first visible change within 2 frame steps after the first frame at or after the stated start (eased: 1 step after 5% of the change), last within 2 frame steps of the stated end (eased: of 95%); a move is measured against the first and last frames (5% of the whole change); no stated time after the last frame",
     ),
     "first_ink": ("when something first shows", "the first frame with its ink is at the stated time exactly"),
     "order": (

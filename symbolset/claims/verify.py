@@ -202,7 +202,9 @@ def _time_range(spec, frames, annotations, c):
     problems = []
     # a change that starts or ends slowly may stay under the pixel threshold for one more frame,
     # and a video codec may touch up still content one frame after it stops
-    if not (c["start"] - _EPS <= first <= max(c["start"] + 2 * step, c.get("visible_from", 0.0) + step) + _EPS):
+    # counted in frames: from the first frame at or after the stated start (frames sample the timeline)
+    shown_start = math.ceil(c["start"] / step - _EPS) * step
+    if not (c["start"] - _EPS <= first <= max(shown_start + 2 * step, c.get("visible_from", 0.0) + step) + _EPS):
         problems.append(f"{c['subject']}: first change at {first:.3f} s, caption says {c['start']} s")
     if not (min(c["end"] - 2 * step, c.get("visible_until", c["end"]) - step) - _EPS <= final <= c["end"] + 2 * step + _EPS):
         problems.append(f"{c['subject']}: last change at {final:.3f} s, caption says {c['end']} s")

@@ -101,3 +101,18 @@ def test_captions_do_not_read_the_samplers_meta(name):
         for lane in m.get("lanes", []):
             lane.update(kind="solid", color="purple")
         assert families.get(name).captions(tampered, caption_rng(seed)) == families.get(name).captions(spec, caption_rng(seed))
+
+
+def test_time_range_counts_frame_steps_from_the_first_frame_at_the_start():
+    """A start between frames (0.249 s at 4 fps) is first shown at 0.25 s; a circle's arc too short
+    to survive H.264 at 128 px is seen two frames later (0.75 s), which the claim allows."""
+    from symbolset.record import sample_spec
+
+    spec = sample_spec("geometry", 23, {"width": 128, "height": 128, "num_frames": 16, "fps": 4, "codec": "h264", "options": {}})
+    frames, annotations = render_clip(spec)
+    claims = [c for c in families.get("geometry").claims(spec) if c["kind"] == "time_range"]
+    assert claims and claims[0]["start"] == 0.249
+    decoded = codec.decode(codec.encode(frames, spec["fps"], "h264"))
+    assert verify_claims(spec, decoded, annotations, claims) == []
+    late = [{**claims[0], "start": 0.0}]  # stated a frame earlier than anything is drawn: caught
+    assert verify_claims(spec, decoded, annotations, late)
