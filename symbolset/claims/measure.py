@@ -17,21 +17,34 @@ def coverage(frame: np.ndarray, color, background, others=(), margin: float = 1.
     f = frame.astype(np.float32)
     c, b = np.asarray(color, np.float32), np.asarray(background, np.float32)
     d = c - b
-
-    def fit(col):
-        v = np.asarray(col, np.float32) - b
-        a = np.clip((f - b) @ v / max(float(v @ v), 1.0), 0.0, 1.0)
-        return a, np.linalg.norm(f - b - a[..., None] * v, axis=-1)
-
-    alpha, resid = fit(color)
+    w = np.array([0.299, 0.587, 0.114], np.float32)
+    if abs(float(d @ w)) >= 40:
+        alpha = np.clip(((f * w).sum(-1) - float(b @ w)) / float(d @ w), 0.0, 1.0)
+    else:
+        alpha = _share(f, b, d)
+    # The blend-line tests below decide only where alpha > 0 (elsewhere the answer is 0 anyway), so
+    # they run on those pixels alone: most of a frame is background. Products are written out per
+    # channel, not with @, whose rounding would vary with the array's shape.
+    out = np.zeros(alpha.shape, np.float32)
+    inked = alpha > 0
+    g = f[inked]
+    resid = _off_line(g, b, d)
     own = resid <= 0.35 * float(np.linalg.norm(d)) + 20.0
     for o in others:
         if list(o) not in (list(color), list(background)):
-            own &= resid * margin < fit(o)[1]
-    w = np.array([0.299, 0.587, 0.114], np.float32)
-    if abs(float(d @ w)) >= 40:
-        alpha = np.clip((f @ w - float(b @ w)) / float(d @ w), 0.0, 1.0)
-    return np.where(own, alpha, 0.0)
+            own &= resid * margin < _off_line(g, b, np.asarray(o, np.float32) - b)
+    out[inked] = np.where(own, alpha[inked], 0.0)
+    return out
+
+
+def _share(f: np.ndarray, b: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Position (0..1) of each pixel's projection on the blend line from ``b`` towards ``b + v``."""
+    return np.clip(((f - b) * v).sum(-1) / max(float(v @ v), 1.0), 0.0, 1.0)
+
+
+def _off_line(f: np.ndarray, b: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Distance of each pixel from the blend line from ``b`` towards ``b + v``."""
+    return np.sqrt(((f - b - _share(f, b, v)[..., None] * v) ** 2).sum(-1))
 
 
 def find(annotation: dict, element: str, kind: str = "texts"):
