@@ -19,7 +19,7 @@ def coverage(frame: np.ndarray, color, background, others=(), margin: float = 1.
     d = c - b
     w = np.array([0.299, 0.587, 0.114], np.float32)
     if abs(float(d @ w)) >= 40:
-        alpha = np.clip(((f * w).sum(-1) - float(b @ w)) / float(d @ w), 0.0, 1.0)
+        alpha = np.clip((_dot(f, w) - float(b @ w)) / float(d @ w), 0.0, 1.0)
     else:
         alpha = _share(f, b, d)
     # The blend-line tests below decide only where alpha > 0 (elsewhere the answer is 0 anyway), so
@@ -39,12 +39,18 @@ def coverage(frame: np.ndarray, color, background, others=(), margin: float = 1.
 
 def _share(f: np.ndarray, b: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Position (0..1) of each pixel's projection on the blend line from ``b`` towards ``b + v``."""
-    return np.clip(((f - b) * v).sum(-1) / max(float(v @ v), 1.0), 0.0, 1.0)
+    return np.clip(_dot(f - b, v) / max(float(v @ v), 1.0), 0.0, 1.0)
 
 
 def _off_line(f: np.ndarray, b: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Distance of each pixel from the blend line from ``b`` towards ``b + v``."""
-    return np.sqrt(((f - b - _share(f, b, v)[..., None] * v) ** 2).sum(-1))
+    r = f - b - _share(f, b, v)[..., None] * v
+    return np.sqrt(_dot(r, r))
+
+
+def _dot(x: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Per-pixel dot product over the last (RGB) axis, written out: a sum over a 3-long axis is slow."""
+    return x[..., 0] * v[..., 0] + x[..., 1] * v[..., 1] + x[..., 2] * v[..., 2]
 
 
 def find(annotation: dict, element: str, kind: str = "texts"):
