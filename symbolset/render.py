@@ -27,9 +27,9 @@ from PIL import Image, ImageDraw
 
 from . import fonts
 from .spec import ELEMENT_FIELDS, frame_time, is_track, value_at
-from .textcolumn import column_layout, column_mask
+from .textcolumn import column_mask
 from .textlayout import apply_affine as _apply
-from .textlayout import layout_for, text_layout, text_transform
+from .textlayout import layout_for, layout_of, text_layout, text_transform
 from .textlayout import shown_count as _shown
 
 _SHIFT = 4
@@ -416,7 +416,7 @@ def _placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, 
     resampling a glyph mask costs more than everything else about a static text.
     Returns ``(x0, y0, coverage, word_box, chars, char_boxes)``, or None when nothing is inked.
     """
-    lay = (column_layout if vertical else text_layout)(font_id, size, text)
+    lay = layout_of(font_id, size, text, vertical)
     m = np.asarray(matrix, np.float64).reshape(2, 3)
     # Mask coordinates -> layout coordinates: subtract the pad and the baseline.
     to_layout = np.array([[1, 0, -_PAD], [0, 1, -_PAD - lay["ascent"]]], np.float64)

@@ -60,10 +60,14 @@ def shown_count(p: dict) -> int:
     return max(0, min(len(text), int(math.floor(float(p.get("visible", len(text))) + 1e-9))))
 
 
+def layout_of(font_id: str, size: int, text: str, vertical: bool = False) -> dict:
+    """The layout of ``text``: a vertical column (textcolumn.py) or a baseline run."""
+    return (column_layout if vertical else text_layout)(font_id, size, text)
+
+
 def layout_for(p: dict, size: int | None = None) -> dict:
-    """The layout of a text element (state): a vertical column (textcolumn.py) or a baseline run."""
-    size = int(round(p["size"])) if size is None else size
-    return (column_layout if p.get("vertical") else text_layout)(p["font"], size, p["text"])
+    """The layout of a text element (state), at its own size unless ``size`` is given."""
+    return layout_of(p["font"], int(round(p["size"])) if size is None else size, p["text"], bool(p.get("vertical")))
 
 
 def text_quad(p: dict) -> np.ndarray:
