@@ -41,20 +41,20 @@ def test_variant_summary_goals():
 
 def test_validate_scores_variants_and_wrong_content(tiny_dir, tmp_path):
     out = tmp_path / "v"
-    args = ["bench", "validate", str(tiny_dir), "--split", "test", "--limit", "1", "--corruptions", "none", "--variants", "move,retime",
+    args = ["bench", "validate", str(tiny_dir), "--split", "test", "--families", "clock", "--limit", "1", "--corruptions", "none", "--variants", "move,retime",
             "--ocr-frames", "2", "--out", str(out), "--quiet"]  # fmt: skip
     assert main(args) == 0
     res = json.loads((out / "validation.json").read_text())
     (clip,) = res["variants"]["clips"]
     assert set(clip["legitimate"]) == {"move", "retime"} and set(clip["wrong"]) == {"one_symbol", "other_prompt"}
     other = clip["params"]["other_prompt"]["id"]
-    assert other != clip["id"] and other.split("-")[0] == clip["family"]
+    assert clip["family"] == "clock" and other != clip["id"] and other.split("-")[0] == clip["family"]
     fam = res["variants"]["by_family"][clip["family"]]
     assert fam["n_legitimate"] == 2 and fam["n_wrong"] == 2 and set(fam["pass"]) == {"invariance", "auroc", "gap"}
     assert fam["legitimate"] > fam["wrong"]  # another prompt's clip cannot look like this prompt's content
     report = (out / "report.md").read_text()
     assert "## 2-3. Invariance and discrimination" in report and "Human figures await ratings" in report
-    assert "`symbolset bench validate tiny --split test --limit 1 --corruptions none --variants move,retime --ocr-frames 2" in report
+    assert "`symbolset bench validate tiny --split test --limit 1 --families clock --corruptions none --variants move,retime --ocr-frames 2" in report
     assert res["table"] == {}
 
 

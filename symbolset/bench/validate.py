@@ -89,7 +89,7 @@ def _other_prompts(source, rows: list[dict], seed: int) -> dict[str, dict]:
     return {cid: {"id": oid, "video": videos[oid]} for cid, oid in wanted.items()}
 
 
-def run_validation(source, out, *, split: str | None = None, limit: int | None = None, corruptions=None, legitimate=None,
+def run_validation(source, out, *, split: str | None = None, limit: int | None = None, families=None, corruptions=None, legitimate=None,
                    wrong: bool = True, human=None, ocr_frames: int = DEFAULT_OCR_FRAMES, seed: int = 0, workers: int = 1,
                    overwrite: bool = False, progress: bool = False) -> dict:  # fmt: skip
     """Score clean, corrupted, re-rendered and wrong clips of ``source`` (``workers`` processes, one
@@ -104,6 +104,9 @@ def run_validation(source, out, *, split: str | None = None, limit: int | None =
     legit = _names(legitimate, variants.LEGITIMATE, "variant")
     human_result = human_agreement(human) if human else None  # bad ratings fail before any scoring
     rows = list(iter_rows(source, split, columns=["id", "family", "spec", "caption", "video"]))
+    if families:
+        chosen = _names(families, tuple(sorted({r["family"] for r in rows})), "family")
+        rows = [r for r in rows if r["family"] in chosen]
     rows = rows[:limit] if limit else rows
     if not rows:
         raise SymbolSetError(f"{source}: no clips to validate on")
@@ -122,7 +125,7 @@ def run_validation(source, out, *, split: str | None = None, limit: int | None =
     results["human"] = human_result
     results["settings"] = {"source": str(source), "split": split or "all", "clips": len(rows), "families": sorted({r["family"] for r in clean}),
                            "corruptions": names, "legitimate": legit, "wrong": wrong, "human": str(human) if human else None,
-                           "limit": limit, "ocr_frames": ocr_frames, "seed": seed}  # fmt: skip
+                           "limit": limit, "only_families": families, "ocr_frames": ocr_frames, "seed": seed}  # fmt: skip
     results["seconds"] = round(time.perf_counter() - start, 1)
     results["workers"] = workers
     write_report(out, results)

@@ -42,6 +42,8 @@ def command(results: dict) -> str:
         parts.append(f"--split {s['split']}")
     if s["clips"] and s.get("limit"):
         parts.append(f"--limit {s['limit']}")
+    if s.get("only_families"):
+        parts.append(f"--families {s['only_families']}")
     parts.append(f"--corruptions {','.join(s['corruptions']) or 'none'}")
     parts.append(f"--variants {','.join(s.get('legitimate') or []) or 'none'}")
     if not s.get("wrong"):
