@@ -4,9 +4,11 @@ Engine: ``rapidocr-onnxruntime`` (Chinese + English detection and recognition mo
 wheel, so it runs offline). Nothing is read at a fixed place: each sampled video frame is
 *detected and recognised whole* (lines with confidence below ``MIN_CONFIDENCE`` dropped), first
 with the detector's input scaled to ``DET_SIDES[0]`` px on its shorter side and, only for a frame
-whose text does not yet match the spec exactly, again at ``DET_SIDES[1]`` together with every
-isolated glyph-sized blob of ink recognised on its own (single label letters, tick labels, which
-line detectors miss); the better of the two reads is kept. Reads are then followed across the
+whose text does not yet match the spec exactly (or where nothing is read while a state the frame
+may show expects text), again at ``DET_SIDES[1]`` together with every isolated glyph-sized blob
+of ink recognised on its own (single label letters, tick labels, which line detectors miss; a
+solid bar such as a typing cursor with its neighbours' ink blanked); the better of the two reads
+is kept. Reads are then followed across the
 sampled frames (:func:`track_reads`): a line read at the same place before and after a frame
 that shows ink there but where it was missed is carried into that frame. Lines are put in reading order (rows top to
 bottom, left to right within a row); the spec's expected strings of each frame (its annotations)
@@ -14,7 +16,8 @@ are put in the same order.
 
 Strings are compared after normalisation (NFKC, whitespace removed, the letters whose capital and
 small forms have the same shape -- c o s u v w x z -- folded to lower case, dashes folded to
-``-``, the CJK character that looks like lambda folded to it). For one video frame ``j`` read as lines ``L`` (joined: ``Y``) and one spec state ``i`` with
+``-``, Greek letters the recogniser reads as something else folded with that, the degree sign
+dropped: see ``_FOLD``). For one video frame ``j`` read as lines ``L`` (joined: ``Y``) and one spec state ``i`` with
 expected strings ``E`` (joined: ``X``):
 
 - **recall** (``ocr_ned``): per expected string ``e``, ``1 - d(e, Y) / |e|`` where ``d`` is the
@@ -23,7 +26,8 @@ expected strings ``E`` (joined: ``X``):
   fraction of strings with ``d = 0``.
 - **precision** (``ocr_precision``): the share of read characters that the expected text explains:
   ``sum(|l| - d(l, X)) / sum(|l|)`` over lines ``l``; hallucinated extra text lowers it. A typing
-  cursor (drawn, and part of the prompt) read as a trailing ``| l I 1`` is forgiven.
+  cursor (drawn, and part of the prompt) read as a trailing ``| l I 1 ! [ ]``, or once as a line
+  of its own, is forgiven.
 - **symbols** (``ocr_symbols``): per-symbol exactness, ``SYMBOL_PENALTY ** n`` with ``n`` the
   larger of the expected characters not found (the recall distances summed) and the expected
   characters the reads do not account for (``|X|`` less the read characters ``X`` explains): each
@@ -34,12 +38,14 @@ expected strings ``E`` (joined: ``X``):
   reading order (``X`` in reading order or in the spec's element order, whichever matches better:
   a formula's superscripts sit above its reading-order row). Precision uses both orders too.
 
-The spec's states are aligned with the video's sampled frames by DTW on ``1 - (recall + precision) / 2`` (see
+The spec's states are aligned with the video's sampled frames by DTW on ``1 - similarity``, the
+mean of ``min(recall, precision)`` and order (see :func:`_similarity` and
 :mod:`symbolset.bench.metrics.align`), so typing, counters and signage that run 20% faster or
 slower are read against the state they are showing; each video frame is scored against its best
-aligned state and the scores are averaged over frames. A frame where text is expected and none is
-read scores 0, never "perfect". **OCR stability** (Mc): for consecutive sampled frames, the change
-read ``lev(Y_j, Y_j+1)`` should equal the change of their aligned spec states ``lev(X, X')``:
+aligned state (of equally good ones, the nearest in time) and the scores are averaged over
+frames. A frame where text is expected and none is read scores 0, never "perfect".
+**OCR stability** (Mc): for consecutive sampled frames, the change read ``lev(Y_j, Y_j+1)``
+should equal the change of their aligned spec states ``lev(X, X')``:
 ``1 - |difference| / max(1, |X|, |X'|)``, floored at 0.
 """
 
