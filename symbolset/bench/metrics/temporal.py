@@ -19,13 +19,14 @@
   +-0.2 of the clip): a model that plays the prompt 20% faster or slower is not punished, while a
   stutter (held frames, then a jump) is a local bend that no global time map explains. With ``r``
   the mean absolute gap between the aligned curves, ``motion = 1 - max(0, r - 0.005) / 0.08``
-  (floored at 0), where a gap of up to half a frame of the coarser of the two frame grids is free:
-  a change seen between two frames happened somewhere between them, so a letter typed at another
-  frame rate or timing lands a frame earlier or later without being wrong (clean renders and
-  0.8x-1.25x re-timings and other frame rates then stay below r = 0.01 on tiny's 12-frame clips).
+  (floored at 0), where, when the video's frame count differs from the spec's, a gap of up to half
+  a frame of the coarser grid is free: a change seen between two frames happened somewhere between
+  them, so a letter typed at another frame rate or timing lands a frame earlier or later without
+  being wrong (0.8x-1.25x re-timings and other frame rates then stay below r = 0.01 on tiny's
+  12-frame clips). On the same grid nothing is forgiven: one held frame is a stutter.
   It is multiplied by an *excess* factor: the video's total change per ink pixel (share of pixels
   unlike the frame's border colour) over the spec's, ``e``, must not exceed what the prompt's
-  motion needs -- ``min(1, (2 / e)^2)``: frames played out of order or shaken travel back and
+  motion needs -- ``min(1, (2 / e)^3)``: frames played out of order or shaken travel back and
   forth, adding change the more of them there are, which the normalised curve alone cannot see (a
   shuffled clip's curve is nearly as straight as a clean one's); the factor keeps falling rather
   than stopping at 0, so more disorder still scores lower. A still video where the spec moves
@@ -136,9 +137,10 @@ def motion_score(video, spec_frames) -> float | None:
     (t_v, c_v), (t_s, c_s) = _cumulative(video), _cumulative(spec_frames)
     u = np.linspace(0.0, 1.0, 65)
     c_v = np.interp(u, t_v, c_v)
-    # A change seen between two frames happened somewhere between them: the curves may disagree by
-    # half a frame of the coarser grid (a typed letter lands in another frame at another fps).
-    slack = 0.5 / max(1, min(len(video), len(spec_frames)) - 1)
+    # A change seen between two frames happened somewhere between them: on two different frame grids
+    # the curves may disagree by half a frame of the coarser one (a typed letter lands in another
+    # frame at another fps). On the same grid they need not, and a held frame must not be forgiven.
+    slack = 0.0 if len(video) == len(spec_frames) else 0.5 / max(1, min(len(video), len(spec_frames)) - 1)
     best = np.inf
     for a in _SPEEDS:
         for b in _OFFSETS:
@@ -147,7 +149,7 @@ def motion_score(video, spec_frames) -> float | None:
             best = min(best, float(np.maximum(0.0, np.maximum(low - c_v, c_v - high)).mean()))
     curve = max(0.0, 1.0 - max(0.0, best - _MOTION_FREE) / _MOTION_SPAN)
     excess = (d_v.sum() / _ink(video)) / (d_s.sum() / _ink(spec_frames))
-    return float(curve * min(1.0, (_EXCESS_FREE / excess) ** 2))
+    return float(curve * min(1.0, (_EXCESS_FREE / excess) ** 3))
 
 
 def _ink(frames) -> float:
