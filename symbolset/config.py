@@ -62,7 +62,9 @@ class Config:
 
 BUILTIN = {
     "default": Config(),
-    "tiny": Config(name="tiny", num=3 * len(FAMILY_NAMES), width=128, height=128, num_frames=12, fps=8.0, shard_size=100),
+    # tiny shows the real style on the two text families the benchmark reads anywhere in a frame
+    "tiny": Config(name="tiny", num=3 * len(FAMILY_NAMES), width=128, height=128, num_frames=12, fps=8.0, shard_size=100,
+                   style={"default": "flat", "signage": "real", "text_motion": "real"}, options={"signage": {"vertical": 0.5}}),
     "release": Config(name="release", num=100_000, width=512, height=512, num_frames=32, fps=16.0, shard_size=500, style="mixed", font_pool="full"),
 }
 

@@ -298,7 +298,7 @@ def card(spec: dict) -> dict:
 
     The family's claims are measured on this card (by colour against its plain background); the
     homographies map it exactly into the video, and the stage sentence says so."""
-    return {k: v for k, v in spec.items() if k != "stage"}
+    return {k: v for k, v in spec.items() if k != "stage"} if "stage" in spec else spec
 
 
 def add_captions(spec: dict, caps: dict) -> dict:

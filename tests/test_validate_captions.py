@@ -63,6 +63,23 @@ def test_video_contradicting_its_captions_is_a_violation(tiny_dir, tmp_path, cap
     assert f"{broken['family']}: 3 clips, 1 with violations" in out.out
 
 
+def test_real_clip_video_must_be_its_card_through_the_camera(tiny_dir, tmp_path, capsys):
+    root = tmp_path / "frozen"
+    shutil.copytree(tiny_dir, root)
+    broken = {}
+
+    def edit(rows):
+        row = next(r for r in rows if '"stage"' in r["spec"] and r["family"] == "text_motion")
+        frames = codec.decode(row["video"]["bytes"])
+        row["video"]["bytes"] = codec.encode(np.repeat(frames[-1:], len(frames), axis=0), row["fps"], row["codec"])
+        broken["id"] = row["id"]
+
+    _rewrite(root, edit)
+    assert main(["validate", str(root), "--captions"]) == 1
+    err = capsys.readouterr().err
+    assert f"record {broken['id']}: the video is not its spec seen through its camera" in err
+
+
 def test_not_a_dataset_is_one_clear_line(tmp_path, capsys):
     assert main(["validate", str(tmp_path), "--captions"]) == 1
     err = capsys.readouterr().err
