@@ -19,8 +19,7 @@ from symbolset.render import render_clip
 
 
 def _text_rows(root):
-    """Flat clips with text, longest text first (a real-style clip's text is a smaller part of a textured frame)."""
-    rows = [r for r in iter_rows(root) if any(t["texts"] for t in r["annotations"]) and '"stage"' not in r["spec"]]
+    rows = [r for r in iter_rows(root) if any(t["texts"] for t in r["annotations"])]
     return sorted(rows, key=lambda r: -len(r["annotations"][-1]["texts"][0]["string"]))
 
 
