@@ -21,6 +21,7 @@ from tqdm import tqdm
 from . import __version__, hub, layout
 from .config import Config
 from .errors import SymbolSetError
+from .families import COMPOSITE
 from .layout import MANIFEST, SPLITS, load_manifest, shard_file, write_json_atomic
 from .record import sample_seed, sample_spec
 
@@ -35,13 +36,20 @@ def split_of(index: int) -> str:
 
 def plan(cfg: Config) -> list[dict]:
     """Every sample to generate, in dataset order (families interleaved)."""
-    nfam = len(cfg.families)
-    counts = [cfg.num // nfam + (j < cfg.num % nfam) for j in range(nfam)]
+    nfam, fams = len(cfg.families), cfg.families
+    scenes = round(cfg.num * cfg.composite)  # composite scenes, a share of the whole (0 in most configs)
+    rest = cfg.num - scenes
+    counts = [rest // nfam + (j < rest % nfam) for j in range(nfam)]
+    if scenes:
+        fams, counts = fams + (COMPOSITE,), counts + [scenes]
     tasks = []
     for k in range(max(counts)):
-        for fam, count in zip(cfg.families, counts):
+        for fam, count in zip(fams, counts):
             if k < count:
                 tasks.append({"id": f"{fam}-{cfg.seed}-{k:06d}", "family": fam, "index": k, "seed": sample_seed(cfg.seed, fam, k), "split": split_of(k)})
+    if scenes:  # spread the scenes through the plan (a stable sort, by each task's place in its family's run)
+        where = dict(zip(fams, counts))
+        tasks.sort(key=lambda t: (t["index"] + 0.5) / where[t["family"]])
     return tasks
 
 
