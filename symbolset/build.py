@@ -134,7 +134,10 @@ def generate(cfg: Config, out: str | Path, *, workers: int | None = None, overwr
 
 def _check_config(cfg: Config) -> None:
     """Sample each family's first spec, so a bad family option fails before the output folder is touched."""
-    for task in plan(cfg)[: len(cfg.families)]:
+    first = {}
+    for task in plan(cfg):
+        first.setdefault(task["family"], task)
+    for task in first.values():
         sample_spec(task["family"], task["seed"], cfg.params(task["family"]))
 
 
@@ -143,7 +146,7 @@ def _generate(cfg: Config, out: Path, workers: int | None, progress: bool, engin
     shards = shard_plan(cfg)
     todo = [s for s in shards if not _complete(out / s["file"], len(s["tasks"]))]
     done_before = sum(len(s["tasks"]) for s in shards) - sum(len(s["tasks"]) for s in todo)
-    params = {f: cfg.params(f) for f in cfg.families}
+    params = {f: cfg.params(f) for f in cfg.planned()}
     bar = tqdm(total=cfg.num, initial=done_before, unit="clip", desc=f"generate {cfg.name}", disable=not progress, smoothing=0.1)
     try:
         if engine == "ray":

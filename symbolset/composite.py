@@ -81,6 +81,11 @@ def check(spec: dict) -> None:
         raise SpecError(f"elements: a composite's own element ids may not contain {SEP!r}")
 
 
+def all_elements(spec: dict) -> list[dict]:
+    """The spec's own elements, then every part's (a composite's texts live in its parts)."""
+    return spec["elements"] + [el for part in spec.get("parts", ()) for el in part["spec"]["elements"]]
+
+
 def rect(part: dict) -> tuple[int, int, int, int]:
     """The part's rectangle ``(x0, y0, x1, y1)`` on the card."""
     x, y = part["at"]

@@ -50,6 +50,10 @@ class Config:
             params.update(style=self.style, font_pool=self.font_pool)
         return params
 
+    def planned(self) -> tuple[str, ...]:
+        """The families the plan draws from: ``families``, plus ``composite`` when a share is set."""
+        return self.families + ((COMPOSITE,) if self.composite else ())
+
     def to_dict(self) -> dict:
         """Plain data (for the manifest and resume checks)."""
         d = dataclasses.asdict(self)

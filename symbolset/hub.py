@@ -39,7 +39,7 @@ def finish(out: Path, cfg, shards: list[dict]) -> dict:
     write_thumbnails(out)
     write_json_atomic(out / MANIFEST, manifest)
     extra = ""
-    if cfg.to_dict().get("style", "flat") != "flat":  # the real style's many faces, with licences (flat cards stay as they were)
+    if cfg.to_dict().get("style", "flat") != "flat" or cfg.composite or families.COMPOSITE in cfg.families:  # the real style's many faces, with licences (flat cards stay as they were)
         from .fontpack import card_section
 
         extra = card_section(from_json(r["spec"], f"{out}: card") for r in iter_rows(out, columns=["spec"]))

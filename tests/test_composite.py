@@ -208,3 +208,79 @@ def test_bad_composite_configs_fail_in_one_line(overrides, message):
     with pytest.raises(SymbolSetError) as exc:
         load_config("default", **overrides)
     assert message in str(exc.value) and "\n" not in str(exc.value)
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    """Two composite scenes beside two flat signage clips, made by the CLI."""
+    from symbolset.cli import main
+
+    out = tmp_path_factory.mktemp("composite") / "ds"
+    argv = ["generate", "--out", str(out), "--num", "4", "--families", "signage", "--composite", "0.5", "--size", "256", "--frames", "4", "--quiet"]
+    assert main(argv) == 0
+    return out
+
+
+def test_a_composite_dataset_validates_rerenders_and_passes_validate_captions(dataset, capsys):
+    from symbolset.claims.check import check_captions
+    from symbolset.cli import main
+    from symbolset.layout import iter_rows, load_manifest
+    from symbolset.validate import validate_dataset
+
+    assert validate_dataset(dataset) == []
+    assert load_manifest(dataset)["config"]["composite"] == 0.5
+    rows = [r for r in iter_rows(dataset) if r["family"] == "composite"]
+    assert len(rows) == 2 and all(r["id"].startswith("composite-0-") for r in rows)
+    again = record.build_record(from_json(rows[0]["spec"]), sample_id=rows[0]["id"], split=rows[0]["split"], seed=rows[0]["seed"])
+    assert again["video"]["bytes"] == rows[0]["video"]["bytes"] and again["annotations"] == rows[0]["annotations"]
+    report = check_captions(dataset)
+    assert report["families"]["composite"]["ok"] == 2 and not any(c["violation"] for c in report["families"].values())
+    capsys.readouterr()
+    assert main(["validate", str(dataset), "--captions"]) == 0
+    card = (dataset / "README.md").read_text()
+    assert "| `composite` |" in card and "## Fonts" in card
+    used = {el["font"] for r in rows for el in composite.all_elements(from_json(r["spec"])) if el["type"] == "text"}
+    assert used and all(f"`{fid}`" in card for fid in used)
+
+
+def test_validate_captions_catches_a_part_whose_claim_the_panel_does_not_bear_out(dataset):
+    from symbolset.claims.check import check_record
+    from symbolset.layout import iter_rows
+
+    row = next(r for r in iter_rows(dataset) if r["family"] == "composite")
+    spec = from_json(row["spec"])
+    fam, status, _ = check_record(row)
+    assert (fam, status) == ("composite", "ok")
+    # a part whose texts are never shown: its captions (rendered from the same spec) still quote them, its panel does not show them
+    part = next(p for p in spec["parts"] if any(e["type"] == "text" for e in p["spec"]["elements"]))
+    for e in part["spec"]["elements"]:
+        if e["type"] == "text":
+            e["visible"] = 0
+    caps = record.build_record(spec, sample_id=row["id"], split=row["split"], seed=row["seed"])["captions"]
+    assert caps == row["captions"]
+    fam, status, problems = check_record({**row, "spec": to_json(spec)})
+    assert status == "violation" and all(line.startswith(f"record {row['id']}: part {part['id']}: ") for line in problems), problems
+    assert check_record({**row, "captions": {**row["captions"], "en": {**row["captions"]["en"], "short": "edited"}}})[1] == "unverifiable"
+
+
+def test_loaders_converters_and_the_viewer_take_composite_rows(dataset, tmp_path, capsys):
+    from symbolset.cli import main
+    from symbolset.layout import iter_rows
+    from symbolset.torch import SymbolVideoDataset
+    from symbolset.viewer.app import build_app
+    from symbolset.viewer.index import DatasetIndex, Filters
+
+    train = SymbolVideoDataset(dataset, "train", families=["composite"])
+    assert len(train) == 1 and train[0]["family"] == "composite" and train[0]["video"].shape == (4, 3, 256, 256)
+    capsys.readouterr()
+    assert main(["convert", str(dataset), str(tmp_path / "wds"), "--to", "webdataset", "--quiet"]) == 0
+    assert main(["convert", str(tmp_path / "wds"), str(tmp_path / "back"), "--to", "parquet", "--quiet"]) == 0
+    assert list(iter_rows(tmp_path / "back")) == list(iter_rows(dataset))
+    index = DatasetIndex(dataset)
+    hits = [index.row(int(p))["id"] for p in index.query(Filters(family="composite"))]
+    assert len(hits) == 2
+    viewer = build_app(dataset)
+    sid, video, slider, overlay, meta, captions = viewer.open_sample(hits[0], ["word boxes", "shapes"])[:6]
+    assert sid == hits[0] and overlay.ndim == 3 and "composite" in meta and "panels seen by one camera" in captions
+    verdict, image = viewer.rerender(hits[0], 1)
+    assert "it matches" in verdict and image.shape[0] == 256

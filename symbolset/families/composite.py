@@ -154,6 +154,30 @@ def difficulty(spec: dict, annotations: list[dict]) -> dict:
     }
 
 
+def claims(spec: dict) -> list[dict]:
+    """Every part's typed claims, ids namespaced ``"<part>/<element>"``; each is stated on (and measured
+    on, see :func:`check_claims`) its part's own panel."""
+    return [{**c, "part": p["id"]} for p in spec["parts"] for c in get(p["spec"]["family"]).claims(p["spec"])]
+
+
+def check_claims(spec: dict, seed: int, stored: dict) -> tuple[str, list[str]]:
+    """(status, problems) for ``validate --captions``: the stored captions must be what the parts'
+    claims render to (else ``unverifiable``: edited text has no claims to read back), and every
+    part's claims must hold on its panel, rendered again from the stored spec (where they are stated;
+    the video shows that panel through the camera's exact homographies)."""
+    from ..claims.verify import verify_claims
+    from ..render import render_clip
+
+    if stage.add_captions(spec, captions(stage.card(spec), np.random.default_rng([seed, 1]))) != stored:
+        return "unverifiable", ["caption differs from its parts' claims' rendering; its claims cannot be read back"]
+    problems = []
+    for p in spec["parts"]:
+        sub = p["spec"]
+        frames, anns = render_clip(sub)
+        problems += [f"part {p['id']}: {line}" for line in verify_claims(sub, frames, anns, get(sub["family"]).claims(sub))]
+    return ("violation" if problems else "ok"), problems
+
+
 def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]:
     """Each part's rule checked on its own card (its family's ``verify``), and every text of every
     part annotated in the scene at every frame under its namespaced id."""
