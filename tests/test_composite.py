@@ -197,6 +197,8 @@ def test_release_plans_a_quarter_composite_and_default_and_tiny_plan_none():
         cfg = load_config(name)
         assert "composite" not in cfg.to_dict() and all(t["family"] != "composite" for t in plan(cfg))
     assert load_config("default", composite=0.3).params("composite")["font_pool"] == "pip"
+    listed = load_config("default", families=["composite", "clock"], num=4)
+    assert [t["family"] for t in plan(listed)] == ["composite", "clock"] * 2 and listed.params("composite")["font_pool"] == "pip"
 
 
 @pytest.mark.parametrize("overrides, message", [
