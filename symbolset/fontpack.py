@@ -191,11 +191,9 @@ def card_section(specs) -> str:
     that provides it and how many clips use it (``specs``: an iterable of spec dicts)."""
     from collections import Counter
 
-    from .composite import all_elements
-
     clips = Counter()
     for spec in specs:
-        clips.update({el["font"] for el in all_elements(spec) if el.get("type") == "text"})
+        clips.update({el["font"] for el in spec["elements"] if el.get("type") == "text"})
     rows = "".join(f"| `{fid}` | {FACES[fid].typeface} ({FACES[fid].style}, {FACES[fid].weight}) | {FACES[fid].licence} | `{FACES[fid].package}` | {n} |\n"
                    if fid in FACES else f"| `{fid}` | (registered at run time) | see its file | - | {n} |\n" for fid, n in sorted(clips.items(), key=lambda kv: (-kv[1], kv[0])))  # fmt: skip
     return ("## Fonts\n\nEvery face drawn in this dataset, with the number of clips that use it.\n\n"

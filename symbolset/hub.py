@@ -40,9 +40,10 @@ def finish(out: Path, cfg, shards: list[dict]) -> dict:
     write_json_atomic(out / MANIFEST, manifest)
     extra = ""
     if cfg.to_dict().get("style", "flat") != "flat" or cfg.composite or families.COMPOSITE in cfg.families:  # the real style's many faces, with licences (flat cards stay as they were)
+        from .composite import all_elements  # a composite's faces are in its parts
         from .fontpack import card_section
 
-        extra = card_section(from_json(r["spec"], f"{out}: card") for r in iter_rows(out, columns=["spec"]))
+        extra = card_section({"elements": all_elements(from_json(r["spec"], f"{out}: card"))} for r in iter_rows(out, columns=["spec"]))
     write_card(out, manifest, extra)
     return manifest
 
