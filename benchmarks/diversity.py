@@ -82,7 +82,8 @@ def ocr_words(spec: dict, frame: np.ndarray, ann: dict, min_glyph: float = MIN_G
     """(read exactly, counted, details) for the frame's text runs that are unrotated, fully shown, not
     touched by a cursor and whose characters are at least ``min_glyph`` px tall (median char box height)."""
     els = {el["id"]: el for el in spec["elements"]}
-    els.update({f"{p['id']}{composite.SEP}{el['id']}": el for p in spec.get("parts", ()) for el in p["spec"]["elements"]})  # a composite's parts
+    for part in spec.get("parts", ()):  # a composite's texts are its parts', annotated "<part>/<element>"
+        els.update({f"{part['id']}{composite.SEP}{el['id']}": el for el in part["spec"]["elements"]})
     quads = {s["element"]: s["params"]["quad"] for s in ann["shapes"] if s["type"] == "text_quad"}
     char_quads = {s["element"]: s["params"]["char_quads"] for s in ann["shapes"] if s["type"] == "text_quad"}
     occluded = {s["element"] for s in ann["shapes"] if s["type"] == "cursor"}  # a visible cursor touches the word

@@ -72,7 +72,8 @@ def check(spec: dict) -> None:
             raise SpecError(f"{where}.at: expected [x, y] whole pixels")
         rect = (at[0], at[1], at[0] + sub["width"], at[1] + sub["height"])
         if rect[0] < 0 or rect[1] < 0 or rect[2] > spec["width"] or rect[3] > spec["height"]:
-            raise SpecError(f"{where}.at: the part ({sub['width']}x{sub['height']} at {at}) does not fit in the {spec['width']}x{spec['height']} card")
+            size = f"{sub['width']}x{sub['height']}"
+            raise SpecError(f"{where}.at: the part ({size} at {at}) does not fit in the {spec['width']}x{spec['height']} card")
         for j, other in enumerate(rects):
             if rect[0] < other[2] and other[0] < rect[2] and rect[1] < other[3] and other[1] < rect[3]:
                 raise SpecError(f"{where}.at: overlaps parts[{j}]")
@@ -141,7 +142,9 @@ def move_annotation(ann: dict, pid: str, dx: int, dy: int) -> dict:
     def box(b):
         return [b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy]
 
-    texts = [{**t, "element": pid + SEP + t["element"], "box": box(t["box"]), "char_boxes": [box(b) for b in t["char_boxes"]]} for t in ann["texts"]]
+    texts = [
+        {**t, "element": pid + SEP + t["element"], "box": box(t["box"]), "char_boxes": [box(b) for b in t["char_boxes"]]} for t in ann["texts"]
+    ]
     shapes = [{**s, "element": pid + SEP + s["element"], "params": _move(s["params"], dx, dy)} for s in ann["shapes"]]
     return {"texts": texts, "shapes": shapes}
 

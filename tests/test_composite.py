@@ -113,7 +113,8 @@ def test_a_parts_draws_are_what_its_family_draws_alone():
     spec = scene_spec("classroom")
     for part in spec["parts"]:
         sub = part["spec"]
-        alone = validate(families.get(sub["family"]).sample(np.random.default_rng(part["seed"]), {**PARAMS, "width": sub["width"], "height": sub["height"]}))
+        size = {"width": sub["width"], "height": sub["height"]}
+        alone = validate(families.get(sub["family"]).sample(np.random.default_rng(part["seed"]), {**PARAMS, **size}))
         # the real style may give a text another face (and the size that keeps its extent); nothing else differs
         strip = [{k: v for k, v in el.items() if not (el["type"] == "text" and k in ("font", "size"))} for el in sub["elements"]]
         assert strip == [{k: v for k, v in el.items() if not (el["type"] == "text" and k in ("font", "size"))} for el in alone["elements"]]
@@ -129,7 +130,8 @@ def test_moving_annotations_knows_every_shape_the_renderer_draws():
             moved = composite.move_annotation(a, "p", 3, 5)
             for s, m in zip(a["shapes"], moved["shapes"]):
                 if s["type"] in ("polygon", "polyline"):
-                    assert m["params"]["points"][0] == [round(s["params"]["points"][0][0] + 3, 3), round(s["params"]["points"][0][1] + 5, 3)]
+                    x, y = s["params"]["points"][0]
+                    assert m["params"]["points"][0] == [round(x + 3, 3), round(y + 5, 3)]
 
 
 def test_composites_rerender_bit_for_bit_and_frame_by_frame():
@@ -178,7 +180,8 @@ def test_bad_parts_fail_in_one_line_naming_the_field():
             validate(s)
         return str(exc.value)
 
-    assert broken(lambda s: s["parts"][1].update(at=[s["parts"][0]["at"][0] + 20, s["parts"][1]["at"][1]])).startswith("parts[1].at: overlaps parts[0]")
+    onto_first = broken(lambda s: s["parts"][1].update(at=[s["parts"][0]["at"][0] + 20, s["parts"][1]["at"][1]]))
+    assert onto_first.startswith("parts[1].at: overlaps parts[0]")
     assert broken(lambda s: s["parts"][0].update(at=[250, 0])).startswith("parts[0].at: the part")
     assert broken(lambda s: s["parts"][0]["spec"].update(stage=s["stage"])).startswith("parts[0].spec: expected a flat spec")
     assert broken(lambda s: s["parts"][0]["spec"].update(num_frames=6)).startswith("parts[0].spec: expected a family's spec")
@@ -218,7 +221,8 @@ def dataset(tmp_path_factory):
     from symbolset.cli import main
 
     out = tmp_path_factory.mktemp("composite") / "ds"
-    argv = ["generate", "--out", str(out), "--num", "4", "--families", "signage", "--composite", "0.5", "--size", "256", "--frames", "4", "--quiet"]
+    argv = ["generate", "--out", str(out), "--num", "4", "--families", "signage", "--composite", "0.5", "--size", "256", "--frames", "4"]
+    argv.append("--quiet")
     assert main(argv) == 0
     return out
 

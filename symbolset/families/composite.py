@@ -23,7 +23,10 @@ from ..spec import validate
 from . import get
 
 NAME = "composite"
-RULE = "Several families' symbols share one scene (a shop front, a classroom board, a dashboard), each on its own panel that obeys its family's rule, all seen by one camera."
+RULE = (
+    "Several families' symbols share one scene (a shop front, a classroom board, a dashboard), "
+    "each on its own panel that obeys its family's rule, all seen by one camera."
+)
 MIN_SIDE = 256  # px: below this the smallest panels (a clock of a third of the card) get too small for their families
 
 # layout -> (English, Chinese, backdrop colours, parts: (id, family, [x0, y0, x1, y1] as fractions of the card, square))
@@ -122,12 +125,14 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     nouns = [NOUNS[p["spec"]["family"]] for p in spec["parts"]]
     listed = [f"{noun[0]} {place[0]}" for noun, place in zip(nouns, places)]
     intro_en = f"{name_en} with {_NUM_EN.get(n, n)} panels seen by one camera: {', '.join(listed[:-1])} and {listed[-1]}."
-    intro_zh = f"{name_zh}，同一镜头拍摄的{_NUM_ZH.get(n, n)}块面板：" + "、".join(f"{place[1]}是{noun[1]}" for noun, place in zip(nouns, places)) + "。"
+    listed_zh = "、".join(f"{place[1]}是{noun[1]}" for noun, place in zip(nouns, places))
+    intro_zh = f"{name_zh}，同一镜头拍摄的{_NUM_ZH.get(n, n)}块面板：{listed_zh}。"
     caps = part_captions(spec)
     out = {"en": {}, "zh": {}}
     for g in ("short", "detailed", "temporal"):
-        out["en"][g] = " ".join([intro_en] + [f"{place[0][0].upper()}{place[0][1:]}, {noun[0]}: {_end(c['en'][g], 'en')}" for noun, place, c in zip(nouns, places, caps)])
-        out["zh"][g] = intro_zh + "".join(f"{place[1]}的{noun[1]}：{_end(c['zh'][g], 'zh')}" for noun, place, c in zip(nouns, places, caps))
+        parts = list(zip(nouns, places, caps))
+        out["en"][g] = " ".join([intro_en] + [f"{place[0][0].upper()}{place[0][1:]}, {noun[0]}: {_end(c['en'][g], 'en')}" for noun, place, c in parts])
+        out["zh"][g] = intro_zh + "".join(f"{place[1]}的{noun[1]}：{_end(c['zh'][g], 'zh')}" for noun, place, c in parts)
     return out
 
 
