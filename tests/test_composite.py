@@ -109,16 +109,17 @@ def test_a_part_is_its_familys_own_card_pasted_at_whole_pixels_with_namespaced_i
     assert ids and all(i.split("/")[0] in {p["id"] for p in spec["parts"]} for i in ids)
 
 
-def test_a_parts_draws_are_what_its_family_draws_alone():
-    spec = scene_spec("classroom")
+@pytest.mark.parametrize("layout", sorted(SEEDS))
+def test_a_part_is_the_real_clip_its_family_draws_alone_from_its_seed_less_the_stage(layout):
+    spec = scene_spec(layout)
     for part in spec["parts"]:
         sub = part["spec"]
         size = {"width": sub["width"], "height": sub["height"]}
-        alone = validate(families.get(sub["family"]).sample(np.random.default_rng(part["seed"]), {**PARAMS, **size}))
-        # the real style may give a text another face (and the size that keeps its extent); nothing else differs
-        strip = [{k: v for k, v in el.items() if not (el["type"] == "text" and k in ("font", "size"))} for el in sub["elements"]]
-        assert strip == [{k: v for k, v in el.items() if not (el["type"] == "text" and k in ("font", "size"))} for el in alone["elements"]]
-        assert sub["background"] == alone["background"]
+        alone = record.sample_spec(sub["family"], part["seed"], {**PARAMS, **size, "style": "real"})
+        assert stage.card(alone) == sub  # the family's draws, with the faces the real style gives that seed
+        flat = validate(families.get(sub["family"]).sample(np.random.default_rng(part["seed"]), {**PARAMS, **size}))
+        assert [el["id"] for el in flat["elements"]] == [el["id"] for el in sub["elements"]]
+        assert scene.problems(sub) == []  # its family's rule and its claims hold on its own card
 
 
 def test_moving_annotations_knows_every_shape_the_renderer_draws():
@@ -290,3 +291,18 @@ def test_loaders_converters_and_the_viewer_take_composite_rows(dataset, tmp_path
     assert sid == hits[0] and overlay.ndim == 3 and "composite" in meta and "panels seen by one camera" in captions
     verdict, image = viewer.rerender(hits[0], 1)
     assert "it matches" in verdict and image.shape[0] == 256
+
+
+def test_a_part_that_breaks_its_familys_checks_is_drawn_again(monkeypatch):
+    plain = scene_spec("classroom")
+    calls = []
+
+    def first_fails(sub):
+        calls.append(sub["family"])
+        return ["a problem"] if len(calls) == 1 else []
+
+    monkeypatch.setattr(scene, "problems", first_fails)
+    again = scene_spec("classroom")
+    assert calls == ["formula", "formula", "geometry"]
+    assert again["parts"][0]["seed"] != plain["parts"][0]["seed"]  # the next seed of the part's stream
+    assert again["parts"][0]["spec"]["family"] == "formula" and validate(again) == again
