@@ -21,6 +21,7 @@ from ..draw import pick
 from ..errors import SymbolSetError
 from ..spec import validate
 from . import get
+from .canvas import skeleton
 
 NAME = "composite"
 RULE = (
@@ -76,8 +77,8 @@ def _rects(layout: str, w: int, h: int) -> list[tuple[int, int, int, int]]:
 
 
 def sample(rng: np.random.Generator, params: dict) -> dict:
-    """A composite spec: a layout, each part sampled by its family from its own seed, the parts'
-    faces drawn from the font pool (as the real style does), and a stage for the whole card."""
+    """A composite spec: a layout and backdrop, each part sampled by its family from its own seed
+    (with the real style's faces for that seed, checked on its own card), and a stage for the card."""
     w, h = int(params["width"]), int(params["height"])
     if min(w, h) < MIN_SIDE:
         raise SymbolSetError(f"composite: needs a canvas of at least {MIN_SIDE}x{MIN_SIDE} px, got {w}x{h}")
@@ -96,8 +97,7 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         else:  # pragma: no cover - a family that fails its own checks _TRIES times in a row at this size
             raise SymbolSetError(f"composite: part {pid} ({fam}, {pw}x{ph} px) failed its family's checks {_TRIES} times")
         parts.append({"id": pid, "at": [x0, y0], "seed": seed, "spec": sub})
-    spec = {"version": parts[0]["spec"]["version"], "family": NAME, "width": w, "height": h, "fps": float(params["fps"]),
-            "num_frames": int(params["num_frames"]), "background": background, "elements": [], "meta": {"layout": layout}, "parts": parts}  # fmt: skip
+    spec = {**skeleton(params, NAME, background), "meta": {"layout": layout}, "parts": parts}
     spec["stage"] = stage._draw_stage(rng, spec)
     return validate(spec)
 
