@@ -119,7 +119,9 @@ def test_a_part_is_the_real_clip_its_family_draws_alone_from_its_seed_less_the_s
         assert stage.card(alone) == sub  # the family's draws, with the faces the real style gives that seed
         flat = validate(families.get(sub["family"]).sample(np.random.default_rng(part["seed"]), {**PARAMS, **size}))
         assert [el["id"] for el in flat["elements"]] == [el["id"] for el in sub["elements"]]
-        assert scene.problems(sub) == []  # its family's rule and its claims hold on its own card
+        assert scene.problems(sub) == []  # its claims hold on its own card
+        frames, anns = render_clip(sub)
+        assert families.get(sub["family"]).verify(sub, frames, anns) == []  # and its family's rule
 
 
 def test_moving_annotations_knows_every_shape_the_renderer_draws():
