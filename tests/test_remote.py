@@ -1,0 +1,231 @@
+"""``generate --out s3://...`` and any fsspec URL: the bytes of a local run, shards PUT whole, resume,
+the lock, ``--overwrite``, one-line errors, and reading back; against a real S3 protocol server
+(moto in server mode on 127.0.0.1, through s3fs) and fsspec's ``memory://``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from symbolset import layout, remote
+from symbolset.build import generate
+from symbolset.cli import main
+from symbolset.config import load_config
+
+pytest.importorskip("s3fs")
+moto_server = pytest.importorskip("moto.server")
+
+ARGS = ["tiny", "--families", "text_typing,seven_segment", "--num", "8", "--size", "64", "--frames", "6", "--shard-size", "2", "--quiet"]
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+               "AWS_EC2_METADATA_DISABLED": "true", "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_CONFIG_FILE": os.devnull}  # fmt: skip
+
+
+def _cfg():
+    return load_config("tiny", families=("text_typing", "seven_segment"), num=8, width=64, height=64, num_frames=6, shard_size=2)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("ref") / "ds"
+    generate(_cfg(), out, progress=False)
+    return out
+
+
+def _local_files(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.name.startswith(".symbolset.lock")
+    }
+
+
+def _store_files(url: str) -> dict[str, bytes]:
+    store = remote.Store(url)
+    return {f: store.read_bytes(f) for f in sorted(store.files())}
+
+
+@pytest.fixture(scope="module")
+def s3():
+    """A moto S3 server on 127.0.0.1 and the environment that points s3fs / botocore at it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    env = {**CREDENTIALS, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        import s3fs
+
+        s3fs.S3FileSystem.clear_instance_cache()
+        s3fs.S3FileSystem().mkdir("symbolset-test")
+        yield env
+    finally:
+        server.stop()
+        for k, v in saved.items():
+            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+
+
+@pytest.fixture
+def url(s3) -> str:
+    return f"s3://symbolset-test/{uuid.uuid4().hex[:8]}/ds"
+
+
+def _cli(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "symbolset.cli", "generate", *args], env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=600)  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------ memory://
+
+
+def test_memory_url_output_equals_local_folder(reference):
+    url = f"memory://symbolset/{uuid.uuid4().hex[:8]}"
+    manifest = generate(_cfg(), url, progress=False)
+    assert _store_files(url) == {**_local_files(reference)}  # shards, manifest, card, thumbnails, marker; no lock, state or digests
+    assert manifest == layout.load_manifest(reference)
+    # A second run finds it complete; reading back works on the URL.
+    assert generate(_cfg(), url, progress=False) == manifest
+    assert [r["id"] for r in layout.iter_rows(url)] == [r["id"] for r in layout.iter_rows(reference)]
+    layout.verify_files(url, manifest["shards"])
+
+
+def test_memory_url_resumes_and_redoes_a_damaged_shard(reference):
+    url = f"memory://symbolset/{uuid.uuid4().hex[:8]}"
+    generate(_cfg(), url, progress=False)
+    store = remote.Store(url)
+    first = layout.load_manifest(url)["shards"][0]["file"]
+    store.write_bytes(first, store.read_bytes(first)[:-100])  # truncated: its footer is gone
+    store.write_bytes(
+        ".symbolset-build.json",
+        json.dumps({"config": _cfg().to_dict(), "generator_version": layout.load_manifest(url)["generator_version"]}).encode(),
+    )
+    store.remove(["manifest.json"])
+    generate(_cfg(), url, progress=False)
+    assert _store_files(url) == _local_files(reference)
+
+
+def test_lock_is_a_conditional_create_and_a_live_lock_refuses_a_second_run(tmp_path, capsys):
+    url = f"memory://symbolset/{uuid.uuid4().hex[:8]}"
+    other = remote.Store(url + "-other")
+    assert other.create("x", b"1") and not other.create("x", b"2") and other.read_bytes("x") == b"1"
+    store = remote.Store(url)
+    with remote.Lease(store, ".symbolset.lock", "test").acquire():  # held by this (live) process
+        assert main(["generate", *ARGS, "--out", url]) == 1
+        err = capsys.readouterr().err.strip()
+        assert err.startswith(f"error: {url}: another symbolset run (host {socket.gethostname()}, pid {os.getpid()}") and "\n" not in err
+        assert sorted(store.files()) == [".symbolset.lock"]  # nothing written
+    assert store.files() == {}  # released: the lock object is gone
+
+
+def test_stale_lock_of_a_dead_process_is_taken_over(reference):
+    url = f"memory://symbolset/{uuid.uuid4().hex[:8]}"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    body = {"host": socket.gethostname(), "pid": int(dead), "token": "x", "renewed": __import__("time").time(), "what": "generate"}
+    remote.Store(url).write_bytes(".symbolset.lock", json.dumps(body).encode())
+    generate(_cfg(), url, progress=False)
+    assert _store_files(url) == _local_files(reference)
+
+
+def test_overwrite_rules(capsys):
+    url = f"memory://symbolset/{uuid.uuid4().hex[:8]}"
+    store = remote.Store(url)
+    store.write_bytes("notes.txt", b"mine")
+    assert main(["generate", *ARGS, "--out", url]) == 1
+    assert "already exists and is not empty (not made by a SymbolSet command" in capsys.readouterr().err
+    assert main(["generate", *ARGS, "--out", url, "--overwrite"]) == 1
+    assert "refusing to delete it" in capsys.readouterr().err
+    assert sorted(store.files()) == ["notes.txt"]  # nothing deleted, nothing written
+    store.remove(["notes.txt"])
+    assert main(["generate", *ARGS, "--out", url]) == 0
+    assert main(["generate", *ARGS, "--num", "4", "--out", url]) == 1
+    assert "already holds a dataset of another config; pass --overwrite" in capsys.readouterr().err
+    store.write_bytes("data/stranger.txt", b"x")
+    assert main(["generate", *ARGS, "--num", "4", "--out", url, "--overwrite"]) == 1
+    assert "holds data/stranger.txt, which `symbolset generate` did not write" in capsys.readouterr().err
+    store.remove(["data/stranger.txt"])
+    assert main(["generate", *ARGS, "--num", "4", "--out", url, "--overwrite"]) == 0
+    assert layout.load_manifest(url)["config"]["num"] == 4
+    assert sum(1 for f in store.files() if f.startswith("data/")) == 2  # the 8-clip run's other shards are gone
+
+
+def test_bad_urls_are_one_line(capsys):
+    for out, expected in [
+        (
+            "nosuchproto://bucket/ds",
+            "error: nosuchproto://bucket/ds: not a usable fsspec URL (ValueError: Protocol not known: nosuchproto)",
+        ),
+        ("s3:///ds", "error: s3:///ds: no bucket in the URL (expected s3://BUCKET/PREFIX)"),
+    ]:
+        assert main(["generate", *ARGS, "--out", out]) == 1
+        assert capsys.readouterr().err.strip() == expected
+
+
+# ------------------------------------------------------------------------------------ S3 (moto server)
+
+
+def test_s3_cli_output_equals_local_folder_and_reads_back(url, s3, reference):
+    proc = _cli([*ARGS, "--workers", "2", "--out", url], s3)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"{url}: 8 clips {{'train': 4, 'validation': 2, 'test': 2}} in 4 shard(s)"
+    assert _store_files(url) == _local_files(reference)
+    from symbolset.torch import SymbolVideoDataset
+
+    ds, local = SymbolVideoDataset(url, "train", num_frames=4), SymbolVideoDataset(str(reference), "train", num_frames=4)
+    assert len(ds) == len(local) == 4
+    assert all((ds[i]["video"] == local[i]["video"]).all() and ds[i]["caption"] == local[i]["caption"] for i in range(len(ds)))
+
+
+def test_s3_conditional_create_is_enforced_by_the_server(url):
+    store = remote.Store(url)
+    assert store.create("lock", b"a")
+    assert not store.create("lock", b"b")  # 412 Precondition Failed from the server (If-None-Match: *)
+    assert store.read_bytes("lock") == b"a"
+
+
+def test_s3_killed_run_leaves_only_whole_shards_and_resumes(url, s3, reference):
+    proc = _cli([*ARGS, "--out", url], {**s3, "SYMBOLSET_TEST_DIE_AFTER_SHARDS": "2"})
+    assert proc.returncode == 137
+    store = remote.Store(url)
+    left = store.files()
+    shards = sorted(f for f in left if f.startswith("data/"))
+    assert len(shards) == 2 and "manifest.json" not in left and ".symbolset.lock" in left  # a dead run's lock
+    assert all(store.parquet_rows(f) == 2 for f in shards)  # never a partial object under a shard's name
+    proc = _cli([*ARGS, "--out", url], s3)  # the lock's holder is dead: taken over, then resumed
+    assert proc.returncode == 0, proc.stderr
+    assert _store_files(url) == _local_files(reference)
+
+
+def test_s3_unreachable_endpoint_and_missing_credentials_are_one_line(url, s3):
+    bucket = url.split("/")[2]
+    proc = _cli([*ARGS, "--out", url], {**s3, "AWS_ENDPOINT_URL": "http://127.0.0.1:1"})
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr.startswith(f"error: {url}: cannot list (cannot reach the endpoint: ")
+    env = {k: v for k, v in os.environ.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "symbolset.cli", "generate", *ARGS, "--out", url], env=env, capture_output=True, text=True, timeout=600
+    )
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+    assert proc.stderr.startswith(f"error: {url}: cannot list (no credentials found")
+    proc = _cli([*ARGS, "--out", f"s3://no-such-bucket-{bucket}/ds"], s3)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+    assert remote.Store(url).files() == {}  # nothing half-written
+
+
+@pytest.mark.slow
+def test_s3_ray_tasks_upload_their_shards(url, s3, reference):
+    pytest.importorskip("ray")
+    proc = _cli([*ARGS, "--engine", "ray", "--workers", "2", "--out", url], {**s3, "RAY_ADDRESS": ""})
+    assert proc.returncode == 0, proc.stderr
+    assert _store_files(url) == _local_files(reference)
