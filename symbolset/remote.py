@@ -75,9 +75,9 @@ class Store:
         except Exception as exc:  # unknown protocol (ValueError), malformed URL
             raise SymbolSetError(f"{url}: not a usable fsspec URL ({reason(exc)})") from None
         self.root = root.rstrip("/")
-        protocol = self.fs.protocol if isinstance(self.fs.protocol, str) else self.fs.protocol[0]
-        self.atomic_put = protocol in OBJECT_STORES
-        if protocol in ("s3", "s3a") and not self.root.split("/")[0]:
+        self.protocol = self.fs.protocol if isinstance(self.fs.protocol, str) else self.fs.protocol[0]
+        self.atomic_put = self.protocol in OBJECT_STORES
+        if self.protocol in ("s3", "s3a") and not self.root.split("/")[0]:
             raise SymbolSetError(f"{url}: no bucket in the URL (expected s3://BUCKET/PREFIX)")
 
     def path(self, rel: str) -> str:
@@ -127,6 +127,7 @@ class Store:
             else:
                 tmp = self._tmp(rel)
                 try:
+                    self._parent(rel)
                     self.fs.pipe_file(tmp, data)
                     self.fs.mv(tmp, self.path(rel))
                 finally:
@@ -140,6 +141,7 @@ class Store:
             else:
                 tmp = self._tmp(rel)
                 try:
+                    self._parent(rel)
                     self.fs.put_file(local, tmp)
                     self.fs.mv(tmp, self.path(rel))
                 finally:
@@ -149,7 +151,12 @@ class Store:
         """Create ``rel`` holding ``data`` only if it does not exist; False when it does."""
         with self.errors("create", rel):
             try:
-                self.fs.pipe_file(self.path(rel), data, mode="create")
+                if self.protocol in ("file", "local"):  # O_EXCL
+                    self._parent(rel)
+                    with self.fs.open(self.path(rel), "xb") as f:
+                        f.write(data)
+                else:  # s3fs: If-None-Match; backends without a conditional write fall back to check-then-write
+                    self.fs.pipe_file(self.path(rel), data, mode="create")
             except FileExistsError:
                 return False
         return True
@@ -182,6 +189,10 @@ class Store:
                 h.update(chunk)
                 size += len(chunk)
         return size, h.hexdigest()
+
+    def _parent(self, rel: str) -> None:
+        """Make the folder of ``rel`` (a file system has folders; an object store needs none)."""
+        self.fs.makedirs(self.path(rel).rpartition("/")[0], exist_ok=True)
 
     def _tmp(self, rel: str) -> str:
         head, _, name = rel.rpartition("/")

@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from symbolset import layout, remote
 from symbolset.build import generate
 from symbolset.cli import main
 from symbolset.config import load_config
+from symbolset.errors import SymbolSetError
+from symbolset.validate import validate_dataset
 
 pytest.importorskip("s3fs")
 moto_server = pytest.importorskip("moto.server")
@@ -99,6 +102,11 @@ def test_memory_url_output_equals_local_folder(reference):
     assert generate(_cfg(), url, progress=False) == manifest
     assert [r["id"] for r in layout.iter_rows(url)] == [r["id"] for r in layout.iter_rows(reference)]
     layout.verify_files(url, manifest["shards"])
+    assert validate_dataset(url) == []
+    store = remote.Store(url)
+    first = manifest["shards"][0]["file"]
+    store.write_bytes(first, store.read_bytes(first)[:-1] + b"!")
+    assert validate_dataset(url, decode=False) == [f"{url}/{first}: sha256 mismatch (file changed or damaged)"]
 
 
 def test_memory_url_resumes_and_redoes_a_damaged_shard(reference):
@@ -132,7 +140,7 @@ def test_lock_is_a_conditional_create_and_a_live_lock_refuses_a_second_run(tmp_p
 def test_stale_lock_of_a_dead_process_is_taken_over(reference):
     url = f"memory://symbolset/{uuid.uuid4().hex[:8]}"
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
-    body = {"host": socket.gethostname(), "pid": int(dead), "token": "x", "renewed": __import__("time").time(), "what": "generate"}
+    body = {"host": socket.gethostname(), "pid": int(dead), "token": "x", "renewed": time.time(), "what": "generate"}
     remote.Store(url).write_bytes(".symbolset.lock", json.dumps(body).encode())
     generate(_cfg(), url, progress=False)
     assert _store_files(url) == _local_files(reference)
@@ -229,3 +237,33 @@ def test_s3_ray_tasks_upload_their_shards(url, s3, reference):
     proc = _cli([*ARGS, "--engine", "ray", "--workers", "2", "--out", url], {**s3, "RAY_ADDRESS": ""})
     assert proc.returncode == 0, proc.stderr
     assert _store_files(url) == _local_files(reference)
+
+
+def test_lease_is_renewed_while_held_and_an_unrenewed_one_is_taken_over(monkeypatch):
+    monkeypatch.setattr(remote, "LEASE_S", 0.5)
+    store = remote.Store(f"memory://symbolset/{uuid.uuid4().hex[:8]}")
+    with remote.Lease(store, "lock", "a").acquire() as lease:
+        first = json.loads(store.read_bytes("lock"))["renewed"]
+        deadline = time.time() + 120
+        while json.loads(store.read_bytes("lock"))["renewed"] == first:  # the renewal thread rewrites it
+            assert time.time() < deadline, "the lease was never renewed"
+            time.sleep(0.05)
+        assert lease.held()
+        store.write_bytes("lock", json.dumps({"host": "elsewhere", "pid": 1, "token": "other", "renewed": time.time()}).encode())
+        assert not lease.held()  # taken over: this run must not write its manifest
+    assert json.loads(store.read_bytes("lock"))["token"] == "other"  # release never deletes another run's lock
+    # A lock of another host not renewed for LEASE_S is a dead run's: taken over.
+    store.write_bytes("lock", json.dumps({"host": "elsewhere", "pid": 1, "token": "old", "renewed": time.time() - 60}).encode())
+    with remote.Lease(store, "lock", "b").acquire() as lease:
+        assert lease.held()
+    monkeypatch.setattr(remote, "LEASE_S", 300.0)
+    store.write_bytes("lock", json.dumps({"host": "elsewhere", "pid": 1, "token": "live", "renewed": time.time()}).encode())
+    with pytest.raises(SymbolSetError, match="another symbolset run \\(host elsewhere, pid 1"):
+        remote.Lease(store, "lock", "c").acquire()
+
+
+def test_file_url_goes_through_temporary_names(tmp_path, reference):
+    url = f"file://{tmp_path}/ds"
+    assert not remote.Store(url).atomic_put  # a file system: written as .NAME.tmp-... and moved into place
+    generate(_cfg(), url, progress=False)
+    assert _local_files(tmp_path / "ds") == _local_files(reference)
