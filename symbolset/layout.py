@@ -154,7 +154,10 @@ def load_manifest(root: str | Path) -> dict:
 
 
 def shard_paths(root: str | Path, split: str | None = None) -> list[Path]:
-    """Parquet shards of a dataset folder (one split, or all), in order (URLs, as ``str``, under an fsspec URL)."""
+    """Parquet shards of a dataset folder (one split, or all: ``None`` or ``"all"``), in order
+    (URLs, as ``str``, under an fsspec URL)."""
+    if split == "all":
+        split = None
     if remote.is_url(str(root)):
         from fnmatch import fnmatchcase
 
