@@ -69,9 +69,7 @@ class Store:
 
             self.fs, root = fsspec.core.url_to_fs(self.url)
         except ImportError as exc:
-            raise SymbolSetError(
-                f"{url}: this URL needs a file system package that is not installed ({exc}); e.g. pip install s3fs"
-            ) from None
+            raise SymbolSetError(f"{url}: this URL needs a file system package that is not installed ({exc})") from None
         except Exception as exc:  # unknown protocol (ValueError), malformed URL
             raise SymbolSetError(f"{url}: not a usable fsspec URL ({reason(exc)})") from None
         self.root = root.rstrip("/")

@@ -178,6 +178,12 @@ def test_bad_urls_are_one_line(capsys):
     ]:
         assert main(["generate", *ARGS, "--out", out]) == 1
         assert capsys.readouterr().err.strip() == expected
+    try:
+        import gcsfs  # noqa: F401
+    except ImportError:  # the backend of gs:// is missing: named in one line
+        assert main(["generate", *ARGS, "--out", "gs://bucket/ds"]) == 1
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("error: gs://bucket/ds: this URL needs a file system package that is not installed (") and "gcsfs" in err
 
 
 # ------------------------------------------------------------------------------------ S3 (moto server)
