@@ -139,6 +139,8 @@ def _publish(args) -> int:
     from .hub import publish
     from .validate import validate_dataset
 
+    if "://" in args.dir:  # upload_folder reads a local folder
+        raise SymbolSetError(f"{args.dir}: publish uploads a local folder; copy the dataset here first (e.g. aws s3 sync)")
     problems = validate_dataset(args.dir)
     if problems:
         for line in problems:

@@ -178,6 +178,8 @@ def test_bad_urls_are_one_line(capsys):
     ]:
         assert main(["generate", *ARGS, "--out", out]) == 1
         assert capsys.readouterr().err.strip() == expected
+    assert main(["publish", "s3://bucket/ds", "--repo", "a/b"]) == 1
+    assert capsys.readouterr().err.strip() == "error: s3://bucket/ds: publish uploads a local folder; copy the dataset here first (e.g. aws s3 sync)"
     try:
         import gcsfs  # noqa: F401
     except ImportError:  # the backend of gs:// is missing: named in one line
