@@ -275,3 +275,31 @@ def test_file_url_goes_through_temporary_names(tmp_path, reference):
     assert not remote.Store(url).atomic_put  # a file system: written as .NAME.tmp-... and moved into place
     generate(_cfg(), url, progress=False)
     assert _local_files(tmp_path / "ds") == _local_files(reference)
+
+
+def test_a_failed_upload_is_one_line_releases_the_lock_and_the_rerun_resumes(monkeypatch, capsys, reference):
+    url = f"memory://symbolset/{uuid.uuid4().hex[:8]}"
+    real, calls = remote.Store.put_file, []
+
+    def flaky(self, local, rel):
+        calls.append(rel)
+        if len(calls) == 3:
+            raise SymbolSetError(f"{self.where(rel)}: cannot upload to (access denied: test)")
+        return real(self, local, rel)
+
+    monkeypatch.setattr(remote.Store, "put_file", flaky)
+    assert main(["generate", *ARGS, "--out", url]) == 1
+    assert capsys.readouterr().err.strip() == f"error: {url}/{calls[2]}: cannot upload to (access denied: test)"
+    left = remote.Store(url).files()
+    assert ".symbolset.lock" not in left and "manifest.json" not in left and sum(f.startswith("data/") for f in left) == 2
+    monkeypatch.setattr(remote.Store, "put_file", real)
+    generate(_cfg(), url, progress=False)
+    assert _store_files(url) == _local_files(reference)
+
+
+def test_a_run_that_lost_its_lock_writes_no_manifest(monkeypatch):
+    url = f"memory://symbolset/{uuid.uuid4().hex[:8]}"
+    monkeypatch.setattr(remote.Lease, "held", lambda self: False)  # as if another run had taken the lock over
+    with pytest.raises(SymbolSetError, match="this run lost its lock"):
+        generate(_cfg(), url, progress=False)
+    assert "manifest.json" not in remote.Store(url).files()
