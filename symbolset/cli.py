@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("generate", help="generate a dataset in the Hugging Face Hub layout")
     g.add_argument("config", nargs="?", default=None, help="built-in config (default, tiny, release) or a YAML file [default]")
-    g.add_argument("--out", required=True, help="output folder")
+    g.add_argument("--out", required=True, help="output folder, or an fsspec URL: s3://BUCKET/PREFIX, gs://..., ... (docs/scale.md)")
     g.add_argument("--num", type=int, help="total number of clips (spread evenly over families)")
     g.add_argument("--families", help="comma-separated family names (scene templates: scene:<name>)")
     g.add_argument("--scenes", help="a scene template file or folder: adds its scenes (only them, without --families)")

@@ -179,7 +179,10 @@ def test_bad_urls_are_one_line(capsys):
         assert main(["generate", *ARGS, "--out", out]) == 1
         assert capsys.readouterr().err.strip() == expected
     assert main(["publish", "s3://bucket/ds", "--repo", "a/b"]) == 1
-    assert capsys.readouterr().err.strip() == "error: s3://bucket/ds: publish uploads a local folder; copy the dataset here first (e.g. aws s3 sync)"
+    assert (
+        capsys.readouterr().err.strip()
+        == "error: s3://bucket/ds: publish uploads a local folder; copy the dataset here first (e.g. aws s3 sync)"
+    )
     try:
         import gcsfs  # noqa: F401
     except ImportError:  # the backend of gs:// is missing: named in one line
@@ -303,3 +306,23 @@ def test_a_run_that_lost_its_lock_writes_no_manifest(monkeypatch):
     with pytest.raises(SymbolSetError, match="this run lost its lock"):
         generate(_cfg(), url, progress=False)
     assert "manifest.json" not in remote.Store(url).files()
+
+
+def test_s3_second_run_into_a_prefix_being_written_is_refused(url, s3, tmp_path):
+    from symbolset.build import plan
+
+    marker = tmp_path / "stalled"
+    first = subprocess.Popen([sys.executable, "-m", "symbolset.cli", "generate", *ARGS, "--out", url],
+                             env={**os.environ, **s3, "SYMBOLSET_TEST_FAULT": f"stall:{plan(_cfg())[4]['id']}:{marker}"},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        deadline = time.time() + 300
+        while not (marker.exists() and marker.read_text()):  # the first run holds the lock, parked mid-run
+            assert first.poll() is None and time.time() < deadline, first.communicate()
+            time.sleep(0.05)
+        proc = _cli([*ARGS, "--out", url], s3)
+        assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+        assert proc.stderr.startswith(f"error: {url}: another symbolset run (host {socket.gethostname()}, pid {first.pid}")
+    finally:
+        first.kill()
+        first.wait()
