@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import __version__, build, hub, remote
@@ -52,7 +53,10 @@ def generate_remote(cfg: Config, url: str, *, workers: int | None = None, overwr
             store.write_bytes(build.STATE_FILE, _dumps(state))
         store.remove([f for f in files if _is_temporary(f)])  # left by a killed non-atomic upload
         shards = build.shard_plan(cfg)
-        todo = [s for s in shards if s["file"] not in files or store.parquet_rows(s["file"]) != len(s["tasks"])]
+        present = [s for s in shards if s["file"] in files]
+        with ThreadPoolExecutor(16) as pool:  # one ranged read per shard already there: latency-bound
+            rows = dict(zip((s["file"] for s in present), pool.map(store.parquet_rows, (s["file"] for s in present))))
+        todo = [s for s in shards if rows.get(s["file"]) != len(s["tasks"])]
         done_before = sum(len(s["tasks"]) for s in shards) - sum(len(s["tasks"]) for s in todo)
         build.run_engine(cfg, todo, url, done_before, progress, engine, workers, ray_address, retries)
         return _finish(store, lease, cfg, shards)
@@ -61,9 +65,9 @@ def generate_remote(cfg: Config, url: str, *, workers: int | None = None, overwr
 def _finish(store: remote.Store, lease: remote.Lease, cfg: Config, shards: list[dict]) -> dict:
     """Manifest, card and thumbnails, made locally from the stored shards' digests and columns, then uploaded (manifest last)."""
     files = store.files()
-    digests = {}
+    digests, recorded = {}, store.read_many([remote_digest_name(s["file"]) for s in shards])
     for shard in shards:
-        known = _json(store.read_bytes(remote_digest_name(shard["file"])))
+        known = _json(recorded.get(remote_digest_name(shard["file"])))
         if isinstance(known, dict) and known.get("bytes") == files.get(shard["file"]) and isinstance(known.get("sha256"), str):
             digests[shard["file"]] = (known["bytes"], known["sha256"])
         else:  # uploaded by a run killed before its digest object: read it once
