@@ -1,7 +1,7 @@
 """The on-disk layout of a SymbolSet dataset folder, and the atomic writes that build it
 (their code is in ``atomic.py``; every name of it is re-exported here).
 
-This is the ground floor every reader and writer shares (it depends only on ``errors``, ``atomic`` and pyarrow)::
+This is the ground floor every reader and writer shares (it depends only on ``errors``, ``atomic``, ``remote`` and pyarrow)::
 
     README.md                                   dataset card (written by ``hub``)
     manifest.json                               config, counts, every shard's rows / bytes / sha256

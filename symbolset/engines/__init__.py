@@ -1,8 +1,8 @@
 """Engines that turn planned shards into Parquet files: ``local`` (a process pool) and ``ray``.
 
 Both render each shard's samples in plan order with the per-sample seeds and write
-``data/<split>-NNNNN-of-MMMMM.parquet`` atomically (:func:`write_shard`; under an fsspec URL too), so the bytes are the same whichever engine
-and however many workers. An engine gets only the shards still to do (``build`` skips complete ones).
+``data/<split>-NNNNN-of-MMMMM.parquet`` atomically (:func:`write_shard`: into a folder, or PUT
+whole under an fsspec URL), so the bytes are the same whichever engine and however many workers. An engine gets only the shards still to do (``build`` skips complete ones).
 """
 
 from __future__ import annotations
