@@ -26,6 +26,7 @@ from symbolset.validate import validate_dataset
 
 pytest.importorskip("s3fs")
 moto_server = pytest.importorskip("moto.server")
+from test_engines import ray_cluster  # noqa: E402, F401  (a real two-node local Ray cluster on 127.0.0.1)
 
 ARGS = ["tiny", "--families", "text_typing,seven_segment", "--num", "8", "--size", "64", "--frames", "6", "--shard-size", "2", "--quiet"]
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
@@ -326,3 +327,14 @@ def test_s3_second_run_into_a_prefix_being_written_is_refused(url, s3, tmp_path)
     finally:
         first.kill()
         first.wait()
+
+
+@pytest.mark.slow
+def test_s3_two_node_ray_cluster_output_equals_local_folder(url, s3, ray_cluster, reference):  # noqa: F811 (the fixture)
+    """Each task uploads its own shard from whichever node runs it (the nodes got the store's settings at `ray start`)."""
+    address, env = ray_cluster
+    assert env["AWS_ENDPOINT_URL"] == s3["AWS_ENDPOINT_URL"]  # `s3` came first, so the nodes were started with it
+    proc = _cli([*ARGS, "--engine", "ray", "--ray-address", address, "--out", url], env)
+    assert proc.returncode == 0, proc.stderr
+    assert _store_files(url) == _local_files(reference)
+    assert validate_dataset(url) == []
