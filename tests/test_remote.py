@@ -207,6 +207,15 @@ def test_s3_cli_output_equals_local_folder_and_reads_back(url, s3, reference):
     assert all((ds[i]["video"] == local[i]["video"]).all() and ds[i]["caption"] == local[i]["caption"] for i in range(len(ds)))
 
 
+def test_s3_dataset_reads_back_with_datasets_parquet_builder(url, s3, reference, tmp_path):
+    import datasets
+
+    assert main(["generate", *ARGS, "--out", url]) == 0
+    ds = datasets.load_dataset("parquet", data_files={"train": f"{url}/data/train-*.parquet"}, split="train", cache_dir=str(tmp_path),
+                               storage_options={"endpoint_url": s3["AWS_ENDPOINT_URL"]})  # fmt: skip
+    assert ds["id"] == [r["id"] for r in layout.iter_rows(reference, "train", columns=["id"])]
+
+
 def test_s3_conditional_create_is_enforced_by_the_server(url):
     store = remote.Store(url)
     assert store.create("lock", b"a")
