@@ -219,7 +219,14 @@ class Store:
 
 # ---------------------------------------------------------------------------------------- the lock
 
-LEASE_S = float(os.environ.get("SYMBOLSET_LOCK_LEASE_S") or 300)  # a lock not renewed for this long is a dead run's
+def _lease_seconds() -> float:
+    try:
+        return max(float(os.environ.get("SYMBOLSET_LOCK_LEASE_S") or 300), 1.0)
+    except ValueError:  # a malformed setting: the default, rather than a traceback at import
+        return 300.0
+
+
+LEASE_S = _lease_seconds()  # a lock not renewed for this long is a dead run's
 
 
 class Lease:
