@@ -5,7 +5,8 @@ A smaller stand-in for a ``release`` run (style ``mixed``): ``--num`` clips (def
 of the most used face, the material kinds, the share of clips with a 3D camera (and with a moving
 one), the OCR figure on ``real`` frames (RapidOCR reading the rectified quad of every unrotated,
 whole text run whose glyphs are >= 24 px tall on the first, middle and last frame; exact match after normalisation,
-per family and per font) and the generation cost of each clip rendered as ``real`` against the same
+per family and per font; words with a character not ``full``, behind an occluder or past the frame's
+edge, are left out), the share of clips with an occluder and the generation cost of each clip rendered as ``real`` against the same
 clip rendered ``flat`` (build_record: render + encode + captions; and render alone), as medians and
 their ratio.
 
@@ -76,11 +77,13 @@ def _recognize(crops: list[np.ndarray]) -> list[str]:
 
 def ocr_words(spec: dict, frame: np.ndarray, ann: dict, min_glyph: float = MIN_GLYPH) -> tuple[int, int, list[dict]]:
     """(read exactly, counted, details) for the frame's text runs that are unrotated, fully shown, not
-    touched by a cursor and whose characters are at least ``min_glyph`` px tall (median char box height)."""
+    touched by a cursor, with every character ``full`` (nothing in front of it, inside the frame) and whose characters are at least ``min_glyph`` px tall (median char box height)."""
     els = {el["id"]: el for el in spec["elements"]}
     quads = {s["element"]: s["params"]["quad"] for s in ann["shapes"] if s["type"] == "text_quad"}
     char_quads = {s["element"]: s["params"]["char_quads"] for s in ann["shapes"] if s["type"] == "text_quad"}
     occluded = {s["element"] for s in ann["shapes"] if s["type"] == "cursor"}  # a visible cursor touches the word
+    # and so does anything passing in front (or the frame's edge): only words with every character full count
+    occluded |= {s["element"] for s in ann["shapes"] if s["type"] == "text_quad" and set(s["params"]["char_visibility"]) - {"full"}}
     items = []
     for t in ann["texts"]:
         el = els.get(t["element"])
@@ -103,7 +106,7 @@ def ocr_words(spec: dict, frame: np.ndarray, ann: dict, min_glyph: float = MIN_G
     flat_reads = iter(_recognize([c for _, _, crops in items for c in crops]))
     reads = ["".join(next(flat_reads) for _ in crops) for _, _, crops in items]
     details = [
-        {"string": t["string"], "read": r, "ok": normalize(r) == normalize(t["string"]), "font": el["font"], "vertical": bool(el.get("vertical"))}
+        {"element": t["element"], "string": t["string"], "read": r, "ok": normalize(r) == normalize(t["string"]), "font": el["font"], "vertical": bool(el.get("vertical"))}
         for (t, el, _), r in zip(items, reads)
     ]
     return sum(d["ok"] for d in details), len(details), details
@@ -137,7 +140,7 @@ def main() -> None:
         collections.defaultdict(lambda: [0, 0]),
         collections.defaultdict(lambda: [0, 0]),
     )
-    staged = moving = text_clips = 0
+    staged = moving = text_clips = occluded = 0
     t_flat, t_real, ratios, misses, r_flat, r_real = [], [], [], [], [], []
     for k in range(args.num):
         fam = names[k % len(names)]
@@ -150,6 +153,7 @@ def main() -> None:
         if "stage" in spec:
             staged += 1
             moving += spec["stage"]["camera"]["move"] != "static"
+            occluded += "occluder" in spec["stage"]
             kinds.update((spec["stage"]["surface"]["kind"], spec["stage"]["environment"]["kind"]))
         # cost and OCR: the same clip in both styles
         flat = record.sample_spec(fam, seed, params)
@@ -188,6 +192,7 @@ def main() -> None:
         "most_used_face": face_clips.most_common(1)[0][0] if face_clips else None,
         "most_used_face_share": round(face_clips.most_common(1)[0][1] / max(1, text_clips), 4) if face_clips else 0.0,
         "material_kinds": sorted(kinds), "share_3d_camera": round(staged / args.num, 4), "share_moving_3d_camera": round(moving / args.num, 4),
+        "share_occluder": round(occluded / args.num, 4), "share_occluder_of_real": round(occluded / max(1, staged), 4),
         "ocr_real": {"min_glyph_px": args.min_glyph, "read": read, "words": counted, "accuracy": round(read / max(1, counted), 4),
                      "per_family": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_fam.items())},
                      "per_font": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_font.items())},

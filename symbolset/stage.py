@@ -27,7 +27,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from . import fontpack, fonts, materials, stage_light
+from . import fontpack, fonts, materials, stage_light, stage_occlude
 from .draw import pick
 from .errors import SpecError
 from .stage_camera import apply, homography, to_cv
@@ -67,6 +67,9 @@ def stylize(spec: dict, seed: int, params: dict) -> dict:
     if spec.get("family") not in FONT_LOCKED:
         _swap_fonts(spec, rng, pool)
     spec["stage"] = _draw_stage(rng, spec)
+    occ_rng = np.random.default_rng([seed, 3])  # its own generator: the rest of the stage is as without occluders
+    if occ_rng.random() < params.get("occluders", stage_occlude.SHARE):
+        spec["stage"]["occluder"] = stage_occlude.sample(occ_rng, spec["width"], spec["height"])
     check(spec)
     return spec
 
@@ -184,7 +187,7 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
     m_prev = img = None
     for i in range(len(frames)):
         m = hs[index + i - first]
-        held = (m_prev is not None and np.array_equal(m, m_prev) and np.array_equal(frames[i], frames[i - 1])
+        held = ("occluder" not in st and m_prev is not None and np.array_equal(m, m_prev) and np.array_equal(frames[i], frames[i - 1])
                 and {**annotations[i], "frame": 0, "time": 0} == {**annotations[i - 1], "frame": 0, "time": 0})  # fmt: skip
         if held:  # a still camera on an unchanged card (a held display, a typing pause): same image before the lens
             new_ann.append({**new_ann[-1], "frame": annotations[i]["frame"], "time": annotations[i]["time"]})
@@ -193,6 +196,8 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
             img = cv2.warpPerspective(canvas, to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
             img = stage_light.glare(img, st, spec, m)
             new_ann.append(_map_annotations(annotations[i], m, w, h, st["camera"]["move"]))
+            if "occluder" in st:  # something passes in front: drawn after the warp, before the lens
+                img, new_ann[-1] = stage_occlude.occlude(img, new_ann[-1], st, spec, index + i, m)
         if lens:  # stage_light.lens() returns a new image; the exposure spans the move from the previous frame to this one
             j = index + i - first
             out[i] = stage_light.lens(img, st, spec, index + i, hs[j - 1] if index + i else hs[j], hs[j] if index + i else hs[j + 1], pattern)
@@ -301,11 +306,19 @@ def card(spec: dict) -> dict:
     return {k: v for k, v in spec.items() if k != "stage"}
 
 
-def add_captions(spec: dict, caps: dict) -> dict:
-    """The family's captions with the stage sentence appended to the detailed and temporal ones."""
+def add_captions(spec: dict, caps: dict, annotations: list[dict] | None = None) -> dict:
+    """The family's captions with the stage sentence appended to the detailed and temporal ones (and,
+    when an occluder passes, a sentence measured on the clip's ``annotations``, rendered if not given)."""
     if "stage" not in spec:
         return caps
     s = sentences(spec)
+    if "occluder" in spec["stage"]:
+        if annotations is None:
+            from .render import render_clip
+
+            annotations = render_clip(spec)[1]
+        o = stage_occlude.sentences(spec, annotations)
+        s = {"en": s["en"] + " " + o["en"], "zh": s["zh"] + o["zh"]}
     sep = {"en": " ", "zh": ""}
     return {
         lang: {g: (text + sep[lang] + s[lang] if g in ("detailed", "temporal") else text) for g, text in by_g.items()}
