@@ -52,7 +52,8 @@ def style_for(params: dict, family: str) -> str:
 
 
 def stylize(spec: dict, seed: int, params: dict) -> dict:
-    """The spec with a stage drawn for it (``real``, or ``mixed`` at 50%), else the spec unchanged.
+    """The spec with a stage drawn for it (``real``, or ``mixed`` at 50%); its faces (but the locked
+    families') are drawn from the font pool in both styles, a ``mixed`` clip left flat included.
 
     Uses its own generator (``[seed, 2]``), so the family's own draws stay what they are in ``flat``.
     """
@@ -60,12 +61,13 @@ def stylize(spec: dict, seed: int, params: dict) -> dict:
     if style == "flat":
         return spec
     rng = np.random.default_rng([seed, 2])
-    if style == "mixed" and rng.random() < 0.5:
-        return spec
+    flat_half = style == "mixed" and rng.random() < 0.5
     pool = fontpack.require_pool(params.get("font_pool", "pip"), "font_pool")
     spec = {**spec, "elements": [dict(el) for el in spec["elements"]], "meta": dict(spec.get("meta", {}))}
     if spec.get("family") not in FONT_LOCKED:
         _swap_fonts(spec, rng, pool)
+    if flat_half:  # flat art, in the pool's faces: kept in the family's few faces, it made them most of a run's text
+        return spec
     spec["stage"] = _draw_stage(rng, spec)
     occ_rng = np.random.default_rng([seed, 3])  # its own generator: the rest of the stage is as without occluders
     if occ_rng.random() < params.get("occluders", stage_occlude.SHARE):
