@@ -8,15 +8,17 @@ re-renders bit for bit from its spec::
      "camera": {"move", "fill", "focal", "keys": {"yaw","pitch","pan","tilt","roll","distance"}: [start, end],
                 "shake": degrees, "seed"},
      "light": {"gradient": [gx, gy], "falloff", "center": [u, v], "shadow", "glare"},
-     "lens": {"pattern": sigma, "noise": sigma, "jpeg": quality or null, "seed", "defocus", "motion_blur"}}
+     "lens": {"pattern": sigma, "noise": sigma, "jpeg": quality or null, "seed", "defocus", "motion_blur"},
                                      # pattern: fixed-pattern sensor noise; noise: per-frame noise
+     "occluder": {...}}              # optional: something passing in front (stage_occlude.py)
 
 The family's canvas (W x H) lies centred on the plane z = 0; a pinhole camera looks at it
 (stage_camera.py). Each frame's homography maps layer pixels to image pixels, so every box becomes an
 exact quad: the stored quad is the image of the flat ink box grown by 0.55 px, the reach of bilinear
 resampling, hence it contains every pixel the ink touches; the axis-aligned box is the pixel hull of
 the quad, and ``char_visibility`` says per character whether its quad lies in the frame (full,
-partial, hidden). The drawn camera keeps the whole card in the frame on every frame. Light, shadow,
+partial, hidden), and an occluder, drawn after the warp, may hide it (stage_occlude.py). The drawn
+camera keeps the whole card in the frame on every frame. Light, shadow,
 blur, noise and JPEG (stage_light.py) act on pixels after annotation: they never move a box. Text
 faces may be swapped for others of the font pool (same width or narrower). The family's captions
 describe the flat card (:func:`card`); :func:`sentences` adds the surface and the camera move.
@@ -211,8 +213,8 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
 
 def visibility(quads: np.ndarray, w: int, h: int) -> list[str]:
     """Per quad ``(N, 4, 2)``: ``"full"`` when it lies wholly in the frame (all its ink is seen),
-    ``"hidden"`` when it shares no area with the frame (none is), else ``"partial"``. The stage has no
-    occluders, so the frame's edges are all that can hide a character."""
+    ``"hidden"`` when it shares no area with the frame (none is), else ``"partial"``: the verdict of the
+    frame's edges, which an occluder refines (stage_occlude.py)."""
     frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     within = ((quads >= 0) & (quads <= [w, h])).all(axis=(1, 2))  # a convex quad with its corners in the frame lies in it
     out = []
