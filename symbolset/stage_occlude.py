@@ -29,6 +29,7 @@ import cv2
 import numpy as np
 
 from .draw import pick
+from .stage_camera import apply
 
 KINDS = {  # kind: (English noun, Chinese noun)
     "pole": ("a lamp post", "一根灯柱"),
@@ -160,12 +161,12 @@ def _parts(occ: dict) -> list[tuple[np.ndarray, tuple[int, int, int]]]:
             pts.append((x + rng.uniform(-0.12, 0.12), y + rng.uniform(0.18, 0.28)))
         parts = [(_capsule(a, b, 0.025 - 0.003 * k), shade) for k, (a, b) in enumerate(zip(pts, pts[1:]))]
         for k, (x, y) in enumerate(pts[1:]):
-            for side in (-1, 1):
-                ang = side * rng.uniform(0.5, 1.1) + rng.uniform(-0.2, 0.2)
+            for side in (0.0, math.pi):  # a leaf to each side, drooping a little
+                ang = side + rng.uniform(-0.6, 0.6) + (0.4 if side == 0 else -0.4)
                 ln = rng.uniform(0.1, 0.16)
-                leaf = _ellipse(0, 0, ln, ln * 0.38)
                 rot = np.array([[math.cos(ang), -math.sin(ang)], [math.sin(ang), math.cos(ang)]])
-                parts.append((leaf @ rot.T + [x + side * ln * 0.8 * abs(math.sin(ang)) + 0.0, y + ln * 0.8 * math.cos(ang) * 0.3], acc if k % 2 else c))
+                centre = [x + 0.9 * ln * math.cos(ang), y + 0.9 * ln * math.sin(ang)]
+                parts.append((_ellipse(0, 0, ln, ln * 0.38) @ rot.T + centre, acc if k % 2 else c))
         return parts
     # leaf: a pointed blade and its stem, close to the lens
     t = np.linspace(0, np.pi, 16)
@@ -204,45 +205,78 @@ def _on_frame(occ: dict, w: int, h: int, u: float) -> bool:
 
 def layers(occ: dict, w: int, h: int, index: int, num_frames: int) -> tuple[np.ndarray, np.ndarray]:
     """The occluder's alpha (uint8, h x w) and colour (uint8, h x w x 3) at frame ``index``."""
-    u = index / max(1, num_frames - 1)
-    alpha = np.zeros((h, w), np.uint8)
-    color = np.zeros((h, w, 3), np.uint8)
-    for poly, col in _placed(occ, w, h, u):
-        fixed = np.round((poly - 0.5) * (1 << _SHIFT)).astype(np.int32)  # OpenCV puts pixel centres on integers
+    alpha, color = np.zeros((h, w), np.uint8), np.zeros((h, w, 3), np.uint8)
+    roi = _region(occ, w, h, index, num_frames)
+    if roi is not None:
+        a, c, (x0, y0) = roi
+        alpha[y0 : y0 + a.shape[0], x0 : x0 + a.shape[1]], color[y0 : y0 + a.shape[0], x0 : x0 + a.shape[1]] = a, c
+    return alpha, color
+
+
+def _region(occ: dict, w: int, h: int, index: int, num_frames: int):
+    """The alpha and colour of the part of the frame the occluder can touch, and that part's corner
+    ``(x0, y0)``; None when it is wholly outside the frame. (Drawn with a margin of 3 blur sigmas
+    + 2 px of zeros, so the blur sees what it would see on the whole frame.)"""
+    placed = _placed(occ, w, h, index / max(1, num_frames - 1))
+    pts = np.concatenate([p for p, _ in placed])
+    pad = math.ceil(3 * occ["blur"]) + 2
+    x0, y0 = max(0, int(math.floor(pts[:, 0].min())) - pad), max(0, int(math.floor(pts[:, 1].min())) - pad)
+    x1, y1 = min(w, int(math.ceil(pts[:, 0].max())) + pad + 1), min(h, int(math.ceil(pts[:, 1].max())) + pad + 1)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    alpha, color = np.zeros((y1 - y0, x1 - x0), np.uint8), np.zeros((y1 - y0, x1 - x0, 3), np.uint8)
+    for poly, col in placed:
+        fixed = np.round((poly - [x0 + 0.5, y0 + 0.5]) * (1 << _SHIFT)).astype(np.int32)  # OpenCV puts pixel centres on integers
         cv2.fillPoly(alpha, [fixed], 255, cv2.LINE_AA, _SHIFT)
         cv2.fillPoly(color, [fixed], col, cv2.LINE_AA, _SHIFT)
     if occ["blur"] > 0:  # a near object, out of the card's focus: a soft edge
         alpha = cv2.GaussianBlur(alpha, (0, 0), occ["blur"])
         color = cv2.GaussianBlur(color, (0, 0), occ["blur"])
-    return alpha, color
+    return alpha, color, (x0, y0)
 
 
 # ---------------------------------------------------------------- the image and its annotations
 
 
-def composite(img: np.ndarray, alpha: np.ndarray, color: np.ndarray) -> np.ndarray:
-    """``img`` with the occluder blended over it, exactly: alpha 0 keeps a pixel, alpha 255 replaces it."""
-    ys, xs = np.nonzero(alpha)
-    if not len(ys):
-        return img
-    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
-    a = alpha[y0:y1, x0:x1, None].astype(np.uint32)
-    region = img[y0:y1, x0:x1].astype(np.uint32)
-    img[y0:y1, x0:x1] = ((region * (255 - a) + color[y0:y1, x0:x1].astype(np.uint32) * a + 127) // 255).astype(np.uint8)
+def composite(img: np.ndarray, alpha: np.ndarray, color: np.ndarray, at: tuple[int, int] = (0, 0)) -> np.ndarray:
+    """``img`` with the occluder (``alpha``, ``color``, placed with their corner at ``at``) blended over
+    it, in place and exactly: alpha 0 keeps a pixel, alpha 255 replaces it."""
+    x0, y0 = at
+    region = img[y0 : y0 + alpha.shape[0], x0 : x0 + alpha.shape[1]]
+    a = alpha.astype(np.float32) * np.float32(1 / 255)  # 0 and 255 map to exactly 0 and 1
+    region[:] = cv2.blendLinear(region, color, 1 - a, a)  # (f (1 - a) + c a) / 1, rounded: f where a = 0, c where a = 1
     return img
 
 
 def quad_pixels(quad: np.ndarray, w: int, h: int) -> tuple[np.ndarray, np.ndarray]:
     """The frame's pixels (rows, columns) whose centres lie in a convex quad (corners in order)."""
-    x0, y0 = np.maximum(np.floor(quad.min(axis=0) - 0.5).astype(int), 0)
-    x1, y1 = np.minimum(np.ceil(quad.max(axis=0) + 0.5).astype(int), [w, h])
-    if x1 <= x0 or y1 <= y0:
-        return np.zeros(0, int), np.zeros(0, int)
-    ys, xs = np.mgrid[y0:y1, x0:x1]
-    px, py = xs.ravel() + 0.5, ys.ravel() + 0.5
-    signs = np.stack([(b[0] - a[0]) * (py - a[1]) - (b[1] - a[1]) * (px - a[0]) for a, b in zip(quad, np.roll(quad, -1, axis=0))])
-    keep = (signs >= -1e-6).all(axis=0) | (signs <= 1e-6).all(axis=0)
-    return ys.ravel()[keep], xs.ravel()[keep]
+    inside, gx, gy = _pixel_masks(np.asarray(quad, np.float64)[None], w, h)
+    ys, xs = np.nonzero(inside[0])
+    return gy[0][ys], gx[0][xs]
+
+
+def _pixel_masks(quads: np.ndarray, w: int, h: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For quads ``(N, 4, 2)``: a mask ``(N, rows, cols)`` of the frame pixels whose centres lie in each,
+    over a grid from each quad's pixel box (``gx`` ``(N, cols)``, ``gy`` ``(N, rows)``: the grid's
+    columns and rows; the grid has the size of the largest box)."""
+    lo = np.maximum(np.floor(quads.min(axis=1) - 0.5).astype(int), 0)
+    hi = np.minimum(np.ceil(quads.max(axis=1) + 0.5).astype(int), [w, h])
+    cols, rows = np.maximum(hi - lo, 0).max(axis=0)
+    gx, gy = lo[:, :1] + np.arange(cols), lo[:, 1:] + np.arange(rows)
+    px, py = gx[:, None, :] + 0.5, gy[:, :, None] + 0.5
+    valid = (gx < hi[:, :1])[:, None, :] & (gy < hi[:, 1:])[:, :, None]
+    return valid & _inside(quads[:, None, None], px, py), gx, gy
+
+
+def _inside(quad: np.ndarray, px, py) -> np.ndarray:
+    """Whether points (``px``, ``py``) lie in a convex quad ``(..., 4, 2)`` (corners in order; the
+    leading axes broadcast against the points')."""
+    pos = neg = True
+    for k in range(4):
+        a, b = quad[..., k, :], quad[..., (k + 1) % 4, :]
+        side = (b[..., 0] - a[..., 0]) * (py - a[..., 1]) - (b[..., 1] - a[..., 1]) * (px - a[..., 0])
+        pos, neg = pos & (side >= -1e-6), neg & (side <= 1e-6)
+    return pos | neg
 
 
 def occlude(img: np.ndarray, ann: dict, stage: dict, spec: dict, index: int, m: np.ndarray) -> tuple[np.ndarray, dict]:
@@ -251,38 +285,54 @@ def occlude(img: np.ndarray, ann: dict, stage: dict, spec: dict, index: int, m: 
     card. Boxes and quads are never changed."""
     occ = stage["occluder"]
     w, h = spec["width"], spec["height"]
-    alpha, color = layers(occ, w, h, index, spec["num_frames"])
-    img = composite(img, alpha, color)
-    ys, xs = np.nonzero(alpha)
+    roi = _region(occ, w, h, index, spec["num_frames"])
+    ys = xs = np.zeros(0, int)
+    if roi is not None:
+        alpha, color, (x0, y0) = roi
+        img = composite(img, alpha, color, (x0, y0))
+        ys, xs = np.nonzero(alpha)
+        ys, xs = ys + y0, xs + x0
     box = [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1] if len(ys) else [0, 0, 0, 0]
     shapes = []
     for s in ann["shapes"]:
-        if s["type"] == "text_quad" and len(ys):
-            seen = [_verdict(alpha, box, np.asarray(q), w, h, v) for q, v in zip(s["params"]["char_quads"], s["params"]["char_visibility"])]
+        if s["type"] == "text_quad" and len(ys) and s["params"]["char_quads"]:
+            seen = _verdicts(alpha, (x0, y0), box, np.asarray(s["params"]["char_quads"], np.float64), s["params"]["char_visibility"], w, h)
             s = {**s, "params": {**s["params"], "char_visibility": seen}}
         shapes.append(s)
-    from .stage_camera import apply
-
-    card = apply(m, [[0, 0], [spec["width"], 0], [spec["width"], spec["height"]], [0, spec["height"]]])
-    cy, cx = quad_pixels(card, w, h)
-    covers = bool(len(ys) and (alpha[cy, cx] > 0).any())
+    card = apply(m, [[0, 0], [w, 0], [w, h], [0, h]])
+    corners = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]], np.float64)
+    if len(ys) and _inside(card, corners[:, 0], corners[:, 1]).all():  # its box lies on the card (which is convex)
+        covers = True
+    else:
+        covers = bool(len(ys) and _inside(card, xs + 0.5, ys + 0.5).any())
     shapes.append({"element": "stage", "type": "occluder", "params": {"kind": occ["kind"], "box": box, "covers_card": covers}})
     return img, {**ann, "shapes": shapes}
 
 
-def _verdict(alpha: np.ndarray, box: list[int], quad: np.ndarray, w: int, h: int, edge: str) -> str:
-    """A character's visibility with the occluder (see the module's docstring)."""
-    if edge == "hidden":
-        return edge
-    if quad[:, 0].max() < box[0] - 1 or quad[:, 0].min() > box[2] + 1 or quad[:, 1].max() < box[1] - 1 or quad[:, 1].min() > box[3] + 1:
-        return edge  # far from the occluder's pixels
-    ys, xs = quad_pixels(quad, w, h)
-    if not len(ys):
-        return edge
-    a = alpha[ys, xs]
-    if (a == 255).all():
-        return "hidden"
-    return "partial" if (a > 0).any() else edge
+def _verdicts(alpha: np.ndarray, at: tuple[int, int], box: list[int], quads: np.ndarray, edges: list[str], w: int, h: int) -> list[str]:
+    """The characters' visibility with the occluder (see the module's docstring): ``alpha`` is the
+    occluder's region with its corner at ``at``, ``box`` the pixel box of its non-zero part, ``edges``
+    the frame-edge verdicts of the ``quads``."""
+    out = list(edges)
+    lo, hi = quads.min(axis=1), quads.max(axis=1)
+    near = [k for k in range(len(quads)) if edges[k] != "hidden" and hi[k, 0] >= box[0] - 1 and lo[k, 0] <= box[2] + 1
+            and hi[k, 1] >= box[1] - 1 and lo[k, 1] <= box[3] + 1]  # fmt: skip
+    if not near:
+        return out
+    inside, gx, gy = _pixel_masks(quads[near], w, h)
+    x0, y0 = at
+    rx, ry = gx - x0, gy - y0  # the grid in the region's coordinates; outside it alpha is 0
+    ok_x, ok_y = (rx >= 0) & (rx < alpha.shape[1]), (ry >= 0) & (ry < alpha.shape[0])
+    a = alpha[np.clip(ry, 0, alpha.shape[0] - 1)[:, :, None], np.clip(rx, 0, alpha.shape[1] - 1)[:, None, :]]
+    a = np.where(ok_y[:, :, None] & ok_x[:, None, :] & inside, a, 0)
+    count = inside.sum(axis=(1, 2))
+    covered, touched = ((a == 255) & inside).sum(axis=(1, 2)), (a > 0).any(axis=(1, 2))
+    for n, k in enumerate(near):
+        if count[n] and covered[n] == count[n]:
+            out[k] = "hidden"
+        elif touched[n]:
+            out[k] = "partial"
+    return out
 
 
 # ---------------------------------------------------------------- captions
