@@ -11,6 +11,7 @@ clip rendered ``flat`` (build_record: render + encode + captions; and render alo
 their ratio.
 
     python benchmarks/diversity.py --num 200 --size 256 --pool full
+    python benchmarks/diversity.py --num 1000 --size 512 --frames 32 --specs-only   # a release-sized draw of faces
 """
 
 from __future__ import annotations
@@ -128,6 +129,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--pool", default="full", choices=("pip", "full"))
     ap.add_argument("--vertical", type=float, default=0.0, help="share of signage clips drawn as vertical (竖排) signs")
+    ap.add_argument("--specs-only", action="store_true", help="faces, materials, cameras and occluders from the specs alone (no render, OCR or cost)")
     ap.add_argument("--min-glyph", type=float, default=MIN_GLYPH, help="OCR only words whose median glyph height is at least this (px)")
     args = ap.parse_args()
     base = {"width": args.size, "height": args.size, "num_frames": args.frames, "fps": 8.0, "options": {}, "font_pool": args.pool}
@@ -155,6 +157,8 @@ def main() -> None:
             moving += spec["stage"]["camera"]["move"] != "static"
             occluded += "occluder" in spec["stage"]
             kinds.update((spec["stage"]["surface"]["kind"], spec["stage"]["environment"]["kind"]))
+        if args.specs_only:
+            continue
         # cost and OCR: the same clip in both styles
         flat = record.sample_spec(fam, seed, params)
         real = record.sample_spec(fam, seed, {**params, "style": "real"})
@@ -186,13 +190,17 @@ def main() -> None:
                 if not d["ok"]:
                     misses.append({"family": fam, "seed": seed, "frame": i, **d})
     read, counted = sum(v[0] for v in ocr_fam.values()), sum(v[1] for v in ocr_fam.values())
-    print(json.dumps({
+    out = {
         "clips": args.num, "size": args.size, "vertical_signage": args.vertical, "frames": args.frames, "font_pool": args.pool, "style": "mixed",
         "distinct_faces": len(face_clips), "clips_with_text": text_clips,
         "most_used_face": face_clips.most_common(1)[0][0] if face_clips else None,
         "most_used_face_share": round(face_clips.most_common(1)[0][1] / max(1, text_clips), 4) if face_clips else 0.0,
         "material_kinds": sorted(kinds), "share_3d_camera": round(staged / args.num, 4), "share_moving_3d_camera": round(moving / args.num, 4),
-        "share_occluder": round(occluded / args.num, 4), "share_occluder_of_real": round(occluded / max(1, staged), 4),
+        "share_occluder": round(occluded / args.num, 4), "share_occluder_of_real": round(occluded / max(1, staged), 4)}
+    if args.specs_only:
+        print(json.dumps(out, indent=1))
+        return
+    out.update({
         "ocr_real": {"min_glyph_px": args.min_glyph, "read": read, "words": counted, "accuracy": round(read / max(1, counted), 4),
                      "per_family": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_fam.items())},
                      "per_font": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_font.items())},
@@ -201,7 +209,8 @@ def main() -> None:
                    "ratio_of_medians": round(statistics.median(t_real) / statistics.median(t_flat), 3), "median_ratio": round(statistics.median(ratios), 3), "ceiling": 2.0,
                    "render_only": {"flat_median": round(statistics.median(r_flat), 4), "real_median": round(statistics.median(r_real), 4),
                                    "ratio_of_medians": round(statistics.median(r_real) / statistics.median(r_flat), 3)}},
-    }, indent=1))  # fmt: skip
+    })  # fmt: skip
+    print(json.dumps(out, indent=1))
 
 
 if __name__ == "__main__":

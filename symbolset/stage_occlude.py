@@ -96,7 +96,12 @@ def check(occ: dict) -> str | None:
         v = occ.get(k)
         if not (isinstance(v, list) and len(v) == 2 and all(isinstance(x, (int, float)) and math.isfinite(x) and abs(x) <= 400 for x in v)):
             return f"occluder.{k}: expected two finite numbers"
-    if not (isinstance(occ.get("size"), (int, float)) and 0.1 <= occ["size"] <= 3 and isinstance(occ.get("blur"), (int, float)) and 0 <= occ["blur"] <= 3):
+    if not (
+        isinstance(occ.get("size"), (int, float))
+        and 0.1 <= occ["size"] <= 3
+        and isinstance(occ.get("blur"), (int, float))
+        and 0 <= occ["blur"] <= 3
+    ):
         return "occluder: size in [0.1, 3], blur in [0, 3] px"
     if not isinstance(occ.get("seed"), int):
         return "occluder.seed: expected an integer"
@@ -117,7 +122,9 @@ def _capsule(a, b, r, n=10):
     ang = math.atan2(by - ay, bx - ax)
     t1 = np.linspace(ang + np.pi / 2, ang + 3 * np.pi / 2, n)
     t2 = np.linspace(ang - np.pi / 2, ang + np.pi / 2, n)
-    return np.concatenate([np.column_stack([ax + r * np.cos(t1), ay + r * np.sin(t1)]), np.column_stack([bx + r * np.cos(t2), by + r * np.sin(t2)])])
+    return np.concatenate(
+        [np.column_stack([ax + r * np.cos(t1), ay + r * np.sin(t1)]), np.column_stack([bx + r * np.cos(t2), by + r * np.sin(t2)])]
+    )
 
 
 def _parts(occ: dict) -> list[tuple[np.ndarray, tuple[int, int, int]]]:
@@ -173,7 +180,11 @@ def _parts(occ: dict) -> list[tuple[np.ndarray, tuple[int, int, int]]]:
     ln, wd = rng.uniform(0.22, 0.3), rng.uniform(0.08, 0.12)
     upper = np.column_stack([-ln * np.cos(t), -wd * np.sin(t)])
     lower = np.column_stack([ln * np.cos(t), wd * np.sin(t)])
-    return [(_capsule((ln, 0), (ln + 0.08, 0.02), 0.01), shade), (np.concatenate([upper, lower]), c), (_capsule((-ln * 0.9, 0), (ln * 0.9, 0), 0.008), shade)]
+    return [
+        (_capsule((ln, 0), (ln + 0.08, 0.02), 0.01), shade),
+        (np.concatenate([upper, lower]), c),
+        (_capsule((-ln * 0.9, 0), (ln * 0.9, 0), 0.008), shade),
+    ]
 
 
 def _placed(occ: dict, w: int, h: int, u: float) -> list[tuple[np.ndarray, tuple[int, int, int]]]:
@@ -366,7 +377,9 @@ def sentences(spec: dict, annotations: list[dict]) -> dict[str, str]:
         return {"en": f"{noun_en[0].upper() + noun_en[1:]} passes by in front of the scene {d_en} without covering the {_what(spec)}.",
                 "zh": f"{noun_zh}{d_zh}从画面前方经过，没有遮挡{_what(spec, 'zh')}。"}  # fmt: skip
     t0, t1 = covering[0]["time"], covering[-1]["time"]
-    en = f"{noun_en[0].upper() + noun_en[1:]} passes in front of it {d_en}, covering part of the {_what(spec)} from {t0:.2f} s to {t1:.2f} s"
+    en = (
+        f"{noun_en[0].upper() + noun_en[1:]} passes in front of it {d_en}, covering part of the {_what(spec)} from {t0:.2f} s to {t1:.2f} s"
+    )
     zh = f"{noun_zh}{d_zh}从它前面经过，在{t0:.2f}秒到{t1:.2f}秒之间遮住了{_what(spec, 'zh')}的一部分"
     if hidden:
         en += f" and hiding {hidden} of its characters completely for a moment" + (f" and {part} in part" if part else "")

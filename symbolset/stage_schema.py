@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 
 from . import materials
-from .stage_occlude import check as occlusion_problem
 from .errors import SpecError
+from .stage_occlude import check as occlusion_problem
 
 MOVES = ("static", "orbit", "dolly", "pan", "tilt", "shake")
 

@@ -6,7 +6,7 @@ import copy
 
 import numpy as np
 import pytest
-from test_stage import PARAMS, inside, real_spec
+from test_stage import inside, real_spec
 
 from symbolset import record, stage, stage_occlude
 from symbolset.config import load_config
