@@ -51,10 +51,10 @@ def sample(rng: np.random.Generator, w: int, h: int) -> dict:
     kind = pick(rng, tuple(KINDS))
     dark = [int(v) for v in rng.integers(25, 95, 3)]
     color = {"pole": [int(v) for v in (rng.integers(45, 110),) * 3], "leaf": [int(rng.integers(60, 140)), int(rng.integers(110, 170)), int(rng.integers(30, 70))],
-             "hand": [int(rng.integers(150, 225)), int(rng.integers(105, 170)), int(rng.integers(80, 135))],
+             "hand": _skin(rng),
              "vehicle": [int(v) for v in rng.integers(30, 220, 3)]}.get(kind, dark)  # fmt: skip
     accent = {"branch": [int(rng.integers(40, 100)), int(rng.integers(100, 160)), int(rng.integers(30, 70))],
-              "person": [int(rng.integers(180, 230)), int(rng.integers(130, 180)), int(rng.integers(100, 150))]}.get(kind, [25, 25, 30])  # fmt: skip
+              "person": _skin(rng)}.get(kind, [25, 25, 30])  # fmt: skip
     size = round(float(rng.uniform(0.8, 1.15)), 3)
     a0 = round(float(rng.uniform(-6, 6)), 3)
     spin = {"leaf": float(rng.uniform(-90, 90)), "branch": float(rng.uniform(-10, 10))}.get(kind, 0.0)
@@ -83,6 +83,12 @@ def sample(rng: np.random.Generator, w: int, h: int) -> dict:
         occ["from"][axis] = round(occ["from"][axis] - d * 0.05, 4)
         occ["to"][axis] = round(occ["to"][axis] + d * 0.05, 4)
     return occ
+
+
+def _skin(rng: np.random.Generator) -> list[int]:
+    """A skin tone, from deep brown to pale."""
+    t = float(rng.uniform(0, 1))
+    return [int(round(a + (b - a) * t)) for a, b in zip((88, 56, 38), (236, 196, 168))]
 
 
 def check(occ: dict) -> str | None:
