@@ -364,12 +364,14 @@ def _direction(occ: dict) -> tuple[str, str]:
 
 def sentences(spec: dict, annotations: list[dict]) -> dict[str, str]:
     """One sentence per language on what passes in front, measured on the frames' annotations: when
-    it covers the card and how many characters it hides completely or in part at some moment."""
+    it covers the card, how many characters it hides completely or in part at some moment, and how
+    many of them are hidden on every frame that shows them (a text shown only while it passes)."""
     occ = spec["stage"]["occluder"]
     noun_en, noun_zh = KINDS[occ["kind"]]
     d_en, d_zh = _direction(occ)
     covering = [a for a in annotations if any(s["type"] == "occluder" and s["params"]["covers_card"] for s in a["shapes"])]
     worst: dict[tuple, str] = {}
+    seen = set()
     for a in annotations:
         for s in a["shapes"]:
             if s["type"] == "text_quad":
@@ -377,19 +379,25 @@ def sentences(spec: dict, annotations: list[dict]) -> dict[str, str]:
                     key = (s["element"], k)
                     if v == "hidden" or (v == "partial" and worst.get(key) != "hidden"):
                         worst[key] = v
+                    if v != "hidden":
+                        seen.add(key)
+    never = sum(v == "hidden" and key not in seen for key, v in worst.items())
     hidden = sum(v == "hidden" for v in worst.values())
     part = sum(v == "partial" for v in worst.values())
     if not covering:
         return {"en": f"{noun_en[0].upper() + noun_en[1:]} passes by in front of the scene {d_en} without covering the {_what(spec)}.",
                 "zh": f"{noun_zh}{d_zh}从画面前方经过，没有遮挡{_what(spec, 'zh')}。"}  # fmt: skip
     t0, t1 = covering[0]["time"], covering[-1]["time"]
-    en = (
-        f"{noun_en[0].upper() + noun_en[1:]} passes in front of it {d_en}, covering part of the {_what(spec)} from {t0:.2f} s to {t1:.2f} s"
-    )
-    zh = f"{noun_zh}{d_zh}从它前面经过，在{t0:.2f}秒到{t1:.2f}秒之间遮住了{_what(spec, 'zh')}的一部分"
+    when_en = f"from {t0:.2f} s to {t1:.2f} s" if t1 > t0 else f"at {t0:.2f} s"
+    when_zh = f"在{t0:.2f}秒到{t1:.2f}秒之间" if t1 > t0 else f"在{t0:.2f}秒时"
+    en = f"{noun_en[0].upper() + noun_en[1:]} passes in front of it {d_en}, covering part of the {_what(spec)} {when_en}"
+    zh = f"{noun_zh}{d_zh}从它前面经过，{when_zh}遮住了{_what(spec, 'zh')}的一部分"
     if hidden:
         en += f" and hiding {hidden} of its characters completely for a moment" + (f" and {part} in part" if part else "")
         zh += f"，一度完全挡住其中{hidden}个字符" + (f"，部分挡住{part}个" if part else "")
+        if never:
+            en += f"; {never} of them {'is' if never == 1 else 'are'} never seen in the clip"
+            zh += f"；其中{never}个字符在整段视频中始终看不到"
     elif part:
         en += f" and partly hiding {part} of its characters"
         zh += f"，部分挡住其中{part}个字符"

@@ -183,3 +183,21 @@ def test_ocr_figure_leaves_out_occluded_words():
         hit = {s["element"] for s in ann["shapes"] if s["type"] == "text_quad" and set(s["params"]["char_visibility"]) != {"full"}}
         _, _, details = ocr_words(spec, frame, ann, min_glyph=1)
         assert not hit & {d["element"] for d in details}
+
+
+def test_characters_hidden_whenever_shown_are_said_never_to_be_seen():
+    """A text shown only while something passes in front must not read as seen: the sentence counts
+    the characters hidden on every frame that shows them (here on synthetic annotations)."""
+    spec = with_occluder(real_spec("signage", 5))
+
+    def frame(t, vis, covers=True):
+        return {"time": t, "texts": [], "shapes": [{"element": "a", "type": "text_quad", "params": {"char_visibility": vis}},
+                                                   {"element": "stage", "type": "occluder", "params": {"covers_card": covers}}]}  # fmt: skip
+
+    anns = [frame(0.0, ["full"], False), frame(0.5, ["hidden", "hidden", "partial"]), frame(1.0, ["full"], False)]
+    o = stage_occlude.sentences(spec, anns)
+    assert "hiding 2 of its characters completely for a moment and 1 in part; 1 of them is never seen in the clip." in o["en"]
+    assert "一度完全挡住其中2个字符，部分挡住1个；其中1个字符在整段视频中始终看不到。" in o["zh"]
+    assert "covering part of the card at 0.50 s and" in o["en"] and "在0.50秒时遮住了卡片的一部分" in o["zh"]
+    anns[2] = frame(1.0, ["full", "full", "full"], False)
+    assert "never seen" not in stage_occlude.sentences(spec, anns)["en"]
