@@ -495,15 +495,16 @@ def test_characters_pushed_out_of_frame_are_marked_and_never_get_inverted_boxes(
                 assert 0 <= x0 <= x1 <= w and 0 <= y0 <= y1 <= h
 
 
-@pytest.mark.skipif(not FULL_POOL, reason="the Debian font pack is not installed (.ci/run installs it)")
-def test_no_face_draws_more_than_a_tenth_of_a_mixed_runs_text_clips():
+@pytest.mark.parametrize("pool", ["pip", pytest.param("full", marks=pytest.mark.skipif(not FULL_POOL, reason="no Debian font pack"))])
+def test_no_face_draws_more_than_a_tenth_of_a_mixed_runs_text_clips(pool):
     """A mixed run left the flat half of its clips in the families' seven faces, so one face drew
     15-17 % of the text clips (the issue asks for <= 10 %); now every clip but the locked families'
     draws its faces from the pool, with every glyph (zero tofu), and formula keeps its own (which
-    the others no longer draw: formula alone gives each ~6 %)."""
+    the others no longer draw: formula alone gives each ~6 %); texts without Chinese leave the
+    Chinese faces (four in the pip pool) to texts with it."""
     from collections import Counter
 
-    params = {**PARAMS, "style": "mixed", "font_pool": "full", "num_frames": 2}
+    params = {**PARAMS, "style": "mixed", "font_pool": pool, "num_frames": 2}
     used, text_clips, flat_seen = Counter(), 0, 0
     for k in range(200):
         fam = families.FAMILY_NAMES[k % len(families.FAMILY_NAMES)]
@@ -524,4 +525,4 @@ def test_no_face_draws_more_than_a_tenth_of_a_mixed_runs_text_clips():
     assert set(stage.LOCKED_FACES) == set(formula._FONTS)  # formula's faces are left to it
     face, n = used.most_common(1)[0]
     assert n / text_clips <= 0.10, (face, n, text_clips)
-    assert len(used) >= 40
+    assert len(used) >= (40 if pool == "full" else 25)
