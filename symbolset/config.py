@@ -37,6 +37,7 @@ class Config:
     scenes: dict = field(default_factory=dict)  # scene templates (name -> template data) for "scene:<name>" families
     style: str | dict = "flat"  # flat | real | mixed, or {family: style, "default": style} (stage.py)
     font_pool: str = "pip"  # faces the real style may use: pip (wheels only) | full (+ the Debian font pack)
+    occluders: float = 0.3  # share of real clips with something passing in front (stage_occlude.py)
     composite: float = 0.0  # share of ``num`` planned as composite scenes (families/composite.py), on top of ``families``
 
     def params(self, family: str) -> dict:
@@ -47,7 +48,7 @@ class Config:
         if family.startswith(SCENE_PREFIX) and family[len(SCENE_PREFIX):] in self.scenes:
             params["template"] = self.scenes[family[len(SCENE_PREFIX):]]
         if style_for({"style": self.style}, family) != "flat" or family == COMPOSITE:  # flat configs keep the params (and bytes) they had
-            params.update(style=self.style, font_pool=self.font_pool)
+            params.update(style=self.style, font_pool=self.font_pool, occluders=self.occluders)
         return params
 
     def planned(self) -> tuple[str, ...]:
@@ -61,7 +62,7 @@ class Config:
         if not self.scenes:  # configs without scene templates read as they did before templates existed
             del d["scenes"]
         if self.style == "flat" and self.font_pool == "pip":  # likewise for configs without the real style
-            del d["style"], d["font_pool"]
+            del d["style"], d["font_pool"], d["occluders"]
         if not self.composite:  # and without composite scenes
             del d["composite"]
         return d
@@ -107,6 +108,8 @@ def _check(cfg: Config, source: str) -> Config:
     styles = cfg.style.values() if isinstance(cfg.style, dict) else [cfg.style]
     if not isinstance(cfg.style, (str, dict)) or any(v not in STYLES for v in styles):
         bad("style", f"expected one of {', '.join(STYLES)} or a mapping of family -> style, got {cfg.style!r}")
+    if not isinstance(cfg.occluders, (int, float)) or isinstance(cfg.occluders, bool) or not 0 <= cfg.occluders <= 1:
+        bad("occluders", f"expected a share in [0, 1], got {cfg.occluders!r}")
     if not isinstance(cfg.composite, (int, float)) or isinstance(cfg.composite, bool) or not 0 <= cfg.composite < 1:
         bad("composite", f"expected a share in [0, 1), got {cfg.composite!r}")
     if cfg.composite and COMPOSITE in cfg.families:

@@ -16,7 +16,7 @@ from symbolset.families import composite as scene
 from symbolset.render import render_clip, render_frame
 from symbolset.spec import from_json, to_json, validate
 
-PARAMS = {"width": 256, "height": 256, "num_frames": 5, "fps": 5.0, "options": {}, "font_pool": "pip"}
+PARAMS = {"width": 256, "height": 256, "num_frames": 5, "fps": 5.0, "options": {}, "font_pool": "pip", "occluders": 0.0}
 SEEDS = {"dashboard": 0, "classroom": 1, "shop_front": 11}  # one seed of each layout (checked below)
 
 
@@ -308,3 +308,30 @@ def test_a_part_that_breaks_its_familys_checks_is_drawn_again(monkeypatch):
     assert calls == ["formula", "formula", "geometry"]
     assert again["parts"][0]["seed"] != plain["parts"][0]["seed"]  # the next seed of the part's stream
     assert again["parts"][0]["spec"]["family"] == "formula" and validate(again) == again
+
+
+def test_an_occluder_passes_in_front_of_a_composite_and_hidden_characters_show_no_ink():
+    hits = 0
+    for seed in range(12):
+        spec = record.sample_spec("composite", seed, {**PARAMS, "occluders": 1.0})
+        assert "occluder" in spec["stage"]
+        full, anns = seen(spec)
+        hidden = [(i, s["element"], k) for i, a in enumerate(anns) for s in a["shapes"] if s["type"] == "text_quad"
+                  for k, v in enumerate(s["params"]["char_visibility"]) if v == "hidden"]  # fmt: skip
+        if not hidden:
+            continue
+        i, name, k = hidden[0]
+        pid, eid = name.split("/")
+        without = copy.deepcopy(spec)
+        sub = next(p["spec"] for p in without["parts"] if p["id"] == pid)
+        sub["elements"] = [e for e in sub["elements"] if e["id"] != eid]
+        bare, _ = seen(without)
+        quad = next(s for s in anns[i]["shapes"] if s["type"] == "text_quad" and s["element"] == name)["params"]["char_quads"][k]
+        ys, xs = np.nonzero(np.abs(full[i].astype(int) - bare[i].astype(int)).max(axis=-1) > 0)
+        assert not inside(np.asarray(quad), xs, ys).any(), (seed, name, k)  # the character's ink is covered
+        caps = record.build_record(spec, sample_id="c", split="train", seed=seed)["captions"]
+        assert "passes" in caps["en"]["detailed"] and "经过" in caps["zh"]["detailed"]
+        hits += 1
+        if hits == 2:
+            break
+    assert hits

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import composite, fontpack, stage
+from .. import composite, fontpack, stage, stage_occlude
 from ..draw import pick
 from ..errors import SymbolSetError
 from ..spec import validate
@@ -99,6 +99,8 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         parts.append({"id": pid, "at": [x0, y0], "seed": seed, "spec": sub})
     spec = {**skeleton(params, NAME, background), "meta": {"layout": layout}, "parts": parts}
     spec["stage"] = stage._draw_stage(rng, spec)
+    if rng.random() < params.get("occluders", stage_occlude.SHARE):  # something may pass in front, as in any real clip
+        spec["stage"]["occluder"] = stage_occlude.sample(rng, w, h)
     return validate(spec)
 
 
