@@ -19,14 +19,23 @@ from .render import render_frame
 from .spec import from_json
 
 
-def finish(out: Path, cfg, shards: list[dict]) -> dict:
-    """Write the manifest, thumbnails and dataset card of a fully generated folder."""
+def finish(out: Path, cfg, shards: list[dict], *, digests: dict | None = None, source: str | None = None) -> dict:
+    """Write the manifest, thumbnails and dataset card of a fully generated folder.
+
+    For shards kept elsewhere (an object store: ``symbolset.build_remote``), ``source`` is where the
+    rows are read from (an fsspec URL) and ``digests`` maps each shard file to its ``(bytes, sha256)``;
+    ``out`` is then the local folder the manifest, card and thumbnails are written to.
+    """
+    source = out if source is None else source
     counts: dict[str, Counter] = {s: Counter() for s in SPLITS}
     entries = []
     for shard in shards:
-        path = out / shard["file"]
-        data = path.read_bytes()
-        entries.append({"file": shard["file"], "split": shard["split"], "rows": len(shard["tasks"]), "bytes": len(data), "sha256": codec.sha256(data)})
+        if digests is not None:
+            size, digest = digests[shard["file"]]
+        else:
+            data = (out / shard["file"]).read_bytes()
+            size, digest = len(data), codec.sha256(data)
+        entries.append({"file": shard["file"], "split": shard["split"], "rows": len(shard["tasks"]), "bytes": size, "sha256": digest})
         counts[shard["split"]].update(t["family"] for t in shard["tasks"])
     manifest = {
         "name": cfg.name,
@@ -36,13 +45,14 @@ def finish(out: Path, cfg, shards: list[dict]) -> dict:
         "shards": entries,
         "software": software_versions(),
     }
-    write_thumbnails(out)
+    write_thumbnails(out, source)
     write_json_atomic(out / MANIFEST, manifest)
     extra = ""
-    if cfg.to_dict().get("style", "flat") != "flat":  # the real style's many faces, with licences (flat cards stay as they were)
+    if cfg.to_dict().get("style", "flat") != "flat" or cfg.composite or families.COMPOSITE in cfg.families:  # the real style's many faces, with licences (flat cards stay as they were)
+        from .composite import all_elements  # a composite's faces are in its parts
         from .fontpack import card_section
 
-        extra = card_section(from_json(r["spec"], f"{out}: card") for r in iter_rows(out, columns=["spec"]))
+        extra = card_section({"elements": all_elements(from_json(r["spec"], f"{out}: card"))} for r in iter_rows(source, columns=["spec"]))
     write_card(out, manifest, extra)
     return manifest
 
@@ -65,11 +75,11 @@ def software_versions() -> dict:
     }
 
 
-def write_thumbnails(out: Path, frames_shown: int = 4, height: int = 128) -> None:
-    """``thumbnails/<family>.png``: a few frames of each family's first clip in the folder, re-rendered
-    from its *stored* spec (so a converted or reviewed dataset shows clips it really holds)."""
+def write_thumbnails(out: Path, source: str | Path | None = None, frames_shown: int = 4, height: int = 128) -> None:
+    """``thumbnails/<family>.png``: a few frames of each family's first clip in the folder (or in
+    ``source``), re-rendered from its *stored* spec (so a converted or reviewed dataset shows clips it really holds)."""
     first: dict[str, dict] = {}
-    for row in iter_rows(out, columns=["family", "spec"]):
+    for row in iter_rows(out if source is None else source, columns=["family", "spec"]):
         first.setdefault(row["family"], row)
     (out / "thumbnails").mkdir(exist_ok=True)
     for fam, row in first.items():
@@ -111,7 +121,7 @@ def write_card(out: Path, manifest: dict, extra_sections: str = "") -> None:
     rows = "".join(f"| `{f}` | " + " | ".join(str(manifest["splits"][s]["families"].get(f, 0)) for s in splits) + " |\n" for f in fams)
     total = "| **all** | " + " | ".join(f"**{manifest['splits'][s]['rows']}**" for s in splits) + " |\n"
     scenes = manifest["config"].get("scenes", {})
-    rules = {f: families.get(f).RULE if f in families.FAMILY_NAMES else scenes.get(f.removeprefix("scene:"), {}).get("rule", "") for f in fams}
+    rules = {f: families.get(f).RULE if f in families.NAMED else scenes.get(f.removeprefix("scene:"), {}).get("rule", "") for f in fams}
     fam_rows = "".join(f"| `{f}` | {rules[f]} | ![{f}](thumbnails/{thumbnail_name(f)}) |\n" for f in fams)
     cfg = manifest["config"]
     text = template.safe_substitute(

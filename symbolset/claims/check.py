@@ -44,15 +44,18 @@ def check_record(row: dict) -> tuple[str, str, list[str]]:
         return row["family"], "violation", [str(exc)]
     if not callable(getattr(fam, "claims", None)):
         return spec["family"], "unverifiable", [f"{where}: family {spec['family']} states no typed claims (a scene template)"]
-    card = stage.card(spec)
-    if stage.add_captions(spec, fam.captions(card, caption_rng(row["seed"]))) != row["captions"]:
+    if "parts" in spec:  # a composite scene: each part's claims are stated on, and measured on, its own panel
+        status, problems = fam.check_claims(spec, row["seed"], row["captions"])
+        return spec["family"], status, [f"{where}: {p}" for p in problems]
+    card, annotations = stage.card(spec), parse_annotations(row)
+    if stage.add_captions(spec, fam.captions(card, caption_rng(row["seed"])), annotations) != row["captions"]:
         return (
             spec["family"],
             "unverifiable",
             [f"{where}: caption ({row['caption_source']}) differs from its claims' rendering; its claims cannot be read back"],
         )
     try:
-        frames, annotations = codec.decode(row["video"]["bytes"], where), parse_annotations(row)
+        frames = codec.decode(row["video"]["bytes"], where)
     except codec.VideoError as exc:
         return spec["family"], "violation", [str(exc)]
     if card is not spec:
