@@ -73,7 +73,7 @@ def source_files(root: Path) -> list[Path]:
     return sorted(
         p
         for p in root.rglob("*")
-        if p.is_file() and not p.name.endswith((".json", ".md", ".png", ".jsonl")) and "thumbnails" not in p.parts
+        if p.is_file() and not p.name.startswith(".") and not p.name.endswith((".json", ".md", ".png", ".jsonl")) and "thumbnails" not in p.parts
     )
 
 

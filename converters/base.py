@@ -107,6 +107,7 @@ class ShardWriter:
     def start(self) -> None:
         """Called once before the first sample (after the output folder is prepared)."""
         output.remove_stale(self.dst)
+        output.remove_stale(self.dst / "thumbnails")
         self.sharder = Sharder(self.flush, *self.shard_size())
 
     def add(self, enc: Encoded) -> None:
@@ -148,5 +149,6 @@ class ShardWriter:
             "files": self.entries,
             "source_manifest": self.info,
         }
+        output.carry_thumbnails(Path(state["source"]), self.info, self.dst)
         output.complete(self.dst, self.marker, state, payload)
         return payload

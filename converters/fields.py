@@ -121,8 +121,9 @@ def flatten(meta: dict) -> dict[str, tuple[str, list]]:
     return out
 
 
-def unflatten(flat: dict[str, tuple[str, list]], where: str) -> dict:
-    """``{feature name: (kind, values)}`` -> metadata (inverse of :func:`flatten`)."""
+def unflatten(flat: dict[str, tuple[str, list]], where: str, raw_json: bool = False) -> dict:
+    """``{feature name: (kind, values)}`` -> metadata (inverse of :func:`flatten`); with ``raw_json`` the
+    JSON features (:data:`JSON_FEATURES`) stay the JSON bytes they are stored as."""
     meta: dict = {}
     for key, kind in SPEC.items():
         if key == "video/bytes":
@@ -133,12 +134,12 @@ def unflatten(flat: dict[str, tuple[str, list]], where: str) -> dict:
         if got_kind != kind or len(values) != 1:
             raise SymbolSetError(f"{where}: feature {key!r}: expected one {kind} value, got {len(values)} {got_kind}")
         value = values[0]
-        if key in JSON_FEATURES:
+        if key in JSON_FEATURES and not raw_json:
             try:
                 value = orjson.loads(value)
             except orjson.JSONDecodeError as exc:
                 raise SymbolSetError(f"{where}: feature {key!r}: not valid JSON ({exc})") from None
-        elif kind == "bytes":
+        elif kind == "bytes" and key not in JSON_FEATURES:
             value = value.decode()
         if key == "video/path":
             meta[VIDEO_PATH] = value

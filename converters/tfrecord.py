@@ -19,9 +19,12 @@ import struct
 import zlib
 from pathlib import Path
 
-from symbolset.errors import SymbolSetError
+import pyarrow as pa
 
-from . import fields, frames, tfexample
+from symbolset.errors import SymbolSetError
+from symbolset.record import SCHEMA
+
+from . import fields, frames, tables, tfexample
 from .base import Reader, ShardWriter
 from .crc32c import masked_crc32c, masked_crc32c_many
 from .pipeline import Encoded
@@ -102,9 +105,43 @@ class TFRecordReader(Reader):
 
     def items(self):
         """``(where, serialized record)`` in shard order (one shard in memory at a time)."""
-        for path in self.files(("*.tfrecord", "*.tfrecord.gz"), "TFRecord files (*.tfrecord, *.tfrecord.gz)"):
+        for path in self.shards():
             for i, rec in enumerate(read_records(path)):
                 yield f"{path}: record {i}", rec
+
+    def shards(self) -> list[Path]:
+        """The TFRecord files, in order (what :meth:`read_shard` reads)."""
+        return self.files(("*.tfrecord", "*.tfrecord.gz"), "TFRecord files (*.tfrecord, *.tfrecord.gz)")
+
+    def read_shard(self, path: Path) -> pa.Table:
+        """One file's records as a checked table of the record schema. Examples with the video's bytes
+        are read into columns, their annotations JSON parsed by pyarrow; anything else (PNG frames to
+        re-encode, a field that does not fit the schema exactly) record by record (:mod:`.tables`)."""
+        items = [(f"{path}: record {i}", rec) for i, rec in enumerate(read_records(path))]
+        fast = self._columns(items)
+        if fast is None:
+            return tables.rows_table([self.materialize(item) for item in items], self.src)
+        tables.check_records(*fast, self.src)
+        return fast[0]
+
+    def _columns(self, items: list) -> tuple[pa.Table, list[bytes]] | None:
+        metas, videos = [], []
+        try:
+            for where, data in items:
+                context, lists = tfexample.decode_sequence_example(data)
+                if lists or len(context.get("video/bytes", ("", ()))[1]) != 1 or not context["video/bytes"][1][0]:
+                    return None
+                metas.append(fields.unflatten(context, where, raw_json=True))
+                videos.append(context["video/bytes"][1][0])
+            names = [c for c in fields.META_COLUMNS if c not in fields.JSON_FEATURES]
+            columns = {c: pa.array([m[c] for m in metas], SCHEMA.field(c).type) for c in names}
+            lines = [b"{" + b",".join(b'"%s":%s' % (c.encode(), m[c]) for c in fields.JSON_FEATURES) + b"}" for m in metas]
+            parsed = tables.parse_json(lines, list(fields.JSON_FEATURES))
+        except (SymbolSetError, ValueError, TypeError, KeyError, pa.ArrowException):  # the record-by-record path names the problem
+            return None
+        if parsed is None:
+            return None
+        return tables.assemble({**columns, **parsed}, videos, [m[fields.VIDEO_PATH] for m in metas]), videos
 
     def materialize(self, item) -> dict:
         """Parse one record (Example, or SequenceExample of PNG frames that are re-encoded)."""

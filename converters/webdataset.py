@@ -14,10 +14,12 @@ from __future__ import annotations
 import tarfile
 from pathlib import Path
 
+import pyarrow as pa
+
 from symbolset import codec
 from symbolset.errors import SymbolSetError
 
-from . import fields
+from . import fields, tables
 from .base import Reader, ShardWriter
 from .pipeline import Encoded
 
@@ -25,6 +27,7 @@ MTIME = 946684800  # 2000-01-01T00:00:00Z: fixed, so shards are byte-identical a
 BLOCK = 512
 _ZERO_BLOCK = bytes(BLOCK)
 VIDEO_EXTENSIONS = frozenset(codec.EXTENSIONS.values())
+_JSON_FIELDS = [c for c in fields.META_COLUMNS if c != "caption"]  # what a sample's .json holds, besides video_path
 
 
 def sample_key(sample_id: str) -> str:
@@ -65,14 +68,35 @@ class WebDatasetWriter(ShardWriter):
 
 
 class WebDatasetReader(Reader):
-    """Tar shards -> records (streaming, one member at a time)."""
+    """Tar shards -> records (streaming, one member at a time), or a whole shard as an Arrow table."""
 
     format = "webdataset"
 
     def items(self):
         """``(where, {extension: bytes})`` for each sample, in shard order."""
-        for path in self.files(("*.tar",), "WebDataset .tar shards"):
+        for path in self.shards():
             yield from _samples(path)
+
+    def shards(self) -> list[Path]:
+        """The tar shards, in order (what :meth:`read_shard` reads)."""
+        return self.files(("*.tar",), "WebDataset .tar shards")
+
+    def read_shard(self, path: Path) -> pa.Table:
+        """One shard's records as a checked table of the record schema: the ``.json`` members parsed
+        by pyarrow, or, when one does not fit the schema exactly, record by record (:mod:`.tables`)."""
+        samples = list(_samples(path))
+        videos = [next(m[e] for e in m if e not in ("json", "txt")) for _, m in samples]
+        columns = tables.parse_json([m["json"] for _, m in samples], [*_JSON_FIELDS, fields.VIDEO_PATH]) if all(videos) else None
+        if columns is not None:
+            try:
+                columns["caption"] = pa.array([m["txt"] for _, m in samples], pa.binary()).cast(pa.string())
+            except pa.ArrowInvalid:  # not UTF-8
+                columns = None
+        if columns is None:
+            return tables.rows_table([self.materialize(s) for s in samples], self.src)
+        table = tables.assemble(columns, videos, columns.pop(fields.VIDEO_PATH))
+        tables.check_records(table, videos, self.src)
+        return table
 
     def materialize(self, item) -> dict:
         """The record of one sample's members."""
