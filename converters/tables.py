@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
+from symbolset.errors import SymbolSetError
 from symbolset.layout import check_record
 from symbolset.record import SCHEMA, to_table
 
@@ -59,7 +60,7 @@ def parse_json(lines: list[bytes], names: list[str]) -> dict[str, pa.ChunkedArra
     try:
         table = pj.read_json(
             io.BytesIO(b"\n".join(lines)),
-            read_options=pj.ReadOptions(use_threads=False, block_size=max(1 << 20, 2 * sum(map(len, lines)))),
+            read_options=pj.ReadOptions(use_threads=False, block_size=max(1 << 20, 2 * sum(map(len, lines)))),  # one block: workers are the parallelism
             parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"),
         )
         if table.num_rows != len(lines) or any(_has_nulls(table.column(n)) for n in names):
@@ -86,11 +87,20 @@ def check_records(table: pa.Table, videos: list[bytes], source) -> None:
         check_record({"id": sample_id, "video": {"bytes": video}, "spec": spec, "checksum": checksum}, f"{source}: record {sample_id!r}")
 
 
-def rows_table(rows: list[dict], source) -> pa.Table:
-    """The slow path's table: records read one by one, each checked against its checksum."""
+def rows_table(rows: list[dict], source, shard) -> pa.Table:
+    """The slow path's table: records read one by one from ``shard``, each checked against its checksum;
+    :class:`SymbolSetError` naming the shard and record when a field does not fit the record schema."""
     for row in rows:
         check_record(row, f"{source}: record {row.get('id')!r}")
-    return to_table(rows)
+    try:
+        return to_table(rows)
+    except (pa.ArrowException, TypeError, ValueError):
+        for row in rows:
+            try:
+                to_table([row])
+            except (pa.ArrowException, TypeError, ValueError) as exc:
+                raise SymbolSetError(f"{shard}: record {row.get('id')!r}: a field does not fit the record schema ({exc})") from None
+        raise
 
 
 def sizes(table: pa.Table) -> list[int]:

@@ -120,7 +120,7 @@ class TFRecordReader(Reader):
         items = [(f"{path}: record {i}", rec) for i, rec in enumerate(read_records(path))]
         fast = self._columns(items)
         if fast is None:
-            return tables.rows_table([self.materialize(item) for item in items], self.src)
+            return tables.rows_table([self.materialize(item) for item in items], self.src, path)
         tables.check_records(*fast, self.src)
         return fast[0]
 
