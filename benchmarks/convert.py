@@ -1,9 +1,10 @@
 """Converter throughput beside its floors, measured in the same run (medians of ``--repeat`` runs).
 
-    python benchmarks/convert.py [--source DIR] [--copies 40] [--repeat 3] [--workers 1]
+    python benchmarks/convert.py [--source DIR | --config default --num 200 | --copies 40] [--repeat 3] [--workers 1]
 
-Without ``--source`` the source is ``tiny/`` replicated ``--copies`` times (new ids, same clips),
-so the rows have the real size and shape. For each direction it prints MB/s (source bytes read per
+Without ``--source`` the source is ``--num`` clips of ``--config`` generated into a temporary folder
+(issue 15's measure: 200 ``default`` clips at 256 px), or with ``--copies`` ``tiny/`` replicated that
+many times (new ids, same clips). For each direction it prints MB/s (source bytes read per
 second), samples/s and two ratios (conversion speed over floor speed; 1.0 = at the floor):
 
 - ``ratio_to_raw_copy``: ``shutil.copyfileobj`` of the direction's source files;
@@ -65,6 +66,15 @@ def replicate(tiny: Path, out: Path, copies: int) -> Path:
                                        "sha256": hashlib.sha256(data).hexdigest()})  # fmt: skip
     manifest["splits"] = {s: {"rows": len(rs), "families": {}} for s, rs in splits.items()}
     layout.write_json_atomic(out / layout.MANIFEST, manifest)
+    return out
+
+
+def make_source(config: str, num: int, out: Path) -> Path:
+    """``num`` clips of the built-in config ``config`` (two workers; not timed)."""
+    from symbolset.build import generate
+    from symbolset.config import load_config
+
+    generate(load_config(config, num=num), out, workers=2, progress=False)
     return out
 
 
@@ -131,14 +141,16 @@ def main(argv=None) -> int:
     from symbolset.converters.convert import convert
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--source", type=Path, help="a Hub-layout dataset (default: tiny/ replicated)")
-    ap.add_argument("--copies", type=int, default=40)
+    ap.add_argument("--source", type=Path, help="a Hub-layout dataset (default: generate --num clips of --config)")
+    ap.add_argument("--config", default="default")
+    ap.add_argument("--num", type=int, default=200)
+    ap.add_argument("--copies", type=int, help="instead: tiny/ replicated this many times")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--workers", type=int, default=1)
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="symbolset-bench-") as tmp:
         tmp = Path(tmp)
-        src = args.source or replicate(REPO / "tiny", tmp / "parquet", args.copies)
+        src = args.source or (replicate(REPO / "tiny", tmp / "parquet", args.copies) if args.copies else make_source(args.config, args.num, tmp / "parquet"))
         dirs = {"parquet": src}
         results = {}
         for frm, to in DIRECTIONS:
@@ -187,6 +199,7 @@ def main(argv=None) -> int:
 
     report = {
         "benchmark": "convert",
+        "source": str(args.source) if args.source else f"tiny x {args.copies}" if args.copies else f"{args.config} x {args.num}",
         "workers": args.workers,
         "unit": f"median of {args.repeat} runs; ratio = floor seconds / conversion seconds",
         "crc32c": "native" if crc32c.NATIVE else "numpy",

@@ -119,3 +119,21 @@ def test_thumbnails_are_copied_when_they_show_the_same_clips(folders, tmp_path, 
     assert len(rendered) == 1
     for entry in listed.values():
         assert (again / entry["file"]).read_bytes() == (src / entry["file"]).read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["webdataset", "tfrecord"])
+def test_the_table_path_cuts_and_writes_what_the_record_path_does(fmt, folders, tmp_path, capsys, monkeypatch):
+    from symbolset.converters.parquet import ParquetWriter
+
+    fast = tmp_path / "fast"
+    assert run(capsys, folders[fmt], fast, "--to", "parquet", "--shard-bytes", "4000", "--workers", "2")[0] == 0
+    monkeypatch.delattr(ParquetWriter, "encode_table")  # the record-by-record path
+    slow = tmp_path / "slow"
+    assert run(capsys, folders[fmt], slow, "--to", "parquet", "--shard-bytes", "4000")[0] == 0
+    files = sorted(p.relative_to(slow) for p in slow.rglob("*") if p.is_file() and not p.name.startswith("."))
+    assert len([f for f in files if f.suffix == ".parquet"]) > 3
+    assert files == sorted(p.relative_to(fast) for p in fast.rglob("*") if p.is_file() and not p.name.startswith("."))
+    for f in files:
+        if f.name != "manifest.json":  # it records the conversion's options (--workers is not one, but the path differs)
+            assert (fast / f).read_bytes() == (slow / f).read_bytes(), f
+    assert layout.load_manifest(fast)["shards"] == layout.load_manifest(slow)["shards"]
