@@ -113,9 +113,7 @@ class ParquetWriter(ShardWriter):
             shards.append({**e, "file": name})
         (self.dst / PENDING).rmdir()
         reuse = (Path(state["source"]), (self.info or {}).get("thumbnails"))
-        manifest = hub.finish(self.dst, self._config(shards), shards, reuse=reuse)
-        manifest["conversion"] = state
-        layout.write_json_atomic(self.dst / layout.MANIFEST, manifest)
+        manifest = hub.finish(self.dst, self._config(shards), shards, reuse=reuse, extra={"conversion": state})
         output.complete(self.dst, self.marker, state)
         return manifest
 

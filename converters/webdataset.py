@@ -11,6 +11,7 @@ with a fixed mtime, uid/gid 0 and empty user/group names, so the same records gi
 
 from __future__ import annotations
 
+import io
 import tarfile
 from pathlib import Path
 
@@ -104,7 +105,7 @@ class WebDatasetReader(Reader):
     def read_shard(self, path: Path) -> pa.Table:
         """One shard's records as a checked table of the record schema: the ``.json`` members parsed
         by pyarrow, or, when one does not fit the schema exactly, record by record (:mod:`.tables`)."""
-        samples = list(_samples(path))
+        samples = list(_samples(path, _read_all(path)))
         videos = [next(m[e] for e in m if e not in ("json", "txt")) for _, m in samples]
         columns = tables.parse_json([m["json"] for _, m in samples], [*_JSON_FIELDS, fields.VIDEO_PATH]) if all(videos) else None
         if columns is not None:
@@ -127,7 +128,19 @@ class WebDatasetReader(Reader):
         return fields.join_row(meta, video, where)
 
 
-def _samples(path: Path):
+def _read_all(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SymbolSetError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def _open(path: Path, data: bytes | None):
+    """The shard as a binary file: read from disk, or from its bytes already in memory."""
+    return open(path, "rb") if data is None else io.BytesIO(data)
+
+
+def _samples(path: Path, data: bytes | None = None):
     key, members = None, {}
 
     def done():
@@ -139,58 +152,62 @@ def _samples(path: Path):
             raise SymbolSetError(f"{where}: {what} (truncated or not a SymbolSet shard)")
         return where, members
 
-    index = _plain_index(path)
+    index = _plain_index(path, data)
     end = [0]
     try:
-        for member, data, size in _read_plain(path, index, end) if index else _read_tarfile(path, end):
+        for member, body, size in _read_plain(path, index, end, data) if index else _read_tarfile(path, end, data):
             name = member.rsplit("/", 1)[-1]
             base, dot, ext = name.partition(".")
             if not dot:
                 raise SymbolSetError(f"{path}: member {member!r} has no extension (not a WebDataset shard)")
-            if len(data) != size:
+            if len(body) != size:
                 raise SymbolSetError(f"{path}: truncated in member {member!r} (sample {base!r})")
             if base != key:
                 if key is not None:
                     yield done()
                 key, members = base, {}
-            members[ext] = data
+            members[ext] = body
     except (tarfile.TarError, EOFError) as exc:
         where = f"in sample {key!r}" if key is not None else "at the first sample"
         raise SymbolSetError(f"{path}: truncated or corrupt tar {where} ({exc})") from None
     if key is None:
         raise SymbolSetError(f"{path}: empty tar archive (no samples)")
-    if path.stat().st_size - end[0] < 2 * BLOCK:
+    if (path.stat().st_size if data is None else len(data)) - end[0] < 2 * BLOCK:
         raise SymbolSetError(f"{path}: truncated after sample {key!r} (no end-of-archive marker)")
     yield done()
 
 
-def _read_tarfile(path: Path, end: list):
+def _read_tarfile(path: Path, end: list, data: bytes | None = None):
     """``(name, data, size)`` of each regular file, read with :mod:`tarfile` (any tar format)."""
-    with open(path, "rb") as raw, tarfile.open(fileobj=raw, mode="r|") as tar:
+    with _open(path, data) as raw, tarfile.open(fileobj=raw, mode="r|") as tar:
         for info in tar:
             if info.isfile():
                 yield info.name, tar.extractfile(info).read(), info.size
         end[0] = tar.offset
 
 
-def _read_plain(path: Path, index: tuple, end: list):
+def _read_plain(path: Path, index: tuple, end: list, data: bytes | None = None):
     """``(name, data, size)`` of each member listed by :func:`_plain_index`."""
     members, end[0] = index
+    if data is not None:  # slices of the bytes in memory
+        for name, offset, size in members:
+            yield name, data[offset : offset + size], size
+        return
     with open(path, "rb") as f:
         for name, offset, size in members:
             f.seek(offset)
             yield name, f.read(size), size
 
 
-def _plain_index(path: Path) -> tuple[list, int] | None:
+def _plain_index(path: Path, data: bytes | None = None) -> tuple[list, int] | None:
     """``([(name, data offset, size)], end offset)`` when every header is a plain POSIX ustar regular
     file with a valid checksum and the archive is complete (what our writer makes); else None, and
     :mod:`tarfile` reads it (pax or GNU headers, links, damage: its errors name the problem).
 
     Parsing the 512-byte headers here instead costs a fraction of ``tarfile``'s per-member work.
     """
-    total, members, pos = path.stat().st_size, [], 0
-    with open(path, "rb") as f:
+    total, members, pos = path.stat().st_size if data is None else len(data), [], 0
+    with _open(path, data) as f:
         while True:
             hdr = f.read(BLOCK)
             if len(hdr) < BLOCK:

@@ -20,11 +20,11 @@ from .render import render_frame
 from .spec import from_json
 
 
-def finish(out: Path, cfg, shards: list[dict], reuse: tuple[Path, dict] | None = None) -> dict:
+def finish(out: Path, cfg, shards: list[dict], reuse: tuple[Path, dict] | None = None, extra: dict | None = None) -> dict:
     """Write the manifest, thumbnails and dataset card of a fully generated folder.
 
     ``reuse`` (a folder and its manifest's ``thumbnails``): thumbnails to copy instead of rendering
-    when they show the same clip (see :func:`write_thumbnails`)."""
+    when they show the same clip (see :func:`write_thumbnails`); ``extra``: more manifest keys."""
     counts: dict[str, Counter] = {s: Counter() for s in SPLITS}
     entries = []
     for shard in shards:
@@ -41,6 +41,7 @@ def finish(out: Path, cfg, shards: list[dict], reuse: tuple[Path, dict] | None =
         "software": software_versions(),
     }
     manifest["thumbnails"] = write_thumbnails(out, reuse=reuse)
+    manifest.update(extra or {})
     write_json_atomic(out / MANIFEST, manifest)
     extra = ""
     if cfg.to_dict().get("style", "flat") != "flat":  # the real style's many faces, with licences (flat cards stay as they were)
