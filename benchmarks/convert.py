@@ -83,7 +83,10 @@ def source_files(root: Path) -> list[Path]:
     return sorted(
         p
         for p in root.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and not p.name.endswith((".json", ".md", ".png", ".jsonl")) and "thumbnails" not in p.parts
+        if p.is_file()
+        and not p.name.startswith(".")
+        and not p.name.endswith((".json", ".md", ".png", ".jsonl"))
+        and "thumbnails" not in p.parts
     )
 
 
@@ -150,7 +153,9 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="symbolset-bench-") as tmp:
         tmp = Path(tmp)
-        src = args.source or (replicate(REPO / "tiny", tmp / "parquet", args.copies) if args.copies else make_source(args.config, args.num, tmp / "parquet"))
+        src = args.source or (
+            replicate(REPO / "tiny", tmp / "parquet", args.copies) if args.copies else make_source(args.config, args.num, tmp / "parquet")
+        )
         dirs = {"parquet": src}
         results = {}
         for frm, to in DIRECTIONS:

@@ -134,7 +134,9 @@ def _run(reader, writer, items, fmt, to, src, state, workers, progress) -> dict:
         if hasattr(reader, "read_shard") and hasattr(writer, "encode_table"):  # whole shards as Arrow tables (.tables)
             encoded = (enc for table in ordered_map(reader.read_shard, reader.shards(), workers) for enc in writer.encode_table(table))
         else:
-            encoded = ordered_map(functools.partial(_process, materialize=reader.materialize, encode=writer.encode, source=src), items, workers)
+            encoded = ordered_map(
+                functools.partial(_process, materialize=reader.materialize, encode=writer.encode, source=src), items, workers
+            )
         for enc in encoded:
             writer.add(enc)
             bar.update(1)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
@@ -22,6 +23,8 @@ import pyarrow.json as pj
 from symbolset.errors import SymbolSetError
 from symbolset.layout import check_record
 from symbolset.record import SCHEMA, to_table
+
+from . import fields
 
 
 def _parse_type(t: pa.DataType) -> pa.DataType:
@@ -60,7 +63,8 @@ def parse_json(lines: list[bytes], names: list[str]) -> dict[str, pa.ChunkedArra
     try:
         table = pj.read_json(
             io.BytesIO(b"\n".join(lines)),
-            read_options=pj.ReadOptions(use_threads=False, block_size=max(1 << 20, 2 * sum(map(len, lines)))),  # one block: workers are the parallelism
+            # One block, one thread: worker processes are the parallelism.
+            read_options=pj.ReadOptions(use_threads=False, block_size=max(1 << 20, 2 * sum(map(len, lines)))),
             parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"),
         )
         if table.num_rows != len(lines) or any(_has_nulls(table.column(n)) for n in names):
@@ -70,14 +74,27 @@ def parse_json(lines: list[bytes], names: list[str]) -> dict[str, pa.ChunkedArra
         return None
 
 
-def assemble(columns: dict[str, pa.ChunkedArray | pa.Array], videos: list[bytes], paths) -> pa.Table:
-    """The table of the record schema from every column but ``video``, and the videos' bytes and paths."""
-    video = pa.StructArray.from_arrays(
-        [pa.array(videos, pa.binary()), pa.chunked_array(paths).combine_chunks() if isinstance(paths, pa.ChunkedArray) else pa.array(paths, pa.string())],
-        fields=list(SCHEMA.field("video").type),
-    )
-    arrays = [video if f.name == "video" else columns[f.name] for f in SCHEMA]
-    return pa.Table.from_arrays([a if isinstance(a, pa.ChunkedArray) else pa.chunked_array([a]) for a in arrays], schema=SCHEMA)
+def assemble(columns: dict[str, pa.ChunkedArray], videos: list[bytes]) -> pa.Table:
+    """The table of the record schema from every column but ``video`` (with ``video_path``), and the videos' bytes."""
+    paths = columns[fields.VIDEO_PATH].combine_chunks()
+    video = pa.StructArray.from_arrays([bytes_array(videos), paths], fields=list(SCHEMA.field("video").type))
+    return pa.Table.from_arrays([pa.chunked_array([video]) if f.name == "video" else columns[f.name] for f in SCHEMA], schema=SCHEMA)
+
+
+def bytes_array(values: list[bytes], typ: pa.DataType | None = None) -> pa.Array:
+    """A binary (or string: then checked to be UTF-8) array of ``values``, built from two buffers;
+    :class:`pyarrow.ArrowInvalid` when a string is not UTF-8 or the whole is 2 GiB or more.
+
+    ``pa.array`` of a list would do, but imports pandas when it is installed: a second or more in a
+    fresh process (the CLI, each worker), more than the rest of a conversion of a few hundred clips."""
+    sizes = np.fromiter(map(len, values), np.int64, len(values))
+    if sizes.sum() >= 2**31:  # past 32-bit offsets: the record-by-record path chunks the column
+        raise pa.ArrowInvalid("over 2 GiB in one column")
+    offsets = np.zeros(len(values) + 1, np.int32)
+    np.cumsum(sizes, out=offsets[1:])
+    arr = pa.Array.from_buffers(typ or pa.binary(), len(values), [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(values))])
+    arr.validate(full=True)  # raises ArrowInvalid for a string that is not UTF-8
+    return arr
 
 
 def check_records(table: pa.Table, videos: list[bytes], source) -> None:
@@ -118,4 +135,9 @@ def take(rows: list[tuple[pa.Table, int]]) -> pa.Table:
             parts[-1][1].append(i)
         else:
             parts.append((table, [i]))
-    return pa.concat_tables([t.take(idx) for t, idx in parts]).combine_chunks()
+    return pa.concat_tables([t.take(_int64_array(idx)) for t, idx in parts]).combine_chunks()
+
+
+def _int64_array(values: list[int]) -> pa.Array:
+    data = np.asarray(values, np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])  # not pa.array: see bytes_array

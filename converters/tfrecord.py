@@ -22,7 +22,6 @@ from pathlib import Path
 import pyarrow as pa
 
 from symbolset.errors import SymbolSetError
-from symbolset.record import SCHEMA
 
 from . import fields, frames, tables, tfexample
 from .base import Reader, ShardWriter
@@ -125,23 +124,23 @@ class TFRecordReader(Reader):
         return fast[0]
 
     def _columns(self, items: list) -> tuple[pa.Table, list[bytes]] | None:
-        metas, videos = [], []
+        lines, videos = [], []
         try:
             for where, data in items:
                 context, lists = tfexample.decode_sequence_example(data)
                 if lists or len(context.get("video/bytes", ("", ()))[1]) != 1 or not context["video/bytes"][1][0]:
                     return None
-                metas.append(fields.unflatten(context, where, raw_json=True))
+                meta = fields.unflatten(context, where, raw_json=True)
+                raw = b"".join(b',"%s":%s' % (c.encode(), meta.pop(c)) for c in fields.JSON_FEATURES)
+                lines.append(fields.dumps(meta)[:-1] + raw + b"}")  # the JSON features spliced in as they are stored
                 videos.append(context["video/bytes"][1][0])
-            names = [c for c in fields.META_COLUMNS if c not in fields.JSON_FEATURES]
-            columns = {c: pa.array([m[c] for m in metas], SCHEMA.field(c).type) for c in names}
-            lines = [b"{" + b",".join(b'"%s":%s' % (c.encode(), m[c]) for c in fields.JSON_FEATURES) + b"}" for m in metas]
-            parsed = tables.parse_json(lines, list(fields.JSON_FEATURES))
-        except (SymbolSetError, ValueError, TypeError, KeyError, pa.ArrowException):  # the record-by-record path names the problem
+        except (SymbolSetError, ValueError, TypeError, KeyError):  # the record-by-record path names the problem
             return None
-        if parsed is None:
+        columns = tables.parse_json(lines, [*fields.META_COLUMNS, fields.VIDEO_PATH])
+        try:
+            return None if columns is None else (tables.assemble(columns, videos), videos)
+        except pa.ArrowInvalid:  # a file of 2 GiB or more
             return None
-        return tables.assemble({**columns, **parsed}, videos, [m[fields.VIDEO_PATH] for m in metas]), videos
 
     def materialize(self, item) -> dict:
         """Parse one record (Example, or SequenceExample of PNG frames that are re-encoded)."""

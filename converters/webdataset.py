@@ -108,14 +108,15 @@ class WebDatasetReader(Reader):
         samples = list(_samples(path, _read_all(path)))
         videos = [next(m[e] for e in m if e not in ("json", "txt")) for _, m in samples]
         columns = tables.parse_json([m["json"] for _, m in samples], [*_JSON_FIELDS, fields.VIDEO_PATH]) if all(videos) else None
+        table = None
         if columns is not None:
             try:
-                columns["caption"] = pa.array([m["txt"] for _, m in samples], pa.binary()).cast(pa.string())
-            except pa.ArrowInvalid:  # not UTF-8
-                columns = None
-        if columns is None:
+                columns["caption"] = pa.chunked_array([tables.bytes_array([m["txt"] for _, m in samples], pa.string())])
+                table = tables.assemble(columns, videos)
+            except pa.ArrowInvalid:  # a caption not UTF-8, or a shard of 2 GiB or more
+                pass
+        if table is None:
             return tables.rows_table([self.materialize(s) for s in samples], self.src, path)
-        table = tables.assemble(columns, videos, columns.pop(fields.VIDEO_PATH))
         tables.check_records(table, videos, self.src)
         return table
 

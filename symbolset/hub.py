@@ -83,7 +83,10 @@ def write_thumbnails(out: Path, frames_shown: int = 4, height: int = 128, reuse:
     first: dict[str, str] = {}  # family -> checksum of its first clip
     for row in iter_rows(out, columns=["family", "checksum"]):
         first.setdefault(row["family"], row["checksum"])
-    entries = {fam: {"file": f"thumbnails/{thumbnail_name(fam)}", "checksum": c, "frames": frames_shown, "height": height} for fam, c in first.items()}
+    entries = {
+        fam: {"file": f"thumbnails/{thumbnail_name(fam)}", "checksum": c, "frames": frames_shown, "height": height}
+        for fam, c in first.items()
+    }
     found = {fam: _reusable(reuse, fam, entry) for fam, entry in entries.items()}
     if None in found.values():  # some must be rendered: from the specs (a column read only then)
         wanted = set(first.values())

@@ -137,3 +137,19 @@ def test_the_table_path_cuts_and_writes_what_the_record_path_does(fmt, folders, 
         if f.name != "manifest.json":  # it records the conversion's options (--workers is not one, but the path differs)
             assert (fast / f).read_bytes() == (slow / f).read_bytes(), f
     assert layout.load_manifest(fast)["shards"] == layout.load_manifest(slow)["shards"]
+
+
+@pytest.mark.parametrize("fmt", ["webdataset", "tfrecord"])
+def test_conversion_into_parquet_does_not_import_pandas(fmt, folders, tmp_path):
+    """pyarrow imports pandas (a second or more in a fresh process) on the first ``pa.array``; a
+    CLI conversion into Parquet needs none of it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from symbolset.cli import main; rc = main(sys.argv[1:]); "
+        "sys.exit(rc or 3 * ('pandas' in sys.modules))"
+    )  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code, "convert", str(folders[fmt]), str(tmp_path / "out"), "--to", "parquet", "--quiet"],
+                         capture_output=True, text=True)  # fmt: skip
+    assert out.returncode == 0, out.stderr
