@@ -54,9 +54,10 @@ def _has_nulls(arr) -> bool:
     return False
 
 
-def parse_json(lines: list[bytes], names: list[str]) -> dict[str, pa.ChunkedArray] | None:
+def parse_json(lines: list[bytes], names: list[str], strict: bool = False) -> dict[str, pa.ChunkedArray] | None:
     """The columns ``names`` (of :data:`~symbolset.record.SCHEMA`, or ``video_path``) of one JSON object
-    per line, cast to the record's types; None when a line does not fit them exactly."""
+    per line, cast to the record's types; None when a line does not fit them exactly. Keys that are
+    not columns are ignored, or with ``strict`` make it None (a key given twice always does)."""
     if not lines or any(b"\n" in line or b"\r" in line for line in lines):
         return None
     schema = pa.schema([pa.field(n, pa.string() if n == "video_path" else _parse_type(SCHEMA.field(n).type)) for n in names])
@@ -65,7 +66,7 @@ def parse_json(lines: list[bytes], names: list[str]) -> dict[str, pa.ChunkedArra
             io.BytesIO(b"\n".join(lines)),
             # One block, one thread: worker processes are the parallelism.
             read_options=pj.ReadOptions(use_threads=False, block_size=max(1 << 20, 2 * sum(map(len, lines)))),
-            parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore"),
+            parse_options=pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error" if strict else "ignore"),
         )
         if table.num_rows != len(lines) or any(_has_nulls(table.column(n)) for n in names):
             return None

@@ -136,7 +136,9 @@ class TFRecordReader(Reader):
                 videos.append(context["video/bytes"][1][0])
         except (SymbolSetError, ValueError, TypeError, KeyError):  # the record-by-record path names the problem
             return None
-        columns = tables.parse_json(lines, [*fields.META_COLUMNS, fields.VIDEO_PATH])
+        # strict: a stored JSON feature that is not one JSON value (`[], "seed": 1`) adds a key (or
+        # gives one twice) instead of failing to parse as it does record by record: both refuse it
+        columns = tables.parse_json(lines, [*fields.META_COLUMNS, fields.VIDEO_PATH], strict=True)
         try:
             return None if columns is None else (tables.assemble(columns, videos), videos)
         except pa.ArrowInvalid:  # a file of 2 GiB or more

@@ -83,6 +83,21 @@ def test_a_sample_that_does_not_fit_falls_back_and_is_named(folders, tmp_path, c
     assert not (tmp_path / "out" / "manifest.json").exists()
 
 
+@pytest.mark.parametrize("annotations", [b'[], "seed": 5', b'[], "extra": 5', b'[]} {"annotations": []'])
+def test_a_stored_annotations_feature_that_is_not_one_json_value_is_refused(annotations, folders, tmp_path, capsys):
+    """The table path splices the stored JSON into a line of its own; it must not read more into it."""
+    src = _copy(folders["tfrecord"], tmp_path / "tfr")
+    shard = sorted(src.glob("train-*.tfrecord"))[0]
+    records = read_records(shard)
+    features = tfexample.decode_example(records[0])
+    features["annotations"] = ("bytes", [annotations])
+    records[0] = tfexample.encode_example(features)
+    shard.write_bytes(frame_records(records))
+    rc, err = run(capsys, src, tmp_path / "out", "--to", "parquet")
+    line = error_line(err)
+    assert rc == 1 and f"{shard.name}: record 0" in line and "annotations" in line and "not valid JSON" in line
+
+
 def test_a_tfrecord_example_that_does_not_fit_falls_back_and_is_named(folders, tmp_path, capsys):
     src = _copy(folders["tfrecord"], tmp_path / "tfr")
     shard = sorted(src.glob("train-*.tfrecord"))[0]
