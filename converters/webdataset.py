@@ -124,7 +124,10 @@ class WebDatasetReader(Reader):
         """The record of one sample's members."""
         where, members = item
         meta = fields.loads(members["json"], f"{where}.json")
-        meta["caption"] = members["txt"].decode("utf-8")
+        try:
+            meta["caption"] = members["txt"].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SymbolSetError(f"{where}.txt: not UTF-8 ({exc})") from None
         video = next(members[e] for e in members if e not in ("json", "txt"))
         return fields.join_row(meta, video, where)
 

@@ -168,3 +168,18 @@ def test_conversion_into_parquet_does_not_import_pandas(fmt, folders, tmp_path):
     out = subprocess.run([sys.executable, "-c", code, "convert", str(folders[fmt]), str(tmp_path / "out"), "--to", "parquet", "--quiet"],
                          capture_output=True, text=True)  # fmt: skip
     assert out.returncode == 0, out.stderr
+
+
+def test_a_caption_that_is_not_utf8_is_named(folders, tmp_path, capsys):
+    src = _copy(folders["webdataset"], tmp_path / "wds")
+    shard = sorted(src.glob("train-*.tar"))[0]
+    with tarfile.open(shard) as tar:
+        members = [(m.name, tar.extractfile(m).read()) for m in tar.getmembers()]
+    name = next(n for n, _ in members if n.endswith(".txt"))
+    from symbolset.converters.webdataset import BLOCK, tar_member
+
+    members = [(n, b"caption \xff" if n == name else d) for n, d in members]
+    shard.write_bytes(b"".join(tar_member(n, d) for n, d in members) + b"\0" * (2 * BLOCK))
+    rc, err = run(capsys, src, tmp_path / "out", "--to", "parquet")
+    line = error_line(err)
+    assert rc == 1 and shard.name in line and name.rsplit(".", 1)[0] in line and "not UTF-8" in line
