@@ -37,6 +37,7 @@ class Config:
     scenes: dict = field(default_factory=dict)  # scene templates (name -> template data) for "scene:<name>" families
     style: str | dict = "flat"  # flat | real | mixed, or {family: style, "default": style} (stage.py)
     font_pool: str = "pip"  # faces the real style may use: pip (wheels only) | full (+ the Debian font pack)
+    occluders: float = 0.3  # share of real clips with something passing in front (stage_occlude.py)
 
     def params(self, family: str) -> dict:
         """The sampler parameters of one family (a scene family's carry its template, so any worker
@@ -46,7 +47,7 @@ class Config:
         if family.startswith(SCENE_PREFIX) and family[len(SCENE_PREFIX):] in self.scenes:
             params["template"] = self.scenes[family[len(SCENE_PREFIX):]]
         if style_for({"style": self.style}, family) != "flat":  # flat configs keep the params (and bytes) they had
-            params.update(style=self.style, font_pool=self.font_pool)
+            params.update(style=self.style, font_pool=self.font_pool, occluders=self.occluders)
         return params
 
     def to_dict(self) -> dict:
@@ -56,7 +57,7 @@ class Config:
         if not self.scenes:  # configs without scene templates read as they did before templates existed
             del d["scenes"]
         if self.style == "flat" and self.font_pool == "pip":  # likewise for configs without the real style
-            del d["style"], d["font_pool"]
+            del d["style"], d["font_pool"], d["occluders"]
         return d
 
 
@@ -100,6 +101,8 @@ def _check(cfg: Config, source: str) -> Config:
     styles = cfg.style.values() if isinstance(cfg.style, dict) else [cfg.style]
     if not isinstance(cfg.style, (str, dict)) or any(v not in STYLES for v in styles):
         bad("style", f"expected one of {', '.join(STYLES)} or a mapping of family -> style, got {cfg.style!r}")
+    if not isinstance(cfg.occluders, (int, float)) or isinstance(cfg.occluders, bool) or not 0 <= cfg.occluders <= 1:
+        bad("occluders", f"expected a share in [0, 1], got {cfg.occluders!r}")
     if any(v != "flat" for v in styles):
         try:
             require_pool(cfg.font_pool, "font_pool")

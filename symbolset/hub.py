@@ -20,17 +20,26 @@ from .render import render_frame
 from .spec import from_json
 
 
-def finish(out: Path, cfg, shards: list[dict], reuse: tuple[Path, dict] | None = None, extra: dict | None = None) -> dict:
+def finish(out: Path, cfg, shards: list[dict], *, digests: dict | None = None, source: str | None = None,
+           reuse: tuple[Path, dict] | None = None, extra: dict | None = None) -> dict:  # fmt: skip
     """Write the manifest, thumbnails and dataset card of a fully generated folder.
 
-    ``reuse`` (a folder and its manifest's ``thumbnails``): thumbnails to copy instead of rendering
-    when they show the same clip (see :func:`write_thumbnails`); ``extra``: more manifest keys."""
+    For shards kept elsewhere (an object store: ``symbolset.build_remote``), ``source`` is where the
+    rows are read from (an fsspec URL) and ``digests`` maps each shard file to its ``(bytes, sha256)``;
+    ``out`` is then the local folder the manifest, card and thumbnails are written to. ``reuse`` (a
+    folder and its manifest's ``thumbnails``): thumbnails to copy instead of rendering when they show
+    the same clip (see :func:`write_thumbnails`); ``extra``: more manifest keys.
+    """
+    source = out if source is None else source
     counts: dict[str, Counter] = {s: Counter() for s in SPLITS}
     entries = []
     for shard in shards:
-        path = out / shard["file"]
-        data = path.read_bytes()
-        entries.append({"file": shard["file"], "split": shard["split"], "rows": len(shard["tasks"]), "bytes": len(data), "sha256": codec.sha256(data)})
+        if digests is not None:
+            size, digest = digests[shard["file"]]
+        else:
+            data = (out / shard["file"]).read_bytes()
+            size, digest = len(data), codec.sha256(data)
+        entries.append({"file": shard["file"], "split": shard["split"], "rows": len(shard["tasks"]), "bytes": size, "sha256": digest})
         counts[shard["split"]].update(t["family"] for t in shard["tasks"])
     manifest = {
         "name": cfg.name,
@@ -40,14 +49,14 @@ def finish(out: Path, cfg, shards: list[dict], reuse: tuple[Path, dict] | None =
         "shards": entries,
         "software": software_versions(),
     }
-    manifest["thumbnails"] = write_thumbnails(out, reuse=reuse)
+    manifest["thumbnails"] = write_thumbnails(out, source, reuse=reuse)
     manifest.update(extra or {})
     write_json_atomic(out / MANIFEST, manifest)
     extra = ""
     if cfg.to_dict().get("style", "flat") != "flat":  # the real style's many faces, with licences (flat cards stay as they were)
         from .fontpack import card_section
 
-        extra = card_section(from_json(r["spec"], f"{out}: card") for r in iter_rows(out, columns=["spec"]))
+        extra = card_section(from_json(r["spec"], f"{out}: card") for r in iter_rows(source, columns=["spec"]))
     write_card(out, manifest, extra)
     return manifest
 
@@ -70,9 +79,10 @@ def software_versions() -> dict:
     }
 
 
-def write_thumbnails(out: Path, frames_shown: int = 4, height: int = 128, reuse: tuple[Path, dict] | None = None) -> dict:
-    """``thumbnails/<family>.png``: a few frames of each family's first clip in the folder, re-rendered
-    from its *stored* spec (so a converted or reviewed dataset shows clips it really holds).
+def write_thumbnails(out: Path, source: str | Path | None = None, frames_shown: int = 4, height: int = 128,
+                     reuse: tuple[Path, dict] | None = None) -> dict:  # fmt: skip
+    """``thumbnails/<family>.png``: a few frames of each family's first clip in the folder (or in
+    ``source``), re-rendered from its *stored* spec (so a converted or reviewed dataset shows clips it really holds).
 
     Returns what the manifest lists under ``thumbnails``: per family its file, sha256 and the
     ``checksum`` of the clip it shows (with ``frames_shown`` and ``height``). A thumbnail in
@@ -81,7 +91,8 @@ def write_thumbnails(out: Path, frames_shown: int = 4, height: int = 128, reuse:
     keeps the rows' order, so it shows the same first clips, and rendering, resizing and compressing
     the strips was most of such a conversion's time."""
     first: dict[str, str] = {}  # family -> checksum of its first clip
-    for row in iter_rows(out, columns=["family", "checksum"]):
+    source = out if source is None else source
+    for row in iter_rows(source, columns=["family", "checksum"]):
         first.setdefault(row["family"], row["checksum"])
     entries = {
         fam: {"file": f"thumbnails/{thumbnail_name(fam)}", "checksum": c, "frames": frames_shown, "height": height}
@@ -90,7 +101,7 @@ def write_thumbnails(out: Path, frames_shown: int = 4, height: int = 128, reuse:
     found = {fam: _reusable(reuse, fam, entry) for fam, entry in entries.items()}
     if None in found.values():  # some must be rendered: from the specs (a column read only then)
         wanted = set(first.values())
-        specs = {r["checksum"]: r["spec"] for r in iter_rows(out, columns=["checksum", "spec"]) if r["checksum"] in wanted}
+        specs = {r["checksum"]: r["spec"] for r in iter_rows(source, columns=["checksum", "spec"]) if r["checksum"] in wanted}
     (out / "thumbnails").mkdir(exist_ok=True)
     listing = {}
     for fam, entry in entries.items():
