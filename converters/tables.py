@@ -7,8 +7,10 @@ and the record checksums are checked on the columns.
 
 The fast path never decides what is valid: when anything in a shard is off (JSON that does not
 parse, a missing field, a null, a value of another type, a list of the wrong length), it gives up
-(``None``) and the reader reads that shard again record by record, whose checks name the file and
-the record. So both paths accept and refuse the same input and give the same table.
+(``None``) and the reader reads that shard again record by record, whose checks decide and name the
+file and the record. Where the fast path takes a shard it gives the table the slow path gives (tested).
+A shard is held in memory whole while it is read (its bytes, its members and its table: about three
+times its size).
 """
 
 from __future__ import annotations
