@@ -59,6 +59,7 @@ class Reader:
     """Base reader: ``items()`` in dataset order, ``materialize(item) -> record``, ``total`` and ``info``."""
 
     format = "?"
+    reads_tables = False  # True: shards() and read_shard(shard) -> a checked Arrow table (.tables)
 
     def __init__(self, src: Path, options: Options):
         self.src, self.options = Path(src), options

@@ -131,7 +131,7 @@ def _run(reader, writer, items, fmt, to, src, state, workers, progress) -> dict:
     writer.start()
     bar = tqdm(total=reader.total, unit="clip", desc=f"{fmt} -> {to}", disable=not progress, smoothing=0.1)
     try:
-        if hasattr(reader, "read_shard") and hasattr(writer, "encode_table"):  # whole shards as Arrow tables (.tables)
+        if reader.reads_tables and hasattr(writer, "encode_table"):  # whole shards as Arrow tables (.tables)
             encoded = (enc for table in ordered_map(reader.read_shard, reader.shards(), workers) for enc in writer.encode_table(table))
         else:
             encoded = ordered_map(

@@ -57,12 +57,12 @@ def _has_nulls(arr) -> bool:
 
 
 def parse_json(lines: list[bytes], names: list[str], strict: bool = False) -> dict[str, pa.ChunkedArray] | None:
-    """The columns ``names`` (of :data:`~symbolset.record.SCHEMA`, or ``video_path``) of one JSON object
+    """The columns ``names`` (of :data:`~symbolset.record.SCHEMA`; any other is a string) of one JSON object
     per line, cast to the record's types; None when a line does not fit them exactly. Keys that are
     not columns are ignored, or with ``strict`` make it None (a key given twice always does)."""
     if not lines or any(b"\n" in line or b"\r" in line for line in lines):
         return None
-    schema = pa.schema([pa.field(n, pa.string() if n == "video_path" else _parse_type(SCHEMA.field(n).type)) for n in names])
+    schema = pa.schema([pa.field(n, _parse_type(SCHEMA.field(n).type) if n in SCHEMA.names else pa.string()) for n in names])
     try:
         table = pj.read_json(
             io.BytesIO(b"\n".join(lines)),
@@ -72,7 +72,7 @@ def parse_json(lines: list[bytes], names: list[str], strict: bool = False) -> di
         )
         if table.num_rows != len(lines) or any(_has_nulls(table.column(n)) for n in names):
             return None
-        return {n: table.column(n) if n == "video_path" else table.column(n).cast(SCHEMA.field(n).type, safe=False) for n in names}
+        return {n: table.column(n).cast(SCHEMA.field(n).type, safe=False) if n in SCHEMA.names else table.column(n) for n in names}
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
 

@@ -102,6 +102,11 @@ class TFRecordReader(Reader):
 
     format = "tfrecord"
 
+    def __init__(self, src, options):
+        super().__init__(src, options)
+        # PNG frames (--frames png) are re-encoded record by record, across the workers
+        self.reads_tables = (self.marker.get("options") or {}).get("frames") != "png"
+
     def items(self):
         """``(where, serialized record)`` in shard order (one shard in memory at a time)."""
         for path in self.shards():

@@ -92,6 +92,7 @@ class WebDatasetReader(Reader):
     """Tar shards -> records (streaming, one member at a time), or a whole shard as an Arrow table."""
 
     format = "webdataset"
+    reads_tables = True
 
     def items(self):
         """``(where, {extension: bytes})`` for each sample, in shard order."""

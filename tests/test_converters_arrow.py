@@ -37,13 +37,13 @@ def folders(tmp_path_factory):
     argv = ["generate", "tiny", "--families", "clock,signage,text_typing", "--num", "9", "--size", "64", "--frames", "4", "--quiet"]
     assert main([*argv, "--out", str(src)]) == 0
     out = {"parquet": src}
-    for fmt in ("webdataset", "tfrecord"):
+    for fmt in ("webdataset", "tfrecord", "mp4"):
         out[fmt] = root / fmt
         assert main(["convert", str(src), str(out[fmt]), "--to", fmt, "--quiet"]) == 0
     return out
 
 
-@pytest.mark.parametrize("fmt", ["webdataset", "tfrecord"])
+@pytest.mark.parametrize("fmt", ["webdataset", "tfrecord", "mp4"])
 def test_whole_shards_read_as_tables_equal_the_records_read_one_by_one(fmt, folders, monkeypatch):
     reader = make_reader(fmt, folders[fmt], Options())
     slow = to_table([reader.materialize(item) for item in reader.items()])
@@ -136,7 +136,7 @@ def test_thumbnails_are_copied_when_they_show_the_same_clips(folders, tmp_path, 
         assert (again / entry["file"]).read_bytes() == (src / entry["file"]).read_bytes()
 
 
-@pytest.mark.parametrize("fmt", ["webdataset", "tfrecord"])
+@pytest.mark.parametrize("fmt", ["webdataset", "tfrecord", "mp4"])
 def test_the_table_path_cuts_and_writes_what_the_record_path_does(fmt, folders, tmp_path, capsys, monkeypatch):
     from symbolset.converters.parquet import ParquetWriter
 
@@ -154,7 +154,7 @@ def test_the_table_path_cuts_and_writes_what_the_record_path_does(fmt, folders, 
     assert layout.load_manifest(fast)["shards"] == layout.load_manifest(slow)["shards"]
 
 
-@pytest.mark.parametrize("fmt", ["webdataset", "tfrecord"])
+@pytest.mark.parametrize("fmt", ["webdataset", "tfrecord", "mp4"])
 def test_conversion_into_parquet_does_not_import_pandas(fmt, folders, tmp_path):
     """pyarrow imports pandas (a second or more in a fresh process) on the first ``pa.array``; a
     CLI conversion into Parquet needs none of it."""
