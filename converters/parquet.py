@@ -124,7 +124,7 @@ class ParquetWriter(ShardWriter):
             config["families"] = tuple(config["families"])
             return Config(**config)
         seen = {t["family"] for s in shards for t in s["tasks"]}
-        fams = tuple(f for f in families.FAMILY_NAMES if f in seen)
+        fams = tuple(f for f in families.NAMED if f in seen)
         rows = sum(len(s["tasks"]) for s in shards)
         return Config(name=self.dst.name, families=fams or families.FAMILY_NAMES[:1], num=rows, shard_size=self.shard_size()[0] or DEFAULT_SHARD_SIZE,
                       **self.first)  # fmt: skip

@@ -53,10 +53,11 @@ def finish(out: Path, cfg, shards: list[dict], *, digests: dict | None = None, s
     manifest.update(extra or {})
     write_json_atomic(out / MANIFEST, manifest)
     extra = ""
-    if cfg.to_dict().get("style", "flat") != "flat":  # the real style's many faces, with licences (flat cards stay as they were)
+    if cfg.to_dict().get("style", "flat") != "flat" or cfg.composite or families.COMPOSITE in cfg.families:  # the real style's many faces, with licences (flat cards stay as they were)
+        from .composite import all_elements  # a composite's faces are in its parts
         from .fontpack import card_section
 
-        extra = card_section(from_json(r["spec"], f"{out}: card") for r in iter_rows(source, columns=["spec"]))
+        extra = card_section({"elements": all_elements(from_json(r["spec"], f"{out}: card"))} for r in iter_rows(source, columns=["spec"]))
     write_card(out, manifest, extra)
     return manifest
 
@@ -169,7 +170,7 @@ def write_card(out: Path, manifest: dict, extra_sections: str = "") -> None:
     rows = "".join(f"| `{f}` | " + " | ".join(str(manifest["splits"][s]["families"].get(f, 0)) for s in splits) + " |\n" for f in fams)
     total = "| **all** | " + " | ".join(f"**{manifest['splits'][s]['rows']}**" for s in splits) + " |\n"
     scenes = manifest["config"].get("scenes", {})
-    rules = {f: families.get(f).RULE if f in families.FAMILY_NAMES else scenes.get(f.removeprefix("scene:"), {}).get("rule", "") for f in fams}
+    rules = {f: families.get(f).RULE if f in families.NAMED else scenes.get(f.removeprefix("scene:"), {}).get("rule", "") for f in fams}
     fam_rows = "".join(f"| `{f}` | {rules[f]} | ![{f}](thumbnails/{thumbnail_name(f)}) |\n" for f in fams)
     cfg = manifest["config"]
     text = template.safe_substitute(

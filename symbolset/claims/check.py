@@ -32,6 +32,9 @@ def check_record(row: dict) -> tuple[str, str, list[str]]:
         return row["family"], "violation", [str(exc)]
     if not callable(getattr(fam, "claims", None)):
         return spec["family"], "unverifiable", [f"{where}: family {spec['family']} states no typed claims (a scene template)"]
+    if "parts" in spec:  # a composite scene: each part's claims are stated on, and measured on, its own panel
+        status, problems = fam.check_claims(spec, row["seed"], row["captions"])
+        return spec["family"], status, [f"{where}: {p}" for p in problems]
     if "stage" in spec:  # claims are stated on the flat card; measuring them through the 3D camera is not done yet
         return spec["family"], "unverifiable", [f"{where}: a real-style clip (3D stage); its claims are not measured through the camera yet"]
     if fam.captions(spec, caption_rng(row["seed"])) != row["captions"]:
