@@ -42,9 +42,7 @@ from ...families.common import angle_diff
 from . import align, locate
 
 
-def _edges(frame: np.ndarray) -> np.ndarray:
-    gray = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
-    return cv2.Canny(gray, 50, 150, L2gradient=True) > 0
+_edges = locate.edges
 
 
 def fit_circle(xs: np.ndarray, ys: np.ndarray) -> tuple[float, float, float]:
@@ -171,19 +169,33 @@ def lanes_score(frame: np.ndarray, spec: dict, annotation: dict) -> float | None
 
 _LANE_MIN, _LANE_SOLID = 0.15, 0.8
 _HAND_TOL_DEG = 15.0
+_TIME_TOL_DEG = 6.0  # of the finest hand: one minute, or one second
+_UNIT = {"hour": 3600.0, "minute": 60.0, "second": 1.0}  # seconds per unit a hand counts
+_TURN = {"hour": 12, "minute": 60, "second": 60}  # units per turn
+_DIAL = 12 * 3600.0
 
 
-def edge_distance(frame: np.ndarray) -> np.ndarray:
-    """Per pixel, the distance (px) to the nearest Canny edge pixel of ``frame``."""
-    return cv2.distanceTransform((~_edges(frame)).astype(np.uint8), cv2.DIST_L2, 3)
+edge_distance = locate.edge_distance
+
+
+def _edge_cover(dist: np.ndarray, p: np.ndarray, q: np.ndarray, width: float) -> float:
+    """Share of the points along the middle 80% of edge ``p``-``q`` within ``1.5 + width / 2`` px
+    of an edge pixel (``dist``: :func:`edge_distance`); points off the frame count as uncovered."""
+    h, w = dist.shape
+    t = np.linspace(0.1, 0.9, max(4, int(np.hypot(*(q - p)) / 2)))
+    pts = p[None, :] + t[:, None] * (q - p)[None, :]
+    xs, ys = np.clip(pts[:, 0].astype(int), 0, w - 1), np.clip(pts[:, 1].astype(int), 0, h - 1)
+    inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
+    return float(np.mean(inside & (dist[ys, xs] <= 1.5 + width / 2)))
 
 
 def segments_score(frame: np.ndarray, shapes: list[dict], dist: np.ndarray | None = None) -> float | None:
-    """Mean over the straight edges of the expected polylines (>= 8 px long) of how fully edge pixels
-    line them: ``coverage`` = share of points along the edge's middle 80% within ``1.5 + width / 2``
-    px of an edge pixel, scored steeply ``clip((coverage - 0.5) / 0.4, 0, 1)`` -- a vertex moved
-    off its place breaks the two edges meeting there. None when no edge is long enough.
-    ``dist``: the frame's :func:`edge_distance`, when already at hand."""
+    """How fully edge pixels line the *worst* of the straight edges (>= 8 px long) of the expected
+    polylines: per edge ``coverage`` (:func:`_edge_cover`) scored steeply ``clip((coverage - 0.5) /
+    0.4, 0, 1)``, the frame's score the lowest of them -- a figure with one edge off its place is a
+    wrong figure (a vertex moved off its place breaks the two edges meeting there, whatever the
+    rest). None when no edge is long enough. ``dist``: the frame's :func:`edge_distance`, when
+    already at hand."""
     segs = [
         (np.asarray(p, float), np.asarray(q, float), float(s["params"].get("width", 2)))
         for s in shapes
@@ -194,16 +206,69 @@ def segments_score(frame: np.ndarray, shapes: list[dict], dist: np.ndarray | Non
     if not segs:
         return None
     dist = edge_distance(frame) if dist is None else dist
-    h, w = dist.shape
-    scores = []
-    for p, q, width in segs:
-        t = np.linspace(0.1, 0.9, max(4, int(np.hypot(*(q - p)) / 2)))
-        pts = p[None, :] + t[:, None] * (q - p)[None, :]
-        xs, ys = np.clip(pts[:, 0].astype(int), 0, w - 1), np.clip(pts[:, 1].astype(int), 0, h - 1)
-        inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
-        coverage = float(np.mean(inside & (dist[ys, xs] <= 1.5 + width / 2)))
-        scores.append(min(1.0, max(0.0, (coverage - 0.5) / 0.4)))
-    return float(np.mean(scores))
+    return min(min(1.0, max(0.0, (_edge_cover(dist, p, q, width) - 0.5) / 0.4)) for p, q, width in segs)
+
+
+def _swept(ray: dict, following: dict | None) -> list[list]:
+    """The ray's end points from its angle in one spec frame to its angle in the ``following``
+    (the same element's ray there), in 8 steps: a hand or compass leg turning between two frames."""
+    (ox, oy), (ex, ey) = ray["origin"], ray["end"]
+    if following is None:
+        return [[ex, ey]]
+    a0, length = math.atan2(ey - oy, ex - ox), math.hypot(ex - ox, ey - oy)
+    a1 = math.atan2(following["end"][1] - following["origin"][1], following["end"][0] - following["origin"][0])
+    turn = (a1 - a0 + math.pi) % (2 * math.pi) - math.pi
+    return [[ox + length * math.cos(a0 + k * turn), oy + length * math.sin(a0 + k * turn)] for k in np.linspace(0.0, 1.0, 9)]
+
+
+def explained(annotation: dict, shape: tuple[int, int], tol: float = 2.0, following: dict | None = None) -> np.ndarray:
+    """Mask (``shape``) of where the spec's frame puts ink: its polylines, polygons, circles and
+    rays drawn ``width + 2 * tol`` px thick and its text boxes grown by ``tol`` px; with the
+    ``following`` spec frame, its ink too and every ray's sweep between the two."""
+    mask = np.zeros(shape, np.uint8)
+    later = {s["element"]: s["params"] for s in _shapes(following)} if following is not None else {}
+    for s in _shapes(annotation) + (_shapes(following) if following is not None else []):
+        p, t = s["params"], int(round(float(s["params"].get("width", 2)) + 2 * tol))
+        if s["type"] == "ray":
+            for end in _swept(p, later.get(s["element"]) if s["element"] in later else None):
+                cv2.line(mask, *[tuple(int(v) for v in np.round((np.asarray(q, float) - 0.5) * 16)) for q in (p["origin"], end)], 1, max(1, t), cv2.LINE_8, 4)
+        elif s["type"] in ("polyline", "polygon"):
+            pts = p["points"]
+            closed = s["type"] == "polygon"
+            cv2.polylines(mask, [np.round((np.asarray(pts, float) - 0.5) * 16).astype(np.int32)], closed, 1, max(1, t), cv2.LINE_8, 4)
+        elif s["type"] == "circle":
+            c = np.round((np.asarray(p["center"], float) - 0.5) * 16).astype(int)
+            r = int(round(float(p["radius"]) * 16))
+            if float(p["radius"]) < 4:  # a dot: filled
+                cv2.circle(mask, tuple(c), r + int(16 * tol), 1, -1, cv2.LINE_8, 4)
+            else:
+                start, sweep = float(p.get("start", 0.0)), float(p.get("sweep", 360.0))
+                cv2.ellipse(mask, tuple(c), (r, r), 0, min(start, start + sweep), max(start, start + sweep), 1, max(1, t), cv2.LINE_8, 4)
+    for text in annotation.get("texts", []) + (following.get("texts", []) if following is not None else []):
+        x0, y0, x1, y1 = text["box"]
+        mask[max(0, int(y0 - tol)) : int(y1 + tol) + 1, max(0, int(x0 - tol)) : int(x1 + tol) + 1] = 1
+    return mask > 0
+
+
+def precision_score(edges: np.ndarray, annotation: dict, following: dict | None = None) -> float | None:
+    """Share of the frame's edge pixels around the figure (within a quarter of its size of the ink
+    the spec's frame puts down) that lie where the spec puts ink (:func:`explained`), scored steeply
+    ``clip((share - 0.9) / 0.08, 0, 1)``: a stroke drawn where the spec has none (a vertex moved, a
+    figure of another prompt, a part drawn before its time) costs; what the ``following`` spec frame
+    adds is allowed too (a video between two spec frames is ahead of the earlier one). None when
+    there is none."""
+    mask = explained(annotation, edges.shape, following=following)
+    ys, xs = np.nonzero(mask)
+    if not len(xs):
+        return None
+    gx, gy = 0.25 * (xs.max() - xs.min()), 0.25 * (ys.max() - ys.min())  # the figure's surroundings: what lies beyond is scenery
+    near = np.zeros_like(mask)
+    near[max(0, int(ys.min() - gy)) : int(ys.max() + gy) + 1, max(0, int(xs.min() - gx)) : int(xs.max() + gx) + 1] = True
+    found = edges & near
+    if not found.any():
+        return None
+    share = float(mask[found].mean())
+    return min(1.0, max(0.0, (share - 0.9) / 0.08))
 
 
 def hands_score(frame: np.ndarray, spec: dict, time: float) -> float | None:
@@ -217,6 +282,40 @@ def _hands_vs(got: dict, spec: dict, time: float) -> float:
     return float(np.mean([0.0 if e is None else max(0.0, 1.0 - e / _HAND_TOL_DEG) for e in errors]))
 
 
+def read_time(angles: dict, names: list[str]) -> float | None:
+    """The time (seconds after 12:00, 0 .. 43200) that hand ``angles`` (degrees clockwise from 12)
+    show, read as a person reads a clock: the finest hand gives the time within its turn, each
+    coarser hand only its whole unit, rounded against what the finer hands add (so an hour hand a
+    little off still reads its hour, one turned by hours does not). None if a hand is missing."""
+    if any(angles.get(n) is None for n in names):
+        return None
+    finest = names[-1]
+    t = angles[finest] / 360.0 * _TURN[finest] * _UNIT[finest]
+    for n in reversed(names[:-1]):
+        t += (round(angles[n] / 360.0 * _TURN[n] - t / _UNIT[n]) % _TURN[n]) * _UNIT[n]
+    return t % _DIAL
+
+
+def time_score(spec: dict, readings: list[dict]) -> float:
+    """Share of the video frames whose read time (:func:`read_time` of each frame's hand angles,
+    ``readings``, evenly spread over the video) is within the finest hand's ``_TIME_TOL_DEG`` (one
+    minute, or one second on a clock with a second hand) of the spec's time (a frame's credit falls
+    linearly from 1 at that tolerance to 0 at three times it), the video's timeline
+    aligned to the spec's by DTW over a fine grid of the spec's continuous time track (so a clock
+    run 20% faster or slower is not wrong). A frame whose hands are not all seen counts wrong."""
+    names = clock.hand_names(spec)
+    tol = _TIME_TOL_DEG / 360.0 * _TURN[names[-1]] * _UNIT[names[-1]]
+    m = spec["meta"]
+    end = (spec["num_frames"] - 1) / spec["fps"]
+    grid = np.linspace(0.0, end, 8 * max(1, spec["num_frames"] - 1) + 1)
+    want = (m["start_seconds"] + m["rate"] * grid) % _DIAL
+    got = np.array([np.nan if t is None else t for t in (read_time(r, names) for r in readings)])
+    err = np.abs((got[None, :] - want[:, None] + _DIAL / 2) % _DIAL - _DIAL / 2)
+    err = np.where(np.isnan(err), _DIAL, err)
+    rows = align.best_per_column(-err, align.dtw_path(np.minimum(1.0, err / (10 * tol))))
+    return float(np.mean([np.clip((3 * tol - err[i, j]) / (2 * tol), 0.0, 1.0) for j, i in enumerate(rows)]))
+
+
 def _circles(frame, shapes):
     scores = [circle_score(frame, s["params"]) for s in shapes if s["type"] == "circle"]
     scores = [s for s in scores if s is not None]
@@ -227,18 +326,22 @@ def _shapes(ann: dict) -> list[dict]:
     return [s for s in ann["shapes"] if s["type"] != "cursor"]
 
 
-def _reader(name: str, spec: dict, frame: np.ndarray, reference: np.ndarray, annotations: list[dict]):
+def _reader(name: str, spec: dict, frame: np.ndarray, annotations: list[dict], hands: dict | None = None):
     """A function ``i -> score | None`` of one video frame (on the spec's canvas) against spec
-    frame ``i``; what does not depend on ``i`` (a reading of the frame) is done once, here."""
+    frame ``i``; what does not depend on ``i`` (a reading of the frame) is done once, here.
+    ``hands``: the clock's hand angles read from ``frame``, when already at hand."""
     if name == "circles":
         return lambda i: _circles(frame, _shapes(annotations[i]))
     if name == "segments":
         dist = edge_distance(frame)
         return lambda i: segments_score(frame, _shapes(annotations[i]), dist)
+    if name == "precision":
+        edges = _edges(frame)
+        return lambda i: precision_score(edges, annotations[i], annotations[i + 1] if i + 1 < len(annotations) else None)
     if name == "lanes":
         return lambda i: lanes_score(frame, spec, annotations[i])
     if name == "hands":
-        got = clock.read_hands(spec, frame)
+        got = clock.read_hands(spec, frame) if hands is None else hands
         return lambda i: _hands_vs(got, spec, annotations[i]["time"])
     if name == "seven_segment":
         display = next((el for el in spec["elements"] if el.get("type") == "seven_segment"), None)
@@ -267,12 +370,26 @@ FAMILY_DETECTORS = {
 }
 # families whose readers need the figure carried onto the spec's canvas
 _LOCATED = {"seven_segment", "clock", "geometry"}
+_REGISTERED = {"clock", "geometry"}  # ... and then registered on their primitives (locate.register)
+_PRECISE = {"geometry"}  # constructions: every reading is capped by precision_score (no stroke the spec lacks)
 
 
 def _panel_color(spec: dict):
     """The 7-segment panel's fill (its colour is stated in the caption), else None."""
     panel = next((el for el in spec["elements"] if el.get("id") == "panel"), None)
     return panel.get("fill") if panel else None
+
+
+def _matrix(name: str, spec: dict, frames, annotations: list[dict], hands) -> np.ndarray:
+    """Reader ``name``'s score of every video frame (columns) against every spec frame (rows); NaN
+    where it does not apply."""
+    score = np.full((len(annotations), len(frames)), np.nan)
+    for j, frame in enumerate(frames):
+        read = _reader(name, spec, frame, annotations, hands[j])
+        for i in range(len(annotations)):
+            value = read(i) if _shapes(annotations[i]) else None
+            score[i, j] = np.nan if value is None else value
+    return score
 
 
 def geometric_scores(spec: dict, frames: list[np.ndarray], spec_frames, annotations: list[dict]) -> dict:
@@ -292,16 +409,18 @@ def geometric_scores(spec: dict, frames: list[np.ndarray], spec_frames, annotati
         if dst is None:
             return {"geo": None}
         if src is None:
-            return {"geo": 0.0, **{f"geo_{n}": 0.0 for n in names}}
-        frames = locate.onto_canvas(frames, locate.box_map(src, dst), w, h)
+            return {"geo": 0.0, **{f"geo_{n}": 0.0 for n in names + (("time",) if "hands" in names else ())}}
+        matrix = locate.box_map(src, dst)
+        if spec["family"] in _REGISTERED:  # fit the spec's own primitives to the edges of the last frame
+            matrix = locate.register(frames[-1], _shapes(annotations[picks[-1]]), matrix)
+        frames = locate.onto_canvas(frames, matrix, w, h)
     means = {}
+    hands = [clock.read_hands(spec, f) for f in frames] if "hands" in names else [None] * len(frames)
+    strict = _matrix("precision", spec, frames, annotations, hands) if spec["family"] in _PRECISE else None
     for n in names:
-        score = np.full((len(annotations), len(frames)), np.nan)
-        for j, frame in enumerate(frames):
-            read = _reader(n, spec, frame, spec_frames[picks[j]], annotations)
-            for i in range(len(annotations)):
-                value = read(i) if _shapes(annotations[i]) else None
-                score[i, j] = np.nan if value is None else value
+        score = _matrix(n, spec, frames, annotations, hands)
+        if strict is not None:  # a reading counts only as far as the figure has no stroke the spec lacks
+            score = np.minimum(score, np.nan_to_num(strict, nan=0.0))
         if np.isnan(score).all():
             continue
         filled = np.nan_to_num(score, nan=0.0)
@@ -309,4 +428,6 @@ def geometric_scores(spec: dict, frames: list[np.ndarray], spec_frames, annotati
         values = [score[i, j] for j, i in enumerate(rows) if not np.isnan(score[i, j])]
         if values:
             means[f"geo_{n}"] = float(np.mean(values))
+    if "hands" in names:
+        means["geo_time"] = time_score(spec, hands)
     return {"geo": float(np.mean(list(means.values()))) if means else None, **means}
