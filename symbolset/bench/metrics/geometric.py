@@ -2,9 +2,12 @@
 
 Nothing is compared at fixed coordinates. Two kinds of reader:
 
-- **Located figure** (clock, geometry, 7-segment): the figure is found in the video and carried
-  onto the spec's canvas by the map between its box and the same box in the spec's own render (see
-  :mod:`symbolset.bench.metrics.locate`); the spec's readers then run on it. So a clock drawn
+- **Located figure** (clock, geometry, plot, chart, 7-segment): the figure is found in the video
+  and carried onto the spec's canvas by the map between its box and the same box in the spec's own
+  render (see :mod:`symbolset.bench.metrics.locate`); for clock, geometry, plot and chart the map is
+  then refined by fitting the spec's own primitives to the last frame's edges
+  (:func:`.locate.register`: uniform scale and shift), so the parts drawn right line up and a part
+  drawn wrong stays where the model put it. The spec's readers then run on it. So a clock drawn
   smaller in a corner reads the same time; one with the hands at other angles does not.
 
   - ``circles`` (any ``circle`` shape of r >= 4 px drawn over >= 90 degrees, e.g. geometry's
@@ -15,10 +18,23 @@ Nothing is compared at fixed coordinates. Two kinds of reader:
     max(0, 1 - error / 0.2) * share of the arc's 10-degree bins with edge pixels. The circle is
     placed relative to the rest of the figure, so roundness, tangency and incidence (a vertex on a
     circumcircle) are what it checks.
+  - ``segments`` (geometry): the *worst* straight edge of the construction's polylines, by how
+    fully edge pixels line it (:func:`segments_score`): a moved vertex breaks a figure.
   - ``hands`` (clock): the family's reader finds each hand's angle from its stated colour about the
     located dial's centre; per hand ``max(0, 1 - |angle error| / 15 deg)``, a hand not found 0.
+  - ``time`` (clock, from the same readings): the time the hands show, read as a person reads a
+    clock (:func:`read_time`), against the spec's time track after DTW alignment; share of frames
+    within one minute (one second with a second hand) -- a clock showing the wrong time scores 0.
+  - ``marks`` (plot, chart): the *worst* mark -- axes, the curve, each bar, the line, each marker
+    -- by how fully edge pixels line its outline where the spec's values put it
+    (:func:`marks_score`): a bar of the wrong height or another function's curve leaves it bare.
   - ``seven_segment``: the panel is located by its stated colour, the family's decoder reads the
     digits; score = fraction of characters equal to the spec's value at that time.
+
+  For geometry, plot and chart every reading is capped by :func:`precision_score` (the share of
+  the figure's edge pixels lying where the spec puts ink, text boxes included): a stroke the spec
+  lacks -- a vertex moved away, another prompt's figure, a part drawn early -- costs too.
+  ``geo_segments``, ``geo_time`` and ``geo_marks`` are exactness terms of Match (``match.EXACT``).
 
 - **Free-standing** (lanes): line segments (probabilistic Hough on Canny edges) are intersected
   pairwise to find the point most of them meet (the vanishing point, wherever it is); rays fanned
@@ -27,7 +43,8 @@ Nothing is compared at fixed coordinates. Two kinds of reader:
   passing within 2% of the diagonal of that one point, times ``1 - lev(kinds, spec's kinds) /
   lanes``.
 
-Text, plots, charts, formulas and signs are judged by OCR (:mod:`.ocr`); their ``geo`` is None.
+Text, formulas and signs are judged by OCR (:mod:`.ocr`); their ``geo`` is None (plot and chart
+labels are OCR's too).
 """
 
 from __future__ import annotations
@@ -40,7 +57,7 @@ import numpy as np
 from ...families import clock, seven_segment
 from ...families.common import angle_diff
 from . import align, locate
-
+from .figure import explained, mark_points, marks_score, precision_score, segments_score, shapes_of
 
 _edges = locate.edges
 
@@ -178,99 +195,6 @@ _DIAL = 12 * 3600.0
 edge_distance = locate.edge_distance
 
 
-def _edge_cover(dist: np.ndarray, p: np.ndarray, q: np.ndarray, width: float) -> float:
-    """Share of the points along the middle 80% of edge ``p``-``q`` within ``1.5 + width / 2`` px
-    of an edge pixel (``dist``: :func:`edge_distance`); points off the frame count as uncovered."""
-    h, w = dist.shape
-    t = np.linspace(0.1, 0.9, max(4, int(np.hypot(*(q - p)) / 2)))
-    pts = p[None, :] + t[:, None] * (q - p)[None, :]
-    xs, ys = np.clip(pts[:, 0].astype(int), 0, w - 1), np.clip(pts[:, 1].astype(int), 0, h - 1)
-    inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
-    return float(np.mean(inside & (dist[ys, xs] <= 1.5 + width / 2)))
-
-
-def segments_score(frame: np.ndarray, shapes: list[dict], dist: np.ndarray | None = None) -> float | None:
-    """How fully edge pixels line the *worst* of the straight edges (>= 8 px long) of the expected
-    polylines: per edge ``coverage`` (:func:`_edge_cover`) scored steeply ``clip((coverage - 0.5) /
-    0.4, 0, 1)``, the frame's score the lowest of them -- a figure with one edge off its place is a
-    wrong figure (a vertex moved off its place breaks the two edges meeting there, whatever the
-    rest). None when no edge is long enough. ``dist``: the frame's :func:`edge_distance`, when
-    already at hand."""
-    segs = [
-        (np.asarray(p, float), np.asarray(q, float), float(s["params"].get("width", 2)))
-        for s in shapes
-        if s["type"] == "polyline"
-        for p, q in zip(s["params"]["points"], s["params"]["points"][1:])
-    ]
-    segs = [(p, q, w) for p, q, w in segs if np.hypot(*(q - p)) >= 8]
-    if not segs:
-        return None
-    dist = edge_distance(frame) if dist is None else dist
-    return min(min(1.0, max(0.0, (_edge_cover(dist, p, q, width) - 0.5) / 0.4)) for p, q, width in segs)
-
-
-def _swept(ray: dict, following: dict | None) -> list[list]:
-    """The ray's end points from its angle in one spec frame to its angle in the ``following``
-    (the same element's ray there), in 8 steps: a hand or compass leg turning between two frames."""
-    (ox, oy), (ex, ey) = ray["origin"], ray["end"]
-    if following is None:
-        return [[ex, ey]]
-    a0, length = math.atan2(ey - oy, ex - ox), math.hypot(ex - ox, ey - oy)
-    a1 = math.atan2(following["end"][1] - following["origin"][1], following["end"][0] - following["origin"][0])
-    turn = (a1 - a0 + math.pi) % (2 * math.pi) - math.pi
-    return [[ox + length * math.cos(a0 + k * turn), oy + length * math.sin(a0 + k * turn)] for k in np.linspace(0.0, 1.0, 9)]
-
-
-def explained(annotation: dict, shape: tuple[int, int], tol: float = 2.0, following: dict | None = None) -> np.ndarray:
-    """Mask (``shape``) of where the spec's frame puts ink: its polylines, polygons, circles and
-    rays drawn ``width + 2 * tol`` px thick and its text boxes grown by ``tol`` px; with the
-    ``following`` spec frame, its ink too and every ray's sweep between the two."""
-    mask = np.zeros(shape, np.uint8)
-    later = {s["element"]: s["params"] for s in _shapes(following)} if following is not None else {}
-    for s in _shapes(annotation) + (_shapes(following) if following is not None else []):
-        p, t = s["params"], int(round(float(s["params"].get("width", 2)) + 2 * tol))
-        if s["type"] == "ray":
-            for end in _swept(p, later.get(s["element"]) if s["element"] in later else None):
-                cv2.line(mask, *[tuple(int(v) for v in np.round((np.asarray(q, float) - 0.5) * 16)) for q in (p["origin"], end)], 1, max(1, t), cv2.LINE_8, 4)
-        elif s["type"] in ("polyline", "polygon"):
-            pts = p["points"]
-            closed = s["type"] == "polygon"
-            cv2.polylines(mask, [np.round((np.asarray(pts, float) - 0.5) * 16).astype(np.int32)], closed, 1, max(1, t), cv2.LINE_8, 4)
-        elif s["type"] == "circle":
-            c = np.round((np.asarray(p["center"], float) - 0.5) * 16).astype(int)
-            r = int(round(float(p["radius"]) * 16))
-            if float(p["radius"]) < 4:  # a dot: filled
-                cv2.circle(mask, tuple(c), r + int(16 * tol), 1, -1, cv2.LINE_8, 4)
-            else:
-                start, sweep = float(p.get("start", 0.0)), float(p.get("sweep", 360.0))
-                cv2.ellipse(mask, tuple(c), (r, r), 0, min(start, start + sweep), max(start, start + sweep), 1, max(1, t), cv2.LINE_8, 4)
-    for text in annotation.get("texts", []) + (following.get("texts", []) if following is not None else []):
-        x0, y0, x1, y1 = text["box"]
-        mask[max(0, int(y0 - tol)) : int(y1 + tol) + 1, max(0, int(x0 - tol)) : int(x1 + tol) + 1] = 1
-    return mask > 0
-
-
-def precision_score(edges: np.ndarray, annotation: dict, following: dict | None = None) -> float | None:
-    """Share of the frame's edge pixels around the figure (within a quarter of its size of the ink
-    the spec's frame puts down) that lie where the spec puts ink (:func:`explained`), scored steeply
-    ``clip((share - 0.9) / 0.08, 0, 1)``: a stroke drawn where the spec has none (a vertex moved, a
-    figure of another prompt, a part drawn before its time) costs; what the ``following`` spec frame
-    adds is allowed too (a video between two spec frames is ahead of the earlier one). None when
-    there is none."""
-    mask = explained(annotation, edges.shape, following=following)
-    ys, xs = np.nonzero(mask)
-    if not len(xs):
-        return None
-    gx, gy = 0.25 * (xs.max() - xs.min()), 0.25 * (ys.max() - ys.min())  # the figure's surroundings: what lies beyond is scenery
-    near = np.zeros_like(mask)
-    near[max(0, int(ys.min() - gy)) : int(ys.max() + gy) + 1, max(0, int(xs.min() - gx)) : int(xs.max() + gx) + 1] = True
-    found = edges & near
-    if not found.any():
-        return None
-    share = float(mask[found].mean())
-    return min(1.0, max(0.0, (share - 0.9) / 0.08))
-
-
 def hands_score(frame: np.ndarray, spec: dict, time: float) -> float | None:
     """Mean over the clock's hands of ``max(0, 1 - |angle error| / 15 deg)`` (0 for a hand not found)."""
     return _hands_vs(clock.read_hands(spec, frame), spec, time)
@@ -322,22 +246,35 @@ def _circles(frame, shapes):
     return float(np.mean(scores)) if scores else None
 
 
-def _shapes(ann: dict) -> list[dict]:
-    return [s for s in ann["shapes"] if s["type"] != "cursor"]
+_shapes = shapes_of
 
 
-def _reader(name: str, spec: dict, frame: np.ndarray, annotations: list[dict], hands: dict | None = None):
+def _prepare(name: str, annotations: list[dict], shape: tuple[int, int]) -> list | None:
+    """What reader ``name`` needs of each spec frame that no video frame changes (done once a clip)."""
+    if name == "marks":
+        return [mark_points(_shapes(a), shape) for a in annotations]
+    if name == "precision":
+        return [explained(a, shape, following=annotations[i + 1] if i + 1 < len(annotations) else None) for i, a in enumerate(annotations)]
+    return None
+
+
+def _reader(name: str, spec: dict, frame: np.ndarray, annotations: list[dict], hands: dict | None = None, prepared: list | None = None):
     """A function ``i -> score | None`` of one video frame (on the spec's canvas) against spec
     frame ``i``; what does not depend on ``i`` (a reading of the frame) is done once, here.
-    ``hands``: the clock's hand angles read from ``frame``, when already at hand."""
+    ``hands``: the clock's hand angles read from ``frame``, when already at hand; ``prepared``:
+    :func:`_prepare`'s per-spec-frame results."""
     if name == "circles":
         return lambda i: _circles(frame, _shapes(annotations[i]))
     if name == "segments":
         dist = edge_distance(frame)
         return lambda i: segments_score(frame, _shapes(annotations[i]), dist)
+    if name == "marks":
+        dist = edge_distance(frame)
+        return lambda i: marks_score(frame, _shapes(annotations[i]), dist, prepared[i] if prepared else None)
     if name == "precision":
         edges = _edges(frame)
-        return lambda i: precision_score(edges, annotations[i], annotations[i + 1] if i + 1 < len(annotations) else None)
+        following = annotations[1:] + [None]
+        return lambda i: precision_score(edges, annotations[i], following[i], prepared[i] if prepared else None)
     if name == "lanes":
         return lambda i: lanes_score(frame, spec, annotations[i])
     if name == "hands":
@@ -360,18 +297,20 @@ def _reader(name: str, spec: dict, frame: np.ndarray, annotations: list[dict], h
     raise KeyError(name)
 
 
-READERS = ("circles", "segments", "lanes", "hands", "seven_segment")
+READERS = ("circles", "segments", "marks", "lanes", "hands", "seven_segment")
 # family -> readers that apply; families not listed have no symbolic reader (OCR judges them)
 FAMILY_DETECTORS = {
     "seven_segment": ("seven_segment",),
     "clock": ("circles", "hands"),
     "lanes": ("lanes",),
     "geometry": ("circles", "segments"),
+    "plot": ("marks",),
+    "chart": ("marks",),
 }
 # families whose readers need the figure carried onto the spec's canvas
-_LOCATED = {"seven_segment", "clock", "geometry"}
-_REGISTERED = {"clock", "geometry"}  # ... and then registered on their primitives (locate.register)
-_PRECISE = {"geometry"}  # constructions: every reading is capped by precision_score (no stroke the spec lacks)
+_LOCATED = {"seven_segment", "clock", "geometry", "plot", "chart"}
+_REGISTERED = {"clock", "geometry", "plot", "chart"}  # ... and then registered on their primitives (locate.register)
+_PRECISE = {"geometry", "plot", "chart"}  # constructions: every reading is capped by precision_score (no stroke the spec lacks)
 
 
 def _panel_color(spec: dict):
@@ -384,8 +323,9 @@ def _matrix(name: str, spec: dict, frames, annotations: list[dict], hands) -> np
     """Reader ``name``'s score of every video frame (columns) against every spec frame (rows); NaN
     where it does not apply."""
     score = np.full((len(annotations), len(frames)), np.nan)
+    prepared = _prepare(name, annotations, frames[0].shape[:2]) if frames else None
     for j, frame in enumerate(frames):
-        read = _reader(name, spec, frame, annotations, hands[j])
+        read = _reader(name, spec, frame, annotations, hands[j], prepared)
         for i in range(len(annotations)):
             value = read(i) if _shapes(annotations[i]) else None
             score[i, j] = np.nan if value is None else value
