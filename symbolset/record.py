@@ -145,7 +145,7 @@ def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_nam
     """Render, encode, caption and annotate a spec into one row (a dict with every column)."""
     fam = families.get(spec["family"])
     frames, annotations = render_clip(spec)
-    caps = stage.add_captions(spec, fam.captions(stage.card(spec), caption_rng(seed)))  # the family describes the card
+    caps = stage.add_captions(spec, fam.captions(stage.card(spec), caption_rng(seed)), annotations)  # the family describes the card
     spec_json = to_json(spec)
     video = codec.encode(frames, spec["fps"], codec_name)
     return {

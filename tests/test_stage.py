@@ -107,7 +107,8 @@ def test_flat_style_leaves_specs_and_configs_as_they_were():
     params = {k: v for k, v in PARAMS.items() if k != "style"}
     assert record.sample_spec("clock", 4, params) == record.sample_spec("clock", 4, {**params, "style": "flat"})
     assert "stage" not in record.sample_spec("clock", 4, params)
-    assert "style" not in load_config("tiny").to_dict() and "style" not in load_config("tiny").params("clock")
+    assert "style" not in load_config("default").to_dict() and "style" not in load_config("tiny").params("clock")
+    assert stage.style_for(load_config("tiny").params("signage"), "signage") == "mixed"  # tiny shows a few real clips
     mixed = [("stage" in record.sample_spec("clock", s, {**params, "style": "mixed"})) for s in range(20)]
     assert 0 < sum(mixed) < 20
     per_family = {**params, "style": {"default": "real", "clock": "flat"}}
@@ -231,7 +232,7 @@ def test_a_real_dataset_validates_and_its_card_lists_the_fonts(tmp_path, capsys)
     from symbolset.claims.check import check_captions
 
     report = check_captions(out)
-    assert all("real-style clip" in line for line in report["problems"]) and len(report["problems"]) == 4
+    assert report["problems"] == [] and sum(c["ok"] for c in report["families"].values()) == 4  # the claims hold on the card
     capsys.readouterr()
     assert main(["fonts"]) == 0 and "fonts-lxgw-wenkai" in capsys.readouterr().out
     flat = tmp_path / "flat"
@@ -493,3 +494,36 @@ def test_characters_pushed_out_of_frame_are_marked_and_never_get_inverted_boxes(
         for t in a["texts"]:
             for x0, y0, x1, y1 in [t["box"], *t["char_boxes"]]:
                 assert 0 <= x0 <= x1 <= w and 0 <= y0 <= y1 <= h
+
+
+@pytest.mark.parametrize("pool", ["pip", pytest.param("full", marks=pytest.mark.skipif(not FULL_POOL, reason="no Debian font pack"))])
+def test_no_face_draws_more_than_a_tenth_of_a_mixed_runs_text_clips(pool):
+    """A mixed run left the flat half of its clips in the families' seven faces, so one face drew
+    15-17 % of the text clips (the issue asks for <= 10 %); now every clip but the locked families'
+    draws its faces from the pool, with every glyph (zero tofu), and formula keeps its own (which
+    the others no longer draw: formula alone gives each ~6 %); texts without Chinese leave the
+    Chinese faces (four in the pip pool) to texts with it."""
+    from collections import Counter
+
+    params = {**PARAMS, "style": "mixed", "font_pool": pool, "num_frames": 2}
+    used, text_clips, flat_seen = Counter(), 0, 0
+    for k in range(200):
+        fam = families.FAMILY_NAMES[k % len(families.FAMILY_NAMES)]
+        seed = record.sample_seed(0, fam, k // len(families.FAMILY_NAMES))
+        spec = record.sample_spec(fam, seed, params)
+        plain = record.sample_spec(fam, seed, {k: v for k, v in params.items() if k != "style"})
+        texts = [el for el in spec["elements"] if el["type"] == "text"]
+        flat_seen += "stage" not in spec
+        for el, was in zip(texts, (e for e in plain["elements"] if e["type"] == "text")):
+            assert not fonts.missing_chars(el["font"], el["text"]), (fam, seed, el["id"])
+            if fam in stage.FONT_LOCKED:
+                assert (el["font"], el["size"]) == (was["font"], was["size"])
+        used.update({el["font"] for el in texts})
+        text_clips += bool(texts)
+    assert 60 <= flat_seen <= 140  # both halves of mixed are in the count
+    from symbolset.families import formula
+
+    assert set(stage.LOCKED_FACES) == set(formula._FONTS)  # formula's faces are left to it
+    face, n = used.most_common(1)[0]
+    assert n / text_clips <= 0.10, (face, n, text_clips)
+    assert len(used) >= (40 if pool == "full" else 25)
