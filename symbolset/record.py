@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from . import __version__, codec, families, stage
 from .layout import record_checksum
-from .render import render_clip
+from .render import render_clip, reuse
 from .spec import to_json, validate
 
 DIFFICULTY_FIELDS = ("level", "num_elements", "text_length", "script", "glyph_height_px", "motion_speed", "stroke_width")
@@ -144,8 +144,10 @@ def annotations_for_record(annotations: list[dict]) -> list[dict]:
 def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_name: str = codec.DEFAULT_CODEC) -> dict:
     """Render, encode, caption and annotate a spec into one row (a dict with every column)."""
     fam = families.get(spec["family"])
-    frames, annotations = render_clip(spec)
-    caps = stage.add_captions(spec, fam.captions(stage.card(spec), caption_rng(seed)))  # the family describes the card
+    with reuse():  # claims that measure the card's frames get the ones drawn here
+        frames, annotations = render_clip(spec)
+        caps = fam.captions(stage.card(spec), caption_rng(seed))  # the family describes the card
+    caps = stage.add_captions(spec, caps)
     spec_json = to_json(spec)
     video = codec.encode(frames, spec["fps"], codec_name)
     return {
