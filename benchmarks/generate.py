@@ -29,7 +29,7 @@ from symbolset import codec, families, record, stage
 from symbolset.build import generate, plan
 from symbolset.config import load_config
 from symbolset.record import sample_spec
-from symbolset.render import render_clip
+from symbolset.render import render_clip, reuse
 from symbolset.spec import to_json
 
 
@@ -101,10 +101,12 @@ def stages(cfg, repeats: int) -> dict:
             c0 = clock()
             spec = sample_spec(t["family"], t["seed"], params)
             c1 = clock()
-            frames, annotations = render_clip(spec)
-            c2 = clock()
-            fam = families.get(spec["family"])
-            stage.add_captions(spec, fam.captions(spec, record.caption_rng(t["seed"])))
+            with reuse():  # as record.build_record does: claims measure the frames drawn here
+                frames, annotations = render_clip(spec)
+                c2 = clock()
+                fam = families.get(spec["family"])
+                caps = fam.captions(stage.card(spec), record.caption_rng(t["seed"]))
+            stage.add_captions(spec, caps)
             c3 = clock()
             codec.encode(frames, spec["fps"], params.get("codec", codec.DEFAULT_CODEC))
             c4 = clock()
