@@ -37,6 +37,7 @@ class Config:
     scenes: dict = field(default_factory=dict)  # scene templates (name -> template data) for "scene:<name>" families
     style: str | dict = "flat"  # flat | real | mixed, or {family: style, "default": style} (stage.py)
     font_pool: str = "pip"  # faces the real style may use: pip (wheels only) | full (+ the Debian font pack)
+    real_codec: str | None = None  # codec of real-style clips; None: codec.for_real(codec) (h264 -> h264-veryfast)
 
     def params(self, family: str) -> dict:
         """The sampler parameters of one family (a scene family's carry its template, so any worker
@@ -46,8 +47,13 @@ class Config:
         if family.startswith(SCENE_PREFIX) and family[len(SCENE_PREFIX):] in self.scenes:
             params["template"] = self.scenes[family[len(SCENE_PREFIX):]]
         if style_for({"style": self.style}, family) != "flat":  # flat configs keep the params (and bytes) they had
-            params.update(style=self.style, font_pool=self.font_pool)
+            params.update(style=self.style, font_pool=self.font_pool, real_codec=self.clip_codec_real)
         return params
+
+    @property
+    def clip_codec_real(self) -> str:
+        """The codec of this config's real-style clips."""
+        return self.real_codec or codec.for_real(self.codec)
 
     def to_dict(self) -> dict:
         """Plain data (for the manifest and resume checks)."""
@@ -55,6 +61,11 @@ class Config:
         d["families"] = list(self.families)
         if not self.scenes:  # configs without scene templates read as they did before templates existed
             del d["scenes"]
+        styles = self.style.values() if isinstance(self.style, dict) else [self.style]
+        if self.real_codec is None and all(v == "flat" for v in styles):
+            del d["real_codec"]
+        else:  # stated, so the manifest and the card say how real clips were encoded
+            d["real_codec"] = self.clip_codec_real
         if self.style == "flat" and self.font_pool == "pip":  # likewise for configs without the real style
             del d["style"], d["font_pool"]
         return d
@@ -92,6 +103,8 @@ def _check(cfg: Config, source: str) -> Config:
         bad("seed", f"expected a non-negative integer, got {cfg.seed!r}")
     if cfg.codec not in codec.CODECS:
         bad("codec", f"expected one of {', '.join(codec.CODECS)}, got {cfg.codec!r}")
+    if cfg.real_codec is not None and cfg.real_codec not in codec.CODECS:
+        bad("real_codec", f"expected one of {', '.join(codec.CODECS)}, got {cfg.real_codec!r}")
     if not isinstance(cfg.options, dict):
         bad("options", "expected a mapping of family -> options")
     for fam in cfg.families:

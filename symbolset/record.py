@@ -141,8 +141,11 @@ def annotations_for_record(annotations: list[dict]) -> list[dict]:
     ]
 
 
-def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_name: str = codec.DEFAULT_CODEC) -> dict:
-    """Render, encode, caption and annotate a spec into one row (a dict with every column)."""
+def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_name: str | None = None) -> dict:
+    """Render, encode, caption and annotate a spec into one row (a dict with every column).
+
+    ``codec_name`` defaults to what a default config gives the clip (:func:`clip_codec`)."""
+    codec_name = codec_name or clip_codec(spec, {})
     fam = families.get(spec["family"])
     with reuse():  # claims that measure the card's frames get the ones drawn here
         frames, annotations = render_clip(spec)
@@ -172,10 +175,17 @@ def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_nam
     }
 
 
+def clip_codec(spec: dict, params: dict) -> str:
+    """The codec of a sample: ``params["codec"]``, or for a real-style clip (one with a stage)
+    ``params["real_codec"]`` (default :func:`codec.for_real` of the codec)."""
+    name = params.get("codec", codec.DEFAULT_CODEC)
+    return (params.get("real_codec") or codec.for_real(name)) if "stage" in spec else name
+
+
 def make_record(task: dict, params: dict) -> dict:
     """One row from a planned task ``{id, family, split, seed}`` and the canvas ``params``."""
     spec = sample_spec(task["family"], task["seed"], params)
-    return build_record(spec, sample_id=task["id"], split=task["split"], seed=task["seed"], codec_name=params.get("codec", codec.DEFAULT_CODEC))
+    return build_record(spec, sample_id=task["id"], split=task["split"], seed=task["seed"], codec_name=clip_codec(spec, params))
 
 
 def to_table(rows: list[dict]) -> pa.Table:
