@@ -138,7 +138,9 @@ def load_manifest(root: str | Path) -> dict:
 
 
 def shard_paths(root: str | Path, split: str | None = None) -> list[Path]:
-    """Parquet shards of a dataset folder (one split, or all), in order."""
+    """Parquet shards of a dataset folder (one split, or all: ``None`` or ``"all"``), in order."""
+    if split == "all":
+        split = None
     data = Path(root) / "data"
     if not data.is_dir():
         raise SymbolSetError(f"{root}: no data/ folder (not a Hub-layout dataset)")

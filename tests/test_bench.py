@@ -80,7 +80,7 @@ def test_run_outputs_and_reference_match(bench_run):
     assert np.mean([r["match"] for r in rows]) >= 0.9
     for r in rows:
         assert 0 <= r["mf"] <= 1 and 0 <= r["mc"] <= 1 and 0 <= r["mt"] <= 1
-    assert {r["width"] for r in rows} == {128, 192} or len({r["width"] for r in rows}) == 2
+    assert {r["width"] for r in rows} == {128, 192}  # the reference and its 1.5x re-render
     summary = json.loads((out / "summary.json").read_text())
     assert summary["counts"]["missing"] == 0 and summary["counts"]["undecodable"] == 0
     m = summary["overall"]["match"]

@@ -67,3 +67,10 @@ def test_read_jsonl_skips_blank_lines_and_numbers_the_rest(tmp_path):
     assert read_jsonl(tmp_path / "x.jsonl") == [(1, {"a": 1}), (4, [2])]
     with pytest.raises(FileNotFoundError):
         read_jsonl(tmp_path / "missing.jsonl")  # the caller words a missing file (it knows what the file is)
+
+
+def test_split_all_means_every_shard(tiny_dir):
+    from symbolset import layout
+
+    assert layout.shard_paths(tiny_dir, "all") == layout.shard_paths(tiny_dir) and len(layout.shard_paths(tiny_dir)) == 3
+    assert layout.shard_paths(tiny_dir, "tset") == []  # callers name the split they found empty

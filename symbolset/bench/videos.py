@@ -11,40 +11,36 @@
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections import defaultdict
 from pathlib import Path
 
 from ..errors import SymbolSetError
+from ..layout import read_jsonl
 
 EXTENSIONS = (".mp4", ".mkv", ".webm", ".mov", ".avi", ".gif")
 
 
 def _from_mapping(path: Path) -> dict[str, list[Path]]:
     found: dict[str, list[Path]] = defaultdict(list)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".jsonl"):
+        raise SymbolSetError(f"{path}: a mapping file must be .csv or .jsonl")
     try:
-        text = path.read_text(encoding="utf-8")
+        if suffix == ".jsonl":
+            rows = read_jsonl(path)
+        else:
+            reader = csv.DictReader(path.read_text(encoding="utf-8").splitlines())
+            if not reader.fieldnames or not {"id", "path"} <= set(reader.fieldnames):
+                raise SymbolSetError(f"{path}: a CSV mapping needs the columns id and path")
+            rows = list(enumerate(reader, 2))  # line 1 is the header
+    except UnicodeDecodeError as exc:
+        raise SymbolSetError(f"{path}: not UTF-8 text ({exc})") from None
     except OSError as exc:
         raise SymbolSetError(f"{path}: cannot read ({exc.strerror})") from None
-    if path.suffix.lower() == ".csv":
-        reader = csv.DictReader(text.splitlines())
-        if not reader.fieldnames or not {"id", "path"} <= set(reader.fieldnames):
-            raise SymbolSetError(f"{path}: a CSV mapping needs the columns id and path")
-        rows = list(reader)
-    elif path.suffix.lower() == ".jsonl":
-        rows = []
-        for n, line in enumerate(text.splitlines(), 1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as exc:
-                    raise SymbolSetError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-    else:
-        raise SymbolSetError(f"{path}: a mapping file must be .csv or .jsonl")
-    for n, row in enumerate(rows, 1):
+    for n, row in rows:
         if not isinstance(row, dict) or not row.get("id") or not row.get("path"):
-            raise SymbolSetError(f"{path}: row {n}: needs id and path")
+            raise SymbolSetError(f"{path}:{n}: a mapping row needs id and path")
         found[str(row["id"])].append((path.parent / row["path"]).resolve())
     return found
 
