@@ -33,3 +33,12 @@ def test_windowed_coverage_is_bit_identical(family):
                     for i in (0, len(frames) - 1):
                         got = measure.element_coverage(spec, frames, annotations, c, i, 2.0)
                         assert got.dtype == np.float32 and np.array_equal(got, _whole_frame(spec, frames, annotations, c, i, 2.0))
+
+
+def test_pixel_lengths_equal_numpys_norm():
+    from symbolset.claims.verify import _length
+
+    rng = np.random.default_rng(0)
+    for shape in [(64, 80, 3), (7, 3, 3), (1, 1, 3)]:
+        for x in (rng.integers(0, 256, shape).astype(np.float32) - np.float32([12, 200, 37]), rng.normal(size=shape).astype(np.float32) * 1000):
+            assert np.array_equal(_length(x), np.linalg.norm(x, axis=-1))
