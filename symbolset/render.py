@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
+import threading
 
 import cv2
 import numpy as np
@@ -38,27 +39,28 @@ _ONE = 1 << _SHIFT
 _PAD = 2  # px around a text mask, so anti-aliased edges are never clipped
 
 
-_drawn: list | None = None  # inside reuse(): [(flat spec, read-only frames, annotations)] of the last flat clip drawn
+_kept = threading.local()  # .drawn, inside reuse(): [(flat spec, read-only frames, annotations)] of the last flat clip drawn
 
 
 @contextlib.contextmanager
 def reuse():
-    """Within this block the last flat clip drawn is kept: ``render_clip`` / ``render_frame`` of an
-    equal flat spec (a family's claims measuring the card that its record has just rendered) return
-    its frames (read-only) and annotations instead of drawing them again. The caller must not change
-    the spec inside the block."""
-    global _drawn
-    outer, _drawn = _drawn, []
+    """Within this block (in this thread) the last flat clip drawn is kept: ``render_clip`` /
+    ``render_frame`` of an equal flat spec (a family's claims measuring the card that its record has
+    just rendered) return its frames (read-only) and annotations instead of drawing them again. The
+    caller must not change the spec inside the block."""
+    outer = getattr(_kept, "drawn", None)
+    _kept.drawn = []
     try:
         yield
     finally:
-        _drawn = outer
+        _kept.drawn = outer
 
 
 def _reused(spec: dict):
     """The kept ``(frames, annotations)`` of a flat spec equal to ``spec``, else None."""
-    if _drawn and "stage" not in spec and _drawn[0][0] == spec:
-        return _drawn[0][1:]
+    drawn = getattr(_kept, "drawn", None)
+    if drawn and "stage" not in spec and drawn[0][0] == spec:
+        return drawn[0][1:]
     return None
 
 
@@ -90,10 +92,11 @@ def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
                 ann = {**ann, "texts": base_ann["texts"] + ann["texts"], "shapes": base_ann["shapes"] + ann["shapes"]}
             annotations.append(ann)
         previous = states
-    if _drawn is not None:
+    drawn = getattr(_kept, "drawn", None)
+    if drawn is not None:
         kept_frames = frames.view()
         kept_frames.flags.writeable = False
-        _drawn[:] = [({k: v for k, v in spec.items() if k != "stage"}, kept_frames, annotations)]
+        drawn[:] = [({k: v for k, v in spec.items() if k != "stage"}, kept_frames, annotations)]
     if "stage" in spec:  # the real style: the flat frames become a card seen by a 3D camera
         from .stage import project
 

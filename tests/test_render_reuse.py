@@ -65,3 +65,19 @@ def test_no_reuse_of_another_spec_or_outside_the_block(monkeypatch):
     calls.clear()
     render.render_clip(spec)
     assert calls  # outside the block every call draws
+
+
+def test_reuse_is_per_thread(monkeypatch):
+    import threading
+
+    spec = _spec("seven_segment")
+    with render.reuse():
+        render.render_clip(spec)
+        calls = _counting(monkeypatch)
+        worker = threading.Thread(target=render.render_clip, args=(spec,))
+        worker.start()
+        worker.join()
+        assert calls  # another thread, outside any block of its own, draws
+        calls.clear()
+        render.render_clip(spec)
+        assert not calls
