@@ -36,7 +36,7 @@ def finish(out: Path, cfg, shards: list[dict]) -> dict:
         "shards": entries,
         "software": software_versions(),
     }
-    write_thumbnails(out)
+    write_thumbnails(out, families={f for c in counts.values() for f in c})
     write_json_atomic(out / MANIFEST, manifest)
     extra = ""
     if cfg.to_dict().get("style", "flat") != "flat":  # the real style's many faces, with licences (flat cards stay as they were)
@@ -65,12 +65,16 @@ def software_versions() -> dict:
     }
 
 
-def write_thumbnails(out: Path, frames_shown: int = 4, height: int = 128) -> None:
+def write_thumbnails(out: Path, frames_shown: int = 4, height: int = 128, families: set[str] | None = None) -> None:
     """``thumbnails/<family>.png``: a few frames of each family's first clip in the folder, re-rendered
-    from its *stored* spec (so a converted or reviewed dataset shows clips it really holds)."""
+    from its *stored* spec (so a converted or reviewed dataset shows clips it really holds).
+    ``families``: every family the folder holds, when known: the shards are read only until each has
+    been seen (the first shard, as a plan interleaves families), not to the end of a release."""
     first: dict[str, dict] = {}
     for row in iter_rows(out, columns=["family", "spec"]):
         first.setdefault(row["family"], row)
+        if families is not None and len(first) >= len(families):
+            break
     (out / "thumbnails").mkdir(exist_ok=True)
     for fam, row in first.items():
         spec = from_json(row["spec"], f"{out}: thumbnail of {fam}")
