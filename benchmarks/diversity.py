@@ -5,11 +5,13 @@ A smaller stand-in for a ``release`` run (style ``mixed``): ``--num`` clips (def
 of the most used face, the material kinds, the share of clips with a 3D camera (and with a moving
 one), the OCR figure on ``real`` frames (RapidOCR reading the rectified quad of every unrotated,
 whole text run whose glyphs are >= 24 px tall on the first, middle and last frame; exact match after normalisation,
-per family and per font) and the generation cost of each clip rendered as ``real`` against the same
+per family and per font; words with a character not ``full``, behind an occluder or past the frame's
+edge, are left out), the share of clips with an occluder and the generation cost of each clip rendered as ``real`` against the same
 clip rendered ``flat`` (build_record: render + encode + captions; and render alone), as medians and
 their ratio.
 
     python benchmarks/diversity.py --num 200 --size 256 --pool full
+    python benchmarks/diversity.py --num 1000 --size 512 --frames 32 --specs-only   # a release-sized draw of faces
 """
 
 from __future__ import annotations
@@ -76,11 +78,13 @@ def _recognize(crops: list[np.ndarray]) -> list[str]:
 
 def ocr_words(spec: dict, frame: np.ndarray, ann: dict, min_glyph: float = MIN_GLYPH) -> tuple[int, int, list[dict]]:
     """(read exactly, counted, details) for the frame's text runs that are unrotated, fully shown, not
-    touched by a cursor and whose characters are at least ``min_glyph`` px tall (median char box height)."""
+    touched by a cursor, with every character ``full`` (nothing in front of it, inside the frame) and whose characters are at least ``min_glyph`` px tall (median char box height)."""
     els = {el["id"]: el for el in spec["elements"]}
     quads = {s["element"]: s["params"]["quad"] for s in ann["shapes"] if s["type"] == "text_quad"}
     char_quads = {s["element"]: s["params"]["char_quads"] for s in ann["shapes"] if s["type"] == "text_quad"}
     occluded = {s["element"] for s in ann["shapes"] if s["type"] == "cursor"}  # a visible cursor touches the word
+    # and so does anything passing in front (or the frame's edge): only words with every character full count
+    occluded |= {s["element"] for s in ann["shapes"] if s["type"] == "text_quad" and set(s["params"]["char_visibility"]) - {"full"}}
     items = []
     for t in ann["texts"]:
         el = els.get(t["element"])
@@ -103,7 +107,7 @@ def ocr_words(spec: dict, frame: np.ndarray, ann: dict, min_glyph: float = MIN_G
     flat_reads = iter(_recognize([c for _, _, crops in items for c in crops]))
     reads = ["".join(next(flat_reads) for _ in crops) for _, _, crops in items]
     details = [
-        {"string": t["string"], "read": r, "ok": normalize(r) == normalize(t["string"]), "font": el["font"], "vertical": bool(el.get("vertical"))}
+        {"element": t["element"], "string": t["string"], "read": r, "ok": normalize(r) == normalize(t["string"]), "font": el["font"], "vertical": bool(el.get("vertical"))}
         for (t, el, _), r in zip(items, reads)
     ]
     return sum(d["ok"] for d in details), len(details), details
@@ -125,6 +129,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--pool", default="full", choices=("pip", "full"))
     ap.add_argument("--vertical", type=float, default=0.0, help="share of signage clips drawn as vertical (竖排) signs")
+    ap.add_argument("--specs-only", action="store_true", help="faces, materials, cameras and occluders from the specs alone (no render, OCR or cost)")
     ap.add_argument("--min-glyph", type=float, default=MIN_GLYPH, help="OCR only words whose median glyph height is at least this (px)")
     args = ap.parse_args()
     base = {"width": args.size, "height": args.size, "num_frames": args.frames, "fps": 8.0, "options": {}, "font_pool": args.pool}
@@ -137,7 +142,7 @@ def main() -> None:
         collections.defaultdict(lambda: [0, 0]),
         collections.defaultdict(lambda: [0, 0]),
     )
-    staged = moving = text_clips = 0
+    staged = moving = text_clips = occluded = 0
     t_flat, t_real, ratios, misses, r_flat, r_real = [], [], [], [], [], []
     for k in range(args.num):
         fam = names[k % len(names)]
@@ -150,7 +155,10 @@ def main() -> None:
         if "stage" in spec:
             staged += 1
             moving += spec["stage"]["camera"]["move"] != "static"
+            occluded += "occluder" in spec["stage"]
             kinds.update((spec["stage"]["surface"]["kind"], spec["stage"]["environment"]["kind"]))
+        if args.specs_only:
+            continue
         # cost and OCR: the same clip in both styles
         flat = record.sample_spec(fam, seed, params)
         real = record.sample_spec(fam, seed, {**params, "style": "real"})
@@ -182,12 +190,17 @@ def main() -> None:
                 if not d["ok"]:
                     misses.append({"family": fam, "seed": seed, "frame": i, **d})
     read, counted = sum(v[0] for v in ocr_fam.values()), sum(v[1] for v in ocr_fam.values())
-    print(json.dumps({
+    out = {
         "clips": args.num, "size": args.size, "vertical_signage": args.vertical, "frames": args.frames, "font_pool": args.pool, "style": "mixed",
         "distinct_faces": len(face_clips), "clips_with_text": text_clips,
         "most_used_face": face_clips.most_common(1)[0][0] if face_clips else None,
         "most_used_face_share": round(face_clips.most_common(1)[0][1] / max(1, text_clips), 4) if face_clips else 0.0,
         "material_kinds": sorted(kinds), "share_3d_camera": round(staged / args.num, 4), "share_moving_3d_camera": round(moving / args.num, 4),
+        "share_occluder": round(occluded / args.num, 4), "share_occluder_of_real": round(occluded / max(1, staged), 4)}
+    if args.specs_only:
+        print(json.dumps(out, indent=1))
+        return
+    out.update({
         "ocr_real": {"min_glyph_px": args.min_glyph, "read": read, "words": counted, "accuracy": round(read / max(1, counted), 4),
                      "per_family": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_fam.items())},
                      "per_font": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_font.items())},
@@ -196,7 +209,8 @@ def main() -> None:
                    "ratio_of_medians": round(statistics.median(t_real) / statistics.median(t_flat), 3), "median_ratio": round(statistics.median(ratios), 3), "ceiling": 2.0,
                    "render_only": {"flat_median": round(statistics.median(r_flat), 4), "real_median": round(statistics.median(r_real), 4),
                                    "ratio_of_medians": round(statistics.median(r_real) / statistics.median(r_flat), 3)}},
-    }, indent=1))  # fmt: skip
+    })  # fmt: skip
+    print(json.dumps(out, indent=1))
 
 
 if __name__ == "__main__":

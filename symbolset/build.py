@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from . import __version__, hub, layout
+from . import __version__, hub, layout, remote
 from .config import Config
 from .errors import SymbolSetError
 from .layout import MANIFEST, SPLITS, load_manifest, shard_file, write_json_atomic
@@ -107,8 +107,10 @@ def generate(cfg: Config, out: str | Path, *, workers: int | None = None, overwr
     """
     if engine not in ENGINES:
         raise SymbolSetError(f"--engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
-    if "://" in str(out):
-        raise SymbolSetError(f"{out}: object-store output is not supported yet; write to a local or shared folder, then upload it")
+    if remote.is_url(str(out)):  # s3://, gs://, any fsspec URL: each shard rendered locally and PUT whole
+        from .build_remote import generate_remote
+
+        return generate_remote(cfg, str(out), workers=workers, overwrite=overwrite, progress=progress, engine=engine, ray_address=ray_address, retries=retries)
     out = Path(out)
     _check_config(cfg)
     claim, complete = _prepare_output(out, cfg, overwrite)
@@ -135,6 +137,15 @@ def _generate(cfg: Config, out: Path, workers: int | None, progress: bool, engin
     shards = shard_plan(cfg)
     todo = [s for s in shards if not _complete(out / s["file"], len(s["tasks"]))]
     done_before = sum(len(s["tasks"]) for s in shards) - sum(len(s["tasks"]) for s in todo)
+    run_engine(cfg, todo, out, done_before, progress, engine, workers, ray_address, retries)
+    manifest = hub.finish(out, cfg, shards)
+    (out / STATE_FILE).unlink(missing_ok=True)
+    return manifest
+
+
+def run_engine(cfg: Config, todo: list[dict], out: Path | str, done_before: int, progress: bool, engine: str,
+               workers: int | None, ray_address: str | None, retries: int) -> None:  # fmt: skip
+    """Render and write the shards ``todo`` into ``out`` (a folder or an fsspec URL) with a progress bar."""
     params = {f: cfg.params(f) for f in cfg.families}
     bar = tqdm(total=cfg.num, initial=done_before, unit="clip", desc=f"generate {cfg.name}", disable=not progress, smoothing=0.1)
     try:
@@ -148,9 +159,6 @@ def _generate(cfg: Config, out: Path, workers: int | None, progress: bool, engin
             local.run(todo, params, out, bar, workers=workers or 1, retries=retries)
     finally:
         bar.close()
-    manifest = hub.finish(out, cfg, shards)
-    (out / STATE_FILE).unlink(missing_ok=True)
-    return manifest
 
 
 def _complete(path: Path, rows: int) -> bool:

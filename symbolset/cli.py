@@ -23,7 +23,7 @@ def _generate(args) -> int:
     from .config import load_config
 
     cfg = load_config(args.config, num=args.num, families=args.families, seed=args.seed, num_frames=args.frames, fps=args.fps,
-                      codec=args.codec, shard_size=args.shard_size, scenes=args.scenes, style=args.style, font_pool=args.font_pool, **_size(args.size))  # fmt: skip
+                      codec=args.codec, shard_size=args.shard_size, scenes=args.scenes, style=args.style, font_pool=args.font_pool, occluders=args.occluders, **_size(args.size))  # fmt: skip
     manifest = generate(cfg, args.out, workers=args.workers, overwrite=args.overwrite, progress=not args.quiet,
                         engine=args.engine, ray_address=args.ray_address, retries=args.retries)  # fmt: skip
     rows = {s: manifest["splits"][s]["rows"] for s in ("train", "validation", "test") if s in manifest["splits"]}
@@ -139,6 +139,8 @@ def _publish(args) -> int:
     from .hub import publish
     from .validate import validate_dataset
 
+    if "://" in args.dir:  # upload_folder reads a local folder
+        raise SymbolSetError(f"{args.dir}: publish uploads a local folder; copy the dataset here first (e.g. aws s3 sync)")
     problems = validate_dataset(args.dir)
     if problems:
         for line in problems:
@@ -157,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("generate", help="generate a dataset in the Hugging Face Hub layout")
     g.add_argument("config", nargs="?", default=None, help="built-in config (default, tiny, release) or a YAML file [default]")
-    g.add_argument("--out", required=True, help="output folder")
+    g.add_argument("--out", required=True, help="output folder, or an fsspec URL: s3://BUCKET/PREFIX, gs://..., ... (docs/scale.md)")
     g.add_argument("--num", type=int, help="total number of clips (spread evenly over families)")
     g.add_argument("--families", help="comma-separated family names (scene templates: scene:<name>)")
     g.add_argument("--scenes", help="a scene template file or folder: adds its scenes (only them, without --families)")
@@ -173,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--shard-size", type=int, help="rows per Parquet shard")
     g.add_argument("--style", choices=("flat", "real", "mixed"), help="flat vector art, real (3D stage, materials, more faces) or mixed")
     g.add_argument("--font-pool", choices=("pip", "full"), help="faces of the real style: pip wheels only, or full (+ Debian font pack)")
+    g.add_argument("--occluders", type=float, help="share of real clips with something passing in front of the card [0.3]")
     g.add_argument("--overwrite", action="store_true", help="replace an existing dataset in --out")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.set_defaults(func=_generate)

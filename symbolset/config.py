@@ -38,6 +38,7 @@ class Config:
     style: str | dict = "flat"  # flat | real | mixed, or {family: style, "default": style} (stage.py)
     font_pool: str = "pip"  # faces the real style may use: pip (wheels only) | full (+ the Debian font pack)
     real_codec: str | None = None  # codec of real-style clips; None: codec.for_real(codec) (h264 -> h264-veryfast)
+    occluders: float = 0.3  # share of real clips with something passing in front (stage_occlude.py)
 
     def params(self, family: str) -> dict:
         """The sampler parameters of one family (a scene family's carry its template, so any worker
@@ -47,7 +48,7 @@ class Config:
         if family.startswith(SCENE_PREFIX) and family[len(SCENE_PREFIX):] in self.scenes:
             params["template"] = self.scenes[family[len(SCENE_PREFIX):]]
         if style_for({"style": self.style}, family) != "flat":  # flat configs keep the params (and bytes) they had
-            params.update(style=self.style, font_pool=self.font_pool, real_codec=self.clip_codec_real)
+            params.update(style=self.style, font_pool=self.font_pool, occluders=self.occluders, real_codec=self.clip_codec_real)
         return params
 
     @property
@@ -67,7 +68,7 @@ class Config:
         else:  # stated, so the manifest and the card say how real clips were encoded
             d["real_codec"] = self.clip_codec_real
         if self.style == "flat" and self.font_pool == "pip":  # likewise for configs without the real style
-            del d["style"], d["font_pool"]
+            del d["style"], d["font_pool"], d["occluders"]
         return d
 
 
@@ -113,6 +114,8 @@ def _check(cfg: Config, source: str) -> Config:
     styles = cfg.style.values() if isinstance(cfg.style, dict) else [cfg.style]
     if not isinstance(cfg.style, (str, dict)) or any(v not in STYLES for v in styles):
         bad("style", f"expected one of {', '.join(STYLES)} or a mapping of family -> style, got {cfg.style!r}")
+    if not isinstance(cfg.occluders, (int, float)) or isinstance(cfg.occluders, bool) or not 0 <= cfg.occluders <= 1:
+        bad("occluders", f"expected a share in [0, 1], got {cfg.occluders!r}")
     if any(v != "flat" for v in styles):
         try:
             require_pool(cfg.font_pool, "font_pool")

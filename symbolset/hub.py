@@ -19,14 +19,23 @@ from .render import render_frame
 from .spec import from_json
 
 
-def finish(out: Path, cfg, shards: list[dict]) -> dict:
-    """Write the manifest, thumbnails and dataset card of a fully generated folder."""
+def finish(out: Path, cfg, shards: list[dict], *, digests: dict | None = None, source: str | None = None) -> dict:
+    """Write the manifest, thumbnails and dataset card of a fully generated folder.
+
+    For shards kept elsewhere (an object store: ``symbolset.build_remote``), ``source`` is where the
+    rows are read from (an fsspec URL) and ``digests`` maps each shard file to its ``(bytes, sha256)``;
+    ``out`` is then the local folder the manifest, card and thumbnails are written to.
+    """
+    source = out if source is None else source
     counts: dict[str, Counter] = {s: Counter() for s in SPLITS}
     entries = []
     for shard in shards:
-        path = out / shard["file"]
-        data = path.read_bytes()
-        entries.append({"file": shard["file"], "split": shard["split"], "rows": len(shard["tasks"]), "bytes": len(data), "sha256": codec.sha256(data)})
+        if digests is not None:
+            size, digest = digests[shard["file"]]
+        else:
+            data = (out / shard["file"]).read_bytes()
+            size, digest = len(data), codec.sha256(data)
+        entries.append({"file": shard["file"], "split": shard["split"], "rows": len(shard["tasks"]), "bytes": size, "sha256": digest})
         counts[shard["split"]].update(t["family"] for t in shard["tasks"])
     manifest = {
         "name": cfg.name,
@@ -36,13 +45,13 @@ def finish(out: Path, cfg, shards: list[dict]) -> dict:
         "shards": entries,
         "software": software_versions(),
     }
-    write_thumbnails(out, families={f for c in counts.values() for f in c})
+    write_thumbnails(out, source, families={f for c in counts.values() for f in c})
     write_json_atomic(out / MANIFEST, manifest)
     extra = ""
     if cfg.to_dict().get("style", "flat") != "flat":  # the real style's many faces, with licences (flat cards stay as they were)
         from .fontpack import card_section
 
-        extra = card_section(from_json(r["spec"], f"{out}: card") for r in iter_rows(out, columns=["spec"]))
+        extra = card_section(from_json(r["spec"], f"{out}: card") for r in iter_rows(source, columns=["spec"]))
     write_card(out, manifest, extra)
     return manifest
 
@@ -65,13 +74,13 @@ def software_versions() -> dict:
     }
 
 
-def write_thumbnails(out: Path, frames_shown: int = 4, height: int = 128, families: set[str] | None = None) -> None:
-    """``thumbnails/<family>.png``: a few frames of each family's first clip in the folder, re-rendered
-    from its *stored* spec (so a converted or reviewed dataset shows clips it really holds).
+def write_thumbnails(out: Path, source: str | Path | None = None, frames_shown: int = 4, height: int = 128, families: set[str] | None = None) -> None:
+    """``thumbnails/<family>.png``: a few frames of each family's first clip in the folder (or in
+    ``source``), re-rendered from its *stored* spec (so a converted or reviewed dataset shows clips it really holds).
     ``families``: every family the folder holds, when known: the shards are read only until each has
     been seen (the first shard, as a plan interleaves families), not to the end of a release."""
     first: dict[str, dict] = {}
-    for row in iter_rows(out, columns=["family", "spec"]):
+    for row in iter_rows(out if source is None else source, columns=["family", "spec"]):
         first.setdefault(row["family"], row)
         if families is not None and len(first) >= len(families):
             break

@@ -1,7 +1,7 @@
 """The on-disk layout of a SymbolSet dataset folder, and the atomic writes that build it
 (their code is in ``atomic.py``; every name of it is re-exported here).
 
-This is the ground floor every reader and writer shares (it depends only on ``errors``, ``atomic`` and pyarrow)::
+This is the ground floor every reader and writer shares (it depends only on ``errors``, ``atomic``, ``remote`` and pyarrow)::
 
     README.md                                   dataset card (written by ``hub``)
     manifest.json                               config, counts, every shard's rows / bytes / sha256
@@ -13,6 +13,8 @@ Each row carries a ``checksum`` (:func:`record_checksum`, checked by :func:`chec
 command that writes a folder claims it with :func:`claim_output` (lock, source and ``--overwrite`` rules).
 
 Readers (loaders, converters, viewer, bench) import this module, never ``build`` or the renderer.
+The readers here (:func:`load_manifest`, :func:`shard_paths`, :func:`iter_rows`, :func:`find_record`,
+:func:`verify_files`) also take an fsspec URL (``s3://bucket/prefix``; :mod:`symbolset.remote`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from . import remote
 from .atomic import os_error, remove_temporaries, replace_folder, write_bytes_atomic, write_folder_atomic, write_json_atomic  # noqa: F401 (re-exported)
 from .errors import SymbolSetError
 
@@ -110,6 +113,15 @@ def _leaf_columns(schema) -> list[str]:
 def verify_files(root: str | Path, entries: list[dict]) -> None:
     """Check each listed file (``{"file": relative path, "sha256": hex}``, as a manifest lists its shards)
     against its sha256; :class:`SymbolSetError` naming the first missing or damaged one."""
+    if remote.is_url(str(root)):
+        store = remote.Store(str(root))
+        present = store.files()
+        for entry in entries:
+            if entry["file"] not in present:
+                raise SymbolSetError(f"{store.where(entry['file'])}: missing (listed in the manifest)")
+            if store.sha256(entry["file"])[1] != entry.get("sha256"):
+                raise SymbolSetError(f"{store.where(entry['file'])}: sha256 mismatch (file changed or damaged since it was written)")
+        return
     for entry in entries:
         path = Path(root) / entry["file"]
         try:
@@ -125,9 +137,13 @@ def verify_files(root: str | Path, entries: list[dict]) -> None:
 
 def load_manifest(root: str | Path) -> dict:
     """The dataset's manifest; :class:`SymbolSetError` when missing or malformed."""
-    path = Path(root) / MANIFEST
+    url = remote.is_url(str(root))
+    path = remote.join(str(root), MANIFEST) if url else Path(root) / MANIFEST
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        data = remote.Store(str(root)).read_bytes(MANIFEST) if url else path.read_bytes()
+        if data is None:
+            raise FileNotFoundError(path)
+        manifest = json.loads(data.decode("utf-8"))
     except FileNotFoundError:
         raise SymbolSetError(f"{path}: missing (not a SymbolSet dataset folder, or an unfinished run)") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -138,9 +154,19 @@ def load_manifest(root: str | Path) -> dict:
 
 
 def shard_paths(root: str | Path, split: str | None = None) -> list[Path]:
-    """Parquet shards of a dataset folder (one split, or all: ``None`` or ``"all"``), in order."""
+    """Parquet shards of a dataset folder (one split, or all: ``None`` or ``"all"``), in order
+    (URLs, as ``str``, under an fsspec URL)."""
     if split == "all":
         split = None
+    if remote.is_url(str(root)):
+        from fnmatch import fnmatchcase
+
+        store = remote.Store(str(root))
+        names = [f for f in store.files() if f.count("/") == 1 and fnmatchcase(f, f"data/{split}-*.parquet" if split else "data/*.parquet") and not f.startswith("data/.")]
+        if not names:
+            raise SymbolSetError(f"{root}: no data/*.parquet objects (not a Hub-layout dataset)")
+        names.sort(key=lambda f: (SPLITS.index(f[5:].split("-")[0]) if f[5:].split("-")[0] in SPLITS else 9, f))
+        return [store.where(f) for f in names]
     data = Path(root) / "data"
     if not data.is_dir():
         raise SymbolSetError(f"{root}: no data/ folder (not a Hub-layout dataset)")
@@ -155,7 +181,7 @@ def iter_rows(root: str | Path, split: str | None = None, columns: list[str] | N
     """Rows of a dataset folder as dicts, shard by shard (memory: one row group at a time)."""
     for path in shard_paths(root, split):
         try:
-            pf = pq.ParquetFile(path)
+            pf = pq.ParquetFile(_open(path))
             for i in range(pf.num_row_groups):
                 yield from pf.read_row_group(i, columns=columns).to_pylist()
         except (OSError, ValueError) as exc:
@@ -166,12 +192,21 @@ def find_record(root: str | Path, sample_id: str) -> dict:
     """The row with id ``sample_id``; :class:`SymbolSetError` when no shard holds it."""
     for path in shard_paths(root):
         try:
-            table = pq.read_table(path, filters=[("id", "=", sample_id)])
+            table = pq.read_table(_open(path), filters=[("id", "=", sample_id)])
         except (OSError, ValueError) as exc:
             raise SymbolSetError(f"{path}: unreadable Parquet shard ({exc})") from None
         if table.num_rows:
             return table.to_pylist()[0]
     raise SymbolSetError(f"{root}: no record with id {sample_id!r}")
+
+
+def _open(path):
+    """A local path as it is, an fsspec URL opened for reading (ranged reads: a footer, a column)."""
+    if not remote.is_url(str(path)):
+        return path
+    import fsspec
+
+    return fsspec.open(str(path), "rb").open()
 
 
 def read_jsonl(path: str | Path) -> list[tuple[int, object]]:

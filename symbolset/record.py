@@ -150,7 +150,7 @@ def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_nam
     with reuse():  # claims that measure the card's frames get the ones drawn here
         frames, annotations = render_clip(spec)
         caps = fam.captions(stage.card(spec), caption_rng(seed))  # the family describes the card
-    caps = stage.add_captions(spec, caps)
+    caps = stage.add_captions(spec, caps, annotations)
     spec_json = to_json(spec)
     video = codec.encode(frames, spec["fps"], codec_name)
     return {

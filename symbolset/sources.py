@@ -70,7 +70,7 @@ def _looks_like_repo_id(text: str) -> bool:
 def resolve(source, split: str | None = "train", *, revision: str | None = None, cache_dir: str | None = None, download: bool = True) -> Source:
     """Resolve ``source`` to a :class:`Source` for ``split`` (None: every split).
 
-    ``source`` is a Hub-layout folder, ``"tiny"`` (the checked-in tiny split), a Hub dataset repo id
+    ``source`` is a Hub-layout folder (or an fsspec URL of one: ``s3://bucket/prefix``), ``"tiny"`` (the checked-in tiny split), a Hub dataset repo id
     (``owner/name``: downloaded into the ``huggingface_hub`` cache with ``snapshot_download``, which
     works offline from that cache when ``HF_HUB_OFFLINE=1``; with ``download=False`` the shards are
     read over HTTP as ``hf://`` URLs instead), or a ``datasets.Dataset`` (its split is its own).
@@ -84,6 +84,8 @@ def resolve(source, split: str | None = "train", *, revision: str | None = None,
         root = tiny_dir()
     elif os.path.isdir(text):
         root = Path(text)
+    elif "://" in text:  # an fsspec URL (s3://bucket/prefix...): shards read in place, ranged reads
+        return Source(name=text, shards=layout.shard_paths(text, split))
     elif _looks_like_repo_id(text):
         if not download:
             return Source(name=text, shards=_remote_shards(text, split, revision))

@@ -8,15 +8,17 @@ re-renders bit for bit from its spec::
      "camera": {"move", "fill", "focal", "keys": {"yaw","pitch","pan","tilt","roll","distance"}: [start, end],
                 "shake": degrees, "seed"},
      "light": {"gradient": [gx, gy], "falloff", "center": [u, v], "shadow", "glare"},
-     "lens": {"pattern": sigma, "noise": sigma, "jpeg": quality or null, "seed", "defocus", "motion_blur"}}
+     "lens": {"pattern": sigma, "noise": sigma, "jpeg": quality or null, "seed", "defocus", "motion_blur"},
                                      # pattern: fixed-pattern sensor noise; noise: per-frame noise
+     "occluder": {...}}              # optional: something passing in front (stage_occlude.py)
 
 The family's canvas (W x H) lies centred on the plane z = 0; a pinhole camera looks at it
 (stage_camera.py). Each frame's homography maps layer pixels to image pixels, so every box becomes an
 exact quad: the stored quad is the image of the flat ink box grown by 0.55 px, the reach of bilinear
 resampling, hence it contains every pixel the ink touches; the axis-aligned box is the pixel hull of
 the quad, and ``char_visibility`` says per character whether its quad lies in the frame (full,
-partial, hidden). The drawn camera keeps the whole card in the frame on every frame. Light, shadow,
+partial, hidden), and an occluder, drawn after the warp, may hide it (stage_occlude.py). The drawn
+camera keeps the whole card in the frame on every frame. Light, shadow,
 blur, noise and JPEG (stage_light.py) act on pixels after annotation: they never move a box. Text
 faces may be swapped for others of the font pool (same width or narrower). The family's captions
 describe the flat card (:func:`card`); :func:`sentences` adds the surface and the camera move.
@@ -27,7 +29,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from . import fontpack, fonts, materials, stage_light
+from . import fontpack, fonts, materials, stage_light, stage_occlude
 from .draw import pick
 from .errors import SpecError
 from .stage_camera import apply, homography, to_cv
@@ -36,6 +38,7 @@ from .textlayout import layout_for
 
 STYLES = ("flat", "real", "mixed")
 FONT_LOCKED = ("formula",)  # families whose layout composes runs from one face's metrics
+LOCKED_FACES = ("dejavu-sans", "dejavu-serif")  # the faces formula keeps: left to it, since it alone draws each in ~6 % of text clips
 _GROW = 0.55  # bilinear reach (0.5 px) plus OpenCV's 1/32 px coordinate rounding
 
 
@@ -52,7 +55,8 @@ def style_for(params: dict, family: str) -> str:
 
 
 def stylize(spec: dict, seed: int, params: dict) -> dict:
-    """The spec with a stage drawn for it (``real``, or ``mixed`` at 50%), else the spec unchanged.
+    """The spec with a stage drawn for it (``real``, or ``mixed`` at 50%); its faces (but the locked
+    families') are drawn from the font pool in both styles, a ``mixed`` clip left flat included.
 
     Uses its own generator (``[seed, 2]``), so the family's own draws stay what they are in ``flat``.
     """
@@ -60,13 +64,17 @@ def stylize(spec: dict, seed: int, params: dict) -> dict:
     if style == "flat":
         return spec
     rng = np.random.default_rng([seed, 2])
-    if style == "mixed" and rng.random() < 0.5:
-        return spec
+    flat_half = style == "mixed" and rng.random() < 0.5
     pool = fontpack.require_pool(params.get("font_pool", "pip"), "font_pool")
     spec = {**spec, "elements": [dict(el) for el in spec["elements"]], "meta": dict(spec.get("meta", {}))}
     if spec.get("family") not in FONT_LOCKED:
         _swap_fonts(spec, rng, pool)
+    if flat_half:  # flat art, in the pool's faces: kept in the family's few faces, it made them most of a run's text
+        return spec
     spec["stage"] = _draw_stage(rng, spec)
+    occ_rng = np.random.default_rng([seed, 3])  # its own generator: the rest of the stage is as without occluders
+    if occ_rng.random() < params.get("occluders", stage_occlude.SHARE):
+        spec["stage"]["occluder"] = stage_occlude.sample(occ_rng, spec["width"], spec["height"])
     check(spec)
     return spec
 
@@ -78,7 +86,10 @@ def _swap_fonts(spec: dict, rng: np.random.Generator, pool: tuple[str, ...]) -> 
     mapping = {}
     for old in dict.fromkeys(el["font"] for el in texts):
         group = "".join(el["text"] for el in texts if el["font"] == old)
-        covering = [fid for fid in pool if not fonts.missing_chars(fid, group)]
+        covering = [fid for fid in pool if fid not in LOCKED_FACES and not fonts.missing_chars(fid, group)]
+        # Texts without Chinese leave the few Chinese faces to those with it (else, in the pip pool,
+        # a Chinese face drew 11 % of text clips).
+        covering = [fid for fid in covering if "han" not in fontpack.FACES[fid].scripts] or covering
         mapping[old] = pick(rng, covering) if covering else old
     for el in texts:
         new, size = mapping[el["font"]], int(round(el["size"]))
@@ -184,7 +195,7 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
     m_prev = img = None
     for i in range(len(frames)):
         m = hs[index + i - first]
-        held = (m_prev is not None and np.array_equal(m, m_prev) and np.array_equal(frames[i], frames[i - 1])
+        held = ("occluder" not in st and m_prev is not None and np.array_equal(m, m_prev) and np.array_equal(frames[i], frames[i - 1])
                 and {**annotations[i], "frame": 0, "time": 0} == {**annotations[i - 1], "frame": 0, "time": 0})  # fmt: skip
         if held:  # a still camera on an unchanged card (a held display, a typing pause): same image before the lens
             new_ann.append({**new_ann[-1], "frame": annotations[i]["frame"], "time": annotations[i]["time"]})
@@ -193,6 +204,8 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
             img = cv2.warpPerspective(canvas, to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
             img = stage_light.glare(img, st, spec, m)
             new_ann.append(_map_annotations(annotations[i], m, w, h, st["camera"]["move"]))
+            if "occluder" in st:  # something passes in front: drawn after the warp, before the lens
+                img, new_ann[-1] = stage_occlude.occlude(img, new_ann[-1], st, spec, index + i, m)
         if lens:  # stage_light.lens() returns a new image; the exposure spans the move from the previous frame to this one
             j = index + i - first
             out[i] = stage_light.lens(img, st, spec, index + i, hs[j - 1] if index + i else hs[j], hs[j] if index + i else hs[j + 1], pattern)
@@ -204,8 +217,8 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
 
 def visibility(quads: np.ndarray, w: int, h: int) -> list[str]:
     """Per quad ``(N, 4, 2)``: ``"full"`` when it lies wholly in the frame (all its ink is seen),
-    ``"hidden"`` when it shares no area with the frame (none is), else ``"partial"``. The stage has no
-    occluders, so the frame's edges are all that can hide a character."""
+    ``"hidden"`` when it shares no area with the frame (none is), else ``"partial"``: the verdict of the
+    frame's edges, which an occluder refines (stage_occlude.py)."""
     frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     within = ((quads >= 0) & (quads <= [w, h])).all(axis=(1, 2))  # a convex quad with its corners in the frame lies in it
     out = []
@@ -301,11 +314,19 @@ def card(spec: dict) -> dict:
     return {k: v for k, v in spec.items() if k != "stage"}
 
 
-def add_captions(spec: dict, caps: dict) -> dict:
-    """The family's captions with the stage sentence appended to the detailed and temporal ones."""
+def add_captions(spec: dict, caps: dict, annotations: list[dict] | None = None) -> dict:
+    """The family's captions with the stage sentence appended to the detailed and temporal ones (and,
+    when an occluder passes, a sentence measured on the clip's ``annotations``, rendered if not given)."""
     if "stage" not in spec:
         return caps
     s = sentences(spec)
+    if "occluder" in spec["stage"]:
+        if annotations is None:
+            from .render import render_clip
+
+            annotations = render_clip(spec)[1]
+        o = stage_occlude.sentences(spec, annotations)
+        s = {"en": s["en"] + " " + o["en"], "zh": s["zh"] + o["zh"]}
     sep = {"en": " ", "zh": ""}
     return {
         lang: {g: (text + sep[lang] + s[lang] if g in ("detailed", "temporal") else text) for g, text in by_g.items()}

@@ -10,6 +10,7 @@ import math
 
 from . import materials
 from .errors import SpecError
+from .stage_occlude import check as occlusion_problem
 
 MOVES = ("static", "orbit", "dolly", "pan", "tilt", "shake")
 
@@ -21,8 +22,10 @@ def check(spec: dict) -> None:
     def bad(where, problem):
         raise SpecError(f"stage.{where}: {problem}")
 
-    if not isinstance(st, dict) or set(st) != {"surface", "environment", "camera", "light", "lens"}:
-        bad("", "expected surface, environment, camera, light and lens")
+    if not isinstance(st, dict) or set(st) - {"occluder"} != {"surface", "environment", "camera", "light", "lens"}:
+        bad("", "expected surface, environment, camera, light and lens (and an optional occluder)")
+    if "occluder" in st and (problem := occlusion_problem(st["occluder"])):
+        bad(*problem.split(": ", 1))
     for name in ("surface", "environment"):
         m = st[name]
         if not isinstance(m, dict) or m.get("kind") not in materials.KINDS:

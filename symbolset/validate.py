@@ -1,12 +1,13 @@
-"""Check a dataset folder: manifest, schema, counts, shard and record checksums, specs, and that every video decodes."""
+"""Check a dataset folder (or an fsspec URL of one): manifest, schema, counts, shard and record checksums, specs, and that every video decodes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from . import codec, layout
+from . import codec, layout, remote
 from .errors import SymbolSetError
 from .record import SCHEMA
 from .spec import from_json
@@ -14,37 +15,51 @@ from .spec import from_json
 
 def validate_dataset(root: str | Path, *, decode: bool = True) -> list[str]:
     """Every problem found in the dataset folder, one line each (empty when it is sound)."""
-    root = Path(root)
+    root = str(root).rstrip("/") if remote.is_url(str(root)) else Path(root)
     try:
         manifest = layout.load_manifest(root)
+        files = _Files(root)
     except SymbolSetError as exc:
         return [str(exc)]
     problems = []
-    if not (root / "README.md").is_file():
-        problems.append(f"{root / 'README.md'}: missing dataset card")
+    if files.read("README.md") is None:
+        problems.append(f"{remote.join(root, 'README.md')}: missing dataset card")
     listed = {e["file"] for e in manifest["shards"]}
     for path in layout.shard_paths(root):
-        rel = path.relative_to(root).as_posix()
+        rel = f"data/{Path(path).name}"
         if rel not in listed:
             problems.append(f"{path}: shard not listed in {layout.MANIFEST}")
     ids: set[str] = set()
     for entry in manifest["shards"]:
-        problems += _check_shard(root, entry, ids, decode)
+        problems += _check_shard(files, entry, ids, decode)
     total = sum(v["rows"] for v in manifest.get("splits", {}).values())
     if total != sum(e["rows"] for e in manifest["shards"]):
         problems.append(f"{layout.MANIFEST}: split counts ({total}) disagree with shard rows")
     return problems
 
 
-def _check_shard(root: Path, entry: dict, ids: set, decode: bool) -> list[str]:
-    path = root / entry["file"]
-    if not path.is_file():
+class _Files:
+    """The files of a dataset folder or URL, read whole (None when missing)."""
+
+    def __init__(self, root: Path | str):
+        self.root, self.store = root, remote.Store(root) if isinstance(root, str) else None
+
+    def read(self, rel: str) -> bytes | None:
+        if self.store is not None:
+            return self.store.read_bytes(rel)
+        path = self.root / rel
+        return path.read_bytes() if path.is_file() else None
+
+
+def _check_shard(files: _Files, entry: dict, ids: set, decode: bool) -> list[str]:
+    path = remote.join(files.root, entry["file"])
+    data = files.read(entry["file"])
+    if data is None:
         return [f"{path}: missing (listed in {layout.MANIFEST})"]
-    data = path.read_bytes()
     if codec.sha256(data) != entry["sha256"]:
         return [f"{path}: sha256 mismatch (file changed or damaged)"]
     try:
-        table = pq.read_table(path)
+        table = pq.read_table(pa.BufferReader(data))
     except Exception as exc:  # pyarrow raises several types for damaged files
         return [f"{path}: unreadable Parquet ({exc})"]
     problems = []
@@ -54,7 +69,7 @@ def _check_shard(root: Path, entry: dict, ids: set, decode: bool) -> list[str]:
     if table.num_rows != entry["rows"]:
         problems.append(f"{path}: {table.num_rows} rows, manifest says {entry['rows']}")
     for row in table.to_pylist():
-        where = f"{path.name}: record {row['id']}"
+        where = f"{Path(path).name}: record {row['id']}"
         if row["id"] in ids:
             problems.append(f"{where}: duplicate id")
         ids.add(row["id"])

@@ -187,8 +187,5 @@ def test_ray_killed_driver_resumes(tmp_path, ray_cluster, reference):
 
 
 def test_ray_errors_are_one_line(tmp_path, capsys):
-    assert main(["generate", *ARGS, "--engine", "ray", "--out", "s3://bucket/ds"]) == 1
-    assert (
-        capsys.readouterr().err.strip()
-        == "error: s3://bucket/ds: object-store output is not supported yet; write to a local or shared folder, then upload it"
-    )
+    assert main(["generate", *ARGS, "--engine", "ray", "--out", "nosuchproto://bucket/ds"]) == 1  # refused before Ray starts
+    assert capsys.readouterr().err.strip() == "error: nosuchproto://bucket/ds: not a usable fsspec URL (ValueError: Protocol not known: nosuchproto)"

@@ -1,16 +1,19 @@
 """Engines that turn planned shards into Parquet files: ``local`` (a process pool) and ``ray``.
 
 Both render each shard's samples in plan order with the per-sample seeds and write
-``data/<split>-NNNNN-of-MMMMM.parquet`` atomically, so the bytes are the same whichever engine
-and however many workers. An engine gets only the shards still to do (``build`` skips complete ones).
+``data/<split>-NNNNN-of-MMMMM.parquet`` atomically (:func:`write_shard`: into a folder, or PUT
+whole under an fsspec URL), so the bytes are the same whichever engine and however many workers. An engine gets only the shards still to do (``build`` skips complete ones).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 import time
 from pathlib import Path
 
+from .. import remote
 from ..layout import write_parquet
 from ..record import make_record, to_table
 
@@ -34,8 +37,33 @@ def render_shard(shard: dict, params: dict, out: str) -> dict:
 
     cv2.setNumThreads(1)  # one shard per CPU: threads would only contend
     rows = [render_sample(t, params[t["family"]]) for t in shard["tasks"]]
-    write_parquet(to_table(rows), Path(out) / shard["file"])
+    write_shard(to_table(rows), out, shard["file"])
     return {"file": shard["file"], "rows": len(rows), "host": socket.gethostname()}
+
+
+def write_shard(table, out, file: str) -> None:
+    """Write one shard's table as ``file`` under ``out``: a folder (atomically, :func:`layout.write_parquet`)
+    or an fsspec URL: written to local scratch (``SYMBOLSET_SCRATCH``, else the system's temporary
+    folder), PUT whole under its final name, then its size and sha256 as :func:`remote_digest_name`
+    (so the manifest needs no second download of the shard)."""
+    if not remote.is_url(str(out)):
+        write_parquet(table, Path(out) / file)
+        return
+    import hashlib
+
+    store = remote.Store(str(out))
+    with tempfile.TemporaryDirectory(prefix="symbolset-shard-", dir=os.environ.get("SYMBOLSET_SCRATCH") or None) as scratch:
+        local = Path(scratch) / Path(file).name
+        write_parquet(table, local)
+        with open(local, "rb") as f:
+            digest = hashlib.file_digest(f, "sha256").hexdigest()
+        store.put_file(str(local), file)
+        store.write_bytes(remote_digest_name(file), json.dumps({"bytes": local.stat().st_size, "sha256": digest}).encode())
+
+
+def remote_digest_name(file: str) -> str:
+    """Where :func:`write_shard` records an uploaded shard's ``{bytes, sha256}`` (deleted when the run completes)."""
+    return f".symbolset-digests/{file}.json"
 
 
 def _fault_hook(sample_id: str) -> None:

@@ -24,13 +24,13 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ..errors import SymbolSetError
-from ..layout import write_parquet
 from ..record import to_table
-from . import render_sample
+from ..remote import join
+from . import render_sample, write_shard
 
 
-def run(shards: list[dict], params: dict, out: Path, bar, *, workers: int = 1, retries: int = 2) -> None:
-    """Render and write ``shards`` into ``out`` with ``workers`` processes (1: in this process)."""
+def run(shards: list[dict], params: dict, out: Path | str, bar, *, workers: int = 1, retries: int = 2) -> None:
+    """Render and write ``shards`` into ``out`` (a folder or an fsspec URL) with ``workers`` processes (1: in this process)."""
     jobs = [(i, t) for i, s in enumerate(shards) for t in s["tasks"]]
     # Test hook: die abruptly (no cleanup, like SIGKILL) after this many shards, so resume tests need no timing race.
     die_after = int(os.environ.get("SYMBOLSET_TEST_DIE_AFTER_SHARDS") or 0)
@@ -49,7 +49,7 @@ def run(shards: list[dict], params: dict, out: Path, bar, *, workers: int = 1, r
             done += 1
             bar.update(1)
             if len(rows) == len(shard["tasks"]):
-                write_parquet(to_table(rows), out / shard["file"])
+                write_shard(to_table(rows), out, shard["file"])
                 rows = []
                 written += 1
                 if written == die_after:
@@ -71,7 +71,7 @@ def run(shards: list[dict], params: dict, out: Path, bar, *, workers: int = 1, r
                 deaths[sample] += 1
                 if deaths[sample] > retries:
                     raise SymbolSetError(
-                        f"{out / shard['file']}: a worker process died {deaths[sample]} times while rendering sample {sample} "
+                        f"{join(out, shard['file'])}: a worker process died {deaths[sample]} times while rendering sample {sample} "
                         "(killed by the OS, e.g. out of memory); stopping. Try fewer --workers or a smaller --size"
                     ) from None
             else:

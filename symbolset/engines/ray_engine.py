@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from ..errors import SymbolSetError
+from ..remote import Store, is_url, join
 from . import FAULT_ENV, render_shard
 
 
@@ -35,7 +36,7 @@ def connect(address: str | None, num_cpus: int | None = None):
 
 
 def run(
-    shards: list[dict], params: dict, out: Path, bar, *, address: str | None = None, workers: int | None = None, retries: int = 2
+    shards: list[dict], params: dict, out: Path | str, bar, *, address: str | None = None, workers: int | None = None, retries: int = 2
 ) -> None:
     """Render and write ``shards`` into ``out`` as Ray tasks; ``workers`` caps the CPUs of a local cluster."""
     ray = connect(address, workers)
@@ -46,8 +47,8 @@ def run(
             ready, _ = ray.wait(list(refs), num_returns=1)
             for ref in ready:
                 shard = refs.pop(ref)
-                result = _result(ray, ref, out / shard["file"], retries)
-                _check_visible(out / shard["file"], result)
+                result = _result(ray, ref, join(out, shard["file"]), retries)
+                _check_visible(out, shard["file"], result)
                 bar.update(len(shard["tasks"]))
     finally:
         ray.shutdown()
@@ -66,16 +67,18 @@ def _result(ray, ref, path: Path, retries: int) -> dict:
                              f"(killed by the OS, e.g. out of memory: {_first_line(exc)}); stopping") from None  # fmt: skip
 
 
-def _check_visible(path: Path, result: dict) -> None:
+def _check_visible(out: Path | str, file: str, result: dict) -> None:
     import pyarrow.parquet as pq
 
+    path = join(out, file)
     try:
-        rows = pq.read_metadata(path).num_rows
+        rows = Store(str(out)).parquet_rows(file) if is_url(str(out)) else pq.read_metadata(path).num_rows
     except (OSError, ValueError):
         rows = None
     if rows != result["rows"]:
-        raise SymbolSetError(f"{path}: written by a Ray worker on {result['host']} but not readable here; "
-                             "on a multi-node cluster --out must be a folder every node shares (e.g. NFS)")  # fmt: skip
+        hint = ("the driver and the workers must see the same store (same endpoint)" if is_url(str(out))
+                else "on a multi-node cluster --out must be a folder every node shares (e.g. NFS) or an object-store URL")  # fmt: skip
+        raise SymbolSetError(f"{path}: written by a Ray worker on {result['host']} but not readable here; {hint}")
 
 
 def _first_line(exc: BaseException) -> str:
