@@ -1,9 +1,10 @@
 """Converter throughput beside its floors, measured in the same run (medians of ``--repeat`` runs).
 
-    python benchmarks/convert.py [--source DIR] [--copies 40] [--repeat 3] [--workers 1]
+    python benchmarks/convert.py [--source DIR | --config default --num 200 | --copies 40] [--repeat 3] [--workers 1]
 
-Without ``--source`` the source is ``tiny/`` replicated ``--copies`` times (new ids, same clips),
-so the rows have the real size and shape. For each direction it prints MB/s (source bytes read per
+Without ``--source`` the source is ``--num`` clips of ``--config`` generated into a temporary folder
+(issue 15's measure: 200 ``default`` clips at 256 px), or with ``--copies`` ``tiny/`` replicated that
+many times (new ids, same clips). For each direction it prints MB/s (source bytes read per
 second), samples/s and two ratios (conversion speed over floor speed; 1.0 = at the floor):
 
 - ``ratio_to_raw_copy``: ``shutil.copyfileobj`` of the direction's source files;
@@ -68,12 +69,24 @@ def replicate(tiny: Path, out: Path, copies: int) -> Path:
     return out
 
 
+def make_source(config: str, num: int, out: Path) -> Path:
+    """``num`` clips of the built-in config ``config`` (two workers; not timed)."""
+    from symbolset.build import generate
+    from symbolset.config import load_config
+
+    generate(load_config(config, num=num), out, workers=2, progress=False)
+    return out
+
+
 def source_files(root: Path) -> list[Path]:
     """The data files of a dataset folder (what a raw copy would move)."""
     return sorted(
         p
         for p in root.rglob("*")
-        if p.is_file() and not p.name.endswith((".json", ".md", ".png", ".jsonl")) and "thumbnails" not in p.parts
+        if p.is_file()
+        and not p.name.startswith(".")
+        and not p.name.endswith((".json", ".md", ".png", ".jsonl"))
+        and "thumbnails" not in p.parts
     )
 
 
@@ -131,55 +144,56 @@ def main(argv=None) -> int:
     from symbolset.converters.convert import convert
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--source", type=Path, help="a Hub-layout dataset (default: tiny/ replicated)")
-    ap.add_argument("--copies", type=int, default=40)
+    ap.add_argument("--source", type=Path, help="a Hub-layout dataset (default: generate --num clips of --config)")
+    ap.add_argument("--config", default="default")
+    ap.add_argument("--num", type=int, default=200)
+    ap.add_argument("--copies", type=int, help="instead: tiny/ replicated this many times")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--workers", type=int, default=1)
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="symbolset-bench-") as tmp:
         tmp = Path(tmp)
-        src = args.source or replicate(REPO / "tiny", tmp / "parquet", args.copies)
+        src = args.source or (
+            replicate(REPO / "tiny", tmp / "parquet", args.copies) if args.copies else make_source(args.config, args.num, tmp / "parquet")
+        )
         dirs = {"parquet": src}
-        results = {}
+        results, pairs = {}, {}
         for frm, to in DIRECTIONS:
             source = dirs[frm]
             files = source_files(source)
             nbytes = sum(p.stat().st_size for p in files)
-            copy_s = statistics.median(raw_copy(files, tmp / "copy") for _ in range(args.repeat))
-            plains = [plain_pass(frm, to, files, src, tmp / "plain") for _ in range(args.repeat)]
-            plain_s, plain_cpu = statistics.median(p[0] for p in plains), statistics.median(p[1] for p in plains)
-            times, cpus, rows = [], [], 0
-            for k in range(args.repeat):
+            copies, plains, convs, rows = [], [], [], 0
+            for k in range(args.repeat):  # floor and conversion alternate, so a load that comes and goes hits both alike
+                copies.append(raw_copy(files, tmp / "copy"))
+                plains.append(plain_pass(frm, to, files, src, tmp / "plain"))
                 out = tmp / f"{frm}-{to}-{k}"
                 t0, c0 = time.perf_counter(), time.process_time()
                 marker = convert(source, out, to, workers=args.workers, progress=False)
-                times.append(time.perf_counter() - t0)
-                cpus.append(time.process_time() - c0)
+                convs.append((time.perf_counter() - t0, time.process_time() - c0))
                 splits = marker.get("splits", {})
                 rows = sum(v["rows"] if isinstance(v, dict) else v for v in splits.values())
                 if to not in dirs and k == 0:
                     dirs[to] = out
                 elif k:
                     shutil.rmtree(out)
-            conv_s, conv_cpu = statistics.median(times), statistics.median(cpus)
+            pairs[f"{frm}->{to}"] = list(zip(plains, convs))
+            med = statistics.median
+            conv_s, conv_cpu, copy_s = med(c[0] for c in convs), med(c[1] for c in convs), med(copies)
             results[f"{frm}->{to}"] = {
                 "samples": rows, "source_mb": round(nbytes / 1e6, 2), "seconds": round(conv_s, 3),
                 "mb_per_s": round(nbytes / conv_s / 1e6, 1), "samples_per_s": round(rows / conv_s, 1),
-                "raw_copy_seconds": round(copy_s, 3), "ratio_to_raw_copy": round(copy_s / conv_s, 4),
-                "plain_pass_seconds": round(plain_s, 3), "ratio_to_plain_pass": round(plain_s / conv_s, 4),
-                "cpu_seconds": round(conv_cpu, 3), "plain_pass_cpu_seconds": round(plain_cpu, 3),
-                "cpu_ratio_to_plain_pass": round(plain_cpu / conv_cpu, 4),
+                "raw_copy_seconds": round(copy_s, 3), "ratio_to_raw_copy": round(med(a / c[0] for a, c in zip(copies, convs)), 4),
+                "plain_pass_seconds": round(med(p[0] for p in plains), 3), "ratio_to_plain_pass": round(med(p[0] / c[0] for p, c in zip(plains, convs)), 4),
+                "cpu_seconds": round(conv_cpu, 3), "plain_pass_cpu_seconds": round(med(p[1] for p in plains), 3),
+                "cpu_ratio_to_plain_pass": round(med(p[1] / c[1] for p, c in zip(plains, convs)), 4),
             }  # fmt: skip
         there, back = results["parquet->webdataset"], results["webdataset->parquet"]
+        both = list(zip(pairs["parquet->webdataset"], pairs["webdataset->parquet"]))  # repeat k of each direction
         results["roundtrip parquet->webdataset->parquet"] = {
             "seconds": round(there["seconds"] + back["seconds"], 3),
             "plain_pass_seconds": round(there["plain_pass_seconds"] + back["plain_pass_seconds"], 3),
-            "ratio_to_plain_pass": round(
-                (there["plain_pass_seconds"] + back["plain_pass_seconds"]) / (there["seconds"] + back["seconds"]), 4
-            ),
-            "cpu_ratio_to_plain_pass": round(
-                (there["plain_pass_cpu_seconds"] + back["plain_pass_cpu_seconds"]) / (there["cpu_seconds"] + back["cpu_seconds"]), 4
-            ),
+            "ratio_to_plain_pass": round(statistics.median((a[0][0] + b[0][0]) / (a[1][0] + b[1][0]) for a, b in both), 4),
+            "cpu_ratio_to_plain_pass": round(statistics.median((a[0][1] + b[0][1]) / (a[1][1] + b[1][1]) for a, b in both), 4),
             "goal": 0.8,
         }
         results["tfrecord->parquet"]["goal_ratio_to_plain_pass"] = 0.5
@@ -187,8 +201,9 @@ def main(argv=None) -> int:
 
     report = {
         "benchmark": "convert",
+        "source": str(args.source) if args.source else f"tiny x {args.copies}" if args.copies else f"{args.config} x {args.num}",
         "workers": args.workers,
-        "unit": f"median of {args.repeat} runs; ratio = floor seconds / conversion seconds",
+        "unit": f"median of {args.repeat} runs; ratio = median over runs of floor seconds / conversion seconds (the two alternate)",
         "crc32c": "native" if crc32c.NATIVE else "numpy",
         "directions": results,
     }

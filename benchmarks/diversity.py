@@ -1,14 +1,17 @@
 """Diversity and legibility of the real style, as JSON.
 
 A smaller stand-in for a ``release`` run (style ``mixed``): ``--num`` clips (default 200) at
-``--size`` px (default 256) spread over the built-in families. Prints distinct faces used, the share
+``--size`` px (default 256), planned as ``release`` plans them (the built-in families in turn, and
+``--composite`` of them, 0.25 as in ``release``, composite scenes). Prints the share of composite
+scenes and their layouts, distinct faces used (a composite's parts' faces count), the share
 of the most used face, the material kinds, the share of clips with a 3D camera (and with a moving
 one), the OCR figure on ``real`` frames (RapidOCR reading the rectified quad of every unrotated,
 whole text run whose glyphs are >= 24 px tall on the first, middle and last frame; exact match after normalisation,
 per family and per font; words with a character not ``full``, behind an occluder or past the frame's
 edge, are left out), the share of clips with an occluder and the generation cost of each clip rendered as ``real`` against the same
 clip rendered ``flat`` (build_record: render + encode + captions; and render alone), as medians and
-their ratio.
+their ratio (for composite scenes, which have no flat twin, their own median cost, sampling included:
+it renders and checks each part's card).
 
     python benchmarks/diversity.py --num 200 --size 256 --pool full
     python benchmarks/diversity.py --num 1000 --size 512 --frames 32 --specs-only   # a release-sized draw of faces
@@ -30,7 +33,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from symbolset import families, record
+from symbolset import composite, families, record
+from symbolset.build import plan
+from symbolset.config import load_config
 from symbolset.render import render_clip
 
 MIN_GLYPH = 24
@@ -80,6 +85,8 @@ def ocr_words(spec: dict, frame: np.ndarray, ann: dict, min_glyph: float = MIN_G
     """(read exactly, counted, details) for the frame's text runs that are unrotated, fully shown, not
     touched by a cursor, with every character ``full`` (nothing in front of it, inside the frame) and whose characters are at least ``min_glyph`` px tall (median char box height)."""
     els = {el["id"]: el for el in spec["elements"]}
+    for part in spec.get("parts", ()):  # a composite's texts are its parts', annotated "<part>/<element>"
+        els.update({f"{part['id']}{composite.SEP}{el['id']}": el for el in part["spec"]["elements"]})
     quads = {s["element"]: s["params"]["quad"] for s in ann["shapes"] if s["type"] == "text_quad"}
     char_quads = {s["element"]: s["params"]["char_quads"] for s in ann["shapes"] if s["type"] == "text_quad"}
     occluded = {s["element"] for s in ann["shapes"] if s["type"] == "cursor"}  # a visible cursor touches the word
@@ -131,10 +138,27 @@ def main() -> None:
     ap.add_argument("--vertical", type=float, default=0.0, help="share of signage clips drawn as vertical (竖排) signs")
     ap.add_argument("--specs-only", action="store_true", help="faces, materials, cameras and occluders from the specs alone (no render, OCR or cost)")
     ap.add_argument("--min-glyph", type=float, default=MIN_GLYPH, help="OCR only words whose median glyph height is at least this (px)")
+    ap.add_argument("--composite", type=float, default=0.25, help="share of composite scenes (release: 0.25)")
     args = ap.parse_args()
     base = {"width": args.size, "height": args.size, "num_frames": args.frames, "fps": 8.0, "options": {}, "font_pool": args.pool}
     options = {"signage": {"vertical": args.vertical}} if args.vertical else {}
-    names = families.FAMILY_NAMES
+    cfg = load_config("release", num=args.num, seed=args.seed, width=args.size, height=args.size, num_frames=args.frames, fps=8.0,
+                      font_pool=args.pool, composite=args.composite, options=options)  # fmt: skip
+    layouts, t_scene = collections.Counter(), []
+
+    def tally(fam, seed, spec, frames, anns):
+        for i in sorted({0, len(frames) // 2, len(frames) - 1}):  # three camera positions
+            ok, n, details = ocr_words(spec, frames[i], anns[i], args.min_glyph)
+            ocr_fam[fam][0] += ok
+            ocr_fam[fam][1] += n
+            for d in details:
+                ocr_font[d["font"]][0] += d["ok"]
+                ocr_font[d["font"]][1] += 1
+                ocr_layout["column" if d["vertical"] else "row"][0] += d["ok"]
+                ocr_layout["column" if d["vertical"] else "row"][1] += 1
+                if not d["ok"]:
+                    misses.append({"family": fam, "seed": seed, "frame": i, **d})
+
     ocr_layout = collections.defaultdict(lambda: [0, 0])  # rows and vertical columns
     face_clips, kinds, ocr_fam, ocr_font = (
         collections.Counter(),
@@ -144,12 +168,13 @@ def main() -> None:
     )
     staged = moving = text_clips = occluded = 0
     t_flat, t_real, ratios, misses, r_flat, r_real = [], [], [], [], [], []
-    for k in range(args.num):
-        fam = names[k % len(names)]
-        seed = record.sample_seed(args.seed, fam, k // len(names))
+    for task in plan(cfg):
+        fam, seed = task["family"], task["seed"]
         params = {**base, "options": options.get(fam, {})}
+        t_sample = time.perf_counter()
         spec = record.sample_spec(fam, seed, {**params, "style": "mixed"})
-        faces = {el["font"] for el in spec["elements"] if el["type"] == "text"}
+        t_sample = time.perf_counter() - t_sample
+        faces = {el["font"] for el in composite.all_elements(spec) if el["type"] == "text"}
         text_clips += bool(faces)
         face_clips.update(faces)
         if "stage" in spec:
@@ -157,7 +182,16 @@ def main() -> None:
             moving += spec["stage"]["camera"]["move"] != "static"
             occluded += "occluder" in spec["stage"]
             kinds.update((spec["stage"]["surface"]["kind"], spec["stage"]["environment"]["kind"]))
+        if fam == families.COMPOSITE:
+            layouts[spec["meta"]["layout"]] += 1
         if args.specs_only:
+            continue
+        if fam == families.COMPOSITE:  # always real: its own cost, and OCR on its frames
+            t0 = time.perf_counter()
+            record.build_record(spec, sample_id="c", split="train", seed=seed)
+            t_scene.append(time.perf_counter() - t0 + t_sample)  # its sampling renders and checks each part's card
+            frames, anns = render_clip(spec)
+            tally(fam, seed, spec, frames, anns)
             continue
         # cost and OCR: the same clip in both styles
         flat = record.sample_spec(fam, seed, params)
@@ -178,23 +212,15 @@ def main() -> None:
         frames, anns = render_clip(real)
         r_flat.append(t1 - t0)
         r_real.append(time.perf_counter() - t1)
-        for i in sorted({0, len(frames) // 2, len(frames) - 1}):  # three camera positions
-            ok, n, details = ocr_words(real, frames[i], anns[i], args.min_glyph)
-            ocr_fam[fam][0] += ok
-            ocr_fam[fam][1] += n
-            for d in details:
-                ocr_font[d["font"]][0] += d["ok"]
-                ocr_font[d["font"]][1] += 1
-                ocr_layout["column" if d["vertical"] else "row"][0] += d["ok"]
-                ocr_layout["column" if d["vertical"] else "row"][1] += 1
-                if not d["ok"]:
-                    misses.append({"family": fam, "seed": seed, "frame": i, **d})
+        tally(fam, seed, real, frames, anns)
     read, counted = sum(v[0] for v in ocr_fam.values()), sum(v[1] for v in ocr_fam.values())
     out = {
         "clips": args.num, "size": args.size, "vertical_signage": args.vertical, "frames": args.frames, "font_pool": args.pool, "style": "mixed",
         "distinct_faces": len(face_clips), "clips_with_text": text_clips,
         "most_used_face": face_clips.most_common(1)[0][0] if face_clips else None,
         "most_used_face_share": round(face_clips.most_common(1)[0][1] / max(1, text_clips), 4) if face_clips else 0.0,
+        "share_composite": round(sum(layouts.values()) / args.num, 4), "composite_layouts": dict(sorted(layouts.items())),
+        "composite_cost_s_median": round(statistics.median(t_scene), 4) if t_scene else None,
         "material_kinds": sorted(kinds), "share_3d_camera": round(staged / args.num, 4), "share_moving_3d_camera": round(moving / args.num, 4),
         "share_occluder": round(occluded / args.num, 4), "share_occluder_of_real": round(occluded / max(1, staged), 4)}
     if args.specs_only:

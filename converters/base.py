@@ -59,6 +59,7 @@ class Reader:
     """Base reader: ``items()`` in dataset order, ``materialize(item) -> record``, ``total`` and ``info``."""
 
     format = "?"
+    reads_tables = False  # True: shards() and read_shard(shard) -> a checked Arrow table (.tables)
 
     def __init__(self, src: Path, options: Options):
         self.src, self.options = Path(src), options
@@ -107,6 +108,7 @@ class ShardWriter:
     def start(self) -> None:
         """Called once before the first sample (after the output folder is prepared)."""
         output.remove_stale(self.dst)
+        output.remove_stale(self.dst / "thumbnails")
         self.sharder = Sharder(self.flush, *self.shard_size())
 
     def add(self, enc: Encoded) -> None:
@@ -148,5 +150,6 @@ class ShardWriter:
             "files": self.entries,
             "source_manifest": self.info,
         }
+        output.carry_thumbnails(Path(state["source"]), self.info, self.dst)
         output.complete(self.dst, self.marker, state, payload)
         return payload

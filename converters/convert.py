@@ -131,8 +131,13 @@ def _run(reader, writer, items, fmt, to, src, state, workers, progress) -> dict:
     writer.start()
     bar = tqdm(total=reader.total, unit="clip", desc=f"{fmt} -> {to}", disable=not progress, smoothing=0.1)
     try:
-        work = functools.partial(_process, materialize=reader.materialize, encode=writer.encode, source=src)
-        for enc in ordered_map(work, items, workers):
+        if reader.reads_tables and hasattr(writer, "encode_table"):  # whole shards as Arrow tables (.tables)
+            encoded = (enc for table in ordered_map(reader.read_shard, reader.shards(), workers) for enc in writer.encode_table(table))
+        else:
+            encoded = ordered_map(
+                functools.partial(_process, materialize=reader.materialize, encode=writer.encode, source=src), items, workers
+            )
+        for enc in encoded:
             writer.add(enc)
             bar.update(1)
         writer.close()

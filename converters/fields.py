@@ -50,7 +50,9 @@ def dumps(meta) -> bytes:
     gives the same bytes. orjson does it in native code (per-frame annotations made ``json`` the
     converters' largest cost); it writes NaN and infinity as ``null``, which ``json`` refuses as we do."""
     data = orjson.dumps(meta)
-    if b"null" in data:  # rare: only then look for a value JSON cannot hold
+    # Only then look for a value JSON cannot hold: when the output has more "null"s than the spec text
+    # (escaping a string never removes one) -- a spec's own nulls (e.g. a blank digit) are no reason.
+    if data.count(b"null") > (meta["spec"].count("null") if isinstance(meta, dict) and isinstance(meta.get("spec"), str) else 0):
         json.dumps(meta, allow_nan=False)
     return data
 
@@ -121,8 +123,9 @@ def flatten(meta: dict) -> dict[str, tuple[str, list]]:
     return out
 
 
-def unflatten(flat: dict[str, tuple[str, list]], where: str) -> dict:
-    """``{feature name: (kind, values)}`` -> metadata (inverse of :func:`flatten`)."""
+def unflatten(flat: dict[str, tuple[str, list]], where: str, raw_json: bool = False) -> dict:
+    """``{feature name: (kind, values)}`` -> metadata (inverse of :func:`flatten`); with ``raw_json`` the
+    JSON features (:data:`JSON_FEATURES`) stay the JSON bytes they are stored as."""
     meta: dict = {}
     for key, kind in SPEC.items():
         if key == "video/bytes":
@@ -133,12 +136,12 @@ def unflatten(flat: dict[str, tuple[str, list]], where: str) -> dict:
         if got_kind != kind or len(values) != 1:
             raise SymbolSetError(f"{where}: feature {key!r}: expected one {kind} value, got {len(values)} {got_kind}")
         value = values[0]
-        if key in JSON_FEATURES:
+        if key in JSON_FEATURES and not raw_json:
             try:
                 value = orjson.loads(value)
             except orjson.JSONDecodeError as exc:
                 raise SymbolSetError(f"{where}: feature {key!r}: not valid JSON ({exc})") from None
-        elif kind == "bytes":
+        elif kind == "bytes" and key not in JSON_FEATURES:
             value = value.decode()
         if key == "video/path":
             meta[VIDEO_PATH] = value

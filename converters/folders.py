@@ -20,15 +20,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pyarrow as pa
+
 from symbolset import codec
 from symbolset.errors import SymbolSetError
 from symbolset.layout import write_bytes_atomic, write_folder_atomic
 
-from . import fields, frames, output
+from . import fields, frames, output, tables
 from .base import Reader, split_key
 from .pipeline import Encoded
 
 METADATA = "metadata.jsonl"
+CHUNK_LINES = 256  # metadata lines read as one table (with their videos, in memory at once)
 
 
 def file_stem(sample_id: str) -> str:
@@ -101,31 +104,69 @@ class FolderReader(Reader):
     def __init__(self, src: Path, options, kind: str):
         super().__init__(src, options)
         self.format = kind
+        self.reads_tables = kind == "mp4"  # PNG frames are re-encoded record by record, across the workers
 
     def items(self):
         """``(where, metadata, path of the video or frame folder)`` per line, split by split."""
+        for chunk in self.shards():
+            yield from self._chunk_items(chunk)
+
+    def shards(self):
+        """Each split's ``metadata.jsonl`` in chunks of lines (what :meth:`read_shard` reads):
+        ``(split folder, metadata path, [(line number, line)])``."""
         if not self.src.is_dir():
             raise SymbolSetError(f"{self.src}: not a folder")
         splits = sorted((p for p in self.src.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: split_key(p.name))
         if not splits:
             raise SymbolSetError(f"{self.src}: no split folders with {METADATA} (wrong --from format?)")
-        key = "file_name" if self.format == "mp4" else "frames_dir"
         for folder in splits:
             meta_path = folder / METADATA
             if not meta_path.exists():
                 raise SymbolSetError(f"{meta_path}: missing (every split folder needs its metadata)")
             with open(meta_path, "rb") as f:
+                chunk: list = []
                 for n, line in enumerate(f, 1):
-                    if not line.strip():
-                        continue
-                    where = f"{meta_path}: line {n}"
-                    meta = fields.loads(line, where)
-                    if key not in meta:
-                        other = "frames_dir" if key == "file_name" else "file_name"
-                        hint = f" (this looks like a {'png' if other == 'frames_dir' else 'mp4'} folder)" if other in meta else ""
-                        raise SymbolSetError(f"{where}: no {key!r}{hint}")
-                    target = folder / meta.pop(key)
-                    yield f"{where} (id {meta.get('id')!r})", meta, target
+                    if line.strip():
+                        chunk.append((n, line))
+                    if len(chunk) == CHUNK_LINES:
+                        yield folder, meta_path, chunk
+                        chunk = []
+                if chunk:
+                    yield folder, meta_path, chunk
+
+    def _chunk_items(self, chunk):
+        folder, meta_path, lines = chunk
+        key = "file_name" if self.format == "mp4" else "frames_dir"
+        for n, line in lines:
+            where = f"{meta_path}: line {n}"
+            meta = fields.loads(line, where)
+            if key not in meta:
+                other = "frames_dir" if key == "file_name" else "file_name"
+                hint = f" (this looks like a {'png' if other == 'frames_dir' else 'mp4'} folder)" if other in meta else ""
+                raise SymbolSetError(f"{where}: no {key!r}{hint}")
+            target = folder / meta.pop(key)
+            yield f"{where} (id {meta.get('id')!r})", meta, target
+
+    def read_shard(self, chunk) -> pa.Table:
+        """A chunk of an MP4 folder's metadata lines as a checked table of the record schema, parsed by
+        pyarrow with the videos read beside them; a PNG folder's frames to re-encode, or anything that
+        does not fit exactly, record by record (:mod:`.tables`)."""
+        folder, meta_path, lines = chunk
+        table = self._columns(folder, [line.rstrip(b"\r\n") for _, line in lines]) if self.format == "mp4" else None
+        if table is None:
+            return tables.rows_table([self.materialize(item) for item in self._chunk_items(chunk)], self.src, meta_path)
+        tables.check_records(*table, self.src)
+        return table[0]
+
+    def _columns(self, folder: Path, lines: list[bytes]) -> tuple[pa.Table, list[bytes]] | None:
+        columns = tables.parse_json(lines, [*fields.META_COLUMNS, fields.VIDEO_PATH, "file_name"])
+        if columns is None:
+            return None
+        try:
+            videos = [(folder / name).read_bytes() for name in columns.pop("file_name").to_pylist()]
+            return (tables.assemble(columns, videos), videos) if all(videos) else None
+        except (OSError, pa.ArrowInvalid):  # a missing video, or 2 GiB or more
+            return None
 
     def materialize(self, item) -> dict:
         """Read the video (or re-encode the PNG frames) of one metadata line."""

@@ -12,10 +12,12 @@ for the run, and replaced only when ``convert`` made it and it holds nothing ``c
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 from pathlib import Path
 
-from symbolset import layout
+from symbolset import codec, layout
 from symbolset.errors import SymbolSetError
 from symbolset.layout import write_json_atomic
 
@@ -69,6 +71,26 @@ def _read_json(path: Path):
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def carry_thumbnails(src: Path, info: dict | None, dst: Path) -> None:
+    """Copy into ``dst/thumbnails`` the source's thumbnails that its manifest (``info``) lists and
+    whose sha256 still matches, so a conversion back to Parquet copies them instead of rendering
+    them again (:func:`symbolset.hub.write_thumbnails` checks they show the same clips)."""
+    listing = (info or {}).get("thumbnails")
+    for entry in listing.values() if isinstance(listing, dict) else ():
+        file = entry.get("file") if isinstance(entry, dict) else None
+        if not isinstance(file, str) or not re.fullmatch(r"thumbnails/[^/\\]+\.png", file) or file.startswith("thumbnails/."):
+            continue
+        try:
+            data = (src / file).read_bytes()
+        except OSError:
+            continue
+        if codec.sha256(data) == entry.get("sha256"):
+            (dst / "thumbnails").mkdir(exist_ok=True)
+            tmp = dst / "thumbnails" / f".{file[11:]}.tmp-{os.getpid()}"
+            tmp.write_bytes(data)
+            os.replace(tmp, dst / file)
 
 
 def remove_stale(folder: Path) -> None:

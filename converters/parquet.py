@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from symbolset import families, hub, layout
@@ -21,7 +22,7 @@ from symbolset.errors import SymbolSetError
 from symbolset.layout import write_parquet
 from symbolset.record import to_table
 
-from . import output
+from . import output, tables
 from .base import Reader, ShardWriter
 from .pipeline import Encoded
 
@@ -81,15 +82,21 @@ class ParquetWriter(ShardWriter):
         (:func:`~.pipeline.gc_paused`), so the rows' many small objects cost no collection passes."""
         return Encoded(row["split"], len(row["video"]["bytes"]) + len(row["spec"]), row)
 
+    def encode_table(self, table: pa.Table) -> list[Encoded]:
+        """The rows of a checked table of the record schema (a reader's :meth:`read_shard`), each as
+        ``(table, row index)``, sized as :meth:`encode` sizes a row."""
+        splits = table.column("split").to_pylist()
+        return [Encoded(split, size, (table, i)) for i, (split, size) in enumerate(zip(splits, tables.sizes(table)))]
+
     def flush(self, split: str, index: int, payloads: list) -> None:
         """Write one pending shard (kept when a previous run already wrote it)."""
         path = self.dst / PENDING / f"{split}-{index:05d}.parquet"
+        table = tables.take(payloads) if isinstance(payloads[0], tuple) else to_table(payloads)
         if not path.exists():
-            write_parquet(to_table(payloads), path)
+            write_parquet(table, path)
         if self.first is None:  # read back through the schema (fps as float32), as the shard stores it
-            head = to_table(payloads[:1])
-            self.first = {k: head.column(k)[0].as_py() for k in ("width", "height", "num_frames", "fps", "codec")}
-        self.entries.append({"file": path, "split": split, "tasks": [{"family": row["family"]} for row in payloads]})
+            self.first = {k: table.column(k)[0].as_py() for k in ("width", "height", "num_frames", "fps", "codec")}
+        self.entries.append({"file": path, "split": split, "tasks": [{"family": f} for f in table.column("family").to_pylist()]})
 
     def finish(self, state: dict) -> dict:
         """Rename pending shards to their final names, then write manifest, thumbnails and card."""
@@ -105,9 +112,8 @@ class ParquetWriter(ShardWriter):
             os.replace(e["file"], self.dst / name)
             shards.append({**e, "file": name})
         (self.dst / PENDING).rmdir()
-        manifest = hub.finish(self.dst, self._config(shards), shards)
-        manifest["conversion"] = state
-        layout.write_json_atomic(self.dst / layout.MANIFEST, manifest)
+        reuse = (Path(state["source"]), (self.info or {}).get("thumbnails"))
+        manifest = hub.finish(self.dst, self._config(shards), shards, reuse=reuse, extra={"conversion": state})
         output.complete(self.dst, self.marker, state)
         return manifest
 
@@ -118,7 +124,7 @@ class ParquetWriter(ShardWriter):
             config["families"] = tuple(config["families"])
             return Config(**config)
         seen = {t["family"] for s in shards for t in s["tasks"]}
-        fams = tuple(f for f in families.FAMILY_NAMES if f in seen)
+        fams = tuple(f for f in families.NAMED if f in seen)
         rows = sum(len(s["tasks"]) for s in shards)
         return Config(name=self.dst.name, families=fams or families.FAMILY_NAMES[:1], num=rows, shard_size=self.shard_size()[0] or DEFAULT_SHARD_SIZE,
                       **self.first)  # fmt: skip

@@ -19,9 +19,11 @@ import struct
 import zlib
 from pathlib import Path
 
+import pyarrow as pa
+
 from symbolset.errors import SymbolSetError
 
-from . import fields, frames, tfexample
+from . import fields, frames, tables, tfexample
 from .base import Reader, ShardWriter
 from .crc32c import masked_crc32c, masked_crc32c_many
 from .pipeline import Encoded
@@ -100,11 +102,52 @@ class TFRecordReader(Reader):
 
     format = "tfrecord"
 
+    def __init__(self, src, options):
+        super().__init__(src, options)
+        # PNG frames (--frames png) are re-encoded record by record, across the workers
+        self.reads_tables = (self.marker.get("options") or {}).get("frames") != "png"
+
     def items(self):
         """``(where, serialized record)`` in shard order (one shard in memory at a time)."""
-        for path in self.files(("*.tfrecord", "*.tfrecord.gz"), "TFRecord files (*.tfrecord, *.tfrecord.gz)"):
+        for path in self.shards():
             for i, rec in enumerate(read_records(path)):
                 yield f"{path}: record {i}", rec
+
+    def shards(self) -> list[Path]:
+        """The TFRecord files, in order (what :meth:`read_shard` reads)."""
+        return self.files(("*.tfrecord", "*.tfrecord.gz"), "TFRecord files (*.tfrecord, *.tfrecord.gz)")
+
+    def read_shard(self, path: Path) -> pa.Table:
+        """One file's records as a checked table of the record schema. Examples with the video's bytes
+        are read into columns, their annotations JSON parsed by pyarrow; anything else (PNG frames to
+        re-encode, a field that does not fit the schema exactly) record by record (:mod:`.tables`)."""
+        items = [(f"{path}: record {i}", rec) for i, rec in enumerate(read_records(path))]
+        fast = self._columns(items)
+        if fast is None:
+            return tables.rows_table([self.materialize(item) for item in items], self.src, path)
+        tables.check_records(*fast, self.src)
+        return fast[0]
+
+    def _columns(self, items: list) -> tuple[pa.Table, list[bytes]] | None:
+        lines, videos = [], []
+        try:
+            for where, data in items:
+                context, lists = tfexample.decode_sequence_example(data)
+                if lists or len(context.get("video/bytes", ("", ()))[1]) != 1 or not context["video/bytes"][1][0]:
+                    return None
+                meta = fields.unflatten(context, where, raw_json=True)
+                raw = b"".join(b',"%s":%s' % (c.encode(), meta.pop(c)) for c in fields.JSON_FEATURES)
+                lines.append(fields.dumps(meta)[:-1] + raw + b"}")  # the JSON features spliced in as they are stored
+                videos.append(context["video/bytes"][1][0])
+        except (SymbolSetError, ValueError, TypeError, KeyError):  # the record-by-record path names the problem
+            return None
+        # strict: a stored JSON feature that is not one JSON value (`[], "seed": 1`) adds a key (or
+        # gives one twice) instead of failing to parse as it does record by record: both refuse it
+        columns = tables.parse_json(lines, [*fields.META_COLUMNS, fields.VIDEO_PATH], strict=True)
+        try:
+            return None if columns is None else (tables.assemble(columns, videos), videos)
+        except pa.ArrowInvalid:  # a file of 2 GiB or more
+            return None
 
     def materialize(self, item) -> dict:
         """Parse one record (Example, or SequenceExample of PNG frames that are re-encoded)."""

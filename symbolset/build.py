@@ -21,6 +21,7 @@ from tqdm import tqdm
 from . import __version__, hub, layout, remote
 from .config import Config
 from .errors import SymbolSetError
+from .families import COMPOSITE
 from .layout import MANIFEST, SPLITS, load_manifest, shard_file, write_json_atomic
 from .record import sample_seed, sample_spec
 
@@ -35,13 +36,20 @@ def split_of(index: int) -> str:
 
 def plan(cfg: Config) -> list[dict]:
     """Every sample to generate, in dataset order (families interleaved)."""
-    nfam = len(cfg.families)
-    counts = [cfg.num // nfam + (j < cfg.num % nfam) for j in range(nfam)]
+    nfam, fams = len(cfg.families), cfg.families
+    scenes = round(cfg.num * cfg.composite)  # composite scenes, a share of the whole (0 in most configs)
+    rest = cfg.num - scenes
+    counts = [rest // nfam + (j < rest % nfam) for j in range(nfam)]
+    if scenes:
+        fams, counts = fams + (COMPOSITE,), counts + [scenes]
     tasks = []
     for k in range(max(counts)):
-        for fam, count in zip(cfg.families, counts):
+        for fam, count in zip(fams, counts):
             if k < count:
                 tasks.append({"id": f"{fam}-{cfg.seed}-{k:06d}", "family": fam, "index": k, "seed": sample_seed(cfg.seed, fam, k), "split": split_of(k)})
+    if scenes:  # spread the scenes through the plan (a stable sort, by each task's place in its family's run)
+        where = dict(zip(fams, counts))
+        tasks.sort(key=lambda t: (t["index"] + 0.5) / where[t["family"]])
     return tasks
 
 
@@ -128,7 +136,10 @@ def generate(cfg: Config, out: str | Path, *, workers: int | None = None, overwr
 
 def _check_config(cfg: Config) -> None:
     """Sample each family's first spec, so a bad family option fails before the output folder is touched."""
-    for task in plan(cfg)[: len(cfg.families)]:
+    first = {}
+    for task in plan(cfg):
+        first.setdefault(task["family"], task)
+    for task in first.values():
         sample_spec(task["family"], task["seed"], cfg.params(task["family"]))
 
 
@@ -146,7 +157,7 @@ def _generate(cfg: Config, out: Path, workers: int | None, progress: bool, engin
 def run_engine(cfg: Config, todo: list[dict], out: Path | str, done_before: int, progress: bool, engine: str,
                workers: int | None, ray_address: str | None, retries: int) -> None:  # fmt: skip
     """Render and write the shards ``todo`` into ``out`` (a folder or an fsspec URL) with a progress bar."""
-    params = {f: cfg.params(f) for f in cfg.families}
+    params = {f: cfg.params(f) for f in cfg.planned()}
     bar = tqdm(total=cfg.num, initial=done_before, unit="clip", desc=f"generate {cfg.name}", disable=not progress, smoothing=0.1)
     try:
         if engine == "ray":

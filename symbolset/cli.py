@@ -23,7 +23,7 @@ def _generate(args) -> int:
     from .config import load_config
 
     cfg = load_config(args.config, num=args.num, families=args.families, seed=args.seed, num_frames=args.frames, fps=args.fps,
-                      codec=args.codec, shard_size=args.shard_size, scenes=args.scenes, style=args.style, font_pool=args.font_pool, occluders=args.occluders, **_size(args.size))  # fmt: skip
+                      codec=args.codec, shard_size=args.shard_size, scenes=args.scenes, style=args.style, font_pool=args.font_pool, occluders=args.occluders, composite=args.composite, **_size(args.size))  # fmt: skip
     manifest = generate(cfg, args.out, workers=args.workers, overwrite=args.overwrite, progress=not args.quiet,
                         engine=args.engine, ray_address=args.ray_address, retries=args.retries)  # fmt: skip
     rows = {s: manifest["splits"][s]["rows"] for s in ("train", "validation", "test") if s in manifest["splits"]}
@@ -176,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--style", choices=("flat", "real", "mixed"), help="flat vector art, real (3D stage, materials, more faces) or mixed")
     g.add_argument("--font-pool", choices=("pip", "full"), help="faces of the real style: pip wheels only, or full (+ Debian font pack)")
     g.add_argument("--occluders", type=float, help="share of real clips with something passing in front of the card [0.3]")
+    g.add_argument("--composite", type=float, metavar="SHARE", help="share of clips that are composite scenes (several families on one stage), e.g. 0.25")
     g.add_argument("--overwrite", action="store_true", help="replace an existing dataset in --out")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.set_defaults(func=_generate)

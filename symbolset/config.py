@@ -11,7 +11,7 @@ import yaml
 
 from . import codec
 from .errors import SymbolSetError
-from .families import FAMILY_NAMES, get
+from .families import COMPOSITE, FAMILY_NAMES, get
 from .families.scene import PREFIX as SCENE_PREFIX
 from .families.scene import load_scenes, unknown_scene
 from .fontpack import require_pool
@@ -39,6 +39,7 @@ class Config:
     font_pool: str = "pip"  # faces the real style may use: pip (wheels only) | full (+ the Debian font pack)
     real_codec: str | None = None  # codec of real-style clips; None: codec.for_real(codec) (h264 -> h264-veryfast)
     occluders: float = 0.3  # share of real clips with something passing in front (stage_occlude.py)
+    composite: float = 0.0  # share of ``num`` planned as composite scenes (families/composite.py), on top of ``families``
 
     def params(self, family: str) -> dict:
         """The sampler parameters of one family (a scene family's carry its template, so any worker
@@ -47,7 +48,7 @@ class Config:
                   "codec": self.codec, "options": dict(self.options.get(family, {}))}  # fmt: skip
         if family.startswith(SCENE_PREFIX) and family[len(SCENE_PREFIX):] in self.scenes:
             params["template"] = self.scenes[family[len(SCENE_PREFIX):]]
-        if style_for({"style": self.style}, family) != "flat":  # flat configs keep the params (and bytes) they had
+        if style_for({"style": self.style}, family) != "flat" or family == COMPOSITE:  # flat configs keep the params (and bytes) they had
             params.update(style=self.style, font_pool=self.font_pool, occluders=self.occluders, real_codec=self.clip_codec_real)
         return params
 
@@ -55,6 +56,10 @@ class Config:
     def clip_codec_real(self) -> str:
         """The codec of this config's real-style clips."""
         return self.real_codec or codec.for_real(self.codec)
+
+    def planned(self) -> tuple[str, ...]:
+        """The families the plan draws from: ``families``, plus ``composite`` when a share is set."""
+        return self.families + ((COMPOSITE,) if self.composite else ())
 
     def to_dict(self) -> dict:
         """Plain data (for the manifest and resume checks)."""
@@ -69,13 +74,18 @@ class Config:
             d["real_codec"] = self.clip_codec_real
         if self.style == "flat" and self.font_pool == "pip":  # likewise for configs without the real style
             del d["style"], d["font_pool"], d["occluders"]
+        if not self.composite:  # and without composite scenes
+            del d["composite"]
         return d
 
 
 BUILTIN = {
     "default": Config(),
-    "tiny": Config(name="tiny", num=3 * len(FAMILY_NAMES), width=128, height=128, num_frames=12, fps=8.0, shard_size=100),
-    "release": Config(name="release", num=100_000, width=512, height=512, num_frames=32, fps=16.0, shard_size=500, style="mixed", font_pool="full"),
+    # mixed signage: its validation clip is real (seed 0: a hand passes in front of the sign) and two
+    # are vertical; the test split, which the benchmark's checks read, keeps flat clips
+    "tiny": Config(name="tiny", num=3 * len(FAMILY_NAMES), width=128, height=128, num_frames=12, fps=8.0, shard_size=100,
+                   style={"default": "flat", "signage": "mixed"}, options={"signage": {"vertical": 0.5}}),
+    "release": Config(name="release", num=100_000, width=512, height=512, num_frames=32, fps=16.0, shard_size=500, style="mixed", font_pool="full", composite=0.25),
 }
 
 
@@ -116,7 +126,16 @@ def _check(cfg: Config, source: str) -> Config:
         bad("style", f"expected one of {', '.join(STYLES)} or a mapping of family -> style, got {cfg.style!r}")
     if not isinstance(cfg.occluders, (int, float)) or isinstance(cfg.occluders, bool) or not 0 <= cfg.occluders <= 1:
         bad("occluders", f"expected a share in [0, 1], got {cfg.occluders!r}")
-    if any(v != "flat" for v in styles):
+    if not isinstance(cfg.composite, (int, float)) or isinstance(cfg.composite, bool) or not 0 <= cfg.composite < 1:
+        bad("composite", f"expected a share in [0, 1), got {cfg.composite!r}")
+    if cfg.composite and COMPOSITE in cfg.families:
+        bad("composite", f"a share of composite scenes and the family {COMPOSITE!r} in families: give one of them")
+    if cfg.composite or COMPOSITE in cfg.families:
+        from .families.composite import MIN_SIDE
+
+        if min(cfg.width, cfg.height) < MIN_SIDE:
+            bad("composite", f"composite scenes need a canvas of at least {MIN_SIDE}x{MIN_SIDE} px, got {cfg.width}x{cfg.height}")
+    if any(v != "flat" for v in styles) or cfg.composite or COMPOSITE in cfg.families:  # composite scenes are always real
         try:
             require_pool(cfg.font_pool, "font_pool")
         except SymbolSetError as exc:

@@ -3,6 +3,7 @@ and publishing. The folder layout itself, and the atomic writes, live in :mod:`s
 
 from __future__ import annotations
 
+import io
 import os
 from collections import Counter
 from importlib import resources
@@ -19,12 +20,15 @@ from .render import render_frame
 from .spec import from_json
 
 
-def finish(out: Path, cfg, shards: list[dict], *, digests: dict | None = None, source: str | None = None) -> dict:
+def finish(out: Path, cfg, shards: list[dict], *, digests: dict | None = None, source: str | None = None,
+           reuse: tuple[Path, dict] | None = None, extra: dict | None = None) -> dict:  # fmt: skip
     """Write the manifest, thumbnails and dataset card of a fully generated folder.
 
     For shards kept elsewhere (an object store: ``symbolset.build_remote``), ``source`` is where the
     rows are read from (an fsspec URL) and ``digests`` maps each shard file to its ``(bytes, sha256)``;
-    ``out`` is then the local folder the manifest, card and thumbnails are written to.
+    ``out`` is then the local folder the manifest, card and thumbnails are written to. ``reuse`` (a
+    folder and its manifest's ``thumbnails``): thumbnails to copy instead of rendering when they show
+    the same clip (see :func:`write_thumbnails`); ``extra``: more manifest keys.
     """
     source = out if source is None else source
     counts: dict[str, Counter] = {s: Counter() for s in SPLITS}
@@ -45,13 +49,15 @@ def finish(out: Path, cfg, shards: list[dict], *, digests: dict | None = None, s
         "shards": entries,
         "software": software_versions(),
     }
-    write_thumbnails(out, source, families={f for c in counts.values() for f in c})
+    manifest["thumbnails"] = write_thumbnails(out, source, reuse=reuse, families={f for c in counts.values() for f in c})
+    manifest.update(extra or {})
     write_json_atomic(out / MANIFEST, manifest)
     extra = ""
-    if cfg.to_dict().get("style", "flat") != "flat":  # the real style's many faces, with licences (flat cards stay as they were)
+    if cfg.to_dict().get("style", "flat") != "flat" or cfg.composite or families.COMPOSITE in cfg.families:  # the real style's many faces, with licences (flat cards stay as they were)
+        from .composite import all_elements  # a composite's faces are in its parts
         from .fontpack import card_section
 
-        extra = card_section(from_json(r["spec"], f"{out}: card") for r in iter_rows(source, columns=["spec"]))
+        extra = card_section({"elements": all_elements(from_json(r["spec"], f"{out}: card"))} for r in iter_rows(source, columns=["spec"]))
     write_card(out, manifest, extra)
     return manifest
 
@@ -74,26 +80,75 @@ def software_versions() -> dict:
     }
 
 
-def write_thumbnails(out: Path, source: str | Path | None = None, frames_shown: int = 4, height: int = 128, families: set[str] | None = None) -> None:
+def write_thumbnails(out: Path, source: str | Path | None = None, frames_shown: int = 4, height: int = 128,
+                     reuse: tuple[Path, dict] | None = None, families: set[str] | None = None) -> dict:  # fmt: skip
     """``thumbnails/<family>.png``: a few frames of each family's first clip in the folder (or in
     ``source``), re-rendered from its *stored* spec (so a converted or reviewed dataset shows clips it really holds).
-    ``families``: every family the folder holds, when known: the shards are read only until each has
-    been seen (the first shard, as a plan interleaves families), not to the end of a release."""
-    first: dict[str, dict] = {}
-    for row in iter_rows(out if source is None else source, columns=["family", "spec"]):
-        first.setdefault(row["family"], row)
+
+    Returns what the manifest lists under ``thumbnails``: per family its file, sha256 and the
+    ``checksum`` of the clip it shows (with ``frames_shown`` and ``height``). A thumbnail in
+    ``reuse = (folder, that listing)`` whose file still has its sha256 and shows the same clip (same
+    record checksum: same video and spec) the same way is copied instead: a conversion into Parquet
+    keeps the rows' order, so it shows the same first clips, and rendering, resizing and compressing
+    the strips was most of such a conversion's time. ``families``: every family the folder holds,
+    when known: the shards are read only until each has been seen (the first shard, as a plan
+    interleaves families), not to the end of a release."""
+    first: dict[str, str] = {}  # family -> checksum of its first clip
+    source = out if source is None else source
+    for row in iter_rows(source, columns=["family", "checksum"]):
+        first.setdefault(row["family"], row["checksum"])
         if families is not None and len(first) >= len(families):
             break
+    entries = {
+        fam: {"file": f"thumbnails/{thumbnail_name(fam)}", "checksum": c, "frames": frames_shown, "height": height}
+        for fam, c in first.items()
+    }
+    found = {fam: _reusable(reuse, fam, entry) for fam, entry in entries.items()}
+    if None in found.values():  # some must be rendered: from the specs (a column read only then)
+        wanted = set(first.values())
+        specs = {}
+        for r in iter_rows(source, columns=["checksum", "spec"]):
+            if r["checksum"] in wanted:
+                specs[r["checksum"]] = r["spec"]
+                if len(specs) == len(wanted):  # every first clip found: the rest need not be read
+                    break
     (out / "thumbnails").mkdir(exist_ok=True)
-    for fam, row in first.items():
-        spec = from_json(row["spec"], f"{out}: thumbnail of {fam}")
-        picks = np.linspace(0, spec["num_frames"] - 1, frames_shown).round().astype(int)
-        strip = np.concatenate([render_frame(spec, int(i))[0] for i in picks], axis=1)
-        img = Image.fromarray(strip)
-        img = img.resize((round(img.width * height / img.height), height), Image.Resampling.LANCZOS)
-        tmp = out / "thumbnails" / f".{thumbnail_name(fam)}.tmp"
-        img.save(tmp, format="PNG", optimize=True)
-        os.replace(tmp, out / "thumbnails" / thumbnail_name(fam))
+    listing = {}
+    for fam, entry in entries.items():
+        name = thumbnail_name(fam)
+        data = found[fam]
+        if data is None:
+            data = _render_thumbnail(specs[entry["checksum"]], f"{out}: thumbnail of {fam}", frames_shown, height)
+        tmp = out / "thumbnails" / f".{name}.tmp"  # display only: atomic, but not worth an fsync each
+        tmp.write_bytes(data)
+        os.replace(tmp, out / "thumbnails" / name)
+        listing[fam] = {**entry, "sha256": codec.sha256(data)}
+    return listing
+
+
+def _reusable(reuse: tuple[Path, dict] | None, family: str, entry: dict) -> bytes | None:
+    """The bytes of ``reuse``'s thumbnail of ``family`` when it is the one ``entry`` describes, intact."""
+    if not reuse or not isinstance(reuse[1], dict) or not isinstance(reuse[1].get(family), dict):
+        return None
+    folder, listed = reuse[0], reuse[1][family]
+    if any(listed.get(k) != v for k, v in entry.items()):
+        return None
+    try:
+        data = (Path(folder) / entry["file"]).read_bytes()
+    except OSError:
+        return None
+    return data if codec.sha256(data) == listed.get("sha256") else None
+
+
+def _render_thumbnail(spec_json: str, where: str, frames_shown: int, height: int) -> bytes:
+    spec = from_json(spec_json, where)
+    picks = np.linspace(0, spec["num_frames"] - 1, frames_shown).round().astype(int)
+    strip = np.concatenate([render_frame(spec, int(i))[0] for i in picks], axis=1)
+    img = Image.fromarray(strip)
+    img = img.resize((round(img.width * height / img.height), height), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
 
 
 def thumbnail_name(family: str) -> str:
@@ -124,7 +179,7 @@ def write_card(out: Path, manifest: dict, extra_sections: str = "") -> None:
     rows = "".join(f"| `{f}` | " + " | ".join(str(manifest["splits"][s]["families"].get(f, 0)) for s in splits) + " |\n" for f in fams)
     total = "| **all** | " + " | ".join(f"**{manifest['splits'][s]['rows']}**" for s in splits) + " |\n"
     scenes = manifest["config"].get("scenes", {})
-    rules = {f: families.get(f).RULE if f in families.FAMILY_NAMES else scenes.get(f.removeprefix("scene:"), {}).get("rule", "") for f in fams}
+    rules = {f: families.get(f).RULE if f in families.NAMED else scenes.get(f.removeprefix("scene:"), {}).get("rule", "") for f in fams}
     fam_rows = "".join(f"| `{f}` | {rules[f]} | ![{f}](thumbnails/{thumbnail_name(f)}) |\n" for f in fams)
     cfg = manifest["config"]
     text = template.safe_substitute(

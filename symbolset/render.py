@@ -92,6 +92,10 @@ def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
                 ann = {**ann, "texts": base_ann["texts"] + ann["texts"], "shapes": base_ann["shapes"] + ann["shapes"]}
             annotations.append(ann)
         previous = states
+    if "parts" in spec:  # a composite scene: each part's own card pasted onto this one (composite.py)
+        from .composite import paste_parts
+
+        frames, annotations = paste_parts(spec, frames, annotations)
     drawn = getattr(_kept, "drawn", None)
     if drawn is not None:
         kept_frames = frames.view()
@@ -121,6 +125,11 @@ def render_frame(spec: dict, index: int) -> tuple[np.ndarray, dict]:
         return kept[0][index], kept[1][index]
     t = frame_time(spec, index)
     frame, ann = _draw(spec, element_states(spec, t), index, t)
+    if "parts" in spec:
+        from .composite import paste_parts
+
+        pasted, anns = paste_parts(spec, frame[None], [ann], index=index)
+        frame, ann = pasted[0], anns[0]
     if "stage" in spec:
         from .stage import project
 

@@ -162,11 +162,11 @@ def make_filter(families=None, difficulty=None) -> Callable[[str, dict], bool] |
         return None
     fams = None if families is None else ({families} if isinstance(families, str) else set(families))
     if fams is not None:
-        from .families import FAMILY_NAMES
+        from .families import NAMED
 
-        unknown = sorted(fams - set(FAMILY_NAMES))
+        unknown = sorted(fams - set(NAMED))
         if unknown:
-            raise SymbolSetError(f"unknown family {unknown[0]!r} in filter (known: {', '.join(FAMILY_NAMES)})")
+            raise SymbolSetError(f"unknown family {unknown[0]!r} in filter (known: {', '.join(NAMED)})")
     if difficulty is not None and not callable(difficulty) and not isinstance(difficulty, dict):
         raise SymbolSetError("difficulty filter: expected a mapping label -> value(s) or a callable")
 

@@ -215,7 +215,7 @@ def validate(spec: Any) -> dict:
     if not isinstance(spec, dict):
         _fail("spec", "expected a JSON object")
     _check_plain_data(spec)
-    known = {"version", "family", "width", "height", "fps", "num_frames", "background", "elements", "meta", "stage"}
+    known = {"version", "family", "width", "height", "fps", "num_frames", "background", "elements", "meta", "stage", "parts"}
     for field in ("version", "width", "height", "fps", "num_frames", "elements"):
         if field not in spec:
             _fail(field, "missing")
@@ -279,6 +279,10 @@ def validate(spec: Any) -> dict:
     work = n * sum(_items(el) for el in spec["elements"])
     if work > LIMITS["work"]:
         _fail("elements", f"num_frames x items (elements, points, track keys, characters) is {work:,}, over the {LIMITS['work']:,} limit")
+    if "parts" in spec:  # a composite scene's parts, each a family's spec (composite.py)
+        from .composite import check as check_parts
+
+        check_parts(spec)
     if "stage" in spec:  # the real style's 3D stage; imported late: materials needs OpenCV, loaders must not
         from .stage_schema import check
 

@@ -61,7 +61,7 @@ def stylize(spec: dict, seed: int, params: dict) -> dict:
     Uses its own generator (``[seed, 2]``), so the family's own draws stay what they are in ``flat``.
     """
     style = style_for(params, spec.get("family", ""))
-    if style == "flat":
+    if style == "flat" or "stage" in spec:  # a composite scene draws its own stage
         return spec
     rng = np.random.default_rng([seed, 2])
     flat_half = style == "mixed" and rng.random() < 0.5
@@ -300,6 +300,10 @@ def sentences(spec: dict) -> dict[str, str]:
     move_en = _MOVE_EN[st["camera"]["move"]].format(dir=d_en)
     move_zh = _MOVE_ZH[st["camera"]["move"]].format(dir=d_zh)
     screen = st["surface"]["kind"] == "lcd"
+    if "parts" in spec:  # a composite: each part's caption describes its own panel (families/composite.py)
+        return {"en": f"The panels are {'shown on' if screen else 'printed on'} {surf[0]} set against {env[0]}, filmed in perspective; {move_en}. "
+                      "Each part's positions, sizes and distances, and what its sentences call the frame, the view and the background, are those of its own panel.",
+                "zh": f"各面板{'显示在' if screen else '印在'}{surf[1]}上，背后是{env[1]}，以透视角度拍摄；{move_zh}。各部分所说的位置、大小、距离以及画面、视角和背景均指该部分自身的面板。"}  # fmt: skip
     en = (f"It is {'shown on' if screen else 'printed on'} {surf[0]} set against {env[0]}, filmed in perspective; {move_en}. "
           f"Positions, sizes and distances above are those on the {'screen' if screen else 'card'} itself.")  # fmt: skip
     zh = f"画面{'显示在' if screen else '印在'}{surf[1]}上，背后是{env[1]}，以透视角度拍摄；{move_zh}。上文的位置、大小和距离均指{'屏幕' if screen else '卡片'}本身。"
@@ -311,7 +315,7 @@ def card(spec: dict) -> dict:
 
     The family's claims are measured on this card (by colour against its plain background); the
     homographies map it exactly into the video, and the stage sentence says so."""
-    return {k: v for k, v in spec.items() if k != "stage"}
+    return {k: v for k, v in spec.items() if k != "stage"} if "stage" in spec else spec
 
 
 def add_captions(spec: dict, caps: dict, annotations: list[dict] | None = None) -> dict:

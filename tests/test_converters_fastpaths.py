@@ -45,3 +45,9 @@ def test_varint_fast_path_and_json_match_the_general_code():
         pass
     else:
         raise AssertionError("NaN must be refused, as json with allow_nan=False does")
+
+
+def test_tar_header_from_the_template_is_what_tarfile_writes():
+    for name in ("a.json", "k" * 100, "x" * 96 + ".mp4", "é.txt", "k" * 101, "a b/c.txt"):
+        for size in (0, 1, 511, 512, 513, 10**6, 8**11 - 1, 8**11):
+            assert wds._header(name, size) == wds._tarinfo_header(name, size), (name, size)

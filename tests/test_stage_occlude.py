@@ -128,7 +128,7 @@ def test_the_share_of_real_clips_with_an_occluder_is_an_option_and_flat_is_untou
     a, b = real_spec("clock", 3, occluders=1.0), real_spec("clock", 3, occluders=0.0)
     assert {k: v for k, v in a["stage"].items() if k != "occluder"} == b["stage"]
     assert load_config("release").params("clock")["occluders"] == 0.3
-    assert "occluders" not in load_config("tiny").to_dict() and "occluders" not in load_config("tiny").params("clock")
+    assert "occluders" not in load_config("default").to_dict() and "occluders" not in load_config("tiny").params("clock")
     assert load_config("default", style="real", occluders=0.5).params("plot")["occluders"] == 0.5
     with pytest.raises(SymbolSetError, match=r"^config 'default': occluders: expected a share in \[0, 1\], got 2"):
         load_config("default", style="real", occluders=2)

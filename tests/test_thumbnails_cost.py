@@ -19,8 +19,8 @@ def test_thumbnails_stop_reading_once_every_family_is_seen(tmp_path, monkeypatch
     monkeypatch.setattr(hub, "iter_rows", lambda *a, **kw: (read.append(r) or r for r in rows(*a, **kw)))
     shutil.rmtree(out / "thumbnails")
     hub.write_thumbnails(out, families={"clock", "lanes"})
-    assert len(read) == 2  # the first shard's two rows, not the 24 of twelve shards
+    assert len(read) == 2 + 2  # families and checksums, then specs: the first shard's two rows each, not 24 of twelve shards
     assert {p.name: p.read_bytes() for p in (out / "thumbnails").glob("*.png")} == before
     read.clear()
-    hub.write_thumbnails(out)  # families unknown (a converted folder): every shard is read
-    assert len(read) == 24
+    hub.write_thumbnails(out)  # families unknown (a converted folder): every shard's families are read
+    assert len(read) == 24 + 2

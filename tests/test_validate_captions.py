@@ -14,9 +14,9 @@ from symbolset.cli import main
 from symbolset.record import to_table
 
 
-def _rewrite(root, edit) -> None:
-    """Apply ``edit(rows)`` to the rows of the first shard and write it back."""
-    path = layout.shard_paths(root)[0]
+def _rewrite(root, edit, split: str | None = None) -> None:
+    """Apply ``edit(rows)`` to the rows of the first shard (of ``split``) and write it back."""
+    path = layout.shard_paths(root, split)[0]
     rows = pq.read_table(path).to_pylist()
     edit(rows)
     pq.write_table(to_table(rows), path)
@@ -61,6 +61,23 @@ def test_video_contradicting_its_captions_is_a_violation(tiny_dir, tmp_path, cap
     out = capsys.readouterr()
     assert f"record {broken['id']}:" in out.err
     assert f"{broken['family']}: 3 clips, 1 with violations" in out.out
+
+
+def test_real_clip_video_must_be_its_card_through_the_camera(tiny_dir, tmp_path, capsys):
+    root = tmp_path / "frozen"
+    shutil.copytree(tiny_dir, root)
+    broken = {}
+
+    def edit(rows):
+        row = next(r for r in rows if '"stage"' in r["spec"])
+        frames = codec.decode(row["video"]["bytes"])
+        row["video"]["bytes"] = codec.encode(np.repeat(frames[-1:], len(frames), axis=0), row["fps"], row["codec"])
+        broken["id"] = row["id"]
+
+    _rewrite(root, edit, "validation")  # tiny's real clip
+    assert main(["validate", str(root), "--captions"]) == 1
+    err = capsys.readouterr().err
+    assert f"record {broken['id']}: the video is not its spec seen through its camera" in err
 
 
 def test_not_a_dataset_is_one_clear_line(tmp_path, capsys):

@@ -23,6 +23,8 @@ from types import ModuleType
 from ..errors import SymbolSetError
 
 FAMILY_NAMES = ("text_typing", "text_motion", "seven_segment", "clock", "lanes", "geometry", "plot", "chart", "formula", "signage")
+COMPOSITE = "composite"  # several families on one stage (composite.py); not in FAMILY_NAMES, so default configs stay as they were
+NAMED = FAMILY_NAMES + (COMPOSITE,)  # every family that is a module (scene templates are data)
 
 
 def get(name: str, template: dict | None = None) -> ModuleType:
@@ -34,8 +36,8 @@ def get(name: str, template: dict | None = None) -> ModuleType:
         from . import scene
 
         return scene.get(name, template)
-    if name not in FAMILY_NAMES:
-        raise SymbolSetError(f"unknown family {name!r} (known: {', '.join(FAMILY_NAMES)})")
+    if name not in NAMED:
+        raise SymbolSetError(f"unknown family {name!r} (known: {', '.join(NAMED)})")
     return importlib.import_module(f"{__name__}.{name}")
 
 
