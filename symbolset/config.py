@@ -37,9 +37,15 @@ class Config:
     scenes: dict = field(default_factory=dict)  # scene templates (name -> template data) for "scene:<name>" families
     style: str | dict = "flat"  # flat | real | mixed, or {family: style, "default": style} (stage.py)
     font_pool: str = "pip"  # faces the real style may use: pip (wheels only) | full (+ the Debian font pack)
-    real_codec: str | None = None  # codec of real-style clips; None: codec.for_real(codec) (h264 -> h264-veryfast)
+    real_codec: str | None = None  # codec of real-style clips; unset: codec.for_real(codec) (h264 -> h264-veryfast)
     occluders: float = 0.3  # share of real clips with something passing in front (stage_occlude.py)
     composite: float = 0.0  # share of ``num`` planned as composite scenes (families/composite.py), on top of ``families``
+
+    def __post_init__(self) -> None:
+        # A config with real clips states their codec, so that it reads back from a manifest as the same config.
+        styles = self.style.values() if isinstance(self.style, dict) else [self.style]
+        if self.real_codec is None and any(v != "flat" for v in styles):
+            object.__setattr__(self, "real_codec", codec.for_real(self.codec))
 
     def params(self, family: str) -> dict:
         """The sampler parameters of one family (a scene family's carry its template, so any worker
@@ -67,11 +73,8 @@ class Config:
         d["families"] = list(self.families)
         if not self.scenes:  # configs without scene templates read as they did before templates existed
             del d["scenes"]
-        styles = self.style.values() if isinstance(self.style, dict) else [self.style]
-        if self.real_codec is None and all(v == "flat" for v in styles):
+        if self.real_codec is None:  # set for every config with real clips (see __post_init__): the manifest and card state it
             del d["real_codec"]
-        else:  # stated, so the manifest and the card say how real clips were encoded
-            d["real_codec"] = self.clip_codec_real
         if self.style == "flat" and self.font_pool == "pip":  # likewise for configs without the real style
             del d["style"], d["font_pool"], d["occluders"]
         if not self.composite:  # and without composite scenes
