@@ -89,3 +89,13 @@ def test_human_agreement_from_ratings(tmp_path, tiny_dir, capsys):
     assert main(args[:-3] + ["--human", str(tmp_path / "nowhere"), "--out", str(tmp_path / "v2"), "--quiet"]) == 1
     err = capsys.readouterr().err.strip()
     assert "no such ratings database" in err and "\n" not in err
+
+
+def test_validate_split_all_and_an_unknown_split(tiny_dir, tmp_path, capsys):
+    common = ["--families", "clock", "--limit", "1", "--corruptions", "none", "--variants", "none", "--no-wrong", "--ocr-frames", "1",
+              "--quiet"]  # fmt: skip
+    assert main(["bench", "validate", str(tiny_dir), "--split", "nosuch", "--out", str(tmp_path / "a"), *common]) != 0
+    assert "no clips in split 'nosuch'" in capsys.readouterr().err and not (tmp_path / "a").exists()
+    assert main(["bench", "validate", str(tiny_dir), "--split", "all", "--out", str(tmp_path / "b"), *common]) == 0
+    res = json.loads((tmp_path / "b" / "validation.json").read_text())
+    assert res["settings"]["split"] == "all" and res["settings"]["clips"] == 1

@@ -40,7 +40,7 @@ DEFAULT_WEIGHTS = (0.2, 0.3, 0.5)
 COMPONENTS = {"mf": ("mf",), "mc": ("flicker", "motion", "tracks", "ocr_stability"), "mt": ("ocr_ned", "ocr_precision", "geo")}
 MOTION_GATE = 0.5
 SYMBOL_GATE = 0.3  # 0.5 cost the references' own OCR misreads too much (reference Match 0.941; 0.3: 0.957)
-EXACT = ("ocr_symbols", "geo_segments")  # per-symbol exactness: each wrong character / broken edge costs clearly
+EXACT = ("ocr_symbols", "geo_segments", "geo_time", "geo_marks")  # per-symbol exactness: each wrong character / broken edge costs clearly
 
 
 def parse_weights(text: str | None) -> tuple[float, float, float]:

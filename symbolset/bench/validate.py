@@ -104,6 +104,8 @@ def run_validation(source, out, *, split: str | None = None, limit: int | None =
     legit = _names(legitimate, variants.LEGITIMATE, "variant")
     human_result = human_agreement(human) if human else None  # bad ratings fail before any scoring
     rows = list(iter_rows(source, split, columns=["id", "family", "spec", "caption", "video"]))
+    if not rows:
+        raise SymbolSetError(f"{source}: no clips" + (f" in split {split!r}" if split else ""))  # before the family check names none
     if families:
         chosen = _names(families, tuple(sorted({r["family"] for r in rows})), "family")
         rows = [r for r in rows if r["family"] in chosen]

@@ -366,9 +366,12 @@ def shift_time(spec: dict, seed: int) -> dict:
 
 def move_vertex(spec: dict, seed: int, *, fraction: float = 0.25) -> dict:
     """One vertex of the construction's main polyline (and its dot and label) moved by
-    ``fraction`` of the figure's size in a seeded direction."""
+    ``fraction`` of the figure's size in a seeded direction. A construction with no polyline (a
+    compass tracing a circle) is traced the other way round instead (:func:`reverse_trace`)."""
     rng = _rng(seed, "move_vertex")
     out = copy.deepcopy(spec)
+    if not elements_of(out, "polyline"):
+        return reverse_trace(spec, seed)
     line = max(elements_of(out, "polyline"), key=lambda e: len(e["points"]) if not is_track(e["points"]) else 0)
     points = line["points"]
     k = int(rng.integers(len(points)))
@@ -387,6 +390,19 @@ def move_vertex(spec: dict, seed: int, *, fraction: float = 0.25) -> dict:
     return _tag(out, "move_vertex", element=line["id"], index=k, shift=[round(float(v), 3) for v in d])
 
 
+def reverse_trace(spec: dict, seed: int) -> dict:
+    """The traced circle swept the other way round (its stated direction reversed): the arc's
+    sweep and the compass leg's turn change sign, each from the same start."""
+    out = copy.deepcopy(spec)
+    circle = next(e for e in out["elements"] if e["type"] == "circle" and is_track(e.get("sweep")))
+    circle["sweep"] = _map(circle["sweep"], lambda v: -v)
+    for el in elements_of(out, "ray"):
+        if is_track(el["angle"]):
+            a0 = el["angle"]["keys"][0][1]
+            el["angle"] = _map(el["angle"], lambda v, a0=a0: 2 * a0 - v)
+    return _tag(out, "reverse_trace", element=circle["id"])
+
+
 def swap_lane_kind(spec: dict, seed: int) -> dict:
     """One lane line changes kind: a solid line becomes dashed, or a dashed line solid."""
     rng = _rng(seed, "swap_lane_kind")
@@ -401,7 +417,7 @@ def swap_lane_kind(spec: dict, seed: int) -> dict:
     return _tag(out, "swap_lane_kind", element=el["id"], dashed=el["dash"] is not None)
 
 
-WRONG = {"swap_char": swap_char, "swap_digit": swap_digit, "shift_time": shift_time, "move_vertex": move_vertex,
+WRONG = {"swap_char": swap_char, "swap_digit": swap_digit, "shift_time": shift_time, "move_vertex": move_vertex, "reverse_trace": reverse_trace,
          "swap_lane_kind": swap_lane_kind}  # fmt: skip
 _FOR_FAMILY = {"seven_segment": swap_digit, "clock": shift_time, "geometry": move_vertex, "lanes": swap_lane_kind}
 

@@ -48,10 +48,15 @@ def dtw_path(cost: np.ndarray, t_rows=None, t_cols=None, band: float = BAND, ste
     return path[::-1]
 
 
-def best_per_column(score: np.ndarray, path: list[tuple[int, int]]) -> list[int]:
-    """For every column (video frame), the row on ``path`` with the highest ``score``."""
+def best_per_column(score: np.ndarray, path: list[tuple[int, int]], t_rows=None, t_cols=None) -> list[int]:
+    """For every column (video frame), the row on ``path`` with the highest ``score``; of rows
+    that score the same, the one nearest the column in normalised time (the unwarped reading)."""
+    n, m = score.shape
+    t_rows = norm_times(n) if t_rows is None else np.asarray(t_rows, float)
+    t_cols = norm_times(m) if t_cols is None else np.asarray(t_cols, float)
     best: dict[int, int] = {}
     for i, j in path:
-        if j not in best or score[i, j] > score[best[j], j]:
+        key = (score[i, j], -abs(t_rows[i] - t_cols[j]))
+        if j not in best or key > (score[best[j], j], -abs(t_rows[best[j]] - t_cols[j])):
             best[j] = i
-    return [best[j] for j in range(score.shape[1])]
+    return [best[j] for j in range(m)]

@@ -2,9 +2,12 @@
 
 Nothing is compared at fixed coordinates. Two kinds of reader:
 
-- **Located figure** (clock, geometry, 7-segment): the figure is found in the video and carried
-  onto the spec's canvas by the map between its box and the same box in the spec's own render (see
-  :mod:`symbolset.bench.metrics.locate`); the spec's readers then run on it. So a clock drawn
+- **Located figure** (clock, geometry, plot, chart, 7-segment): the figure is found in the video
+  and carried onto the spec's canvas by the map between its box and the same box in the spec's own
+  render (see :mod:`symbolset.bench.metrics.locate`); for clock, geometry, plot and chart the map is
+  then refined by fitting the spec's own primitives to the last frame's edges
+  (:func:`.locate.register`: uniform scale and shift), so the parts drawn right line up and a part
+  drawn wrong stays where the model put it. The spec's readers then run on it. So a clock drawn
   smaller in a corner reads the same time; one with the hands at other angles does not.
 
   - ``circles`` (any ``circle`` shape of r >= 4 px drawn over >= 90 degrees, e.g. geometry's
@@ -15,10 +18,23 @@ Nothing is compared at fixed coordinates. Two kinds of reader:
     max(0, 1 - error / 0.2) * share of the arc's 10-degree bins with edge pixels. The circle is
     placed relative to the rest of the figure, so roundness, tangency and incidence (a vertex on a
     circumcircle) are what it checks.
+  - ``segments`` (geometry): the *worst* straight edge of the construction's polylines, by how
+    fully edge pixels line it (:func:`segments_score`): a moved vertex breaks a figure.
   - ``hands`` (clock): the family's reader finds each hand's angle from its stated colour about the
     located dial's centre; per hand ``max(0, 1 - |angle error| / 15 deg)``, a hand not found 0.
+  - ``time`` (clock, from the same readings): the time the hands show, read as a person reads a
+    clock (:func:`read_time`), against the spec's time track after DTW alignment; share of frames
+    within one minute (one second with a second hand) -- a clock showing the wrong time scores 0.
+  - ``marks`` (plot, chart): the *worst* mark -- axes, the curve, each bar, the line, each marker
+    -- by how fully edge pixels line its outline where the spec's values put it
+    (:func:`marks_score`): a bar of the wrong height or another function's curve leaves it bare.
   - ``seven_segment``: the panel is located by its stated colour, the family's decoder reads the
     digits; score = fraction of characters equal to the spec's value at that time.
+
+  For geometry, plot and chart every reading is capped by :func:`precision_score` (the share of
+  the figure's edge pixels lying where the spec puts ink, text boxes included): a stroke the spec
+  lacks -- a vertex moved away, another prompt's figure, a part drawn early -- costs too.
+  ``geo_segments``, ``geo_time`` and ``geo_marks`` are exactness terms of Match (``match.EXACT``).
 
 - **Free-standing** (lanes): line segments (probabilistic Hough on Canny edges) are intersected
   pairwise to find the point most of them meet (the vanishing point, wherever it is); rays fanned
@@ -27,7 +43,8 @@ Nothing is compared at fixed coordinates. Two kinds of reader:
   passing within 2% of the diagonal of that one point, times ``1 - lev(kinds, spec's kinds) /
   lanes``.
 
-Text, plots, charts, formulas and signs are judged by OCR (:mod:`.ocr`); their ``geo`` is None.
+Text, formulas and signs are judged by OCR (:mod:`.ocr`); their ``geo`` is None (plot and chart
+labels are OCR's too).
 """
 
 from __future__ import annotations
@@ -40,11 +57,9 @@ import numpy as np
 from ...families import clock, seven_segment
 from ...families.common import angle_diff
 from . import align, locate
+from .figure import explained, mark_points, marks_score, precision_score, segments_score, shapes_of
 
-
-def _edges(frame: np.ndarray) -> np.ndarray:
-    gray = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
-    return cv2.Canny(gray, 50, 150, L2gradient=True) > 0
+_edges = locate.edges
 
 
 def fit_circle(xs: np.ndarray, ys: np.ndarray) -> tuple[float, float, float]:
@@ -171,39 +186,13 @@ def lanes_score(frame: np.ndarray, spec: dict, annotation: dict) -> float | None
 
 _LANE_MIN, _LANE_SOLID = 0.15, 0.8
 _HAND_TOL_DEG = 15.0
+_TIME_TOL_DEG = 6.0  # of the finest hand: one minute, or one second
+_UNIT = {"hour": 3600.0, "minute": 60.0, "second": 1.0}  # seconds per unit a hand counts
+_TURN = {"hour": 12, "minute": 60, "second": 60}  # units per turn
+_DIAL = 12 * 3600.0
 
 
-def edge_distance(frame: np.ndarray) -> np.ndarray:
-    """Per pixel, the distance (px) to the nearest Canny edge pixel of ``frame``."""
-    return cv2.distanceTransform((~_edges(frame)).astype(np.uint8), cv2.DIST_L2, 3)
-
-
-def segments_score(frame: np.ndarray, shapes: list[dict], dist: np.ndarray | None = None) -> float | None:
-    """Mean over the straight edges of the expected polylines (>= 8 px long) of how fully edge pixels
-    line them: ``coverage`` = share of points along the edge's middle 80% within ``1.5 + width / 2``
-    px of an edge pixel, scored steeply ``clip((coverage - 0.5) / 0.4, 0, 1)`` -- a vertex moved
-    off its place breaks the two edges meeting there. None when no edge is long enough.
-    ``dist``: the frame's :func:`edge_distance`, when already at hand."""
-    segs = [
-        (np.asarray(p, float), np.asarray(q, float), float(s["params"].get("width", 2)))
-        for s in shapes
-        if s["type"] == "polyline"
-        for p, q in zip(s["params"]["points"], s["params"]["points"][1:])
-    ]
-    segs = [(p, q, w) for p, q, w in segs if np.hypot(*(q - p)) >= 8]
-    if not segs:
-        return None
-    dist = edge_distance(frame) if dist is None else dist
-    h, w = dist.shape
-    scores = []
-    for p, q, width in segs:
-        t = np.linspace(0.1, 0.9, max(4, int(np.hypot(*(q - p)) / 2)))
-        pts = p[None, :] + t[:, None] * (q - p)[None, :]
-        xs, ys = np.clip(pts[:, 0].astype(int), 0, w - 1), np.clip(pts[:, 1].astype(int), 0, h - 1)
-        inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
-        coverage = float(np.mean(inside & (dist[ys, xs] <= 1.5 + width / 2)))
-        scores.append(min(1.0, max(0.0, (coverage - 0.5) / 0.4)))
-    return float(np.mean(scores))
+edge_distance = locate.edge_distance
 
 
 def hands_score(frame: np.ndarray, spec: dict, time: float) -> float | None:
@@ -217,28 +206,79 @@ def _hands_vs(got: dict, spec: dict, time: float) -> float:
     return float(np.mean([0.0 if e is None else max(0.0, 1.0 - e / _HAND_TOL_DEG) for e in errors]))
 
 
+def read_time(angles: dict, names: list[str]) -> float | None:
+    """The time (seconds after 12:00, 0 .. 43200) that hand ``angles`` (degrees clockwise from 12)
+    show, read as a person reads a clock: the finest hand gives the time within its turn, each
+    coarser hand only its whole unit, rounded against what the finer hands add (so an hour hand a
+    little off still reads its hour, one turned by hours does not). None if a hand is missing."""
+    if any(angles.get(n) is None for n in names):
+        return None
+    finest = names[-1]
+    t = angles[finest] / 360.0 * _TURN[finest] * _UNIT[finest]
+    for n in reversed(names[:-1]):
+        t += (round(angles[n] / 360.0 * _TURN[n] - t / _UNIT[n]) % _TURN[n]) * _UNIT[n]
+    return t % _DIAL
+
+
+def time_score(spec: dict, readings: list[dict]) -> float:
+    """Share of the video frames whose read time (:func:`read_time` of each frame's hand angles,
+    ``readings``, evenly spread over the video) is within the finest hand's ``_TIME_TOL_DEG`` (one
+    minute, or one second on a clock with a second hand) of the spec's time (a frame's credit falls
+    linearly from 1 at that tolerance to 0 at three times it), the video's timeline
+    aligned to the spec's by DTW over a fine grid of the spec's continuous time track (so a clock
+    run 20% faster or slower is not wrong). A frame whose hands are not all seen counts wrong."""
+    names = clock.hand_names(spec)
+    tol = _TIME_TOL_DEG / 360.0 * _TURN[names[-1]] * _UNIT[names[-1]]
+    m = spec["meta"]
+    end = (spec["num_frames"] - 1) / spec["fps"]
+    grid = np.linspace(0.0, end, 8 * max(1, spec["num_frames"] - 1) + 1)
+    want = (m["start_seconds"] + m["rate"] * grid) % _DIAL
+    got = np.array([np.nan if t is None else t for t in (read_time(r, names) for r in readings)])
+    err = np.abs((got[None, :] - want[:, None] + _DIAL / 2) % _DIAL - _DIAL / 2)
+    err = np.where(np.isnan(err), _DIAL, err)
+    rows = align.best_per_column(-err, align.dtw_path(np.minimum(1.0, err / (10 * tol))))
+    return float(np.mean([np.clip((3 * tol - err[i, j]) / (2 * tol), 0.0, 1.0) for j, i in enumerate(rows)]))
+
+
 def _circles(frame, shapes):
     scores = [circle_score(frame, s["params"]) for s in shapes if s["type"] == "circle"]
     scores = [s for s in scores if s is not None]
     return float(np.mean(scores)) if scores else None
 
 
-def _shapes(ann: dict) -> list[dict]:
-    return [s for s in ann["shapes"] if s["type"] != "cursor"]
+_shapes = shapes_of
 
 
-def _reader(name: str, spec: dict, frame: np.ndarray, reference: np.ndarray, annotations: list[dict]):
+def _prepare(name: str, annotations: list[dict], shape: tuple[int, int]) -> list | None:
+    """What reader ``name`` needs of each spec frame that no video frame changes (done once a clip)."""
+    if name == "marks":
+        return [mark_points(_shapes(a), shape) for a in annotations]
+    if name == "precision":
+        return [explained(a, shape, following=annotations[i + 1] if i + 1 < len(annotations) else None) for i, a in enumerate(annotations)]
+    return None
+
+
+def _reader(name: str, spec: dict, frame: np.ndarray, annotations: list[dict], hands: dict | None = None, prepared: list | None = None):
     """A function ``i -> score | None`` of one video frame (on the spec's canvas) against spec
-    frame ``i``; what does not depend on ``i`` (a reading of the frame) is done once, here."""
+    frame ``i``; what does not depend on ``i`` (a reading of the frame) is done once, here.
+    ``hands``: the clock's hand angles read from ``frame``, when already at hand; ``prepared``:
+    :func:`_prepare`'s per-spec-frame results."""
     if name == "circles":
         return lambda i: _circles(frame, _shapes(annotations[i]))
     if name == "segments":
         dist = edge_distance(frame)
         return lambda i: segments_score(frame, _shapes(annotations[i]), dist)
+    if name == "marks":
+        dist = edge_distance(frame)
+        return lambda i: marks_score(frame, _shapes(annotations[i]), dist, prepared[i] if prepared else None)
+    if name == "precision":
+        edges = _edges(frame)
+        following = annotations[1:] + [None]
+        return lambda i: precision_score(edges, annotations[i], following[i], prepared[i] if prepared else None)
     if name == "lanes":
         return lambda i: lanes_score(frame, spec, annotations[i])
     if name == "hands":
-        got = clock.read_hands(spec, frame)
+        got = clock.read_hands(spec, frame) if hands is None else hands
         return lambda i: _hands_vs(got, spec, annotations[i]["time"])
     if name == "seven_segment":
         display = next((el for el in spec["elements"] if el.get("type") == "seven_segment"), None)
@@ -257,22 +297,39 @@ def _reader(name: str, spec: dict, frame: np.ndarray, reference: np.ndarray, ann
     raise KeyError(name)
 
 
-READERS = ("circles", "segments", "lanes", "hands", "seven_segment")
+READERS = ("circles", "segments", "marks", "lanes", "hands", "seven_segment")
 # family -> readers that apply; families not listed have no symbolic reader (OCR judges them)
 FAMILY_DETECTORS = {
     "seven_segment": ("seven_segment",),
     "clock": ("circles", "hands"),
     "lanes": ("lanes",),
     "geometry": ("circles", "segments"),
+    "plot": ("marks",),
+    "chart": ("marks",),
 }
 # families whose readers need the figure carried onto the spec's canvas
-_LOCATED = {"seven_segment", "clock", "geometry"}
+_LOCATED = {"seven_segment", "clock", "geometry", "plot", "chart"}
+_REGISTERED = {"clock", "geometry", "plot", "chart"}  # ... and then registered on their primitives (locate.register)
+_PRECISE = {"geometry", "plot", "chart"}  # constructions: every reading is capped by precision_score (no stroke the spec lacks)
 
 
 def _panel_color(spec: dict):
     """The 7-segment panel's fill (its colour is stated in the caption), else None."""
     panel = next((el for el in spec["elements"] if el.get("id") == "panel"), None)
     return panel.get("fill") if panel else None
+
+
+def _matrix(name: str, spec: dict, frames, annotations: list[dict], hands) -> np.ndarray:
+    """Reader ``name``'s score of every video frame (columns) against every spec frame (rows); NaN
+    where it does not apply."""
+    score = np.full((len(annotations), len(frames)), np.nan)
+    prepared = _prepare(name, annotations, frames[0].shape[:2]) if frames else None
+    for j, frame in enumerate(frames):
+        read = _reader(name, spec, frame, annotations, hands[j], prepared)
+        for i in range(len(annotations)):
+            value = read(i) if _shapes(annotations[i]) else None
+            score[i, j] = np.nan if value is None else value
+    return score
 
 
 def geometric_scores(spec: dict, frames: list[np.ndarray], spec_frames, annotations: list[dict]) -> dict:
@@ -292,16 +349,18 @@ def geometric_scores(spec: dict, frames: list[np.ndarray], spec_frames, annotati
         if dst is None:
             return {"geo": None}
         if src is None:
-            return {"geo": 0.0, **{f"geo_{n}": 0.0 for n in names}}
-        frames = locate.onto_canvas(frames, locate.box_map(src, dst), w, h)
+            return {"geo": 0.0, **{f"geo_{n}": 0.0 for n in names + (("time",) if "hands" in names else ())}}
+        matrix = locate.box_map(src, dst)
+        if spec["family"] in _REGISTERED:  # fit the spec's own primitives to the edges of the last frame
+            matrix = locate.register(frames[-1], _shapes(annotations[picks[-1]]), matrix)
+        frames = locate.onto_canvas(frames, matrix, w, h)
     means = {}
+    hands = [clock.read_hands(spec, f) for f in frames] if "hands" in names else [None] * len(frames)
+    strict = _matrix("precision", spec, frames, annotations, hands) if spec["family"] in _PRECISE else None
     for n in names:
-        score = np.full((len(annotations), len(frames)), np.nan)
-        for j, frame in enumerate(frames):
-            read = _reader(n, spec, frame, spec_frames[picks[j]], annotations)
-            for i in range(len(annotations)):
-                value = read(i) if _shapes(annotations[i]) else None
-                score[i, j] = np.nan if value is None else value
+        score = _matrix(n, spec, frames, annotations, hands)
+        if strict is not None:  # a reading counts only as far as the figure has no stroke the spec lacks
+            score = np.minimum(score, np.nan_to_num(strict, nan=0.0))
         if np.isnan(score).all():
             continue
         filled = np.nan_to_num(score, nan=0.0)
@@ -309,4 +368,6 @@ def geometric_scores(spec: dict, frames: list[np.ndarray], spec_frames, annotati
         values = [score[i, j] for j, i in enumerate(rows) if not np.isnan(score[i, j])]
         if values:
             means[f"geo_{n}"] = float(np.mean(values))
+    if "hands" in names:
+        means["geo_time"] = time_score(spec, hands)
     return {"geo": float(np.mean(list(means.values()))) if means else None, **means}

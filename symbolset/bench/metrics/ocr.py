@@ -4,9 +4,11 @@ Engine: ``rapidocr-onnxruntime`` (Chinese + English detection and recognition mo
 wheel, so it runs offline). Nothing is read at a fixed place: each sampled video frame is
 *detected and recognised whole* (lines with confidence below ``MIN_CONFIDENCE`` dropped), first
 with the detector's input scaled to ``DET_SIDES[0]`` px on its shorter side and, only for a frame
-whose text does not yet match the spec exactly, again at ``DET_SIDES[1]`` together with every
-isolated glyph-sized blob of ink recognised on its own (single label letters, tick labels, which
-line detectors miss); the better of the two reads is kept. Reads are then followed across the
+whose text does not yet match the spec exactly (or where nothing is read while a state the frame
+may show expects text), again at ``DET_SIDES[1]`` together with every isolated glyph-sized blob
+of ink recognised on its own (single label letters, tick labels, which line detectors miss; a
+solid bar such as a typing cursor with its neighbours' ink blanked); the better of the two reads
+is kept. Reads are then followed across the
 sampled frames (:func:`track_reads`): a line read at the same place before and after a frame
 that shows ink there but where it was missed is carried into that frame. Lines are put in reading order (rows top to
 bottom, left to right within a row); the spec's expected strings of each frame (its annotations)
@@ -14,7 +16,8 @@ are put in the same order.
 
 Strings are compared after normalisation (NFKC, whitespace removed, the letters whose capital and
 small forms have the same shape -- c o s u v w x z -- folded to lower case, dashes folded to
-``-``, the CJK character that looks like lambda folded to it). For one video frame ``j`` read as lines ``L`` (joined: ``Y``) and one spec state ``i`` with
+``-``, Greek letters the recogniser reads as something else folded with that, the degree sign
+dropped: see ``_FOLD``). For one video frame ``j`` read as lines ``L`` (joined: ``Y``) and one spec state ``i`` with
 expected strings ``E`` (joined: ``X``):
 
 - **recall** (``ocr_ned``): per expected string ``e``, ``1 - d(e, Y) / |e|`` where ``d`` is the
@@ -23,7 +26,8 @@ expected strings ``E`` (joined: ``X``):
   fraction of strings with ``d = 0``.
 - **precision** (``ocr_precision``): the share of read characters that the expected text explains:
   ``sum(|l| - d(l, X)) / sum(|l|)`` over lines ``l``; hallucinated extra text lowers it. A typing
-  cursor (drawn, and part of the prompt) read as a trailing ``| l I 1`` is forgiven.
+  cursor (drawn, and part of the prompt) read as a trailing ``| l I 1 ! [ ]``, or once as a line
+  of its own, is forgiven.
 - **symbols** (``ocr_symbols``): per-symbol exactness, ``SYMBOL_PENALTY ** n`` with ``n`` the
   larger of the expected characters not found (the recall distances summed) and the expected
   characters the reads do not account for (``|X|`` less the read characters ``X`` explains): each
@@ -34,12 +38,14 @@ expected strings ``E`` (joined: ``X``):
   reading order (``X`` in reading order or in the spec's element order, whichever matches better:
   a formula's superscripts sit above its reading-order row). Precision uses both orders too.
 
-The spec's states are aligned with the video's sampled frames by DTW on ``1 - (recall + precision) / 2`` (see
+The spec's states are aligned with the video's sampled frames by DTW on ``1 - similarity``, the
+mean of ``min(recall, precision)`` and order (see :func:`_similarity` and
 :mod:`symbolset.bench.metrics.align`), so typing, counters and signage that run 20% faster or
 slower are read against the state they are showing; each video frame is scored against its best
-aligned state and the scores are averaged over frames. A frame where text is expected and none is
-read scores 0, never "perfect". **OCR stability** (Mc): for consecutive sampled frames, the change
-read ``lev(Y_j, Y_j+1)`` should equal the change of their aligned spec states ``lev(X, X')``:
+aligned state (of equally good ones, the nearest in time) and the scores are averaged over
+frames. A frame where text is expected and none is read scores 0, never "perfect".
+**OCR stability** (Mc): for consecutive sampled frames, the change read ``lev(Y_j, Y_j+1)``
+should equal the change of their aligned spec states ``lev(X, X')``:
 ``1 - |difference| / max(1, |X|, |X'|)``, floored at 0.
 """
 
@@ -55,12 +61,15 @@ from . import align
 MIN_CONFIDENCE = 0.3
 SYMBOL_PENALTY = 0.5  # ocr_symbols: each wrong, missing or extra symbol of a frame's whole text halves it
 DET_SIDES = (384, 736)
-_CURSOR_READS = "|lI1!"
+_CURSOR_READS = "|lI1![]"
 _GLYPH_TOL = 60
 _MARKS = "\u00b7.,\u00b0'`\"\u2022:;"
 # Same-shape capitals, the dashes an OCR engine reads as "-" (minus sign, hyphen, figure and en dash),
-# and lambda, which the Chinese recogniser reads as the same-shaped CJK "ru".
-_FOLD = str.maketrans("COSUVWXZ\u2212\u2010\u2011\u2012\u2013\u5165", "cosuvwxz-----\u03bb")
+# and the Greek letters the recogniser has no reliable class for, folded with what it reads them as
+# (measured on formula renders at 128 and 256 px): lambda as the CJK "ru" or as "A", gamma as "y".
+# The degree sign (a ring of a few pixels, which the recogniser drops, as in the 7-segment unit
+# "29°C" read "29C") is left out altogether.
+_FOLD = str.maketrans("COSUVWXZ\u2212\u2010\u2011\u2012\u2013\u5165A\u03b3", "cosuvwxz-----\u03bb\u03bby", "\u00b0")
 
 
 def normalize(text: str) -> str:
@@ -152,21 +161,28 @@ def _glyph_items(frame: np.ndarray, lines: list[tuple[str, list[float]]]) -> lis
     from .locate import background
 
     h, w = frame.shape[:2]
+    bg = background(frame)
     # A strict ink threshold and 4-connectivity keep a label apart from a stroke its anti-aliased fringe touches.
-    ink = (np.abs(frame.astype(np.int16) - background(frame)).max(axis=-1) > _GLYPH_TOL).astype(np.uint8)
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=4)
-    boxes = []
-    for x, y, bw, bh, area in stats[1:]:
+    ink = (np.abs(frame.astype(np.int16) - bg).max(axis=-1) > _GLYPH_TOL).astype(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=4)
+    boxes, alone = [], []
+    for k, (x, y, bw, bh, area) in enumerate(stats[1:], 1):
         if not (5 <= bh <= h / 4 and bw <= 2 * bh and area >= 0.1 * bw * bh):
             continue
         cx, cy = x + bw / 2, y + bh / 2
         if any(len(t) > 1 and b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for t, b in lines):
             continue
         boxes.append([float(x), float(y), float(x + bw), float(y + bh)])
+        # A solid upright bar (a typing cursor, l, I) is read with its neighbours' ink blanked: in
+        # the padded crop the recogniser otherwise reads the letter beside it (a cursor after "E" as "E").
+        alone.append(k if bh >= 3 * bw and area >= 0.7 * bw * bh else 0)
     crops = []
-    for x0, y0, x1, y1 in boxes:
+    for (x0, y0, x1, y1), k in zip(boxes, alone):
         pad = 0.3 * (y1 - y0) + 2
-        crop = frame[max(0, int(y0 - pad)) : int(y1 + pad), max(0, int(x0 - pad)) : int(x1 + pad), ::-1]
+        sy, sx = slice(max(0, int(y0 - pad)), int(y1 + pad)), slice(max(0, int(x0 - pad)), int(x1 + pad))
+        crop = frame[sy, sx, ::-1]
+        if k:
+            crop = np.where(((labels[sy, sx] != k) & (ink[sy, sx] > 0))[..., None], bg[::-1].astype(np.uint8), crop)
         scale = max(1.0, 48.0 / crop.shape[0])  # the recogniser's input height: enlarge smoothly, not by its own resize
         crops.append(np.ascontiguousarray(cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)))
     if not crops:
@@ -255,8 +271,12 @@ def _explained(lines: list[str], expected: str | list[str], cursor: bool) -> tup
     explains) over ``lines``."""
     joins = [expected] if isinstance(expected, str) else expected
     used = explained = 0
+    alone = cursor  # the drawn cursor read as a line of its own, once per frame
     for line in lines:
         d = min(substring_distance(line, x) for x in joins)
+        if alone and d and line in _CURSOR_READS:
+            alone = False
+            continue
         if cursor and len(line) > 1 and line[-1] in _CURSOR_READS:
             d_cut = min(substring_distance(line[:-1], x) for x in joins)
             if d_cut < d:
@@ -284,13 +304,28 @@ def wrong_symbols(state: dict, lines: list[str]) -> int:
     return max(missed, len(state["joins"][0]) - explained)
 
 
-def _similarity(state: dict, lines: list[str]) -> float:
-    """How well one frame's reads match one spec state: the mean of recall and precision (so a
-    shorter or a longer state than the one shown matches less well)."""
+def _fit(state: dict, lines: list[str]) -> float:
+    """How fully one frame's reads and one spec state explain each other, in any line order: the
+    smaller of recall and precision (1: the text shown, no more, no less)."""
     r, p = recall(state["strings"], "".join(lines)), precision(lines, state["joins"], state["cursor"])
     if r is None:
         return 1.0 if p is None else 0.0
-    return (r[0] + (0.0 if p is None else p)) / 2
+    return min(r[0], 0.0 if p is None else p)
+
+
+def _similarity(state: dict, lines: list[str]) -> float:
+    """How well one frame's reads match one spec state, for the alignment: the mean of
+    :func:`_fit` and the order term. Both are symmetric in what is missing and what is extra, so a
+    frame showing the whole text with one character wrong matches the final state as well as a
+    shorter state plus one hallucinated character (ties go to the state nearest in time), never worse."""
+    if not state["strings"]:
+        return _fit(state, lines)
+    return (_fit(state, lines) + _order(state, "".join(lines))) / 2
+
+
+def _order(state: dict, joined: str) -> float:
+    """NED of the frame's whole read text to the state's (the better of its orderings)."""
+    return max(ned(x, _uncursored(joined, x, state["cursor"])) for x in state["joins"])
 
 
 def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
@@ -306,15 +341,19 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
     for j, frame in enumerate(frames):
         rows = np.nonzero(near[:, j])[0]
         items = read_items(frame, DET_SIDES[0])
-        best = max(_similarity(states[i], reading_order(items)) for i in rows)
-        if best < 1.0:  # small text: read again with a larger detector input, and isolated glyphs
+        best = max(_fit(states[i], reading_order(items)) for i in rows)
+        # Small text: read again with a larger detector input, and isolated glyphs. Nothing read
+        # where a state this frame may show expects text is the small detector's commonest miss
+        # (one typed letter), even when an empty state is near too.
+        if best < 1.0 or (not items and any(states[i]["strings"] for i in rows)):
             again = read_items(frame, DET_SIDES[1], glyphs=True)
-            if max(_similarity(states[i], reading_order(again)) for i in rows) > best:
+            better = max(_fit(states[i], reading_order(again)) for i in rows)
+            if better > best or (again and not items and better >= best):  # text found beats none that fits as well
                 items = again
         found.append(items)
     reads = [reading_order(items) for items in track_reads(found, frames)]
     sim = np.array([[_similarity(s, lines) for lines in reads] for s in states])
-    rows = align.best_per_column(sim, align.dtw_path(1.0 - sim, t_spec, t_video))
+    rows = align.best_per_column(sim, align.dtw_path(1.0 - sim, t_spec, t_video), t_spec, t_video)
     recalls, exacts, precisions, orders, symbols, texts = [], [], [], [], [], []
     for lines, i in zip(reads, rows):
         state, joined = states[i], "".join(lines)
@@ -322,7 +361,7 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
         if r is not None:
             recalls.append(r[0])
             exacts.append(r[1])
-            orders.append(max(ned(x, _uncursored(joined, x, state["cursor"])) for x in state["joins"]))
+            orders.append(_order(state, joined))
             symbols.append(SYMBOL_PENALTY ** wrong_symbols(state, lines))
         p = precision(lines, state["joins"], state["cursor"])
         if p is not None:
@@ -342,7 +381,8 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
 
 
 def _uncursored(read: str, expected: str, cursor: bool) -> str:
-    """``read`` without a trailing cursor-like character when a cursor is drawn and it is not text."""
-    if cursor and read and read[-1] in _CURSOR_READS and not expected.endswith(read[-1]):
+    """``read`` without a trailing cursor-like character when a cursor is drawn and dropping it
+    brings the read closer to ``expected`` (``ExII`` for ``ExI`` with the cursor read as ``I``)."""
+    if cursor and read and read[-1] in _CURSOR_READS and levenshtein(read[:-1], expected) < levenshtein(read, expected):
         return read[:-1]
     return read

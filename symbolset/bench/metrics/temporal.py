@@ -19,13 +19,18 @@
   +-0.2 of the clip): a model that plays the prompt 20% faster or slower is not punished, while a
   stutter (held frames, then a jump) is a local bend that no global time map explains. With ``r``
   the mean absolute gap between the aligned curves, ``motion = 1 - max(0, r - 0.005) / 0.08``
-  (floored at 0; clean renders and 0.8x/1.25x re-timings stay below r = 0.01), times an
-  *excess* factor: the video's total change per ink pixel (share of pixels unlike the frame's
-  border colour) over the spec's, ``e``, must not exceed what the prompt's motion needs --
-  ``min(1, max(0, 1 - (e - 2) / 3))``: frames played out of order or shaken travel back and forth,
-  adding change the more of them there are, which the normalised curve alone cannot see (a
-  shuffled clip's curve is nearly as straight as a clean one's). A still video where the spec
-  moves scores 0.
+  (floored at 0), where, when the video's frame count differs from the spec's, a gap of up to half
+  a frame of the coarser grid is free: a change seen between two frames happened somewhere between
+  them, so a letter typed at another frame rate or timing lands a frame earlier or later without
+  being wrong (0.8x-1.25x re-timings and other frame rates then stay below r = 0.01 on tiny's
+  12-frame clips). On the same grid nothing is forgiven: one held frame is a stutter.
+  It is multiplied by an *excess* factor: the video's total change per ink pixel (share of pixels
+  unlike the frame's border colour) over the spec's, ``e``, must not exceed what the prompt's
+  motion needs -- ``min(1, (2 / e)^3)``: frames played out of order or shaken travel back and
+  forth, adding change the more of them there are, which the normalised curve alone cannot see (a
+  shuffled clip's curve is nearly as straight as a clean one's); the factor keeps falling rather
+  than stopping at 0, so more disorder still scores lower. A still video where the spec moves
+  scores 0.
 - **Track smoothness**: corners (Shi-Tomasi) of frame t tracked to t-1 and t+1 with pyramidal
   Lucas-Kanade; the acceleration ``a_t = mean |p(t+1) - 2 p(t) + p(t-1)|`` in units of 1/128 of the
   frame's height, a lost point counting as ``_LOST``. ``tracks = mean_t min(1, (A_spec + eps) /
@@ -33,7 +38,10 @@
   frames (how much its motion may accelerate, e.g. easing), ``eps = 0.5``: each broken frame costs its share, so
   the score grades with how many transitions are disordered or broken.
 - **Activity** (Mc's gate, not a sub-score of its own): the share of the video's transitions that
-  change at all relative to the spec's (:func:`activity`); a still video scores 0, held frames lower it.
+  change at all relative to the share the spec's changes fill at the video's frame count
+  (:func:`activity`): at a higher frame rate a typed letter still appears in one transition, so
+  the expected share is at most the spec's changing transitions over the video's transitions; a
+  still video scores 0, held frames lower it.
 - **OCR stability** is computed with the OCR reads (:mod:`.ocr`).
 """
 
@@ -55,7 +63,7 @@ _OFFSETS = np.linspace(-0.2, 0.2, 21)
 _MOTION_FREE, _MOTION_SPAN = 0.005, 0.08
 # Total change per ink pixel, video / spec: clean renders and legitimate re-renders (other size,
 # layout, fps, timing) stay under 1.8; shuffled frames and shake go past it, more the more of them.
-_EXCESS_FREE, _EXCESS_SPAN = 2.0, 3.0
+_EXCESS_FREE = 2.0
 _THUMB = 16
 
 
@@ -129,10 +137,19 @@ def motion_score(video, spec_frames) -> float | None:
     (t_v, c_v), (t_s, c_s) = _cumulative(video), _cumulative(spec_frames)
     u = np.linspace(0.0, 1.0, 65)
     c_v = np.interp(u, t_v, c_v)
-    best = min(float(np.abs(c_v - np.interp(a * u + b, t_s, c_s, left=0.0, right=1.0)).mean()) for a in _SPEEDS for b in _OFFSETS)
+    # A change seen between two frames happened somewhere between them: on two different frame grids
+    # the curves may disagree by half a frame of the coarser one (a typed letter lands in another
+    # frame at another fps). On the same grid they need not, and a held frame must not be forgiven.
+    slack = 0.0 if len(video) == len(spec_frames) else 0.5 / max(1, min(len(video), len(spec_frames)) - 1)
+    best = np.inf
+    for a in _SPEEDS:
+        for b in _OFFSETS:
+            low = np.interp(a * u + b - slack, t_s, c_s, left=0.0, right=1.0)
+            high = np.interp(a * u + b + slack, t_s, c_s, left=0.0, right=1.0)
+            best = min(best, float(np.maximum(0.0, np.maximum(low - c_v, c_v - high)).mean()))
     curve = max(0.0, 1.0 - max(0.0, best - _MOTION_FREE) / _MOTION_SPAN)
     excess = (d_v.sum() / _ink(video)) / (d_s.sum() / _ink(spec_frames))
-    return float(curve * min(1.0, max(0.0, 1.0 - (excess - _EXCESS_FREE) / _EXCESS_SPAN)))
+    return float(curve * min(1.0, (_EXCESS_FREE / excess) ** 3))
 
 
 def _ink(frames) -> float:
@@ -186,12 +203,16 @@ def track_score(video, spec_frames) -> tuple[float | None, float | None]:
 
 def activity(video, spec_frames) -> float | None:
     """Share of the video's transitions that change anything (beyond ``_MOTION_NOISE``), relative
-    to the same share of the spec's render, capped at 1: 0 for a still video, lower for one that
-    holds frames (a stutter); None when the spec does not move or the video has one frame."""
+    to the share the spec's render's changes fill at the video's frame count, capped at 1: 0 for
+    a still video, lower for one that holds frames (a stutter); None when the spec does not move
+    or the video has one frame."""
     if len(video) < 2 or len(spec_frames) < 2:
         return None
     d_v, d_s = motion_profile(video), motion_profile(spec_frames)
     moving_s = float(np.mean(d_s > 0))
     if moving_s <= 0:
         return None
-    return float(min(1.0, np.mean(d_v > 0) / moving_s))
+    # Each changing spec transition is at least one change; a video with more frames (a higher
+    # frame rate) needs no more changing transitions than that: a typed letter still appears once.
+    expected = min(moving_s, float(np.sum(d_s > 0)) / len(d_v))
+    return float(min(1.0, np.mean(d_v > 0) / expected))

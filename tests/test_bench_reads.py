@@ -1,0 +1,99 @@
+"""Symbolic reads from located primitives (issue 13, Mt): the time a clock shows, a construction
+judged whole, a plot's or chart's marks where its values put them -- the same wherever and however
+large the figure is drawn, and clearly wrong when one symbol is."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+from bench_variants import moved, video
+
+from symbolset import codec
+from symbolset.bench import variants
+from symbolset.bench.match import EXACT
+from symbolset.bench.metrics import geometric, locate
+from symbolset.bench.reference import scale_spec
+from symbolset.bench.score import sample_indices
+from symbolset.layout import iter_rows
+from symbolset.render import render_clip
+from symbolset.spec import validate
+
+
+def _rows(root, family):
+    return [(validate(json.loads(r["spec"])), r) for r in iter_rows(root, None) if r["family"] == family]
+
+
+def _geo(spec, frames, k=3):
+    """The symbolic reads of ``frames`` (k sampled, as `bench run` samples them) against ``spec``."""
+    return geometric.geometric_scores(spec, [frames[i] for i in sample_indices(len(frames), k)], *render_clip(spec))
+
+
+def _legit(spec):
+    """Correct re-renders: moved and 10% smaller, and at 1.5x the resolution."""
+    w, h = spec["width"], spec["height"]
+    return {"moved": video(moved(spec, dx=0.08 * w, dy=-0.06 * h, scale=0.9)), "rescaled": video(scale_spec(spec, w * 3 // 2, h * 3 // 2))}
+
+
+def test_read_time_reads_hands_as_a_person_does():
+    names = ["hour", "minute"]
+    assert geometric.read_time({"hour": 110.0, "minute": 240.0}, names) == pytest.approx(3 * 3600 + 40 * 60)  # 3:40
+    assert geometric.read_time({"hour": 118.0, "minute": 240.0}, names) == pytest.approx(3 * 3600 + 40 * 60)  # hour hand a little off
+    assert geometric.read_time({"hour": 200.0, "minute": 240.0}, names) == pytest.approx(6 * 3600 + 40 * 60)  # turned by 3 hours
+    assert geometric.read_time({"hour": 89.9, "minute": 354.0}, names) == pytest.approx(2 * 3600 + 59 * 60)  # just before 3:00
+    secs = {"hour": 0.5, "minute": 6.3, "second": 30.0}  # 12:01:05
+    assert geometric.read_time(secs, names + ["second"]) == pytest.approx(65.0)
+    assert geometric.read_time({"hour": None, "minute": 0.0}, names) is None
+    assert "geo_time" in EXACT and "geo_marks" in EXACT and "geo_segments" in EXACT
+
+
+def test_clock_time_holds_wherever_the_clock_is_drawn_and_fails_when_wrong(tiny_dir):
+    spec, row = _rows(tiny_dir, "clock")[0]
+    assert _geo(spec, codec.decode(row["video"]["bytes"]))["geo_time"] == 1.0
+    for name, frames in _legit(spec).items():
+        assert _geo(spec, frames)["geo_time"] == 1.0, name
+    slower = variants.retime(spec, 0, low=1.25, high=1.25)  # the same times, 25% slower
+    assert _geo(spec, video(slower))["geo_time"] == 1.0
+    wrong = _geo(spec, video(variants.shift_time(spec, 0)))  # the hour hand 3-5 hours off
+    assert wrong["geo_time"] == 0.0 and wrong["geo"] < 0.6
+
+
+def test_a_construction_is_judged_whole_wherever_it_is_drawn(tiny_dir):
+    spec, row = next((s, r) for s, r in _rows(tiny_dir, "geometry") if s["meta"]["construction"] == "circumcircle")
+    for name, frames in {"reference": codec.decode(row["video"]["bytes"]), **_legit(spec)}.items():
+        got = _geo(spec, frames)
+        assert got["geo_segments"] == 1.0 and got["geo_circles"] >= 0.95, (name, got)
+    for seed in range(3):  # one vertex moved (its dot and label follow): the figure is wrong
+        got = _geo(spec, video(variants.move_vertex(spec, seed)))
+        assert got["geo_segments"] == 0.0 and got["geo"] <= 0.2, (seed, got)
+
+
+def test_a_compass_traced_the_wrong_way_round_costs(tiny_dir):
+    spec, _ = next((s, r) for s, r in _rows(tiny_dir, "geometry") if s["meta"]["construction"] == "compass")
+    right = _geo(spec, _legit(spec)["moved"], k=5)["geo_circles"]
+    wrong = _geo(spec, video(variants.reverse_trace(spec, 0)), k=5)["geo_circles"]
+    assert right >= 0.95 and wrong <= 0.5, (right, wrong)
+
+
+@pytest.mark.parametrize("family", ["plot", "chart"])
+def test_marks_sit_where_the_values_put_them(tiny_dir, family):
+    rows = _rows(tiny_dir, family)
+    spec, row = rows[0]
+    for name, frames in {"reference": codec.decode(row["video"]["bytes"]), **_legit(spec)}.items():
+        assert _geo(spec, frames)["geo_marks"] >= 0.95, name
+    for _, other in rows[1:]:  # another prompt's values (a curve of another function, other bars)
+        assert _geo(spec, codec.decode(other["video"]["bytes"]))["geo_marks"] <= 0.4, other["id"]
+
+
+def test_register_finds_the_scale_and_shift_the_box_missed(tiny_dir):
+    spec, _ = next((s, r) for s, r in _rows(tiny_dir, "geometry") if s["meta"]["construction"] == "circumcircle")
+    frames, annotations = render_clip(spec)
+    truth = np.array([[0.8, 0.0, 20.0], [0.0, 0.8, 9.0]])  # canvas -> video: 20% smaller, shifted
+    shown = cv2.warpAffine(frames[-1], truth, (spec["width"], spec["height"]), borderValue=tuple(int(v) for v in frames[-1][0, 0]))
+    off = np.array([[1.3, 0.0, -23.0], [0.0, 1.2, -9.0]])  # video -> canvas, a few px and % off the inverse
+    got = locate.register(shown, geometric._shapes(annotations[-1]), off)
+    inverse = np.array([[1.25, 0.0, -25.0], [0.0, 1.25, -11.25]])
+    corners = np.array([[20.0, 20.0, 1.0], [100.0, 100.0, 1.0]])
+    assert np.abs(corners @ got.T - corners @ inverse.T).max() < 1.0
