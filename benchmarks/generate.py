@@ -29,18 +29,28 @@ from symbolset import codec, families, record, stage
 from symbolset.build import generate, plan
 from symbolset.config import load_config
 from symbolset.record import sample_spec
-from symbolset.render import render_clip
+from symbolset.render import render_clip, reuse
 from symbolset.spec import to_json
 
 
 def _encode_chunk(args) -> float:
     """Render a chunk of tasks (untimed), then return the seconds spent encoding them."""
     tasks, cfg = args
-    clips = [render_clip(sample_spec(t["family"], t["seed"], cfg.params(t["family"])))[0] for t in tasks]
+    clips = _rendered(cfg, tasks)
     start = time.perf_counter()
-    for frames in clips:
-        codec.encode(frames, cfg.fps, cfg.codec)
+    for frames, name in clips:
+        codec.encode(frames, cfg.fps, name)
     return time.perf_counter() - start
+
+
+def _rendered(cfg, tasks) -> list:
+    """Each task's frames and the codec `generate` encodes them with (a real-style clip's own, see
+    ``record.clip_codec``)."""
+    out = []
+    for t in tasks:
+        spec = sample_spec(t["family"], t["seed"], cfg.params(t["family"]))
+        out.append((render_clip(spec)[0], record.clip_codec(spec, cfg.params(t["family"]))))
+    return out
 
 
 def encode_ceiling(cfg, workers: int) -> float:
@@ -77,10 +87,10 @@ def one_worker_cpu(cfg) -> dict:
         generate(cfg, f"{tmp}/ds", workers=1, progress=False)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         nbytes = sum(p.stat().st_size for p in Path(tmp, "ds", "data").glob("*.parquet"))
-    clips = [render_clip(sample_spec(t["family"], t["seed"], cfg.params(t["family"])))[0] for t in plan(cfg)]
+    clips = _rendered(cfg, plan(cfg))
     enc = time.process_time()
-    for frames in clips:
-        codec.encode(frames, cfg.fps, cfg.codec)
+    for frames, name in clips:
+        codec.encode(frames, cfg.fps, name)
     enc = time.process_time() - enc
     return {
         "wall_s_per_clip": wall / cfg.num,
@@ -101,12 +111,14 @@ def stages(cfg, repeats: int) -> dict:
             c0 = clock()
             spec = sample_spec(t["family"], t["seed"], params)
             c1 = clock()
-            frames, annotations = render_clip(spec)
-            c2 = clock()
-            fam = families.get(spec["family"])
-            stage.add_captions(spec, fam.captions(spec, record.caption_rng(t["seed"])))
+            with reuse():  # as record.build_record does: claims measure the frames drawn here
+                frames, annotations = render_clip(spec)
+                c2 = clock()
+                fam = families.get(spec["family"])
+                caps = fam.captions(stage.card(spec), record.caption_rng(t["seed"]))
+            stage.add_captions(spec, caps)
             c3 = clock()
-            codec.encode(frames, spec["fps"], params.get("codec", codec.DEFAULT_CODEC))
+            codec.encode(frames, spec["fps"], record.clip_codec(spec, params))
             c4 = clock()
             record.annotations_for_record(annotations)
             record.difficulty(spec, annotations, fam.difficulty(spec, annotations))

@@ -37,8 +37,15 @@ class Config:
     scenes: dict = field(default_factory=dict)  # scene templates (name -> template data) for "scene:<name>" families
     style: str | dict = "flat"  # flat | real | mixed, or {family: style, "default": style} (stage.py)
     font_pool: str = "pip"  # faces the real style may use: pip (wheels only) | full (+ the Debian font pack)
+    real_codec: str | None = None  # codec of real-style clips; unset: codec.for_real(codec) (h264 -> h264-veryfast)
     occluders: float = 0.3  # share of real clips with something passing in front (stage_occlude.py)
     composite: float = 0.0  # share of ``num`` planned as composite scenes (families/composite.py), on top of ``families``
+
+    def __post_init__(self) -> None:
+        # A config with real clips states their codec, so that it reads back from a manifest as the same config.
+        styles = self.style.values() if isinstance(self.style, dict) else [self.style]
+        if self.real_codec is None and any(v != "flat" for v in styles):
+            object.__setattr__(self, "real_codec", codec.for_real(self.codec))
 
     def params(self, family: str) -> dict:
         """The sampler parameters of one family (a scene family's carry its template, so any worker
@@ -48,8 +55,13 @@ class Config:
         if family.startswith(SCENE_PREFIX) and family[len(SCENE_PREFIX):] in self.scenes:
             params["template"] = self.scenes[family[len(SCENE_PREFIX):]]
         if style_for({"style": self.style}, family) != "flat" or family == COMPOSITE:  # flat configs keep the params (and bytes) they had
-            params.update(style=self.style, font_pool=self.font_pool, occluders=self.occluders)
+            params.update(style=self.style, font_pool=self.font_pool, occluders=self.occluders, real_codec=self.clip_codec_real)
         return params
+
+    @property
+    def clip_codec_real(self) -> str:
+        """The codec of this config's real-style clips."""
+        return self.real_codec or codec.for_real(self.codec)
 
     def planned(self) -> tuple[str, ...]:
         """The families the plan draws from: ``families``, plus ``composite`` when a share is set."""
@@ -61,6 +73,8 @@ class Config:
         d["families"] = list(self.families)
         if not self.scenes:  # configs without scene templates read as they did before templates existed
             del d["scenes"]
+        if self.real_codec is None:  # set for every config with real clips (see __post_init__): the manifest and card state it
+            del d["real_codec"]
         if self.style == "flat" and self.font_pool == "pip":  # likewise for configs without the real style
             del d["style"], d["font_pool"], d["occluders"]
         if not self.composite:  # and without composite scenes
@@ -103,6 +117,8 @@ def _check(cfg: Config, source: str) -> Config:
         bad("seed", f"expected a non-negative integer, got {cfg.seed!r}")
     if cfg.codec not in codec.CODECS:
         bad("codec", f"expected one of {', '.join(codec.CODECS)}, got {cfg.codec!r}")
+    if cfg.real_codec is not None and cfg.real_codec not in codec.CODECS:
+        bad("real_codec", f"expected one of {', '.join(codec.CODECS)}, got {cfg.real_codec!r}")
     if not isinstance(cfg.options, dict):
         bad("options", "expected a mapping of family -> options")
     for fam in cfg.families:

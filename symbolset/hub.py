@@ -49,7 +49,7 @@ def finish(out: Path, cfg, shards: list[dict], *, digests: dict | None = None, s
         "shards": entries,
         "software": software_versions(),
     }
-    manifest["thumbnails"] = write_thumbnails(out, source, reuse=reuse)
+    manifest["thumbnails"] = write_thumbnails(out, source, reuse=reuse, families={f for c in counts.values() for f in c})
     manifest.update(extra or {})
     write_json_atomic(out / MANIFEST, manifest)
     extra = ""
@@ -81,7 +81,7 @@ def software_versions() -> dict:
 
 
 def write_thumbnails(out: Path, source: str | Path | None = None, frames_shown: int = 4, height: int = 128,
-                     reuse: tuple[Path, dict] | None = None) -> dict:  # fmt: skip
+                     reuse: tuple[Path, dict] | None = None, families: set[str] | None = None) -> dict:  # fmt: skip
     """``thumbnails/<family>.png``: a few frames of each family's first clip in the folder (or in
     ``source``), re-rendered from its *stored* spec (so a converted or reviewed dataset shows clips it really holds).
 
@@ -90,11 +90,15 @@ def write_thumbnails(out: Path, source: str | Path | None = None, frames_shown: 
     ``reuse = (folder, that listing)`` whose file still has its sha256 and shows the same clip (same
     record checksum: same video and spec) the same way is copied instead: a conversion into Parquet
     keeps the rows' order, so it shows the same first clips, and rendering, resizing and compressing
-    the strips was most of such a conversion's time."""
+    the strips was most of such a conversion's time. ``families``: every family the folder holds,
+    when known: the shards are read only until each has been seen (the first shard, as a plan
+    interleaves families), not to the end of a release."""
     first: dict[str, str] = {}  # family -> checksum of its first clip
     source = out if source is None else source
     for row in iter_rows(source, columns=["family", "checksum"]):
         first.setdefault(row["family"], row["checksum"])
+        if families is not None and len(first) >= len(families):
+            break
     entries = {
         fam: {"file": f"thumbnails/{thumbnail_name(fam)}", "checksum": c, "frames": frames_shown, "height": height}
         for fam, c in first.items()
@@ -102,7 +106,12 @@ def write_thumbnails(out: Path, source: str | Path | None = None, frames_shown: 
     found = {fam: _reusable(reuse, fam, entry) for fam, entry in entries.items()}
     if None in found.values():  # some must be rendered: from the specs (a column read only then)
         wanted = set(first.values())
-        specs = {r["checksum"]: r["spec"] for r in iter_rows(source, columns=["checksum", "spec"]) if r["checksum"] in wanted}
+        specs = {}
+        for r in iter_rows(source, columns=["checksum", "spec"]):
+            if r["checksum"] in wanted:
+                specs[r["checksum"]] = r["spec"]
+                if len(specs) == len(wanted):  # every first clip found: the rest need not be read
+                    break
     (out / "thumbnails").mkdir(exist_ok=True)
     listing = {}
     for fam, entry in entries.items():
@@ -178,7 +187,9 @@ def write_card(out: Path, manifest: dict, extra_sections: str = "") -> None:
         generator_version=manifest["generator_version"],
         counts_table=header + rows + total,
         families_table="| family | rule | frames |\n|---|---|---|\n" + fam_rows,
-        config_summary=f"{cfg['width']}x{cfg['height']} px, {cfg['num_frames']} frames at {cfg['fps']:g} fps, codec `{cfg['codec']}`, seed {cfg['seed']}",
+        config_summary=f"{cfg['width']}x{cfg['height']} px, {cfg['num_frames']} frames at {cfg['fps']:g} fps, codec `{cfg['codec']}`"
+        + (f" (real-style clips: `{cfg['real_codec']}`, x264 preset `{codec.CODECS[cfg['real_codec']]['options'].get('preset', '-')}`)" if cfg.get("real_codec", cfg["codec"]) != cfg["codec"] else "")
+        + f", seed {cfg['seed']}",
         num_shards=len(manifest["shards"]),
         claims_table=claims.tolerance_table(),
         extra_sections=extra_sections,

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from . import __version__, codec, families, stage
 from .layout import record_checksum
-from .render import render_clip
+from .render import render_clip, reuse
 from .spec import to_json, validate
 
 DIFFICULTY_FIELDS = ("level", "num_elements", "text_length", "script", "glyph_height_px", "motion_speed", "stroke_width")
@@ -141,11 +141,16 @@ def annotations_for_record(annotations: list[dict]) -> list[dict]:
     ]
 
 
-def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_name: str = codec.DEFAULT_CODEC) -> dict:
-    """Render, encode, caption and annotate a spec into one row (a dict with every column)."""
+def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_name: str | None = None) -> dict:
+    """Render, encode, caption and annotate a spec into one row (a dict with every column).
+
+    ``codec_name`` defaults to what a default config gives the clip (:func:`clip_codec`)."""
+    codec_name = codec_name or clip_codec(spec, {})
     fam = families.get(spec["family"])
-    frames, annotations = render_clip(spec)
-    caps = stage.add_captions(spec, fam.captions(stage.card(spec), caption_rng(seed)), annotations)  # the family describes the card
+    with reuse():  # claims that measure the card's frames get the ones drawn here
+        frames, annotations = render_clip(spec)
+        caps = fam.captions(stage.card(spec), caption_rng(seed))  # the family describes the card
+    caps = stage.add_captions(spec, caps, annotations)
     spec_json = to_json(spec)
     video = codec.encode(frames, spec["fps"], codec_name)
     return {
@@ -170,10 +175,17 @@ def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_nam
     }
 
 
+def clip_codec(spec: dict, params: dict) -> str:
+    """The codec of a sample: ``params["codec"]``, or for a real-style clip (one with a stage)
+    ``params["real_codec"]`` (default :func:`codec.for_real` of the codec)."""
+    name = params.get("codec", codec.DEFAULT_CODEC)
+    return (params.get("real_codec") or codec.for_real(name)) if "stage" in spec else name
+
+
 def make_record(task: dict, params: dict) -> dict:
     """One row from a planned task ``{id, family, split, seed}`` and the canvas ``params``."""
     spec = sample_spec(task["family"], task["seed"], params)
-    return build_record(spec, sample_id=task["id"], split=task["split"], seed=task["seed"], codec_name=params.get("codec", codec.DEFAULT_CODEC))
+    return build_record(spec, sample_id=task["id"], split=task["split"], seed=task["seed"], codec_name=clip_codec(spec, params))
 
 
 def to_table(rows: list[dict]) -> pa.Table:

@@ -18,8 +18,10 @@ It stays over 400 lines because the drawers are small, alike, and read best side
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
+import threading
 
 import cv2
 import numpy as np
@@ -37,6 +39,31 @@ _ONE = 1 << _SHIFT
 _PAD = 2  # px around a text mask, so anti-aliased edges are never clipped
 
 
+_kept = threading.local()  # .drawn, inside reuse(): [(flat spec, read-only frames, annotations)] of the last flat clip drawn
+
+
+@contextlib.contextmanager
+def reuse():
+    """Within this block (in this thread) the last flat clip drawn is kept: ``render_clip`` /
+    ``render_frame`` of an equal flat spec (a family's claims measuring the card that its record has
+    just rendered) return its frames (read-only) and annotations instead of drawing them again. The
+    caller must not change the spec inside the block."""
+    outer = getattr(_kept, "drawn", None)
+    _kept.drawn = []
+    try:
+        yield
+    finally:
+        _kept.drawn = outer
+
+
+def _reused(spec: dict):
+    """The kept ``(frames, annotations)`` of a flat spec equal to ``spec``, else None."""
+    drawn = getattr(_kept, "drawn", None)
+    if drawn and "stage" not in spec and drawn[0][0] == spec:
+        return drawn[0][1:]
+    return None
+
+
 def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
     """All frames of a spec as a ``(T, H, W, 3)`` uint8 array, with per-frame annotations.
 
@@ -44,6 +71,9 @@ def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
     elements that never change (a clock face, axes, a road) are drawn once, and a frame whose
     element states equal the previous frame's (a typing pause, a held display) is copied.
     """
+    kept = _reused(spec)
+    if kept is not None:
+        return kept
     frames = np.empty((spec["num_frames"], spec["height"], spec["width"], 3), np.uint8)
     annotations: list[dict] = []
     static = _static_prefix(spec)
@@ -66,6 +96,11 @@ def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
         from .composite import paste_parts
 
         frames, annotations = paste_parts(spec, frames, annotations)
+    drawn = getattr(_kept, "drawn", None)
+    if drawn is not None:
+        kept_frames = frames.view()
+        kept_frames.flags.writeable = False
+        drawn[:] = [({k: v for k, v in spec.items() if k != "stage"}, kept_frames, annotations)]
     if "stage" in spec:  # the real style: the flat frames become a card seen by a 3D camera
         from .stage import project
 
@@ -85,6 +120,9 @@ def _static_prefix(spec: dict) -> int:
 
 def render_frame(spec: dict, index: int) -> tuple[np.ndarray, dict]:
     """Frame ``index`` of a (validated) spec and its annotations."""
+    kept = _reused(spec)
+    if kept is not None and 0 <= index < len(kept[1]):
+        return kept[0][index], kept[1][index]
     t = frame_time(spec, index)
     frame, ann = _draw(spec, element_states(spec, t), index, t)
     if "parts" in spec:

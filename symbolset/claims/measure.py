@@ -60,10 +60,16 @@ def find(annotation: dict, element: str, kind: str = "texts"):
 
 def window(cov: np.ndarray, box, pad: int = 1) -> tuple[np.ndarray, int, int]:
     """The part of ``cov`` inside ``box`` grown by ``pad`` px, with its top-left corner."""
-    h, w = cov.shape
+    x0, y0, x1, y1 = _bounds(cov.shape[:2], box, pad)
+    return cov[y0:y1, x0:x1], x0, y0
+
+
+def _bounds(shape, box, pad: int) -> tuple[int, int, int, int]:
+    """``box`` grown by ``pad`` px as whole pixels inside an image of ``shape`` (h, w): x0, y0, x1, y1."""
+    h, w = shape
     x0, y0 = max(0, int(math.floor(box[0])) - pad), max(0, int(math.floor(box[1])) - pad)
     x1, y1 = min(w, int(math.ceil(box[2])) + pad), min(h, int(math.ceil(box[3])) + pad)
-    return cov[y0:y1, x0:x1], x0, y0
+    return x0, y0, x1, y1
 
 
 def ink_box(cov: np.ndarray, threshold: float = 0.5):
@@ -100,6 +106,14 @@ def element_coverage(spec: dict, frames, annotations: list[dict], c: dict, index
     """Coverage of the claim's colour at frame ``index``, cursors cleared, kept to the claim's box
     (or to its element's annotated box at the last frame) when it has one, and to the pixels near
     the strokes of ``within`` (not near those of ``exclude``) when it names them."""
+    region = claim_region(annotations, c, frames[index].shape[:2])
+    if region is not None and not c.get("within"):
+        # Coverage and clearing cursors are per pixel, so the box's window alone is measured (the
+        # same values there; most of a frame lies outside it).
+        x0, y0, x1, y1 = region
+        out = np.zeros(frames[index].shape[:2], np.float32)
+        out[y0:y1, x0:x1] = coverage(frames[index][y0:y1, x0:x1], c["color"], c.get("base", spec["background"]), c.get("others", ()), margin)
+        return hide_cursors(out, annotations[index])
     cov = hide_cursors(
         coverage(frames[index], c["color"], c.get("base", spec["background"]), c.get("others", ()), margin), annotations[index]
     )
@@ -118,6 +132,16 @@ def element_coverage(spec: dict, frames, annotations: list[dict], c: dict, index
     win, x0, y0 = window(cov, box, c.get("pad", 1))
     out[y0 : y0 + win.shape[0], x0 : x0 + win.shape[1]] = win
     return out
+
+
+def claim_region(annotations: list[dict], c: dict, shape) -> tuple[int, int, int, int] | None:
+    """The pixels (x0, y0, x1, y1) that :func:`element_coverage` keeps for claim ``c``: its box (or its
+    element's annotated box at the last frame) grown by its pad; None when it has neither."""
+    box = c.get("box")
+    if box is None and c.get("element"):
+        ann = find(annotations[-1], c["element"])
+        box = ann["box"] if ann else None
+    return None if box is None else _bounds(shape, box, c.get("pad", 1))
 
 
 def shape_mask(annotation: dict, elements, reach: float, shape: tuple[int, int]) -> np.ndarray:

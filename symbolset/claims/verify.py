@@ -13,7 +13,7 @@ import numpy as np
 
 from . import REGION_TOLERANCE, band_limits, figures
 from .looks import colour, line_pattern, pace, rotation
-from .measure import centroid, coverage, element_coverage, find, gyration, hide_cursors, ink_box, window
+from .measure import _dot, centroid, claim_region, coverage, element_coverage, find, gyration, hide_cursors, ink_box, window
 
 _EPS = 1e-6
 _MIN_CHANGED = 6  # pixels: fewer is codec noise (a pixel's colour flipping between similar scene colours)
@@ -175,8 +175,10 @@ def changes(spec, frames, annotations, c) -> list[int]:
     if c.get("grow_only"):
         base = np.asarray(c.get("base", spec["background"]), np.float32)
         scale = float(np.linalg.norm(np.asarray(c["color"], np.float32) - base))
-        ink = [np.clip(np.linalg.norm(f.astype(np.float32) - base, axis=-1) / scale, 0, 1) for f in frames]
-        counts = [0] + [int((((ink[i] - ink[i - 1]) > 0.25) & (covs[i] > 0.25)).sum()) for i in range(1, len(frames))]
+        # coverage is 0 outside the claim's region, so ink is compared there alone
+        x0, y0, x1, y1 = claim_region(annotations, c, frames[0].shape[:2]) or (0, 0, frames[0].shape[1], frames[0].shape[0])
+        ink = [np.clip(_length(f[y0:y1, x0:x1].astype(np.float32) - base) / scale, 0, 1) for f in frames]
+        counts = [0] + [int((((ink[i] - ink[i - 1]) > 0.25) & (covs[i][y0:y1, x0:x1] > 0.25)).sum()) for i in range(1, len(frames))]
         return [i for i in range(1, len(frames)) if counts[i] >= _MIN_CHANGED]
     # A move or reshape: how far each frame is from the first and from the last. It has begun at the
     # first frame 5% of the whole change away from the start, and ended at the frame from which every
@@ -189,6 +191,12 @@ def changes(spec, frames, annotations, c) -> list[int]:
         return []
     final = max([i + 1 for i in range(len(frames) - 1) if left[i] >= floor], default=begun[0])
     return list(range(begun[0], max(final, begun[0]) + 1))
+
+
+def _length(x: np.ndarray) -> np.ndarray:
+    """Per-pixel length of float32 RGB vectors: ``np.linalg.norm(x, axis=-1)`` to the bit (the same
+    float32 products summed in the same order), without a reduction over a 3-long axis."""
+    return np.sqrt(_dot(x, x))
 
 
 def _time_range(spec, frames, annotations, c):

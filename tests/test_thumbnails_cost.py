@@ -1,0 +1,26 @@
+"""Thumbnails read the shards only until every family has been seen, and come out the same."""
+
+from __future__ import annotations
+
+import shutil
+
+from symbolset import hub
+from symbolset.build import generate
+from symbolset.config import load_config
+
+
+def test_thumbnails_stop_reading_once_every_family_is_seen(tmp_path, monkeypatch):
+    out = tmp_path / "ds"
+    generate(load_config("tiny", num=24, families=("clock", "lanes"), width=64, height=64, num_frames=4, shard_size=2), out, progress=False)
+    before = {p.name: p.read_bytes() for p in (out / "thumbnails").glob("*.png")}
+    assert set(before) == {"clock.png", "lanes.png"}
+    read = []
+    rows = hub.iter_rows
+    monkeypatch.setattr(hub, "iter_rows", lambda *a, **kw: (read.append(r) or r for r in rows(*a, **kw)))
+    shutil.rmtree(out / "thumbnails")
+    hub.write_thumbnails(out, families={"clock", "lanes"})
+    assert len(read) == 2 + 2  # families and checksums, then specs: the first shard's two rows each, not 24 of twelve shards
+    assert {p.name: p.read_bytes() for p in (out / "thumbnails").glob("*.png")} == before
+    read.clear()
+    hub.write_thumbnails(out)  # families unknown (a converted folder): every shard's families are read
+    assert len(read) == 24 + 2
