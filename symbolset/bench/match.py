@@ -10,9 +10,11 @@ Components (means of the sub-scores that apply to a video; a missing sub-score i
 - Mt = mean(``ocr_ned``, ``ocr_precision``, ``geo``) x (1 - 0.3 (1 - E))   text and symbol
   alignment: expected text found, no hallucinated text, symbolic readings right; ``E`` is the
   mean of the per-symbol exactness terms present -- ``ocr_symbols`` (halves per wrong or missing
-  character of a frame's text, so one wrong character takes 15% off Mt) and
-  ``geo_segments`` (a construction's edges where the spec puts them relative to the rest of the
-  figure, so one moved vertex costs clearly) -- where the similarity terms, averaged over long
+  character of a frame's text, so one wrong character takes 15% off Mt), ``geo_segments`` (the
+  worst of a construction's edges where the spec puts them relative to the rest of the figure,
+  so one moved vertex costs clearly), ``geo_time`` (the share of frames whose clock, read from its
+  hands, shows the prompt's time, aligned by DTW) and ``geo_marks`` (the worst plot/chart mark
+  -- axis, curve, bar, point -- where the spec's values put it) -- where the similarity terms, averaged over long
   texts and whole figures, barely move (CLIPSIM is reported but not included: its scale depends
   on the CLIP model)
 

@@ -33,6 +33,7 @@ from ..spec import validate as validate_spec
 from . import agreement, variants
 from .corruptions import CORRUPTIONS, SEVERITIES, corrupt
 from .goals import MATCH_GOAL, METRICS, RHO_GOAL, TARGETS
+from .match import EXACT
 from .parallel import ordered_map
 from .score import DEFAULT_OCR_FRAMES, Scorer
 
@@ -171,7 +172,7 @@ def _score_clip(job) -> tuple[dict, dict, dict]:
 
 
 def _brief(scores: dict) -> dict:
-    return {m: scores.get(m) for m in METRICS + ("geo_segments",)}
+    return {m: scores.get(m) for m in METRICS + tuple(k for k in EXACT if k not in METRICS)}
 
 
 def human_agreement(path, seed: int = 0) -> dict:
