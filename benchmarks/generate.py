@@ -116,7 +116,7 @@ def stages(cfg, repeats: int) -> dict:
                 c2 = clock()
                 fam = families.get(spec["family"])
                 caps = fam.captions(stage.card(spec), record.caption_rng(t["seed"]))
-            stage.add_captions(spec, caps)
+            stage.add_captions(spec, caps, annotations)
             c3 = clock()
             codec.encode(frames, spec["fps"], record.clip_codec(spec, params))
             c4 = clock()

@@ -23,9 +23,9 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import __version__, build, hub, remote
+from . import __version__, hub, planning, remote
 from .config import Config
-from .engines import remote_digest_name
+from .engines import remote_digest_name, run_engine
 from .errors import SymbolSetError
 from .layout import LOCK_FILE, MANIFEST, OUTPUT_MARKER, _owned, load_manifest
 
@@ -36,13 +36,13 @@ def generate_remote(cfg: Config, url: str, *, workers: int | None = None, overwr
                     engine: str = "local", ray_address: str | None = None, retries: int = 2) -> dict:  # fmt: skip
     """:func:`symbolset.build.generate` into the fsspec URL ``url``; returns the manifest."""
     store = remote.Store(url)
-    build._check_config(cfg)
+    planning.check_config(cfg)
     _check_owner(store, store.files(), overwrite)  # before the lock object is made: never write into a stranger's prefix
     with remote.Lease(store, LOCK_FILE, "generate").acquire() as lease:
         files = _take_over(store, cfg, overwrite)
         state = {"config": cfg.to_dict(), "generator_version": __version__}
-        if build.STATE_FILE in files:
-            if _json(store.read_bytes(build.STATE_FILE)) != state:
+        if planning.STATE_FILE in files:
+            if _json(store.read_bytes(planning.STATE_FILE)) != state:
                 raise SymbolSetError(f"{url}: holds an unfinished run of a different config; pass --overwrite to replace it")
         elif MANIFEST in files:
             if load_manifest(url).get("config") == cfg.to_dict():
@@ -50,15 +50,15 @@ def generate_remote(cfg: Config, url: str, *, workers: int | None = None, overwr
                 return load_manifest(url)
             raise SymbolSetError(f"{url}: already holds a dataset of another config; pass --overwrite to replace it")
         else:
-            store.write_bytes(build.STATE_FILE, _dumps(state))
+            store.write_bytes(planning.STATE_FILE, _dumps(state))
         store.remove([f for f in files if _is_temporary(f)])  # left by a killed non-atomic upload
-        shards = build.shard_plan(cfg)
+        shards = planning.shard_plan(cfg)
         present = [s for s in shards if s["file"] in files]
         with ThreadPoolExecutor(16) as pool:  # one ranged read per shard already there: latency-bound
             rows = dict(zip((s["file"] for s in present), pool.map(store.parquet_rows, (s["file"] for s in present))))
         todo = [s for s in shards if rows.get(s["file"]) != len(s["tasks"])]
         done_before = sum(len(s["tasks"]) for s in shards) - sum(len(s["tasks"]) for s in todo)
-        build.run_engine(cfg, todo, url, done_before, progress, engine, workers, ray_address, retries)
+        run_engine(cfg, todo, url, done_before, progress, engine, workers, ray_address, retries)
         return _finish(store, lease, cfg, shards)
 
 
@@ -83,7 +83,7 @@ def _finish(store: remote.Store, lease: remote.Lease, cfg: Config, shards: list[
             if path.is_file() and rel != MANIFEST:
                 store.put_file(str(path), rel)
         store.put_file(str(Path(stage) / MANIFEST), MANIFEST)
-    store.remove([build.STATE_FILE, *(remote_digest_name(s["file"]) for s in shards)])
+    store.remove([planning.STATE_FILE, *(remote_digest_name(s["file"]) for s in shards)])
     return manifest
 
 
@@ -109,7 +109,7 @@ def _take_over(store: remote.Store, cfg: Config, overwrite: bool) -> dict:
     _check_owner(store, files, overwrite)
     mine = [f for f in files if f not in (LOCK_FILE, OUTPUT_MARKER)]
     if mine and overwrite:
-        stranger = next((f for f in mine if not _owned(f, (*build.OWNED, DIGESTS))), None)
+        stranger = next((f for f in mine if not _owned(f, (*planning.OWNED, DIGESTS))), None)
         if stranger is not None:
             raise SymbolSetError(
                 f"{store.url}: holds {stranger}, which `symbolset generate` did not write; refusing to delete it (remove it yourself)"

@@ -9,7 +9,7 @@ Each part's ``spec`` is a whole flat spec of an existing family (no ``stage``, n
 by that family alone from its own seed, with the composite's ``fps`` and ``num_frames``. The card is
 the backdrop with each part's frames pasted at the whole-pixel offset ``at``: a pixel-exact copy, so
 every box of a part moves by exactly ``at`` and its element ids become ``"<part>/<element>"``
-(:func:`paste_parts`). The parts' rectangles lie inside the card and do not overlap. The stage
+(:func:`symbolset.render.paste_parts`). The parts' rectangles lie inside the card and do not overlap. The stage
 (stage.py) then sees the whole card through one camera, as it sees any card.
 
 This module imports no renderer at load time: :func:`check` runs inside ``spec.validate``, which
@@ -19,8 +19,6 @@ the loaders call.
 from __future__ import annotations
 
 import re
-
-import numpy as np
 
 from .errors import SpecError
 
@@ -40,10 +38,9 @@ _FIXED = {"text", "digit_height", "dashed", "depths", "radius", "start", "sweep"
 # ---------------------------------------------------------------- schema
 
 
-def check(spec: dict) -> None:
-    """Validate ``spec["parts"]`` (each part's spec is validated as a spec of its own); a
-    :class:`SpecError` names the first bad field."""
-    from .spec import validate  # spec imports this module lazily, as it does stage_schema
+def check(spec: dict, validate) -> None:
+    """Validate ``spec["parts"]``, each part's spec with ``validate`` (:func:`symbolset.spec.validate`,
+    passed in by it) as a spec of its own; a :class:`SpecError` names the first bad field."""
 
     parts = spec["parts"]
     if not isinstance(parts, list) or not 1 <= len(parts) <= 8:
@@ -147,31 +144,6 @@ def move_annotation(ann: dict, pid: str, dx: int, dy: int) -> dict:
     ]
     shapes = [{**s, "element": pid + SEP + s["element"], "params": _move(s["params"], dx, dy)} for s in ann["shapes"]]
     return {"texts": texts, "shapes": shapes}
-
-
-def paste_parts(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: int = 0) -> tuple[np.ndarray, list[dict]]:
-    """The card: the backdrop ``frames`` (the composite's own elements) with every part's flat
-    frames pasted at its ``at``, and the parts' annotations moved there (after the backdrop's, in
-    part order). ``index`` is the first frame's number."""
-    from .render import render_clip, render_frame
-
-    frames = frames.copy()
-    annotations = [{**a, "texts": list(a["texts"]), "shapes": list(a["shapes"])} for a in annotations]
-    whole = index == 0 and len(frames) == spec["num_frames"]
-    for part in spec["parts"]:
-        sub = part["spec"]
-        x0, y0, x1, y1 = rect(part)
-        if whole:
-            sub_frames, sub_anns = render_clip(sub)
-        else:
-            drawn = [render_frame(sub, index + i) for i in range(len(frames))]
-            sub_frames, sub_anns = np.stack([f for f, _ in drawn]), [a for _, a in drawn]
-        frames[:, y0:y1, x0:x1] = sub_frames
-        for a, sa in zip(annotations, sub_anns):
-            moved = move_annotation(sa, part["id"], x0, y0)
-            a["texts"] += moved["texts"]
-            a["shapes"] += moved["shapes"]
-    return frames, annotations
 
 
 def part_annotations(annotations: list[dict], pid: str) -> list[dict]:

@@ -28,6 +28,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from . import fonts
+from .composite import move_annotation, rect
 from .spec import ELEMENT_FIELDS, frame_time, is_track, value_at
 from .textcolumn import column_mask
 from .textlayout import apply_affine as _apply
@@ -93,8 +94,6 @@ def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
             annotations.append(ann)
         previous = states
     if "parts" in spec:  # a composite scene: each part's own card pasted onto this one (composite.py)
-        from .composite import paste_parts
-
         frames, annotations = paste_parts(spec, frames, annotations)
     drawn = getattr(_kept, "drawn", None)
     if drawn is not None:
@@ -105,6 +104,29 @@ def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
         from .stage import project
 
         return project(spec, frames, annotations)
+    return frames, annotations
+
+
+def paste_parts(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: int = 0) -> tuple[np.ndarray, list[dict]]:
+    """The card: the backdrop ``frames`` (the composite's own elements) with every part's flat
+    frames pasted at its ``at``, and the parts' annotations moved there (after the backdrop's, in
+    part order). ``index`` is the first frame's number."""
+    frames = frames.copy()
+    annotations = [{**a, "texts": list(a["texts"]), "shapes": list(a["shapes"])} for a in annotations]
+    whole = index == 0 and len(frames) == spec["num_frames"]
+    for part in spec["parts"]:
+        sub = part["spec"]
+        x0, y0, x1, y1 = rect(part)
+        if whole:
+            sub_frames, sub_anns = render_clip(sub)
+        else:
+            drawn = [render_frame(sub, index + i) for i in range(len(frames))]
+            sub_frames, sub_anns = np.stack([f for f, _ in drawn]), [a for _, a in drawn]
+        frames[:, y0:y1, x0:x1] = sub_frames
+        for a, sa in zip(annotations, sub_anns):
+            moved = move_annotation(sa, part["id"], x0, y0)
+            a["texts"] += moved["texts"]
+            a["shapes"] += moved["shapes"]
     return frames, annotations
 
 
@@ -126,8 +148,6 @@ def render_frame(spec: dict, index: int) -> tuple[np.ndarray, dict]:
     t = frame_time(spec, index)
     frame, ann = _draw(spec, element_states(spec, t), index, t)
     if "parts" in spec:
-        from .composite import paste_parts
-
         pasted, anns = paste_parts(spec, frame[None], [ann], index=index)
         frame, ann = pasted[0], anns[0]
     if "stage" in spec:

@@ -282,7 +282,7 @@ def validate(spec: Any) -> dict:
     if "parts" in spec:  # a composite scene's parts, each a family's spec (composite.py)
         from .composite import check as check_parts
 
-        check_parts(spec)
+        check_parts(spec, validate)
     if "stage" in spec:  # the real style's 3D stage; imported late: materials needs OpenCV, loaders must not
         from .stage_schema import check
 

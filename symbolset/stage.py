@@ -318,17 +318,13 @@ def card(spec: dict) -> dict:
     return {k: v for k, v in spec.items() if k != "stage"} if "stage" in spec else spec
 
 
-def add_captions(spec: dict, caps: dict, annotations: list[dict] | None = None) -> dict:
+def add_captions(spec: dict, caps: dict, annotations: list[dict]) -> dict:
     """The family's captions with the stage sentence appended to the detailed and temporal ones (and,
-    when an occluder passes, a sentence measured on the clip's ``annotations``, rendered if not given)."""
+    when an occluder passes, a sentence measured on the clip's rendered ``annotations``)."""
     if "stage" not in spec:
         return caps
     s = sentences(spec)
     if "occluder" in spec["stage"]:
-        if annotations is None:
-            from .render import render_clip
-
-            annotations = render_clip(spec)[1]
         o = stage_occlude.sentences(spec, annotations)
         s = {"en": s["en"] + " " + o["en"], "zh": s["zh"] + o["zh"]}
     sep = {"en": " ", "zh": ""}

@@ -445,7 +445,7 @@ def test_family_captions_of_a_real_clip_describe_its_card():
         spec = real_spec("text_motion", seed, width=256, height=256, num_frames=12, fps=8.0)
         row = record.build_record(spec, sample_id="x", split="train", seed=seed)
         card = families.get("text_motion").captions(stage.card(spec), record.caption_rng(seed))
-        assert row["captions"] == stage.add_captions(spec, card)
+        assert row["captions"] == stage.add_captions(spec, card, record.parse_annotations(row))
         assert "card itself" in row["captions"]["en"]["temporal"] and "卡片本身" in row["captions"]["zh"]["temporal"]
 
 

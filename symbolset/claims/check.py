@@ -44,10 +44,10 @@ def check_record(row: dict) -> tuple[str, str, list[str]]:
         return row["family"], "violation", [str(exc)]
     if not callable(getattr(fam, "claims", None)):
         return spec["family"], "unverifiable", [f"{where}: family {spec['family']} states no typed claims (a scene template)"]
-    if "parts" in spec:  # a composite scene: each part's claims are stated on, and measured on, its own panel
-        status, problems = fam.check_claims(spec, row["seed"], row["captions"])
-        return spec["family"], status, [f"{where}: {p}" for p in problems]
     card, annotations = stage.card(spec), parse_annotations(row)
+    if "parts" in spec:  # a composite scene: each part's claims are stated on, and measured on, its own panel
+        status, problems = fam.check_claims(spec, row["seed"], row["captions"], annotations)
+        return spec["family"], status, [f"{where}: {p}" for p in problems]
     if stage.add_captions(spec, fam.captions(card, caption_rng(row["seed"])), annotations) != row["captions"]:
         return (
             spec["family"],

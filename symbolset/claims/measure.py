@@ -173,3 +173,27 @@ def gyration(cov: np.ndarray) -> float:
     yy, xx = np.mgrid[0 : cov.shape[0], 0 : cov.shape[1]]
     cx, cy = (cov * xx).sum() / mass, (cov * yy).sum() / mass
     return math.sqrt(float((cov * ((xx - cx) ** 2 + (yy - cy) ** 2)).sum()) / mass)
+
+
+def color_alpha(frame: np.ndarray, color, others, background) -> np.ndarray:
+    """Coverage (0..1) of ``color`` over ``background`` per pixel; 0 where another scene colour explains it better.
+
+    Each pixel is modelled as a blend ``background + a * (c - background)`` for every scene colour c;
+    the colour whose blend line passes closest to the pixel owns it.
+    """
+    f = frame.astype(np.float32)
+    bg = np.asarray(background, np.float32)
+
+    def fit(c):
+        v = np.asarray(c, np.float32) - bg
+        a = np.clip(((f - bg) @ v) / max(float(v @ v), 1.0), 0.0, 1.0)
+        return a, np.sqrt(((f - bg - a[..., None] * v) ** 2).sum(-1))
+
+    alpha, resid = fit(color)
+    own = resid <= 0.25 * float(np.linalg.norm(np.asarray(color, np.float32) - bg)) + 12
+    for o in others:
+        if list(o) in (list(color), list(background)):
+            continue
+        _, r2 = fit(o)
+        own &= resid < r2
+    return np.where(own, alpha, 0.0)

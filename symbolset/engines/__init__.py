@@ -13,7 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from tqdm import tqdm
+
 from .. import remote
+from ..config import Config
 from ..layout import write_parquet
 from ..record import make_record, to_table
 
@@ -91,3 +94,21 @@ def _fault_hook(sample_id: str) -> None:
         os._exit(137)
     if mode == "stall":
         time.sleep(3600)
+
+
+def run_engine(cfg: Config, todo: list[dict], out: Path | str, done_before: int, progress: bool, engine: str,
+               workers: int | None, ray_address: str | None, retries: int) -> None:  # fmt: skip
+    """Render and write the shards ``todo`` into ``out`` (a folder or an fsspec URL) with a progress bar."""
+    params = {f: cfg.params(f) for f in cfg.planned()}
+    bar = tqdm(total=cfg.num, initial=done_before, unit="clip", desc=f"generate {cfg.name}", disable=not progress, smoothing=0.1)
+    try:
+        if engine == "ray":
+            from . import ray_engine
+
+            ray_engine.run(todo, params, out, bar, address=ray_address, workers=workers, retries=retries)
+        else:
+            from . import local
+
+            local.run(todo, params, out, bar, workers=workers or 1, retries=retries)
+    finally:
+        bar.close()

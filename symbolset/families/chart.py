@@ -13,6 +13,7 @@ import numpy as np
 from .. import captions as cap
 from .. import claims as cl
 from .. import fonts
+from ..claims.figures import chart_values
 from ..claims.verify import changes
 from ..draw import pick
 from ..render import render_clip
@@ -249,38 +250,13 @@ def difficulty(spec: dict, annotations: list[dict]) -> dict:
             "motion_speed": round(float(speed), 3), "stroke_width": 2.0 if m["kind"] == "line" else 0.0}  # fmt: skip
 
 
-def read_back(spec: dict, frame: np.ndarray) -> list[float]:
-    """Values measured on the pixels: each bar's inked height (or each marker's centre) over the scale."""
-    m = spec["meta"]
-    box = m["box"]
-    scene = [cap.rgb(c) for c in m["colors"].values()]
-    out = []
-    if m["kind"] == "bar":
-        alpha = common.color_alpha(frame, cap.rgb(m["colors"]["ink"]), scene, spec["background"])
-        for cx, top_y in m["points"]:
-            cols = alpha[int(box[1]) - 2 : int(math.ceil(box[3])) + 2, int(cx - m["bar_width"] * 0.3) : int(cx + m["bar_width"] * 0.3)]
-            # The anti-aliased fill spreads each edge by the same amount; the bar's measured width tells how much.
-            row = alpha[int((top_y + box[3]) / 2), int(cx - m["bar_width"]) : int(cx + m["bar_width"]) + 1]
-            spread = float(row.sum()) - m["bar_width"] if box[3] - top_y > 3 else 0.0
-            out.append((float(np.median(cols.sum(0))) - spread) / m["scale"])
-    else:
-        alpha = common.color_alpha(frame, cap.rgb(m["colors"]["accent"]), scene, spec["background"])
-        for cx, cy in m["points"]:
-            y0 = max(0, int(cy) - 6)
-            win = alpha[y0 : int(cy) + 7, int(cx) - 6 : int(cx) + 7]
-            rows = np.arange(y0, y0 + win.shape[0]) + 0.5
-            mass = win.sum(1)
-            out.append((box[3] - float((rows * mass).sum() / max(mass.sum(), 1e-6))) / m["scale"] if mass.sum() > 1 else float("nan"))
-    return out
-
-
 def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]:
     """Every shown value label equals its measured bar/point value (within 1 px); the final frame reads back to the data."""
     m = spec["meta"]
     problems: list[str] = []
     values = m["data"]["values"]
     for i in sorted({len(frames) - 1, len(frames) // 2, 3 * len(frames) // 4}):
-        measured = read_back(spec, frames[i])
+        measured = chart_values(spec, frames[i])
         shown = {t["element"]: t["string"] for t in annotations[i]["texts"]}
         for k, (v, got) in enumerate(zip(values, measured)):
             label = shown.get(f"value_{k}")

@@ -194,15 +194,16 @@ def claims(spec: dict) -> list[dict]:
     return [{**c, "part": p["id"]} for p in spec["parts"] for c in get(p["spec"]["family"]).claims(p["spec"])]
 
 
-def check_claims(spec: dict, seed: int, stored: dict) -> tuple[str, list[str]]:
+def check_claims(spec: dict, seed: int, stored: dict, annotations: list[dict]) -> tuple[str, list[str]]:
     """(status, problems) for ``validate --captions``: the stored captions must be what the parts'
     claims render to (else ``unverifiable``: edited text has no claims to read back), and every
     part's claims must hold on its panel, rendered again from the stored spec (where they are stated;
-    the video shows that panel through the camera's exact homographies)."""
+    the video shows that panel through the camera's exact homographies). ``annotations`` are the
+    record's (the occluder's sentence is measured on them)."""
     from ..claims.verify import verify_claims
     from ..render import render_clip
 
-    if stage.add_captions(spec, captions(stage.card(spec), np.random.default_rng([seed, 1]))) != stored:
+    if stage.add_captions(spec, captions(stage.card(spec), np.random.default_rng([seed, 1])), annotations) != stored:
         return "unverifiable", ["caption differs from its parts' claims' rendering; its claims cannot be read back"]
     problems = []
     for p in spec["parts"]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..claims.measure import color_alpha  # noqa: F401  (re-exported for the families)
+
 
 def ink_mask(frame: np.ndarray, background, threshold: int = 40) -> np.ndarray:
     """Pixels that differ from the background colour by more than ``threshold`` in some channel."""
@@ -50,27 +52,3 @@ def luma_coverage(frame: np.ndarray, color, base) -> np.ndarray:
     """Per-pixel share (0..1) of ``color`` over ``base`` read from luma alone (robust to chroma blur)."""
     y, y0, y1 = luma(frame), float(luma(base)), float(luma(color))
     return np.clip((y - y0) / (y1 - y0), 0.0, 1.0)
-
-
-def color_alpha(frame: np.ndarray, color, others, background) -> np.ndarray:
-    """Coverage (0..1) of ``color`` over ``background`` per pixel; 0 where another scene colour explains it better.
-
-    Each pixel is modelled as a blend ``background + a * (c - background)`` for every scene colour c;
-    the colour whose blend line passes closest to the pixel owns it.
-    """
-    f = frame.astype(np.float32)
-    bg = np.asarray(background, np.float32)
-
-    def fit(c):
-        v = np.asarray(c, np.float32) - bg
-        a = np.clip(((f - bg) @ v) / max(float(v @ v), 1.0), 0.0, 1.0)
-        return a, np.sqrt(((f - bg - a[..., None] * v) ** 2).sum(-1))
-
-    alpha, resid = fit(color)
-    own = resid <= 0.25 * float(np.linalg.norm(np.asarray(color, np.float32) - bg)) + 12
-    for o in others:
-        if list(o) in (list(color), list(background)):
-            continue
-        _, r2 = fit(o)
-        own &= resid < r2
-    return np.where(own, alpha, 0.0)
