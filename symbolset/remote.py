@@ -130,30 +130,26 @@ class Store:
     def write_bytes(self, rel: str, data: bytes) -> None:
         """Replace ``rel`` with ``data`` whole (see the module docstring)."""
         with self.errors("write", rel):
-            if self.atomic_put:
-                self.fs.pipe_file(self.path(rel), data)
-            else:
-                tmp = self._tmp(rel)
-                try:
-                    self._parent(rel)
-                    self.fs.pipe_file(tmp, data)
-                    self.fs.mv(tmp, self.path(rel))
-                finally:
-                    self._remove_quietly(tmp)
+            self._whole(rel, lambda target: self.fs.pipe_file(target, data))
 
     def put_file(self, local: str, rel: str) -> None:
         """Upload the local file ``local`` to ``rel`` whole (see the module docstring)."""
         with self.errors("upload to", rel):
-            if self.atomic_put:
-                self.fs.put_file(local, self.path(rel))
-            else:
-                tmp = self._tmp(rel)
-                try:
-                    self._parent(rel)
-                    self.fs.put_file(local, tmp)
-                    self.fs.mv(tmp, self.path(rel))
-                finally:
-                    self._remove_quietly(tmp)
+            self._whole(rel, lambda target: self.fs.put_file(local, target))
+
+    def _whole(self, rel: str, send) -> None:
+        """``send(target)`` straight to ``rel`` on a store whose PUTs are atomic, else to a temporary
+        name moved onto ``rel`` once complete."""
+        if self.atomic_put:
+            send(self.path(rel))
+            return
+        tmp = self._tmp(rel)
+        try:
+            self._parent(rel)
+            send(tmp)
+            self.fs.mv(tmp, self.path(rel))
+        finally:
+            self._remove_quietly(tmp)
 
     def create(self, rel: str, data: bytes) -> bool:
         """Create ``rel`` holding ``data`` only if it does not exist; False when it does."""

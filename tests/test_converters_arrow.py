@@ -7,6 +7,7 @@ import shutil
 import tarfile
 
 import pytest
+from test_converters import error_line, run
 
 from symbolset import hub, layout
 from symbolset.cli import main
@@ -15,18 +16,6 @@ from symbolset.converters.base import Options
 from symbolset.converters.convert import make_reader
 from symbolset.converters.tfrecord import frame_records, read_records
 from symbolset.record import to_table
-
-
-def run(capsys, *argv) -> tuple[int, str]:
-    capsys.readouterr()
-    rc = main(["convert", *map(str, argv), "--quiet"])
-    return rc, capsys.readouterr().err
-
-
-def error_line(err: str) -> str:
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 @pytest.fixture(scope="module")
