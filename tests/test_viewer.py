@@ -316,3 +316,16 @@ def test_converted_folder_is_viewable(tiny_dir, tmp_path):
     assert sorted(index.table.column("id").to_pylist()) == sorted(original.table.column("id").to_pylist())
     sample_id = original.row(0)["id"]
     assert index.record(sample_id)["video"]["bytes"] == original.record(sample_id)["video"]["bytes"]
+
+
+def test_overlay_draws_an_empty_box_as_nothing():
+    """An occluder off frame has an empty box; drawing it must not leave a mark (a dot at 0, 0)."""
+    import numpy as np
+
+    from symbolset.viewer.overlay import draw_overlay
+
+    frame = np.full((64, 64, 3), 255, np.uint8)
+    ann = {"texts": [], "shapes": [{"element": "stage", "type": "occluder", "params": {"kind": "hand", "box": [0, 0, 0, 0], "covers_card": False}}]}
+    assert (draw_overlay(frame, ann, min_size=64) == 255).all()
+    ann["shapes"][0]["params"]["box"] = [8, 8, 40, 40]
+    assert (draw_overlay(frame, ann, min_size=64) != 255).any()

@@ -109,5 +109,5 @@ def _draw_shape(draw: ImageDraw.ImageDraw, kind: str, p: dict, s: float, lw: int
         draw.polygon(_pts(p["points"], s), outline=SHAPE, width=lw)
     elif "points" in p and len(p["points"]) >= 2:
         draw.line(_pts(p["points"], s), fill=SHAPE, width=lw, joint="curve")
-    elif "box" in p:
+    elif "box" in p and p["box"][2] > p["box"][0] and p["box"][3] > p["box"][1]:  # an empty box (an occluder off frame) draws nothing
         draw.rectangle(_scale_box(p["box"], s), outline=SHAPE, width=lw)
