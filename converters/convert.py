@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from symbolset import layout
+from symbolset import layout, remote
 from symbolset.errors import SymbolSetError
 from symbolset.layout import check_record
 
@@ -96,6 +96,9 @@ def convert(src, dst, to: str, *, source_format: str | None = None, options: Opt
     same arguments; ``dst`` is locked while the conversion runs, never replaced without
     ``overwrite``, and never replaced when ``convert`` did not make it.
     """
+    for path in (src, dst):
+        if remote.is_url(str(path)):
+            raise SymbolSetError(f"{path}: convert works on local folders; copy the dataset from the store first (e.g. `aws s3 sync`, `gsutil rsync`)")
     src, dst = Path(src), Path(dst)
     options = options or Options()
     if to not in FORMATS:

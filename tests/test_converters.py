@@ -457,3 +457,10 @@ def test_damaged_parquet_source_names_the_file(tiny_dir, tmp_path, capsys):
     shard.write_bytes(b"not parquet at all")
     rc, err = run(capsys, src, tmp_path / "out", "--to", "webdataset")
     assert rc == 1 and str(shard) in error_line(err)
+
+
+def test_a_url_source_or_destination_is_one_clear_line(tmp_path, capsys):
+    rc, err = run(capsys, "memory://bucket/ds", tmp_path / "out", "--to", "webdataset")
+    assert rc == 1 and "memory://bucket/ds: convert works on local folders" in error_line(err)
+    rc, err = run(capsys, tmp_path, "s3://bucket/out", "--to", "webdataset")
+    assert rc == 1 and "s3://bucket/out: convert works on local folders" in error_line(err)
