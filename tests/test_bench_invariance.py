@@ -80,7 +80,7 @@ def references(tiny_dir, scores):
     out: dict[str, list[float]] = {}
     scorer = Scorer()
     for row in iter_rows(tiny_dir):
-        if '"stage"' in row["spec"]:
+        if "stage" in json.loads(row["spec"]):
             continue
         if row["id"].endswith("-000000"):  # scored already, with the variants
             out.setdefault(row["family"], []).append(scores[row["family"]]["reference"]["match"])
