@@ -112,7 +112,7 @@ def run_validation(source, out, *, split: str | None = None, limit: int | None =
         rows = [r for r in rows if r["family"] in chosen]
     rows = rows[:limit] if limit else rows
     if not rows:
-        raise SymbolSetError(f"{source}: no clips to validate on (split {split or 'all'}{', families ' + families if isinstance(families, str) else ''})")
+        raise SymbolSetError(f"{source}: no clips to validate on (--families none or --limit 0)")
     others = _other_prompts(source, rows, seed) if wrong else {}
     start = time.perf_counter()
     jobs = [(row, names, legit, wrong, others.get(row["id"]), ocr_frames, seed + k) for k, row in enumerate(rows)]
