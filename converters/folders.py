@@ -12,7 +12,8 @@ PNG folder::
     train/<id>/frame_0000.png   decoded video frames (or, with --rerender, frames rendered from the spec)
 
 Each line carries every field of the record but the video (see :mod:`.fields`). Videos and frame
-folders are written under temporary names and renamed; ``metadata.jsonl`` is written last.
+folders are written under temporary names and renamed; ``metadata.jsonl`` is written last. The
+source's thumbnails travel in ``thumbnails/`` as with the shard formats (not a split folder).
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class FolderWriter:
     def finish(self, state: dict) -> dict:
         """Write the completion marker; returns it."""
         payload = {"format": self.format, "options": self.options.to_dict(), "splits": self.counts, "source_manifest": self.info}
+        output.carry_thumbnails(Path(state["source"]), self.info, self.dst)
         output.complete(self.dst, self.marker, state, payload)
         return payload
 
@@ -116,7 +118,7 @@ class FolderReader(Reader):
         ``(split folder, metadata path, [(line number, line)])``."""
         if not self.src.is_dir():
             raise SymbolSetError(f"{self.src}: not a folder")
-        splits = sorted((p for p in self.src.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: split_key(p.name))
+        splits = sorted((p for p in self.src.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != output.THUMBNAILS), key=lambda p: split_key(p.name))
         if not splits:
             raise SymbolSetError(f"{self.src}: no split folders with {METADATA} (wrong --from format?)")
         for folder in splits:

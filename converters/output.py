@@ -24,6 +24,7 @@ from symbolset.layout import write_json_atomic
 STATE = ".symbolset-convert.json"
 DONE = "symbolset-convert.json"
 HUB_MANIFEST = "manifest.json"
+THUMBNAILS = "thumbnails"  # the source's thumbnails, carried by every format (never a split folder)
 
 
 # Every file a conversion writes, whatever its format: `--overwrite` empties a folder only when it holds nothing else.

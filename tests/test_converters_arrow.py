@@ -101,15 +101,16 @@ def test_a_tfrecord_example_that_does_not_fit_falls_back_and_is_named(folders, t
     assert not (tmp_path / "out" / "manifest.json").exists()
 
 
-def test_thumbnails_are_copied_when_they_show_the_same_clips(folders, tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("fmt", ["webdataset", "tfrecord", "mp4"])
+def test_thumbnails_are_copied_when_they_show_the_same_clips(fmt, folders, tmp_path, capsys, monkeypatch):
     src = folders["parquet"]
     listed = layout.load_manifest(src)["thumbnails"]
     assert set(listed) == {"clock", "signage", "text_typing"}
     rendered = []
     real = hub._render_thumbnail
     monkeypatch.setattr(hub, "_render_thumbnail", lambda *a: rendered.append(a) or real(*a))
-    wds = tmp_path / "wds"
-    assert run(capsys, src, wds, "--to", "webdataset")[0] == 0
+    wds = tmp_path / fmt
+    assert run(capsys, src, wds, "--to", fmt)[0] == 0
     back = tmp_path / "back"
     assert run(capsys, wds, back, "--to", "parquet")[0] == 0
     assert rendered == []  # every thumbnail came along, none was drawn again
