@@ -12,7 +12,8 @@ PNG folder::
     train/<id>/frame_0000.png   decoded video frames (or, with --rerender, frames rendered from the spec)
 
 Each line carries every field of the record but the video (see :mod:`.fields`). Videos and frame
-folders are written under temporary names and renamed; ``metadata.jsonl`` is written last. The
+folders are written under temporary names and renamed, made durable together (one ``syncfs``, see
+:func:`.output.sync_folder`), and only then is ``metadata.jsonl`` written. The
 source's thumbnails travel in ``thumbnails/`` as with the shard formats (not a split folder).
 """
 
@@ -25,7 +26,7 @@ import pyarrow as pa
 
 from symbolset import codec
 from symbolset.errors import SymbolSetError
-from symbolset.layout import write_bytes_atomic, write_folder_atomic
+from symbolset.layout import write_folder_atomic
 
 from . import fields, frames, output, tables
 from .base import Reader, split_key
@@ -63,8 +64,9 @@ class FolderWriter:
         stem = file_stem(row["id"])
         if self.format == "mp4":
             name = f"{stem}.{codec.extension(row['codec'])}"
-            if not (folder / name).exists():
-                write_bytes_atomic(folder / name, video)
+            if not output.holds(folder / name, video):  # a previous run's file may be torn: it was never synced
+                folder.mkdir(parents=True, exist_ok=True)
+                output.write_unsynced(folder / name, video)
             line = {"file_name": name, **meta}
         else:
             if not (folder / stem).is_dir():
@@ -82,7 +84,8 @@ class FolderWriter:
         self.counts[enc.split] = self.counts.get(enc.split, 0) + 1
 
     def close(self) -> None:
-        """Make every split's ``metadata.jsonl`` final."""
+        """Make the videos (or frames) durable at once, then every split's ``metadata.jsonl`` final."""
+        output.sync_folder(self.dst)
         for split, f in self.lines.items():
             f.flush()
             os.fsync(f.fileno())

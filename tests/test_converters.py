@@ -237,6 +237,47 @@ def test_interrupted_conversion_leaves_nothing_complete_and_resumes(tiny_dir, co
     assert not list(out.glob("*.tar")) and list(out.glob("*.tfrecord"))
 
 
+def test_mp4_folder_syncs_videos_before_its_metadata_and_resume_rewrites_a_torn_video(tiny_dir, converted, tmp_path, capsys, monkeypatch):
+    """Videos are renamed into place unsynced and made durable by one sync before metadata.jsonl; a
+    crash before that sync can leave a torn video under its final name, which a resumed run must not keep."""
+    from symbolset.converters import folders, output
+
+    order = []
+    real_sync, real_replace = output.sync_folder, os.replace
+    monkeypatch.setattr(output, "sync_folder", lambda folder: order.append("sync") or real_sync(folder))
+    monkeypatch.setattr(folders.os, "replace", lambda a, b: order.append(Path(b).name) or real_replace(a, b))
+    monkeypatch.setattr(folders.FolderWriter, "finish", lambda self, state: (_ for _ in ()).throw(KeyboardInterrupt))
+    out = tmp_path / "mp4"
+    assert run(capsys, tiny_dir, out, "--to", "mp4")[0] == 130
+    order = [name for name in order if name == "sync" or name.endswith((".mp4", folders.METADATA))]
+    assert order.count("sync") == 1 and len(order) == 30 + 1 + 3  # 30 videos, one sync, 3 splits' metadata
+    assert all(name.endswith(".mp4") for name in order[:30]) and order[30] == "sync"
+    monkeypatch.undo()
+    for meta in out.glob(f"*/{folders.METADATA}"):  # as if the crash came before the sync: no metadata, videos torn
+        meta.unlink()
+    videos = sorted(out.glob("*/*.mp4"))
+    videos[0].write_bytes(videos[0].read_bytes()[:100])
+    videos[-1].write_bytes(b"")
+    assert run(capsys, tiny_dir, out, "--to", "mp4")[0] == 0
+    for path in converted["mp4"].rglob("*"):
+        if path.is_file() and path.name != "symbolset-convert.json":
+            assert path.read_bytes() == (out / path.relative_to(converted["mp4"])).read_bytes(), path
+
+
+def test_sync_folder_without_syncfs_fsyncs_every_file(tmp_path, monkeypatch):
+    from symbolset.converters import output
+
+    (tmp_path / "a").mkdir()
+    for name in ("a/x.mp4", "y.jsonl"):
+        output.write_unsynced(tmp_path / name, b"data")
+    synced = []
+    real = os.fsync
+    monkeypatch.setattr(output, "_syncfs", lambda folder: False)
+    monkeypatch.setattr(output.os, "fsync", lambda fd: synced.append(fd) or real(fd))
+    output.sync_folder(tmp_path)
+    assert len(synced) == 2 and output.holds(tmp_path / "a" / "x.mp4", b"data") and not output.holds(tmp_path / "y.jsonl", b"dat")
+
+
 def test_parquet_output_is_invisible_until_finished(converted, tmp_path, capsys, monkeypatch):
     from symbolset.converters import parquet
 
