@@ -166,14 +166,14 @@ def _row(meta: dict, video: bytes) -> dict:
     return meta
 
 
-def read_parquet(source: Path) -> list[dict]:
+def plain_read_parquet(source: Path) -> list[dict]:
     """pyarrow ``read_table`` + ``to_pylist`` of every shard."""
     import pyarrow.parquet as pq
 
     return [row for p in source_files(source) for row in pq.read_table(p).to_pylist()]
 
 
-def read_webdataset(source: Path) -> list[dict]:
+def plain_read_webdataset(source: Path) -> list[dict]:
     """``tarfile`` over every shard, members grouped by key; ``json.loads`` of each ``.json``."""
     import tarfile
 
@@ -192,7 +192,7 @@ def read_webdataset(source: Path) -> list[dict]:
     return rows
 
 
-def read_tfrecord(source: Path) -> list[dict]:
+def plain_read_tfrecord(source: Path) -> list[dict]:
     """``tf.data.TFRecordDataset`` + ``tf.train.Example.FromString``; features nested back at their ``/``
     and the ``annotations`` feature ``json.loads``-ed."""
     import tensorflow as tf
@@ -217,7 +217,7 @@ def read_tfrecord(source: Path) -> list[dict]:
     return rows
 
 
-def read_mp4(source: Path) -> list[dict]:
+def plain_read_mp4(source: Path) -> list[dict]:
     """Each split's ``metadata.jsonl`` line by line (``json.loads``) and each video file's bytes."""
     rows = []
     for meta_path in sorted(source.glob("*/metadata.jsonl")):
@@ -235,7 +235,7 @@ def _meta(row: dict) -> dict:
     return meta
 
 
-def write_parquet(rows: list[dict], dst: Path) -> None:
+def plain_write_parquet(rows: list[dict], dst: Path) -> None:
     """``pa.Table.from_pylist`` (the record schema) + ``pq.write_table``."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -245,7 +245,7 @@ def write_parquet(rows: list[dict], dst: Path) -> None:
     pq.write_table(pa.Table.from_pylist(rows, schema=SCHEMA), dst / "out.parquet")
 
 
-def write_webdataset(rows: list[dict], dst: Path) -> None:
+def plain_write_webdataset(rows: list[dict], dst: Path) -> None:
     """``tarfile``: per row a ``.json`` (stdlib ``json.dumps`` of the metadata), the video and a ``.txt`` caption."""
     import tarfile
 
@@ -259,7 +259,7 @@ def write_webdataset(rows: list[dict], dst: Path) -> None:
                 tar.addfile(info, io.BytesIO(data))
 
 
-def write_tfrecord(rows: list[dict], dst: Path) -> None:
+def plain_write_tfrecord(rows: list[dict], dst: Path) -> None:
     """``tf.io.TFRecordWriter`` of one ``tf.train.Example`` per row: the video bytes and the metadata as
     one ``json.dumps`` string (the plainest Example; the converter's flat features cost more)."""
     import tensorflow as tf
@@ -274,7 +274,7 @@ def write_tfrecord(rows: list[dict], dst: Path) -> None:
             w.write(example.SerializeToString())
 
 
-def write_mp4(rows: list[dict], dst: Path) -> None:
+def plain_write_mp4(rows: list[dict], dst: Path) -> None:
     """Each video as a file, and ``metadata.jsonl`` (stdlib ``json.dumps`` per line)."""
     with open(dst / "metadata.jsonl", "w", encoding="utf-8") as f:
         for i, row in enumerate(rows):
@@ -282,8 +282,8 @@ def write_mp4(rows: list[dict], dst: Path) -> None:
             f.write(json.dumps({"file_name": f"{i:08d}.mp4", **_meta(row)}) + "\n")
 
 
-READ = {"parquet": read_parquet, "webdataset": read_webdataset, "tfrecord": read_tfrecord, "mp4": read_mp4}
-WRITE = {"parquet": write_parquet, "webdataset": write_webdataset, "tfrecord": write_tfrecord, "mp4": write_mp4}
+READ = {"parquet": plain_read_parquet, "webdataset": plain_read_webdataset, "tfrecord": plain_read_tfrecord, "mp4": plain_read_mp4}
+WRITE = {"parquet": plain_write_parquet, "webdataset": plain_write_webdataset, "tfrecord": plain_write_tfrecord, "mp4": plain_write_mp4}
 
 
 def rows_pass(frm: str, to: str, source: Path, dst: Path) -> tuple[float, float]:
@@ -314,7 +314,7 @@ def check_rows(frm: str, source: Path, parquet_src: Path) -> None:
     from symbolset.record import SCHEMA
 
     got = pa.Table.from_pylist(READ[frm](source), schema=SCHEMA)
-    want = pa.Table.from_pylist(read_parquet(parquet_src), schema=SCHEMA)
+    want = pa.Table.from_pylist(plain_read_parquet(parquet_src), schema=SCHEMA)
     if not got.sort_by("id").equals(want.sort_by("id")):
         raise SystemExit(f"the rows floor's {frm} reader does not read the source's rows")
 

@@ -2,9 +2,9 @@
 
 Reading streams the shards a row group at a time. Writing puts finished shards in
 ``data/.pending/<split>-NNNNN.parquet`` (invisible to ``load_dataset``: the card's patterns are
-``data/<split>-*.parquet``), and only when every row is written renames them to
-``data/<split>-NNNNN-of-MMMMM.parquet`` and writes the manifest, thumbnails and card with the
-core's own helpers. The source dataset's manifest travels with every other format, so by default
+``data/<split>-*.parquet``), unsynced, and only when every row is written makes them durable with
+one sync, renames them to ``data/<split>-NNNNN-of-MMMMM.parquet`` and writes the manifest,
+thumbnails and card with the core's own helpers. The source dataset's manifest travels with every other format, so by default
 the shards are cut as the original ones were (its ``shard_size``) and the card describes the same config.
 """
 
@@ -89,11 +89,11 @@ class ParquetWriter(ShardWriter):
         return [Encoded(split, size, (table, i)) for i, (split, size) in enumerate(zip(splits, tables.sizes(table)))]
 
     def flush(self, split: str, index: int, payloads: list) -> None:
-        """Write one pending shard (kept when a previous run already wrote it)."""
+        """Write one pending shard, unsynced: :meth:`finish` makes them all durable at once. A previous
+        run's pending shard is written again (it may be torn: nothing synced it)."""
         path = self.dst / PENDING / f"{split}-{index:05d}.parquet"
         table = tables.take(payloads) if isinstance(payloads[0], tuple) else to_table(payloads)
-        if not path.exists():
-            write_parquet(table, path)
+        write_parquet(table, path, sync=False)
         if self.first is None:  # read back through the schema (fps as float32), as the shard stores it
             self.first = {k: table.column(k)[0].as_py() for k in ("width", "height", "num_frames", "fps", "codec")}
         self.entries.append({"file": path, "split": split, "tasks": [{"family": f} for f in table.column("family").to_pylist()]})
@@ -102,6 +102,7 @@ class ParquetWriter(ShardWriter):
         """Rename pending shards to their final names, then write manifest, thumbnails and card."""
         if not self.entries:
             raise SymbolSetError(f"{self.dst}: the source has no records")
+        output.sync_folder(self.dst / PENDING)  # one syncfs for every shard, before any gets its final name
         per_split: dict[str, int] = {}
         for e in self.entries:
             per_split[e["split"]] = per_split.get(e["split"], 0) + 1

@@ -67,9 +67,10 @@ def check_record(row: dict, where: str | None = None) -> None:
         raise SymbolSetError(f"{where}: checksum mismatch (video or spec changed or damaged)")
 
 
-def write_parquet(table, path: Path) -> None:
+def write_parquet(table, path: Path, sync: bool = True) -> None:
     """Write a shard atomically. The video column is uncompressed, PLAIN-encoded, without dictionary
-    (as ``datasets`` >= 4.6 writes it), so readers can seek to one clip's bytes; other columns use zstd."""
+    (as ``datasets`` >= 4.6 writes it), so readers can seek to one clip's bytes; other columns use zstd.
+    ``sync=False``: no fsync (the caller makes many files durable at once, before anything points to them)."""
     video_cols = ["video.bytes", "video.path"]
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
@@ -82,8 +83,9 @@ def write_parquet(table, path: Path) -> None:
             column_encoding={"video.bytes": "PLAIN"},
             write_statistics=[c for c in _leaf_columns(table.schema) if c not in video_cols],
         )
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
+        if sync:
+            with open(tmp, "rb+") as f:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except OSError as exc:  # disk full, permission denied, read-only file system
         raise SymbolSetError(f"{path}: cannot write ({exc.strerror or exc})") from None

@@ -290,6 +290,31 @@ def test_parquet_output_is_invisible_until_finished(converted, tmp_path, capsys,
     assert (out / "manifest.json").exists() and not (out / "data" / ".pending").exists()
 
 
+def test_parquet_output_syncs_pending_shards_once_before_naming_them_and_resume_rewrites_a_torn_one(converted, tmp_path, capsys, monkeypatch):
+    from symbolset.converters import output, parquet
+
+    reference = tmp_path / "reference"
+    assert run(capsys, converted["webdataset"], reference, "--to", "parquet", "--shard-size", "4")[0] == 0
+    out = tmp_path / "pq"
+    monkeypatch.setattr(parquet.ParquetWriter, "finish", lambda self, state: (_ for _ in ()).throw(KeyboardInterrupt))
+    assert run(capsys, converted["webdataset"], out, "--to", "parquet", "--shard-size", "4")[0] == 130
+    monkeypatch.undo()
+    pending = sorted((out / "data" / ".pending").glob("*.parquet"))
+    assert len(pending) == 9  # 30 clips in shards of 4 per split
+    pending[0].write_bytes(pending[0].read_bytes()[:200])  # as a crash before the sync may leave it
+    pending[1].write_bytes(b"")
+    synced = []
+    real_sync = output.sync_folder
+    monkeypatch.setattr(output, "sync_folder", lambda folder: synced.append(sorted(p.name for p in (out / "data").rglob("*.parquet"))) or real_sync(folder))
+    assert run(capsys, converted["webdataset"], out, "--to", "parquet", "--shard-size", "4")[0] == 0
+    assert len(synced) == 1 and len(synced[0]) == 9 and all("-of-" not in name for name in synced[0])  # before any final name
+    files = sorted(p.relative_to(reference) for p in reference.rglob("*") if p.is_file() and not p.name.startswith("."))
+    assert files == sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file() and not p.name.startswith("."))
+    for f in files:
+        if f.suffix == ".parquet":
+            assert (reference / f).read_bytes() == (out / f).read_bytes(), f
+
+
 def test_refuses_unrelated_folder_even_with_overwrite(tiny_dir, tmp_path, capsys):
     out = tmp_path / "mine"
     out.mkdir()
