@@ -13,8 +13,8 @@ PNG folder::
 
 Each line carries every field of the record but the video (see :mod:`.fields`). Videos and frame
 folders are written under temporary names and renamed, made durable together (one ``syncfs``, see
-:func:`.output.sync_folder`), and only then is ``metadata.jsonl`` written. The
-source's thumbnails travel in ``thumbnails/`` as with the shard formats (not a split folder).
+:func:`.output.sync_folder`), and only then is ``metadata.jsonl`` written. The source's thumbnails
+travel in ``thumbnails/`` as with the shard formats (not a split folder).
 """
 
 from __future__ import annotations
@@ -121,7 +121,8 @@ class FolderReader(Reader):
         ``(split folder, metadata path, [(line number, line)])``."""
         if not self.src.is_dir():
             raise SymbolSetError(f"{self.src}: not a folder")
-        splits = sorted((p for p in self.src.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != output.THUMBNAILS), key=lambda p: split_key(p.name))
+        folders = (p for p in self.src.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != output.THUMBNAILS)
+        splits = sorted(folders, key=lambda p: split_key(p.name))
         if not splits:
             raise SymbolSetError(f"{self.src}: no split folders with {METADATA} (wrong --from format?)")
         for folder in splits:

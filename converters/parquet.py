@@ -4,8 +4,9 @@ Reading streams the shards a row group at a time. Writing puts finished shards i
 ``data/.pending/<split>-NNNNN.parquet`` (invisible to ``load_dataset``: the card's patterns are
 ``data/<split>-*.parquet``), unsynced, and only when every row is written makes them durable with
 one sync, renames them to ``data/<split>-NNNNN-of-MMMMM.parquet`` and writes the manifest,
-thumbnails and card with the core's own helpers. The source dataset's manifest travels with every other format, so by default
-the shards are cut as the original ones were (its ``shard_size``) and the card describes the same config.
+thumbnails and card with the core's own helpers. The source dataset's manifest travels with every
+other format, so by default the shards are cut as the original ones were (its ``shard_size``) and
+the card describes the same config.
 """
 
 from __future__ import annotations
