@@ -202,3 +202,93 @@ def decode_sequence_example(data: bytes) -> tuple[dict, dict]:
                 steps = [decode_feature(f) for n, w, f in _fields(body) if n == 1 and w == 2]
                 lists[key] = (steps[0][0] if steps else "bytes", [vals for _, vals in steps])
     return context, lists
+
+
+# ---------------------------------------------------------------- the common case, fast
+
+
+def decode_plain_example(data: bytes) -> dict[str, tuple[str, list]] | None:
+    """:func:`decode_example` of an Example written as :func:`encode_example` writes one (a single
+    ``features`` field; map entries ``key`` then ``value``; each feature one kind, numbers packed), in
+    one loop without generators: ~3x faster. None for anything else (unknown or repeated fields, an
+    empty feature, unpacked numbers, truncation); the caller then takes
+    :func:`decode_sequence_example`, so this never decides what is valid. Where it answers, it answers
+    what :func:`decode_example` does (tested)."""
+    n = len(data)
+    if n < 2 or data[0] != 0x0A:
+        return None
+    size, pos = _plain_varint(data, 1)
+    if size is None or pos + size != n:
+        return None
+    out: dict = {}
+    unpack_float = struct.unpack
+    while pos < n:
+        if data[pos] != 0x0A:  # a map entry (field 1, length-delimited)
+            return None
+        size, pos = _plain_varint(data, pos + 1)
+        if size is None or pos + size > n:
+            return None
+        end = pos + size
+        if data[pos] != 0x0A:  # key (field 1)
+            return None
+        size, pos = _plain_varint(data, pos + 1)
+        if size is None or pos + size > end:
+            return None
+        key = data[pos : pos + size].decode()
+        pos += size
+        if pos >= end or data[pos] != 0x12:  # value (field 2): one Feature
+            return None
+        size, pos = _plain_varint(data, pos + 1)
+        if size is None or pos + size != end or pos >= end:
+            return None
+        number = data[pos]  # Feature: one kind (1 bytes, 2 float, 3 int64), length-delimited
+        if number not in (0x0A, 0x12, 0x1A):
+            return None
+        size, pos = _plain_varint(data, pos + 1)
+        if size is None or pos + size != end:
+            return None
+        values: list = []
+        if number == 0x0A:
+            while pos < end:
+                if data[pos] != 0x0A:
+                    return None
+                size, pos = _plain_varint(data, pos + 1)
+                if size is None or pos + size > end:
+                    return None
+                values.append(data[pos : pos + size])
+                pos += size
+            out[key] = ("bytes", values)
+            continue
+        if pos < end:  # one packed list (field 1), or nothing for no values
+            if data[pos] != 0x0A:
+                return None
+            size, pos = _plain_varint(data, pos + 1)
+            if size is None or pos + size != end:
+                return None
+            if number == 0x12:
+                if size % 4:
+                    return None
+                values = list(unpack_float(f"<{size // 4}f", data[pos:end]))
+            else:
+                while pos < end:
+                    x, pos = _plain_varint(data, pos)
+                    if x is None or pos > end or x >= 1 << 64:
+                        return None
+                    values.append(x - (1 << 64) if x >= 1 << 63 else x)
+            pos = end
+        out[key] = ("float" if number == 0x12 else "int64", values)
+    return out
+
+
+def _plain_varint(data: bytes, pos: int) -> tuple[int | None, int]:
+    """A varint of up to 10 bytes at ``pos``; ``(None, pos)`` when longer or truncated."""
+    if pos < len(data) and data[pos] < 0x80:  # one byte: most tags, lengths and values
+        return data[pos], pos + 1
+    value = shift = 0
+    for i in range(pos, min(pos + 10, len(data))):
+        b = data[i]
+        value |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return value, i + 1
+        shift += 7
+    return None, pos

@@ -51,3 +51,53 @@ def test_tar_header_from_the_template_is_what_tarfile_writes():
     for name in ("a.json", "k" * 100, "x" * 96 + ".mp4", "é.txt", "k" * 101, "a b/c.txt"):
         for size in (0, 1, 511, 512, 513, 10**6, 8**11 - 1, 8**11):
             assert wds._header(name, size) == wds._tarinfo_header(name, size), (name, size)
+
+
+def _general(data):
+    try:
+        return tfexample.decode_sequence_example(data)
+    except Exception as exc:  # whatever the general decoder raises, the fast one must not answer
+        return exc
+
+
+def test_plain_example_decoder_answers_what_the_general_one_does_or_nothing():
+    import random
+    import struct
+
+    rng = random.Random(0)
+    examples = [
+        {"a": ("bytes", [b"x", b"", "é".encode()]), "f": ("float", [0.5, -2.0, 1e30]), "i": ("int64", [0, -1, 2**62, -(2**63), 300])},
+        {"e": ("int64", []), "g": ("float", []), "h": ("bytes", []), "long": ("bytes", [b"y" * 70000]), "ü": ("int64", [1])},
+    ]
+    for _ in range(40):
+        examples.append({f"k{j}": (kind, [b"%d" % rng.randrange(10**6)] if kind == "bytes" else
+                                   [rng.uniform(-1e3, 1e3)] * rng.randrange(3) if kind == "float" else
+                                   [rng.randrange(-(2**63), 2**63) for _ in range(rng.randrange(3))])
+                         for j, kind in enumerate(rng.choice(["bytes", "float", "int64"]) for _ in range(rng.randrange(1, 6)))})  # fmt: skip
+    for features in examples:
+        data = tfexample.encode_example(features)
+        assert tfexample.decode_plain_example(data) == _general(data)[0]
+        general = tfexample.decode_example(data)
+        assert general == {k: (kind, [struct.unpack("<f", struct.pack("<f", v))[0] for v in vals] if kind == "float" else vals)
+                           for k, (kind, vals) in features.items()}  # fmt: skip
+        for _ in range(30):  # damaged or unusual bytes: the fast decoder answers the same, or None
+            cut = bytearray(data)
+            how = rng.randrange(3)
+            if how == 0:
+                cut[rng.randrange(len(cut))] = rng.randrange(256)
+            elif how == 1:
+                cut = cut[: rng.randrange(len(cut))]
+            else:
+                cut = cut + bytes([rng.randrange(256) for _ in range(rng.randrange(1, 4))])
+            want = _general(bytes(cut))
+            try:
+                got = tfexample.decode_plain_example(bytes(cut))
+            except UnicodeDecodeError:  # a key that is not UTF-8: the general decoder refuses it too
+                assert isinstance(want, UnicodeDecodeError)
+                continue
+            assert got is None or (not isinstance(want, Exception) and want == (got, {})), (features, bytes(cut))
+    # what the fast decoder leaves to the general one
+    sequence = tfexample.encode_sequence_example({"a": ("int64", [3])}, {"fr": ("bytes", [[b"1"]])})
+    unpacked = bytes.fromhex("0a0b" "0a09" "0a0161" "1204" "1a02" "0801")  # Example{features{"a": int64_list{value: 1}, unpacked}}
+    assert tfexample.decode_example(unpacked) == {"a": ("int64", [1])}
+    assert tfexample.decode_plain_example(sequence) is None and tfexample.decode_plain_example(unpacked) is None
