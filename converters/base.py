@@ -14,7 +14,7 @@ from pathlib import Path
 
 from symbolset import codec
 from symbolset.errors import SymbolSetError
-from symbolset.layout import SPLITS, write_bytes_atomic
+from symbolset.layout import SPLITS
 
 from . import output
 from .pipeline import Encoded, Sharder
@@ -128,14 +128,13 @@ class ShardWriter:
         raise NotImplementedError
 
     def flush(self, split: str, index: int, payloads: list) -> None:
-        """Write one shard atomically (kept as it is when a previous run already wrote it)."""
+        """Write one shard atomically, unsynced (:meth:`finish` makes every shard durable at once);
+        a previous run's shard is kept only when it holds these bytes (it may be torn: nothing synced it)."""
         name = f"{split}-{index:06d}{self.suffix}"
         path = self.dst / name
-        if path.exists():
-            data = path.read_bytes()
-        else:
-            data = self.pack(payloads)
-            write_bytes_atomic(path, data)
+        data = self.pack(payloads)
+        if not output.holds(path, data):
+            output.write_unsynced(path, data)
         self.entries.append({"file": name, "split": split, "rows": len(payloads), "bytes": len(data), "sha256": codec.sha256(data)})
 
     def finish(self, state: dict) -> dict:
@@ -151,5 +150,6 @@ class ShardWriter:
             "source_manifest": self.info,
         }
         output.carry_thumbnails(Path(state["source"]), self.info, self.dst)
+        output.sync_folder(self.dst)  # every shard (and thumbnail) durable before the marker
         output.complete(self.dst, self.marker, state, payload)
         return payload

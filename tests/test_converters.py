@@ -278,6 +278,35 @@ def test_sync_folder_without_syncfs_fsyncs_every_file(tmp_path, monkeypatch):
     assert len(synced) == 2 and output.holds(tmp_path / "a" / "x.mp4", b"data") and not output.holds(tmp_path / "y.jsonl", b"dat")
 
 
+def test_shards_are_synced_once_before_the_marker_and_resume_rewrites_a_torn_shard(tiny_dir, converted, tmp_path, capsys, monkeypatch):
+    from symbolset.converters import output
+
+    out = tmp_path / "wds"
+    real_flush = WebDatasetWriter.flush
+    calls = {"n": 0}
+
+    def flaky(self, split, index, payloads):
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        calls["n"] += 1
+        real_flush(self, split, index, payloads)
+
+    monkeypatch.setattr(WebDatasetWriter, "flush", flaky)
+    assert run(capsys, tiny_dir, out, "--to", "webdataset")[0] == 130
+    monkeypatch.undo()
+    shards = sorted(out.glob("*.tar"))
+    assert len(shards) == 2
+    shards[0].write_bytes(shards[0].read_bytes()[:1000])  # as a crash before the sync may leave it
+    order = []
+    real_sync, real_complete = output.sync_folder, output.complete
+    monkeypatch.setattr(output, "sync_folder", lambda folder: order.append("sync") or real_sync(folder))
+    monkeypatch.setattr(output, "complete", lambda *a, **k: order.append("marker") or real_complete(*a, **k))
+    assert run(capsys, tiny_dir, out, "--to", "webdataset")[0] == 0
+    assert order == ["sync", "marker"]
+    for path in converted["webdataset"].glob("*.tar"):
+        assert path.read_bytes() == (out / path.name).read_bytes()
+
+
 def test_parquet_output_is_invisible_until_finished(converted, tmp_path, capsys, monkeypatch):
     from symbolset.converters import parquet
 
