@@ -153,6 +153,8 @@ def decode_feature(buf: memoryview) -> tuple[str, list]:
             if kind == "bytes":
                 values.append(bytes(v))
             elif kind == "float":
+                if w == 2 and len(v) % 4:
+                    raise ProtoError(f"packed floats of {len(v)} bytes (not a multiple of 4)")
                 values.extend(struct.unpack(f"<{len(v) // 4}f", bytes(v)) if w == 2 else struct.unpack("<f", v))
             elif w == 2:
                 pos = 0

@@ -101,6 +101,19 @@ def test_a_tfrecord_example_that_does_not_fit_falls_back_and_is_named(folders, t
     assert not (tmp_path / "out" / "manifest.json").exists()
 
 
+def test_packed_floats_of_a_length_not_a_multiple_of_4_are_one_line(folders, tmp_path, capsys):
+    src = _copy(folders["tfrecord"], tmp_path / "tfr")
+    shard = sorted(src.glob("train-*.tfrecord"))[0]
+    records = read_records(shard)
+    features = tfexample.decode_example(records[0])
+    bad_entry = tfexample._field(1, tfexample._key("zz") + tfexample._field(2, tfexample._field(2, tfexample._field(1, b"\0"))))
+    records[0] = tfexample._field(1, tfexample._features(features) + bad_entry)
+    shard.write_bytes(frame_records(records))
+    rc, err = run(capsys, src, tmp_path / "out", "--to", "parquet")
+    line = error_line(err)
+    assert rc == 1 and f"{shard.name}: record 0" in line and "not a multiple of 4" in line
+
+
 @pytest.mark.parametrize("fmt", ["webdataset", "tfrecord", "mp4"])
 def test_thumbnails_are_copied_when_they_show_the_same_clips(fmt, folders, tmp_path, capsys, monkeypatch):
     src = folders["parquet"]
