@@ -114,8 +114,10 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
     problems: list[str] = []
     for i, (frame, ann) in enumerate(zip(frames, annotations)):
 
-        def alpha_of(role, frame=frame):
-            return common.color_alpha(frame, cap.rgb(m["colors"][role]), scene, bg)
+        fits: dict = {}  # each scene colour's blend fit of this frame, computed once for all roles
+
+        def alpha_of(role, frame=frame, fits=fits):
+            return common.color_alpha(frame, cap.rgb(m["colors"][role]), scene, bg, fits)
 
         circle = _shape(ann, "circle")
         circle_alpha = alpha_of("circle")
