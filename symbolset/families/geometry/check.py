@@ -199,6 +199,7 @@ def _check_triangle(line_alpha, spec, fit, i) -> list[str]:
     width = m["stroke_width"]
     h, w = line_alpha.shape
     reach = int(width / 2 + 2)
+    dot = next((el["radius"] for el in spec["elements"] if el["id"] == "dot_O"), 0.0)
     problems, lines = [], []
     for a, b, name in ((0, 1, "AB"), (1, 2, "BC"), (2, 0, "CA")):
         p, q = pts[a], pts[b]
@@ -209,6 +210,8 @@ def _check_triangle(line_alpha, spec, fit, i) -> list[str]:
             s = p + (q - p) * u
             if abs(math.dist(s, m["center"]) - m["radius"]) < width + 4:
                 continue  # where the circle crosses or touches the side, the circle is on top
+            if math.dist(s, m["center"]) < dot + width + 3:
+                continue  # so is the centre's dot, on a side through the centre (a right triangle's circumcentre)
             x0, y0 = max(0, int(s[0]) - reach), max(0, int(s[1]) - reach)
             win = line_alpha[y0 : min(h, int(s[1]) + reach + 1), x0 : min(w, int(s[0]) + reach + 1)]
             if win.max(initial=0) < 0.25:
