@@ -229,20 +229,28 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
     y_min = vy + 0.25 * (h - vy)  # near the horizon the lines crowd together
     problems = []
     phases: list[float | None] = []
+    # Give each road pixel to the nearest lane line (by the expected geometry), then fit from pixels.
+    centres = np.stack([_line_centre(p, rows + 0.5, h) for p in lanes])  # (lanes, H)
+    cols = np.arange(w) + 0.5
+    nearest = np.abs(cols[None, None, :] - centres[:, :, None]).argmin(axis=0)  # (H, W)
+    owned = []  # per lane: the road pixels it owns, less the rows it cannot be read on (the same every frame)
+    for k, p in enumerate(lanes):
+        mask = road & (nearest == k)
+        mask[: int(math.ceil(y_min))] = False
+        # A row where the frame's edge cuts the stroke has its ink centroid pulled inward: not a
+        # point of the line (a line leaving the frame at the side read 4-5 px off the vanishing point).
+        half = p["bottom_width"] * np.maximum(rows + 0.5 - vy, 0) / (h - vy) / 2 + 1.0
+        mask[(centres[k] - half < 0) | (centres[k] + half > w)] = False
+        owned.append(mask)
     for i, frame in enumerate(frames):
         shapes = {s["element"]: s["params"] for s in annotations[i]["shapes"] if s["type"] == "lane_line"}
-        # Give each road pixel to the nearest lane line (by the expected geometry), then fit from pixels.
-        centres = np.stack([_line_centre(p, rows + 0.5, h) for p in lanes])  # (lanes, H)
-        cols = np.arange(w) + 0.5
-        nearest = np.abs(cols[None, None, :] - centres[:, :, None]).argmin(axis=0)  # (H, W)
+        inks = {}  # each lane colour's coverage of this frame, computed once
+        for p in lanes:
+            if tuple(p["color"]) not in inks:
+                inks[tuple(p["color"])] = coverage(frame, p["color"], road_rgb)
         fits = []
         for k, p in enumerate(lanes):
-            cov = coverage(frame, p["color"], road_rgb) * (road & (nearest == k))
-            cov[: int(math.ceil(y_min))] = 0
-            # A row where the frame's edge cuts the stroke has its ink centroid pulled inward: not a
-            # point of the line (a line leaving the frame at the side read 4-5 px off the vanishing point).
-            half = p["bottom_width"] * np.maximum(rows + 0.5 - vy, 0) / (h - vy) / 2 + 1.0
-            cov[(centres[k] - half < 0) | (centres[k] + half > w)] = 0
+            cov = inks[tuple(p["color"])] * owned[k]
             cov = np.where(cov > 0.2, cov, 0.0)
             mass = cov.sum(axis=1)
             ok = mass > 0.5
@@ -283,7 +291,7 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
             if p.get("dash") is None:
                 continue
             params = shapes[p["id"]]
-            cov = coverage(frame, p["color"], road_rgb)
+            cov = inks[tuple(p["color"])]
             for (x0, y0, x1, y1), (zn, zf) in zip(params["marks"], params["depths"]):
                 inside = 2 <= (x0 + x1) / 2 <= w - 2  # a line may leave the frame at the bottom
                 if abs(y1 - y0) >= 3 and y0 >= y_min and inside:
