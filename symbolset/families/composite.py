@@ -5,7 +5,11 @@ construction) or a dashboard (the road ahead and a 7-segment display). Each part
 family's flat spec, sampled by that family alone from the part's own seed (so its draws are what they
 are in a clip of its own), drawn as its own card and pasted at whole pixels onto the scene's card
 (:mod:`symbolset.composite`); one camera sees the card (:mod:`symbolset.stage`; a composite is always
-``real``). Element ids are namespaced ``"<part>/<element>"``.
+``real``). Element ids are namespaced ``"<part>/<element>"``. Where the scene calls for it (``PLANES``:
+the shop's clock on a bracket, the dashboard's display on the dash) a part stands on a plane of its
+own, turned out of the card's plane and seen through its own exact homography
+(:mod:`symbolset.composite_planes`). Every part is checked on its own card before use: its claims
+and its family's rule (:func:`problems`).
 
 Captions compose the parts' own captions (each from the part's seed, so they are the family's
 sentences for that card) with where each part lies on the scene's card; every claim of a part is
@@ -83,7 +87,8 @@ def _rects(layout: str, w: int, h: int) -> list[tuple[int, int, int, int]]:
 
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A composite spec: a layout and backdrop, each part sampled by its family from its own seed
-    (with the real style's faces for that seed, checked on its own card), and a stage for the card."""
+    (with the real style's faces for that seed, checked on its own card), a stage for the card, and
+    the layout's parts that stand on planes of their own turned out of it."""
     w, h = int(params["width"]), int(params["height"])
     if min(w, h) < MIN_SIDE:
         raise SymbolSetError(f"composite: needs a canvas of at least {MIN_SIDE}x{MIN_SIDE} px, got {w}x{h}")
