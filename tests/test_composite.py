@@ -404,7 +404,8 @@ def test_a_turned_panel_changes_only_pixels_within_its_reach_and_leaves_the_back
         changed = np.abs(turned_frames[i].astype(int) - bare[i].astype(int)).max(axis=-1) > 0
         ys, xs = np.nonzero(changed)
         x0, y0, x1, y1 = composite.rect(part)
-        footprint = inside(stage.apply(stage.homography(spec["stage"], spec, i), [[x0 - 1, y0 - 1], [x1 + 1, y0 - 1], [x1 + 1, y1 + 1], [x0 - 1, y1 + 1]]), xs, ys)
+        around = [[x0 - 1, y0 - 1], [x1 + 1, y0 - 1], [x1 + 1, y1 + 1], [x0 - 1, y1 + 1]]
+        footprint = inside(stage.apply(stage.homography(spec["stage"], spec, i), around), xs, ys)
         # What changed is the turned panel (within its reach) or its bare footprint on the wall, nothing else.
         assert (inside(part_quad(spec, part, i), xs, ys) | footprint).all(), i
         assert not np.array_equal(turned_frames[i], flat_frames[i])
@@ -419,7 +420,8 @@ def test_captions_say_how_a_part_on_its_own_plane_stands_in_both_languages(layou
     assert abs(a - part["plane"]["angle"]) <= 2.5
     for g in ("short", "detailed", "temporal"):
         assert f"about {a} degrees" in caps["en"][g] and (f"约成{a}度" in caps["zh"][g] or f"约{a}度" in caps["zh"][g]), g
-        assert ("wall" in caps["en"][g] and "墙面" in caps["zh"][g]) if layout == "shop_front" else ("dash" in caps["en"][g] and "仪表台" in caps["zh"][g])
+        words = ("wall", "墙面") if layout == "shop_front" else ("dash", "仪表台")
+        assert words[0] in caps["en"][g] and words[1] in caps["zh"][g]
     # Where it is mounted: behind the turned panel's centre, nearer its hinge.
     assert composite.where(part, spec["width"], spec["height"])[0] in caps["en"]["short"].lower()
 

@@ -55,7 +55,7 @@ LAYOUTS = {
 PLANES = {
     ("shop_front", "clock"): ("right", 25.0, 50.0, "on a bracket standing out from the wall at about {a} degrees to it", "装在伸出墙面的支架上并与墙面约成{a}度的"),
     ("dashboard", "display"): ("top", 20.0, 40.0, "on the dash, tilted about {a} degrees toward the camera", "装在仪表台上并向镜头倾斜约{a}度的"),
-}
+}  # fmt: skip
 NOUNS = {  # what each family's card is, in a word (true of every card the family draws)
     "signage": ("a sign", "招牌"),
     "seven_segment": ("a 7-segment display", "七段数码显示屏"),

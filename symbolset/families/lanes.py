@@ -269,7 +269,8 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
             off = np.abs(xc - _line_centre(p, ys, h))[inner]
             if len(off) and off.max() > _ROW_TOLERANCE:
                 k_bad = int(np.argmax(off))
-                problems.append(f"frame {i}: lane line {p['id']} has ink {off[k_bad]:.1f} px off its line to the vanishing point at y={ys[inner][k_bad]:.1f}")
+                y_bad = ys[inner][k_bad]
+                problems.append(f"frame {i}: lane line {p['id']} has ink {off[k_bad]:.1f} px off its line to the vanishing point at y={y_bad:.1f}")
             # The fitted line must pass through the vanishing point, within the tolerance scaled by how
             # far the fit is extrapolated: a row error e moves the fit's end by e * lever (one dash
             # seen 25 rows long, 75 rows below the horizon, reached it 4-6 px off).
