@@ -27,3 +27,18 @@ def test_geometry_rule_holds_where_the_centre_dot_lies_on_a_side(seed, width, he
     bad = frames.copy()
     bad[-1] = np.roll(frames[-1], 3, axis=1)  # still caught: the whole figure 3 px off
     assert any(p.startswith(f"frame {len(frames) - 1}:") for p in families.get("geometry").verify(spec, bad, annotations))
+
+
+def test_held_frames_get_the_verdicts_they_get_checked_alone():
+    """verify() reads a held frame's problems off the frame before it: the same as checking each frame alone."""
+    params = {"width": 214, "height": 450, "num_frames": 32, "fps": 16.0, "options": {}}
+    spec = families.get("geometry").sample(np.random.default_rng(2), params)
+    frames, annotations = render_clip(spec)
+    bad = frames.copy()
+    bad[-2:] = np.roll(frames[-1], 3, axis=1)  # two equal (held) frames, both wrong
+    assert sum(np.array_equal(bad[i], bad[i - 1]) for i in range(1, len(bad))) >= 3
+    alone = []
+    for i in range(len(bad)):
+        alone += [p.replace("frame 0:", f"frame {i}:", 1) for p in families.get("geometry").verify(spec, bad[i : i + 1], annotations[i : i + 1])]
+    together = families.get("geometry").verify(spec, bad, annotations)
+    assert together == alone and any(p.startswith(f"frame {len(bad) - 1}:") for p in together)

@@ -112,8 +112,15 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
     band = width + 3.0
     k = m["construction"]
     problems: list[str] = []
+    last: list[str] = []  # the previous frame's problems
     for i, (frame, ann) in enumerate(zip(frames, annotations)):
-
+        if i and np.array_equal(frame, frames[i - 1]) and _same(ann, annotations[i - 1]):
+            # A held frame (the construction paused or done): every check reads only the frame, its
+            # annotation and the spec, so it finds what the previous frame's found.
+            last = [f"frame {i}:" + p[len(f"frame {i - 1}:") :] for p in last]
+            problems += last
+            continue
+        start = len(problems)
         fits: dict = {}  # each scene colour's blend fit of this frame, computed once for all roles
 
         def alpha_of(role, frame=frame, fits=fits):
@@ -158,7 +165,13 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
             under = (alpha_of("line") >= 0.25) | (alpha_of("chord") >= 0.25) | label_ink  # the chord and label 'O' may cover OP
             end = np.asarray(m["center"]) + (np.subtract(_shape(ann, "radius")["end"], m["center"])) * (1 - (band + 4) / m["radius"])
             problems += _check_segment(under, m["center"], end, width, f"frame {i}: radius OP")
+        last = problems[start:]
     return problems
+
+
+def _same(a: dict, b: dict) -> bool:
+    """Whether two frames' annotations are the same but for the frame's number and time."""
+    return {**a, "frame": 0, "time": 0} == {**b, "frame": 0, "time": 0}
 
 
 def _labels_ok(spec, ann, mask, problems, i) -> None:
