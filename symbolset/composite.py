@@ -3,14 +3,17 @@
 A composite spec is an ordinary spec (its own ``elements`` are the backdrop, usually none) plus
 ``parts``::
 
-    "parts": [{"id": "sign", "at": [x, y], "seed": s, "spec": {...}}, ...]
+    "parts": [{"id": "sign", "at": [x, y], "seed": s, "spec": {...}},
+              {"id": "clock", ..., "plane": {"hinge": "right", "angle": 38.5}}, ...]  # a plane of its own (optional)
 
 Each part's ``spec`` is a whole flat spec of an existing family (no ``stage``, no ``parts``), drawn
 by that family alone from its own seed, with the composite's ``fps`` and ``num_frames``. The card is
 the backdrop with each part's frames pasted at the whole-pixel offset ``at``: a pixel-exact copy, so
 every box of a part moves by exactly ``at`` and its element ids become ``"<part>/<element>"``
 (:func:`symbolset.render.paste_parts`). The parts' rectangles lie inside the card and do not overlap. The stage
-(stage.py) then sees the whole card through one camera, as it sees any card.
+(stage.py) then sees the whole card through one camera, as it sees any card; a part with a
+``plane`` is turned out of the card's plane about one edge of its rectangle and seen through its own
+exact homography (composite_planes.py).
 
 This module imports no renderer at load time: :func:`check` runs inside ``spec.validate``, which
 the loaders call.
@@ -18,6 +21,7 @@ the loaders call.
 
 from __future__ import annotations
 
+import math
 import re
 
 from .errors import SpecError
@@ -48,8 +52,10 @@ def check(spec: dict, validate) -> None:
     ids, rects = set(), []
     for i, part in enumerate(parts):
         where = f"parts[{i}]"
-        if not isinstance(part, dict) or set(part) != {"id", "at", "seed", "spec"}:
-            raise SpecError(f"{where}: expected id, at, seed and spec")
+        if not isinstance(part, dict) or set(part) - {"plane"} != {"id", "at", "seed", "spec"}:
+            raise SpecError(f"{where}: expected id, at, seed and spec (and an optional plane)")
+        if "plane" in part:
+            _check_plane(part["plane"], where)
         if not (isinstance(part["id"], str) and _PART_ID.fullmatch(part["id"])) or part["id"] in ids:
             raise SpecError(f"{where}.id: expected a unique lower-case name (letters, digits, _), got {part['id']!r}")
         ids.add(part["id"])
@@ -79,6 +85,15 @@ def check(spec: dict, validate) -> None:
         raise SpecError(f"elements: a composite's own element ids may not contain {SEP!r}")
 
 
+def _check_plane(plane, where: str) -> None:
+    hinges = ("left", "right", "top", "bottom")  # composite_planes.HINGES (that module draws; this one only checks)
+    if not isinstance(plane, dict) or set(plane) != {"hinge", "angle"} or plane["hinge"] not in hinges:
+        raise SpecError(f"{where}.plane: expected a hinge (one of {', '.join(hinges)}) and an angle")
+    angle = plane["angle"]
+    if not isinstance(angle, (int, float)) or isinstance(angle, bool) or not 0 < angle <= 70:
+        raise SpecError(f"{where}.plane.angle: expected degrees in (0, 70], got {angle!r}")
+
+
 def all_elements(spec: dict) -> list[dict]:
     """The spec's own elements, then every part's (a composite's texts live in its parts)."""
     return spec["elements"] + [el for part in spec.get("parts", ()) for el in part["spec"]["elements"]]
@@ -93,11 +108,26 @@ def rect(part: dict) -> tuple[int, int, int, int]:
 # ---------------------------------------------------------------- where a part is
 
 
-def where(part: dict, width: int, height: int) -> tuple[str, str]:
-    """Where the part's centre lies on the card, in thirds: (``"at the top left"``, ``"左上方"``)."""
+def centre(part: dict) -> tuple[float, float]:
+    """The part's centre on the card; for a part on a plane of its own, the point of the card's plane
+    straight behind the turned panel's centre (nearer its hinge by the cosine of its angle)."""
     x0, y0, x1, y1 = rect(part)
-    col = min(2, int(3 * (x0 + x1) / 2 / width))
-    row = min(2, int(3 * (y0 + y1) / 2 / height))
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    if "plane" in part:
+        c, hinge = math.cos(math.radians(part["plane"]["angle"])), part["plane"]["hinge"]
+        e = {"left": x0, "right": x1, "top": y0, "bottom": y1}[hinge]
+        if hinge in ("left", "right"):
+            cx = e + (cx - e) * c
+        else:
+            cy = e + (cy - e) * c
+    return cx, cy
+
+
+def where(part: dict, width: int, height: int) -> tuple[str, str]:
+    """Where the part's centre (:func:`centre`) lies on the card, in thirds: (``"at the top left"``, ``"左上方"``)."""
+    cx, cy = centre(part)
+    col = min(2, int(3 * cx / width))
+    row = min(2, int(3 * cy / height))
     en = {(0, 1): "on the left", (2, 1): "on the right", (1, 0): "at the top", (1, 2): "at the bottom", (1, 1): "in the middle"}
     zh = {(0, 1): "左侧", (2, 1): "右侧", (1, 0): "上方", (1, 2): "下方", (1, 1): "中间"}
     if (col, row) in en:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from . import fontpack, fonts, materials, stage_light, stage_occlude
+from . import composite_planes, fontpack, fonts, materials, stage_light, stage_occlude
 from .draw import pick
 from .errors import SpecError
 from .stage_camera import apply, homography, to_cv
@@ -192,6 +192,7 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
     first = max(0, index - 1)
     hs = [homography(st, spec, j) for j in range(first, max(index + len(frames), first + 2))]
     pattern = stage_light.pattern_noise(st, spec) if lens else None
+    bare = composite_planes.bare_backdrops(spec, surface)  # parts on planes of their own (composite_planes.py)
     m_prev = img = None
     for i in range(len(frames)):
         m = hs[index + i - first]
@@ -201,9 +202,13 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
             new_ann.append({**new_ann[-1], "frame": annotations[i]["frame"], "time": annotations[i]["time"]})
         else:
             canvas[oy : oy + h, ox : ox + w] = cv2.multiply(frames[i], surface, dtype=cv2.CV_8U)  # rounds and saturates
+            panels = composite_planes.lift_panels(canvas, spec, (ox, oy), bare) if bare else {}
             img = cv2.warpPerspective(canvas, to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+            planes = composite_planes.homographies(st, spec, index + i) if bare else {}
+            if planes:
+                img = composite_planes.paint(img, panels, spec, planes)
             img = stage_light.glare(img, st, spec, m)
-            new_ann.append(_map_annotations(annotations[i], m, w, h, st["camera"]["move"]))
+            new_ann.append(_map_annotations(annotations[i], m, w, h, st["camera"]["move"], planes))
             if "occluder" in st:  # something passes in front: drawn after the warp, before the lens
                 img, new_ann[-1] = stage_occlude.occlude(img, new_ann[-1], st, spec, index + i, m)
         if lens:  # stage_light.lens() returns a new image; the exposure spans the move from the previous frame to this one
@@ -232,12 +237,16 @@ def visibility(quads: np.ndarray, w: int, h: int) -> list[str]:
     return out
 
 
-def _map_annotations(ann: dict, m: np.ndarray, w: int, h: int, move: str) -> dict:
+def _map_annotations(ann: dict, m: np.ndarray, w: int, h: int, move: str, planes: dict | None = None) -> dict:
     texts, shapes = [], []
     boxes = np.array([b for t in ann["texts"] for b in [t["box"], *t["char_boxes"]]], np.float64).reshape(-1, 4)
     grown = boxes + np.array([-_GROW, -_GROW, _GROW, _GROW])
     corners = grown[:, [0, 1, 2, 1, 2, 3, 0, 3]].reshape(-1, 2)  # top-left, top-right, bottom-right, bottom-left
     quads = apply(m, corners).reshape(-1, 4, 2)
+    for pid, mp in (planes or {}).items():  # a part on a plane of its own: its boxes go through its homography
+        rows = np.array([t["element"].startswith(pid + "/") for t in ann["texts"] for _ in range(1 + len(t["char_boxes"]))], bool)
+        if rows.any():
+            quads[rows] = apply(mp, corners.reshape(-1, 4, 2)[rows].reshape(-1, 2)).reshape(-1, 4, 2)
     lo, hi = quads.min(axis=1), quads.max(axis=1)
     # The pixel hull, clamped to the frame (a quad wholly outside gets an empty box on the nearest edge).
     start = np.clip(np.ceil(lo - 0.5), 0, [w, h])
@@ -256,6 +265,8 @@ def _map_annotations(ann: dict, m: np.ndarray, w: int, h: int, move: str) -> dic
     shapes.append(
         {"element": "stage", "type": "camera", "params": {"move": move, "homography": [[round(float(v), 9) for v in row] for row in m]}}
     )
+    for pid, mp in (planes or {}).items():  # its "layer" shapes are mapped by this one
+        shapes.append({"element": pid, "type": "plane", "params": {"homography": [[round(float(v), 9) for v in row] for row in mp]}})
     return {**ann, "texts": texts, "shapes": shapes}
 
 

@@ -39,6 +39,22 @@ def pose(stage: dict, spec: dict, index: int) -> dict:
 
 def homography(stage: dict, spec: dict, index: int) -> np.ndarray:
     """3x3 matrix mapping card (layer) continuous pixel coordinates to image coordinates at a frame."""
+    k, r, c, shift = _camera(stage, spec, index)
+    m = k @ np.column_stack([r[:, 0], r[:, 1], -r @ c]) @ shift
+    return m / m[2, 2]
+
+
+def projection(stage: dict, spec: dict, index: int) -> np.ndarray:
+    """3x4 matrix mapping a scene point ``[x, y, z, 1]`` to image coordinates at a frame: x, y are card
+    pixels, z is pixels from the card's plane, negative toward the camera (z = 0 gives
+    :func:`homography`, up to scale)."""
+    k, r, c, _ = _camera(stage, spec, index)
+    shift = np.array([[1, 0, 0, -spec["width"] / 2], [0, 1, 0, -spec["height"] / 2], [0, 0, 1, 0], [0, 0, 0, 1]])
+    return k @ np.column_stack([r, -r @ c]) @ shift
+
+
+def _camera(stage: dict, spec: dict, index: int):
+    """The intrinsics, rotation, centre (card-centred) and the card-to-centred shift at a frame."""
     w, h = spec["width"], spec["height"]
     p, cam = pose(stage, spec, index), stage["camera"]
     f = cam["focal"] * max(w, h)
@@ -55,8 +71,7 @@ def homography(stage: dict, spec: dict, index: int) -> np.ndarray:
     r = _rot("z", p["roll"]) @ _rot("x", p["tilt"]) @ _rot("y", p["pan"]) @ np.array([x, y, z])
     k = np.array([[f, 0, w / 2], [0, f, h / 2], [0, 0, 1]])
     shift = np.array([[1, 0, -w / 2], [0, 1, -h / 2], [0, 0, 1]])
-    m = k @ np.column_stack([r[:, 0], r[:, 1], -r @ np.array([cx, cy, cz])]) @ shift
-    return m / m[2, 2]
+    return k, r, np.array([cx, cy, cz]), shift
 
 
 def apply(m: np.ndarray, pts) -> np.ndarray:

@@ -8,7 +8,7 @@ import copy
 import numpy as np
 import pytest
 
-from symbolset import composite, families, record, stage
+from symbolset import composite, composite_planes, families, record, stage, stage_camera
 from symbolset.build import plan
 from symbolset.config import load_config
 from symbolset.errors import SpecError, SymbolSetError
@@ -40,11 +40,35 @@ def inside(quad: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
 
 
 def part_quad(spec: dict, part: dict, i: int) -> np.ndarray:
-    """The image of the part's rectangle at frame ``i``, grown by the bilinear reach (as the stage grows boxes)."""
+    """The image of the part's rectangle at frame ``i``, grown by the bilinear reach (as the stage grows
+    boxes), through the card's homography or, for a part on a plane of its own, the scene's camera
+    (its 3x4 projection) applied to the turned panel's corners in 3D."""
     x0, y0, x1, y1 = composite.rect(part)
     g = stage._GROW
     corners = [[x0 - g, y0 - g], [x1 + g, y0 - g], [x1 + g, y1 + g], [x0 - g, y1 + g]]
-    return stage.apply(stage.homography(spec["stage"], spec, i), corners)
+    if "plane" not in part:
+        return stage.apply(stage.homography(spec["stage"], spec, i), corners)
+    return project3d(spec, i, [turned(part, x, y) for x, y in corners])
+
+
+def turned(part: dict, x: float, y: float) -> list[float]:
+    """Card point (x, y) of a part's rectangle once the panel is turned about its hinge, in 3D
+    (written out here apart from composite_planes.lift: z < 0 toward the camera)."""
+    x0, y0, x1, y1 = composite.rect(part)
+    a, hinge = np.radians(part["plane"]["angle"]), part["plane"]["hinge"]
+    d = {"left": x - x0, "right": x1 - x, "top": y - y0, "bottom": y1 - y}[hinge]
+    if hinge == "left":
+        return [x0 + d * np.cos(a), y, -d * np.sin(a)]
+    if hinge == "right":
+        return [x1 - d * np.cos(a), y, -d * np.sin(a)]
+    if hinge == "top":
+        return [x, y0 + d * np.cos(a), -d * np.sin(a)]
+    return [x, y1 - d * np.cos(a), -d * np.sin(a)]
+
+
+def project3d(spec: dict, i: int, points: list) -> np.ndarray:
+    q = np.column_stack([np.asarray(points, float), np.ones(len(points))]) @ stage_camera.projection(spec["stage"], spec, i).T
+    return q[:, :2] / q[:, 2:3]
 
 
 @pytest.mark.parametrize("layout", sorted(SEEDS))
@@ -335,3 +359,103 @@ def test_an_occluder_passes_in_front_of_a_composite_and_hidden_characters_show_n
         if hits == 2:
             break
     assert hits
+
+
+# ---------------------------------------------------------------- parts on planes of their own
+
+PLANED = {"dashboard": "display", "shop_front": "clock"}  # the test scenes' parts on planes of their own
+
+
+@pytest.mark.parametrize("layout", sorted(PLANED))
+def test_a_part_on_its_own_plane_is_seen_through_the_3d_camera_not_the_cards_homography(layout):
+    spec = scene_spec(layout)
+    part = next(p for p in spec["parts"] if p["id"] == PLANED[layout])
+    assert part["plane"]["angle"] >= 8 and part["plane"]["hinge"] == scene.PLANES[layout, part["id"]][0]
+    assert all("plane" not in p for p in spec["parts"] if p is not part)
+    x0, y0, x1, y1 = composite.rect(part)
+    _, anns = seen(spec)
+    for i in range(spec["num_frames"]):
+        m = stage.homography(spec["stage"], spec, i)
+        shape = next(s for s in anns[i]["shapes"] if s["type"] == "plane" and s["element"] == part["id"])
+        corners = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+        on_plane = stage.apply(np.asarray(shape["params"]["homography"]), corners)
+        assert np.allclose(on_plane, project3d(spec, i, [turned(part, x, y) for x, y in corners]), atol=1e-3)
+        hinge = {"left": [0, 3], "right": [1, 2], "top": [0, 1], "bottom": [2, 3]}[part["plane"]["hinge"]]
+        free = [k for k in range(4) if k not in hinge]
+        flat = stage.apply(m, corners)
+        assert np.allclose(on_plane[hinge], flat[hinge], atol=1e-3)  # the hinge stays on the card's plane
+        assert np.abs(on_plane[free] - flat[free]).max() > 3  # the free edge does not
+        # Every text of the part: its quads are its flat boxes (grown by the bilinear reach) through the plane.
+        for t in anns[i]["texts"]:
+            if t["element"].startswith(part["id"] + "/"):
+                quad = next(s for s in anns[i]["shapes"] if s["type"] == "text_quad" and s["element"] == t["element"])
+                assert len(quad["params"]["char_quads"]) == len(t["char_boxes"])
+
+
+def test_a_turned_panel_changes_only_pixels_within_its_reach_and_leaves_the_backdrop_behind():
+    spec = scene_spec("shop_front")
+    part = next(p for p in spec["parts"] if "plane" in p)
+    flat = copy.deepcopy(spec)
+    del next(p for p in flat["parts"] if p["id"] == part["id"])["plane"]
+    turned_frames, _ = seen(spec)
+    flat_frames, _ = seen(validate(flat))
+    bare, _ = seen(validate({**spec, "parts": [p for p in spec["parts"] if p["id"] != part["id"]]}))
+    for i in range(spec["num_frames"]):
+        changed = np.abs(turned_frames[i].astype(int) - bare[i].astype(int)).max(axis=-1) > 0
+        ys, xs = np.nonzero(changed)
+        x0, y0, x1, y1 = composite.rect(part)
+        around = [[x0 - 1, y0 - 1], [x1 + 1, y0 - 1], [x1 + 1, y1 + 1], [x0 - 1, y1 + 1]]
+        footprint = inside(stage.apply(stage.homography(spec["stage"], spec, i), around), xs, ys)
+        # What changed is the turned panel (within its reach) or its bare footprint on the wall, nothing else.
+        assert (inside(part_quad(spec, part, i), xs, ys) | footprint).all(), i
+        assert not np.array_equal(turned_frames[i], flat_frames[i])
+
+
+@pytest.mark.parametrize("layout", sorted(PLANED))
+def test_captions_say_how_a_part_on_its_own_plane_stands_in_both_languages(layout):
+    spec = scene_spec(layout)
+    part = next(p for p in spec["parts"] if "plane" in p)
+    caps = record.build_record(spec, sample_id="c", split="train", seed=SEEDS[layout])["captions"]
+    a = composite_planes.about(part["plane"]["angle"])
+    assert abs(a - part["plane"]["angle"]) <= 2.5
+    for g in ("short", "detailed", "temporal"):
+        assert f"about {a} degrees" in caps["en"][g] and (f"约成{a}度" in caps["zh"][g] or f"约{a}度" in caps["zh"][g]), g
+        words = ("wall", "墙面") if layout == "shop_front" else ("dash", "仪表台")
+        assert words[0] in caps["en"][g] and words[1] in caps["zh"][g]
+    # Where it is mounted: behind the turned panel's centre, nearer its hinge.
+    assert composite.where(part, spec["width"], spec["height"])[0] in caps["en"]["short"].lower()
+
+
+def test_a_bad_plane_fails_in_one_line_naming_the_field():
+    spec = to_json(scene_spec("dashboard"))
+    for edit, start in (({"hinge": "diagonal", "angle": 20}, "parts[1].plane: expected a hinge"),
+                        ({"hinge": "top", "angle": 95}, "parts[1].plane.angle: expected degrees"),
+                        ({"hinge": "top"}, "parts[1].plane: expected a hinge")):  # fmt: skip
+        s = from_json(spec)
+        s["parts"][1]["plane"] = edit
+        with pytest.raises(SpecError) as exc:
+            validate(s)
+        assert str(exc.value).startswith(start) and "\n" not in str(exc.value)
+
+
+def test_a_plane_that_would_cover_another_part_or_leave_the_frame_is_not_kept():
+    spec = scene_spec("shop_front")
+    part = next(p for p in spec["parts"] if "plane" in p)
+    assert composite_planes.fits(spec, part)
+    steep = {**part, "plane": {**part["plane"], "angle": 70.0}}  # seen nearly edge-on, or over the sign
+    assert not composite_planes.fits({**spec, "parts": [steep if p is part else p for p in spec["parts"]]}, steep)
+
+
+def test_generation_checks_each_parts_family_rule_and_takes_the_next_seed_when_it_fails(monkeypatch):
+    first = scene_spec("classroom")
+    fam = families.get("geometry")
+    refused = []
+
+    def strict(sub, frames, anns):
+        refused.append(sub["meta"])
+        return ["refused"] if len(refused) == 1 else []
+
+    monkeypatch.setattr(fam, "verify", strict)
+    again = scene_spec("classroom")
+    assert len(refused) == 2 and again["parts"][1]["seed"] != first["parts"][1]["seed"]
+    assert again["parts"][0] == first["parts"][0]

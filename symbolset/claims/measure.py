@@ -175,22 +175,30 @@ def gyration(cov: np.ndarray) -> float:
     return math.sqrt(float((cov * ((xx - cx) ** 2 + (yy - cy) ** 2)).sum()) / mass)
 
 
-def color_alpha(frame: np.ndarray, color, others, background) -> np.ndarray:
+def color_alpha(frame: np.ndarray, color, others, background, fits: dict | None = None) -> np.ndarray:
     """Coverage (0..1) of ``color`` over ``background`` per pixel; 0 where another scene colour explains it better.
 
     Each pixel is modelled as a blend ``background + a * (c - background)`` for every scene colour c;
-    the colour whose blend line passes closest to the pixel owns it.
+    the colour whose blend line passes closest to the pixel owns it. ``fits``, a dict kept by the
+    caller for one frame and background, holds each colour's blend fit so that several colours of
+    one frame fit each colour once (the result is the same).
     """
-    f = frame.astype(np.float32)
-    bg = np.asarray(background, np.float32)
+    fits = {} if fits is None else fits
+    f = None
 
     def fit(c):
-        v = np.asarray(c, np.float32) - bg
-        a = np.clip(((f - bg) @ v) / max(float(v @ v), 1.0), 0.0, 1.0)
-        return a, np.sqrt(((f - bg - a[..., None] * v) ** 2).sum(-1))
+        nonlocal f
+        key = tuple(int(v) for v in c)
+        if key not in fits:
+            f = frame.astype(np.float32) if f is None else f
+            bg = np.asarray(background, np.float32)
+            v = np.asarray(c, np.float32) - bg
+            a = np.clip(((f - bg) @ v) / max(float(v @ v), 1.0), 0.0, 1.0)
+            fits[key] = (a, np.sqrt(((f - bg - a[..., None] * v) ** 2).sum(-1)))
+        return fits[key]
 
     alpha, resid = fit(color)
-    own = resid <= 0.25 * float(np.linalg.norm(np.asarray(color, np.float32) - bg)) + 12
+    own = resid <= 0.25 * float(np.linalg.norm(np.asarray(color, np.float32) - np.asarray(background, np.float32))) + 12
     for o in others:
         if list(o) in (list(color), list(background)):
             continue

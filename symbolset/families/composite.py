@@ -5,7 +5,11 @@ construction) or a dashboard (the road ahead and a 7-segment display). Each part
 family's flat spec, sampled by that family alone from the part's own seed (so its draws are what they
 are in a clip of its own), drawn as its own card and pasted at whole pixels onto the scene's card
 (:mod:`symbolset.composite`); one camera sees the card (:mod:`symbolset.stage`; a composite is always
-``real``). Element ids are namespaced ``"<part>/<element>"``.
+``real``). Element ids are namespaced ``"<part>/<element>"``. Where the scene calls for it (``PLANES``:
+the shop's clock on a bracket, the dashboard's display on the dash) a part stands on a plane of its
+own, turned out of the card's plane and seen through its own exact homography
+(:mod:`symbolset.composite_planes`). Every part is checked on its own card before use: its claims
+and its family's rule (:func:`problems`).
 
 Captions compose the parts' own captions (each from the part's seed, so they are the family's
 sentences for that card) with where each part lies on the scene's card; every claim of a part is
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import composite, fontpack, stage, stage_occlude
+from .. import composite, composite_planes, fontpack, stage, stage_occlude
 from ..draw import pick
 from ..errors import SymbolSetError
 from ..spec import validate
@@ -46,6 +50,11 @@ LAYOUTS = {
         ("road", "lanes", (0.04, 0.04, 0.96, 0.60), False),
         ("display", "seven_segment", (0.28, 0.66, 0.72, 0.95), False),
     )),
+}  # fmt: skip
+# (layout, part) -> a plane of its own: (hinge, least and most degrees, what the captions say, in en and zh)
+PLANES = {
+    ("shop_front", "clock"): ("right", 25.0, 50.0, "on a bracket standing out from the wall at about {a} degrees to it", "装在伸出墙面的支架上并与墙面约成{a}度的"),
+    ("dashboard", "display"): ("top", 20.0, 40.0, "on the dash, tilted about {a} degrees toward the camera", "装在仪表台上并向镜头倾斜约{a}度的"),
 }  # fmt: skip
 NOUNS = {  # what each family's card is, in a word (true of every card the family draws)
     "signage": ("a sign", "招牌"),
@@ -78,7 +87,8 @@ def _rects(layout: str, w: int, h: int) -> list[tuple[int, int, int, int]]:
 
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A composite spec: a layout and backdrop, each part sampled by its family from its own seed
-    (with the real style's faces for that seed, checked on its own card), and a stage for the card."""
+    (with the real style's faces for that seed, checked on its own card), a stage for the card, and
+    the layout's parts that stand on planes of their own turned out of it."""
     w, h = int(params["width"]), int(params["height"])
     if min(w, h) < MIN_SIDE:
         raise SymbolSetError(f"composite: needs a canvas of at least {MIN_SIDE}x{MIN_SIDE} px, got {w}x{h}")
@@ -101,6 +111,7 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     spec["stage"] = stage._draw_stage(rng, spec)
     if rng.random() < params.get("occluders", stage_occlude.SHARE):  # something may pass in front, as in any real clip
         spec["stage"]["occluder"] = stage_occlude.sample(rng, w, h)
+    composite_planes.place(rng, spec, {pid: PLANES[layout, pid][:3] for pid, *_ in LAYOUTS[layout][3] if (layout, pid) in PLANES})
     return validate(spec)
 
 
@@ -115,18 +126,18 @@ def _part(fam: str, seed: int, params: dict, pool: tuple[str, ...]) -> dict:
 
 
 def problems(sub: dict) -> list[str]:
-    """The claims of a part's captions that its own card does not bear out (what ``validate
-    --captions`` measures on it).
+    """What a part's own card does not bear out: the claims of its captions (what ``validate
+    --captions`` measures on it) and its family's rule (its ``verify``), both on its frames.
 
-    A claim can fail on a few draws at a panel's size and shape (a clock's hour hand read 3 degrees
-    off on a 90 px face); such a draw is not used: the sampler takes the part's next seed, so every
-    part's captions hold on its panel. The family's ``verify`` (its rule on pixels, 5-20x the cost of
-    the claims at 512 px) is left to the tests, as for a family's own clips."""
+    A draw can fail at a panel's size and shape (a clock's hour hand read 3 degrees off on a 90 px
+    face); such a draw is not used: the sampler takes the part's next seed, so every part written
+    holds its captions and its family's rule on its panel."""
     from ..claims.verify import verify_claims
     from ..render import render_clip
 
     frames, anns = render_clip(sub)
-    return verify_claims(sub, frames, anns, get(sub["family"]).claims(sub))
+    family = get(sub["family"])
+    return verify_claims(sub, frames, anns, family.claims(sub)) or family.verify(sub, frames, anns)
 
 
 # ---------------------------------------------------------------- captions
@@ -143,6 +154,15 @@ def part_captions(spec: dict) -> list[dict]:
     return [get(p["spec"]["family"]).captions(p["spec"], np.random.default_rng([p["seed"], 1])) for p in spec["parts"]]
 
 
+def _plane_words(layout: str, part: dict) -> tuple[str, str] | None:
+    """What the captions say of a part on a plane of its own (its angle to the nearest 5 degrees)."""
+    if "plane" not in part:
+        return None
+    *_, en, zh = PLANES[layout, part["id"]]
+    a = composite_planes.about(part["plane"]["angle"])
+    return en.format(a=a), zh.format(a=a)
+
+
 def captions(spec: dict, rng: np.random.Generator) -> dict:
     """The scene and where each part lies on it, then each part's own caption at the same
     granularity (the parts' captions come from their own seeds; ``rng`` is not drawn from)."""
@@ -152,9 +172,10 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     w, h, n = spec["width"], spec["height"], len(spec["parts"])
     places = [composite.where(p, w, h) for p in spec["parts"]]
     nouns = [NOUNS[p["spec"]["family"]] for p in spec["parts"]]
-    listed = [f"{noun[0]} {place[0]}" for noun, place in zip(nouns, places)]
-    intro_en = f"{name_en} with {_NUM_EN.get(n, n)} panels seen by one camera: {', '.join(listed[:-1])} and {listed[-1]}."
-    listed_zh = "、".join(f"{place[1]}是{noun[1]}" for noun, place in zip(nouns, places))
+    planes = [_plane_words(spec["meta"]["layout"], p) for p in spec["parts"]]
+    listed = [f"{noun[0]} {place[0]}" + (f", {pl[0]}," if pl else "") for noun, place, pl in zip(nouns, places, planes)]
+    intro_en = f"{name_en} with {_NUM_EN.get(n, n)} panels seen by one camera: {', '.join(listed[:-1])} and {listed[-1].rstrip(',')}."
+    listed_zh = "、".join(f"{place[1]}是{pl[1] if pl else ''}{noun[1]}" for noun, place, pl in zip(nouns, places, planes))
     intro_zh = f"{name_zh}，同一镜头拍摄的{_NUM_ZH.get(n, n)}块面板：{listed_zh}。"
     caps = part_captions(spec)
     out = {"en": {}, "zh": {}}

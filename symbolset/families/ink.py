@@ -27,9 +27,12 @@ def coverage(frame: np.ndarray, color, base, max_residual: float = 60.0) -> np.n
 
 def nearest_color(frame: np.ndarray, colors: list) -> np.ndarray:
     """Index into ``colors`` of the colour nearest each pixel (Euclidean RGB distance)."""
-    c = np.asarray(colors, np.float32)
-    d = ((frame.astype(np.float32)[..., None, :] - c) ** 2).sum(axis=-1)
-    return d.argmin(axis=-1)
+    # |f - c|^2 = |f|^2 - 2 f.c + |c|^2, and |f|^2 is the same for every colour: one matrix product
+    # (exact in float64 for 8-bit frames and integer colours, so the same argmin) instead of a
+    # (H, W, K, 3) difference array.
+    c = np.asarray(colors, np.float64)
+    d = (c * c).sum(axis=-1) - 2.0 * (frame.reshape(-1, 3).astype(np.float64) @ c.T)
+    return d.argmin(axis=-1).reshape(frame.shape[:2])
 
 
 def pixel_at(frame: np.ndarray, x: float, y: float) -> np.ndarray:

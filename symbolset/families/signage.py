@@ -298,10 +298,14 @@ def difficulty(spec: dict, annotations: list[dict]) -> dict:
             "motion_speed": round(float(np.hypot(d1[0] - d0[0], d1[1] - d0[1])) / span, 3)}  # fmt: skip
 
 
-def _char_inks(frame, spec, boxes):
-    """Ink mass and centroid of the sign's text colour inside each box."""
+def _ink_alpha(frame, spec):
+    """Coverage of the sign's text colour over its panel, per pixel."""
     m = spec["meta"]
-    alpha = color_alpha(frame, cap.rgb(m["ink"]), [cap.rgb(m["ink"]), cap.rgb(m["frame"])], cap.rgb(m["panel"]))
+    return color_alpha(frame, cap.rgb(m["ink"]), [cap.rgb(m["ink"]), cap.rgb(m["frame"])], cap.rgb(m["panel"]))
+
+
+def _char_inks(alpha, boxes):
+    """Ink mass and centroid of the sign's text colour (its coverage ``alpha``) inside each box."""
     out = []
     for x0, y0, x1, y1 in boxes:
         xa, ya = max(0, int(x0)), max(0, int(y0))
@@ -326,8 +330,9 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
     expected = {f"line_{j}": p["text"].replace(" ", "") for j, p in enumerate(m["lines"])}
     z_ref, d_ref = camera_at(m, annotations[0]["time"])
     ref_texts = {t["element"]: t for t in annotations[0]["texts"]}
+    first = _ink_alpha(frames[0], spec)
     ref = {
-        el: (_char_inks(frames[0], spec, [ref_texts[el]["box"]])[0], _char_inks(frames[0], spec, ref_texts[el]["char_boxes"]))
+        el: (_char_inks(first, [ref_texts[el]["box"]])[0], _char_inks(first, ref_texts[el]["char_boxes"]))
         for el in expected
         if el in ref_texts
     }
@@ -337,6 +342,7 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
 
     for i, frame in enumerate(frames):
         texts = {t["element"]: t for t in annotations[i]["texts"]}
+        alpha = None  # the frame's ink coverage, read once for all its lines
         z, d = camera_at(m, annotations[i]["time"])
         for el, want in expected.items():
             got = texts.get(el)
@@ -345,7 +351,8 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
                 continue
             if el not in ref:
                 continue
-            (mass, cen), (rmass, rcen) = _char_inks(frame, spec, [got["box"]])[0], ref[el][0]
+            alpha = _ink_alpha(frame, spec) if alpha is None else alpha
+            (mass, cen), (rmass, rcen) = _char_inks(alpha, [got["box"]])[0], ref[el][0]
             if cen is None or rcen is None:
                 problems.append(f"frame {i}: {el} has no ink")
                 continue
@@ -355,7 +362,7 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
                 problems.append(f"frame {i}: the text {want!r} is {off:.2f} px off the camera transform")
             if not 0.85 <= ratio <= 1.18:
                 problems.append(f"frame {i}: the text {want!r} has {ratio:.2f}x the expected ink: its glyphs changed")
-            inks = _char_inks(frame, spec, got["char_boxes"])
+            inks = _char_inks(alpha, got["char_boxes"])
             if m.get("vertical") and not all(
                 p[1] is not None and q[1] is not None and q[1][1] - p[1][1] > 0.5 * (bq[3] - bq[1]) and abs(q[1][0] - p[1][0]) < 0.25 * (bq[2] - bq[0])
                 for p, q, bq in zip(inks, inks[1:], got["char_boxes"][1:])

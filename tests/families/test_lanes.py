@@ -46,3 +46,23 @@ def test_lanes_check_catches_jumping_dashes():
             el["offset"]["keys"] = [[t0, v0], [t1 / 2, v0 + (v1 - v0) / 4], [t1, v1]]
     frames2, annotations2 = render_clip(fast)
     assert any("constant" in p for p in families.get("lanes").verify(fast, frames2, annotations2))
+
+
+# Two roads drawn as a composite dashboard's 470x286 panel that the rule check used to reject: a dashed
+# line leaving the frame at the side (its cut rows' ink pulled inward) seen over one dash, whose
+# short fit, extrapolated 75 rows to the horizon, missed the vanishing point by 4-6 px although the
+# ink lies on the line (OpenCV's anti-aliased fill puts a slanted stroke's centre up to ~0.7 px off).
+PANEL = {"width": 470, "height": 286, "num_frames": 32, "fps": 16.0, "options": {}}
+
+
+@pytest.mark.parametrize("seed", [6329741971911211314, 1175501186847259623])
+def test_lanes_rule_holds_for_a_line_leaving_the_frame_seen_over_one_dash(seed):
+    import numpy as np
+
+    spec = families.get("lanes").sample(np.random.default_rng(seed), PANEL)
+    assert max(el["bottom_x"] for el in spec["elements"] if el["type"] == "lane_line") > spec["width"]
+    frames, annotations = render_clip(spec)
+    assert families.get("lanes").verify(spec, frames, annotations) == []
+    bad = frames.copy()
+    bad[5] = render_frame(_lane_shifted(spec, 6.0), 5)[0]  # still caught: a line 6 px off
+    assert any(p.startswith("frame 5:") and "vanishing point" in p for p in families.get("lanes").verify(spec, bad, annotations))

@@ -112,10 +112,19 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
     band = width + 3.0
     k = m["construction"]
     problems: list[str] = []
+    last: list[str] = []  # the previous frame's problems
     for i, (frame, ann) in enumerate(zip(frames, annotations)):
+        if i and np.array_equal(frame, frames[i - 1]) and _same(ann, annotations[i - 1]):
+            # A held frame (the construction paused or done): every check reads only the frame, its
+            # annotation and the spec, so it finds what the previous frame's found.
+            last = [f"frame {i}:" + p[len(f"frame {i - 1}:") :] for p in last]
+            problems += last
+            continue
+        start = len(problems)
+        fits: dict = {}  # each scene colour's blend fit of this frame, computed once for all roles
 
-        def alpha_of(role, frame=frame):
-            return common.color_alpha(frame, cap.rgb(m["colors"][role]), scene, bg)
+        def alpha_of(role, frame=frame, fits=fits):
+            return common.color_alpha(frame, cap.rgb(m["colors"][role]), scene, bg, fits)
 
         circle = _shape(ann, "circle")
         circle_alpha = alpha_of("circle")
@@ -156,7 +165,13 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
             under = (alpha_of("line") >= 0.25) | (alpha_of("chord") >= 0.25) | label_ink  # the chord and label 'O' may cover OP
             end = np.asarray(m["center"]) + (np.subtract(_shape(ann, "radius")["end"], m["center"])) * (1 - (band + 4) / m["radius"])
             problems += _check_segment(under, m["center"], end, width, f"frame {i}: radius OP")
+        last = problems[start:]
     return problems
+
+
+def _same(a: dict, b: dict) -> bool:
+    """Whether two frames' annotations are the same but for the frame's number and time."""
+    return {**a, "frame": 0, "time": 0} == {**b, "frame": 0, "time": 0}
 
 
 def _labels_ok(spec, ann, mask, problems, i) -> None:
@@ -197,6 +212,7 @@ def _check_triangle(line_alpha, spec, fit, i) -> list[str]:
     width = m["stroke_width"]
     h, w = line_alpha.shape
     reach = int(width / 2 + 2)
+    dot = next((el["radius"] for el in spec["elements"] if el["id"] == "dot_O"), 0.0)
     problems, lines = [], []
     for a, b, name in ((0, 1, "AB"), (1, 2, "BC"), (2, 0, "CA")):
         p, q = pts[a], pts[b]
@@ -207,6 +223,8 @@ def _check_triangle(line_alpha, spec, fit, i) -> list[str]:
             s = p + (q - p) * u
             if abs(math.dist(s, m["center"]) - m["radius"]) < width + 4:
                 continue  # where the circle crosses or touches the side, the circle is on top
+            if math.dist(s, m["center"]) < dot + width + 3:
+                continue  # so is the centre's dot, on a side through the centre (a right triangle's circumcentre)
             x0, y0 = max(0, int(s[0]) - reach), max(0, int(s[1]) - reach)
             win = line_alpha[y0 : min(h, int(s[1]) + reach + 1), x0 : min(w, int(s[0]) + reach + 1)]
             if win.max(initial=0) < 0.25:
