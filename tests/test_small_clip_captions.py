@@ -1,5 +1,5 @@
-"""A chart's captions hold on short clips: every bar or point, and its value label, is on screen by
-the last frame, however few frames there are (the data and the labels are read there)."""
+"""Captions hold on small, short clips: a chart's bars or points and their value labels are on screen by
+the last frame however few frames there are, and the real style's face swap keeps small labels legible."""
 
 from __future__ import annotations
 
@@ -34,3 +34,17 @@ def test_a_long_clip_keeps_its_timing():
         m = spec["meta"]
         assert m["grow"] == round(0.35 * 2.0, 3)
         assert m["t_line"][1] >= 0.65 * 2.0
+
+
+@pytest.mark.parametrize(("family", "index"), [("plot", 3), ("plot", 2), ("chart", 3), ("chart", 1)])
+def test_small_labels_keep_solid_ink_in_a_swapped_face(family, index):
+    """The real style's face swap once gave 8 px tick labels a light or italic face whose ink never
+    reaches half coverage (a '0' as a faint ring): the quoted text was on the card but not legible."""
+    from symbolset import stage
+
+    params = {"width": 128, "height": 128, "num_frames": 4, "fps": 8.0, "options": {}, "style": "mixed"}
+    spec = sample_spec(family, sample_seed(2, family, index), params)
+    card = stage.card(spec)
+    frames, annotations = render_clip(card)
+    quoted = [c for c in families.get(family).claims(card) if c["kind"] == "quoted_text"]
+    assert quoted and verify_claims(card, frames, annotations, quoted) == []
