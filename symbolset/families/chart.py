@@ -133,12 +133,12 @@ def claims(spec: dict) -> list[dict]:
         out.append(cl.claim("data_value", f"value {k}", index=k, category=category, value=value, color=ink, others=scene))
     if m["kind"] == "bar":
         out.append(cl.count("bars", [f"bar_{k}" for k in range(len(d["values"]))], color=ink, others=scene))
-        out.append(cl.colour_claim("bars", m["colors"]["ink"], [f"bar_{k}" for k in range(len(d["values"]))], part="fill", among=_INKS))
+        out.append(cl.colour("bars", m["colors"]["ink"], elements=[f"bar_{k}" for k in range(len(d["values"]))], part="fill", among=_INKS))
     else:
         accent = cap.rgb(m["colors"]["accent"])
         out.append(cl.count("points", [f"marker_{k}" for k in range(len(d["values"]))], color=accent, others=scene))
-        out.append(cl.colour_claim("line", m["colors"]["ink"], ["line"], part="ink", base=spec["background"], exclude=[f"marker_{k}" for k in range(len(d["values"]))], among=_INKS))
-    out.append(cl.colour_claim("background", m["background"], among=_BACKGROUNDS))
+        out.append(cl.colour("line", m["colors"]["ink"], elements=["line"], part="ink", base=spec["background"], exclude=[f"marker_{k}" for k in range(len(d["values"]))], among=_INKS))
+    out.append(cl.colour("background", m["background"], among=_BACKGROUNDS))
     return out + _time_claims(spec)
 
 
