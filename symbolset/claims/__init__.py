@@ -52,7 +52,8 @@ KINDS = {
         "(less those excluded; none: the background, every pixel away from all drawn elements): an area's median colour is nearest the named colour, within 60 RGB units; "
         "ink (a stroke's or text's pixels at least half as far from the colour beneath as the 95th percentile) is best explained by the named colour (blend share from luma, "
         "chroma shift 0.35 to 1.1 times the colour's and pointing its way, + 20 units per unit of share the strongest ink misses 1); a claim over the whole palette (no family colours) allows a "
-        "palette colour within 70 RGB units of it (white, light gray and cream; black, navy and dark gray) to explain it better by at most 4 units",
+        "palette colour within 61 RGB units of it (white, light gray and cream; black and navy), or within 20 units of its blend line from the colour beneath (a partial cover: dark gray for black on white), "
+        "to explain it better by at most 6 units",
     ),
     "pace": (
         "a move keeps a steady pace or eases in and out",

@@ -24,8 +24,9 @@ from .figures import element_region, shape_box
 from .measure import find
 
 AREA_REACH = 60.0  # RGB units: an area's median must lie this near its named colour
-NEAR = 70.0  # RGB units: palette colours this close (white / light gray / cream, black / navy / dark gray) may tie on thin ink
-INK_TIE = 4.0  # misfit units by which such a near colour may explain ink better than the named one
+NEAR = 61.0  # RGB units: palette colours this close (white / light gray / cream, black / navy) may tie on thin ink
+NEAR_LINE = 20.0  # RGB units from the blend line of the colour beneath and another colour: a partial cover of it
+INK_TIE = 6.0  # misfit units by which such a near colour may explain ink better than the named one
 _MIN_CHROMA = 0.35  # share of a colour's chroma shift that even a thin stroke keeps in 4:2:0 video
 _YCC = np.array([[0.299, 0.587, 0.114], [-0.1687, -0.3313, 0.5], [0.5, -0.4187, -0.0813]], np.float32)
 
@@ -102,18 +103,30 @@ def colour_scores(frame: np.ndarray, annotation: dict, c: dict) -> dict[str, flo
 def shows(c: dict, scores: dict[str, float]) -> tuple[bool, str]:
     """Whether ``scores`` bear out the claim's colour, and the best-scoring name. An area must be nearest
     its named colour, within :data:`AREA_REACH`. Ink must be explained best by its named colour among
-    the family's colours (``among``); over the whole palette it may be beaten by a colour within
-    :data:`NEAR` RGB units of it, by at most :data:`INK_TIE` (thin anti-aliased ink, or a light face,
-    cannot tell white from light gray, or black from navy or dark gray)."""
+    the family's colours (``among``); over the whole palette it may be beaten, by at most
+    :data:`INK_TIE`, by a colour its thin ink may look like (:func:`_alike`: thin anti-aliased ink, or
+    a light face, cannot tell white from light gray, black from navy, or black from dark gray on white)."""
     best = min(scores, key=scores.get)
     named = scores.get(c["name"], float("inf"))
     if c.get("part") != "ink":
         return best == c["name"] and named <= AREA_REACH, best
     if c.get("among"):  # the family draws from these colours: the named one must explain the ink best
         return best == c["name"], best
-    rgb = np.asarray(PALETTE[c["name"]][0], np.float64)
     rivals = [n for n, v in scores.items() if v < named]
-    return all(scores[n] >= named - INK_TIE and np.linalg.norm(np.asarray(PALETTE[n][0]) - rgb) <= NEAR for n in rivals), best
+    return all(scores[n] >= named - INK_TIE and _alike(n, c["name"], c["base"]) for n in rivals), best
+
+
+def _alike(a: str, b: str, base) -> bool:
+    """Whether thin ink of palette colours ``a`` and ``b`` over ``base`` may look the same: they lie within
+    :data:`NEAR` RGB units, or on one blend line from ``base`` (within :data:`NEAR_LINE`: partly covered
+    black is dark gray on white, partly covered light gray is gray on black)."""
+    pa, pb, o = (np.asarray(v, np.float64) for v in (PALETTE[a][0], PALETTE[b][0], base))
+    if np.linalg.norm(pa - pb) <= NEAR:
+        return True
+    far, near = (pa, pb) if np.linalg.norm(pa - o) >= np.linalg.norm(pb - o) else (pb, pa)
+    u = (far - o) / max(float(np.linalg.norm(far - o)), 1e-9)  # the blend line toward the farther colour
+    off = near - o
+    return off @ u >= 0 and float(np.linalg.norm(off - (off @ u) * u)) <= NEAR_LINE
 
 
 def colour(spec, frames, annotations, c):
