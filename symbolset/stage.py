@@ -26,6 +26,8 @@ describe the flat card (:func:`card`); :func:`sentences` adds the surface and th
 
 from __future__ import annotations
 
+import functools
+
 import cv2
 import numpy as np
 
@@ -34,7 +36,7 @@ from .draw import pick
 from .errors import SpecError
 from .stage_camera import apply, homography, to_cv
 from .stage_schema import MOVES, check
-from .textlayout import layout_for
+from .textlayout import layout_of
 
 STYLES = ("flat", "real", "mixed")
 FONT_LOCKED = ("formula",)  # families whose layout composes runs from one face's metrics
@@ -94,7 +96,7 @@ def _swap_fonts(spec: dict, rng: np.random.Generator, pool: tuple[str, ...]) -> 
         covering = [fid for fid in covering if "han" not in fontpack.FACES[fid].scripts] or covering
         # A thin or light face at 8-12 px can leave a short label with no solid ink (a '0' drawn as a faint ring):
         # small texts keep to faces that draw each of them solidly at the size it gets.
-        small = [el for el in texts if el["font"] == old and el["size"] <= _SMALL]
+        small = list({(el["text"], el["size"], bool(el.get("vertical"))): el for el in texts if el["font"] == old and el["size"] <= _SMALL}.values())
         covering = [fid for fid in covering if all(_solid(fid, _fit(el, fid), el["text"]) for el in small)]
         mapping[old] = pick(rng, covering) if covering else old
     for el in texts:
@@ -106,19 +108,24 @@ def _swap_fonts(spec: dict, rng: np.random.Generator, pool: tuple[str, ...]) -> 
 
 def _fit(el: dict, new: str) -> int:
     """The size (>= 8 px) at which text ``el`` in face ``new`` is no wider and at most 10% taller than as laid out."""
-    size = int(round(el["size"]))
-    was = layout_for(el, size)
+    return _fit_size(el["font"], int(round(el["size"])), el["text"], bool(el.get("vertical")), new)
+
+
+@functools.lru_cache(maxsize=16384)  # the swap weighs every face of the pool for each small text; labels repeat
+def _fit_size(old: str, size: int, text: str, vertical: bool, new: str) -> int:
+    was = layout_of(old, size, text, vertical)
     tall = (was["ascent"] + was["descent"]) * 1.1
-    lay = layout_for({**el, "font": new}, size)  # metrics scale about linearly with size: one guess, then steps
+    lay = layout_of(new, size, text, vertical)  # metrics scale about linearly with size: one guess, then steps
     fit = max(8, min(size, int(size * min(was["width"] / max(lay["width"], 1e-6), tall / (lay["ascent"] + lay["descent"])))))
     while fit > 8:
-        lay = layout_for({**el, "font": new}, fit)
+        lay = layout_of(new, fit, text, vertical)
         if lay["width"] <= was["width"] and lay["ascent"] + lay["descent"] <= tall:
             break
         fit -= 1
     return fit
 
 
+@functools.lru_cache(maxsize=16384)
 def _solid(font_id: str, size: int, text: str) -> bool:
     """Whether ``text`` drawn in ``font_id`` at ``size`` px keeps at least :data:`_MIN_SOLID` pixels half covered or
     more (the ink a ``quoted_text`` claim looks for) wherever it lands: at the worst sub-pixel offset, half a pixel
