@@ -22,26 +22,25 @@ from .config import Config
 from .engines import run_engine
 from .errors import SymbolSetError
 from .layout import MANIFEST, load_manifest, write_json_atomic
-from .planning import ENGINES, OWNED, STATE_FILE, check_config, plan, shard_plan, split_of
+from .planning import ENGINES, OWNED, STATE_FILE, check_config, plan, resumed, shard_plan, split_of
 from .record import sample_seed
 
 __all__ = ["generate", "plan", "shard_plan", "split_of", "sample_seed"]  # plan and seeds re-exported for callers of build
 
 
-def _prepare_output(out: Path, cfg: Config, overwrite: bool) -> tuple[layout.OutputFolder, bool]:
-    """Claim (create, lock, and with ``overwrite`` empty) the output folder; returns the claim and
-    True when a finished dataset of this config is already there."""
+def _prepare_output(out: Path, cfg: Config, overwrite: bool) -> tuple[layout.OutputFolder, bool, Config]:
+    """Claim (create, lock, and with ``overwrite`` empty) the output folder; returns the claim, True
+    when a finished dataset of this config is already there, and the config to run (an unfinished
+    run's own, see :meth:`Config.resuming`)."""
     state = {"config": cfg.to_dict(), "generator_version": __version__}
     state_path, manifest_path = out / STATE_FILE, out / MANIFEST
     claim = layout.claim_output(out, "generate", cfg.to_dict(), overwrite=overwrite, owned=OWNED)
     try:
         if state_path.exists():
-            if _read_json(state_path) != state:
-                raise SymbolSetError(f"{out}: holds an unfinished run of a different config; pass --overwrite to replace it")
-            return claim, False
+            return claim, False, resumed(out, cfg, _read_json(state_path))
         if manifest_path.exists():
             if load_manifest(out).get("config") == cfg.to_dict():
-                return claim, True
+                return claim, True, cfg
             raise SymbolSetError(f"{out}: already holds a dataset of another config; pass --overwrite to replace it")
         (out / "data").mkdir(exist_ok=True)
         write_json_atomic(state_path, state)
@@ -51,7 +50,7 @@ def _prepare_output(out: Path, cfg: Config, overwrite: bool) -> tuple[layout.Out
     except BaseException:
         claim.release()
         raise
-    return claim, False
+    return claim, False, cfg
 
 
 def _read_json(path: Path):
@@ -78,7 +77,7 @@ def generate(cfg: Config, out: str | Path, *, workers: int | None = None, overwr
         return generate_remote(cfg, str(out), workers=workers, overwrite=overwrite, progress=progress, engine=engine, ray_address=ray_address, retries=retries)
     out = Path(out)
     check_config(cfg)
-    claim, complete = _prepare_output(out, cfg, overwrite)
+    claim, complete, cfg = _prepare_output(out, cfg, overwrite)
     with claim:
         if complete:
             print(f"{out}: already complete ({cfg.num} clips); nothing to do", file=sys.stderr)

@@ -42,8 +42,7 @@ def generate_remote(cfg: Config, url: str, *, workers: int | None = None, overwr
         files = _take_over(store, cfg, overwrite)
         state = {"config": cfg.to_dict(), "generator_version": __version__}
         if planning.STATE_FILE in files:
-            if _json(store.read_bytes(planning.STATE_FILE)) != state:
-                raise SymbolSetError(f"{url}: holds an unfinished run of a different config; pass --overwrite to replace it")
+            cfg = planning.resumed(url, cfg, _json(store.read_bytes(planning.STATE_FILE)))
         elif MANIFEST in files:
             if load_manifest(url).get("config") == cfg.to_dict():
                 print(f"{url}: already complete ({cfg.num} clips); nothing to do", file=sys.stderr)

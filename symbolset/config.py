@@ -81,6 +81,31 @@ class Config:
             del d["composite"]
         return d
 
+    def resuming(self, saved: dict | None) -> tuple[Config | None, str | None]:
+        """The config an unfinished run whose state saved config ``saved`` continues with, and a note
+        for the user: (self, None) when they agree; when ``saved`` lacks only fields added after it
+        started and this config leaves them at their defaults (or sets them as the run had them), this config with those fields as the run
+        had them (``real_codec``: the run's own ``codec``, as real clips were encoded before the field
+        existed), so its remaining shards match the ones written; else (None, a line naming the field)."""
+        mine = self.to_dict()
+        if saved == mine or not isinstance(saved, dict):
+            return (self, None) if saved == mine else (None, None)
+        missing = sorted(k for k in set(mine) - set(saved) if k in _PREDATING)
+        differing = sorted(k for k in set(mine) | set(saved) if mine.get(k) != saved.get(k) and k not in missing)
+        if not missing or differing:
+            return None, (f"it differs in {', '.join(differing)}" if differing and len(differing) <= 3 else None)
+        for k in missing:
+            default, before = _PREDATING[k]
+            if getattr(self, k) not in (default(self), before(self)):
+                return None, f"it was started before {k} existed (as {k}: {before(self)}); set {k}: {before(self)} in its config file to resume it"
+        then = dataclasses.replace(self, **{k: _PREDATING[k][1](self) for k in missing})
+        return then, f"resuming a run started before {', '.join(missing)} existed: " + ", ".join(f"{k} {getattr(then, k)}" for k in missing)
+
+
+# Fields added after runs that predate them may have started: field -> (its default for a config, the
+# value that reproduces what runs before it did). Before real_codec, real clips used the dataset's codec.
+_PREDATING = {"real_codec": (lambda cfg: codec.for_real(cfg.codec), lambda cfg: cfg.codec)}
+
 
 BUILTIN = {
     "default": Config(),

@@ -9,8 +9,11 @@ Sample ``k`` of family ``f`` always gets the id ``f"{f}-{seed}-{k:06d}"``, the s
 from __future__ import annotations
 
 import math
+import sys
 
+from . import __version__
 from .config import Config
+from .errors import SymbolSetError
 from .families import COMPOSITE
 from .layout import MANIFEST, SPLITS, shard_file
 from .record import sample_seed, sample_spec
@@ -74,3 +77,17 @@ def check_config(cfg: Config) -> None:
         first.setdefault(task["family"], task)
     for task in first.values():
         sample_spec(task["family"], task["seed"], cfg.params(task["family"]))
+
+
+def resumed(where, cfg: Config, state) -> Config:
+    """The config an unfinished run at ``where`` (its saved ``state``) continues with; one line naming
+    what differs otherwise."""
+    saved = state if isinstance(state, dict) else {}
+    then, note = cfg.resuming(saved.get("config")) if saved.get("generator_version") == __version__ else (None, None)
+    if then is None:
+        why = f" ({note})" if note else ""
+        raise SymbolSetError(f"{where}: holds an unfinished run of a different config{why}; pass --overwrite to replace it")
+    if note:
+        print(f"{where}: {note}", file=sys.stderr)
+    return then
+

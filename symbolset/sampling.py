@@ -14,7 +14,7 @@ import hashlib
 import json
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -285,6 +285,35 @@ def reindex_annotations(annotations: list[dict], idx: np.ndarray, scale: tuple[f
     return list(Annotations([by_frame.get(int(f)) for f in idx], idx, scale, offset))
 
 
+def reraise(exc: Exception) -> bool:
+    """Error handler: raise the exception (the default; like ``webdataset.handlers.reraise_exception``)."""
+    raise exc
+
+
+def warn_and_continue(exc: Exception) -> bool:
+    """Error handler: warn (``RuntimeWarning`` naming the sample and shard) and skip the sample."""
+    warnings.warn(f"skipped {exc}", RuntimeWarning, stacklevel=2)
+    return True
+
+
+def error_handler(handler: Callable[[Exception], bool] | None, on_error: str | None) -> Callable[[Exception], bool]:
+    """The error handler of a loader, webdataset-style: called with the exception of a sample that cannot
+    be read (an undecodable video, a checksum mismatch); it returns True to skip the sample and go on,
+    False to stop, or raises. ``webdataset.handlers.reraise_exception``, ``warn_and_continue`` and
+    ``ignore_and_continue`` fit. ``on_error`` (deprecated): ``"raise"`` is :func:`reraise`, ``"skip"``
+    :func:`warn_and_continue`."""
+    if on_error is not None:
+        warnings.warn("on_error is deprecated: pass handler= (e.g. symbolset.sampling.warn_and_continue for on_error='skip')", DeprecationWarning, stacklevel=3)
+        if handler is not None:
+            raise SymbolSetError("pass handler or on_error, not both")
+        return reraise if check_on_error(on_error) == "raise" else warn_and_continue
+    if handler is None:
+        return reraise
+    if not callable(handler):
+        raise SymbolSetError(f"handler: expected a callable taking the exception and returning True to continue, got {handler!r}")
+    return handler
+
+
 def check_on_error(on_error: str) -> str:
     """Validate the ``on_error`` option (``"raise"`` or ``"skip"``)."""
     if on_error not in ON_ERROR:
@@ -293,6 +322,5 @@ def check_on_error(on_error: str) -> str:
 
 
 def note_skip(skipped: list, sample_id: str, where: str, exc: Exception) -> None:
-    """Record and warn about a sample skipped with ``on_error="skip"``."""
+    """Record a sample its loader's error handler skipped (the handler warns, or not)."""
     skipped.append({"id": sample_id, "where": where, "error": str(exc)})
-    warnings.warn(f"skipped {exc}", RuntimeWarning, stacklevel=3)

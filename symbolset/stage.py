@@ -26,6 +26,8 @@ describe the flat card (:func:`card`); :func:`sentences` adds the surface and th
 
 from __future__ import annotations
 
+import functools
+
 import cv2
 import numpy as np
 
@@ -34,11 +36,13 @@ from .draw import pick
 from .errors import SpecError
 from .stage_camera import apply, homography, to_cv
 from .stage_schema import MOVES, check
-from .textlayout import layout_for
+from .textlayout import layout_of
 
 STYLES = ("flat", "real", "mixed")
 FONT_LOCKED = ("formula",)  # families whose layout composes runs from one face's metrics
 LOCKED_FACES = ("dejavu-sans", "dejavu-serif")  # the faces formula keeps: left to it, since it alone draws each in ~6 % of text clips
+_SMALL = 12  # px: texts this small are checked for solid ink in a swapped face
+_MIN_SOLID = 3  # pixels at least half covered (the quoted_text claim's test)
 _GROW = 0.55  # bilinear reach (0.5 px) plus OpenCV's 1/32 px coordinate rounding
 
 
@@ -90,21 +94,48 @@ def _swap_fonts(spec: dict, rng: np.random.Generator, pool: tuple[str, ...]) -> 
         # Texts without Chinese leave the few Chinese faces to those with it (else, in the pip pool,
         # a Chinese face drew 11 % of text clips).
         covering = [fid for fid in covering if "han" not in fontpack.FACES[fid].scripts] or covering
+        # A thin or light face at 8-12 px can leave a short label with no solid ink (a '0' drawn as a faint ring):
+        # small texts keep to faces that draw each of them solidly at the size it gets.
+        small = list({(el["text"], el["size"], bool(el.get("vertical"))): el for el in texts if el["font"] == old and el["size"] <= _SMALL}.values())
+        covering = [fid for fid in covering if all(_solid(fid, _fit(el, fid), el["text"]) for el in small)]
         mapping[old] = pick(rng, covering) if covering else old
     for el in texts:
-        new, size = mapping[el["font"]], int(round(el["size"]))
-        was = layout_for(el, size)
-        tall = (was["ascent"] + was["descent"]) * 1.1
-        lay = layout_for({**el, "font": new}, size)  # metrics scale about linearly with size: one guess, then steps
-        fit = max(8, min(size, int(size * min(was["width"] / max(lay["width"], 1e-6), tall / (lay["ascent"] + lay["descent"])))))
-        while fit > 8:
-            lay = layout_for({**el, "font": new}, fit)
-            if lay["width"] <= was["width"] and lay["ascent"] + lay["descent"] <= tall:
-                break
-            fit -= 1
-        el["font"], el["size"] = new, fit
+        new = mapping[el["font"]]
+        el["font"], el["size"] = new, _fit(el, new)
     if spec["meta"].get("font") in mapping:
         spec["meta"]["font"] = mapping[spec["meta"]["font"]]
+
+
+def _fit(el: dict, new: str) -> int:
+    """The size (>= 8 px) at which text ``el`` in face ``new`` is no wider and at most 10% taller than as laid out."""
+    return _fit_size(el["font"], int(round(el["size"])), el["text"], bool(el.get("vertical")), new)
+
+
+@functools.lru_cache(maxsize=16384)  # the swap weighs every face of the pool for each small text; labels repeat
+def _fit_size(old: str, size: int, text: str, vertical: bool, new: str) -> int:
+    was = layout_of(old, size, text, vertical)
+    tall = (was["ascent"] + was["descent"]) * 1.1
+    lay = layout_of(new, size, text, vertical)  # metrics scale about linearly with size: one guess, then steps
+    fit = max(8, min(size, int(size * min(was["width"] / max(lay["width"], 1e-6), tall / (lay["ascent"] + lay["descent"])))))
+    while fit > 8:
+        lay = layout_of(new, fit, text, vertical)
+        if lay["width"] <= was["width"] and lay["ascent"] + lay["descent"] <= tall:
+            break
+        fit -= 1
+    return fit
+
+
+@functools.lru_cache(maxsize=16384)
+def _solid(font_id: str, size: int, text: str) -> bool:
+    """Whether ``text`` drawn in ``font_id`` at ``size`` px keeps at least :data:`_MIN_SOLID` pixels half covered or
+    more (the ink a ``quoted_text`` claim looks for) wherever it lands: at the worst sub-pixel offset, half a pixel
+    both ways, which spreads each pixel's ink over four."""
+    if not text.strip():
+        return True
+    mask = fonts.load(font_id, size).getmask(text)  # Pillow's coverage of the drawn string
+    a = np.pad(np.asarray(mask, np.float32).reshape(mask.size[1], mask.size[0]), 1)
+    spread = (a[:-1, :-1] + a[1:, :-1] + a[:-1, 1:] + a[1:, 1:]) / 4
+    return int((spread > 127).sum()) >= _MIN_SOLID
 
 
 def _pair(rng, lo, hi, still=False):

@@ -9,7 +9,7 @@ while decoding) and the pipeline prefetches.
 from __future__ import annotations
 
 import json
-import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -18,13 +18,14 @@ import tensorflow as tf
 from . import sampling, sources
 from .errors import SymbolSetError
 
+_OK, _SKIP, _STOP = np.int8(0), np.int8(1), np.int8(2)  # a sample's status: read, skipped or stop (the handler's answer)
 DTYPES = {"uint8": tf.uint8, "float32": tf.float32, "float16": tf.float16}
 
 
 def to_tf_dataset(source: Any = "tiny", split: str = "train", *, num_frames: int | None = None, stride: int = 1, fps: float | None = None,
                   clip_start: str | int = "random", resize=None, crop=None, crop_mode: str = "center", dtype: str = "uint8",
                   caption: str = "en.detailed", annotations: bool = False, families=None, difficulty=None, seed: int = 0,
-                  on_error: str = "raise", columns=(), verify: bool = False, shuffle: bool = False, epochs: int | None = 1, batch_size: int | None = None,
+                  handler: Callable[[Exception], bool] | None = None, on_error: str | None = None, columns=(), verify: bool = False, shuffle: bool = False, epochs: int | None = 1, batch_size: int | None = None,
                   num_parallel_calls: int | None = None, prefetch: int | None = None, revision: str | None = None,
                   cache_dir: str | None = None) -> tf.data.Dataset:  # fmt: skip
     """A ``tf.data.Dataset`` of dicts with a fixed ``output_signature``.
@@ -36,18 +37,21 @@ def to_tf_dataset(source: Any = "tiny", split: str = "train", *, num_frames: int
     annotations as JSON), and each stored field named in ``columns`` (``tf.string``, as JSON). T, H and W are static when fixed by the options or uniform in the data.
 
     Options as for :class:`symbolset.torch.SymbolVideoDataset` (``source``, ``split``, frame,
-    resize/crop, caption, filter, ``seed``, ``on_error``). ``epochs`` passes over the data (None:
+    resize/crop, caption, filter, ``seed``, ``handler``, deprecated ``on_error``). ``epochs`` passes over the data (None:
     forever), each with its epoch number for random choices and, with ``shuffle=True``, its own
     order. ``batch_size`` batches (needs static shapes); ``num_parallel_calls`` and ``prefetch``
     default to ``tf.data.AUTOTUNE``. ``verify=True`` checks each record against its stored checksum
-    before decoding. ``on_error="skip"`` drops undecodable (or, verifying, damaged) samples.
+    before decoding. ``handler`` (webdataset-style, e.g. ``webdataset.handlers.warn_and_continue``) is called
+    with the error of an undecodable (or, verifying, damaged) sample: True drops the sample, False ends
+    the dataset there, raising (the default) fails the iteration with a ``tf.errors.OpError`` naming
+    the sample and shard.
     """
     opts = sampling.ClipOptions(num_frames=num_frames, stride=stride, fps=fps, clip_start=clip_start, resize=resize, crop=crop,
                                crop_mode=crop_mode, caption=caption, annotations=annotations, seed=seed,
                                columns=tuple(columns or ()), verify=verify)  # fmt: skip
     if dtype not in DTYPES:
         raise SymbolSetError(f"dtype: expected one of {', '.join(DTYPES)}, got {dtype!r}")
-    on_error = sampling.check_on_error(on_error)
+    handler = sampling.error_handler(handler, on_error)
     if epochs is not None and (not isinstance(epochs, int) or epochs < 1):
         raise SymbolSetError(f"epochs: expected a positive integer or None, got {epochs!r}")
     src = sources.resolve(source, split, revision=revision, cache_dir=cache_dir)
@@ -64,21 +68,19 @@ def to_tf_dataset(source: Any = "tiny", split: str = "train", *, num_frames: int
         try:
             s = sampling.make_sample(row, opts, epoch, where=where)
         except SymbolSetError as exc:
-            if on_error == "raise":
-                raise
-            warnings.warn(f"skipped {exc}", RuntimeWarning, stacklevel=2)
+            status = _SKIP if handler(exc) else _STOP
             shape = (t or 1, h or 1, w or 1, 3)
             return (np.zeros(shape, np.uint8), b"", b"", row["id"].encode(), row["family"].encode(), np.zeros(shape[0], np.int64), b"[]",
-                    False, *[b"null"] * len(opts.columns))  # fmt: skip
+                    status, *[b"null"] * len(opts.columns))  # fmt: skip
         notes = json.dumps(list(s.get("annotations", [])), ensure_ascii=False).encode()
         extra = [json.dumps(s[c], ensure_ascii=False).encode() for c in opts.columns]
         return (s["video"], s["caption"].encode(), s["caption_key"].encode(), s["id"].encode(), s["family"].encode(),
-                s["frames"].astype(np.int64), notes, True, *extra)  # fmt: skip
+                s["frames"].astype(np.int64), notes, _OK, *extra)  # fmt: skip
 
     def to_element(epoch, i):
-        types = [tf.uint8, tf.string, tf.string, tf.string, tf.string, tf.int64, tf.string, tf.bool] + [tf.string] * len(opts.columns)
+        types = [tf.uint8, tf.string, tf.string, tf.string, tf.string, tf.int64, tf.string, tf.int8] + [tf.string] * len(opts.columns)
         out = tf.numpy_function(load, [epoch, i], types, stateful=False)
-        video, cap, key, sid, fam, frames, notes, ok = out[:8]
+        video, cap, key, sid, fam, frames, notes, status = out[:8]
         video = tf.ensure_shape(video, [t, h, w, 3])
         if dtype != "uint8":
             video = tf.cast(video, DTYPES[dtype]) / 255
@@ -88,7 +90,7 @@ def to_tf_dataset(source: Any = "tiny", split: str = "train", *, num_frames: int
             element["annotations"] = tf.ensure_shape(notes, [])
         for name, value in zip(opts.columns, out[8:]):
             element[name] = tf.ensure_shape(value, [])
-        return element, tf.ensure_shape(ok, [])
+        return element, tf.ensure_shape(status, [])
 
     epochs_ds = tf.data.Dataset.range(epochs) if epochs is not None else tf.data.Dataset.range(2**62)
     if shuffle:
@@ -101,9 +103,8 @@ def to_tf_dataset(source: Any = "tiny", split: str = "train", *, num_frames: int
     else:
         pairs = epochs_ds.flat_map(lambda e: tf.data.Dataset.range(n).map(lambda i: (e, i)))
     ds = pairs.map(to_element, num_parallel_calls=num_parallel_calls or autotune, deterministic=True)
-    if on_error == "skip":
-        ds = ds.filter(lambda element, ok: ok)
-    ds = ds.map(lambda element, ok: element)
+    ds = ds.take_while(lambda element, status: status != _STOP).filter(lambda element, status: status == _OK)
+    ds = ds.map(lambda element, status: element)
     if batch_size:
         ds = ds.batch(batch_size)
     return ds.prefetch(prefetch or autotune)

@@ -25,13 +25,16 @@ from . import sampling, sources
 from .errors import SymbolSetError
 
 LAYOUTS = ("TCHW", "CTHW", "THWC")
+_STOP = object()  # an iterable dataset's handler said stop
 DTYPES = {"uint8": torch.uint8, "float32": torch.float32, "float16": torch.float16, "bfloat16": torch.bfloat16}
 
 
 class _Base:
     """Options and sample conversion shared by the map-style and the streaming dataset."""
 
-    def _setup(self, source, split, *, layout, dtype, transform, families, difficulty, on_error, revision, cache_dir, download=True, **clip):
+    _can_stop = False  # a map-style dataset cannot stop: a handler's False raises the error
+
+    def _setup(self, source, split, *, layout, dtype, transform, families, difficulty, handler, on_error, revision, cache_dir, download=True, **clip):
         if layout not in LAYOUTS:
             raise SymbolSetError(f"layout: expected one of {', '.join(LAYOUTS)}, got {layout!r}")
         name = dtype if isinstance(dtype, str) else str(dtype).removeprefix("torch.")
@@ -39,11 +42,11 @@ class _Base:
             raise SymbolSetError(f"dtype: expected one of {', '.join(DTYPES)}, got {dtype!r}")
         self.options = sampling.ClipOptions(**clip)
         self.layout, self.dtype, self.transform = layout, DTYPES[name], transform
-        self.on_error = sampling.check_on_error(on_error)
+        self.handler = sampling.error_handler(handler, on_error)
         self.source = sources.resolve(source, split, revision=revision, cache_dir=cache_dir, download=download)
         self._accept = sources.make_filter(families, difficulty)
         self.epoch = 0
-        self.skipped: list[dict] = []  # samples skipped with on_error="skip" (in this process)
+        self.skipped: list[dict] = []  # samples the handler skipped (in this process)
 
     def set_epoch(self, epoch: int) -> None:
         """Select the epoch: random clip starts, crops and captions are drawn anew per epoch."""
@@ -55,8 +58,10 @@ class _Base:
         try:
             s = sampling.make_sample(row, self.options, self.epoch, where=where)
         except SymbolSetError as exc:  # an undecodable video, or a checksum mismatch with verify=True
-            if self.on_error == "raise":
-                raise
+            if not self.handler(exc):
+                if not self._can_stop:
+                    raise
+                return _STOP
             sampling.note_skip(self.skipped, row["id"], where, exc)
             return None
         return self._to_torch(s)
@@ -91,13 +96,19 @@ class SymbolVideoDataset(_Base, Dataset):
             see :class:`symbolset.sampling.ClipOptions` (``columns``: further stored fields to return,
             e.g. ``["difficulty"]``; only what a sample needs is read and converted).
         verify: check each record against its stored checksum before decoding (a flipped byte is a
-            :class:`SymbolSetError` naming the record and shard, or a skip under ``on_error="skip"``).
+            :class:`SymbolSetError` naming the record and shard, given to ``handler``).
         layout: ``"TCHW"`` (default), ``"CTHW"`` or ``"THWC"``.
         dtype: ``"uint8"`` (0..255) or a float type (``"float32"``...) scaled to [0, 1].
         transform: a callable applied to each sample dict last.
         families, difficulty: filter (see :func:`symbolset.sources.make_filter`).
-        on_error: ``"raise"`` (a corrupt video raises naming the sample id and shard) or ``"skip"``
-            (``__getitem__`` returns None, :func:`collate` drops it and counts it in ``batch["skipped"]``).
+        handler: webdataset-style error handler, called with the :class:`SymbolSetError` (naming the
+            sample id and shard) of a sample that cannot be read: it raises (default:
+            :func:`symbolset.sampling.reraise`), or returns True to skip it (``__getitem__`` returns
+            None, :func:`collate` drops it and counts it in ``batch["skipped"]``; it is listed in
+            ``skipped``); False raises the error too (a map-style dataset cannot stop).
+            ``webdataset.handlers.reraise_exception``, ``warn_and_continue`` and ``ignore_and_continue`` fit.
+        on_error: deprecated alias: ``"raise"`` (:func:`~symbolset.sampling.reraise`) or ``"skip"``
+            (:func:`~symbolset.sampling.warn_and_continue`).
 
     Each item is a dict: ``video`` tensor, ``caption``, ``caption_key``, ``id``, ``family``,
     ``frames`` (stored frame numbers), and ``annotations`` when asked. Call :meth:`set_epoch` each
@@ -108,9 +119,9 @@ class SymbolVideoDataset(_Base, Dataset):
     def __init__(self, source: Any = "tiny", split: str = "train", *, num_frames: int | None = None, stride: int = 1, fps: float | None = None,
                  clip_start: str | int = "random", resize=None, crop=None, crop_mode: str = "center", layout: str = "TCHW", dtype="uint8",
                  caption: str = "en.detailed", annotations: bool = False, transform: Callable | None = None, families=None, difficulty=None,
-                 seed: int = 0, on_error: str = "raise", columns=(), verify: bool = False, revision: str | None = None, cache_dir: str | None = None):  # fmt: skip
+                 seed: int = 0, handler: Callable[[Exception], bool] | None = None, on_error: str | None = None, columns=(), verify: bool = False, revision: str | None = None, cache_dir: str | None = None):  # fmt: skip
         self._setup(source, split, layout=layout, dtype=dtype, transform=transform, families=families, difficulty=difficulty,
-                    on_error=on_error, revision=revision, cache_dir=cache_dir,
+                    handler=handler, on_error=on_error, revision=revision, cache_dir=cache_dir,
                     **_clip_kwargs(num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed, columns, verify))  # fmt: skip
         self.index = sources.Index.build(self.source, self._accept)
         self.reader = sources.RowReader(self.source, self.index, self.options.read_columns())
@@ -133,17 +144,20 @@ class SymbolVideoIterableDataset(_Base, IterableDataset):
     (else 0 / 1). ``shuffle_buffer > 0`` shuffles row-group order and then samples through a buffer
     of that size (deterministic given ``seed`` and the epoch); parts rotate across ranks and workers
     each epoch. ``download=False`` with a Hub repo id reads the shards over HTTP without caching them.
-    Same sample options as :class:`SymbolVideoDataset`; with ``on_error="skip"`` a corrupt video is
-    left out and recorded in ``skipped`` (of the process that read it).
+    Same sample options as :class:`SymbolVideoDataset`; a corrupt video is
+    left out when ``handler`` returns True (and recorded in ``skipped`` of the process that read it);
+    False ends the stream of the (rank, worker) that met it, as in webdataset.
     """
+
+    _can_stop = True
 
     def __init__(self, source: Any = "tiny", split: str = "train", *, num_frames: int | None = None, stride: int = 1, fps: float | None = None,
                  clip_start: str | int = "random", resize=None, crop=None, crop_mode: str = "center", layout: str = "TCHW", dtype="uint8",
                  caption: str = "en.detailed", annotations: bool = False, transform: Callable | None = None, families=None, difficulty=None,
-                 seed: int = 0, on_error: str = "raise", columns=(), verify: bool = False, shuffle_buffer: int = 0, rank: int | None = None, world_size: int | None = None,
+                 seed: int = 0, handler: Callable[[Exception], bool] | None = None, on_error: str | None = None, columns=(), verify: bool = False, shuffle_buffer: int = 0, rank: int | None = None, world_size: int | None = None,
                  revision: str | None = None, cache_dir: str | None = None, download: bool = True):  # fmt: skip
         self._setup(source, split, layout=layout, dtype=dtype, transform=transform, families=families, difficulty=difficulty,
-                    on_error=on_error, revision=revision, cache_dir=cache_dir, download=download,
+                    handler=handler, on_error=on_error, revision=revision, cache_dir=cache_dir, download=download,
                     **_clip_kwargs(num_frames, stride, fps, clip_start, resize, crop, crop_mode, caption, annotations, seed, columns, verify))  # fmt: skip
         if rank is None and world_size is None and torch.distributed.is_available() and torch.distributed.is_initialized():
             rank, world_size = torch.distributed.get_rank(), torch.distributed.get_world_size()
@@ -185,6 +199,8 @@ class SymbolVideoIterableDataset(_Base, IterableDataset):
         buffer: list[dict] = []
         for i in pos:
             s = self._sample(reader, int(i))
+            if s is _STOP:
+                break
             if s is None:
                 continue
             if not self.shuffle_buffer:

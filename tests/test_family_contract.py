@@ -190,8 +190,7 @@ def _falsify(c: dict, spec: dict, frames: np.ndarray):
         c["degrees"] = c["degrees"] + 5
     elif kind == "colour":  # the palette colour farthest from the stated one (never the colour beneath)
         others = [n for n, (rgb, _) in cap.PALETTE.items() if list(rgb) != list(c.get("base", ()))]
-        c["name"] = max(others, key=lambda n: float(np.linalg.norm(np.subtract(cap.PALETTE[n][0], c["rgb"]))))
-        c["rgb"] = cap.rgb(c["name"])
+        c["name"] = max(others, key=lambda n: float(np.linalg.norm(np.subtract(cap.PALETTE[n][0], cap.rgb(c["name"])))))
     elif kind == "rotation":
         c["turn"] = c["turn"] + 10
     elif kind == "pace":

@@ -48,8 +48,12 @@ KINDS = {
     "clock_time": ("the time a clock shows at a moment", "hands read off the frame within 3 degrees (+3 for the rounded unit's hand)"),
     "colour": (
         "the named palette colour of an element's ink or of an area",
-        "ink (pixels at least half as far from the colour beneath as the farthest): on the blend from the colour beneath to the named colour "
-        "at most 1.5 times + 6 units (median distance in luma units, chroma at half weight) farther than on the blend toward the best-fitting palette colour; an area: its median colour is nearest the named colour, within 60 RGB units; figure claims (with ``elements``, symbolset.claims.figures): a fill's or the background's median pixel is nearest the named colour among the family's colours; a stroke's or text's strongest ink is best explained (blend share from luma, chroma shift 0.35 to 1.1 times the colour's and pointing its way, + 20 units per unit of share the strongest ink misses 1) by the named colour",
+        "one measurement (symbolset.claims.named_colour) among the family's colours (default: the whole palette), on the region of the claim's points, box, element or elements "
+        "(less those excluded; none: the background, every pixel away from all drawn elements): an area's median colour is nearest the named colour, within 60 RGB units; "
+        "ink (a stroke's or text's pixels at least half as far from the colour beneath as the 95th percentile) is best explained by the named colour (blend share from luma, "
+        "chroma shift 0.35 to 1.1 times the colour's and pointing its way, + 20 units per unit of share the strongest ink misses 1); a claim over the whole palette (no family colours) allows a "
+        "palette colour within 61 RGB units of it (white, light gray and cream; black and navy), or within 20 units of its blend line from the colour beneath (a partial cover: dark gray for black on white), "
+        "to explain it better by at most 6 units",
     ),
     "pace": (
         "a move keeps a steady pace or eases in and out",
@@ -96,13 +100,14 @@ def claim(kind: str, subject: str, **values) -> dict:
     return {"kind": kind, "subject": subject, **values}
 
 
-def colour(subject: str, rgb, **where) -> dict:
-    """A ``colour`` claim: the palette name of ``rgb`` (English; :func:`symbolset.captions.color_name` gives
-    the Chinese), measured where ``where`` says (see :mod:`.verify`: ``element``/``box`` with ``part="ink"``
-    and ``base``, or an area: ``box``, ``points`` or the whole frame)."""
+def colour(subject: str, colour, **where) -> dict:
+    """A ``colour`` claim: ``subject`` shows palette colour ``colour`` (its name, or its RGB triple),
+    measured where ``where`` says (:mod:`.named_colour`: ``points``, ``box``, ``element`` or ``elements``
+    less ``exclude``, else the background; ``part="ink"`` over ``base`` or an area; ``among`` the
+    family's colours; at ``frame``). :func:`colour_words` names it."""
     from ..captions import color_name
 
-    return claim("colour", subject, name=color_name(list(rgb)), rgb=list(rgb), **where)
+    return claim("colour", subject, name=colour if isinstance(colour, str) else color_name(list(colour)), **where)
 
 
 def band(u: float) -> int | None:
@@ -215,11 +220,6 @@ def tolerance_table() -> str:
     """The claim kinds and their verifiers' tolerances, as a Markdown table (for the dataset card)."""
     rows = "".join(f"| `{kind}` | {what} | {tolerance} |\n" for kind, (what, tolerance) in KINDS.items())
     return "| claim | what the caption states | checked on the frames |\n|---|---|---|\n" + rows
-
-
-def colour_claim(subject: str, name: str, elements=None, **values) -> dict:
-    """A ``colour`` claim: palette colour ``name`` of ``elements`` (None: the background)."""
-    return claim("colour", subject, elements=elements, name=name, **values)
 
 
 def colour_words(c: dict, lang: str = "en") -> str:

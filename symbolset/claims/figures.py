@@ -1,4 +1,4 @@
-"""Verifiers for the claims of drawn figures: named colours, counts of drawn marks, circle radii and
+"""Verifiers for the claims of drawn figures: counts of drawn marks, circle radii and
 polygon angles, each measured on a frame's pixels inside the regions its annotations give.
 
 A claim names its elements (annotation ``element`` ids); the region of an element is the core of
@@ -12,15 +12,26 @@ import math
 import cv2
 import numpy as np
 
-from ..captions import PALETTE, rgb
+from ..captions import rgb
 from .measure import color_alpha, coverage, shape_mask
 
 _SHIFT = 4
 
 
+def shape_box(shape: dict) -> list[float] | None:
+    """The box of an annotated shape: its digit cells, quad or points (None when it has none)."""
+    p = shape["params"]
+    pts = [q for d in p["digits"] for q in (d["cell"][:2], d["cell"][2:])] if "digits" in p else p.get("quad") or p.get("points")
+    if not pts:
+        return None
+    a = np.asarray(pts, np.float64)
+    return [float(a[:, 0].min()), float(a[:, 1].min()), float(a[:, 0].max()), float(a[:, 1].max())]
+
+
 def element_region(annotation: dict, elements, shape: tuple[int, int], *, fill: bool = False, grow: float = 0.0) -> np.ndarray:
     """Pixels of ``elements`` in one frame's annotation: the core of each stroke (``grow`` px wider on
-    each side), the inside of each polygon and (with ``fill``) of each circle, each text's box.
+    each side), the inside of each polygon and (with ``fill``) of each circle, each text's box, the
+    box of a shape drawn from a quad or cells (a cursor, a display).
     Regions left out of a measurement are their strokes (no ``fill``): an outline circle keeps
     what it encloses."""
     mask = np.zeros(shape, np.uint8)
@@ -29,6 +40,12 @@ def element_region(annotation: dict, elements, shape: tuple[int, int], *, fill: 
         if s["element"] not in elements:
             continue
         p = s["params"]
+        if not {"points", "origin", "center"} & set(p):  # a cursor's quad, a display's cells: their box
+            box = shape_box(s)
+            if box is not None:
+                x0, y0, x1, y1 = box
+                mask[max(0, int(y0 - grow)) : max(0, int(math.ceil(y1 + grow))), max(0, int(x0 - grow)) : max(0, int(math.ceil(x1 + grow)))] = 1
+            continue
         if s["type"] == "polygon" or (fill and s["type"] == "circle"):
             if s["type"] == "polygon":
                 cv2.fillPoly(mask, [np.round(np.asarray(p["points"]) * one).astype(np.int32)], 1, cv2.LINE_8, _SHIFT)
@@ -45,82 +62,6 @@ def element_region(annotation: dict, elements, shape: tuple[int, int], *, fill: 
             x0, y0, x1, y1 = t["box"]
             mask[max(0, int(y0)) : int(math.ceil(y1)), max(0, int(x0)) : int(math.ceil(x1))] = 1
     return mask.astype(bool)
-
-
-_MIN_CHROMA = 0.35  # share of a colour's chroma shift that even a thin stroke keeps in 4:2:0 video
-_YCC = np.array([[0.299, 0.587, 0.114], [-0.1687, -0.3313, 0.5], [0.5, -0.4187, -0.0813]], np.float32)
-
-
-def _ink_score(pixels: np.ndarray, color, base) -> tuple[float, float]:
-    """How well ``color`` blended over ``base`` explains ``pixels``, in YCbCr: the blend share comes
-    from luma (full resolution in 4:2:0 video); the chroma shift may shrink (4:2:0 shares a thin
-    stroke's chroma with its surround, to no less than _MIN_CHROMA) but must point the colour's way. Returns (median misfit,
-    how far the strongest pixels' blend share is from 1)."""
-    p, c, b = pixels @ _YCC.T, np.asarray(color, np.float32) @ _YCC.T, np.asarray(base, np.float32) @ _YCC.T
-    dy = float(c[0] - b[0])
-    o, d = p[:, 1:] - b[1:], c[1:] - b[1:]
-    if abs(dy) >= 10:
-        a = (p[:, 0] - b[0]) / dy
-    else:  # a colour as bright as what lies under it: its share from the chroma shift
-        a = o @ d / max(float(d @ d), 1.0)
-    misfit = 100.0 * (np.clip(a - 1.1, 0, None) + np.clip(-a, 0, None)) + np.abs(p[:, 0] - b[0] - np.clip(a, 0, 1) * dy)
-    norm_d = float(np.linalg.norm(d))
-    if norm_d > 10:
-        along = o @ d / norm_d
-        misfit = misfit + np.linalg.norm(o - along[:, None] * d / norm_d, axis=-1) + np.clip(along - 1.1 * np.clip(a, 0, 1) * norm_d, 0, None)
-        misfit = misfit + np.clip(_MIN_CHROMA * np.clip(a, 0, 1) * norm_d - along, 0, None)
-    else:  # a grey on a grey-ish ground: the chroma shift is the blend's own
-        misfit = misfit + np.linalg.norm(o - np.clip(a, 0, 1)[:, None] * d, axis=-1)
-    return float(np.median(misfit)), abs(float(np.percentile(a, 90)) - 1.0)
-
-
-def measured_colour(frame: np.ndarray, annotation: dict, c: dict) -> str | None:
-    """The palette name of the claim's colour as the frame shows it; None when its region is empty.
-
-    ``part == "fill"`` (or no elements: the background): the median colour of the region, nearest
-    palette colour. ``part == "ink"`` (strokes, text): the palette colour whose blend with ``base``
-    explains the region's strongest ink best (:func:`_ink_score`'s misfit plus 20 units per unit of
-    blend share by which the strongest pixels miss 1: a dark grey stroke is no partly covered black). ``among``: the palette names the
-    family draws this colour from (default: the whole palette)."""
-    h, w = frame.shape[:2]
-    if c.get("elements"):
-        region = element_region(annotation, c["elements"], (h, w), fill=c.get("part") == "fill", grow=-1.0 if c.get("part") == "fill" else 0.0)
-    else:  # the background: every pixel away from all drawn elements
-        everything = {s["element"] for s in annotation["shapes"]} | {t["element"] for t in annotation["texts"]}
-        region = ~element_region(annotation, everything, (h, w), fill=True, grow=3.0)
-    if c.get("exclude"):
-        region &= ~element_region(annotation, c["exclude"], (h, w), fill=False, grow=c.get("exclude_grow", 2.0))
-    pixels = frame[region].astype(np.float32)
-    if len(pixels) < 3:
-        return None
-    names = c.get("among") or list(PALETTE)
-    if c.get("part", "fill") == "fill" or not c.get("elements"):
-        median = np.median(pixels, axis=0)
-        return min(names, key=lambda n: float(np.linalg.norm(median - np.asarray(PALETTE[n][0], np.float32))))
-    base = np.asarray(c["base"], np.float32)
-    dist = np.linalg.norm(pixels - base, axis=-1)
-    strong = pixels[dist >= 0.5 * float(np.percentile(dist, 95))]
-    names = [n for n in names if list(PALETTE[n][0]) != list(c["base"])]
-
-    def score(n):  # misfit plus 2 units per tenth of the blend share the strongest ink falls short of (or beyond) 1
-        misfit, reach = _ink_score(strong, PALETTE[n][0], base)
-        return misfit + 20.0 * reach
-
-    return min(names, key=score)
-
-
-def _colour(spec, frames, annotations, c):
-    """A figure claim's colour (it names ``elements``; None: the background); other colour claims go
-    to :func:`symbolset.claims.looks.colour`."""
-    if "elements" not in c:
-        from .looks import colour
-
-        return colour(spec, frames, annotations, c)
-    i = c.get("frame", -1)
-    got = measured_colour(frames[i], annotations[i], c)
-    if got is None:
-        return [f"colour of {c['subject']}: nothing of it is drawn at frame {i % len(frames)}"]
-    return [] if got == c["name"] else [f"colour of {c['subject']}: the frame shows {got}, caption says {c['name']}"]
 
 
 def _count(spec, frames, annotations, c):
@@ -337,4 +278,4 @@ def _curve(spec, frames, annotations, c):
     return curve_problems(spec, c["function"], frames[i], annotations[i], c.get("amplitude"), f"{c['subject']} at frame {i}", 0.03, cov)
 
 
-VERIFIERS = {"relation": _relation, "turn": _turn, "curve": _curve, "colour": _colour, "count": _count, "radius": _radius, "angle": _angle, "data_value": _data_value}
+VERIFIERS = {"relation": _relation, "turn": _turn, "curve": _curve, "count": _count, "radius": _radius, "angle": _angle, "data_value": _data_value}

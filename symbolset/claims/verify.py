@@ -12,8 +12,9 @@ import math
 import numpy as np
 
 from . import REGION_TOLERANCE, band_limits, figures
-from .looks import colour, line_pattern, pace, rotation
+from .looks import line_pattern, pace, rotation
 from .measure import _dot, centroid, claim_region, coverage, element_coverage, find, gyration, hide_cursors, ink_box, window
+from .named_colour import colour
 
 _EPS = 1e-6
 _MIN_CHANGED = 6  # pixels: fewer is codec noise (a pixel's colour flipping between similar scene colours)

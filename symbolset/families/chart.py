@@ -69,13 +69,17 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     n = len(cats)
     slot = (box[2] - box[0]) / n
     bar_w = float(round(slot * 0.55))
+    last = math.floor(cl.clip_end(spec) * 1000) / 1000  # the last frame's time (to the ms, down): what the clip shows
     t_grow = [round(float(rng.uniform(0.05, 0.15)) * dur + k * 0.5 * dur / n, 3) for k in range(n)]
     grow = round(0.35 * dur, 3)
+    if max(t_grow) + grow > last:  # few frames: the bars must be full (and labelled) by the last frame, where the data is read
+        fit = last / (max(t_grow) + grow)
+        t_grow, grow = [round(t * fit, 3) for t in t_grow], round(grow * fit, 3)
     points = []
     for k, (c, v) in enumerate(zip(cats, values)):
         cx = float(round(box[0] + slot * (k + 0.5)))
         top_y = box[3] - v * scale
-        t0, t1 = t_grow[k], min(round(t_grow[k] + grow, 3), round(dur, 3))
+        t0, t1 = t_grow[k], min(round(t_grow[k] + grow, 3), last)
         els.append(element("text", f"cat_{k}", text=c, font=font, size=size, color=cap.rgb(text_c), anchor="center", position=common.centered_text(font, size, c, cx, box[3] + 4 + size * 0.6)))  # fmt: skip
         if kind == "bar":
             x0, x1 = cx - bar_w / 2, cx + bar_w / 2
@@ -85,6 +89,8 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         points.append([cx, top_y])
         els.append(element("text", f"value_{k}", text=str(v), font=font, size=size, color=cap.rgb(text_c), anchor="center", position=common.centered_text(font, size, str(v), cx, top_y - 4 - size * 0.6 - (3 if kind == "line" else 0)), opacity=common.step_on(t1)))  # fmt: skip
     t_line = [round(float(rng.uniform(0.05, 0.15)) * dur, 3), round(float(rng.uniform(0.65, 0.8)) * dur, 3)]
+    if t_line[1] > last:  # the last point and its label are on screen by the last frame
+        t_line = [round(t_line[0] * last / t_line[1], 3), last]
     if kind == "line":
         els.append(element("polyline", "line", points=points, color=cap.rgb(ink), width=2, progress={"keys": [[t_line[0], 0.0], [t_line[1], 1.0]], "ease": "linear"}))  # fmt: skip
         lengths = np.concatenate([[0.0], np.cumsum([math.dist(p, q) for p, q in zip(points, points[1:])])])
@@ -127,12 +133,12 @@ def claims(spec: dict) -> list[dict]:
         out.append(cl.claim("data_value", f"value {k}", index=k, category=category, value=value, color=ink, others=scene))
     if m["kind"] == "bar":
         out.append(cl.count("bars", [f"bar_{k}" for k in range(len(d["values"]))], color=ink, others=scene))
-        out.append(cl.colour_claim("bars", m["colors"]["ink"], [f"bar_{k}" for k in range(len(d["values"]))], part="fill", among=_INKS))
+        out.append(cl.colour("bars", m["colors"]["ink"], elements=[f"bar_{k}" for k in range(len(d["values"]))], part="fill", among=_INKS))
     else:
         accent = cap.rgb(m["colors"]["accent"])
         out.append(cl.count("points", [f"marker_{k}" for k in range(len(d["values"]))], color=accent, others=scene))
-        out.append(cl.colour_claim("line", m["colors"]["ink"], ["line"], part="ink", base=spec["background"], exclude=[f"marker_{k}" for k in range(len(d["values"]))], among=_INKS))
-    out.append(cl.colour_claim("background", m["background"], among=_BACKGROUNDS))
+        out.append(cl.colour("line", m["colors"]["ink"], elements=["line"], part="ink", base=spec["background"], exclude=[f"marker_{k}" for k in range(len(d["values"]))], among=_INKS))
+    out.append(cl.colour("background", m["background"], among=_BACKGROUNDS))
     return out + _time_claims(spec)
 
 
@@ -170,7 +176,7 @@ def _time_claims(spec: dict) -> list[dict]:
     return [
         cl.claim("order", "bars", mode=mode, subjects=subjects),
         cl.claim("time_range", "bars", color=ink, others=scene, grow_only=True, box=m["box"], start=round((first - 1) * step, 6), end=round(final * step, 6),
-                 stops=final < spec["num_frames"] - 1 or max(m["t_grow"]) + m["grow"] <= last, **seen),
+                 stops=final < spec["num_frames"] - 1 or max(_grow_span(b)[1] for b in bars.values()) <= last, **seen),
     ]  # fmt: skip
 
 

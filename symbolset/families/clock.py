@@ -128,9 +128,9 @@ def claims(spec: dict) -> list[dict]:
     out = [
         cl.claim("clock_time", "start", frame=0, time=0.0, seconds=m["start_seconds"], text=m["start"], unit_hand=unit),
         cl.claim("clock_time", "end", frame=last, time=round(cl.clip_end(spec), 6), seconds=m["start_seconds"] + m["advance_seconds"], text=m["end"], unit_hand=unit),
-        cl.colour_claim("background", col["background"], among=_BACKGROUNDS),
-        cl.colour_claim("face", col["face"], ["face"], part="fill", exclude=marks + hands + ["cap"], among=_FACES),
-        cl.colour_claim("rim", col["ink"], ["face"], part="ink", base=face, among=_INKS),
+        cl.colour("background", col["background"], among=_BACKGROUNDS),
+        cl.colour("face", col["face"], elements=["face"], part="fill", exclude=marks + hands + ["cap"], among=_FACES),
+        cl.colour("rim", col["ink"], elements=["face"], part="ink", base=face, among=_INKS),
         cl.count("tick marks", [e for e in marks if e.startswith("tick")], color=ink, base=face),
     ]  # fmt: skip
     if numerals:
@@ -143,7 +143,7 @@ def claims(spec: dict) -> list[dict]:
             return min([abs((value_at(tracks[o], i / spec["fps"]) - a + 180) % 360 - 180) for o in hands[k + 1 :]], default=180.0)
 
         frame = max(range(spec["num_frames"]), key=clear)
-        out.append(cl.colour_claim(f"{name} hand", col[name], [name], part="ink", base=face, exclude=hands[k + 1 :] + ["cap"], among=pool, frame=frame,
+        out.append(cl.colour(f"{name} hand", col[name], elements=[name], part="ink", base=face, exclude=hands[k + 1 :] + ["cap"], among=pool, frame=frame,
                                    exclude_grow=0.5))  # fmt: skip
     return out
 

@@ -285,8 +285,8 @@ def claims(spec: dict) -> list[dict]:
         cl.claim("first_ink", "the first term", color=color, box=first["box"], time=shows(first)),
         cl.claim("first_ink", "the last term", color=color, box=last["box"], time=shows(last)),
         cl.count("terms", [t["elements"][0] for t in m["terms"]], color=color),
-        cl.colour_claim("equation", m["color"], every, part="ink", base=spec["background"], among=_INKS),
-        cl.colour_claim("background", m["background"], among=_BACKGROUNDS),
+        cl.colour("equation", m["color"], elements=every, part="ink", base=spec["background"], among=_INKS),
+        cl.colour("background", m["background"], among=_BACKGROUNDS),
     ]  # fmt: skip
 
 

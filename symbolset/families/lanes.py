@@ -134,12 +134,12 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     colours = [c[("colour", f"lane {k}")] for k in range(len(lanes))]
     kinds = ["dashed" if c[("line_pattern", f"lane {k}")]["dashed"] else "solid" for k in range(len(lanes))]
     listing = ", ".join(f"a {kind} {col['name']} line" for kind, col in zip(kinds, colours))
-    listing_zh = "、".join(f"{cap.color_name(col['rgb'], 'zh')}{zh_kind[kind]}" for kind, col in zip(kinds, colours))
+    listing_zh = "、".join(f"{cl.colour_words(col, 'zh')}{zh_kind[kind]}" for kind, col in zip(kinds, colours))
     dashed = kinds.count("dashed")
     where = cl.region_words(c[("position_region", "vanishing point")])
     where_zh = cl.region_words(c[("position_region", "vanishing point")], "zh")
     sky, ground, road = (c[("colour", k)]["name"] for k in ("sky", "ground", "road"))
-    zh = {k: cap.color_name(c[("colour", k)]["rgb"], "zh") for k in ("sky", "ground", "road")}
+    zh = {k: cl.colour_words(c[("colour", k)], "zh") for k in ("sky", "ground", "road")}
     dur = cap.seconds(cl.clip_end(spec))
     dashes = "dashes" if dashed > 1 else "dashes of the dashed line"
     en = {

@@ -212,14 +212,14 @@ def claims(spec: dict) -> list[dict]:
     else:
         out.append(cl.claim("curve", "curve", function=graph, frame=final, amplitude=None, title_shown=m["title"] == fn["text"], color=curve, exclude=scale_marks))
     out += [
-        cl.colour_claim("curve", m["colors"]["curve"], ["curve"], part="ink", base=spec["background"], among=_CURVES),
-        cl.colour_claim("background", m["background"], among=_BACKGROUNDS),
+        cl.colour("curve", m["colors"]["curve"], elements=["curve"], part="ink", base=spec["background"], among=_CURVES),
+        cl.colour("background", m["background"], among=_BACKGROUNDS),
         cl.claim("stroke_width", "curve", elements=["curve"], color=curve, others=scene, px=cl.drawn_width(m["stroke_width"])),
         cl.claim("time_range", "curve", color=curve, others=scene, grow_only=fn["kind"] != "animated_sine",
                  start=m["t_start"], end=min(m["t_end"], last), stops=m["t_end"] <= last),
     ]  # fmt: skip
     if next(e for e in spec["elements"] if e["id"] == "axes")["width"] >= 2:  # a 1 px line never shows black apart from dark gray
-        out.append(cl.colour_claim("axes", m["colors"]["axes"], ["axes"], part="ink", base=spec["background"], among=_AXES))
+        out.append(cl.colour("axes", m["colors"]["axes"], elements=["axes"], part="ink", base=spec["background"], among=_AXES))
     return out
 
 

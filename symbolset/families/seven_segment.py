@@ -270,7 +270,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     first, last = shown[0][1], shown[-1][1]
     q0, q1, qz0, qz1 = cap.quote(first), cap.quote(last), cap.quote(first, "zh"), cap.quote(last, "zh")
     (color, color_zh), (panel, panel_zh), (bg, bg_zh) = (
-        (c[("colour", k)]["name"], cap.color_name(c[("colour", k)]["rgb"], "zh")) for k in ("digits", "panel", "background")
+        (c[("colour", k)]["name"], cl.colour_words(c[("colour", k)], "zh")) for k in ("digits", "panel", "background")
     )
     unit = c.get(("quoted_text", "unit"))
     unit_en = f" {unit['text']}" if unit else ""
@@ -280,7 +280,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     label_zh = f"，上方标有{cap.quote(label['text'], 'zh')}" if label else ""
     ghost_c = c.get(("colour", "unlit segments"))
     ghost = f", unlit segments faintly visible in {ghost_c['name']}" if ghost_c else ""
-    ghost_zh = f"，未点亮的笔画呈{cap.color_name(ghost_c['rgb'], 'zh')}隐约可见" if ghost_c else ""
+    ghost_zh = f"，未点亮的笔画呈{cl.colour_words(ghost_c, 'zh')}隐约可见" if ghost_c else ""
     dur = cap.seconds(cl.clip_end(spec))
     if len(shown) == 1:
         change_en, change_zh = f"it shows {q0}{unit_en} for the whole clip", f"始终显示{qz0}{unit_zh}"

@@ -229,7 +229,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     quoted = " and ".join(cap.quote(t) for t in lines)
     quoted_zh = "和".join(cap.quote(t, "zh") for t in lines)
     (panel, pz), (ink, iz), (bg, bgz) = (
-        (c[("colour", k)]["name"], cap.color_name(c[("colour", k)]["rgb"], "zh")) for k in ("panel", "sign text", "background")
+        (c[("colour", k)]["name"], cl.colour_words(c[("colour", k)], "zh")) for k in ("panel", "sign text", "background")
     )
     moves, moves_zh = [], []
     if ("scale", "sign text") in c:

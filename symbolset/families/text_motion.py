@@ -196,8 +196,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     c = {(k["kind"], k["subject"]): k for k in claims(spec)}
     text = c[("quoted_text", "text")]["text"]
     q, qz = cap.quote(text), cap.quote(text, "zh")
-    color, color_zh = c[("colour", "text")]["name"], cap.color_name(c[("colour", "text")]["rgb"], "zh")
-    bg, bg_zh = c[("colour", "background")]["name"], cap.color_name(c[("colour", "background")]["rgb"], "zh")
+    color, color_zh = c[("colour", "text")]["name"], cl.colour_words(c[("colour", "text")], "zh")
+    bg, bg_zh = c[("colour", "background")]["name"], cl.colour_words(c[("colour", "background")], "zh")
     moves, moves_zh = _motion_words(spec, c)
     what, what_zh = " while it ".join(moves), "，同时".join(moves_zh)
     pace = c.get(("pace", "text"), {}).get("pace")

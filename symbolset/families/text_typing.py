@@ -111,9 +111,9 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
         unit, unit_zh = ("character by character", "逐字") if script in ("han", "mixed", "digits") else ("letter by letter", "逐个字母")
     else:
         unit, unit_zh = "a few characters at a time", "每次几个字符地"
-    color, color_zh = c[("colour", "text")]["name"], cap.color_name(c[("colour", "text")]["rgb"], "zh")
-    cur, cur_zh = c[("colour", "cursor")]["name"], cap.color_name(c[("colour", "cursor")]["rgb"], "zh")
-    bg, bg_zh = c[("colour", "background")]["name"], cap.color_name(c[("colour", "background")]["rgb"], "zh")
+    color, color_zh = c[("colour", "text")]["name"], cl.colour_words(c[("colour", "text")], "zh")
+    cur, cur_zh = c[("colour", "cursor")]["name"], cl.colour_words(c[("colour", "cursor")], "zh")
+    bg, bg_zh = c[("colour", "background")]["name"], cl.colour_words(c[("colour", "background")], "zh")
     where, where_zh = cl.region_words(c[("position_region", "text")]), cl.region_words(c[("position_region", "text")], "zh")
     tall = c[("glyph_height", "text")]["px"]
     q, qz = cap.quote(text), cap.quote(text, "zh")

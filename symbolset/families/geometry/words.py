@@ -36,11 +36,11 @@ def claims(spec: dict) -> list[dict]:
     out.append(cl.claim("stroke_width", "circle", elements=["circle"], color=col["circle"], others=scene, px=px))
     out.append(cl.claim("stroke_width", "lines", elements=lines, color=col["line"], others=scene, px=px))
     out += [
-        cl.colour_claim("background", m["background"], among=_BACKGROUNDS),
-        cl.colour_claim("lines", m["colors"]["line"], lines, part="ink", base=bg, exclude=[i for i in ids if i not in lines and i != "circle"], among=_INKS),
-        cl.colour_claim("circle", m["colors"]["circle"], ["circle"], part="ink", base=bg, exclude=[i for i in ids if i != "circle"], among=_INKS),
+        cl.colour("background", m["background"], among=_BACKGROUNDS),
+        cl.colour("lines", m["colors"]["line"], elements=lines, part="ink", base=bg, exclude=[i for i in ids if i not in lines and i != "circle"], among=_INKS),
+        cl.colour("circle", m["colors"]["circle"], elements=["circle"], part="ink", base=bg, exclude=[i for i in ids if i != "circle"], among=_INKS),
         # a label's box also holds the strokes it is drawn over (the compass leg passes under 'O')
-        cl.colour_claim("labels", m["colors"]["label"], labels, part="ink", base=bg, exclude=[i for i in ids if i not in labels], among=_INKS),
+        cl.colour("labels", m["colors"]["label"], elements=labels, part="ink", base=bg, exclude=[i for i in ids if i not in labels], among=_INKS),
         cl.claim("radius", "circle", element="circle", color=col["circle"], px=round(m["radius"], 1), exclude=[i for i in ids if i != "circle"]),
     ]  # fmt: skip
     # each change is measured near its own strokes, away from strokes of similar colours drawn at other times
@@ -73,8 +73,8 @@ def claims(spec: dict) -> list[dict]:
         else:
             out.append(cl.claim("turn", "point", element="point_P", color=col["point"], others=scene, center=m["center"],
                                 direction=m["direction"], degrees=round(abs(m["turns"]) * 360) if stops else None))  # fmt: skip
-            out.append(cl.colour_claim("point", m["colors"]["point"], ["point_P"], part="fill", among=_INKS))
-            out.append(cl.colour_claim("chord", m["colors"]["chord"], ["chord"], part="ink", base=bg, exclude=["point_P", "dot_Q", "label_O", "radius"], among=_INKS, frame=0))  # the chord is longest at the start
+            out.append(cl.colour("point", m["colors"]["point"], elements=["point_P"], part="fill", among=_INKS))
+            out.append(cl.colour("chord", m["colors"]["chord"], elements=["chord"], part="ink", base=bg, exclude=["point_P", "dot_Q", "label_O", "radius"], among=_INKS, frame=0))  # the chord is longest at the start
             out.append(cl.count("fixed point", ["dot_Q"], color=col["chord"], others=scene))
     return out
 
