@@ -182,12 +182,10 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
     frame's number; ``lens=False`` leaves out noise and JPEG (for checks of ink against quads)."""
     st = spec["stage"]
     w, h = spec["width"], spec["height"]
-    wall_img, surface, (ox, oy) = stage_light.wall(st, spec)
+    canvas, card, (ox, oy) = stage_light.wall(st, spec)  # only the card's region of the wall changes from frame to frame
     out = np.empty_like(frames)
     new_ann = []
     to_wall = np.array([[1, 0, -ox], [0, 1, -oy], [0, 0, 1]], np.float64)
-    canvas = wall_img  # only the card's region changes from frame to frame
-    surface = np.ascontiguousarray(np.repeat(surface, 3, axis=2))
     # One homography per frame (and the one before the first, for motion blur), computed once.
     first = max(0, index - 1)
     hs = [homography(st, spec, j) for j in range(first, max(index + len(frames), first + 2))]
@@ -200,9 +198,8 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
         if held:  # a still camera on an unchanged card (a held display, a typing pause): same image before the lens
             new_ann.append({**new_ann[-1], "frame": annotations[i]["frame"], "time": annotations[i]["time"]})
         else:
-            canvas[oy : oy + h, ox : ox + w] = cv2.multiply(frames[i], surface, dtype=cv2.CV_8U)  # rounds and saturates
+            card.light(frames[i], canvas[oy : oy + h, ox : ox + w])
             img = cv2.warpPerspective(canvas, to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
-            img = stage_light.glare(img, st, spec, m)
             new_ann.append(_map_annotations(annotations[i], m, w, h, st["camera"]["move"]))
             if "occluder" in st:  # something passes in front: drawn after the warp, before the lens
                 img, new_ann[-1] = stage_occlude.occlude(img, new_ann[-1], st, spec, index + i, m)

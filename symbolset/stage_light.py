@@ -6,7 +6,9 @@ geometry and never moves a box: the blurs are centred, noise and JPEG act pixel 
 
 from __future__ import annotations
 
+import functools
 import math
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -44,36 +46,61 @@ def wall(stage: dict, spec: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     lit = _light(light, u, v) * (1 - light["shadow"] * shadow)
     env = materials.texture(stage["environment"], half_h, half_w).astype(np.float32) * lit[..., None]
     env = cv2.resize(np.clip(np.rint(env), 0, 255).astype(np.uint8), (big_w, big_h), interpolation=cv2.INTER_LINEAR)
-    card_light = _light(light, (np.arange(w, dtype=np.float32) / w)[None, :], (np.arange(h, dtype=np.float32) / h)[:, None])
-    surface = (materials.grain(stage["surface"], h, w, 0.07) * card_light)[..., None]
-    return env, surface, np.array([ox, oy])
+    u, v = (np.arange(w, dtype=np.float32) + 0.5) / w, (np.arange(h, dtype=np.float32) + 0.5) / h
+    surface = materials.grain(stage["surface"], h, w, 0.07) * _light(light, u[None, :], v[:, None])
+    g = _glare(light, u, v, w, h)
+    if g is None:
+        return env, Card(cv2.merge([surface] * 3), None), np.array([ox, oy])
+    # screen blend of the lit print f s with the highlight g: f s + g (255 - f s) = f s (1 - g) + 255 g
+    return env, Card(cv2.merge([surface * (1 - g)] * 3), cv2.merge([255 * g] * 3)), np.array([ox, oy])
 
 
-def glare(img: np.ndarray, st: dict, spec: dict, m: np.ndarray) -> np.ndarray:
-    """A soft specular highlight fixed on the card (so it slides with the camera), screen-blended."""
-    g = st["light"]["glare"]
+class Card(NamedTuple):
+    """What the stage's light does to the card, the same on every frame: the printed frame ``f``
+    becomes ``f * mul + add`` (float32, card size, three channels; ``add`` None where there is no glare)."""
+
+    mul: np.ndarray
+    add: np.ndarray | None
+
+    def light(self, frame: np.ndarray, dst: np.ndarray) -> None:
+        """Write the lit card of ``frame`` (uint8) into ``dst`` (rounded and saturated)."""
+        if self.add is None:
+            cv2.multiply(frame, self.mul, dst=dst, dtype=cv2.CV_8U)
+        else:
+            cv2.add(cv2.multiply(frame, self.mul, dtype=cv2.CV_32F), self.add, dst=dst, dtype=cv2.CV_8U)
+
+
+def _glare(light: dict, u: np.ndarray, v: np.ndarray, w: int, h: int) -> np.ndarray | None:
+    """The specular highlight's strength over the card (float32, h x w; None without glare): a
+    Gaussian spot fixed on the card at the light's centre, so it slides with the camera."""
+    g = light["glare"]
     if g <= 0:
-        return img
-    w, h = spec["width"], spec["height"]
-    cx, cy = apply(m, [[st["light"]["center"][0] * w, st["light"]["center"][1] * h]])[0]
+        return None
     sigma = 0.18 * min(w, h)
-    reach = sigma * math.sqrt(2 * math.log(max(2.0, 2 * 255 * g)))  # beyond it the blob adds < 0.5 (rounds to 0)
-    x0, x1 = max(0, int(cx - reach)), min(w, int(math.ceil(cx + reach)) + 1)
-    y0, y1 = max(0, int(cy - reach)), min(h, int(math.ceil(cy + reach)) + 1)
-    if x1 <= x0 or y1 <= y0:
-        return img
-    gx = np.exp(-((np.arange(x0, x1, dtype=np.float32) + 0.5 - cx) ** 2) / (2 * sigma**2))
-    gy = np.exp(-((np.arange(y0, y1, dtype=np.float32) + 0.5 - cy) ** 2) / (2 * sigma**2))
-    blob = np.repeat(g * gy[:, None] * gx[None, :], 3, axis=1)  # (rows, 3 x cols): the region's channels interleaved
-    region = img[y0:y1, x0:x1].reshape(y1 - y0, -1)
-    # screen blend f + blob (255 - f), rounded; the addend never passes 255 - f, so nothing saturates
-    region += cv2.multiply(cv2.bitwise_not(region), blob, dtype=cv2.CV_8U)
-    return img
+    gx = np.exp(-(((u - light["center"][0]) * w) ** 2) / (2 * sigma**2))
+    gy = np.exp(-(((v - light["center"][1]) * h) ** 2) / (2 * sigma**2))
+    return np.float32(g) * gy[:, None] * gx[None, :]
 
 
-def _split(noise: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Integer luminance noise (H x W) as its positive and negative parts, uint8 on three channels."""
-    pos, neg = np.clip(noise, 0, 255).astype(np.uint8), np.clip(-noise, 0, 255).astype(np.uint8)
+@functools.lru_cache(maxsize=64)
+def _rounded_normal(sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    """Tables that turn a uniform 16-bit draw into ``rint(sigma * z)``, z standard normal, as its
+    positive and its negative part (uint8, 65536 entries each): value k gets the share
+    Phi((k + 1/2) / sigma) - Phi((k - 1/2) / sigma) of the draws, rounded to 1/65536."""
+    reach = int(math.ceil(6 * sigma)) + 1
+    ks = np.arange(-reach, reach + 1)
+    cdf = [0.5 * (1 + math.erf((k + 0.5) / sigma / math.sqrt(2))) for k in ks[:-1]]
+    edges = np.rint(np.array([0.0, *cdf, 1.0]) * 65536).astype(np.int64)
+    value = np.repeat(ks, np.diff(edges))
+    return np.clip(value, 0, 255).astype(np.uint8), np.clip(-value, 0, 255).astype(np.uint8)
+
+
+def _noise(rng: np.random.Generator, sigma: float, h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Integer luminance noise ``rint(sigma * z)`` per pixel (H x W) as its positive and negative
+    parts, uint8 on three channels (a table lookup of 16-bit uniforms: 5x cheaper than drawing normals)."""
+    pos_of, neg_of = _rounded_normal(float(sigma))
+    u = rng.integers(0, 1 << 16, (h, w), dtype=np.uint16)
+    pos, neg = pos_of[u], neg_of[u]
     return cv2.merge([pos, pos, pos]), cv2.merge([neg, neg, neg])
 
 
@@ -83,12 +110,11 @@ def _add_noise(img: np.ndarray, parts: tuple[np.ndarray, np.ndarray]) -> np.ndar
 
 
 def pattern_noise(st: dict, spec: dict) -> tuple[np.ndarray, np.ndarray] | None:
-    """The sensor's fixed-pattern noise (see :func:`_split`): the same on every frame, drawn from the lens seed."""
+    """The sensor's fixed-pattern noise (see :func:`_noise`): the same on every frame, drawn from the lens seed."""
     sigma = st["lens"].get("pattern", 0.0)
     if sigma <= 0:
         return None
-    noise = np.random.default_rng([st["lens"]["seed"], 1 << 31]).standard_normal((spec["height"], spec["width"]), dtype=np.float32)
-    return _split(np.rint(noise * sigma).astype(np.int16))
+    return _noise(np.random.default_rng([st["lens"]["seed"], 1 << 31]), sigma, spec["height"], spec["width"])
 
 
 def lens(img: np.ndarray, st: dict, spec: dict, index: int, m_a: np.ndarray, m_b: np.ndarray, pattern: tuple | None) -> np.ndarray:
@@ -109,8 +135,7 @@ def lens(img: np.ndarray, st: dict, spec: dict, index: int, m_a: np.ndarray, m_b
     if pattern is not None:
         img = _add_noise(img, pattern)
     if lens["noise"] > 0:
-        noise = np.random.default_rng([lens["seed"], index]).standard_normal(img.shape[:2], dtype=np.float32) * lens["noise"]
-        img = _add_noise(img, _split(np.rint(noise).astype(np.int16)))
+        img = _add_noise(img, _noise(np.random.default_rng([lens["seed"], index]), lens["noise"], *img.shape[:2]))
     if lens["jpeg"] is not None:
         ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(lens["jpeg"])])
         img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
