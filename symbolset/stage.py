@@ -218,6 +218,8 @@ def visibility(quads: np.ndarray, w: int, h: int) -> list[str]:
     frame's edges, which an occluder refines (stage_occlude.py)."""
     frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     within = ((quads >= 0) & (quads <= [w, h])).all(axis=(1, 2))  # a convex quad with its corners in the frame lies in it
+    if within.all():  # always so under the drawn cameras
+        return ["full"] * len(quads)
     out = []
     for q, whole in zip(quads.astype(np.float32), within):
         if whole:
