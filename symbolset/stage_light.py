@@ -44,8 +44,7 @@ def wall(stage: dict, spec: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     shadow[(oy + off) // 2 : (oy + h + off) // 2, (ox + off) // 2 : (ox + w + off) // 2] = 1
     shadow = cv2.GaussianBlur(shadow, (0, 0), max(0.5, 0.01 * min(w, h)) / 2)
     lit = _light(light, u, v) * (1 - light["shadow"] * shadow)
-    env = materials.texture(stage["environment"], half_h, half_w).astype(np.float32) * lit[..., None]
-    env = cv2.resize(np.clip(np.rint(env), 0, 255).astype(np.uint8), (big_w, big_h), interpolation=cv2.INTER_LINEAR)
+    env = cv2.resize(materials.texture(stage["environment"], half_h, half_w, lit), (big_w, big_h), interpolation=cv2.INTER_LINEAR)
     u, v = (np.arange(w, dtype=np.float32) + 0.5) / w, (np.arange(h, dtype=np.float32) + 0.5) / h
     surface = materials.grain(stage["surface"], h, w, 0.07) * _light(light, u[None, :], v[:, None])
     g = _glare(light, u, v, w, h)
