@@ -190,7 +190,7 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
     first = max(0, index - 1)
     hs = [homography(st, spec, j) for j in range(first, max(index + len(frames), first + 2))]
     pattern = stage_light.pattern_noise(st, spec) if lens else None
-    m_prev = img = None
+    m_prev = img = seen = None
     for i in range(len(frames)):
         m = hs[index + i - first]
         held = ("occluder" not in st and m_prev is not None and np.array_equal(m, m_prev) and np.array_equal(frames[i], frames[i - 1])
@@ -205,7 +205,12 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
                 img, new_ann[-1] = stage_occlude.occlude(img, new_ann[-1], st, spec, index + i, m)
         if lens:  # stage_light.lens() returns a new image; the exposure spans the move from the previous frame to this one
             j = index + i - first
-            out[i] = stage_light.lens(img, st, spec, index + i, hs[j - 1] if index + i else hs[j], hs[j] if index + i else hs[j + 1], pattern)
+            v = stage_light.streak(st, spec, hs[j - 1] if index + i else hs[j], hs[j] if index + i else hs[j + 1])
+            if held and not st["lens"]["noise"] and (v is None) == (seen is None) and (v is None or np.array_equal(v, seen)):
+                out[i] = out[i - 1]  # the same image through the same lens (no per-frame noise): the same frame
+            else:
+                out[i] = stage_light.lens(img, st, spec, index + i, v, pattern)
+            seen = v
         else:
             out[i] = img
         m_prev = m

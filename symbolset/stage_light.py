@@ -99,7 +99,7 @@ def _noise(rng: np.random.Generator, sigma: float, h: int, w: int) -> tuple[np.n
     parts, uint8 on three channels (a table lookup of 16-bit uniforms: 5x cheaper than drawing normals)."""
     pos_of, neg_of = _rounded_normal(float(sigma))
     u = rng.integers(0, 1 << 16, (h, w), dtype=np.uint16)
-    pos, neg = pos_of[u], neg_of[u]
+    pos, neg = np.take(pos_of, u), np.take(neg_of, u)
     return cv2.merge([pos, pos, pos]), cv2.merge([neg, neg, neg])
 
 
@@ -116,21 +116,28 @@ def pattern_noise(st: dict, spec: dict) -> tuple[np.ndarray, np.ndarray] | None:
     return _noise(np.random.default_rng([st["lens"]["seed"], 1 << 31]), sigma, spec["height"], spec["width"])
 
 
-def lens(img: np.ndarray, st: dict, spec: dict, index: int, m_a: np.ndarray, m_b: np.ndarray, pattern: tuple | None) -> np.ndarray:
-    """Defocus (Gaussian), motion blur along the card centre's image motion from homography ``m_a`` to
-    ``m_b`` during the exposure, sensor noise (luminance, the same on the three channels: a fixed
-    pattern plus a per-frame part) and JPEG-like compression."""
+def streak(st: dict, spec: dict, m_a: np.ndarray, m_b: np.ndarray) -> np.ndarray | None:
+    """The motion-blur streak (px, x and y) of a frame whose exposure spans the card centre's image
+    motion from homography ``m_a`` to ``m_b``; None when the lens leaves the frame sharp."""
+    if st["lens"].get("motion_blur", 0) <= 0 or spec["num_frames"] <= 1:
+        return None
+    centre = [[spec["width"] / 2, spec["height"] / 2]]
+    v = (apply(m_b, centre) - apply(m_a, centre))[0] * st["lens"]["motion_blur"]
+    length = float(np.hypot(*v))
+    if length > MAX_STREAK:  # a shutter short enough to keep glyphs of 24 px legible
+        v, length = v * (MAX_STREAK / length), MAX_STREAK
+    return v if length >= 0.5 else None  # a streak under half a pixel changes nothing visible
+
+
+def lens(img: np.ndarray, st: dict, spec: dict, index: int, v: np.ndarray | None, pattern: tuple | None) -> np.ndarray:
+    """Defocus (Gaussian), motion blur along the streak ``v`` (:func:`streak`), sensor noise
+    (luminance, the same on the three channels: a fixed pattern plus a per-frame part) and JPEG-like
+    compression of frame ``index``."""
     lens = st["lens"]
     if lens.get("defocus", 0) > 0:
         img = cv2.GaussianBlur(img, (0, 0), lens["defocus"])
-    if lens.get("motion_blur", 0) > 0 and spec["num_frames"] > 1:
-        centre = [[spec["width"] / 2, spec["height"] / 2]]
-        v = (apply(m_b, centre) - apply(m_a, centre))[0] * lens["motion_blur"]
-        length = float(np.hypot(*v))
-        if length > MAX_STREAK:  # a shutter short enough to keep glyphs of 24 px legible
-            v, length = v * (MAX_STREAK / length), MAX_STREAK
-        if length >= 0.5:  # a streak under half a pixel changes nothing visible
-            img = cv2.filter2D(img, -1, _streak(v), borderType=cv2.BORDER_REFLECT_101)
+    if v is not None:
+        img = cv2.filter2D(img, -1, _streak(v), borderType=cv2.BORDER_REFLECT_101)
     if pattern is not None:
         img = _add_noise(img, pattern)
     if lens["noise"] > 0:
@@ -145,7 +152,6 @@ def _streak(v: np.ndarray) -> np.ndarray:
     """A normalised line kernel along the motion ``v`` (px), centred (the box stays where the mid-exposure image is)."""
     n = int(np.ceil(np.abs(v).max())) * 2 + 1
     k = np.zeros((n, n), np.float32)
-    c = n // 2
-    for t in np.linspace(-0.5, 0.5, 4 * n):
-        k[int(round(c + t * v[1])), int(round(c + t * v[0]))] += 1
+    c, t = n // 2, np.linspace(-0.5, 0.5, 4 * n)
+    np.add.at(k, (np.rint(c + t * v[1]).astype(int), np.rint(c + t * v[0]).astype(int)), 1)
     return k / k.sum()
