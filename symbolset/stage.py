@@ -190,6 +190,7 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
     first = max(0, index - 1)
     hs = [homography(st, spec, j) for j in range(first, max(index + len(frames), first + 2))]
     pattern = stage_light.pattern_noise(st, spec) if lens else None
+    boxes = _text_quads(annotations, hs[index - first : index - first + len(frames)], w, h)
     m_prev = img = seen = None
     for i in range(len(frames)):
         m = hs[index + i - first]
@@ -200,7 +201,7 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
         else:
             card.light(frames[i], canvas[oy : oy + h, ox : ox + w])
             img = cv2.warpPerspective(canvas, to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
-            new_ann.append(_map_annotations(annotations[i], m, w, h, st["camera"]["move"]))
+            new_ann.append(_map_annotations(annotations[i], m, st["camera"]["move"], *boxes[i]))
             if "occluder" in st:  # something passes in front: drawn after the warp, before the lens
                 img, new_ann[-1] = stage_occlude.occlude(img, new_ann[-1], st, spec, index + i, m)
         if lens:  # stage_light.lens() returns a new image; the exposure spans the move from the previous frame to this one
@@ -226,7 +227,7 @@ def visibility(quads: np.ndarray, w: int, h: int) -> list[str]:
     if within.all():  # always so under the drawn cameras
         return ["full"] * len(quads)
     out = []
-    for q, whole in zip(quads.astype(np.float32), within):
+    for q, whole in zip(np.ascontiguousarray(quads, np.float32), within):
         if whole:
             out.append("full")
             continue
@@ -236,18 +237,34 @@ def visibility(quads: np.ndarray, w: int, h: int) -> list[str]:
     return out
 
 
-def _map_annotations(ann: dict, m: np.ndarray, w: int, h: int, move: str) -> dict:
-    texts, shapes = [], []
-    boxes = np.array([b for t in ann["texts"] for b in [t["box"], *t["char_boxes"]]], np.float64).reshape(-1, 4)
-    grown = boxes + np.array([-_GROW, -_GROW, _GROW, _GROW])
-    corners = grown[:, [0, 1, 2, 1, 2, 3, 0, 3]].reshape(-1, 2)  # top-left, top-right, bottom-right, bottom-left
-    quads = apply(m, corners).reshape(-1, 4, 2)
+def _text_quads(annotations: list[dict], ms: list[np.ndarray], w: int, h: int) -> list[tuple[list, list, list]]:
+    """Per frame (homography ``ms[i]``), its texts' boxes and character boxes (a text's box, then its
+    characters', text by text) as pixel hulls, quads rounded to 1/1000 px and frame-edge verdicts;
+    every frame's boxes are mapped at once, each corner by the same scalar arithmetic whatever the
+    number of frames (so a frame rendered alone gets the same numbers)."""
+    per = [[b for t in a["texts"] for b in (t["box"], *t["char_boxes"])] for a in annotations]
+    counts = [len(p) for p in per]
+    if not sum(counts):
+        return [([], [], [])] * len(annotations)
+    grown = np.array([b for p in per for b in p], np.float64).reshape(-1, 4) + np.array([-_GROW, -_GROW, _GROW, _GROW])
+    x, y = grown[:, [0, 2, 2, 0]], grown[:, [1, 1, 3, 3]]  # top-left, top-right, bottom-right, bottom-left
+    m = np.stack(ms)[np.repeat(np.arange(len(ms)), counts)][:, :, :, None]  # (boxes, 3, 3, 1)
+    den = m[:, 2, 0] * x + m[:, 2, 1] * y + m[:, 2, 2]
+    quads = np.stack([(m[:, 0, 0] * x + m[:, 0, 1] * y + m[:, 0, 2]) / den, (m[:, 1, 0] * x + m[:, 1, 1] * y + m[:, 1, 2]) / den], axis=-1)
     lo, hi = quads.min(axis=1), quads.max(axis=1)
     # The pixel hull, clamped to the frame (a quad wholly outside gets an empty box on the nearest edge).
     start = np.clip(np.ceil(lo - 0.5), 0, [w, h])
     hulls = np.column_stack([start, np.maximum(start, np.minimum([w, h], np.floor(hi - 0.5) + 1))]).tolist()
     rounded = np.round(quads, 3).tolist()
-    seen = visibility(quads, w, h)
+    out, k = [], 0
+    for n in counts:
+        out.append((hulls[k : k + n], rounded[k : k + n], visibility(quads[k : k + n], w, h)))
+        k += n
+    return out
+
+
+def _map_annotations(ann: dict, m: np.ndarray, move: str, hulls: list, rounded: list, seen: list) -> dict:
+    texts, shapes = [], []
     k = 0
     for t in ann["texts"]:
         n = 1 + len(t["char_boxes"])

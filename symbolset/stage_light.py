@@ -90,8 +90,8 @@ def _rounded_normal(sigma: float) -> tuple[np.ndarray, np.ndarray]:
     ks = np.arange(-reach, reach + 1)
     cdf = [0.5 * (1 + math.erf((k + 0.5) / sigma / math.sqrt(2))) for k in ks[:-1]]
     edges = np.rint(np.array([0.0, *cdf, 1.0]) * 65536).astype(np.int64)
-    value = np.repeat(ks, np.diff(edges))
-    return np.clip(value, 0, 255).astype(np.uint8), np.clip(-value, 0, 255).astype(np.uint8)
+    counts = np.diff(edges)
+    return np.repeat(np.clip(ks, 0, 255).astype(np.uint8), counts), np.repeat(np.clip(-ks, 0, 255).astype(np.uint8), counts)
 
 
 def _noise(rng: np.random.Generator, sigma: float, h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
