@@ -309,25 +309,34 @@ def occlude(img: np.ndarray, ann: dict, stage: dict, spec: dict, index: int, m: 
     occ = stage["occluder"]
     w, h = spec["width"], spec["height"]
     roi = _region(occ, w, h, index, spec["num_frames"])
-    ys = xs = np.zeros(0, int)
+    box = [0, 0, 0, 0]
     if roi is not None:
         alpha, color, (x0, y0) = roi
         img = composite(img, alpha, color, (x0, y0))
-        ys, xs = np.nonzero(alpha)
-        ys, xs = ys + y0, xs + x0
-    box = [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1] if len(ys) else [0, 0, 0, 0]
-    shapes = []
-    for s in ann["shapes"]:
-        if s["type"] == "text_quad" and len(ys) and s["params"]["char_quads"]:
-            seen = _verdicts(alpha, (x0, y0), box, np.asarray(s["params"]["char_quads"], np.float64), s["params"]["char_visibility"], w, h)
-            s = {**s, "params": {**s["params"], "char_visibility": seen}}
-        shapes.append(s)
+        bx, by, bw, bh = cv2.boundingRect(alpha)  # the box of its non-zero pixels
+        if bw:
+            box = [x0 + bx, y0 + by, x0 + bx + bw, y0 + by + bh]
+    touched = box[2] > box[0]
+    quads = [s for s in ann["shapes"] if s["type"] == "text_quad" and s["params"]["char_quads"]] if touched else []
+    seen = {}
+    if quads:  # every text's characters in one pass
+        verdicts = _verdicts(alpha, (x0, y0), box, np.concatenate([np.asarray(s["params"]["char_quads"], np.float64) for s in quads]),
+                             [v for s in quads for v in s["params"]["char_visibility"]], w, h)  # fmt: skip
+        k = 0
+        for s in quads:
+            n = len(s["params"]["char_quads"])
+            seen[id(s)], k = verdicts[k : k + n], k + n
+    shapes = [{**s, "params": {**s["params"], "char_visibility": seen[id(s)]}} if id(s) in seen else s for s in ann["shapes"]]
     card = apply(m, [[0, 0], [w, 0], [w, h], [0, h]])
     corners = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]], np.float64)
-    if len(ys) and _inside(card, corners[:, 0], corners[:, 1]).all():  # its box lies on the card (which is convex)
+    if touched and _inside(card, corners[:, 0], corners[:, 1]).all():  # its box lies on the card (which is convex)
         covers = True
-    else:  # a few of its pixels first (one on the card settles it), then all of them
-        covers = bool(len(ys) and (_inside(card, xs[::61] + 0.5, ys[::61] + 0.5).any() or _inside(card, xs + 0.5, ys + 0.5).any()))
+    elif touched:  # a few of its pixels first (one on the card settles it), then all of them
+        ys, xs = np.nonzero(alpha)
+        xs, ys = xs + (x0 + 0.5), ys + (y0 + 0.5)
+        covers = bool(_inside(card, xs[::61], ys[::61]).any() or _inside(card, xs, ys).any())
+    else:
+        covers = False
     shapes.append({"element": "stage", "type": "occluder", "params": {"kind": occ["kind"], "box": box, "covers_card": covers}})
     return img, {**ann, "shapes": shapes}
 
