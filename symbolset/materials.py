@@ -51,10 +51,10 @@ def _noise(rng: np.random.Generator, h: int, w: int, cell: float) -> np.ndarray:
 def _fractal(rng, h, w, cell, octaves=4) -> np.ndarray:
     out, amp, total = np.zeros((h, w), np.float32), 1.0, 0.0
     for _ in range(octaves):
-        out += amp * _noise(rng, h, w, max(1.5, cell))
+        cv2.scaleAdd(_noise(rng, h, w, max(1.5, cell)), amp, out, dst=out)  # out += amp * noise, in one pass
         total += amp
         amp, cell = amp * 0.5, cell / 2
-    return out / total
+    return out * np.float32(1 / total)
 
 
 def _uniform(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
@@ -129,6 +129,8 @@ def texture(material: dict, height: int, width: int, light: np.ndarray | None = 
 def grain(material: dict, height: int, width: int, strength: float) -> np.ndarray:
     """The material's pattern as a multiplicative map ``1 + strength * p`` (p in [-1, 1], mean ~0)."""
     rng = np.random.default_rng(material["seed"])
-    p = _pattern(material["kind"], rng, height, width, float(material.get("scale", 1.0)))
-    p = (p - p.mean()) / (np.abs(p - p.mean()).max() + 1e-6)
-    return (1.0 + strength * p).astype(np.float32)
+    p = _pattern(material["kind"], rng, height, width, float(material.get("scale", 1.0))).astype(np.float32)
+    mean = float(p.mean())
+    lo, hi = cv2.minMaxLoc(p)[:2]
+    gain = strength / (max(hi - mean, mean - lo) + 1e-6)  # the largest deviation from the mean becomes strength
+    return cv2.addWeighted(p, gain, p, 0.0, 1.0 - gain * mean)  # 1 + gain (p - mean), float32

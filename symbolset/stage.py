@@ -194,12 +194,14 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
     m_prev = img = seen = None
     for i in range(len(frames)):
         m = hs[index + i - first]
-        held = ("occluder" not in st and m_prev is not None and np.array_equal(m, m_prev) and np.array_equal(frames[i], frames[i - 1])
+        same_card = i > 0 and np.array_equal(frames[i], frames[i - 1])  # then the wall holds this frame's lit card already
+        held = ("occluder" not in st and same_card and np.array_equal(m, m_prev)
                 and {**annotations[i], "frame": 0, "time": 0} == {**annotations[i - 1], "frame": 0, "time": 0})  # fmt: skip
         if held:  # a still camera on an unchanged card (a held display, a typing pause): same image before the lens
             new_ann.append({**new_ann[-1], "frame": annotations[i]["frame"], "time": annotations[i]["time"]})
         else:
-            card.light(frames[i], canvas[oy : oy + h, ox : ox + w])
+            if not same_card:
+                card.light(frames[i], canvas[oy : oy + h, ox : ox + w])
             img = cv2.warpPerspective(canvas, to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
             new_ann.append(_map_annotations(annotations[i], m, st["camera"]["move"], *boxes[i]))
             if "occluder" in st:  # something passes in front: drawn after the warp, before the lens
