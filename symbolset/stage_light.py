@@ -22,9 +22,11 @@ MAX_STREAK = 3.0  # px: the longest motion-blur streak
 
 def _light(light: dict, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """The light map (float32, clipped to [0.7, 1.2]) at card coordinates ``u`` (a row) and ``v`` (a column)."""
-    lit = 1 + light["gradient"][0] * (u - 0.5) + light["gradient"][1] * (v - 0.5)
-    lit = lit - light["falloff"] * ((u - light["center"][0]) ** 2 + (v - light["center"][1]) ** 2)
-    return np.clip(lit, 0.7, 1.2).astype(np.float32)
+    (gx, gy), (cx, cy), fall = light["gradient"], light["center"], light["falloff"]
+    # the gradient and the falloff are sums of a term in u and a term in v: one pass over the map
+    row = (1 + gx * (u - 0.5) - fall * (u - cx) ** 2).astype(np.float32)
+    col = (gy * (v - 0.5) - fall * (v - cy) ** 2).astype(np.float32)
+    return np.clip(row + col, np.float32(0.7), np.float32(1.2))
 
 
 def wall(stage: dict, spec: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
