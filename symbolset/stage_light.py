@@ -18,6 +18,7 @@ from .stage_camera import apply
 
 WALL = 2  # the environment plane spans WALL x the card in each direction (mirrored beyond)
 MAX_STREAK = 3.0  # px: the longest motion-blur streak
+MUL_ONE = 192  # the card's light gain in fixed point: 192 means 1 (the gain stays under 1.07 x 1.2 < 255 / 192)
 
 
 def _light(light: dict, u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -51,24 +52,33 @@ def wall(stage: dict, spec: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     surface = materials.grain(stage["surface"], h, w, 0.07) * _light(light, u[None, :], v[:, None])
     g = _glare(light, u, v, w, h)
     if g is None:
-        return env, Card(cv2.merge([surface] * 3), None), np.array([ox, oy])
+        return env, Card.of(surface, None), np.array([ox, oy])
     # screen blend of the lit print f s with the highlight g: f s + g (255 - f s) = f s (1 - g) + 255 g
-    return env, Card(cv2.merge([surface * (1 - g)] * 3), cv2.merge([255 * g] * 3)), np.array([ox, oy])
+    return env, Card.of(surface * (1 - g), 255 * g), np.array([ox, oy])
 
 
 class Card(NamedTuple):
     """What the stage's light does to the card, the same on every frame: the printed frame ``f``
-    becomes ``f * mul + add`` (float32, card size, three channels; ``add`` None where there is no glare)."""
+    becomes ``f * mul / MUL_ONE + add`` (uint8, card size, three channels; ``add`` None where there is
+    no glare). Fixed point: the gain's step (1/192) moves no value by more than 0.67 of a level, and
+    OpenCV's uint8 product costs half of a float one."""
 
     mul: np.ndarray
     add: np.ndarray | None
 
+    @classmethod
+    def of(cls, gain: np.ndarray, glare: np.ndarray | None) -> "Card":
+        """The card for a gain map (float32, h x w, at most 255 / MUL_ONE) and a glare addend (0..255 or None)."""
+        mul = np.clip(np.rint(gain * MUL_ONE), 0, 255).astype(np.uint8)
+        add = None if glare is None else np.clip(np.rint(glare), 0, 255).astype(np.uint8)
+        return cls(cv2.merge([mul] * 3), None if add is None else cv2.merge([add] * 3))
+
     def light(self, frame: np.ndarray, dst: np.ndarray) -> None:
         """Write the lit card of ``frame`` (uint8) into ``dst`` (rounded and saturated)."""
         if self.add is None:
-            cv2.multiply(frame, self.mul, dst=dst, dtype=cv2.CV_8U)
+            cv2.multiply(frame, self.mul, dst=dst, scale=1 / MUL_ONE)
         else:
-            cv2.add(cv2.multiply(frame, self.mul, dtype=cv2.CV_32F), self.add, dst=dst, dtype=cv2.CV_8U)
+            cv2.add(cv2.multiply(frame, self.mul, scale=1 / MUL_ONE), self.add, dst=dst)
 
 
 def _glare(light: dict, u: np.ndarray, v: np.ndarray, w: int, h: int) -> np.ndarray | None:
