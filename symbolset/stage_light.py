@@ -1,7 +1,8 @@
 """The stage's light and lens: the lit environment and the card's light, glare, blur, noise, JPEG.
 
-Part of the real style (stage.py). Everything here multiplies, blends or blurs pixels after the
-geometry and never moves a box: the blurs are centred, noise and JPEG act pixel by pixel.
+Part of the real style (stage.py). Nothing here moves a box: the card's light and glare multiply
+and add pixel by pixel on the card before the warp (computed once per clip, :class:`Card`), and the
+lens acts after it, with centred blurs and per-pixel noise and JPEG.
 """
 
 from __future__ import annotations
