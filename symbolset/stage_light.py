@@ -51,35 +51,30 @@ def wall(stage: dict, spec: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     env = cv2.resize(materials.texture(stage["environment"], half_h, half_w, lit), (big_w, big_h), interpolation=cv2.INTER_LINEAR)
     u, v = (np.arange(w, dtype=np.float32) + 0.5) / w, (np.arange(h, dtype=np.float32) + 0.5) / h
     surface = materials.grain(stage["surface"], h, w, 0.07) * _light(light, u[None, :], v[:, None])
-    g = _glare(light, u, v, w, h)
-    if g is None:
-        return env, Card.of(surface, None), np.array([ox, oy])
-    # screen blend of the lit print f s with the highlight g: f s + g (255 - f s) = f s (1 - g) + 255 g
-    return env, Card.of(surface * (1 - g), 255 * g), np.array([ox, oy])
+    return env, Card.of(surface, _glare(light, u, v, w, h)), np.array([ox, oy])
 
 
 class Card(NamedTuple):
-    """What the stage's light does to the card, the same on every frame: the printed frame ``f``
-    becomes ``f * mul / MUL_ONE + add`` (uint8, card size, three channels; ``add`` None where there is
-    no glare). Fixed point: the gain's step (1/192) moves no value by more than 0.67 of a level, and
-    OpenCV's uint8 product costs half of a float one."""
+    """What the stage's light does to the card, the same on every frame: the printed frame ``f`` is
+    lit, ``f * mul / MUL_ONE`` (``mul`` uint8, card size, three channels: fixed point, whose 1/192
+    steps move no value by more than 0.67 of a level, at half the cost of a float product), then
+    screen-blended with the glare ``g`` (float32, or None): ``lit + (255 - lit) g``, rounded, which
+    only brightens and never saturates."""
 
     mul: np.ndarray
-    add: np.ndarray | None
+    glare: np.ndarray | None
 
     @classmethod
     def of(cls, gain: np.ndarray, glare: np.ndarray | None) -> "Card":
-        """The card for a gain map (float32, h x w, at most 255 / MUL_ONE) and a glare addend (0..255 or None)."""
+        """The card for a gain map (float32, h x w, at most 255 / MUL_ONE) and a glare strength map (0..1 or None)."""
         mul = np.clip(np.rint(gain * MUL_ONE), 0, 255).astype(np.uint8)
-        add = None if glare is None else np.clip(np.rint(glare), 0, 255).astype(np.uint8)
-        return cls(cv2.merge([mul] * 3), None if add is None else cv2.merge([add] * 3))
+        return cls(cv2.merge([mul] * 3), None if glare is None else cv2.merge([glare] * 3))
 
     def light(self, frame: np.ndarray, dst: np.ndarray) -> None:
-        """Write the lit card of ``frame`` (uint8) into ``dst`` (rounded and saturated)."""
-        if self.add is None:
-            cv2.multiply(frame, self.mul, dst=dst, scale=1 / MUL_ONE)
-        else:
-            cv2.add(cv2.multiply(frame, self.mul, scale=1 / MUL_ONE), self.add, dst=dst)
+        """Write the lit card of ``frame`` (uint8) into ``dst``."""
+        cv2.multiply(frame, self.mul, dst=dst, scale=1 / MUL_ONE)
+        if self.glare is not None:
+            cv2.add(dst, cv2.multiply(cv2.bitwise_not(dst), self.glare, dtype=cv2.CV_8U), dst=dst)
 
 
 def _glare(light: dict, u: np.ndarray, v: np.ndarray, w: int, h: int) -> np.ndarray | None:
