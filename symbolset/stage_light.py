@@ -104,8 +104,8 @@ def _rounded_normal(sigma: float, bits: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _noise(rng: np.random.Generator, sigma: float, h: int, w: int, bits: int = 16) -> tuple[np.ndarray, np.ndarray]:
     """Integer luminance noise ``rint(sigma * z)`` per pixel (H x W) as its positive and negative
-    parts, uint8 on three channels: a table lookup of uniform draws (5x cheaper than drawing normals).
-    16-bit draws keep the tails to 1/65536; 8-bit ones (OpenCV's LUT, 3x cheaper again) suit a faint
+    parts, uint8 on three channels: a table lookup of uniform draws (2x cheaper than drawing normals).
+    16-bit draws keep the tails to 1/65536; 8-bit ones (OpenCV's LUT, cheaper again) suit a faint
     noise, whose values past +-2 are rarer than 1/256 anyway."""
     pos_of, neg_of = _rounded_normal(float(sigma), bits)
     if bits == 8:
