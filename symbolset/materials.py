@@ -48,7 +48,9 @@ def _noise(rng: np.random.Generator, h: int, w: int, cell: float) -> np.ndarray:
     gh, gw = max(2, int(h / cell) + 2), max(2, int(w / cell) + 2)
     grid = rng.uniform(-1, 1, (gh, gw)).astype(np.float32)
     if 16 * gh <= h and 16 * gw <= w:
-        return np.clip(cv2.resize(cv2.resize(grid, (8 * gw, 8 * gh), interpolation=cv2.INTER_CUBIC), (w, h), interpolation=cv2.INTER_LINEAR), -1, 1)
+        return np.clip(
+            cv2.resize(cv2.resize(grid, (8 * gw, 8 * gh), interpolation=cv2.INTER_CUBIC), (w, h), interpolation=cv2.INTER_LINEAR), -1, 1
+        )
     return np.clip(cv2.resize(grid, (w, h), interpolation=cv2.INTER_CUBIC), -1, 1)
 
 

@@ -31,9 +31,9 @@ def _light(light: dict, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return np.clip(row + col, np.float32(0.7), np.float32(1.2))
 
 
-def wall(stage: dict, spec: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The lit environment plane (uint8, WALL x the card) with the card's shadow, and the card's
-    surface grain times its light (float32, card size)."""
+def wall(stage: dict, spec: dict) -> tuple[np.ndarray, Card, np.ndarray]:
+    """The lit environment plane (uint8, WALL x the card) with the card's shadow, the card's light
+    (its surface grain times the light map, and the glare: :class:`Card`) and the card's corner on the plane."""
     w, h = spec["width"], spec["height"]
     big_w, big_h = WALL * w, WALL * h
     ox, oy = (WALL - 1) * w // 2, (WALL - 1) * h // 2
@@ -65,7 +65,7 @@ class Card(NamedTuple):
     glare: np.ndarray | None
 
     @classmethod
-    def of(cls, gain: np.ndarray, glare: np.ndarray | None) -> "Card":
+    def of(cls, gain: np.ndarray, glare: np.ndarray | None) -> Card:
         """The card for a gain map (float32, h x w, at most 255 / MUL_ONE) and a glare strength map (0..1 or None)."""
         mul = np.clip(np.rint(gain * MUL_ONE), 0, 255).astype(np.uint8)
         return cls(cv2.merge([mul] * 3), None if glare is None else cv2.merge([glare] * 3))
@@ -106,7 +106,7 @@ def _noise(rng: np.random.Generator, sigma: float, h: int, w: int, bits: int = 1
     """Integer luminance noise ``rint(sigma * z)`` per pixel (H x W) as its positive and negative
     parts, uint8 on three channels: a table lookup of uniform draws (2x cheaper than drawing normals).
     16-bit draws keep the tails to 1/65536; 8-bit ones (OpenCV's LUT, cheaper again) suit a faint
-    noise, whose values past +-2 are rarer than 1/256 anyway."""
+    noise (sigma <= 0.8, whose values past +-2 are rarer than 1/256 anyway)."""
     pos_of, neg_of = _rounded_normal(float(sigma), bits)
     if bits == 8:
         u = cv2.merge([rng.integers(0, 256, (h, w), dtype=np.uint8)] * 3)
@@ -154,7 +154,9 @@ def lens(img: np.ndarray, st: dict, spec: dict, index: int, v: np.ndarray | None
     if pattern is not None:
         img = _add_noise(img, pattern)
     if lens["noise"] > 0:
-        img = _add_noise(img, _noise(np.random.default_rng([lens["seed"], index]), lens["noise"], *img.shape[:2], bits=8 if lens["noise"] <= 1 else 16))
+        img = _add_noise(
+            img, _noise(np.random.default_rng([lens["seed"], index]), lens["noise"], *img.shape[:2], bits=8 if lens["noise"] <= 0.8 else 16)
+        )
     if lens["jpeg"] is not None:
         ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(lens["jpeg"])])
         img = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
