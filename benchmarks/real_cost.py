@@ -4,7 +4,8 @@ For each built-in family and ``--seeds`` samples, the same seed is generated as 
 ``real`` (``record.sample_spec`` + ``record.build_record``: sample, stylize, render, captions,
 encode; CPU seconds, renderer caches
 cleared first so each clip pays what a first one does). The real render is then taken apart
-(``stage.project`` phases: materials and the lit wall, warp/glare/annotations, lens) and both
+(``stage.project`` phases: materials, the lit wall and the card's light and glare; warp, annotations
+and occluder; lens) and both
 clips' frames are encoded alone. Prints JSON: per family the medians and ``ratio`` (real / flat,
 ratio of medians) beside ``encode_floor`` (encoding the real frames alone / the whole flat clip,
 measured in the same run: what a real clip would cost if its rendering were free), and the same

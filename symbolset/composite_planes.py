@@ -84,14 +84,20 @@ def lift_panels(canvas: np.ndarray, spec: dict, origin, bare: dict) -> dict[str,
     return panels
 
 
-def bare_backdrops(spec: dict, surface: np.ndarray) -> dict[str, np.ndarray]:
-    """What each planed part leaves behind on the card: the backdrop colour, lit like the card."""
+def bare_backdrops(spec: dict, card) -> dict[str, np.ndarray]:
+    """What each planed part leaves behind on the card: the backdrop colour, lit like the card
+    (``card.light(frame, dst)``, stage_light.Card)."""
+    parts = planed(spec)
+    if not parts:
+        return {}
+    plain = np.empty((spec["height"], spec["width"], 3), np.uint8)
+    plain[:] = spec["background"]
+    lit = np.empty_like(plain)
+    card.light(plain, lit)
     out = {}
-    for part in planed(spec):
+    for part in parts:
         x0, y0, x1, y1 = rect(part)
-        plain = np.empty((y1 - y0, x1 - x0, 3), np.uint8)
-        plain[:] = spec["background"]
-        out[part["id"]] = cv2.multiply(plain, surface[y0:y1, x0:x1], dtype=cv2.CV_8U)
+        out[part["id"]] = lit[y0:y1, x0:x1].copy()
     return out
 
 

@@ -213,38 +213,43 @@ def project(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: i
     frame's number; ``lens=False`` leaves out noise and JPEG (for checks of ink against quads)."""
     st = spec["stage"]
     w, h = spec["width"], spec["height"]
-    wall_img, surface, (ox, oy) = stage_light.wall(st, spec)
+    canvas, card, (ox, oy) = stage_light.wall(st, spec)  # only the card's region of the wall changes from frame to frame
     out = np.empty_like(frames)
     new_ann = []
     to_wall = np.array([[1, 0, -ox], [0, 1, -oy], [0, 0, 1]], np.float64)
-    canvas = wall_img  # only the card's region changes from frame to frame
-    surface = np.ascontiguousarray(np.repeat(surface, 3, axis=2))
     # One homography per frame (and the one before the first, for motion blur), computed once.
     first = max(0, index - 1)
     hs = [homography(st, spec, j) for j in range(first, max(index + len(frames), first + 2))]
     pattern = stage_light.pattern_noise(st, spec) if lens else None
-    bare = composite_planes.bare_backdrops(spec, surface)  # parts on planes of their own (composite_planes.py)
-    m_prev = img = None
+    bare = composite_planes.bare_backdrops(spec, card)  # parts on planes of their own (composite_planes.py)
+    planes = [composite_planes.homographies(st, spec, index + i) if bare else {} for i in range(len(frames))]
+    boxes = _text_quads(annotations, hs[index - first : index - first + len(frames)], w, h, planes)
+    m_prev = img = seen = panels = None
     for i in range(len(frames)):
         m = hs[index + i - first]
-        held = ("occluder" not in st and m_prev is not None and np.array_equal(m, m_prev) and np.array_equal(frames[i], frames[i - 1])
+        same_card = i > 0 and np.array_equal(frames[i], frames[i - 1])  # then the wall holds this frame's lit card already
+        held = ("occluder" not in st and same_card and np.array_equal(m, m_prev)
                 and {**annotations[i], "frame": 0, "time": 0} == {**annotations[i - 1], "frame": 0, "time": 0})  # fmt: skip
         if held:  # a still camera on an unchanged card (a held display, a typing pause): same image before the lens
             new_ann.append({**new_ann[-1], "frame": annotations[i]["frame"], "time": annotations[i]["time"]})
         else:
-            canvas[oy : oy + h, ox : ox + w] = cv2.multiply(frames[i], surface, dtype=cv2.CV_8U)  # rounds and saturates
-            panels = composite_planes.lift_panels(canvas, spec, (ox, oy), bare) if bare else {}
+            if not same_card:
+                card.light(frames[i], canvas[oy : oy + h, ox : ox + w])
+                panels = composite_planes.lift_panels(canvas, spec, (ox, oy), bare) if bare else None
             img = cv2.warpPerspective(canvas, to_cv(m @ to_wall), (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
-            planes = composite_planes.homographies(st, spec, index + i) if bare else {}
-            if planes:
-                img = composite_planes.paint(img, panels, spec, planes)
-            img = stage_light.glare(img, st, spec, m)
-            new_ann.append(_map_annotations(annotations[i], m, w, h, st["camera"]["move"], planes))
+            if planes[i]:
+                img = composite_planes.paint(img, panels, spec, planes[i])
+            new_ann.append(_map_annotations(annotations[i], m, st["camera"]["move"], *boxes[i], planes[i]))
             if "occluder" in st:  # something passes in front: drawn after the warp, before the lens
                 img, new_ann[-1] = stage_occlude.occlude(img, new_ann[-1], st, spec, index + i, m)
         if lens:  # stage_light.lens() returns a new image; the exposure spans the move from the previous frame to this one
             j = index + i - first
-            out[i] = stage_light.lens(img, st, spec, index + i, hs[j - 1] if index + i else hs[j], hs[j] if index + i else hs[j + 1], pattern)
+            v = stage_light.streak(st, spec, hs[j - 1] if index + i else hs[j], hs[j] if index + i else hs[j + 1])
+            if held and not st["lens"]["noise"] and (v is None) == (seen is None) and (v is None or np.array_equal(v, seen)):
+                out[i] = out[i - 1]  # the same image through the same lens (no per-frame noise): the same frame
+            else:
+                out[i] = stage_light.lens(img, st, spec, index + i, v, pattern)
+            seen = v
         else:
             out[i] = img
         m_prev = m
@@ -257,8 +262,10 @@ def visibility(quads: np.ndarray, w: int, h: int) -> list[str]:
     frame's edges, which an occluder refines (stage_occlude.py)."""
     frame = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
     within = ((quads >= 0) & (quads <= [w, h])).all(axis=(1, 2))  # a convex quad with its corners in the frame lies in it
+    if within.all():  # always so under the drawn cameras
+        return ["full"] * len(quads)
     out = []
-    for q, whole in zip(quads.astype(np.float32), within):
+    for q, whole in zip(np.ascontiguousarray(quads, np.float32), within):
         if whole:
             out.append("full")
             continue
@@ -268,22 +275,44 @@ def visibility(quads: np.ndarray, w: int, h: int) -> list[str]:
     return out
 
 
-def _map_annotations(ann: dict, m: np.ndarray, w: int, h: int, move: str, planes: dict | None = None) -> dict:
-    texts, shapes = [], []
-    boxes = np.array([b for t in ann["texts"] for b in [t["box"], *t["char_boxes"]]], np.float64).reshape(-1, 4)
-    grown = boxes + np.array([-_GROW, -_GROW, _GROW, _GROW])
-    corners = grown[:, [0, 1, 2, 1, 2, 3, 0, 3]].reshape(-1, 2)  # top-left, top-right, bottom-right, bottom-left
-    quads = apply(m, corners).reshape(-1, 4, 2)
-    for pid, mp in (planes or {}).items():  # a part on a plane of its own: its boxes go through its homography
-        rows = np.array([t["element"].startswith(pid + "/") for t in ann["texts"] for _ in range(1 + len(t["char_boxes"]))], bool)
-        if rows.any():
-            quads[rows] = apply(mp, corners.reshape(-1, 4, 2)[rows].reshape(-1, 2)).reshape(-1, 4, 2)
+def _text_quads(annotations: list[dict], ms: list[np.ndarray], w: int, h: int, planes: list[dict] | None = None) -> list[tuple[list, list, list]]:
+    """Per frame (homography ``ms[i]``), its texts' boxes and character boxes (a text's box, then its
+    characters', text by text) as pixel hulls, quads rounded to 1/1000 px and frame-edge verdicts;
+    every frame's boxes are mapped at once, each corner by the same scalar arithmetic whatever the
+    number of frames (so a frame rendered alone gets the same numbers). A composite part on a plane of
+    its own (``planes[i]``: part id -> homography) has its texts mapped by its plane's homography."""
+    per = [[b for t in a["texts"] for b in (t["box"], *t["char_boxes"])] for a in annotations]
+    counts = [len(p) for p in per]
+    if not sum(counts):
+        return [([], [], [])] * len(annotations)
+    grown = np.array([b for p in per for b in p], np.float64).reshape(-1, 4) + np.array([-_GROW, -_GROW, _GROW, _GROW])
+    x, y = grown[:, [0, 2, 2, 0]], grown[:, [1, 1, 3, 3]]  # top-left, top-right, bottom-right, bottom-left
+    m = np.stack(ms)[np.repeat(np.arange(len(ms)), counts)]
+    k = 0
+    for a, own in zip(annotations, planes or []):
+        for t in a["texts"]:
+            n = 1 + len(t["char_boxes"])
+            for pid, mp in own.items():
+                if t["element"].startswith(pid + "/"):
+                    m[k : k + n] = mp
+            k += n
+    m = m[:, :, :, None]  # (boxes, 3, 3, 1)
+    den = m[:, 2, 0] * x + m[:, 2, 1] * y + m[:, 2, 2]
+    quads = np.stack([(m[:, 0, 0] * x + m[:, 0, 1] * y + m[:, 0, 2]) / den, (m[:, 1, 0] * x + m[:, 1, 1] * y + m[:, 1, 2]) / den], axis=-1)
     lo, hi = quads.min(axis=1), quads.max(axis=1)
     # The pixel hull, clamped to the frame (a quad wholly outside gets an empty box on the nearest edge).
     start = np.clip(np.ceil(lo - 0.5), 0, [w, h])
     hulls = np.column_stack([start, np.maximum(start, np.minimum([w, h], np.floor(hi - 0.5) + 1))]).tolist()
     rounded = np.round(quads, 3).tolist()
-    seen = visibility(quads, w, h)
+    out, k = [], 0
+    for n in counts:
+        out.append((hulls[k : k + n], rounded[k : k + n], visibility(quads[k : k + n], w, h)))
+        k += n
+    return out
+
+
+def _map_annotations(ann: dict, m: np.ndarray, move: str, hulls: list, rounded: list, seen: list, planes: dict | None = None) -> dict:
+    texts, shapes = [], []
     k = 0
     for t in ann["texts"]:
         n = 1 + len(t["char_boxes"])

@@ -76,8 +76,7 @@ def _camera(stage: dict, spec: dict, index: int):
 
 def apply(m: np.ndarray, pts) -> np.ndarray:
     """Map ``(N, 2)`` points through a homography."""
-    pts = np.asarray(pts, np.float64)
-    q = np.column_stack([pts, np.ones(len(pts))]) @ m.T
+    q = np.asarray(pts, np.float64) @ m[:, :2].T + m[:, 2]
     return q[:, :2] / q[:, 2:3]
 
 

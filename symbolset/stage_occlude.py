@@ -23,6 +23,7 @@ before the lens, so none of its ink shows after it either.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import cv2
@@ -134,9 +135,14 @@ def _capsule(a, b, r, n=10):
 
 
 def _parts(occ: dict) -> list[tuple[np.ndarray, tuple[int, int, int]]]:
-    """The shape as (polygon in units about the anchor, colour) parts, drawn in order."""
-    c, acc, kind = tuple(occ["color"]), tuple(occ["accent"]), occ["kind"]
-    rng = np.random.default_rng(occ["seed"])
+    """The shape as (polygon in units about the anchor, colour) parts, drawn in order (the same on
+    every frame: built once per occluder; the arrays are shared, never written to)."""
+    return _shape(occ["kind"], tuple(occ["color"]), tuple(occ["accent"]), occ["seed"])
+
+
+@functools.lru_cache(maxsize=32)
+def _shape(kind: str, c: tuple[int, int, int], acc: tuple[int, int, int], seed: int) -> list[tuple[np.ndarray, tuple[int, int, int]]]:
+    rng = np.random.default_rng(seed)
     shade = tuple(int(v * 0.7) for v in c)
     if kind == "pole":
         wd = rng.uniform(0.035, 0.06)
@@ -303,25 +309,34 @@ def occlude(img: np.ndarray, ann: dict, stage: dict, spec: dict, index: int, m: 
     occ = stage["occluder"]
     w, h = spec["width"], spec["height"]
     roi = _region(occ, w, h, index, spec["num_frames"])
-    ys = xs = np.zeros(0, int)
+    box = [0, 0, 0, 0]
     if roi is not None:
         alpha, color, (x0, y0) = roi
         img = composite(img, alpha, color, (x0, y0))
-        ys, xs = np.nonzero(alpha)
-        ys, xs = ys + y0, xs + x0
-    box = [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1] if len(ys) else [0, 0, 0, 0]
-    shapes = []
-    for s in ann["shapes"]:
-        if s["type"] == "text_quad" and len(ys) and s["params"]["char_quads"]:
-            seen = _verdicts(alpha, (x0, y0), box, np.asarray(s["params"]["char_quads"], np.float64), s["params"]["char_visibility"], w, h)
-            s = {**s, "params": {**s["params"], "char_visibility": seen}}
-        shapes.append(s)
+        bx, by, bw, bh = cv2.boundingRect(alpha)  # the box of its non-zero pixels
+        if bw:
+            box = [x0 + bx, y0 + by, x0 + bx + bw, y0 + by + bh]
+    touched = box[2] > box[0]
+    quads = [s for s in ann["shapes"] if s["type"] == "text_quad" and s["params"]["char_quads"]] if touched else []
+    seen = {}
+    if quads:  # every text's characters in one pass
+        verdicts = _verdicts(alpha, (x0, y0), box, np.concatenate([np.asarray(s["params"]["char_quads"], np.float64) for s in quads]),
+                             [v for s in quads for v in s["params"]["char_visibility"]], w, h)  # fmt: skip
+        k = 0
+        for s in quads:
+            n = len(s["params"]["char_quads"])
+            seen[id(s)], k = verdicts[k : k + n], k + n
+    shapes = [{**s, "params": {**s["params"], "char_visibility": seen[id(s)]}} if id(s) in seen else s for s in ann["shapes"]]
     card = apply(m, [[0, 0], [w, 0], [w, h], [0, h]])
     corners = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]], np.float64)
-    if len(ys) and _inside(card, corners[:, 0], corners[:, 1]).all():  # its box lies on the card (which is convex)
+    if touched and _inside(card, corners[:, 0], corners[:, 1]).all():  # its box lies on the card (which is convex)
         covers = True
+    elif touched:  # a few of its pixels first (one on the card settles it), then all of them
+        ys, xs = np.nonzero(alpha)
+        xs, ys = xs + (x0 + 0.5), ys + (y0 + 0.5)
+        covers = bool(_inside(card, xs[::61], ys[::61]).any() or _inside(card, xs, ys).any())
     else:
-        covers = bool(len(ys) and _inside(card, xs + 0.5, ys + 0.5).any())
+        covers = False
     shapes.append({"element": "stage", "type": "occluder", "params": {"kind": occ["kind"], "box": box, "covers_card": covers}})
     return img, {**ann, "shapes": shapes}
 

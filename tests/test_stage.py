@@ -527,3 +527,62 @@ def test_no_face_draws_more_than_a_tenth_of_a_mixed_runs_text_clips(pool):
     face, n = used.most_common(1)[0]
     assert n / text_clips <= 0.10, (face, n, text_clips)
     assert len(used) >= (40 if pool == "full" else 25)
+
+
+def test_glare_is_fixed_on_the_card_and_brightest_at_the_lights_centre():
+    """The highlight is added on the card before the warp: it leaves the environment as it was and
+    peaks where the light's centre lands in the image."""
+    spec = with_move(real_spec("signage", 5), "orbit")
+    spec["stage"]["light"].update(glare=0.18, center=[0.3, 0.6])
+    spec["stage"]["lens"].update(noise=0.0, pattern=0.0, jpeg=None, defocus=0.0, motion_blur=0.0)
+    matte = copy.deepcopy(spec)
+    matte["stage"]["light"]["glare"] = 0.0
+    flat = stage.card(spec)
+    frames, anns = render_clip(flat)
+    shiny, _ = stage.project(spec, frames, anns)
+    plain, _ = stage.project(matte, frames, anns)
+    w, h = spec["width"], spec["height"]
+    for i in (0, spec["num_frames"] - 1):
+        m = stage.homography(spec["stage"], spec, i)
+        gain = shiny[i].astype(int).sum(axis=-1) - plain[i].astype(int).sum(axis=-1)
+        assert (gain >= 0).all()  # a screen blend only brightens
+        ys, xs = np.nonzero(gain)
+        card = stage.apply(m, [[-1, -1], [w + 1, -1], [w + 1, h + 1], [-1, h + 1]])  # the card and the reach of resampling
+        assert len(xs) and inside(card, xs, ys).all()
+        cx, cy = stage.apply(m, [[0.3 * w, 0.6 * h]])[0]
+        blurred = cv2.GaussianBlur(gain.astype(np.float32), (0, 0), 6)
+        py, px = np.unravel_index(np.argmax(blurred), blurred.shape)
+        assert np.hypot(px + 0.5 - cx, py + 0.5 - cy) < 0.15 * w, (i, px, py, cx, cy)
+
+
+def test_a_moving_clip_rendered_frame_by_frame_matches_the_clip():
+    """Quads are mapped for all frames in one pass; a frame rendered alone (another pass, other
+    neighbours) gets the same pixels and the same numbers, with an occluder passing too."""
+    from symbolset import stage_occlude
+    from symbolset.render import render_frame
+
+    spec = with_move(real_spec("signage", 5), "orbit")
+    spec["stage"]["occluder"] = stage_occlude.sample(np.random.default_rng(2), spec["width"], spec["height"])
+    frames, anns = render_clip(spec)
+    for i in range(spec["num_frames"]):
+        frame, ann = render_frame(spec, i)
+        assert np.array_equal(frame, frames[i]) and ann == anns[i], i
+
+
+@pytest.mark.parametrize("sigma", [0.3, 0.8, 2.5])
+@pytest.mark.parametrize("bits", [8, 16])
+def test_sensor_noise_tables_draw_rounded_normal_values(sigma, bits):
+    """The lookup tables give rint(sigma z) its own probabilities (to 1 / 2**bits), symmetric about 0."""
+    from statistics import NormalDist
+
+    from symbolset import stage_light
+
+    pos, neg = stage_light._rounded_normal(sigma, bits)
+    assert len(pos) == len(neg) == 1 << bits and not (pos.astype(bool) & neg.astype(bool)).any()
+    values = pos.astype(int) - neg.astype(int)
+    for k in range(-3, 4):
+        want = NormalDist(0, sigma).cdf(k + 0.5) - NormalDist(0, sigma).cdf(k - 0.5)
+        assert abs((values == k).mean() - want) <= 1.5 / (1 << bits), k
+    assert abs(values.mean()) <= 1 / (1 << bits) * 4
+    drawn = stage_light._noise(np.random.default_rng(0), sigma, 64, 64, bits)
+    assert all(p.shape == (64, 64, 3) and (p[..., 0] == p[..., 2]).all() for p in drawn)  # the same on the three channels
