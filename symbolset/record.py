@@ -130,15 +130,17 @@ def difficulty(spec: dict, annotations: list[dict], family_labels: dict) -> dict
 
 def annotations_for_record(annotations: list[dict]) -> list[dict]:
     """Renderer annotations in the record's layout (shape parameters as JSON text)."""
-    return [
-        {
-            "frame": a["frame"],
-            "time": a["time"],
-            "texts": a["texts"],
-            "shapes": [{"element": s["element"], "type": s["type"], "params": json.dumps(s["params"], sort_keys=True, separators=(",", ":"))} for s in a["shapes"]],
-        }
-        for a in annotations
-    ]
+    # A static element's shape (and every shape of a repeated frame) is one dict shared by many
+    # frames: it is serialised once. The annotations keep every such dict alive, so ids are unique.
+    done: dict[int, dict] = {}
+
+    def shape(s: dict) -> dict:
+        out = done.get(id(s))
+        if out is None:
+            out = done[id(s)] = {"element": s["element"], "type": s["type"], "params": json.dumps(s["params"], sort_keys=True, separators=(",", ":"))}
+        return out
+
+    return [{"frame": a["frame"], "time": a["time"], "texts": a["texts"], "shapes": [shape(s) for s in a["shapes"]]} for a in annotations]
 
 
 def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_name: str | None = None) -> dict:

@@ -495,11 +495,12 @@ def _placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, 
     ys, xs = np.nonzero(cov)
     if not len(xs):
         return None
-    box = (float(x0 + xs.min()), float(y0 + ys.min()), float(x0 + xs.max() + 1), float(y0 + ys.max() + 1))
+    u0, v0, u1, v1 = int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+    box = (float(x0 + u0), float(y0 + v0), float(x0 + u1), float(y0 + v1))
     chars, char_boxes = _char_boxes(text[:shown], lay["inks"][:shown], m, box)
-    cov = np.ascontiguousarray(cov)
+    cov = np.ascontiguousarray(cov[v0:v1, u0:u1])  # only the inked rectangle: zero coverage leaves a pixel as it is
     cov.flags.writeable = False
-    return x0, y0, cov, box, tuple(chars), tuple(tuple(b) for b in char_boxes)
+    return x0 + u0, y0 + v0, cov, box, tuple(chars), tuple(tuple(b) for b in char_boxes)
 
 
 def _char_boxes(string: str, inks: list, m: np.ndarray, word_box: list) -> tuple[list, list]:
@@ -537,11 +538,19 @@ def _place(mask: np.ndarray, mm: np.ndarray, width: int, height: int):
 
 
 def _composite(canvas: np.ndarray, x0: int, y0: int, coverage: np.ndarray, rgb) -> None:
+    """``dst = round((dst * (255 - a) + rgb * a) / 255)`` in integers, in place."""
     h, w = coverage.shape
     dst = canvas[y0 : y0 + h, x0 : x0 + w]
-    a = coverage.astype(np.uint16)[..., None]
-    color = np.asarray(rgb, np.uint16)
-    dst[:] = ((dst.astype(np.uint16) * (255 - a) + color * a + 127) // 255).astype(np.uint8)
+    a = np.repeat(coverage[..., None], 3, axis=2).astype(np.uint16)  # numpy broadcasts a (h, w, 1) operand slowly
+    v = dst.astype(np.uint16)
+    v *= 255 - a
+    a *= np.asarray(rgb, np.uint16)
+    v += a
+    # (x + 127) // 255 for x <= 255 * 255 without a division: x += 128; (x + (x >> 8)) >> 8 (exact in uint16)
+    v += 128
+    v += v >> 8
+    v >>= 8
+    dst[:] = v
 
 
 _DRAW = {
