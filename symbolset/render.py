@@ -492,10 +492,11 @@ def _placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, 
     if region is None:
         return None
     x0, y0, cov = region
-    ys, xs = np.nonzero(cov)
-    if not len(xs):
+    cols = np.flatnonzero(cov.any(axis=0))  # inked columns and rows: cheaper than np.nonzero of every inked pixel
+    if not len(cols):
         return None
-    u0, v0, u1, v1 = int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+    rows = np.flatnonzero(cov.any(axis=1))
+    u0, v0, u1, v1 = int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
     box = (float(x0 + u0), float(y0 + v0), float(x0 + u1), float(y0 + v1))
     chars, char_boxes = _char_boxes(text[:shown], lay["inks"][:shown], m, box)
     cov = np.ascontiguousarray(cov[v0:v1, u0:u1])  # only the inked rectangle: zero coverage leaves a pixel as it is
