@@ -13,10 +13,12 @@ import zlib
 import numpy as np
 import pyarrow as pa
 
-from . import __version__, codec, families, stage
+from . import __version__, codec
 from .layout import record_checksum
-from .render import render_clip, reuse
 from .spec import to_json, validate
+
+# The families, the renderer and the stage (OpenCV, Pillow, fonts) are imported by the functions that
+# make rows, not here: readers (converters, the viewer, loaders) import this module for its schema.
 
 DIFFICULTY_FIELDS = ("level", "num_elements", "text_length", "script", "glyph_height_px", "motion_speed", "stroke_width")
 
@@ -105,6 +107,8 @@ def sample_seed(global_seed: int, family: str, index: int) -> int:
 
 def sample_spec(family: str, seed: int, params: dict) -> dict:
     """The validated spec of one sample: a pure function of (family, seed, params)."""
+    from . import families, stage
+
     spec = validate(families.get(family, params.get("template")).sample(np.random.default_rng(seed), params))
     return stage.stylize(spec, seed, params) if params.get("style", "flat") != "flat" else spec
 
@@ -147,6 +151,9 @@ def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_nam
     """Render, encode, caption and annotate a spec into one row (a dict with every column).
 
     ``codec_name`` defaults to what a default config gives the clip (:func:`clip_codec`)."""
+    from . import families, stage
+    from .render import render_clip, reuse
+
     codec_name = codec_name or clip_codec(spec, {})
     fam = families.get(spec["family"])
     with reuse():  # claims that measure the card's frames get the ones drawn here
