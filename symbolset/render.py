@@ -457,22 +457,32 @@ def _text_mask(font_id: str, size: int, text: str, shown: int) -> np.ndarray:
 def _draw_text(canvas, p, t, ann) -> None:
     text, size = p["text"], int(round(p["size"]))
     shown = _shown(p)
-    lay = layout_for(p, size)
-    m = text_transform(p, lay)
     if shown:
-        placed = _placed_text(p["font"], size, text, shown, tuple(m.ravel()), canvas.shape[1], canvas.shape[0], bool(p.get("vertical")))
+        pos, vertical = p["position"], bool(p.get("vertical"))
+        matrix = _text_matrix(p["font"], size, text, vertical, (pos[0], pos[1]), p.get("scale", 1.0), p.get("rotation", 0.0), p.get("anchor", "left"))
+        placed = _placed_text(p["font"], size, text, shown, matrix, canvas.shape[1], canvas.shape[0], vertical)
         if placed is not None:
             x0, y0, cov, box, chars, char_boxes = placed
             _composite(canvas, x0, y0, cov, p["color"])
             ann["texts"].append({"element": p["id"], "string": text[:shown], "box": list(box), "chars": list(chars), "char_boxes": [list(b) for b in char_boxes]})
     cursor = p.get("cursor")
     if cursor and p["cursor_on"]:
+        lay = layout_for(p, size)
+        m = text_transform(p, lay)
         pen = lay["pens"][shown] if shown < len(text) else lay["width"]
         x = pen + max(1.0, size * 0.06)
         quad = _apply(m, [[x, -lay["ascent"] * 0.85], [x + max(1.0, size * 0.08), -lay["ascent"] * 0.85],
                           [x + max(1.0, size * 0.08), lay["descent"] * 0.6], [x, lay["descent"] * 0.6]])  # fmt: skip
         cv2.fillPoly(canvas, [_fixed(quad)], _color(cursor["color"]), cv2.LINE_AA, _SHIFT)
         ann["shapes"].append({"element": p["id"], "type": "cursor", "params": {"quad": [_round(q) for q in quad], "index": shown}})
+
+
+@functools.lru_cache(maxsize=1024)
+def _text_matrix(font_id: str, size: int, text: str, vertical: bool, position: tuple, scale, rotation, anchor) -> tuple:
+    """The layout-to-canvas matrix of a text state (:func:`text_transform`) as a 6-tuple. Cached: a
+    text that stays put is redrawn on every frame after anything that moves below it."""
+    lay = layout_of(font_id, size, text, vertical)
+    return tuple(text_transform({"position": list(position), "scale": scale, "rotation": rotation, "anchor": anchor}, lay).ravel())
 
 
 @functools.lru_cache(maxsize=512)
