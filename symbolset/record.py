@@ -199,7 +199,10 @@ def make_record(task: dict, params: dict) -> dict:
 
 def to_table(rows: list[dict]) -> pa.Table:
     """Rows as an Arrow table with the dataset schema (HF features in the schema metadata)."""
-    return pa.Table.from_pylist(rows, schema=SCHEMA)
+    from .arrowrows import table
+
+    built = table(rows, SCHEMA)  # without pyarrow's pandas import; None for values it does not take
+    return built if built is not None else pa.Table.from_pylist(rows, schema=SCHEMA)
 
 
 def parse_annotations(row: dict) -> list[dict]:

@@ -50,3 +50,52 @@ def test_record_annotations_serialise_shared_shapes_like_separate_ones():
     for frame, row in zip(frames, rows):
         assert row["shapes"] == [{"element": s["element"], "type": s["type"], "params": json.dumps(s["params"], sort_keys=True, separators=(",", ":"))} for s in frame["shapes"]]
     assert rows[0]["shapes"][0]["params"] == '{"c":[1,2],"r":3.5}'
+
+
+def test_rows_build_the_same_table_as_from_pylist(tiny_dir):
+    import pyarrow as pa
+
+    from symbolset import arrowrows, record
+    from symbolset.layout import iter_rows
+
+    rows = [dict(r) for r in iter_rows(tiny_dir)]
+    built = arrowrows.table(rows, record.SCHEMA)
+    assert built is not None
+    assert built.equals(pa.Table.from_pylist(rows, schema=record.SCHEMA), check_metadata=True)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda r: r.update(caption=None),  # a null
+        lambda r: r.update(seed=True),  # a bool where an int goes
+        lambda r: r.update(num_frames=2**40),  # out of int32's range
+        lambda r: r["annotations"][0]["texts"].append({"element": "x"}) if r["annotations"] else r.update(fps=None),  # missing fields
+        lambda r: r.update(fps=np.float32(8.0)),  # a NumPy scalar
+    ],
+)
+def test_values_the_builder_does_not_take_go_through_from_pylist(tiny_dir, change):
+    import pyarrow as pa
+
+    from symbolset import arrowrows, record
+    from symbolset.layout import iter_rows
+
+    rows = [dict(r) for r in iter_rows(tiny_dir)][:3]
+    change(rows[1])
+    assert arrowrows.table(rows, record.SCHEMA) is None
+    try:
+        want = pa.Table.from_pylist(rows, schema=record.SCHEMA)
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        want = None
+    if want is not None:  # what to_table falls back to
+        assert record.to_table(rows).equals(want)
+
+
+def test_generating_a_dataset_never_imports_pandas(tmp_path):
+    code = (
+        "import sys; from symbolset.build import generate; from symbolset.config import load_config; "
+        f"generate(load_config('tiny', num=4), {str(tmp_path / 'ds')!r}, workers=1, progress=False); "
+        "print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split()[-1] == "False"
