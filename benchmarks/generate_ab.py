@@ -30,7 +30,11 @@ from symbolset.config import load_config
 def _copy_as(src: Path, name: str, into: Path):
     """Import the package at ``src`` under the top-level name ``name`` (it imports itself relatively)."""
     shutil.copytree(src, into / name)
-    return __import__(f"{name}.record", fromlist=["record"]), __import__(f"{name}.render", fromlist=["render"]), __import__(f"{name}.codec", fromlist=["codec"])
+    return (
+        __import__(f"{name}.record", fromlist=["record"]),
+        __import__(f"{name}.render", fromlist=["render"]),
+        __import__(f"{name}.codec", fromlist=["codec"]),
+    )
 
 
 def main() -> None:
@@ -53,10 +57,12 @@ def main() -> None:
             params = cfg.params(t["family"])
             spec = floor_rec.sample_spec(t["family"], t["seed"], params)
             frames = floor_render.render_clip(spec)[0]
-            jobs = {
-                "reference": lambda: ref.make_record(t, params),
-                "this": lambda: record.make_record(t, params),
-                "floor": lambda: floor_codec.encode(frames, spec["fps"], floor_rec.clip_codec(spec, params)),
+            jobs = {  # called at once, in this iteration
+                "reference": lambda t=t, params=params: ref.make_record(t, params),
+                "this": lambda t=t, params=params: record.make_record(t, params),
+                "floor": lambda frames=frames, spec=spec, params=params: floor_codec.encode(
+                    frames, spec["fps"], floor_rec.clip_codec(spec, params)
+                ),
             }
             rows = {}
             for side in list(jobs) if i % 2 == 0 else list(jobs)[::-1]:  # alternate the order

@@ -45,10 +45,16 @@ def test_record_annotations_serialise_shared_shapes_like_separate_ones():
     from symbolset.record import annotations_for_record
 
     static = {"element": "face", "type": "circle", "params": {"r": 3.5, "c": [1, 2]}}
-    frames = [{"frame": i, "time": i / 8, "texts": [], "shapes": [static, {"element": "hand", "type": "ray", "params": {"a": i}}]} for i in range(3)]
+    frames = [
+        {"frame": i, "time": i / 8, "texts": [], "shapes": [static, {"element": "hand", "type": "ray", "params": {"a": i}}]}
+        for i in range(3)
+    ]
     rows = annotations_for_record(frames)
     for frame, row in zip(frames, rows):
-        assert row["shapes"] == [{"element": s["element"], "type": s["type"], "params": json.dumps(s["params"], sort_keys=True, separators=(",", ":"))} for s in frame["shapes"]]
+        assert row["shapes"] == [
+            {"element": s["element"], "type": s["type"], "params": json.dumps(s["params"], sort_keys=True, separators=(",", ":"))}
+            for s in frame["shapes"]
+        ]
     assert rows[0]["shapes"][0]["params"] == '{"c":[1,2],"r":3.5}'
 
 
