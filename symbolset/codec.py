@@ -27,7 +27,6 @@ import tempfile
 import threading
 from fractions import Fraction
 
-import av
 import numpy as np
 
 from .errors import SymbolSetError
@@ -96,6 +95,7 @@ def _fps_fraction(fps: float) -> Fraction:
 
 def encode(frames: np.ndarray, fps: float, codec: str = DEFAULT_CODEC) -> bytes:
     """Encode ``(T, H, W, 3)`` uint8 RGB frames (even H and W) to video bytes."""
+    import av  # here, not at the top: importing PyAV costs ~0.15 s, and most importers of codec only read its tables
     cfg = CODECS[codec] if codec in CODECS else extension(codec)  # extension() raises for an unknown name
     frames = np.ascontiguousarray(frames, dtype=np.uint8)
     _, height, width, _ = frames.shape
@@ -141,6 +141,7 @@ def _remove_scratch(pid: int, folder: str) -> None:
 
 def decode(data: bytes, name: str = "video") -> np.ndarray:
     """Decode video bytes to ``(T, H, W, 3)`` uint8 RGB; :class:`VideoError` names ``name``."""
+    import av
     try:
         with av.open(io.BytesIO(data), mode="r") as container:
             stream = container.streams.video[0]
@@ -155,6 +156,7 @@ def decode(data: bytes, name: str = "video") -> np.ndarray:
 
 def probe(data: bytes, name: str = "video") -> dict:
     """Container facts without decoding pixels: codec, width, height, fps, frame count (decoded)."""
+    import av
     try:
         with av.open(io.BytesIO(data), mode="r") as container:
             stream = container.streams.video[0]

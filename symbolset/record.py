@@ -13,10 +13,12 @@ import zlib
 import numpy as np
 import pyarrow as pa
 
-from . import __version__, codec, families, stage
+from . import __version__, codec
 from .layout import record_checksum
-from .render import render_clip, reuse
 from .spec import to_json, validate
+
+# The families, the renderer and the stage (OpenCV, Pillow, fonts) are imported by the functions that
+# make rows, not here: readers (converters, the viewer, loaders) import this module for its schema.
 
 DIFFICULTY_FIELDS = ("level", "num_elements", "text_length", "script", "glyph_height_px", "motion_speed", "stroke_width")
 
@@ -105,6 +107,8 @@ def sample_seed(global_seed: int, family: str, index: int) -> int:
 
 def sample_spec(family: str, seed: int, params: dict) -> dict:
     """The validated spec of one sample: a pure function of (family, seed, params)."""
+    from . import families, stage
+
     spec = validate(families.get(family, params.get("template")).sample(np.random.default_rng(seed), params))
     return stage.stylize(spec, seed, params) if params.get("style", "flat") != "flat" else spec
 
@@ -130,21 +134,26 @@ def difficulty(spec: dict, annotations: list[dict], family_labels: dict) -> dict
 
 def annotations_for_record(annotations: list[dict]) -> list[dict]:
     """Renderer annotations in the record's layout (shape parameters as JSON text)."""
-    return [
-        {
-            "frame": a["frame"],
-            "time": a["time"],
-            "texts": a["texts"],
-            "shapes": [{"element": s["element"], "type": s["type"], "params": json.dumps(s["params"], sort_keys=True, separators=(",", ":"))} for s in a["shapes"]],
-        }
-        for a in annotations
-    ]
+    # A static element's shape (and every shape of a repeated frame) is one dict shared by many
+    # frames: it is serialised once. The annotations keep every such dict alive, so ids are unique.
+    done: dict[int, dict] = {}
+
+    def shape(s: dict) -> dict:
+        out = done.get(id(s))
+        if out is None:
+            out = done[id(s)] = {"element": s["element"], "type": s["type"], "params": json.dumps(s["params"], sort_keys=True, separators=(",", ":"))}
+        return out
+
+    return [{"frame": a["frame"], "time": a["time"], "texts": a["texts"], "shapes": [shape(s) for s in a["shapes"]]} for a in annotations]
 
 
 def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_name: str | None = None) -> dict:
     """Render, encode, caption and annotate a spec into one row (a dict with every column).
 
     ``codec_name`` defaults to what a default config gives the clip (:func:`clip_codec`)."""
+    from . import families, stage
+    from .render import render_clip, reuse
+
     codec_name = codec_name or clip_codec(spec, {})
     fam = families.get(spec["family"])
     with reuse():  # claims that measure the card's frames get the ones drawn here
@@ -190,7 +199,10 @@ def make_record(task: dict, params: dict) -> dict:
 
 def to_table(rows: list[dict]) -> pa.Table:
     """Rows as an Arrow table with the dataset schema (HF features in the schema metadata)."""
-    return pa.Table.from_pylist(rows, schema=SCHEMA)
+    from .arrowrows import table
+
+    built = table(rows, SCHEMA)  # without pyarrow's pandas import; None for values it does not take
+    return built if built is not None else pa.Table.from_pylist(rows, schema=SCHEMA)
 
 
 def parse_annotations(row: dict) -> list[dict]:

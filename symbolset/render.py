@@ -457,22 +457,32 @@ def _text_mask(font_id: str, size: int, text: str, shown: int) -> np.ndarray:
 def _draw_text(canvas, p, t, ann) -> None:
     text, size = p["text"], int(round(p["size"]))
     shown = _shown(p)
-    lay = layout_for(p, size)
-    m = text_transform(p, lay)
     if shown:
-        placed = _placed_text(p["font"], size, text, shown, tuple(m.ravel()), canvas.shape[1], canvas.shape[0], bool(p.get("vertical")))
+        pos, vertical = p["position"], bool(p.get("vertical"))
+        matrix = _text_matrix(p["font"], size, text, vertical, (pos[0], pos[1]), p.get("scale", 1.0), p.get("rotation", 0.0), p.get("anchor", "left"))
+        placed = _placed_text(p["font"], size, text, shown, matrix, canvas.shape[1], canvas.shape[0], vertical)
         if placed is not None:
             x0, y0, cov, box, chars, char_boxes = placed
             _composite(canvas, x0, y0, cov, p["color"])
             ann["texts"].append({"element": p["id"], "string": text[:shown], "box": list(box), "chars": list(chars), "char_boxes": [list(b) for b in char_boxes]})
     cursor = p.get("cursor")
     if cursor and p["cursor_on"]:
+        lay = layout_for(p, size)
+        m = text_transform(p, lay)
         pen = lay["pens"][shown] if shown < len(text) else lay["width"]
         x = pen + max(1.0, size * 0.06)
         quad = _apply(m, [[x, -lay["ascent"] * 0.85], [x + max(1.0, size * 0.08), -lay["ascent"] * 0.85],
                           [x + max(1.0, size * 0.08), lay["descent"] * 0.6], [x, lay["descent"] * 0.6]])  # fmt: skip
         cv2.fillPoly(canvas, [_fixed(quad)], _color(cursor["color"]), cv2.LINE_AA, _SHIFT)
         ann["shapes"].append({"element": p["id"], "type": "cursor", "params": {"quad": [_round(q) for q in quad], "index": shown}})
+
+
+@functools.lru_cache(maxsize=1024)
+def _text_matrix(font_id: str, size: int, text: str, vertical: bool, position: tuple, scale, rotation, anchor) -> tuple:
+    """The layout-to-canvas matrix of a text state (:func:`text_transform`) as a 6-tuple. Cached: a
+    text that stays put is redrawn on every frame after anything that moves below it."""
+    lay = layout_of(font_id, size, text, vertical)
+    return tuple(text_transform({"position": list(position), "scale": scale, "rotation": rotation, "anchor": anchor}, lay).ravel())
 
 
 @functools.lru_cache(maxsize=512)
@@ -492,14 +502,16 @@ def _placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, 
     if region is None:
         return None
     x0, y0, cov = region
-    ys, xs = np.nonzero(cov)
-    if not len(xs):
+    cols = np.flatnonzero(cov.any(axis=0))  # inked columns and rows: cheaper than np.nonzero of every inked pixel
+    if not len(cols):
         return None
-    box = (float(x0 + xs.min()), float(y0 + ys.min()), float(x0 + xs.max() + 1), float(y0 + ys.max() + 1))
+    rows = np.flatnonzero(cov.any(axis=1))
+    u0, v0, u1, v1 = int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+    box = (float(x0 + u0), float(y0 + v0), float(x0 + u1), float(y0 + v1))
     chars, char_boxes = _char_boxes(text[:shown], lay["inks"][:shown], m, box)
-    cov = np.ascontiguousarray(cov)
+    cov = np.ascontiguousarray(cov[v0:v1, u0:u1])  # only the inked rectangle: zero coverage leaves a pixel as it is
     cov.flags.writeable = False
-    return x0, y0, cov, box, tuple(chars), tuple(tuple(b) for b in char_boxes)
+    return x0 + u0, y0 + v0, cov, box, tuple(chars), tuple(tuple(b) for b in char_boxes)
 
 
 def _char_boxes(string: str, inks: list, m: np.ndarray, word_box: list) -> tuple[list, list]:
@@ -537,11 +549,19 @@ def _place(mask: np.ndarray, mm: np.ndarray, width: int, height: int):
 
 
 def _composite(canvas: np.ndarray, x0: int, y0: int, coverage: np.ndarray, rgb) -> None:
+    """``dst = round((dst * (255 - a) + rgb * a) / 255)`` in integers, in place."""
     h, w = coverage.shape
     dst = canvas[y0 : y0 + h, x0 : x0 + w]
-    a = coverage.astype(np.uint16)[..., None]
-    color = np.asarray(rgb, np.uint16)
-    dst[:] = ((dst.astype(np.uint16) * (255 - a) + color * a + 127) // 255).astype(np.uint8)
+    a = np.repeat(coverage[..., None], 3, axis=2).astype(np.uint16)  # numpy broadcasts a (h, w, 1) operand slowly
+    v = dst.astype(np.uint16)
+    v *= 255 - a
+    a *= np.asarray(rgb, np.uint16)
+    v += a
+    # (x + 127) // 255 for x <= 255 * 255 without a division: x += 128; (x + (x >> 8)) >> 8 (exact in uint16)
+    v += 128
+    v += v >> 8
+    v >>= 8
+    dst[:] = v
 
 
 _DRAW = {

@@ -1,0 +1,86 @@
+"""Generation CPU per clip of this checkout against another one, interleaved clip by clip in one process.
+
+On a shared machine, two benchmark runs minutes apart differ by 10-20% (other jobs change the
+caches' and memory bus's load), more than most speed-ups. This runs both versions in the same
+process, alternating clip by clip: ``make_record`` of the reference checkout's ``symbolset``
+(imported from a copy renamed ``symbolset_ref``), ``make_record`` of this one, and the encode floor
+(``codec.encode`` of the same clip's frames, rendered by a third copy so that neither side finds
+that clip in its caches). Each side keeps its own caches, as a real run would. Prints JSON: CPU ms
+per clip (``time.process_time``) of each, the floor, and ratios; rows are checked to be equal.
+
+    python benchmarks/generate_ab.py /path/to/other/checkout [--num 200] [--config default]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from symbolset import record
+from symbolset.build import plan
+from symbolset.config import load_config
+
+
+def _copy_as(src: Path, name: str, into: Path):
+    """Import the package at ``src`` under the top-level name ``name`` (it imports itself relatively)."""
+    shutil.copytree(src, into / name)
+    return (
+        __import__(f"{name}.record", fromlist=["record"]),
+        __import__(f"{name}.render", fromlist=["render"]),
+        __import__(f"{name}.codec", fromlist=["codec"]),
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("reference", help="a checkout of the project (its symbolset/ package is compared)")
+    ap.add_argument("--num", type=int, default=200)
+    ap.add_argument("--config", default="default")
+    args = ap.parse_args()
+    cfg = load_config(args.config, num=args.num)
+    tasks = plan(cfg)
+    with tempfile.TemporaryDirectory() as tmp:
+        sys.path.insert(0, tmp)
+        ref, _, _ = _copy_as(Path(args.reference) / "symbolset", "symbolset_ref", Path(tmp))
+        floor_rec, floor_render, floor_codec = _copy_as(Path(args.reference) / "symbolset", "symbolset_floor", Path(tmp))
+        for t in tasks[:10]:  # warm-up: imports, fonts' character maps
+            ref.make_record(t, cfg.params(t["family"]))
+            record.make_record(t, cfg.params(t["family"]))
+        spent: dict[str, dict[str, list[float]]] = {"reference": {}, "this": {}, "floor": {}}
+        for i, t in enumerate(tasks):
+            params = cfg.params(t["family"])
+            spec = floor_rec.sample_spec(t["family"], t["seed"], params)
+            frames = floor_render.render_clip(spec)[0]
+            jobs = {  # called at once, in this iteration
+                "reference": lambda t=t, params=params: ref.make_record(t, params),
+                "this": lambda t=t, params=params: record.make_record(t, params),
+                "floor": lambda frames=frames, spec=spec, params=params: floor_codec.encode(
+                    frames, spec["fps"], floor_rec.clip_codec(spec, params)
+                ),
+            }
+            rows = {}
+            for side in list(jobs) if i % 2 == 0 else list(jobs)[::-1]:  # alternate the order
+                start = time.process_time()
+                rows[side] = jobs[side]()
+                spent[side].setdefault(t["family"], []).append(time.process_time() - start)
+            if rows["reference"]["video"] != rows["this"]["video"] or rows["reference"]["annotations"] != rows["this"]["annotations"]:
+                print(f"note: {t['id']}: rows differ between the two checkouts", file=sys.stderr)
+    ms = {side: 1e3 * sum(sum(v) for v in by_family.values()) / len(tasks) for side, by_family in spent.items()}
+    out = {
+        "config": cfg.name, "num_clips": len(tasks), "unit": "CPU ms per clip (make_record; floor: codec.encode of the same frames)",
+        **{side: round(v, 2) for side, v in ms.items()},
+        "non_encode_reference": round(ms["reference"] - ms["floor"], 2), "non_encode_this": round(ms["this"] - ms["floor"], 2),
+        "floor_ratio_reference": round(ms["floor"] / ms["reference"], 3), "floor_ratio_this": round(ms["floor"] / ms["this"], 3),
+        "families": {f: {side: round(1e3 * statistics.mean(spent[side][f]), 1) for side in spent} for f in spent["this"]},
+    }  # fmt: skip
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""Generation speed work keeps its results: same pixels, same rows; and light imports stay light."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+
+@pytest.mark.parametrize("module", ["symbolset.record", "symbolset.codec"])
+def test_schema_and_codec_tables_import_without_pyav_or_the_renderer(module):
+    # Readers import record for its schema and codec for its tables; PyAV, OpenCV, the stage and the
+    # families are imported by the functions that encode or make rows.
+    heavy = ["av", "cv2", "symbolset.render", "symbolset.stage", "symbolset.families", "symbolset.fonts"]
+    code = f"import sys, {module}; print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "", f"import {module} pulled in {loaded}"
+
+
+def test_text_compositing_is_the_rounded_integer_blend_for_every_value():
+    from symbolset.render import _composite
+
+    d = np.repeat(np.arange(256, dtype=np.uint8), 256).reshape(256, 256)  # every background value ...
+    a = np.tile(np.arange(256, dtype=np.uint8), 256).reshape(256, 256)  # ... under every coverage
+    for rgb in [(0, 1, 2), (127, 128, 129), (253, 254, 255), (7, 200, 77)]:
+        canvas = np.stack([d, d, d], axis=2)
+        _composite(canvas, 0, 0, a, rgb)
+        a16, d16 = a.astype(np.int64), d.astype(np.int64)
+        want = np.stack([(d16 * (255 - a16) + c * a16 + 127) // 255 for c in rgb], axis=2)
+        assert (canvas == want).all()
+
+
+def test_placed_text_keeps_only_its_inked_rectangle_at_the_right_place():
+    from symbolset.render import _placed_text
+
+    m = (1.0, 0.0, 20.25, 0.0, 1.0, 40.5)  # a sub-pixel shift: resampled
+    x0, y0, cov, box, chars, _ = _placed_text("dejavu-sans", 24, "Hi there", 8, m, 256, 128)
+    assert cov[0].any() and cov[-1].any() and cov[:, 0].any() and cov[:, -1].any()
+    assert box == (float(x0), float(y0), float(x0 + cov.shape[1]), float(y0 + cov.shape[0]))
+    assert chars == tuple("Hithere")
+
+
+def test_record_annotations_serialise_shared_shapes_like_separate_ones():
+    from symbolset.record import annotations_for_record
+
+    static = {"element": "face", "type": "circle", "params": {"r": 3.5, "c": [1, 2]}}
+    frames = [
+        {"frame": i, "time": i / 8, "texts": [], "shapes": [static, {"element": "hand", "type": "ray", "params": {"a": i}}]}
+        for i in range(3)
+    ]
+    rows = annotations_for_record(frames)
+    for frame, row in zip(frames, rows):
+        assert row["shapes"] == [
+            {"element": s["element"], "type": s["type"], "params": json.dumps(s["params"], sort_keys=True, separators=(",", ":"))}
+            for s in frame["shapes"]
+        ]
+    assert rows[0]["shapes"][0]["params"] == '{"c":[1,2],"r":3.5}'
+
+
+def test_rows_build_the_same_table_as_from_pylist(tiny_dir):
+    import pyarrow as pa
+
+    from symbolset import arrowrows, record
+    from symbolset.layout import iter_rows
+
+    rows = [dict(r) for r in iter_rows(tiny_dir)]
+    built = arrowrows.table(rows, record.SCHEMA)
+    assert built is not None
+    assert built.equals(pa.Table.from_pylist(rows, schema=record.SCHEMA), check_metadata=True)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda r: r.update(caption=None),  # a null
+        lambda r: r.update(seed=True),  # a bool where an int goes
+        lambda r: r.update(num_frames=2**40),  # out of int32's range
+        lambda r: r["annotations"][0]["texts"].append({"element": "x"}) if r["annotations"] else r.update(fps=None),  # missing fields
+        lambda r: r.update(fps=np.float32(8.0)),  # a NumPy scalar
+    ],
+)
+def test_values_the_builder_does_not_take_go_through_from_pylist(tiny_dir, change):
+    import pyarrow as pa
+
+    from symbolset import arrowrows, record
+    from symbolset.layout import iter_rows
+
+    rows = [dict(r) for r in iter_rows(tiny_dir)][:3]
+    change(rows[1])
+    assert arrowrows.table(rows, record.SCHEMA) is None
+    try:
+        want = pa.Table.from_pylist(rows, schema=record.SCHEMA)
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        want = None
+    if want is not None:  # what to_table falls back to
+        assert record.to_table(rows).equals(want)
+
+
+def test_generating_a_dataset_never_imports_pandas(tmp_path):
+    code = (
+        "import sys; from symbolset.build import generate; from symbolset.config import load_config; "
+        f"generate(load_config('tiny', num=4), {str(tmp_path / 'ds')!r}, workers=1, progress=False); "
+        "print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split()[-1] == "False"
