@@ -13,13 +13,14 @@ from bench_variants import moved, video
 
 from symbolset import codec
 from symbolset.bench import variants
+from symbolset.bench.corruptions import corrupt
 from symbolset.bench.match import EXACT
 from symbolset.bench.metrics import geometric, locate
 from symbolset.bench.reference import scale_spec
 from symbolset.bench.score import sample_indices
 from symbolset.layout import iter_rows
 from symbolset.render import render_clip
-from symbolset.spec import validate
+from symbolset.spec import elements_of, validate
 
 
 def _rows(root, family):
@@ -97,3 +98,20 @@ def test_register_finds_the_scale_and_shift_the_box_missed(tiny_dir):
     inverse = np.array([[1.25, 0.0, -25.0], [0.0, 1.25, -11.25]])
     corners = np.array([[20.0, 20.0, 1.0], [100.0, 100.0, 1.0]])
     assert np.abs(corners @ got.T - corners @ inverse.T).max() < 1.0
+
+
+def test_lane_kinds_hold_under_a_slight_warp_and_change_with_a_swapped_line(tiny_dir):
+    """A solid lane line bent a pixel by a smooth warp (the validation's ``geometric`` corruption at
+    its lowest severity, with the field that read it dashed before) still reads solid; the prompt
+    with one line's kind changed does not read as the prompt."""
+    rows = list(iter_rows(tiny_dir, "test"))
+    k, row = next((k, r) for k, r in enumerate(rows) if r["family"] == "lanes")
+    spec = validate(json.loads(row["spec"]))
+    frames = codec.decode(row["video"]["bytes"])
+    want = "".join("D" if el.get("dash") else "S" for el in sorted(elements_of(spec, "lane_line"), key=lambda el: el["bottom_x"]))
+    color = elements_of(spec, "lane_line")[0]["color"]
+    for frame in corrupt("geometric", frames, 1, k, spec)[sample_indices(len(frames), 3)]:
+        vp, share = geometric.vanishing_point(frame)
+        assert share >= 0.95 and geometric.lane_kinds(frame, vp, color) == want
+    assert _geo(spec, frames)["geo_lanes"] >= 0.95
+    assert _geo(spec, video(variants.swap_lane_kind(spec, 0)))["geo_lanes"] <= 0.6

@@ -33,6 +33,23 @@ def test_wrong_symbols_counts_each_wrong_character_not_the_order():
     assert ocr.wrong_symbols(typing, ["Phal"]) == 0  # the drawn cursor is forgiven
 
 
+def test_a_symbol_is_judged_from_its_clearest_read_while_its_text_stays():
+    title = {"strings": ["score"], "joins": ["score"], "cursor": False}
+    more = {"strings": ["score", "32"], "joins": ["score32"], "cursor": False}
+    misread = [["seore"], ["score"], ["score", "3"]]  # the recogniser's misread comes and goes
+    assert ocr.clearest_wrong([title, more], misread, [0, 0, 1]) == [0, 0, 1]  # a state is judged on its own frames
+    drawn_wrong = [["scorw"], ["scorw"], ["sc0rw"]]  # a symbol drawn wrong is read wrong in every frame
+    assert ocr.clearest_wrong([title], drawn_wrong, [0, 0, 0]) == [1, 1, 1]
+    typing = [{"strings": [t], "joins": [t], "cursor": False} for t in ("s", "sc", "sco")]
+    assert ocr.clearest_wrong(typing, [["s"], ["sc"], ["scw"]], [0, 1, 2]) == [0, 0, 1]  # a changing text: frame by frame
+
+
+def test_shapes_the_recogniser_cannot_tell_apart_are_folded():
+    assert ocr.normalize("100") == ocr.normalize("1oO")  # one ring: a lone tick label "0" reads "o"
+    assert ocr.normalize("y=2·exp(-x)") == ocr.normalize("y=2-exp(-x)") == ocr.normalize("y=2⋅exp(−x)")
+    assert ocr.normalize("106") != ocr.normalize("100") and ocr.normalize("y=2+exp") != ocr.normalize("y=2-exp")
+
+
 def test_one_wrong_symbol_takes_15_percent_off_mt():
     clean = components({"ocr_ned": 1.0, "ocr_precision": 1.0, "ocr_symbols": 1.0})
     one = components({"ocr_ned": 0.97, "ocr_precision": 0.97, "ocr_symbols": 0.5})

@@ -15,7 +15,8 @@ bottom, left to right within a row); the spec's expected strings of each frame (
 are put in the same order.
 
 Strings are compared after normalisation (NFKC, whitespace removed, the letters whose capital and
-small forms have the same shape -- c o s u v w x z -- folded to lower case, dashes folded to
+small forms have the same shape -- c o s u v w x z -- folded to lower case, the digit 0 with the
+letter o, dashes folded to
 ``-``, Greek letters the recogniser reads as something else folded with that, the degree sign
 dropped: see ``_FOLD``). For one video frame ``j`` read as lines ``L`` (joined: ``Y``) and one spec state ``i`` with
 expected strings ``E`` (joined: ``X``):
@@ -33,7 +34,8 @@ expected strings ``E`` (joined: ``X``):
   characters the reads do not account for (``|X|`` less the read characters ``X`` explains): each
   wrong or missing character halves it, so one wrong digit or letter costs clearly however long
   the text is, where ``ocr_ned`` (a length-weighted similarity) barely moves. Extra text is left
-  to precision. Mt is gated by it (see :mod:`..match`).
+  to precision. Among the frames aligned to the same expected text, ``n`` is that of the clearest
+  read (:func:`clearest_wrong`). Mt is gated by it (see :mod:`..match`).
 - **order** (``ocr_order``): ``NED(X, Y) = 1 - lev(X, Y) / max(|X|, |Y|)``, the whole frame's text in
   reading order (``X`` in reading order or in the spec's element order, whichever matches better:
   a formula's superscripts sit above its reading-order row). Precision uses both orders too.
@@ -64,12 +66,15 @@ DET_SIDES = (384, 736)
 _CURSOR_READS = "|lI1![]"
 _GLYPH_TOL = 60
 _MARKS = "\u00b7.,\u00b0'`\"\u2022:;"
-# Same-shape capitals, the dashes an OCR engine reads as "-" (minus sign, hyphen, figure and en dash),
-# and the Greek letters the recogniser has no reliable class for, folded with what it reads them as
-# (measured on formula renders at 128 and 256 px): lambda as the CJK "ru" or as "A", gamma as "y".
+# Same-shape capitals, the digit 0 and the letter o (one ring: a lone tick label "0" is read "o" or
+# the ideographic full stop), the dashes an OCR engine reads as "-" (minus sign, hyphen, figure and
+# en dash), and the Greek letters the recogniser has no reliable class for, folded with what it reads them as
+# (measured on formula renders at 128 and 256 px): lambda as the CJK "ru" or as "A", gamma as "y";
+# and the middle dot of a product (plot titles "y=2·exp(-x)"), read as "-" or "·" by turns at
+# 128 px, folded with "-".
 # The degree sign (a ring of a few pixels, which the recogniser drops, as in the 7-segment unit
 # "29°C" read "29C") is left out altogether.
-_FOLD = str.maketrans("COSUVWXZ\u2212\u2010\u2011\u2012\u2013\u5165A\u03b3", "cosuvwxz-----\u03bb\u03bby", "\u00b0")
+_FOLD = str.maketrans("COSUVWXZ0\u00b7\u22c5\u2212\u2010\u2011\u2012\u2013\u5165A\u03b3", "cosuvwxzo-------\u03bb\u03bby", "\u00b0")
 
 
 def normalize(text: str) -> str:
@@ -191,7 +196,7 @@ def _glyph_items(frame: np.ndarray, lines: list[tuple[str, list[float]]]) -> lis
     for (text, conf), box in zip(engine().text_rec(crops)[0], boxes):
         # One blob is one glyph: a ring read as the ideographic full stop is an "o"; a blob read as
         # punctuation only (a dot marker) is no text.
-        glyph = normalize(text).replace("\u3002", "o").strip(_MARKS)
+        glyph = normalize(text.strip(_MARKS + " ")).replace("\u3002", "o").strip(_MARKS)  # marks go before "·" folds to "-"
         if glyph and float(conf) >= MIN_CONFIDENCE:
             out.append((glyph[0], box))
     return out
@@ -304,6 +309,20 @@ def wrong_symbols(state: dict, lines: list[str]) -> int:
     return max(missed, len(state["joins"][0]) - explained)
 
 
+def clearest_wrong(states: list[dict], reads: list[list[str]], rows) -> list[int]:
+    """Per sampled frame, :func:`wrong_symbols` of its reads against its aligned state, taken from
+    the clearest read among the frames aligned to the same text: a symbol drawn wrong is read wrong
+    in every frame that shows it, where the recogniser's misreads of small glyphs come and go
+    between frames (as a person judges a still text from its clearest view; a text that changes
+    between frames is still judged frame by frame, and its flicker by OCR stability)."""
+    wrong = [wrong_symbols(states[i], lines) for lines, i in zip(reads, rows)]
+    best: dict[str, int] = {}
+    for n, i in zip(wrong, rows):
+        key = states[i]["joins"][0]
+        best[key] = min(n, best.get(key, n))
+    return [best[states[i]["joins"][0]] for i in rows]
+
+
 def _fit(state: dict, lines: list[str]) -> float:
     """How fully one frame's reads and one spec state explain each other, in any line order: the
     smaller of recall and precision (1: the text shown, no more, no less)."""
@@ -355,14 +374,15 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
     sim = np.array([[_similarity(s, lines) for lines in reads] for s in states])
     rows = align.best_per_column(sim, align.dtw_path(1.0 - sim, t_spec, t_video), t_spec, t_video)
     recalls, exacts, precisions, orders, symbols, texts = [], [], [], [], [], []
-    for lines, i in zip(reads, rows):
+    wrong = clearest_wrong(states, reads, rows)
+    for j, (lines, i) in enumerate(zip(reads, rows)):
         state, joined = states[i], "".join(lines)
         r = recall(state["strings"], joined)
         if r is not None:
             recalls.append(r[0])
             exacts.append(r[1])
             orders.append(_order(state, joined))
-            symbols.append(SYMBOL_PENALTY ** wrong_symbols(state, lines))
+            symbols.append(SYMBOL_PENALTY ** wrong[j])
         p = precision(lines, state["joins"], state["cursor"])
         if p is not None:
             precisions.append(p)
