@@ -1,6 +1,6 @@
 """verify=True: every loader checks each record against its stored checksum before decoding.
 A flipped byte (in the video or the spec) is one clear error naming the record and shard, or,
-with on_error="skip", a skipped and counted sample; intact records load exactly as without it."""
+with handler=warn_and_continue, a skipped and counted sample; intact records load exactly as without it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 from symbolset import layout
 from symbolset.errors import SymbolSetError
+from symbolset.sampling import warn_and_continue
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,7 @@ def test_torch_map_style(damaged):
                 checked[i]
         else:
             assert (checked[i]["video"] == plain[i]["video"]).all()
-    skipping = SymbolVideoDataset(root, "train", num_frames=2, clip_start="start", verify=True, on_error="skip")
+    skipping = SymbolVideoDataset(root, "train", num_frames=2, clip_start="start", verify=True, handler=warn_and_continue)
     with pytest.warns(RuntimeWarning, match="checksum mismatch"):
         batch = collate([skipping[i] for i in range(len(ids))])
     assert batch["skipped"] == 2 and batch["id"] == [s for s in ids if s not in bad]
@@ -52,7 +53,7 @@ def test_torch_streaming(damaged):
     from symbolset.torch import SymbolVideoIterableDataset
 
     root, ids, bad = damaged
-    ds = SymbolVideoIterableDataset(root, "train", num_frames=2, verify=True, on_error="skip")
+    ds = SymbolVideoIterableDataset(root, "train", num_frames=2, verify=True, handler=warn_and_continue)
     with pytest.warns(RuntimeWarning):
         assert [s["id"] for s in ds] == [s for s in ids if s not in bad]
     with pytest.raises(SymbolSetError, match="checksum mismatch"):
@@ -66,7 +67,7 @@ def test_tf(damaged):
 
     root, ids, bad = damaged
     with pytest.warns(RuntimeWarning, match="checksum mismatch"):
-        got = [e["id"].decode() for e in to_tf_dataset(root, "train", num_frames=2, verify=True, on_error="skip").as_numpy_iterator()]
+        got = [e["id"].decode() for e in to_tf_dataset(root, "train", num_frames=2, verify=True, handler=warn_and_continue).as_numpy_iterator()]
     assert got == [s for s in ids if s not in bad]
     with pytest.raises(tf.errors.OpError, match=rf"sample {sorted(bad)[0]}|sample {sorted(bad)[1]}"):
         list(to_tf_dataset(root, "train", num_frames=2, verify=True).as_numpy_iterator())

@@ -16,6 +16,7 @@ import tensorflow as tf
 
 from symbolset import codec, layout
 from symbolset.errors import SymbolSetError
+from symbolset.sampling import warn_and_continue
 from symbolset.tf import to_tf_dataset
 
 
@@ -59,7 +60,7 @@ def test_corrupt_video_is_skipped_or_raises(tiny_dir, tmp_path):
     rows[1]["video"]["bytes"] = b"not a video" * 20
     pq.write_table(table.from_pylist(rows, schema=table.schema), shard)
     with pytest.warns(RuntimeWarning, match=rows[1]["id"]):
-        ids = [e["id"].decode() for e in to_tf_dataset(root, "train", num_frames=2, on_error="skip").as_numpy_iterator()]
+        ids = [e["id"].decode() for e in to_tf_dataset(root, "train", num_frames=2, handler=warn_and_continue).as_numpy_iterator()]
     assert ids == [r["id"] for i, r in enumerate(rows) if i != 1]
     with pytest.raises(tf.errors.OpError, match=rf"{rows[1]['id']} in data/train-00000"):  # TF wraps the VideoError
         list(to_tf_dataset(root, "train", num_frames=2).as_numpy_iterator())

@@ -15,6 +15,7 @@ from torch.utils.data import DataLoader
 
 from symbolset import codec, layout, sampling, sources
 from symbolset.errors import SymbolSetError
+from symbolset.sampling import warn_and_continue
 from symbolset.torch import SymbolVideoDataset, SymbolVideoIterableDataset, collate
 
 
@@ -236,13 +237,13 @@ def test_corrupt_video_raises_naming_sample_and_shard(corrupt):
 def test_corrupt_video_skipped_and_counted(corrupt):
     root, bad, _ = corrupt
     n = len(all_ids(root, "train"))
-    ds = SymbolVideoDataset(root, "train", on_error="skip")
+    ds = SymbolVideoDataset(root, "train", handler=warn_and_continue)
     with pytest.warns(RuntimeWarning, match=bad):
         batches = list(DataLoader(ds, batch_size=4, collate_fn=collate))
     assert sum(b["skipped"] for b in batches) == 1 and sum(len(b.get("id", [])) for b in batches) == n - 1
     assert [s["id"] for s in ds.skipped] == [bad]
     assert sum(b["skipped"] for b in DataLoader(ds, batch_size=4, num_workers=2, collate_fn=collate)) == 1
-    it = SymbolVideoIterableDataset(root, "train", on_error="skip")
+    it = SymbolVideoIterableDataset(root, "train", handler=warn_and_continue)
     with pytest.warns(RuntimeWarning):
         got = [s["id"] for s in it]
     assert len(got) == n - 1 and bad not in got and len(it.skipped) == 1
