@@ -69,7 +69,8 @@ def test_scale_spec_and_variants_carry_a_composites_parts(seed):
                 before = next(p for p in spec["parts"] if p["id"] == part["id"])
                 assert fixed == {e["font"] for e in before["spec"]["elements"] if e["type"] == "text"}, name
     moved = validate(variants.move(spec, seed))
-    assert moved["meta"]["variant"]["scale"] == 1.0 or any(p1["spec"]["width"] < p0["spec"]["width"] for p0, p1 in zip(spec["parts"], moved["parts"]))
+    shrunk = [p1["spec"]["width"] < p0["spec"]["width"] for p0, p1 in zip(spec["parts"], moved["parts"])]
+    assert moved["meta"]["variant"]["scale"] > 0.97 or all(shrunk), moved["meta"]["variant"]  # the parts scale with the card
     resized = validate(variants.resize(spec, seed))
     assert [p["spec"]["height"] for p in resized["parts"]] != [p["spec"]["height"] for p in spec["parts"]]
 

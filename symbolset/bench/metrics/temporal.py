@@ -155,9 +155,10 @@ def _time_fit(c_v, t_v, t_s, c_s, slack: float) -> tuple[float, float, float]:
 def self_distances(frames) -> np.ndarray:
     """The clip's temporal self-similarity matrix: for every pair of frames, the mean over pixels
     of their change beyond ``_MOTION_NOISE`` grey levels (as :func:`motion_profile`), on frames
-    brought to at most ``_SSM_HEIGHT`` rows; divided by its largest value (all zeros for a still
-    clip), which, unlike the mean, does not depend on how long each state is held. It does not depend on where, how large or in which colours the symbols are drawn,
-    and reordering frames permutes it without changing its values."""
+    brought to at most ``_SSM_HEIGHT`` rows, divided by its largest value (all zeros for a still
+    clip), which, unlike the mean, does not depend on how long each state is held. It does not
+    depend on where, how large or in which colours the symbols are drawn, and reordering frames
+    permutes it without changing its values."""
     h = frames[0].shape[0]
     if h > _SSM_HEIGHT:
         size = (max(1, round(frames[0].shape[1] * _SSM_HEIGHT / h)), _SSM_HEIGHT)
