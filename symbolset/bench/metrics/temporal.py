@@ -120,20 +120,28 @@ def flicker_score(video, spec_frames) -> float | None:
     return float(min(1.0, q_v / max(q_s or 1.0, 0.05)))
 
 
+def _channel_max(img: np.ndarray) -> np.ndarray:
+    """The largest channel of each pixel (numpy's ``max(axis=-1)`` over three channels is slow)."""
+    return np.maximum(np.maximum(img[..., 0], img[..., 1]), img[..., 2])
+
+
+def _change(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean over pixels of the largest channel's absolute difference, differences of
+    ``_MOTION_NOISE`` grey levels or less counted as 0."""
+    diff = cv2.threshold(_channel_max(cv2.absdiff(a, b)), _MOTION_NOISE, 0, cv2.THRESH_TOZERO)[1]
+    return int(diff.sum(dtype=np.int64)) / diff.size
+
+
 def motion_profile(frames) -> np.ndarray:
     """Per-transition change (mean over pixels, 0..255) with differences of ``_MOTION_NOISE``
     grey levels or less ignored; length ``T - 1``."""
-    out = np.zeros(max(0, len(frames) - 1))
-    for t in range(len(out)):
-        diff = cv2.absdiff(frames[t + 1], frames[t]).max(axis=-1)
-        out[t] = diff[diff > _MOTION_NOISE].sum(dtype=np.int64) / diff.size
-    return out
+    return np.array([_change(frames[t + 1], frames[t]) for t in range(len(frames) - 1)], dtype=float)
 
 
-def _cumulative(frames) -> tuple[np.ndarray, np.ndarray]:
-    """(normalised frame times, share of the clip's total change done by each frame)."""
-    d = motion_profile(frames)
-    return align.norm_times(len(frames)), np.concatenate([[0.0], np.cumsum(d) / d.sum()])
+def _cumulative(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(normalised frame times, share of the clip's total change done by each frame) of a clip
+    whose :func:`motion_profile` is ``d``."""
+    return align.norm_times(len(d) + 1), np.concatenate([[0.0], np.cumsum(d) / d.sum()])
 
 
 def _time_fit(c_v, t_v, t_s, c_s, slack: float) -> tuple[float, float, float]:
@@ -141,12 +149,11 @@ def _time_fit(c_v, t_v, t_s, c_s, slack: float) -> tuple[float, float, float]:
     cumulative-change curve and the spec's (see the module docstring)."""
     u = np.linspace(0.0, 1.0, 65)
     c_v = np.interp(u, t_v, c_v)
-    fits = []
-    for a in _SPEEDS:
-        for b in _OFFSETS:
-            low = np.interp(a * u + b - slack, t_s, c_s, left=0.0, right=1.0)
-            high = np.interp(a * u + b + slack, t_s, c_s, left=0.0, right=1.0)
-            fits.append((float(np.maximum(0.0, np.maximum(low - c_v, c_v - high)).mean()), float(a), float(b)))
+    mapped = _SPEEDS[:, None, None] * u + _OFFSETS[None, :, None]  # every (speed, offset) at once
+    low = np.interp(mapped - slack, t_s, c_s, left=0.0, right=1.0)
+    high = np.interp(mapped + slack, t_s, c_s, left=0.0, right=1.0)
+    gaps = np.maximum(0.0, np.maximum(low - c_v, c_v - high)).mean(axis=-1)
+    fits = [(float(gaps[i, j]), float(a), float(b)) for i, a in enumerate(_SPEEDS) for j, b in enumerate(_OFFSETS)]
     # Held states make many maps fit equally well; of those, the one nearest no warp at all.
     least = min(f[0] for f in fits)
     return min((f for f in fits if f[0] <= least + 1e-6), key=lambda f: abs(f[1] - 1.0) + abs(f[2]))
@@ -167,8 +174,7 @@ def self_distances(frames) -> np.ndarray:
     d = np.zeros((n, n))
     for i in range(n):
         for j in range(i + 1, n):
-            diff = cv2.absdiff(frames[i], frames[j]).max(axis=-1)
-            d[i, j] = d[j, i] = diff[diff > _MOTION_NOISE].sum(dtype=np.int64) / diff.size
+            d[i, j] = d[j, i] = _change(frames[i], frames[j])
     return d / d.max() if d.max() > 0 else d
 
 
@@ -195,12 +201,13 @@ def order_score(video, spec_frames, speed: float = 1.0, offset: float = 0.0, sla
     return float(1.0 - np.mean(np.minimum(1.0, np.asarray(errors) / _ORDER_TOL)))
 
 
-def motion_parts(video, spec_frames) -> dict | None:
-    """The factors of :func:`motion_score`: ``curve`` (timing agreement), ``excess`` (total change
-    per ink pixel, video over spec) and ``order`` (self-similarity agreement); None when the
-    score is decided without them (see :func:`motion_score`)."""
-    d_v, d_s = motion_profile(video), motion_profile(spec_frames)
-    (t_v, c_v), (t_s, c_s) = _cumulative(video), _cumulative(spec_frames)
+def motion_parts(video, spec_frames, d_v=None, d_s=None) -> dict:
+    """The factors of :func:`motion_score` for a video and a spec that both change (``d_v``,
+    ``d_s``: their :func:`motion_profile` when at hand): ``curve`` (timing agreement), ``excess``
+    (total change per ink pixel, video over spec) and ``order`` (self-similarity agreement)."""
+    d_v = motion_profile(video) if d_v is None else d_v
+    d_s = motion_profile(spec_frames) if d_s is None else d_s
+    (t_v, c_v), (t_s, c_s) = _cumulative(d_v), _cumulative(d_s)
     # A change seen between two frames happened somewhere between them: on two different frame grids
     # the curves may disagree by half a frame of the coarser one (a typed letter lands in another
     # frame at another fps). On the same grid they need not, and a held frame must not be forgiven.
@@ -222,7 +229,7 @@ def motion_score(video, spec_frames) -> float | None:
         return None if d_v.sum() <= 0.01 * len(d_v) else 0.0
     if d_v.sum() <= 0:
         return 0.0
-    p = motion_parts(video, spec_frames)
+    p = motion_parts(video, spec_frames, d_v, d_s)
     return float(p["curve"] * min(1.0, (_EXCESS_FREE / p["excess"]) ** _EXCESS_POWER) * p["order"])
 
 
@@ -230,7 +237,7 @@ def _ink(frames) -> float:
     """Mean share of a frame's pixels that are ink (unlike its border colour), over every third frame."""
     from .locate import INK_TOL, background
 
-    shares = [(np.abs(f.astype(np.int16) - background(f)).max(axis=-1) > INK_TOL).mean() for f in frames[::3]]
+    shares = [(_channel_max(np.abs(f.astype(np.int16) - background(f))) > INK_TOL).mean() for f in frames[::3]]
     return max(float(np.mean(shares)), 1e-3)
 
 
