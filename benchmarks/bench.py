@@ -14,7 +14,9 @@ the way a model's output has another size and frame count than the spec.
 - ``per_family_s``: median seconds to score one video of each family with OCR on (first scale).
 
 Every figure is the median of ``--repeats`` runs. The machine may be shared: compare the ratios to
-the ceiling measured in the same run, not the absolute rates, across machines or times.
+the ceiling measured in the same run, not the absolute rates, across machines or times. Each run
+also reports ``cpu_seconds`` (user + system time of this process and its finished workers) and
+``videos_per_cpu_min``, which other users of a shared machine do not inflate.
 
     python benchmarks/bench.py                 # ~6 minutes on two cores
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import tempfile
 import time
@@ -45,19 +48,32 @@ def write_videos(prompts: list[dict], folder: Path, scale: int, frames: int) -> 
         (folder / f"{p['id']}.mp4").write_bytes(codec.encode(render_clip(spec)[0], spec["fps"]))
 
 
-def ceiling(prompts: list[dict], folder: Path) -> float:
-    """Seconds to decode every video and render every reference clip."""
-    start = time.perf_counter()
+def _cpu() -> float:
+    """User + system CPU seconds of this process and of its finished child processes."""
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
+def ceiling(prompts: list[dict], folder: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds to decode every video and render every reference clip."""
+    start, cpu = time.perf_counter(), _cpu()
     for p in prompts:
         codec.decode((folder / f"{p['id']}.mp4").read_bytes())
         render_clip(validate(p["spec"]))
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu() - cpu
 
 
-def timed_run(prompts_path: Path, folder: Path, out: Path, use_ocr: bool, workers: int) -> float:
-    start = time.perf_counter()
+def timed_run(prompts_path: Path, folder: Path, out: Path, use_ocr: bool, workers: int) -> tuple[float, float]:
+    """(wall, CPU) seconds of one ``run_benchmark``."""
+    start, cpu = time.perf_counter(), _cpu()
     run_benchmark(prompts_path, folder, out, use_ocr=use_ocr, workers=workers, overwrite=True)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _cpu() - cpu
+
+
+def _figures(n: int, runs: list[tuple[float, float]]) -> dict:
+    """Medians of wall and CPU seconds over ``runs`` and the rates they give for ``n`` videos."""
+    secs, cpu = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    return {"seconds": round(secs, 3), "videos_per_min": round(60 * n / secs, 1),
+            "cpu_seconds": round(cpu, 3), "videos_per_cpu_min": round(60 * n / cpu, 1)}  # fmt: skip
 
 
 def per_family(prompts: list[dict], folder: Path, repeats: int) -> dict:
@@ -95,17 +111,12 @@ def main(argv=None) -> None:
         for scale in (int(s) for s in args.scales.split(",")):
             folder = Path(tmp) / f"videos-{scale}x"
             write_videos(prompts, folder, scale, args.frames)
-            floor = statistics.median(ceiling(prompts, folder) for _ in range(args.repeats))
             entry = {"video_size": f"{spec['width'] * scale}x{spec['height'] * scale}",
-                     "ceiling": {"seconds": round(floor, 3), "videos_per_min": round(60 * len(prompts) / floor, 1)}}  # fmt: skip
+                     "ceiling": _figures(len(prompts), [ceiling(prompts, folder) for _ in range(args.repeats)])}  # fmt: skip
+            floor = entry["ceiling"]["seconds"]
             for key, use_ocr, workers in (("run_ocr", True, 1), ("run_no_ocr", False, 1), ("run_ocr_2_workers", True, 2)):
-                runs = (timed_run(prompts_path, folder, Path(tmp) / f"out-{scale}-{key}", use_ocr, workers) for _ in range(args.repeats))
-                secs = statistics.median(runs)
-                entry[key] = {
-                    "seconds": round(secs, 3),
-                    "videos_per_min": round(60 * len(prompts) / secs, 1),
-                    "ratio_to_ceiling": round(floor / secs, 3),
-                }
+                runs = [timed_run(prompts_path, folder, Path(tmp) / f"out-{scale}-{key}", use_ocr, workers) for _ in range(args.repeats)]
+                entry[key] = {**_figures(len(prompts), runs), "ratio_to_ceiling": round(floor / statistics.median(r[0] for r in runs), 3)}
             entry["run_ocr_2_workers"]["speedup"] = round(entry["run_ocr"]["seconds"] / entry["run_ocr_2_workers"]["seconds"], 2)
             result["scales"][f"{scale}x"] = entry
         result["per_family_s"] = per_family(

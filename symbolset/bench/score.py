@@ -15,7 +15,7 @@ import numpy as np
 from ..render import render_clip
 from ..spec import validate
 from .match import DEFAULT_WEIGHTS, match
-from .metrics import align, geometric, ocr, quality, temporal
+from .metrics import align, geometric, ocr, quality, seen, temporal
 
 DEFAULT_OCR_FRAMES = 4
 _MF_FRAMES = 8
@@ -45,7 +45,8 @@ class Scorer:
         spec = validate(prompt["spec"])
         spec_frames, annotations = native if native is not None else render_clip(spec)
         out: dict = {"frames": int(len(video)), "width": int(video.shape[2]), "height": int(video.shape[1])}
-        out.update(quality.frame_quality([video[i] for i in sample_indices(len(video), _MF_FRAMES)], spec["family"]))
+        mf_frames = [video[i] for i in sample_indices(len(video), _MF_FRAMES)]
+        out.update(quality.frame_quality(mf_frames, spec["family"], real="stage" in spec))
         out["flicker"] = temporal.flicker_score(video, spec_frames)
         out["motion"] = temporal.motion_score(video, spec_frames)
         out["activity"] = temporal.activity(video, spec_frames)
@@ -54,7 +55,7 @@ class Scorer:
         sampled = [video[i] for i in sample_indices(len(video), self.ocr_frames)]
         out.update(geometric.geometric_scores(spec, sampled, spec_frames, annotations))
         if self.use_ocr:
-            out.update(ocr.text_scores([ocr.expected_state(a) for a in annotations], sampled))
+            out.update(ocr.text_scores([seen.expected_state(a) for a in annotations], sampled))
         if self.clip is not None:
             out["clipsim"] = self.clip.similarity(sampled, prompt.get("caption", {}).get("en", ""))
         out.update(match(out, self.weights))

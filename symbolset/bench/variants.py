@@ -27,10 +27,12 @@ import numpy as np
 
 from .. import fonts
 from ..captions import PALETTE
+from ..composite import all_elements
 from ..draw import pick
 from ..render import element_states
 from ..spec import duration, elements_of, frame_time, is_track, validate
 from ..textlayout import text_quad
+from .reference import scale_stage
 
 # Families whose captions state sizes in pixels (type size, radius, travel): no re-scaling in ``move``.
 PIXEL_SIZED = frozenset({"geometry", "text_typing", "text_motion"})
@@ -121,6 +123,15 @@ def transform(spec: dict, *, dx: float = 0.0, dy: float = 0.0, scale: float = 1.
             el["bottom_width"] = stroke(el["bottom_width"])
         else:  # a new element type must say how it moves, rather than stay behind
             raise ValueError(f"transform: no rule for {kind} elements")
+    for part in out.get("parts", ()):  # a composite's part: its rectangle moves and scales with the card
+        if rotation:
+            raise ValueError("transform: a composite's parts cannot be rotated")
+        sub = part["spec"]
+        (x0, y0), (x1, y1) = pt(part["at"]), pt([part["at"][0] + sub["width"], part["at"][1] + sub["height"]])
+        x0, y0 = math.floor(x0 + 1e-9), math.floor(y0 + 1e-9)
+        pw, ph = max(16, int(x1 - x0) // 2 * 2), max(16, int(y1 - y0) // 2 * 2)  # canvases have even sides
+        part["at"] = [x0, y0]
+        part["spec"] = transform(sub, scale=ph / sub["height"], width=pw, height=ph)
     return out
 
 
@@ -151,8 +162,13 @@ def _backdrop(before: list, after: list, w0: int, h0: int, w1: int, h1: int) -> 
 
 
 def _boxes_inside(spec: dict, margin: float = 1.0) -> bool:
-    """Every text's quad lies inside the frame in every frame (the caption's "never leaves the frame")."""
+    """Every text's quad lies inside the frame in every frame (the caption's "never leaves the frame"),
+    and every part of a composite inside the card."""
     w, h = spec["width"], spec["height"]
+    for part in spec.get("parts", ()):
+        x, y = part["at"]
+        if x < 0 or y < 0 or x + part["spec"]["width"] > w or y + part["spec"]["height"] > h or not _boxes_inside(part["spec"], margin):
+            return False
     for i in range(spec["num_frames"]):
         for st in element_states(spec, frame_time(spec, i)):
             if st["type"] == "text":
@@ -198,7 +214,10 @@ def resize(spec: dict, seed: int) -> dict:
     """Another resolution: the whole scene scaled by 0.75, 1.25 or 1.5 (even frame sizes)."""
     factor = float(_rng(seed, "resize").choice([0.75, 1.25, 1.5]))
     w, h = 2 * round(spec["width"] * factor / 2), 2 * round(spec["height"] * factor / 2)
-    return _tag(transform(spec, scale=w / spec["width"], width=w, height=h), "resize", factor=factor)
+    out = transform(spec, scale=w / spec["width"], width=w, height=h)
+    if "stage" in out:  # the real style's blurs are in pixels of the frame
+        scale_stage(out["stage"], w / spec["width"])
+    return _tag(out, "resize", factor=factor)
 
 
 def reframe(spec: dict, seed: int) -> dict:
@@ -219,7 +238,9 @@ def refont(spec: dict, seed: int) -> dict:
     rng = _rng(seed, "refont")
     changed = {}
     if spec.get("family") not in FONT_FIXED:
-        texts = elements_of(out, "text")
+        # A composite's texts live in its parts; a part of a font-fixed family keeps its font.
+        free = [out] + [p["spec"] for p in out.get("parts", ()) if p["spec"].get("family") not in FONT_FIXED]
+        texts = [el for sub in free for el in elements_of(sub, "text")]
         by_font: dict[str, str] = {}
         for el in texts:  # one new font per old font, so labels that shared a font still do
             if el["font"] not in by_font:
@@ -259,7 +280,9 @@ def recolor(spec: dict, seed: int, *, spread: int = 24) -> dict:
 
     out = copy.deepcopy(spec)
     out["background"] = shade(spec.get("background", [255, 255, 255]))
-    for el in out["elements"]:
+    for part in out.get("parts", ()):
+        part["spec"]["background"] = shade(part["spec"].get("background", [255, 255, 255]))
+    for el in all_elements(out):
         for field in ("color", "fill", "off_color"):
             if isinstance(el.get(field), list):
                 el[field] = shade(el[field])
@@ -272,12 +295,12 @@ def recolor(spec: dict, seed: int, *, spread: int = 24) -> dict:
 
 
 def _keys_end(spec: dict) -> float:
-    return max([k[0] for el in spec["elements"] for v in el.values() if is_track(v) for k in v["keys"]], default=0.0)
+    return max([k[0] for el in all_elements(spec) for v in el.values() if is_track(v) for k in v["keys"]], default=0.0)
 
 
 def _scale_times(spec: dict, factor: float, fps: float) -> dict:
     out = copy.deepcopy(spec)
-    for el in out["elements"]:
+    for el in all_elements(out):
         for name, v in el.items():
             if is_track(v):
                 el[name] = {**v, "keys": [[round(t * factor, 6), val] for t, val in v["keys"]]}
@@ -286,6 +309,8 @@ def _scale_times(spec: dict, factor: float, fps: float) -> dict:
     out["fps"] = fps
     frames = round(duration(spec) * factor * fps)
     out["num_frames"] = max(1, frames, math.ceil(_keys_end(out) * fps - 1e-9))
+    for part in out.get("parts", ()):  # a composite's parts keep its frame rate and count
+        part["spec"]["fps"], part["spec"]["num_frames"] = fps, out["num_frames"]
     return out
 
 

@@ -53,6 +53,7 @@ should equal the change of their aligned spec states ``lev(X, X')``:
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 import cv2
@@ -82,6 +83,7 @@ def normalize(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).translate(_FOLD)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; the OCR alignment asks the same pairs again and again
 def levenshtein(a: str, b: str) -> int:
     """Edit distance (insertions, deletions, substitutions of one character each)."""
     if len(a) < len(b):
@@ -95,6 +97,7 @@ def levenshtein(a: str, b: str) -> int:
     return prev[-1]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def substring_distance(pattern: str, text: str) -> int:
     """Edit distance of ``pattern`` to its best-matching substring of ``text`` (``|pattern|`` when
     ``text`` is empty)."""

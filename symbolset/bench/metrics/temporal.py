@@ -29,8 +29,17 @@
   motion needs -- ``min(1, (2 / e)^3)``: frames played out of order or shaken travel back and
   forth, adding change the more of them there are, which the normalised curve alone cannot see (a
   shuffled clip's curve is nearly as straight as a clean one's); the factor keeps falling rather
-  than stopping at 0, so more disorder still scores lower. A still video where the spec moves
-  scores 0.
+  than stopping at 0, so more disorder still scores lower. It is multiplied by an *order* factor
+  that grades how much of the clip's order is broken: the clip's temporal self-similarity matrix
+  (:func:`self_distances`: the change between every pair of frames, over its largest) must agree
+  with the spec's at the times the fitted map gives (between the spans of spec frames each video
+  frame may show), ``order = 1 - mean over pairs of min(1, error / 0.25)``. Pairwise change does
+  not depend on where, how large or in which colours the symbols are drawn, and frames played out
+  of order carry their whole row of wrong distances with them, so the share of wrong pairs grows
+  with the share of displaced frames (1 - (1 - f)^2) instead of saturating at the first one, while
+  frames swapped within a held state change nothing (nothing visible is out of order). Where held
+  states let many time maps fit equally, the one nearest no warp is used. A still video where the
+  spec moves scores 0.
 - **Track smoothness**: corners (Shi-Tomasi) of frame t tracked to t-1 and t+1 with pyramidal
   Lucas-Kanade; the acceleration ``a_t = mean |p(t+1) - 2 p(t) + p(t-1)|`` in units of 1/128 of the
   frame's height, a lost point counting as ``_LOST``. ``tracks = mean_t min(1, (A_spec + eps) /
@@ -65,6 +74,9 @@ _MOTION_FREE, _MOTION_SPAN = 0.005, 0.08
 # layout, fps, timing) stay under 1.8; shuffled frames and shake go past it, more the more of them.
 _EXCESS_FREE = 2.0
 _THUMB = 16
+_EXCESS_POWER = 3
+_SSM_HEIGHT = 128
+_ORDER_TOL = 0.25
 
 
 def mean_abs_diff(frames: np.ndarray) -> float:
@@ -108,20 +120,103 @@ def flicker_score(video, spec_frames) -> float | None:
     return float(min(1.0, q_v / max(q_s or 1.0, 0.05)))
 
 
+def _channel_max(img: np.ndarray) -> np.ndarray:
+    """The largest channel of each pixel (numpy's ``max(axis=-1)`` over three channels is slow)."""
+    return np.maximum(np.maximum(img[..., 0], img[..., 1]), img[..., 2])
+
+
+def _change(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean over pixels of the largest channel's absolute difference, differences of
+    ``_MOTION_NOISE`` grey levels or less counted as 0."""
+    diff = cv2.threshold(_channel_max(cv2.absdiff(a, b)), _MOTION_NOISE, 0, cv2.THRESH_TOZERO)[1]
+    return int(diff.sum(dtype=np.int64)) / diff.size
+
+
 def motion_profile(frames) -> np.ndarray:
     """Per-transition change (mean over pixels, 0..255) with differences of ``_MOTION_NOISE``
     grey levels or less ignored; length ``T - 1``."""
-    out = np.zeros(max(0, len(frames) - 1))
-    for t in range(len(out)):
-        diff = cv2.absdiff(frames[t + 1], frames[t]).max(axis=-1)
-        out[t] = diff[diff > _MOTION_NOISE].sum(dtype=np.int64) / diff.size
-    return out
+    return np.array([_change(frames[t + 1], frames[t]) for t in range(len(frames) - 1)], dtype=float)
 
 
-def _cumulative(frames) -> tuple[np.ndarray, np.ndarray]:
-    """(normalised frame times, share of the clip's total change done by each frame)."""
-    d = motion_profile(frames)
-    return align.norm_times(len(frames)), np.concatenate([[0.0], np.cumsum(d) / d.sum()])
+def _cumulative(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(normalised frame times, share of the clip's total change done by each frame) of a clip
+    whose :func:`motion_profile` is ``d``."""
+    return align.norm_times(len(d) + 1), np.concatenate([[0.0], np.cumsum(d) / d.sum()])
+
+
+def _time_fit(c_v, t_v, t_s, c_s, slack: float) -> tuple[float, float, float]:
+    """(mean gap, speed a, offset b) of the best time map ``t = a u + b`` between the video's
+    cumulative-change curve and the spec's (see the module docstring)."""
+    u = np.linspace(0.0, 1.0, 65)
+    c_v = np.interp(u, t_v, c_v)
+    mapped = _SPEEDS[:, None, None] * u + _OFFSETS[None, :, None]  # every (speed, offset) at once
+    low = np.interp(mapped - slack, t_s, c_s, left=0.0, right=1.0)
+    high = np.interp(mapped + slack, t_s, c_s, left=0.0, right=1.0)
+    gaps = np.maximum(0.0, np.maximum(low - c_v, c_v - high)).mean(axis=-1)
+    fits = [(float(gaps[i, j]), float(a), float(b)) for i, a in enumerate(_SPEEDS) for j, b in enumerate(_OFFSETS)]
+    # Held states make many maps fit equally well; of those, the one nearest no warp at all.
+    least = min(f[0] for f in fits)
+    return min((f for f in fits if f[0] <= least + 1e-6), key=lambda f: abs(f[1] - 1.0) + abs(f[2]))
+
+
+def self_distances(frames) -> np.ndarray:
+    """The clip's temporal self-similarity matrix: for every pair of frames, the mean over pixels
+    of their change beyond ``_MOTION_NOISE`` grey levels (as :func:`motion_profile`), on frames
+    brought to at most ``_SSM_HEIGHT`` rows, divided by its largest value (all zeros for a still
+    clip), which, unlike the mean, does not depend on how long each state is held. It does not
+    depend on where, how large or in which colours the symbols are drawn, and reordering frames
+    permutes it without changing its values."""
+    h = frames[0].shape[0]
+    if h > _SSM_HEIGHT:
+        size = (max(1, round(frames[0].shape[1] * _SSM_HEIGHT / h)), _SSM_HEIGHT)
+        frames = [cv2.resize(f, size, interpolation=cv2.INTER_AREA) for f in frames]
+    n = len(frames)
+    d = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            d[i, j] = d[j, i] = _change(frames[i], frames[j])
+    return d / d.max() if d.max() > 0 else d
+
+
+def order_score(video, spec_frames, speed: float = 1.0, offset: float = 0.0, slack: float = 0.0) -> float | None:
+    """Share of the video's frame pairs whose distance agrees with the spec's timeline (see the
+    module docstring): each video frame is mapped to spec time by ``t = speed u + offset`` (give
+    or take ``slack``), and the pair's normalised distance must fall within the range the spec's
+    self-similarity matrix has over the mapped spans, a pair off by ``_ORDER_TOL`` or more counting
+    fully. None under three frames or for a spec that does not change."""
+    if len(video) < 3 or len(spec_frames) < 2:
+        return None
+    d_v, d_s = self_distances(video), self_distances(spec_frames)
+    if not d_s.any():
+        return None
+    n_s = len(spec_frames)
+    t = np.clip(speed * align.norm_times(len(video)) + offset, 0.0, 1.0) * (n_s - 1)
+    lo = np.clip(np.floor(t - slack * (n_s - 1) + 1e-9), 0, n_s - 1).astype(int)
+    hi = np.clip(np.ceil(t + slack * (n_s - 1) - 1e-9), 0, n_s - 1).astype(int)
+    errors = []
+    for i in range(len(video)):
+        for j in range(i + 1, len(video)):
+            span = d_s[lo[i] : hi[i] + 1, lo[j] : hi[j] + 1]
+            errors.append(max(0.0, span.min() - d_v[i, j], d_v[i, j] - span.max()))
+    return float(1.0 - np.mean(np.minimum(1.0, np.asarray(errors) / _ORDER_TOL)))
+
+
+def motion_parts(video, spec_frames, d_v=None, d_s=None) -> dict:
+    """The factors of :func:`motion_score` for a video and a spec that both change (``d_v``,
+    ``d_s``: their :func:`motion_profile` when at hand): ``curve`` (timing agreement), ``excess``
+    (total change per ink pixel, video over spec) and ``order`` (self-similarity agreement)."""
+    d_v = motion_profile(video) if d_v is None else d_v
+    d_s = motion_profile(spec_frames) if d_s is None else d_s
+    (t_v, c_v), (t_s, c_s) = _cumulative(d_v), _cumulative(d_s)
+    # A change seen between two frames happened somewhere between them: on two different frame grids
+    # the curves may disagree by half a frame of the coarser one (a typed letter lands in another
+    # frame at another fps). On the same grid they need not, and a held frame must not be forgiven.
+    slack = 0.0 if len(video) == len(spec_frames) else 0.5 / max(1, min(len(video), len(spec_frames)) - 1)
+    gap, a, b = _time_fit(c_v, t_v, t_s, c_s, slack)
+    order = order_score(video, spec_frames, a, b, slack)
+    return {"curve": max(0.0, 1.0 - max(0.0, gap - _MOTION_FREE) / _MOTION_SPAN),
+            "excess": (d_v.sum() / _ink(video)) / (d_s.sum() / _ink(spec_frames)),
+            "order": 1.0 if order is None else order}  # fmt: skip
 
 
 def motion_score(video, spec_frames) -> float | None:
@@ -134,29 +229,15 @@ def motion_score(video, spec_frames) -> float | None:
         return None if d_v.sum() <= 0.01 * len(d_v) else 0.0
     if d_v.sum() <= 0:
         return 0.0
-    (t_v, c_v), (t_s, c_s) = _cumulative(video), _cumulative(spec_frames)
-    u = np.linspace(0.0, 1.0, 65)
-    c_v = np.interp(u, t_v, c_v)
-    # A change seen between two frames happened somewhere between them: on two different frame grids
-    # the curves may disagree by half a frame of the coarser one (a typed letter lands in another
-    # frame at another fps). On the same grid they need not, and a held frame must not be forgiven.
-    slack = 0.0 if len(video) == len(spec_frames) else 0.5 / max(1, min(len(video), len(spec_frames)) - 1)
-    best = np.inf
-    for a in _SPEEDS:
-        for b in _OFFSETS:
-            low = np.interp(a * u + b - slack, t_s, c_s, left=0.0, right=1.0)
-            high = np.interp(a * u + b + slack, t_s, c_s, left=0.0, right=1.0)
-            best = min(best, float(np.maximum(0.0, np.maximum(low - c_v, c_v - high)).mean()))
-    curve = max(0.0, 1.0 - max(0.0, best - _MOTION_FREE) / _MOTION_SPAN)
-    excess = (d_v.sum() / _ink(video)) / (d_s.sum() / _ink(spec_frames))
-    return float(curve * min(1.0, (_EXCESS_FREE / excess) ** 3))
+    p = motion_parts(video, spec_frames, d_v, d_s)
+    return float(p["curve"] * min(1.0, (_EXCESS_FREE / p["excess"]) ** _EXCESS_POWER) * p["order"])
 
 
 def _ink(frames) -> float:
     """Mean share of a frame's pixels that are ink (unlike its border colour), over every third frame."""
     from .locate import INK_TOL, background
 
-    shares = [(np.abs(f.astype(np.int16) - background(f)).max(axis=-1) > INK_TOL).mean() for f in frames[::3]]
+    shares = [(_channel_max(np.abs(f.astype(np.int16) - background(f))) > INK_TOL).mean() for f in frames[::3]]
     return max(float(np.mean(shares)), 1e-3)
 
 
