@@ -303,21 +303,3 @@ def test_validate_results_do_not_depend_on_workers(tiny_dir, tmp_path):
         results.append(json.loads((out / "validation.json").read_text()))
     assert results[0]["table"] == results[1]["table"] and results[0]["clean"] == results[1]["clean"]
     assert results[0]["variants"] == results[1]["variants"]
-
-
-def test_geometric_warp_is_one_field_per_clip_growing_with_severity():
-    """Severities of the warp differ only in strength: a dot moves the same way, further, at each step
-    (a field drawn per severity would also change where the warp bends, and the graded rho with it)."""
-    frames = np.zeros((1, 128, 128, 3), np.uint8)
-    frames[0, 60:68, 44:52] = 255
-    ys, xs = np.mgrid[:128, :128]
-
-    def centre(img):
-        m = img[..., 0].astype(np.float64)
-        return np.array([(m * xs).sum() / m.sum(), (m * ys).sum() / m.sum()])
-
-    moves = [centre(corrupt("geometric", frames, s, seed=3, spec={})[0]) - centre(frames[0]) for s in range(1, 6)]
-    lengths = [float(np.linalg.norm(v)) for v in moves]
-    assert lengths == sorted(lengths) and lengths[0] > 0.05
-    for v in moves[1:]:
-        assert float(np.dot(v, moves[0])) / (np.linalg.norm(v) * np.linalg.norm(moves[0])) > 0.99

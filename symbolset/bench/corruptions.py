@@ -172,8 +172,7 @@ def stroke_break(frames, severity, rng, spec):
 
 
 def geometric(frames, severity, rng, spec):
-    """Smooth random warp of the image plane (a 4x4 grid of random displacements, cubic-upsampled):
-    one field per clip (see :func:`corrupt`), whose amplitude grows with ``severity``."""
+    """Smooth random warp of the image plane (a 4x4 grid of random displacements, cubic-upsampled)."""
     h, w = frames.shape[1:3]
     amp = _WARP[severity - 1] * _unit(frames)
     grid = rng.normal(0, 1, (2, 4, 4)).astype(np.float32)
@@ -188,12 +187,6 @@ CORRUPTIONS = {"blur": blur, "jpeg": jpeg, "shuffle": shuffle, "drop": drop, "ji
                "char_sub": char_sub, "stroke_break": stroke_break, "geometric": geometric}  # fmt: skip
 
 
-# Corruptions whose random draw is the clip's alone, the same at every severity: a stronger severity is
-# the same damage, stronger (another draw per severity would also change where the warp bends).
-SAME_DRAW = frozenset({"geometric"})
-
-
 def corrupt(name: str, frames: np.ndarray, severity: int, seed: int, spec: dict):
     """Apply corruption ``name`` at ``severity`` (1..5), deterministically from ``seed``."""
-    rng = np.random.default_rng([seed] if name in SAME_DRAW else [seed, severity])
-    return CORRUPTIONS[name](frames, severity, rng, spec)
+    return CORRUPTIONS[name](frames, severity, np.random.default_rng([seed, severity]), spec)
