@@ -204,18 +204,23 @@ def test_workers_give_identical_output(tiny_dir, converted, tmp_path, capsys):
 # ------------------------------------------------------------------ atomic outputs, resume, refusal
 
 
-def test_interrupted_conversion_leaves_nothing_complete_and_resumes(tiny_dir, converted, tmp_path, capsys, monkeypatch):
-    out = tmp_path / "wds"
+def interrupt_flush(monkeypatch, after: int) -> None:
+    """Make the WebDataset writer's shard flush raise KeyboardInterrupt once ``after`` shards are written."""
     real_flush = WebDatasetWriter.flush
     calls = {"n": 0}
 
     def flaky(self, split, index, payloads):
-        if calls["n"] == 1:
+        if calls["n"] == after:
             raise KeyboardInterrupt
         calls["n"] += 1
         real_flush(self, split, index, payloads)
 
     monkeypatch.setattr(WebDatasetWriter, "flush", flaky)
+
+
+def test_interrupted_conversion_leaves_nothing_complete_and_resumes(tiny_dir, converted, tmp_path, capsys, monkeypatch):
+    out = tmp_path / "wds"
+    interrupt_flush(monkeypatch, after=1)
     rc, err = run(capsys, tiny_dir, out, "--to", "webdataset")
     assert rc == 130 and "run the same command again" in err
     assert not (out / "symbolset-convert.json").exists()  # no completion marker
@@ -224,7 +229,7 @@ def test_interrupted_conversion_leaves_nothing_complete_and_resumes(tiny_dir, co
     # a different command refuses the unfinished folder
     rc, err = run(capsys, tiny_dir, out, "--to", "webdataset", "--shard-size", "2")
     assert rc == 1 and "unfinished conversion" in error_line(err)
-    monkeypatch.setattr(WebDatasetWriter, "flush", real_flush)
+    monkeypatch.undo()
     assert run(capsys, tiny_dir, out, "--to", "webdataset")[0] == 0
     for path in converted["webdataset"].glob("*.tar"):
         assert path.read_bytes() == (out / path.name).read_bytes()
@@ -282,16 +287,7 @@ def test_shards_are_synced_once_before_the_marker_and_resume_rewrites_a_torn_sha
     from symbolset.converters import output
 
     out = tmp_path / "wds"
-    real_flush = WebDatasetWriter.flush
-    calls = {"n": 0}
-
-    def flaky(self, split, index, payloads):
-        if calls["n"] == 2:
-            raise KeyboardInterrupt
-        calls["n"] += 1
-        real_flush(self, split, index, payloads)
-
-    monkeypatch.setattr(WebDatasetWriter, "flush", flaky)
+    interrupt_flush(monkeypatch, after=2)
     assert run(capsys, tiny_dir, out, "--to", "webdataset")[0] == 130
     monkeypatch.undo()
     shards = sorted(out.glob("*.tar"))
