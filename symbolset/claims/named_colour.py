@@ -97,7 +97,12 @@ def colour_scores(frame: np.ndarray, annotation: dict, c: dict) -> dict[str, flo
     strong = pixels[away >= 0.5 * top]
     if top <= 20 or len(strong) < 3:
         return None
-    return {n: (lambda misfit, reach: misfit + 20.0 * reach)(*_ink_score(strong, PALETTE[n][0], base)) for n in names if list(PALETTE[n][0]) != list(c["base"])}
+    scores = {}
+    for n in names:
+        if list(PALETTE[n][0]) != list(c["base"]):
+            misfit, reach = _ink_score(strong, PALETTE[n][0], base)
+            scores[n] = misfit + 20.0 * reach
+    return scores
 
 
 def shows(c: dict, scores: dict[str, float]) -> tuple[bool, str]:
