@@ -100,6 +100,21 @@ def test_register_finds_the_scale_and_shift_the_box_missed(tiny_dir):
     assert np.abs(corners @ got.T - corners @ inverse.T).max() < 1.0
 
 
+@pytest.mark.parametrize("family, seed", [("geometry", 5413101888979391907), ("plot", 5829336150357461600)])
+def test_register_leaves_a_default_render_in_place(family, seed):
+    """``generate default``'s test clips geometry-0-000001 and plot-0-000001 (256 px), scored as they
+    were drawn: a frame's edges lie on a stroke's two sides, and fitting the stroke's middle line to
+    them moved the figure 2.5% (geometry) and scored the correct clip 0 (plot: 0.09)."""
+    from symbolset.config import load_config
+    from symbolset.record import sample_spec
+
+    spec = sample_spec(family, seed, load_config("default").params(family))
+    frames, annotations = render_clip(spec)
+    got = locate.register(frames[-1], geometric._shapes(annotations[-1]), np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]))
+    assert abs(got[0, 0] - 1.0) < 0.01 and abs(got[1, 1] - 1.0) < 0.01
+    assert _geo(spec, frames)["geo"] >= 0.95
+
+
 def test_lane_kinds_hold_under_a_slight_warp_and_change_with_a_swapped_line(tiny_dir):
     """A solid lane line bent a pixel by a smooth warp (the validation's ``geometric`` corruption at
     its lowest severity, with the field that read it dashed before) still reads solid; the prompt

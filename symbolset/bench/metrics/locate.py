@@ -10,8 +10,8 @@ onto the spec's canvas. No pixel of the render is compared with the video: only 
 
 A box is set by the figure's extremes, so a figure with one part wrong (a vertex moved outwards)
 shifts and rescales its box and the map would hide part of the error. :func:`register` refines
-the map by fitting the spec's own primitives (points along its polylines, polygons and circles,
-in the spec's coordinates) to the video's edges: the uniform scale and shift that put most of
+the map by fitting the spec's own primitives (points along the two sides of its polylines',
+polygons' and circles' strokes, in the spec's coordinates: where a frame's edges lie) to the video's edges: the uniform scale and shift that put most of
 those points on an edge (a robust, truncated chamfer fit), so the parts drawn right line up and
 a part drawn wrong stays where the model put it.
 """
@@ -93,38 +93,48 @@ def edge_distance(frame: np.ndarray) -> np.ndarray:
     return cv2.distanceTransform((~edges(frame)).astype(np.uint8), cv2.DIST_L2, 3)
 
 
-def shape_points(shapes: list[dict], step: float = 1.0) -> tuple[np.ndarray, float]:
+def shape_points(shapes: list[dict], step: float = 1.0, outline: bool = False) -> tuple[np.ndarray, float]:
     """``(N, 2)`` points every ``step`` px along the polylines, polygons (closed) and circles
-    (their drawn arcs) of annotation ``shapes``, and the widest stroke of those shapes."""
+    (their drawn arcs) of annotation ``shapes``, and the widest stroke of those shapes. With
+    ``outline``, the points lie on each stroke's two sides (half its width off its middle line, where
+    a frame's edges are) instead of on its middle."""
     out, widths = [], []
     for s in shapes:
         p = s["params"]
+        half = float(p.get("width", 1)) / 2
         if s["type"] in ("polyline", "polygon"):
             pts = np.asarray(p["points"], float)
             if s["type"] == "polygon" and len(pts) > 2:
                 pts = np.vstack([pts, pts[:1]])
             for a, b in zip(pts, pts[1:]):
-                n = max(2, int(math.hypot(*(b - a)) / step) + 1)
-                out.append(a + np.linspace(0.0, 1.0, n)[:, None] * (b - a))
+                length = math.hypot(*(b - a))
+                n = max(2, int(length / step) + 1)
+                line = a + np.linspace(0.0, 1.0, n)[:, None] * (b - a)
+                if not outline:
+                    out.append(line)
+                elif length > 0:
+                    normal = np.array([a[1] - b[1], b[0] - a[0]]) / length * half
+                    out += [line + normal, line - normal]
         elif s["type"] == "circle":
             r, sweep = float(p["radius"]), float(p.get("sweep", 360.0))
             n = max(8, int(abs(math.radians(sweep)) * r / step) + 1)
             a = np.radians(float(p.get("start", 0.0)) + np.linspace(0.0, sweep, n))
-            out.append(np.column_stack([p["center"][0] + r * np.cos(a), p["center"][1] + r * np.sin(a)]))
+            for radius in ((r + half, max(0.0, r - half)) if outline else (r,)):
+                out.append(np.column_stack([p["center"][0] + radius * np.cos(a), p["center"][1] + radius * np.sin(a)]))
         else:
             continue
-        widths.append(float(p.get("width", 1)))
+        widths.append(2 * half)
     return (np.concatenate(out) if out else np.zeros((0, 2))), max(widths, default=1.0)
 
 
 def register(frame: np.ndarray, shapes: list[dict], matrix: np.ndarray) -> np.ndarray:
     """The video-to-canvas ``matrix`` (e.g. :func:`box_map`) refined to the uniform scale and
-    shift that lay the spec's primitives (``shapes`` of one spec frame, :func:`shape_points`) best
+    shift that lay the spec's primitives (``shapes`` of one spec frame, their strokes' sides: :func:`shape_points`) best
     along the edges of ``frame`` (the same moment of the video): the mean, over the points, of the
     frame's Canny edges blurred by half the widest stroke and a pixel (so a stroke's two edges make one ridge
     along its middle), maximised on a grid around the box map (scale +-10%, shift +-5% of the
     figure) then by Nelder-Mead. Returned as a 2x3 matrix of the same kind; unchanged with fewer than 8 points."""
-    points, width = shape_points(shapes)
+    points, width = shape_points(shapes, outline=True)
     if len(points) < 8:
         return matrix
     found = edges(frame).astype(np.float32)
@@ -144,7 +154,8 @@ def register(frame: np.ndarray, shapes: list[dict], matrix: np.ndarray) -> np.nd
     grid = [np.array([a, b, c]) for a in np.linspace(-0.1, 0.1, 9) for b in steps for c in steps]
     x0 = min(grid, key=lambda x: cost(x, fine))  # coarse first: the ridges are narrow, a blurrier field shifts their peaks
     simplex = np.vstack([x0, x0 + np.diag([0.02, reach / 4, reach / 4])])
-    x = minimize(cost, x0, args=(fine,), method="Nelder-Mead", options={"xatol": 0.005, "fatol": 1e-5, "initial_simplex": simplex}).x
+    bounds = [(-0.2, 0.2), (-2 * reach, 2 * reach), (-2 * reach, 2 * reach)]  # a figure that fits nowhere must not run off
+    x = minimize(cost, x0, args=(fine,), method="Nelder-Mead", bounds=bounds, options={"xatol": 0.005, "fatol": 1e-5, "initial_simplex": simplex}).x
     s, t = s0 * math.exp(x[0]), into + x[1:]
     # video -> canvas: the inverse of q = (p - centre) * s + t
     return np.array([[1.0 / s, 0.0, centre[0] - t[0] / s], [0.0, 1.0 / s, centre[1] - t[1] / s]])
