@@ -132,8 +132,7 @@ class TFRecordReader(Reader):
         lines, videos = [], []
         try:
             for where, data in items:
-                plain = tfexample.decode_plain_example(data)
-                context, lists = (plain, {}) if plain is not None else tfexample.decode_sequence_example(data)
+                context, lists = tfexample.decode_sequence_example(data)
                 if lists or len(context.get("video/bytes", ("", ()))[1]) != 1 or not context["video/bytes"][1][0]:
                     return None
                 meta = fields.unflatten(context, where, raw_json=True)
