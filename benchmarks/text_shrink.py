@@ -35,9 +35,9 @@ WAYS = {"unfiltered": lambda lin: 1, "filtered": FILTERED}
 
 
 def _offsets(specs: list[dict], factor: float) -> dict:
-    from test_signage_exact import _horizontal, _offsets, _zoomed
+    from test_signage_exact import _offsets, _zoomed
 
-    offs = [o for spec in specs if _horizontal(spec) for o, _ in _offsets(_zoomed(spec, factor))]
+    offs = [o for spec in specs for o, _ in _offsets(_zoomed(spec, factor))]
     finite = [o for o in offs if math.isfinite(o)]
     return {"max": round(max(finite), 3), "p99": round(statistics.quantiles(finite, n=100)[98], 3), "vanished": len(offs) - len(finite), "chars": len(offs)}
 
