@@ -323,7 +323,10 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
     """The same strings every frame (a vertical sign's characters running down one column, each
     below the one before and within a quarter glyph of its axis); each line's ink centroid follows the camera transform within 1 px
     (1.5 px for a vertical column, whose few glyphs average out less of the codec's error) with ink scaling as zoom², and each
-    character's ink centroid follows it within 1.5 px (resampling blurs small glyphs)."""
+    character's ink centroid follows it within 1.5 px (a tight character box takes in its neighbours'
+    ink, differently at each zoom: an exact area rendering of the glyphs moves up to 1.4 px by this
+    measure; where each character's ink lies is checked against such a rendering in
+    tests/families/test_signage_exact.py)."""
     m = spec["meta"]
     problems: list[str] = []
     c = np.asarray(m["center"])
