@@ -558,9 +558,9 @@ def _place(mask: np.ndarray, mm: np.ndarray, width: int, height: int):
 
 def supersampling(lin: np.ndarray) -> int:
     """How many samples per canvas pixel side a 2x2 linear map needs so that it does not shrink on
-    the finer grid: ``ceil(1 / smallest singular value)``, 1 for a map that does not shrink (within
-    1e-9, so a rotation stays unfiltered). The singular value is computed in closed form, the same
-    on every machine."""
+    the finer grid: ``ceil(1 / smallest singular value)`` (at most 64: the fine grid is then no
+    larger than the mask), 1 for a map that does not shrink (within 1e-9, so a rotation stays
+    unfiltered). The singular value is computed in closed form, the same on every machine."""
     (a, b), (c, d) = (float(v) for v in lin[0]), (float(v) for v in lin[1])
     smallest = abs(math.hypot(a + d, c - b) - math.hypot(a - d, b + c)) / 2
     if smallest >= 1 - 1e-9:
