@@ -39,7 +39,12 @@ def _offsets(specs: list[dict], factor: float) -> dict:
 
     offs = [o for spec in specs for o, _ in _offsets(_zoomed(spec, factor))]
     finite = [o for o in offs if math.isfinite(o)]
-    return {"max": round(max(finite), 3), "p99": round(statistics.quantiles(finite, n=100)[98], 3), "vanished": len(offs) - len(finite), "chars": len(offs)}
+    return {
+        "max": round(max(finite), 3),
+        "p99": round(statistics.quantiles(finite, n=100)[98], 3),
+        "vanished": len(offs) - len(finite),
+        "chars": len(offs),
+    }
 
 
 def main() -> None:

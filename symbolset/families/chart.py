@@ -86,7 +86,8 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
             x0, x1 = cx - bar_w / 2, cx + bar_w / 2
             flat = [[x0, box[3]], [x1, box[3]], [x1, box[3]], [x0, box[3]]]
             full = [[x0, box[3]], [x1, box[3]], [x1, top_y], [x0, top_y]]
-            growth = {"points": full} if still else {"points": {"keys": [[0.0, flat], [t0, flat], [t1, full]], "ease": "in_out"}, "opacity": common.step_on(round(t0 + 0.02, 3))}
+            growing = {"points": {"keys": [[0.0, flat], [t0, flat], [t1, full]], "ease": "in_out"}, "opacity": common.step_on(round(t0 + 0.02, 3))}
+            growth = {"points": full} if still else growing
             els.append(element("polygon", f"bar_{k}", fill=cap.rgb(ink), **growth))
         points.append([cx, top_y])
         els.append(element("text", f"value_{k}", text=str(v), font=font, size=size, color=cap.rgb(text_c), anchor="center", position=common.centered_text(font, size, str(v), cx, top_y - 4 - size * 0.6 - (3 if kind == "line" else 0)), opacity=common.step_on(t1)))  # fmt: skip

@@ -34,7 +34,8 @@ def _reference(props: dict, shape: tuple[int, int], region: tuple[int, int, int,
     lay = layout_of(props["font"], size, props["text"], vertical)
     drawn = (column_mask if vertical else _text_mask)(props["font"], size, props["text"], len(props["text"]))
     mask = drawn.astype(np.float32) / 255
-    m = text_transform(props, lay)  # layout -> canvas; the mask's pixel (u, v) covers layout [u - PAD, v - PAD - ascent] + [0, 1)^2 (both masks)
+    # layout -> canvas; the mask's pixel (u, v) covers layout [u - PAD, v - PAD - ascent] + [0, 1)^2 (both masks)
+    m = text_transform(props, lay)
     lin = m[:, :2]
     off = m[:, 2] + lin @ np.array([-_PAD, -_PAD - lay["ascent"]], np.float64)
     x0, y0, x1, y1 = region
@@ -60,7 +61,8 @@ def _offsets(spec: dict) -> list[tuple[float, str]]:
             x0, y0, x1, y1 = tx["box"]
             region = (max(0, int(x0) - 4), max(0, int(y0) - 4), min(w, int(np.ceil(x1)) + 4), min(h, int(np.ceil(y1)) + 4))
             ref = _reference(states[tx["element"]], (h, w), region)
-            for ch, (got, want) in zip(tx["chars"], zip(signage._char_inks(alpha, tx["char_boxes"]), signage._char_inks(ref, tx["char_boxes"]))):
+            inks = zip(signage._char_inks(alpha, tx["char_boxes"]), signage._char_inks(ref, tx["char_boxes"]))
+            for ch, (got, want) in zip(tx["chars"], inks):
                 if want[1] is not None:  # under a pixel of ink in the reference: too faint to place
                     off = float(np.linalg.norm(got[1] - want[1])) if got[1] is not None else np.inf
                     out.append((off, f"frame {i} {tx['element']} {ch!r} at {states[tx['element']]['scale']:.2f}x"))
