@@ -38,6 +38,11 @@ from .textlayout import shown_count as _shown
 _SHIFT = 4
 _ONE = 1 << _SHIFT
 _PAD = 2  # px around a text mask, so anti-aliased edges are never clipped
+# Text that a transform shrinks to less than this is drawn filtered (``_place``). Down to it PIL's
+# bicubic point sampling keeps every glyph's ink within 0.33 px of an exact area rendering (signage
+# sweeps of tests/families/test_signage_exact.py) and its strokes' solid cores, which the colour
+# claims read (filtering a barely shrunk 10-15 px glyph greys it: black ink measured dark grey).
+_SHRINK_FILTERED = 0.75
 
 
 _kept = threading.local()  # .drawn, inside reuse(): [(flat spec, read-only frames, annotations)] of the last flat clip drawn
@@ -531,12 +536,12 @@ def _char_boxes(string: str, inks: list, m: np.ndarray, word_box: list) -> tuple
 def _place(mask: np.ndarray, mm: np.ndarray, width: int, height: int):
     """Warp a mask by the 2x3 matrix ``mm`` onto the canvas: (x0, y0, coverage) or None if off-canvas.
 
-    A matrix that shrinks the mask (a zoomed-out sign, a text scaling down) is drawn filtered:
-    warped (bilinear) onto a grid ``k`` times finer, where it no longer shrinks, and each canvas
-    pixel is the mean of its ``k x k`` samples. PIL's bicubic transform (used otherwise, and for
-    every map that does not shrink, whose bytes stay as they were) samples a shrunk mask at points,
-    which makes a thin stroke's ink come and go with the sub-pixel phase (a 6 px glyph's centroid
-    wandered 1.6 px as a sign panned)."""
+    A matrix that shrinks the mask below :data:`_SHRINK_FILTERED` (a zoomed-out sign, a text scaling
+    down) is drawn filtered: warped (bilinear) onto a grid ``k`` times finer, where it no longer
+    shrinks, and each canvas pixel is the mean of its ``k x k`` samples. PIL's bicubic transform
+    (used otherwise; those bytes are as they were) samples a mask shrunk that far at points, which
+    makes a thin stroke's ink come and go with the sub-pixel phase: at 0.4x a glyph's centroid was
+    1.2 px off an exact rendering, and some small glyphs lost all their ink."""
     h, w = mask.shape
     corners = _apply(mm, [[0, 0], [w, 0], [w, h], [0, h]])
     x0, y0 = max(0, int(math.floor(corners[:, 0].min()))), max(0, int(math.floor(corners[:, 1].min())))
@@ -557,13 +562,14 @@ def _place(mask: np.ndarray, mm: np.ndarray, width: int, height: int):
 
 
 def supersampling(lin: np.ndarray) -> int:
-    """How many samples per canvas pixel side a 2x2 linear map needs so that it does not shrink on
-    the finer grid: ``ceil(1 / smallest singular value)`` (at most 64: the fine grid is then no
-    larger than the mask), 1 for a map that does not shrink (within 1e-9, so a rotation stays
-    unfiltered). The singular value is computed in closed form, the same on every machine."""
+    """How many samples per canvas pixel side a 2x2 linear map is drawn with: 1 (PIL's bicubic
+    point sampling) unless it shrinks below :data:`_SHRINK_FILTERED`, else enough that it does not
+    shrink on the finer grid, ``ceil(1 / smallest singular value)`` (at most 64: the fine grid is
+    then no larger than the mask). The singular value is computed in closed form, the same on every
+    machine."""
     (a, b), (c, d) = (float(v) for v in lin[0]), (float(v) for v in lin[1])
     smallest = abs(math.hypot(a + d, c - b) - math.hypot(a - d, b + c)) / 2
-    if smallest >= 1 - 1e-9:
+    if smallest >= _SHRINK_FILTERED:
         return 1
     return math.ceil(1 / max(smallest, 1 / 64) - 1e-9)
 

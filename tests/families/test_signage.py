@@ -18,3 +18,19 @@ def test_signage_catches_text_that_changes():
     fake[3]["texts"][0]["string"] = fake[3]["texts"][0]["string"][::-1]
     fake[3]["texts"][0]["chars"] = fake[3]["texts"][0]["chars"][::-1]
     assert signage.verify(spec, frames, fake)
+
+
+def test_signage_catches_a_character_off_the_camera_transform():
+    """A character's ink moved 2 px right and 2 px down on one frame, its box and its neighbours as
+    drawn (read in its box, its centroid moves 1.56 px; the rule allows 1 px)."""
+    from symbolset.families import signage
+
+    spec = make("signage", 4, {"width": 128, "height": 128, "num_frames": 10, "fps": 5.0})
+    frames, ann = render_clip(spec)
+    assert signage.verify(spec, frames, ann) == []
+    frames = frames.copy()
+    text = ann[6]["texts"][0]
+    x0, y0, x1, y1 = (int(round(v)) for v in text["char_boxes"][1])
+    frames[6, y0 + 1 : y1 + 3, x0 + 2 : x1 + 3] = frames[6, y0 - 1 : y1 + 1, x0 : x1 + 1].copy()
+    problems = signage.verify(spec, frames, ann)
+    assert any(f"frame 6: character {text['chars'][1]!r}" in p and "off the camera transform" in p for p in problems), problems

@@ -98,11 +98,13 @@ def test_a_small_shop_front_sign_holds_its_rule():
     assert worst[0] <= TOLERANCE, f"{worst[1]} is {worst[0]:.2f} px off its exact rendering"
 
 
-def test_supersampling_filters_only_what_shrinks():
+def test_supersampling_filters_only_what_shrinks_far():
     c, s = np.cos(0.3), np.sin(0.3)
     assert supersampling(np.eye(2)) == 1
     assert supersampling(np.array([[c, s], [-s, c]])) == 1  # a turn alone: drawn as before
     assert supersampling(1.2 * np.eye(2)) == 1
-    assert supersampling(0.99 * np.eye(2)) == 2
+    assert supersampling(0.8 * np.eye(2)) == 1  # a sign's own zoom range: point sampling is within 0.33 px
+    assert supersampling(0.74 * np.eye(2)) == 2
     assert supersampling(np.diag([1.0, 0.5])) == 2
     assert supersampling(0.3 * np.array([[c, s], [-s, c]])) == 4
+    assert supersampling(0.001 * np.eye(2)) == 64
