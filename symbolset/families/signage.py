@@ -43,6 +43,7 @@ _BACKGROUNDS = ["light gray", "cream", "dark gray", "gray"]
 _VERTICAL = [("茶馆", "tea house sign", "茶馆招牌"), ("中药店", "herbal pharmacy sign", "中药店招牌"), ("书店", "bookshop sign", "书店招牌"),
              ("面馆", "noodle house sign", "面馆招牌"), ("客栈", "inn sign", "客栈招牌"), ("老字号酒家", "restaurant sign", "酒家招牌")]  # fmt: skip
 _VERTICAL_COLORS = [("red", "yellow"), ("black", "yellow"), ("green", "white"), ("navy", "white")]
+_INKS = sorted({s[2] for s in _SIGNS} | {"white"} | {ink for _, ink in _VERTICAL_COLORS})  # every colour a sign's text is drawn in
 
 
 def _content(rng):
@@ -214,7 +215,9 @@ def claims(spec: dict) -> list[dict]:
     w, h = spec["width"], spec["height"]
     corners = [[x, y] for x in (0, 1, 2, w - 3, w - 2, w - 1) for y in (0, 1, 2, h - 3, h - 2, h - 1)]  # the camera keeps the sign off them
     out += [
-        cl.colour("sign text", ink, element="line_0", part="ink", base=panel),
+        # among the family's text colours: a 10 px black CJK stroke never fully covers a pixel, and over yellow or orange
+        # its blend reads as dark grey over the whole palette
+        cl.colour("sign text", ink, element="line_0", part="ink", base=panel, among=_INKS),
         cl.colour("panel", panel, element="panel"),
         cl.colour("background", spec["background"], points=corners),
     ]
