@@ -370,12 +370,15 @@ def sentences(spec: dict) -> dict[str, str]:
     d_en, d_zh = _direction(st["camera"])
     move_en = _MOVE_EN[st["camera"]["move"]].format(dir=d_en)
     move_zh = _MOVE_ZH[st["camera"]["move"]].format(dir=d_zh)
+    filmed = "filmed"
+    if spec["num_frames"] == 1:  # a still: the camera's pose on its one frame, no move
+        filmed, move_en, move_zh = "seen", "the camera looks at it at an angle", "镜头从斜侧方拍摄"
     screen = st["surface"]["kind"] == "lcd"
     if "parts" in spec:  # a composite: each part's caption describes its own panel (families/composite.py)
-        return {"en": f"The panels are {'shown on' if screen else 'printed on'} {surf[0]} set against {env[0]}, filmed in perspective; {move_en}. "
+        return {"en": f"The panels are {'shown on' if screen else 'printed on'} {surf[0]} set against {env[0]}, {filmed} in perspective; {move_en}. "
                       "Each part's positions, sizes and distances, and what its sentences call the frame, the view and the background, are those of its own panel.",
                 "zh": f"各面板{'显示在' if screen else '印在'}{surf[1]}上，背后是{env[1]}，以透视角度拍摄；{move_zh}。各部分所说的位置、大小、距离以及画面、视角和背景均指该部分自身的面板。"}  # fmt: skip
-    en = (f"It is {'shown on' if screen else 'printed on'} {surf[0]} set against {env[0]}, filmed in perspective; {move_en}. "
+    en = (f"It is {'shown on' if screen else 'printed on'} {surf[0]} set against {env[0]}, {filmed} in perspective; {move_en}. "
           f"Positions, sizes and distances above are those on the {'screen' if screen else 'card'} itself.")  # fmt: skip
     zh = f"画面{'显示在' if screen else '印在'}{surf[1]}上，背后是{env[1]}，以透视角度拍摄；{move_zh}。上文的位置、大小和距离均指{'屏幕' if screen else '卡片'}本身。"
     return {"en": en, "zh": zh}
@@ -397,7 +400,8 @@ def add_captions(spec: dict, caps: dict, annotations: list[dict]) -> dict:
     s = sentences(spec)
     if "occluder" in spec["stage"]:
         o = stage_occlude.sentences(spec, annotations)
-        s = {"en": s["en"] + " " + o["en"], "zh": s["zh"] + o["zh"]}
+        if o["en"]:  # (empty: a one-frame clip whose occluder is off the frame)
+            s = {"en": s["en"] + " " + o["en"], "zh": s["zh"] + o["zh"]}
     sep = {"en": " ", "zh": ""}
     return {
         lang: {g: (text + sep[lang] + s[lang] if g in ("detailed", "temporal") else text) for g, text in by_g.items()}
