@@ -176,7 +176,7 @@ def _still_words(text, noun, noun_zh, color, cur, bg, where, tall, dur) -> tuple
     zh = {
         "short": f"{noun_zh}{qz}已全部输入，后面跟着{cur[1]}光标。",
         "detailed": f"{bg[1]}背景上，{color[1]}的{noun_zh}{qz}（共{n}个字符）位于{where[1]}，文字墨迹高{tall}像素，最后一个字符后有{cur[1]}光标。",
-        "temporal": f"只有{dur}秒处的一帧：{qz}的{n}个字符全部显示，光标在最后一个字符之后。",
+        "temporal": f"只有{dur}秒处的一帧：{qz}的{n}个字符全部显示，光标位于最后一个字符后面。",
     }
     return en, zh
 
