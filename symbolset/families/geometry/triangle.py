@@ -28,8 +28,11 @@ def build(spec: dict, meta: dict, d: dict) -> None:
     font, size = meta["label_font"], meta["label_size"]
     pts, center, r, t_edges, t_circle, start = d["points"], d["center"], d["radius"], d["t_edges"], d["t_circle"], d["start"]
     still = spec["num_frames"] == 1  # one frame: the finished construction, every part drawn at 0 s
+    last = math.floor((spec["num_frames"] - 1) / spec["fps"] * 1000) / 1000  # the last frame's time (to the ms, down)
     if still:
         t_edges = t_circle = 0.0
+    elif t_circle > last:  # few frames: the figure is complete on the last frame (its circle's radius is read there)
+        t_edges, t_circle = round(t_edges * last / t_circle, 3), last
     line, circle = cap.rgb(col["line"]), cap.rgb(col["circle"])
     dot = max(1.5, width * 1.2)
     lengths = [math.dist(pts[i], pts[(i + 1) % 3]) for i in range(3)]
