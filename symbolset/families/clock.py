@@ -66,7 +66,8 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         advance = int(rng.integers(2, 31)) if span else 0  # clock seconds
     else:
         start -= start % 60
-        advance = 60 * int(rng.choice([1, 2, 5, 10, 15, 20, 30, 45, 60, 90])) if span else 0
+        # under half a turn of the minute hand between frames, so the frames show it going forward
+        advance = 60 * int(rng.choice([v for v in (1, 2, 5, 10, 15, 20, 30, 45, 60, 90) if v < 30 * (n - 1)])) if span else 0
     rate = advance / span if span else 0.0  # clock seconds per clip second
 
     rim = max(2, int(round(r * 0.04)))
