@@ -11,12 +11,12 @@ import yaml
 
 from . import codec
 from .errors import SymbolSetError
-from .families import COMPOSITE, FAMILY_NAMES, get
-from .families.scene import PREFIX as SCENE_PREFIX
-from .families.scene import load_scenes, unknown_scene
+from .families import COMPOSITE, FAMILY_NAMES, SCENE_PREFIX, get
 from .fontpack import require_pool
 from .spec import LIMITS
-from .stage import STYLES, style_for
+
+# The stage (OpenCV) and the scene templates (the renderer) are imported by the functions that need
+# them: readers and converters import this module for ``Config`` alone.
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ class Config:
     def params(self, family: str) -> dict:
         """The sampler parameters of one family (a scene family's carry its template, so any worker
         process, local or remote, can sample it)."""
+        from .stage import style_for
+
         params = {"width": self.width, "height": self.height, "num_frames": self.num_frames, "fps": self.fps,
                   "codec": self.codec, "options": dict(self.options.get(family, {}))}  # fmt: skip
         if family.startswith(SCENE_PREFIX) and family[len(SCENE_PREFIX):] in self.scenes:
@@ -118,6 +120,9 @@ BUILTIN = {
 
 
 def _check(cfg: Config, source: str) -> Config:
+    from .families.scene import unknown_scene
+    from .stage import STYLES
+
     def bad(fieldname, problem):
         raise SymbolSetError(f"{source}: {fieldname}: {problem}")
 
@@ -209,6 +214,8 @@ def load_config(name_or_path: str | None = None, **overrides) -> Config:
         scenes_path = Path(base["scenes"])
         if "scenes" not in overrides and source not in BUILTIN and not scenes_path.is_absolute():
             scenes_path = Path(source).parent / scenes_path
+        from .families.scene import load_scenes
+
         base["scenes"] = load_scenes(scenes_path)
         if overrides.get("families") is None and "families" not in (data if source not in BUILTIN else {}):
             base["families"] = [SCENE_PREFIX + name for name in base["scenes"]]

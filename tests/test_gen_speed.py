@@ -18,6 +18,15 @@ def test_schema_and_codec_tables_import_without_pyav_or_the_renderer(module):
     assert loaded == "", f"import {module} pulled in {loaded}"
 
 
+def test_config_imports_without_the_stage_or_the_renderer():
+    # Converters import config for Config alone; the stage (OpenCV) and the scene templates (the
+    # renderer) are imported by the functions that check a config or give a family its parameters.
+    heavy = ["av", "cv2", "PIL.Image", "symbolset.render", "symbolset.stage", "symbolset.families.scene"]
+    code = f"import sys, symbolset.config; print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "", f"import symbolset.config pulled in {loaded}"
+
+
 def test_text_compositing_is_the_rounded_integer_blend_for_every_value():
     from symbolset.render import _composite
 
