@@ -163,3 +163,25 @@ def test_eased_visibility_reads_array_keys_as_value_at_reads_lists():
     done = [float(np.abs(np.asarray(value_at(track, t), np.float64) - v0).max()) / total for t in times]
     assert got == {"visible_from": round(next(t for t, u in zip(times, done) if u >= 0.05), 6),
                    "visible_until": round(next(t for t, u in zip(times, done) if u >= 0.95), 6)}  # fmt: skip
+
+
+def test_plain_data_fast_check_agrees_with_the_field_naming_one(monkeypatch):
+    from symbolset import spec as S
+    from symbolset.errors import SpecError
+
+    def nest(depth, leaf):
+        for _ in range(depth):
+            leaf = [leaf]
+        return leaf
+
+    cases = [{"a": [1.0, float("nan")]}, {"a": [[]]}, 1.5, float("inf"), [], {}, {"m": {"k": [np.float64("nan")]}}]
+    cases += [{"meta": nest(d, leaf)} for d in range(28, 36) for leaf in ([], {}, 1.0, float("-inf"), "x")]
+    fast = {id(c): S._plain(c) for c in cases}
+    monkeypatch.setattr(S, "_plain", lambda spec: False)  # the naming walk alone
+    for c in cases:
+        try:
+            S._check_plain_data(c)
+            named_ok = True
+        except SpecError:
+            named_ok = False
+        assert fast[id(c)] == named_ok, c
