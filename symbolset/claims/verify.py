@@ -13,7 +13,20 @@ import numpy as np
 
 from . import REGION_TOLERANCE, band_limits, figures
 from .looks import line_pattern, pace, rotation
-from .measure import _dot, centroid, claim_region, coverage, element_coverage, element_coverages, find, gyration, hide_cursors, ink_box, per_pixel_frames, window
+from .measure import (
+    _dot,
+    centroid,
+    claim_region,
+    coverage,
+    element_coverage,
+    element_coverages,
+    find,
+    gyration,
+    hide_cursors,
+    ink_box,
+    per_pixel_frames,
+    window,
+)
 from .named_colour import colour
 
 _EPS = 1e-6
