@@ -157,9 +157,9 @@ def pick_font(rng: np.random.Generator, text: str, candidates: list[str] | tuple
 # Loaded faces, kept by an estimate of the memory they hold rather than by count. A FreeType face
 # costs memory in proportion to its glyphs (measured, heap + mapped file pages: a 65,535-glyph CFF
 # CJK face 1.9-2.3 MB, a 6,200-glyph DejaVu face 0.2-0.3 MB, a 300-glyph Latin face under 0.1 MB)
-# and its loading time likewise (2 ms against 0.6 ms). A clip draws each text at its own size, and a
-# default run meets ~270 (face, size) pairs; the budget keeps about 45 CJK faces or all the Latin
-# ones. The cache changes only speed and memory, never what is drawn.
+# and its loading time likewise (2 ms against 0.6 ms). A clip draws each text at its own size: a
+# default run's texts come in up to 266 (face, size) pairs (221 in 600 clips); the budget keeps
+# about 45 CJK faces or every Latin one. The cache changes only speed and memory, never what is drawn.
 _BYTES_PER_GLYPH = 32
 FACE_BUDGET = 96 * 2**20  # bytes (estimated) of faces kept per process
 
