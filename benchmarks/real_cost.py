@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+import cv2
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from symbolset import codec, families, record, render, stage, stage_light
@@ -96,6 +98,7 @@ def main() -> None:
     ap.add_argument("--families", default=",".join(families.FAMILY_NAMES))
     ap.add_argument("--real-codec", choices=sorted(codec.CODECS), help="encode real clips with this codec (default: what generate gives them)")
     args = ap.parse_args()
+    cv2.setNumThreads(1)  # as generate's workers run (engines.render_shard): OpenCV's threads would bill spin time here
     base = {"width": args.size, "height": args.size, "num_frames": args.frames, "fps": 8.0, "options": {}, "font_pool": "pip"}
     per_family, everything = {}, []
     for fam in args.families.split(","):
