@@ -51,6 +51,7 @@ from .. import fonts
 from ..draw import pick
 from ..errors import SpecError, SymbolSetError
 from ..spec import duration, validate, value_at
+from . import SCENE_PREFIX
 from .canvas import skeleton
 from .scene_template import (  # noqa: F401  (re-exported: the authoring tools and tests read them here)
     _CANVAS,
@@ -67,7 +68,7 @@ from .scene_template import (  # noqa: F401  (re-exported: the authoring tools a
 from .scene_verify import verify
 from .wording import text_difficulty
 
-PREFIX = "scene:"
+PREFIX = SCENE_PREFIX
 
 
 # --------------------------------------------------------------------------------------- loading
