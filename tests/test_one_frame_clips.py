@@ -90,3 +90,12 @@ def test_the_motion_word_check_can_fail():
         row = build_record(spec, sample_id="x", split="train", seed=seed, codec_name=clip_codec(spec, {}))
         caps = row["captions"]
         assert MOTION_EN.search(caps["en"]["temporal"]) and MOTION_ZH.search(caps["zh"]["temporal"]), (family, caps["en"]["temporal"], caps["zh"]["temporal"])
+
+
+def test_a_scene_template_too_short_for_its_timing_is_refused_in_one_line():
+    """A scene template whose timed keys need more frames names num_frames in its one-line error."""
+    from symbolset.errors import SymbolSetError
+
+    with pytest.raises(SymbolSetError) as err:
+        sample_spec("scene:typing_line", sample_seed(0, "scene:typing_line", 0), _params("flat", 1))
+    assert "\n" not in str(err.value) and "num_frames: 1 is too few frames" in str(err.value), str(err.value)

@@ -187,7 +187,9 @@ class SceneFamily:
         try:
             validate(spec)
         except SpecError as exc:
-            raise SpecError(f"{self.NAME}: {exc}") from None
+            short = ".keys[" in str(exc) and spec["num_frames"] < 4  # its timed keys do not fit so short a clip
+            hint = f" (num_frames: {spec['num_frames']} is too few frames for this scene's timing; set num_frames / --frames higher)" if short else ""
+            raise SpecError(f"{self.NAME}: {exc}{hint}") from None
         spec["meta"] = {
             "scene": t["name"],
             "template": self.digest,
