@@ -61,6 +61,37 @@ def test_clock_time_holds_wherever_the_clock_is_drawn_and_fails_when_wrong(tiny_
     assert wrong["geo_time"] == 0.0 and wrong["geo"] < 0.6
 
 
+def _default_spec(family, seed):
+    from symbolset.config import load_config
+    from symbolset.record import sample_spec
+
+    return sample_spec(family, seed, load_config("default").params(family))
+
+
+_CLOCK_256 = 4128703675107162117  # generate default's clock-0-000001 (256 px)
+
+
+def test_a_clock_at_256px_reads_its_own_dial():
+    """The hub (r 5.6 px at 256 px, under the round ends of the hands) has no outline of its own to
+    read; judging it as a circle scored the clock's own render geo_circles 0.83."""
+    spec = _default_spec("clock", _CLOCK_256)
+    frames, annotations = render_clip(spec)
+    got = _geo(spec, frames)
+    assert got["geo_circles"] >= 0.97 and got["geo"] >= 0.97, got
+    hub = next(s["params"] for s in annotations[-1]["shapes"] if s["type"] == "circle" and s["params"]["radius"] < 10)
+    assert hub["radius"] >= 4  # a circle the reader would judge, were it not under the hands
+
+
+def test_a_clock_showing_another_time_is_a_wrong_clock():
+    """The dial and the minute and second hands right, the hour hand 3-5 hours off: every reading
+    of the clock counts only as far as its time is right (it scored geo 0.51 on the hands and dial)."""
+    spec = _default_spec("clock", _CLOCK_256)
+    w, h = spec["width"], spec["height"]
+    assert _geo(spec, video(moved(spec, dx=0.08 * w, dy=-0.06 * h, scale=0.9)))["geo"] >= 0.97
+    wrong = _geo(spec, video(variants.shift_time(spec, 0)))
+    assert wrong["geo_time"] == 0.0 and wrong["geo"] <= 0.05, wrong
+
+
 def test_a_construction_is_judged_whole_wherever_it_is_drawn(tiny_dir):
     spec, row = next((s, r) for s, r in _rows(tiny_dir, "geometry") if s["meta"]["construction"] == "circumcircle")
     for name, frames in {"reference": codec.decode(row["video"]["bytes"]), **_legit(spec)}.items():

@@ -8,6 +8,8 @@ drawn.
   fully edge pixels line its outline where the spec's values put it.
 - :func:`precision_score`: the share of the figure's edge pixels that lie where the spec's frame
   puts ink (:func:`explained`) -- what a model drew that the spec lacks.
+- :func:`crossing`: where the spec's straight strokes (lines, hands) lie, so that a reader of one
+  shape leaves out what another stroke drawn across it hides (a clock's hub under its hands).
 """
 
 from __future__ import annotations
@@ -71,6 +73,22 @@ def _swept(ray: dict, following: dict | None) -> list[list]:
     a1 = math.atan2(following["end"][1] - following["origin"][1], following["end"][0] - following["origin"][0])
     turn = (a1 - a0 + math.pi) % (2 * math.pi) - math.pi
     return [[ox + length * math.cos(a0 + k * turn), oy + length * math.sin(a0 + k * turn)] for k in np.linspace(0.0, 1.0, 9)]
+
+
+def crossing(shapes: list[dict], shape: tuple[int, int], skip: str | None = None, tol: float = 2.0) -> np.ndarray:
+    """Mask (``shape``) of where the straight strokes of ``shapes`` (rays and polylines, other than
+    element ``skip``) lie, each drawn ``width + 2 * tol`` px thick: where an outline another stroke
+    is drawn across (a clock's hub under its hands, which end in round caps there) has no edge of
+    its own to read."""
+    mask = np.zeros(shape, np.uint8)
+    for s in shapes:
+        p = s["params"]
+        if s.get("element") == skip or s["type"] not in ("ray", "polyline"):
+            continue
+        t = max(1, int(round(float(p.get("width", 2)) + 2 * tol)))
+        pts = [p["origin"], p["end"]] if s["type"] == "ray" else p["points"]
+        cv2.polylines(mask, [np.round((np.asarray(pts, float) - 0.5) * 16).astype(np.int32)], False, 1, t, cv2.LINE_8, 4)
+    return mask > 0
 
 
 def explained(annotation: dict, shape: tuple[int, int], tol: float = 2.0, following: dict | None = None) -> np.ndarray:

@@ -17,7 +17,9 @@ Nothing is compared at fixed coordinates. Two kinds of reader:
     floored at 0 (edges sit half a stroke off the circle); score =
     max(0, 1 - error / 0.2) * share of the arc's 10-degree bins with edge pixels. The circle is
     placed relative to the rest of the figure, so roundness, tangency and incidence (a vertex on a
-    circumcircle) are what it checks.
+    circumcircle) are what it checks. What other strokes are drawn across (:func:`.figure.crossing`:
+    a clock's hub under the round ends of its hands) has no outline of its own: those edges and
+    bins are left out, and a circle wholly under other strokes is not judged.
   - ``segments`` (geometry): the *worst* straight edge of the construction's polylines, by how
     fully edge pixels line it (:func:`segments_score`): a moved vertex breaks a figure.
   - ``hands`` (clock): the family's reader finds each hand's angle from its stated colour about the
@@ -25,6 +27,8 @@ Nothing is compared at fixed coordinates. Two kinds of reader:
   - ``time`` (clock, from the same readings): the time the hands show, read as a person reads a
     clock (:func:`read_time`), against the spec's time track after DTW alignment; share of frames
     within one minute (one second with a second hand) -- a clock showing the wrong time scores 0.
+    The time is what a clock prompt asks for: a frame's ``circles`` and ``hands`` count only as far
+    as its time is right, so a well-drawn dial showing another time is a wrong clock.
   - ``marks`` (plot, chart): the *worst* mark -- axes, the curve, each bar, the line, each marker
     -- by how fully edge pixels line its outline where the spec's values put it
     (:func:`marks_score`): a bar of the wrong height or another function's curve leaves it bare.
@@ -59,7 +63,7 @@ import numpy as np
 from ...families import clock, seven_segment
 from ...families.common import angle_diff
 from . import align, locate
-from .figure import explained, mark_points, marks_score, precision_score, segments_score, shapes_of
+from .figure import crossing, explained, mark_points, marks_score, precision_score, segments_score, shapes_of
 
 _edges = locate.edges
 
@@ -72,13 +76,26 @@ def fit_circle(xs: np.ndarray, ys: np.ndarray) -> tuple[float, float, float]:
     return float(cx), float(cy), float(math.sqrt(max(cx * cx + cy * cy - f, 0.0)))
 
 
-def circle_score(frame: np.ndarray, params: dict) -> float | None:
-    """Fit of the edges near one expected circle or arc (see the module docstring)."""
+def circle_score(frame: np.ndarray, params: dict, crossed: np.ndarray | None = None) -> float | None:
+    """Fit of the edges near one expected circle or arc (see the module docstring). ``crossed``:
+    where other strokes are drawn across it (:func:`.figure.crossing`); the edges there and the
+    10-degree bins of the arc mostly under them are left out (None when the whole arc is)."""
     (cx, cy), r = params["center"], float(params["radius"])
     start, sweep = float(params.get("start", 0.0)), float(params.get("sweep", 360.0))
     if r < 4 or abs(sweep) < 90:
         return None
-    edges = _edges(frame)
+    edges = _edges(frame) if crossed is None else _edges(frame) & ~crossed
+    nbins = max(1, math.ceil(abs(sweep) / 10))
+    expected = np.ones(nbins, bool)
+    if crossed is not None:  # a bin is judged when most of its stretch of the arc is not under another stroke
+        a = np.radians(min(start, start + sweep) + np.arange(0.5, 10 * nbins, 1.0))
+        h, w = crossed.shape
+        px = np.clip((cx + r * np.cos(a)).astype(int), 0, w - 1)
+        py = np.clip((cy + r * np.sin(a)).astype(int), 0, h - 1)
+        hidden = crossed[py, px].reshape(nbins, 10).mean(axis=1) > 0.5
+        expected = ~hidden
+        if not expected.any():
+            return None
     band = max(3.0, 0.15 * r) + float(params.get("width", 2)) / 2
     ys, xs = np.nonzero(edges)
     xs, ys = xs + 0.5, ys + 0.5
@@ -95,8 +112,9 @@ def circle_score(frame: np.ndarray, params: dict) -> float | None:
     # A stroke's two edges sit half its width either side of the circle: that much (and a pixel) is no error.
     slack = 1.0 + float(params.get("width", 2)) / 2
     error = max(0.0, math.hypot(fx - cx, fy - cy) + abs(radius - r) - slack) / r
-    bins = ((angles[near] - min(start, start + sweep)) % 360 // 10).astype(int)
-    covered = len(np.unique(bins[bins < math.ceil(abs(sweep) / 10)])) / max(1, math.ceil(abs(sweep) / 10))
+    bins = np.unique(((angles[near] - min(start, start + sweep)) % 360 // 10).astype(int))
+    bins = bins[bins < nbins]
+    covered = float(expected[bins].sum()) / float(expected.sum())
     return float(max(0.0, 1.0 - error / 0.2) * min(1.0, covered))
 
 
@@ -235,8 +253,8 @@ def read_time(angles: dict, names: list[str]) -> float | None:
     return t % _DIAL
 
 
-def time_score(spec: dict, readings: list[dict]) -> float:
-    """Share of the video frames whose read time (:func:`read_time` of each frame's hand angles,
+def time_credits(spec: dict, readings: list[dict]) -> np.ndarray:
+    """Per video frame, the credit for its read time: whether it (:func:`read_time` of each frame's hand angles,
     ``readings``, evenly spread over the video) is within the finest hand's ``_TIME_TOL_DEG`` (one
     minute, or one second on a clock with a second hand) of the spec's time (a frame's credit falls
     linearly from 1 at that tolerance to 0 at three times it), the video's timeline
@@ -252,11 +270,11 @@ def time_score(spec: dict, readings: list[dict]) -> float:
     err = np.abs((got[None, :] - want[:, None] + _DIAL / 2) % _DIAL - _DIAL / 2)
     err = np.where(np.isnan(err), _DIAL, err)
     rows = align.best_per_column(-err, align.dtw_path(np.minimum(1.0, err / (10 * tol))))
-    return float(np.mean([np.clip((3 * tol - err[i, j]) / (2 * tol), 0.0, 1.0) for j, i in enumerate(rows)]))
+    return np.array([np.clip((3 * tol - err[i, j]) / (2 * tol), 0.0, 1.0) for j, i in enumerate(rows)])
 
 
 def _circles(frame, shapes):
-    scores = [circle_score(frame, s["params"]) for s in shapes if s["type"] == "circle"]
+    scores = [circle_score(frame, s["params"], crossing(shapes, frame.shape[:2], s.get("element"))) for s in shapes if s["type"] == "circle"]
     scores = [s for s in scores if s is not None]
     return float(np.mean(scores)) if scores else None
 
@@ -372,10 +390,13 @@ def geometric_scores(spec: dict, frames: list[np.ndarray], spec_frames, annotati
     means = {}
     hands = [clock.read_hands(spec, f) for f in frames] if "hands" in names else [None] * len(frames)
     strict = _matrix("precision", spec, frames, annotations, hands) if spec["family"] in _PRECISE else None
+    times = time_credits(spec, hands) if "hands" in names else None
     for n in names:
         score = _matrix(n, spec, frames, annotations, hands)
         if strict is not None:  # a reading counts only as far as the figure has no stroke the spec lacks
             score = np.minimum(score, np.nan_to_num(strict, nan=0.0))
+        if times is not None:  # ... or as far as the clock shows the prompt's time (what a clock is for)
+            score = np.minimum(score, times[None, :])
         if np.isnan(score).all():
             continue
         filled = np.nan_to_num(score, nan=0.0)
@@ -383,6 +404,6 @@ def geometric_scores(spec: dict, frames: list[np.ndarray], spec_frames, annotati
         values = [score[i, j] for j, i in enumerate(rows) if not np.isnan(score[i, j])]
         if values:
             means[f"geo_{n}"] = float(np.mean(values))
-    if "hands" in names:
-        means["geo_time"] = time_score(spec, hands)
+    if times is not None:
+        means["geo_time"] = float(np.mean(times))
     return {"geo": float(np.mean(list(means.values()))) if means else None, **means}
