@@ -9,7 +9,7 @@ import json
 import cv2
 import numpy as np
 import pytest
-from bench_variants import moved, video
+from bench_variants import chart_value_changed, moved, video
 
 from symbolset import codec
 from symbolset.bench import variants
@@ -17,7 +17,7 @@ from symbolset.bench.corruptions import corrupt
 from symbolset.bench.match import EXACT
 from symbolset.bench.metrics import geometric, locate
 from symbolset.bench.reference import scale_spec
-from symbolset.bench.score import sample_indices
+from symbolset.bench.score import Scorer, sample_indices
 from symbolset.layout import iter_rows
 from symbolset.render import render_clip
 from symbolset.spec import elements_of, validate
@@ -161,3 +161,22 @@ def test_lane_kinds_hold_under_a_slight_warp_and_change_with_a_swapped_line(tiny
         assert share >= 0.95 and geometric.lane_kinds(frame, vp, color) == want
     assert _geo(spec, frames)["geo_lanes"] >= 0.95
     assert _geo(spec, video(variants.swap_lane_kind(spec, 0)))["geo_lanes"] <= 0.6
+
+
+@pytest.mark.parametrize("seed", [2899441451437692854, 1113130296671699567])  # generate default's chart-0-000001 (line), chart-0-000003 (bars)
+def test_a_chart_with_one_wrong_value_is_a_wrong_chart(seed):
+    """One value drawn half a tick step off (its bar or point and its label; the rest right), both
+    copies moved and 10% smaller: the finished chart's values are read (a mark at rest by its
+    worst stretch, the last frame against the spec's last), and every frame counts only as far as
+    they are right. It cost 0.05-0.4 of geo_marks, the early frames (empty axes) being right."""
+    spec = _default_spec("chart", seed)
+    w, h = spec["width"], spec["height"]
+    values = spec["meta"]["data"]["values"]
+    k = int(np.argmax(values))
+    right = video(moved(spec, dx=0.08 * w, dy=-0.06 * h, scale=0.9))
+    wrong = video(moved(chart_value_changed(spec, k, values[k] - spec["meta"]["tick_step"] // 2), dx=0.08 * w, dy=-0.06 * h, scale=0.9))
+    assert _geo(spec, right)["geo_marks"] >= 0.97
+    assert _geo(spec, wrong)["geo_marks"] <= 0.1
+    scorer = Scorer(use_ocr=False, ocr_frames=3)
+    prompt = {"spec": spec}
+    assert scorer.score(prompt, right)["match"] - scorer.score(prompt, wrong)["match"] >= 0.15

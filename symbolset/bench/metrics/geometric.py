@@ -31,7 +31,11 @@ Nothing is compared at fixed coordinates. Two kinds of reader:
     as its time is right, so a well-drawn dial showing another time is a wrong clock.
   - ``marks`` (plot, chart): the *worst* mark -- axes, the curve, each bar, the line, each marker
     -- by how fully edge pixels line its outline where the spec's values put it
-    (:func:`marks_score`): a bar of the wrong height or another function's curve leaves it bare.
+    (:func:`marks_score`; a mark at rest by its worst 16 px stretch, as a value is read): a bar of
+    the wrong height or another function's curve leaves it bare. The values are those of the
+    finished figure: the video's last frame is read against the spec's last, and every frame's
+    reading counts only as far as that one's (a chart with one wrong value is a wrong chart, though
+    its early frames, empty axes, were right).
   - ``seven_segment``: the panel is located by its stated colour, the family's decoder reads the
     digits; score = fraction of characters equal to the spec's value at that time.
 
@@ -282,10 +286,21 @@ def _circles(frame, shapes):
 _shapes = shapes_of
 
 
+def _still(annotations: list[dict], i: int) -> set:
+    """The elements whose shapes in spec frame ``i`` are the same in the frames either side of it
+    (those that exist): marks at rest, whose values a reader reads."""
+    def params(a):
+        return {s["element"]: (s["type"], s["params"]) for s in _shapes(a)}
+
+    here = params(annotations[i])
+    around = [params(annotations[k]) for k in (i - 1, i + 1) if 0 <= k < len(annotations)]
+    return {e for e, v in here.items() if all(other.get(e) == v for other in around)}
+
+
 def _prepare(name: str, annotations: list[dict], shape: tuple[int, int]) -> list | None:
     """What reader ``name`` needs of each spec frame that no video frame changes (done once a clip)."""
     if name == "marks":
-        return [mark_points(_shapes(a), shape) for a in annotations]
+        return [mark_points(_shapes(a), shape, _still(annotations, i)) for i, a in enumerate(annotations)]
     if name == "precision":
         return [explained(a, shape, following=annotations[i + 1] if i + 1 < len(annotations) else None) for i, a in enumerate(annotations)]
     return None
@@ -369,7 +384,9 @@ def geometric_scores(spec: dict, frames: list[np.ndarray], spec_frames, annotati
     """Per-reader means and their mean ``geo`` for sampled video ``frames`` (any size, evenly
     spread over the video), against the spec's render ``spec_frames`` / ``annotations`` (every
     frame). Each reader scores every video frame against every spec frame; the two timelines are
-    aligned by DTW (:mod:`.align`) and each video frame keeps its best aligned score. None when
+    aligned by DTW (:mod:`.align`) and each video frame keeps its best aligned score, but for the
+    last, which is read against the spec's last frame (the finished figure, where a person reads a
+    chart's values: a wrong bar grows through heights an earlier spec frame shows). None when
     the family has no reader or no frame has annotated shapes; a figure not located scores 0."""
     names = FAMILY_DETECTORS.get(spec["family"], ())
     if not names or not any(_shapes(a) for a in annotations):
@@ -397,10 +414,14 @@ def geometric_scores(spec: dict, frames: list[np.ndarray], spec_frames, annotati
             score = np.minimum(score, np.nan_to_num(strict, nan=0.0))
         if times is not None:  # ... or as far as the clock shows the prompt's time (what a clock is for)
             score = np.minimum(score, times[None, :])
+        if n == "marks" and len(frames) > 1 and not np.isnan(score[-1, -1]):  # ... or as far as the finished chart's values are right
+            score = np.minimum(score, score[-1, -1])
         if np.isnan(score).all():
             continue
         filled = np.nan_to_num(score, nan=0.0)
         rows = align.best_per_column(filled, align.dtw_path(1.0 - filled))
+        if len(rows) > 1:  # the video ends where the prompt does: its last frame is read against the final state
+            rows[-1] = len(annotations) - 1
         values = [score[i, j] for j, i in enumerate(rows) if not np.isnan(score[i, j])]
         if values:
             means[f"geo_{n}"] = float(np.mean(values))
