@@ -15,7 +15,7 @@ from symbolset import codec
 from symbolset.bench import variants
 from symbolset.bench.corruptions import corrupt
 from symbolset.bench.match import EXACT
-from symbolset.bench.metrics import geometric, locate
+from symbolset.bench.metrics import geometric, lanes, locate
 from symbolset.bench.reference import scale_spec
 from symbolset.bench.score import Scorer, sample_indices
 from symbolset.layout import iter_rows
@@ -157,13 +157,14 @@ def test_lane_kinds_hold_under_a_slight_warp_and_change_with_a_swapped_line(tiny
     want = "".join("D" if el.get("dash") else "S" for el in sorted(elements_of(spec, "lane_line"), key=lambda el: el["bottom_x"]))
     color = elements_of(spec, "lane_line")[0]["color"]
     for frame in corrupt("geometric", frames, 1, k, spec)[sample_indices(len(frames), 3)]:
-        vp, share = geometric.vanishing_point(frame)
-        assert share >= 0.95 and geometric.lane_kinds(frame, vp, color) == want
+        vp, share = lanes.vanishing_point(frame)
+        assert share >= 0.95 and lanes.lane_kinds(frame, vp, color) == want
     assert _geo(spec, frames)["geo_lanes"] >= 0.95
     assert _geo(spec, video(variants.swap_lane_kind(spec, 0)))["geo_lanes"] <= 0.6
 
 
-@pytest.mark.parametrize("seed", [2899441451437692854, 1113130296671699567])  # generate default's chart-0-000001 (line), chart-0-000003 (bars)
+# generate default's chart-0-000001 (a line chart) and chart-0-000003 (bars)
+@pytest.mark.parametrize("seed", [2899441451437692854, 1113130296671699567])
 def test_a_chart_with_one_wrong_value_is_a_wrong_chart(seed):
     """One value drawn half a tick step off (its bar or point and its label; the rest right), both
     copies moved and 10% smaller: the finished chart's values are read (a mark at rest by its
