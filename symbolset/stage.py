@@ -113,16 +113,28 @@ def _fit(el: dict, new: str) -> int:
 
 @functools.lru_cache(maxsize=16384)  # the swap weighs every face of the pool for each small text; labels repeat
 def _fit_size(old: str, size: int, text: str, vertical: bool, new: str) -> int:
-    was = layout_of(old, size, text, vertical)
-    tall = (was["ascent"] + was["descent"]) * 1.1
-    lay = layout_of(new, size, text, vertical)  # metrics scale about linearly with size: one guess, then steps
-    fit = max(8, min(size, int(size * min(was["width"] / max(lay["width"], 1e-6), tall / (lay["ascent"] + lay["descent"])))))
+    was_w, was_h = _extent(old, size, text, vertical)
+    tall = was_h * 1.1
+    lay_w, lay_h = _extent(new, size, text, vertical)  # metrics scale about linearly with size: one guess, then steps
+    fit = max(8, min(size, int(size * min(was_w / max(lay_w, 1e-6), tall / lay_h))))
     while fit > 8:
-        lay = layout_of(new, fit, text, vertical)
-        if lay["width"] <= was["width"] and lay["ascent"] + lay["descent"] <= tall:
+        lay_w, lay_h = _extent(new, fit, text, vertical)
+        if lay_w <= was_w and lay_h <= tall:
             break
         fit -= 1
     return fit
+
+
+def _extent(font_id: str, size: int, text: str, vertical: bool) -> tuple[float, int]:
+    """The width and the ascent + descent of ``text``'s layout (:func:`layout_of`). A row's are the
+    font's advance and metrics, read without laying out each character (the swap weighs every face
+    of the pool, and that layout was most of a chart's stylize); a column's come from its layout."""
+    if vertical:
+        lay = layout_of(font_id, size, text, True)
+        return lay["width"], lay["ascent"] + lay["descent"]
+    font = fonts.load(font_id, size)
+    ascent, descent = font.getmetrics()
+    return font.getlength(text), ascent + descent
 
 
 @functools.lru_cache(maxsize=16384)
