@@ -9,15 +9,15 @@ import json
 import cv2
 import numpy as np
 import pytest
-from bench_variants import moved, video
+from bench_variants import chart_value_changed, moved, video
 
 from symbolset import codec
 from symbolset.bench import variants
 from symbolset.bench.corruptions import corrupt
 from symbolset.bench.match import EXACT
-from symbolset.bench.metrics import geometric, locate
+from symbolset.bench.metrics import geometric, lanes, locate
 from symbolset.bench.reference import scale_spec
-from symbolset.bench.score import sample_indices
+from symbolset.bench.score import Scorer, sample_indices
 from symbolset.layout import iter_rows
 from symbolset.render import render_clip
 from symbolset.spec import elements_of, validate
@@ -59,6 +59,37 @@ def test_clock_time_holds_wherever_the_clock_is_drawn_and_fails_when_wrong(tiny_
     assert _geo(spec, video(slower))["geo_time"] == 1.0
     wrong = _geo(spec, video(variants.shift_time(spec, 0)))  # the hour hand 3-5 hours off
     assert wrong["geo_time"] == 0.0 and wrong["geo"] < 0.6
+
+
+def _default_spec(family, seed):
+    from symbolset.config import load_config
+    from symbolset.record import sample_spec
+
+    return sample_spec(family, seed, load_config("default").params(family))
+
+
+_CLOCK_256 = 4128703675107162117  # generate default's clock-0-000001 (256 px)
+
+
+def test_a_clock_at_256px_reads_its_own_dial():
+    """The hub (r 5.6 px at 256 px, under the round ends of the hands) has no outline of its own to
+    read; judging it as a circle scored the clock's own render geo_circles 0.83."""
+    spec = _default_spec("clock", _CLOCK_256)
+    frames, annotations = render_clip(spec)
+    got = _geo(spec, frames)
+    assert got["geo_circles"] >= 0.97 and got["geo"] >= 0.97, got
+    hub = next(s["params"] for s in annotations[-1]["shapes"] if s["type"] == "circle" and s["params"]["radius"] < 10)
+    assert hub["radius"] >= 4  # a circle the reader would judge, were it not under the hands
+
+
+def test_a_clock_showing_another_time_is_a_wrong_clock():
+    """The dial and the minute and second hands right, the hour hand 3-5 hours off: every reading
+    of the clock counts only as far as its time is right (it scored geo 0.51 on the hands and dial)."""
+    spec = _default_spec("clock", _CLOCK_256)
+    w, h = spec["width"], spec["height"]
+    assert _geo(spec, video(moved(spec, dx=0.08 * w, dy=-0.06 * h, scale=0.9)))["geo"] >= 0.97
+    wrong = _geo(spec, video(variants.shift_time(spec, 0)))
+    assert wrong["geo_time"] == 0.0 and wrong["geo"] <= 0.05, wrong
 
 
 def test_a_construction_is_judged_whole_wherever_it_is_drawn(tiny_dir):
@@ -126,7 +157,27 @@ def test_lane_kinds_hold_under_a_slight_warp_and_change_with_a_swapped_line(tiny
     want = "".join("D" if el.get("dash") else "S" for el in sorted(elements_of(spec, "lane_line"), key=lambda el: el["bottom_x"]))
     color = elements_of(spec, "lane_line")[0]["color"]
     for frame in corrupt("geometric", frames, 1, k, spec)[sample_indices(len(frames), 3)]:
-        vp, share = geometric.vanishing_point(frame)
-        assert share >= 0.95 and geometric.lane_kinds(frame, vp, color) == want
+        vp, share = lanes.vanishing_point(frame)
+        assert share >= 0.95 and lanes.lane_kinds(frame, vp, color) == want
     assert _geo(spec, frames)["geo_lanes"] >= 0.95
     assert _geo(spec, video(variants.swap_lane_kind(spec, 0)))["geo_lanes"] <= 0.6
+
+
+# generate default's chart-0-000001 (a line chart) and chart-0-000003 (bars)
+@pytest.mark.parametrize("seed", [2899441451437692854, 1113130296671699567])
+def test_a_chart_with_one_wrong_value_is_a_wrong_chart(seed):
+    """One value drawn half a tick step off (its bar or point and its label; the rest right), both
+    copies moved and 10% smaller: the finished chart's values are read (a mark at rest by its
+    worst stretch, the last frame against the spec's last), and every frame counts only as far as
+    they are right. It cost 0.05-0.4 of geo_marks, the early frames (empty axes) being right."""
+    spec = _default_spec("chart", seed)
+    w, h = spec["width"], spec["height"]
+    values = spec["meta"]["data"]["values"]
+    k = int(np.argmax(values))
+    right = video(moved(spec, dx=0.08 * w, dy=-0.06 * h, scale=0.9))
+    wrong = video(moved(chart_value_changed(spec, k, values[k] - spec["meta"]["tick_step"] // 2), dx=0.08 * w, dy=-0.06 * h, scale=0.9))
+    assert _geo(spec, right)["geo_marks"] >= 0.97
+    assert _geo(spec, wrong)["geo_marks"] <= 0.1
+    scorer = Scorer(use_ocr=False, ocr_frames=3)
+    prompt = {"spec": spec}
+    assert scorer.score(prompt, right)["match"] - scorer.score(prompt, wrong)["match"] >= 0.15

@@ -8,6 +8,8 @@ drawn.
   fully edge pixels line its outline where the spec's values put it.
 - :func:`precision_score`: the share of the figure's edge pixels that lie where the spec's frame
   puts ink (:func:`explained`) -- what a model drew that the spec lacks.
+- :func:`crossing`: where the spec's straight strokes (lines, hands) lie, so that a reader of one
+  shape leaves out what another stroke drawn across it hides (a clock's hub under its hands).
 """
 
 from __future__ import annotations
@@ -73,6 +75,22 @@ def _swept(ray: dict, following: dict | None) -> list[list]:
     return [[ox + length * math.cos(a0 + k * turn), oy + length * math.sin(a0 + k * turn)] for k in np.linspace(0.0, 1.0, 9)]
 
 
+def crossing(shapes: list[dict], shape: tuple[int, int], skip: str | None = None, tol: float = 2.0) -> np.ndarray:
+    """Mask (``shape``) of where the straight strokes of ``shapes`` (rays and polylines, other than
+    element ``skip``) lie, each drawn ``width + 2 * tol`` px thick: where an outline another stroke
+    is drawn across (a clock's hub under its hands, which end in round caps there) has no edge of
+    its own to read."""
+    mask = np.zeros(shape, np.uint8)
+    for s in shapes:
+        p = s["params"]
+        if s.get("element") == skip or s["type"] not in ("ray", "polyline"):
+            continue
+        t = max(1, int(round(float(p.get("width", 2)) + 2 * tol)))
+        pts = [p["origin"], p["end"]] if s["type"] == "ray" else p["points"]
+        cv2.polylines(mask, [np.round((np.asarray(pts, float) - 0.5) * 16).astype(np.int32)], False, 1, t, cv2.LINE_8, 4)
+    return mask > 0
+
+
 def explained(annotation: dict, shape: tuple[int, int], tol: float = 2.0, following: dict | None = None) -> np.ndarray:
     """Mask (``shape``) of where the spec's frame puts ink: its polylines, polygons, circles and
     rays drawn ``width + 2 * tol`` px thick and its text boxes grown by ``tol`` px and a quarter
@@ -129,23 +147,82 @@ def marks_score(frame: np.ndarray, shapes: list[dict], dist: np.ndarray | None =
     """How fully edge pixels line the *worst* of a chart's or plot's marks -- each polyline (axes,
     curve, line), polygon (bar, legend key) and circle (marker) of the spec's frame with 8 or more
     outline points, at the place its values give it relative to the rest: per mark the share of
-    its outline points (:func:`locate.shape_points`; those inside another mark -- a line through a
-    marker -- left out) within ``1.5 + width / 2`` px of an edge pixel, scored
-    ``clip((share - 0.5) / 0.4, 0, 1)``. A bar of the wrong height or a curve of another
-    function leaves its outline bare. None when no mark is large enough. ``under``: the
-    :func:`mark_points` of ``shapes``, when already at hand."""
+    its outline points (those inside another mark -- a line through a marker -- left out) within ``1.5 + width / 2`` px of an edge pixel, scored
+    ``clip((share - 0.5) / 0.4, 0, 1)``. A mark at rest (the same in the spec's frames either side:
+    a bar grown to its value, a point drawn) is read as a person reads a value: its *worst
+    stretch* (about 16 px of its outline, split at corners) scored the same way, so a bar one or two units off leaves its top bare and scores 0, and a
+    moved point its line's stretches beside it. A mark in motion is judged whole only (a video
+    between two spec frames shows it between them). None when no mark is large enough.
+    ``under``: the :func:`mark_points` of ``shapes``, when already at hand."""
     dist = locate.edge_distance(frame) if dist is None else dist
     scores = []
-    for xs, ys, inside, seen, width in mark_points(shapes, dist.shape) if under is None else under:
+    for xs, ys, inside, seen, width, stretch, rest in mark_points(shapes, dist.shape) if under is None else under:
         near = inside & (dist[ys, xs] <= 1.5 + width / 2)
-        scores.append(min(1.0, max(0.0, (float(near[seen].mean()) - 0.5) / 0.4)))
+        score = min(1.0, max(0.0, (float(near[seen].mean()) - 0.5) / 0.4))
+        for k in np.unique(stretch[seen]) if rest else ():
+            part = seen & (stretch == k)
+            if part.sum() >= _MIN_STRETCH:
+                score = min(score, max(0.0, (float(near[part].mean()) - 0.5) / 0.4))
+        scores.append(score)
     return min(scores) if scores else None
 
 
-def mark_points(shapes: list[dict], shape: tuple[int, int]) -> list[tuple]:
+_STRETCH = 16.0  # px of stroke a value is read over
+_MIN_STRETCH = 6  # samples a stretch needs to be read (shorter ones: a tick, the end of a run)
+_CORNER = math.radians(30)  # a turn this sharp ends a stretch (a bar's corner, a line's data point)
+
+
+def stroke_samples(shape: dict, step: float = 1.0) -> tuple[np.ndarray, np.ndarray] | None:
+    """Points every ``step`` px along the middle line of a polyline, polygon (closed) or circle
+    (its drawn arc) shape and their stretch numbers: runs between corners (turns of 30 degrees or
+    more) cut into pieces of about ``_STRETCH`` px. None for other shapes."""
+    p = shape["params"]
+    if shape["type"] in ("polyline", "polygon"):
+        pts = np.asarray(p["points"], float)
+        if shape["type"] == "polygon" and len(pts) > 2:
+            pts = np.vstack([pts, pts[:1]])
+        mids, run, runs, heading = [], [], [], None
+        for a, b in zip(pts, pts[1:]):
+            length = math.hypot(*(b - a))
+            if length <= 0:
+                continue
+            angle = math.atan2(b[1] - a[1], b[0] - a[0])
+            if heading is not None and abs((angle - heading + math.pi) % (2 * math.pi) - math.pi) >= _CORNER:
+                runs.append(run)
+                run = []
+            heading = angle
+            n = max(2, int(length / step) + 1)
+            t = np.linspace(0.0, 1.0, n)[:-1]  # the segment's end is the next one's start
+            mids.append(a + t[:, None] * (b - a))
+            run += [length / max(1, n - 1)] * len(t)
+        runs.append(run)
+        if not mids:
+            return None
+        stretch = np.concatenate([_pieces(np.asarray(r), k) for k, r in enumerate(runs) if r])
+        return np.concatenate(mids), stretch
+    if shape["type"] == "circle":
+        r, sweep = float(p["radius"]), float(p.get("sweep", 360.0))
+        n = max(8, int(abs(math.radians(sweep)) * r / step) + 1)
+        a = np.radians(float(p.get("start", 0.0)) + np.linspace(0.0, sweep, n))
+        pts = np.asarray(p["center"], float) + r * np.column_stack([np.cos(a), np.sin(a)])
+        return pts, _pieces(np.full(n, abs(math.radians(sweep)) * r / n), 0)
+    return None
+
+
+def _pieces(steps: np.ndarray, run: int) -> np.ndarray:
+    """Stretch numbers (``run`` * 1000 + piece) of samples ``steps`` px apart: the run cut into
+    equal pieces of about ``_STRETCH`` px."""
+    along = np.cumsum(steps) - steps
+    count = max(1, int(round(float(steps.sum()) / _STRETCH)))
+    return run * 1000 + np.minimum(count - 1, (along / (float(steps.sum()) / count)).astype(int))
+
+
+def mark_points(shapes: list[dict], shape: tuple[int, int], still: set | None = None) -> list[tuple]:
     """Per mark of ``shapes`` with 8 or more outline points not inside another mark (on a canvas of
-    ``shape``): its points' pixel columns and rows, which lie on the canvas, which are not inside
-    another mark (the interiors of the other polygons and circles, shrunk by 2 px), its width."""
+    ``shape``): its points' (:func:`stroke_samples`) pixel columns and rows, which lie on the
+    canvas, which are not inside another mark (the other polygons and circles, filled: a line
+    drawn into a marker has no edge of its own there, right up to the marker's rim), its width,
+    their stretch numbers, and whether the mark is at rest (its element in ``still``)."""
     h, w = shape
     fills = []
     for s in shapes:
@@ -155,14 +232,18 @@ def mark_points(shapes: list[dict], shape: tuple[int, int]) -> list[tuple]:
         elif s["type"] == "circle":
             c = tuple(int(v) for v in np.round((np.asarray(p["center"], float) - 0.5) * 16))
             cv2.circle(mask, c, int(round(float(p["radius"]) * 16)), 1, -1, cv2.LINE_8, 4)
-        fills.append(cv2.erode(mask, np.ones((5, 5), np.uint8)))
+        fills.append(mask)
     count = np.sum(fills, axis=0) if fills else np.zeros(shape, np.uint8)
     out = []
     for s, own in zip(shapes, fills):
-        pts, width = locate.shape_points([s])
+        samples = stroke_samples(s)
+        if samples is None:
+            continue
+        pts, stretch = samples
+        width = float(s["params"].get("width", 1))
         xs, ys = np.clip(pts[:, 0].astype(int), 0, w - 1), np.clip(pts[:, 1].astype(int), 0, h - 1)
         inside = (pts[:, 0] >= 0) & (pts[:, 0] < w) & (pts[:, 1] >= 0) & (pts[:, 1] < h)
         seen = ~(inside & ((count - own)[ys, xs] > 0))  # a line through a marker has no edge inside it
         if seen.sum() >= 8:
-            out.append((xs, ys, inside, seen, width))
+            out.append((xs, ys, inside, seen, width, stretch, still is not None and s.get("element") in still))
     return out

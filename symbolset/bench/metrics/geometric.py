@@ -17,7 +17,9 @@ Nothing is compared at fixed coordinates. Two kinds of reader:
     floored at 0 (edges sit half a stroke off the circle); score =
     max(0, 1 - error / 0.2) * share of the arc's 10-degree bins with edge pixels. The circle is
     placed relative to the rest of the figure, so roundness, tangency and incidence (a vertex on a
-    circumcircle) are what it checks.
+    circumcircle) are what it checks. What other strokes are drawn across (:func:`.figure.crossing`:
+    a clock's hub under the round ends of its hands) has no outline of its own: those edges and
+    bins are left out, and a circle wholly under other strokes is not judged.
   - ``segments`` (geometry): the *worst* straight edge of the construction's polylines, by how
     fully edge pixels line it (:func:`segments_score`): a moved vertex breaks a figure.
   - ``hands`` (clock): the family's reader finds each hand's angle from its stated colour about the
@@ -25,9 +27,15 @@ Nothing is compared at fixed coordinates. Two kinds of reader:
   - ``time`` (clock, from the same readings): the time the hands show, read as a person reads a
     clock (:func:`read_time`), against the spec's time track after DTW alignment; share of frames
     within one minute (one second with a second hand) -- a clock showing the wrong time scores 0.
+    The time is what a clock prompt asks for: a frame's ``circles`` and ``hands`` count only as far
+    as its time is right, so a well-drawn dial showing another time is a wrong clock.
   - ``marks`` (plot, chart): the *worst* mark -- axes, the curve, each bar, the line, each marker
     -- by how fully edge pixels line its outline where the spec's values put it
-    (:func:`marks_score`): a bar of the wrong height or another function's curve leaves it bare.
+    (:func:`marks_score`; a mark at rest by its worst 16 px stretch, as a value is read): a bar of
+    the wrong height or another function's curve leaves it bare. The values are those of the
+    finished figure: the video's last frame is read against the spec's last, and every frame's
+    reading counts only as far as that one's (a chart with one wrong value is a wrong chart, though
+    its early frames, empty axes, were right).
   - ``seven_segment``: the panel is located by its stated colour, the family's decoder reads the
     digits; score = fraction of characters equal to the spec's value at that time.
 
@@ -36,14 +44,8 @@ Nothing is compared at fixed coordinates. Two kinds of reader:
   lacks -- a vertex moved away, another prompt's figure, a part drawn early -- costs too.
   ``geo_segments``, ``geo_time`` and ``geo_marks`` are exactness terms of Match (``match.EXACT``).
 
-- **Free-standing** (lanes): line segments (probabilistic Hough on Canny edges) are intersected
-  pairwise to find the point most of them meet (the vanishing point, wherever it is: the
-  least-squares point of the segments passing the best crossing); rays fanned out below it find
-  the lane lines of the stated colour, each ``S`` (solid: on along >= 80% of its visible length,
-  judged over a fan of +-1.5 degrees so that a line a lens or warp bends a little stays solid) or
-  ``D`` (dashed), left to right. ``lanes`` = share of the segments' length
-  passing within 2% of the diagonal of that one point, times ``1 - lev(kinds, spec's kinds) /
-  lanes``.
+- **Free-standing** (lanes): the vanishing point most line segments meet and the lane lines fanned
+  out below it, wherever they are (:mod:`.lanes`).
 
 Text, formulas and signs are judged by OCR (:mod:`.ocr`); their ``geo`` is None (plot and chart
 labels are OCR's too).
@@ -53,13 +55,13 @@ from __future__ import annotations
 
 import math
 
-import cv2
 import numpy as np
 
 from ...families import clock, seven_segment
 from ...families.common import angle_diff
 from . import align, locate
-from .figure import explained, mark_points, marks_score, precision_score, segments_score, shapes_of
+from .figure import crossing, explained, mark_points, marks_score, precision_score, segments_score, shapes_of
+from .lanes import lanes_score
 
 _edges = locate.edges
 
@@ -72,13 +74,26 @@ def fit_circle(xs: np.ndarray, ys: np.ndarray) -> tuple[float, float, float]:
     return float(cx), float(cy), float(math.sqrt(max(cx * cx + cy * cy - f, 0.0)))
 
 
-def circle_score(frame: np.ndarray, params: dict) -> float | None:
-    """Fit of the edges near one expected circle or arc (see the module docstring)."""
+def circle_score(frame: np.ndarray, params: dict, crossed: np.ndarray | None = None) -> float | None:
+    """Fit of the edges near one expected circle or arc (see the module docstring). ``crossed``:
+    where other strokes are drawn across it (:func:`.figure.crossing`); the edges there and the
+    10-degree bins of the arc mostly under them are left out (None when the whole arc is)."""
     (cx, cy), r = params["center"], float(params["radius"])
     start, sweep = float(params.get("start", 0.0)), float(params.get("sweep", 360.0))
     if r < 4 or abs(sweep) < 90:
         return None
-    edges = _edges(frame)
+    edges = _edges(frame) if crossed is None else _edges(frame) & ~crossed
+    nbins = max(1, math.ceil(abs(sweep) / 10))
+    expected = np.ones(nbins, bool)
+    if crossed is not None:  # a bin is judged when most of its stretch of the arc is not under another stroke
+        a = np.radians(min(start, start + sweep) + np.arange(0.5, 10 * nbins, 1.0))
+        h, w = crossed.shape
+        px = np.clip((cx + r * np.cos(a)).astype(int), 0, w - 1)
+        py = np.clip((cy + r * np.sin(a)).astype(int), 0, h - 1)
+        hidden = crossed[py, px].reshape(nbins, 10).mean(axis=1) > 0.5
+        expected = ~hidden
+        if not expected.any():
+            return None
     band = max(3.0, 0.15 * r) + float(params.get("width", 2)) / 2
     ys, xs = np.nonzero(edges)
     xs, ys = xs + 0.5, ys + 0.5
@@ -95,111 +110,12 @@ def circle_score(frame: np.ndarray, params: dict) -> float | None:
     # A stroke's two edges sit half its width either side of the circle: that much (and a pixel) is no error.
     slack = 1.0 + float(params.get("width", 2)) / 2
     error = max(0.0, math.hypot(fx - cx, fy - cy) + abs(radius - r) - slack) / r
-    bins = ((angles[near] - min(start, start + sweep)) % 360 // 10).astype(int)
-    covered = len(np.unique(bins[bins < math.ceil(abs(sweep) / 10)])) / max(1, math.ceil(abs(sweep) / 10))
+    bins = np.unique(((angles[near] - min(start, start + sweep)) % 360 // 10).astype(int))
+    bins = bins[bins < nbins]
+    covered = float(expected[bins].sum()) / float(expected.sum())
     return float(max(0.0, 1.0 - error / 0.2) * min(1.0, covered))
 
 
-def _segments(frame: np.ndarray) -> np.ndarray:
-    """Hough line segments ``(N, 4)`` of the frame's edges, none near-horizontal."""
-    h, w = frame.shape[:2]
-    edges = _edges(frame).astype(np.uint8) * 255
-    segs = cv2.HoughLinesP(edges, 1, np.pi / 180, threshold=max(8, h // 16), minLineLength=max(6, h // 12), maxLineGap=max(2, h // 40))
-    if segs is None:
-        return np.zeros((0, 4))
-    segs = segs.reshape(-1, 4).astype(float) + 0.5
-    d = segs[:, 2:] - segs[:, :2]
-    return segs[np.abs(d[:, 1]) > 0.2 * np.hypot(d[:, 0], d[:, 1])]
-
-
-def vanishing_point(frame: np.ndarray) -> tuple[np.ndarray, float] | None:
-    """(the point most line segments meet, share of the segments' length passing within 2% of the
-    diagonal of it); None when fewer than two segments are found."""
-    segs = _segments(frame)
-    if len(segs) < 2:
-        return None
-    h, w = frame.shape[:2]
-    tol = 0.02 * math.hypot(h, w)
-    p, d = segs[:, :2], segs[:, 2:] - segs[:, :2]
-    length = np.hypot(d[:, 0], d[:, 1])
-    n = np.column_stack([-d[:, 1], d[:, 0]]) / length[:, None]
-    off = (n * p).sum(axis=1)
-    best, best_vp = -1.0, None
-    for a in range(len(segs)):  # every pair's intersection is a candidate (segments are few)
-        for b in range(a + 1, len(segs)):
-            m = np.array([n[a], n[b]])
-            if abs(np.linalg.det(m)) < 1e-3:
-                continue
-            vp = np.linalg.solve(m, [off[a], off[b]])
-            support = length[np.abs(n @ vp - off) <= tol].sum()
-            if support > best:
-                best, best_vp = support, vp
-    if best_vp is None:
-        return None
-    # The first pair's crossing with the most support rests on two short segments and may sit a few
-    # px off; the lines are read from the length-weighted least-squares point of all the segments it
-    # explains (what they agree on), the share is that consensus's.
-    inlier = np.abs(n @ best_vp - off) <= tol
-    weight = np.sqrt(length[inlier])
-    best_vp = np.linalg.lstsq(n[inlier] * weight[:, None], off[inlier] * weight, rcond=None)[0]
-    return best_vp, float(best / length.sum())
-
-
-def lane_kinds(frame: np.ndarray, vp: np.ndarray, color) -> str:
-    """The lane lines of ``color`` (within 40 grey levels) fanning out below ``vp``, left to right
-    on screen: ``S`` for a solid line (on along 80% or more of its visible length), ``D`` for dashed."""
-    h, w = frame.shape[:2]
-    mask = (np.abs(frame.astype(np.int16) - np.asarray(color)).max(axis=-1) <= 40).astype(np.float32)
-    angles = np.radians(np.arange(8.0, 172.5, 0.5))  # directions below the horizon through vp (not along it)
-    radii = np.arange(0.08 * h, math.hypot(h, w), 0.5)
-    xs = (vp[0] + np.cos(angles)[:, None] * radii[None]).astype(np.float32) - 0.5
-    ys = (vp[1] + np.sin(angles)[:, None] * radii[None]).astype(np.float32) - 0.5
-    inside = (xs >= 0) & (xs <= w - 1) & (ys >= 0) & (ys <= h - 1)
-    on = cv2.remap(mask, xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0) > 0.5
-    seen = np.maximum(inside.sum(axis=1), 1)
-    # a thin line between two rays; its kind is judged over a wider fan of rays (+-1.5 degrees), so a
-    # line bent a little (lens or warp) or a vanishing point found a pixel or two off still reads as
-    # solid (a dash's gap is empty across the whole fan)
-    near = on | np.roll(on, 1, axis=0) | np.roll(on, -1, axis=0)
-    wide = near | np.roll(near, 2, axis=0) | np.roll(near, -2, axis=0)
-    cover = (near & inside).sum(axis=1) / seen
-    solid = (wide & inside).sum(axis=1) / seen
-    peaks, k = [], 0
-    while k < len(cover):
-        if cover[k] < _LANE_MIN:
-            k += 1
-            continue
-        top = k
-        while k < len(cover) and cover[k] >= _LANE_MIN:
-            top = k if cover[k] > cover[top] else top
-            k += 1
-        if peaks and top - peaks[-1] < 8:  # within 4 degrees: the same line (a dash gap split it)
-            peaks[-1] = top if cover[top] > cover[peaks[-1]] else peaks[-1]
-        else:
-            peaks.append(top)
-    # the ray angle grows clockwise from screen-right, so reversing gives left to right
-    return "".join("S" if solid[t] >= _LANE_SOLID else "D" for t in reversed(peaks))
-
-
-def lanes_score(frame: np.ndarray, spec: dict, annotation: dict) -> float | None:
-    """Vanishing-point consistency times the agreement of the lane lines (solid/dashed, left to
-    right) seen with the spec's."""
-    lanes = sorted((s["params"] for s in annotation["shapes"] if s["type"] == "lane_line"), key=lambda p: p["bottom_x"])
-    if len(lanes) < 2:
-        return None
-    want = "".join("D" if p["dashed"] else "S" for p in lanes)
-    color = next(el["color"] for el in spec["elements"] if el["type"] == "lane_line")
-    found = vanishing_point(frame)
-    if found is None:
-        return 0.0
-    vp, share = found
-    from .ocr import levenshtein
-
-    got = lane_kinds(frame, vp, color)
-    return float(share * max(0.0, 1.0 - levenshtein(got, want) / len(want)))
-
-
-_LANE_MIN, _LANE_SOLID = 0.15, 0.8
 _HAND_TOL_DEG = 15.0
 _TIME_TOL_DEG = 6.0  # of the finest hand: one minute, or one second
 _UNIT = {"hour": 3600.0, "minute": 60.0, "second": 1.0}  # seconds per unit a hand counts
@@ -235,8 +151,8 @@ def read_time(angles: dict, names: list[str]) -> float | None:
     return t % _DIAL
 
 
-def time_score(spec: dict, readings: list[dict]) -> float:
-    """Share of the video frames whose read time (:func:`read_time` of each frame's hand angles,
+def time_credits(spec: dict, readings: list[dict]) -> np.ndarray:
+    """Per video frame, the credit for its read time: whether it (:func:`read_time` of each frame's hand angles,
     ``readings``, evenly spread over the video) is within the finest hand's ``_TIME_TOL_DEG`` (one
     minute, or one second on a clock with a second hand) of the spec's time (a frame's credit falls
     linearly from 1 at that tolerance to 0 at three times it), the video's timeline
@@ -252,11 +168,13 @@ def time_score(spec: dict, readings: list[dict]) -> float:
     err = np.abs((got[None, :] - want[:, None] + _DIAL / 2) % _DIAL - _DIAL / 2)
     err = np.where(np.isnan(err), _DIAL, err)
     rows = align.best_per_column(-err, align.dtw_path(np.minimum(1.0, err / (10 * tol))))
-    return float(np.mean([np.clip((3 * tol - err[i, j]) / (2 * tol), 0.0, 1.0) for j, i in enumerate(rows)]))
+    return np.array([np.clip((3 * tol - err[i, j]) / (2 * tol), 0.0, 1.0) for j, i in enumerate(rows)])
 
 
 def _circles(frame, shapes):
-    scores = [circle_score(frame, s["params"]) for s in shapes if s["type"] == "circle"]
+    scores = [
+        circle_score(frame, s["params"], crossing(shapes, frame.shape[:2], s.get("element"))) for s in shapes if s["type"] == "circle"
+    ]
     scores = [s for s in scores if s is not None]
     return float(np.mean(scores)) if scores else None
 
@@ -264,10 +182,22 @@ def _circles(frame, shapes):
 _shapes = shapes_of
 
 
+def _still(annotations: list[dict], i: int) -> set:
+    """The elements whose shapes in spec frame ``i`` are the same in the frames either side of it
+    (those that exist): marks at rest, whose values a reader reads."""
+
+    def params(a):
+        return {s["element"]: (s["type"], s["params"]) for s in _shapes(a)}
+
+    here = params(annotations[i])
+    around = [params(annotations[k]) for k in (i - 1, i + 1) if 0 <= k < len(annotations)]
+    return {e for e, v in here.items() if all(other.get(e) == v for other in around)}
+
+
 def _prepare(name: str, annotations: list[dict], shape: tuple[int, int]) -> list | None:
     """What reader ``name`` needs of each spec frame that no video frame changes (done once a clip)."""
     if name == "marks":
-        return [mark_points(_shapes(a), shape) for a in annotations]
+        return [mark_points(_shapes(a), shape, _still(annotations, i)) for i, a in enumerate(annotations)]
     if name == "precision":
         return [explained(a, shape, following=annotations[i + 1] if i + 1 < len(annotations) else None) for i, a in enumerate(annotations)]
     return None
@@ -351,7 +281,9 @@ def geometric_scores(spec: dict, frames: list[np.ndarray], spec_frames, annotati
     """Per-reader means and their mean ``geo`` for sampled video ``frames`` (any size, evenly
     spread over the video), against the spec's render ``spec_frames`` / ``annotations`` (every
     frame). Each reader scores every video frame against every spec frame; the two timelines are
-    aligned by DTW (:mod:`.align`) and each video frame keeps its best aligned score. None when
+    aligned by DTW (:mod:`.align`) and each video frame keeps its best aligned score, but for the
+    last, which is read against the spec's last frame (the finished figure, where a person reads a
+    chart's values: a wrong bar grows through heights an earlier spec frame shows). None when
     the family has no reader or no frame has annotated shapes; a figure not located scores 0."""
     names = FAMILY_DETECTORS.get(spec["family"], ())
     if not names or not any(_shapes(a) for a in annotations):
@@ -372,17 +304,24 @@ def geometric_scores(spec: dict, frames: list[np.ndarray], spec_frames, annotati
     means = {}
     hands = [clock.read_hands(spec, f) for f in frames] if "hands" in names else [None] * len(frames)
     strict = _matrix("precision", spec, frames, annotations, hands) if spec["family"] in _PRECISE else None
+    times = time_credits(spec, hands) if "hands" in names else None
     for n in names:
         score = _matrix(n, spec, frames, annotations, hands)
         if strict is not None:  # a reading counts only as far as the figure has no stroke the spec lacks
             score = np.minimum(score, np.nan_to_num(strict, nan=0.0))
+        if times is not None:  # ... or as far as the clock shows the prompt's time (what a clock is for)
+            score = np.minimum(score, times[None, :])
+        if n == "marks" and len(frames) > 1 and not np.isnan(score[-1, -1]):  # ... or as far as the finished chart's values are right
+            score = np.minimum(score, score[-1, -1])
         if np.isnan(score).all():
             continue
         filled = np.nan_to_num(score, nan=0.0)
         rows = align.best_per_column(filled, align.dtw_path(1.0 - filled))
+        if len(rows) > 1:  # the video ends where the prompt does: its last frame is read against the final state
+            rows[-1] = len(annotations) - 1
         values = [score[i, j] for j, i in enumerate(rows) if not np.isnan(score[i, j])]
         if values:
             means[f"geo_{n}"] = float(np.mean(values))
-    if "hands" in names:
-        means["geo_time"] = time_score(spec, hands)
+    if times is not None:
+        means["geo_time"] = float(np.mean(times))
     return {"geo": float(np.mean(list(means.values()))) if means else None, **means}
