@@ -130,13 +130,17 @@ def frame_quality(frames, family: str | None = None, real: bool = False) -> dict
 
 
 def _specs(folder: str, real: bool, per_family: int):
-    """(family, spec) of the folder's clips; with ``real``, ``per_family`` real-style specs of each of
-    its families drawn with its configuration (seeded, so the calibration is reproducible)."""
+    """(family, spec) of the folder's flat clips (a real-style clip, one with a ``stage``, is softer by
+    design and calibrated apart); with ``real``, ``per_family`` real-style specs of each of its
+    families drawn with its configuration (seeded, so the calibration is reproducible)."""
     from ...layout import iter_rows
     from ...spec import from_json
 
     if not real:
-        yield from ((row["family"], from_json(row["spec"])) for row in iter_rows(folder))
+        for row in iter_rows(folder, columns=["family", "spec"]):
+            spec = from_json(row["spec"])
+            if "stage" not in spec:
+                yield row["family"], spec
         return
     import json
     from pathlib import Path
