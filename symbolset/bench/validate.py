@@ -131,6 +131,9 @@ def run_validation(source, out, *, split: str | None = None, limit: int | None =
             for s in SEVERITIES:
                 curves[n][s].append(by_name[n][s - 1])
     results = summarize(clean, curves)
+    # Every corrupted clip's scores, so a change to how Match combines them can be measured offline.
+    results["corrupted"] = [{"id": c["id"], "corruption": n, "severity": s, **_brief(r)}
+                            for n in names for s in SEVERITIES for c, r in zip(clean, curves[n][s]) if r is not None]  # fmt: skip
     results["variants"] = {"clips": clips, "by_family": agreement.variant_summary(clips)} if legit or wrong else None
     results["human"] = human_result
     results["settings"] = {"source": str(source), "split": split or "all", "clips": len(rows), "families": sorted({r["family"] for r in clean}),

@@ -4,8 +4,9 @@ Engine: ``rapidocr-onnxruntime`` (Chinese + English detection and recognition mo
 wheel, so it runs offline). Nothing is read at a fixed place: each sampled video frame is
 *detected and recognised whole* (lines with confidence below ``MIN_CONFIDENCE`` dropped), first
 with the detector's input scaled to ``DET_SIDES[0]`` px on its shorter side and, only for a frame
-whose text does not yet match the spec exactly (or where nothing is read while a state the frame
-may show expects text), again at ``DET_SIDES[1]`` together with every isolated glyph-sized blob
+whose text does not yet match the spec exactly (a string missing, wrong or extra, or one symbol of
+the whole text unaccounted for: :func:`_read_fit`) or where nothing is read while a state the frame
+may show expects text, again at ``DET_SIDES[1]`` together with every isolated glyph-sized blob
 of ink recognised on its own (single label letters, tick labels, which line detectors miss; a
 solid bar such as a typing cursor with its neighbours' ink blanked); the better of the two reads
 is kept. Reads are then followed across the
@@ -335,6 +336,14 @@ def _fit(state: dict, lines: list[str]) -> float:
     return min(r[0], 0.0 if p is None else p)
 
 
+def _read_fit(states: list[dict], rows, lines: list[str]) -> tuple[float, int]:
+    """How well one frame's reads match the best of the states it may show: (:func:`_fit`, minus
+    :func:`wrong_symbols`). The second term sees what the first cannot: a repeated short string
+    read once (a plot's two "0" tick labels) fits fully, as every expected string is found, yet
+    one symbol is missing."""
+    return max((_fit(states[i], lines), -wrong_symbols(states[i], lines)) for i in rows)
+
+
 def _similarity(state: dict, lines: list[str]) -> float:
     """How well one frame's reads match one spec state, for the alignment: the mean of
     :func:`_fit` and the order term. Both are symmetric in what is missing and what is extra, so a
@@ -363,13 +372,13 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
     for j, frame in enumerate(frames):
         rows = np.nonzero(near[:, j])[0]
         items = read_items(frame, DET_SIDES[0])
-        best = max(_fit(states[i], reading_order(items)) for i in rows)
-        # Small text: read again with a larger detector input, and isolated glyphs. Nothing read
-        # where a state this frame may show expects text is the small detector's commonest miss
-        # (one typed letter), even when an empty state is near too.
-        if best < 1.0 or (not items and any(states[i]["strings"] for i in rows)):
+        best = _read_fit(states, rows, reading_order(items))
+        # Small text: read again with a larger detector input, and isolated glyphs, unless the read
+        # is exact. Nothing read where a state this frame may show expects text is the small
+        # detector's commonest miss (one typed letter), even when an empty state is near too.
+        if best < (1.0, 0) or (not items and any(states[i]["strings"] for i in rows)):
             again = read_items(frame, DET_SIDES[1], glyphs=True)
-            better = max(_fit(states[i], reading_order(again)) for i in rows)
+            better = _read_fit(states, rows, reading_order(again))
             if better > best or (again and not items and better >= best):  # text found beats none that fits as well
                 items = again
         found.append(items)
