@@ -113,3 +113,14 @@ def test_a_read_missing_one_of_two_equal_labels_is_read_again(monkeypatch):
     frames = [np.zeros((48, 64, 3), np.uint8)] * 3
     s = ocr.text_scores([state] * 3, frames)
     assert ocr.DET_SIDES[1] in sides and s["ocr_symbols"] == 1.0 and s["ocr_ned"] == 1.0
+
+
+def test_a_filled_vertex_dot_is_not_read_as_the_letter_o(tiny_dir):
+    """tiny's geometry clip opens with vertex A and its filled dot; the glyph reader read the dot as
+    "o", which charged the correct render's precision (Mt 0.944) until a small warp changed the
+    blob. A ring read as o/0 must enclose background; the plot's "0" tick labels still do."""
+    rows = {r["id"]: r for r in iter_rows(tiny_dir, "test", columns=["id", "video"]) if r["id"] in ("geometry-0-000001", "plot-0-000001")}
+    first = codec.decode(rows["geometry-0-000001"]["video"]["bytes"])[0]
+    assert "o" not in ocr.read_lines(first, ocr.DET_SIDES[1], glyphs=True)
+    plot = codec.decode(rows["plot-0-000001"]["video"]["bytes"])[0]
+    assert [t for t, _ in ocr._glyph_items(plot, ocr._items(plot, ocr.DET_SIDES[1]))].count("o") >= 1
