@@ -13,7 +13,7 @@ from symbolset.render import render_clip
 chart = families.get("chart")
 
 
-@pytest.mark.parametrize("num_frames", [2, 4, 6, 8])
+@pytest.mark.parametrize("num_frames", [1, 2, 4, 6, 8])
 def test_every_claim_holds_on_the_rendered_frames(num_frames):
     kinds = set()
     for k in range(8):
@@ -24,6 +24,31 @@ def test_every_claim_holds_on_the_rendered_frames(num_frames):
         assert {f"value_{i}" for i in range(len(spec["meta"]["data"]["values"]))} <= shown, f"clip {k}"
         assert verify_claims(spec, frames, annotations, chart.claims(spec)) == []
         assert chart.verify(spec, frames, annotations) == []
+    assert kinds == {"bar", "line"}
+
+
+@pytest.mark.parametrize("style", ["flat", "mixed"])
+def test_a_one_frame_chart_shows_the_finished_chart_and_says_so(style):
+    """With one frame there is no time to grow in: the frame shows every bar (or point) at its value
+    with its label (read back off the pixels), and the captions describe a still, not an animation."""
+    from symbolset import stage
+    from symbolset.claims.figures import chart_values
+    from symbolset.record import caption_rng
+
+    kinds = set()
+    for k in range(6):
+        params = {"width": 160, "height": 160, "num_frames": 1, "fps": 8.0, "options": {}, "style": style}
+        spec = sample_spec("chart", sample_seed(3, "chart", k), params)
+        card = stage.card(spec)
+        m = card["meta"]
+        kinds.add(m["kind"])
+        frames, annotations = render_clip(card)
+        assert [round(v / m["grain"]) * m["grain"] for v in chart_values(card, frames[0])] == m["data"]["values"], f"clip {k}"
+        assert {f"value_{i}" for i in range(len(m["data"]["values"]))} <= {t["element"] for t in annotations[0]["texts"]}
+        caps = chart.captions(card, caption_rng(0))
+        assert "single frame" in caps["en"]["temporal"] and "nothing grows" in caps["en"]["temporal"], caps["en"]["temporal"]
+        assert "一帧" in caps["zh"]["temporal"]
+        assert "animated" not in caps["en"]["short"] and "动画" not in caps["zh"]["short"]
     assert kinds == {"bar", "line"}
 
 

@@ -70,6 +70,7 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     slot = (box[2] - box[0]) / n
     bar_w = float(round(slot * 0.55))
     last = math.floor(cl.clip_end(spec) * 1000) / 1000  # the last frame's time (to the ms, down): what the clip shows
+    still = last <= 0  # one frame: no time to grow in, so the frame shows the finished chart
     t_grow = [round(float(rng.uniform(0.05, 0.15)) * dur + k * 0.5 * dur / n, 3) for k in range(n)]
     grow = round(0.35 * dur, 3)
     if max(t_grow) + grow > last:  # few frames: the bars must be full (and labelled) by the last frame, where the data is read
@@ -85,14 +86,17 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
             x0, x1 = cx - bar_w / 2, cx + bar_w / 2
             flat = [[x0, box[3]], [x1, box[3]], [x1, box[3]], [x0, box[3]]]
             full = [[x0, box[3]], [x1, box[3]], [x1, top_y], [x0, top_y]]
-            els.append(element("polygon", f"bar_{k}", fill=cap.rgb(ink), points={"keys": [[0.0, flat], [t0, flat], [t1, full]], "ease": "in_out"}, opacity=common.step_on(round(t0 + 0.02, 3))))
+            growing = {"points": {"keys": [[0.0, flat], [t0, flat], [t1, full]], "ease": "in_out"}, "opacity": common.step_on(round(t0 + 0.02, 3))}
+            growth = {"points": full} if still else growing
+            els.append(element("polygon", f"bar_{k}", fill=cap.rgb(ink), **growth))
         points.append([cx, top_y])
         els.append(element("text", f"value_{k}", text=str(v), font=font, size=size, color=cap.rgb(text_c), anchor="center", position=common.centered_text(font, size, str(v), cx, top_y - 4 - size * 0.6 - (3 if kind == "line" else 0)), opacity=common.step_on(t1)))  # fmt: skip
     t_line = [round(float(rng.uniform(0.05, 0.15)) * dur, 3), round(float(rng.uniform(0.65, 0.8)) * dur, 3)]
     if t_line[1] > last:  # the last point and its label are on screen by the last frame
         t_line = [round(t_line[0] * last / t_line[1], 3), last]
     if kind == "line":
-        els.append(element("polyline", "line", points=points, color=cap.rgb(ink), width=2, progress={"keys": [[t_line[0], 0.0], [t_line[1], 1.0]], "ease": "linear"}))  # fmt: skip
+        progress = 1.0 if still else {"keys": [[t_line[0], 0.0], [t_line[1], 1.0]], "ease": "linear"}
+        els.append(element("polyline", "line", points=points, color=cap.rgb(ink), width=2, progress=progress))
         lengths = np.concatenate([[0.0], np.cumsum([math.dist(p, q) for p, q in zip(points, points[1:])])])
         for k, p in enumerate(points):
             at = round(t_line[0] + (t_line[1] - t_line[0]) * lengths[k] / lengths[-1], 3)
@@ -110,6 +114,8 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
                     "box": box, "scale": scale, "grain": grain, "bar_width": bar_w, "points": points, "t_grow": t_grow, "grow": grow, "t_line": t_line,
                     "x_title": x_title, "y_title": y_title, "chinese": chinese,
                     "colors": {"ink": ink, "accent": accent, "text": text_c}, "background": bg}  # fmt: skip
+    if still:
+        spec["meta"]["still"] = True
     return spec
 
 
@@ -144,8 +150,10 @@ def claims(spec: dict) -> list[dict]:
 
 def _time_claims(spec: dict) -> list[dict]:
     """For bars, each bar's growth span as the frames show it and whether the spans are disjoint
-    (one after another) or overlap; for lines, the drawing span."""
+    (one after another) or overlap; for lines, the drawing span; none for a one-frame (still) chart."""
     m = spec["meta"]
+    if m.get("still"):
+        return []
     last = cl.clip_end(spec)
     ink = cap.rgb(m["colors"]["ink"])
     scene = [cap.rgb(v) for v in m["colors"].values()]
@@ -209,7 +217,12 @@ def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
     top, step = max(ticks), sorted(ticks)[1] - sorted(ticks)[0]
     dur = cap.seconds(end)
     noun, noun_zh = ("bar chart", "柱状图") if bar else ("line chart", "折线图")
-    if bar:
+    still = ("time_range", "bars" if bar else "line") not in c
+    marks, marks_zh = ("bar", "柱子") if bar else ("point", "数据点")
+    if still:
+        temporal = f"A single frame at {dur} s showing the finished chart: every {marks} is drawn with its value label; nothing grows."
+        temporal_zh = f"只有{dur}秒处的一帧，显示完成的图表：每个{marks_zh}及其数值都已画出，没有生长过程。"
+    elif bar:
         span = c[("time_range", "bars")]
         t0, t1 = cap.seconds(span["start"]), cap.seconds(span["end"])
         done = f"by {t1} s all bars are complete and stay until {dur} s" if span["stops"] else f"the last bar is still growing when the clip ends at {dur} s"
@@ -230,7 +243,7 @@ def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
                                     f"The line grows point by point between {t0} s and {t1} s and the complete chart remains until {dur} s."])  # fmt: skip
         temporal_zh = f"从{t0}秒到{t1}秒折线从左到右画出，到达每个数据点时显示该点和数值，之后保持到{dur}秒。"
     en = {
-        "short": cap.choose(rng, [f"A {noun} of {s} by {x_title.lower() if x_title.isascii() else x_title}.", f"An animated {noun}: {pairs}."]),
+        "short": cap.choose(rng, [f"A {noun} of {s} by {x_title.lower() if x_title.isascii() else x_title}.", f"{'A' if still else 'An animated'} {noun}: {pairs}."]),
         "detailed": cap.choose(rng, [
             f"On {common.article(bg)} background, {common.article(ink)} {noun} titled by its legend {s} with data {pairs}; the y axis runs from 0 to {top} in steps of {step}, "
             f"x-axis title {xt}, y-axis title {yt}, and each value is written above its {'bar' if bar else 'point'}.",
@@ -239,7 +252,7 @@ def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
         "temporal": temporal,
     }  # fmt: skip
     zh = {
-        "short": cap.choose(rng, [f"{sz}的{noun_zh}动画。", f"{noun_zh}：{pairs_zh}。"]),
+        "short": cap.choose(rng, [f"{sz}的{noun_zh}{'' if still else '动画'}。", f"{noun_zh}：{pairs_zh}。"]),
         "detailed": f"{bg_zh}背景上的{ink_zh}{noun_zh}，图例为{sz}，数据为{pairs_zh}；y轴从0到{top}，间隔{step}，横轴标题{cap.quote(x_title, 'zh')}，纵轴标题{cap.quote(y_title, 'zh')}，每个数值标在其上方。",
         "temporal": temporal_zh,
     }
@@ -250,7 +263,12 @@ def difficulty(spec: dict, annotations: list[dict]) -> dict:
     """Number of data labels, script of the labels, label glyph height and growth speed (px/s)."""
     m = spec["meta"]
     heights = [b[3] - b[1] for tx in annotations[-1]["texts"] for b in tx["char_boxes"]]
-    speed = max(m["data"]["values"]) * m["scale"] / m["grow"] if m["kind"] == "bar" else (m["box"][2] - m["box"][0]) / max(m["t_line"][1] - m["t_line"][0], 1e-6)
+    if m.get("still"):
+        speed = 0.0
+    elif m["kind"] == "bar":
+        speed = max(m["data"]["values"]) * m["scale"] / m["grow"]
+    else:
+        speed = (m["box"][2] - m["box"][0]) / max(m["t_line"][1] - m["t_line"][0], 1e-6)
     text = "".join(m["data"]["categories"])
     return {"text_length": len(text), "script": cap.script_of(text), "glyph_height_px": float(np.median(heights)) if heights else 0.0,
             "motion_speed": round(float(speed), 3), "stroke_width": 2.0 if m["kind"] == "line" else 0.0}  # fmt: skip
