@@ -8,7 +8,8 @@ of the most used face, the material kinds, the share of clips with a 3D camera (
 one), the OCR figure on ``real`` frames (RapidOCR reading the rectified quad of every unrotated,
 whole text run whose glyphs are >= 24 px tall on the first, middle and last frame; exact match after normalisation,
 per family and per font; words with a character not ``full``, behind an occluder or past the frame's
-edge, are left out), the share of clips with an occluder and the generation cost of each clip rendered as ``real`` against the same
+edge, are left out; ``--ocr-codec`` reads the frames decoded from the clip encoded in that codec instead
+of the exact ones), the share of clips with an occluder and the generation cost of each clip rendered as ``real`` against the same
 clip rendered ``flat`` (build_record: render + encode + captions; and render alone), as medians and
 their ratio (for composite scenes, which have no flat twin, their own median cost, sampling included:
 it renders and checks each part's card).
@@ -33,7 +34,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from symbolset import composite, families, record
+from symbolset import codec, composite, families, record
 from symbolset.build import plan
 from symbolset.config import load_config
 from symbolset.render import render_clip
@@ -139,6 +140,7 @@ def main() -> None:
     ap.add_argument("--specs-only", action="store_true", help="faces, materials, cameras and occluders from the specs alone (no render, OCR or cost)")
     ap.add_argument("--min-glyph", type=float, default=MIN_GLYPH, help="OCR only words whose median glyph height is at least this (px)")
     ap.add_argument("--composite", type=float, default=0.25, help="share of composite scenes (release: 0.25)")
+    ap.add_argument("--ocr-codec", choices=sorted(codec.CODECS), help="OCR the frames decoded from the clip encoded in this codec (default: the exact frames)")
     args = ap.parse_args()
     base = {"width": args.size, "height": args.size, "num_frames": args.frames, "fps": 8.0, "options": {}, "font_pool": args.pool}
     options = {"signage": {"vertical": args.vertical}} if args.vertical else {}
@@ -147,6 +149,8 @@ def main() -> None:
     layouts, t_scene = collections.Counter(), []
 
     def tally(fam, seed, spec, frames, anns):
+        if args.ocr_codec:
+            frames = codec.decode(codec.encode(frames, spec["fps"], args.ocr_codec))
         for i in sorted({0, len(frames) // 2, len(frames) - 1}):  # three camera positions
             ok, n, details = ocr_words(spec, frames[i], anns[i], args.min_glyph)
             ocr_fam[fam][0] += ok
@@ -227,7 +231,7 @@ def main() -> None:
         print(json.dumps(out, indent=1))
         return
     out.update({
-        "ocr_real": {"min_glyph_px": args.min_glyph, "read": read, "words": counted, "accuracy": round(read / max(1, counted), 4),
+        "ocr_real": {"min_glyph_px": args.min_glyph, "frames": args.ocr_codec or "exact", "read": read, "words": counted, "accuracy": round(read / max(1, counted), 4),
                      "per_family": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_fam.items())},
                      "per_font": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_font.items())},
                      "per_layout": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_layout.items())}, "misses": misses[:20]},

@@ -14,6 +14,7 @@ per clip (``time.process_time``) of each, the floor, and ratios; rows are checke
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import shutil
 import statistics
@@ -53,7 +54,8 @@ def main() -> None:
             ref.make_record(t, cfg.params(t["family"]))
             record.make_record(t, cfg.params(t["family"]))
         spent: dict[str, dict[str, list[float]]] = {"reference": {}, "this": {}, "floor": {}}
-        for i, t in enumerate(tasks):
+        seen: collections.Counter = collections.Counter()
+        for t in tasks:
             params = cfg.params(t["family"])
             spec = floor_rec.sample_spec(t["family"], t["seed"], params)
             frames = floor_render.render_clip(spec)[0]
@@ -65,7 +67,11 @@ def main() -> None:
                 ),
             }
             rows = {}
-            for side in list(jobs) if i % 2 == 0 else list(jobs)[::-1]:  # alternate the order
+            # alternate the order clip by clip within each family (the plan interleaves families, so
+            # alternating on the plan index would give a family the same order on every clip)
+            turn = seen[t["family"]] % 2
+            seen[t["family"]] += 1
+            for side in list(jobs) if turn == 0 else list(jobs)[::-1]:
                 start = time.process_time()
                 rows[side] = jobs[side]()
                 spent[side].setdefault(t["family"], []).append(time.process_time() - start)

@@ -33,22 +33,23 @@ def _array(t: pa.DataType, values: list) -> pa.Array:
     n = len(values)
     if t in _NUMERIC:
         dtype, kinds = _NUMERIC[t]
-        if any(type(v) not in kinds for v in values):  # bool is not int here
+        types = set(map(type, values))  # one pass in C; bool is not int here
+        if not types <= set(kinds):
             raise _Unsupported
         data = np.array(values, np.float64 if dtype is np.float32 else np.int64)
         if dtype is np.int32 and n and (data.min() < -(2**31) or data.max() >= 2**31):
             raise _Unsupported
-        if dtype is np.float32 and any(type(v) is int and abs(v) > 2**24 for v in values):  # pyarrow refuses inexact ones
+        if dtype is np.float32 and int in types and any(type(v) is int and abs(v) > 2**24 for v in values):  # pyarrow refuses inexact ones
             raise _Unsupported
         return pa.Array.from_buffers(t, n, [None, pa.py_buffer(data.astype(dtype))])
     if t in (pa.string(), pa.binary()):
         kind = str if t == pa.string() else bytes
-        if any(type(v) is not kind for v in values):
+        if values and set(map(type, values)) != {kind}:
             raise _Unsupported
         data = [v.encode("utf-8") for v in values] if kind is str else values
         return pa.Array.from_buffers(t, n, [None, _offsets([len(b) for b in data]), pa.py_buffer(b"".join(data))])
     if pa.types.is_struct(t):
-        if any(type(v) is not dict for v in values):
+        if values and set(map(type, values)) != {dict}:
             raise _Unsupported
         try:
             children = [_array(f.type, [v[f.name] for v in values]) for f in t]
@@ -56,11 +57,11 @@ def _array(t: pa.DataType, values: list) -> pa.Array:
             raise _Unsupported from None
         return pa.StructArray.from_arrays(children, fields=list(t))
     if pa.types.is_fixed_size_list(t):
-        if any(type(v) is not list or len(v) != t.list_size for v in values):
+        if values and (set(map(type, values)) != {list} or set(map(len, values)) != {t.list_size}):
             raise _Unsupported
         return pa.FixedSizeListArray.from_arrays(_array(t.value_type, [x for v in values for x in v]), t.list_size)
     if pa.types.is_list(t):
-        if any(type(v) is not list for v in values):
+        if values and set(map(type, values)) != {list}:
             raise _Unsupported
         child = _array(t.value_type, [x for v in values for x in v])
         return pa.Array.from_buffers(t, n, [None, _offsets([len(v) for v in values])], children=[child])

@@ -3,9 +3,14 @@
 Codecs offered (the name is stored with each dataset):
 
 - ``h264``          H.264 yuv420p CRF 16 in MP4 with +faststart: plays in browsers and the Hub viewer.
-- ``h264-veryfast``  ``h264`` with x264's ``veryfast`` preset: what ``real``-style clips get by default
-  (:func:`for_real`). A moving camera changes every pixel of every frame, and ``medium`` spent about
+- ``h264-veryfast``  ``h264`` with x264's ``veryfast`` preset: what ``real``-style clips got by default
+  before ``h264-real``. A moving camera changes every pixel of every frame, and ``medium`` spent about
   2.3x as long on such a clip for 4% fewer bytes and 0.2 dB more PSNR (``benchmarks/real_cost.py``).
+- ``h264-real``      ``h264-veryfast`` without adaptive quantisation, without sub-macroblock
+  partitions and with a fixed B-frame pattern: what ``real``-style clips get by default
+  (:func:`for_real`). On grain, sensor noise and JPEG blocks that move with the camera these three
+  cost x264 about half its time and buy nothing: the clips come out smaller, at the same PSNR
+  (``benchmarks/real_cost.py`` prints both beside ``h264``).
 - ``h264-yuv444``   H.264 yuv444p CRF 16 in MP4: full-resolution colour (thin coloured strokes stay
   sharp); plays in Chromium, not in every browser.
 - ``h264-lossless`` H.264 RGB (libx264rgb, CRF 0) in MKV: exact pixels, not browser-playable.
@@ -50,6 +55,13 @@ CODECS = {
         "options": {"crf": "16", "preset": "veryfast", "tune": "animation", **_X264_DETERMINISTIC},
         "container": {"movflags": "+faststart"},
     },
+    "h264-real": {
+        "extension": "mp4", "browser_playable": True,
+        "format": "mp4", "codec": "libx264", "pix_fmt": "yuv420p",
+        "options": {"crf": "16", "preset": "veryfast", "tune": "animation", **_X264_DETERMINISTIC,
+                    "x264-params": _X264_DETERMINISTIC["x264-params"] + ":aq-mode=0:partitions=none:b-adapt=0"},
+        "container": {"movflags": "+faststart"},
+    },
     "h264-yuv444": {
         "extension": "mp4", "browser_playable": True,  # Chromium and Firefox; not every browser
         "format": "mp4", "codec": "libx264", "pix_fmt": "yuv444p",
@@ -67,14 +79,26 @@ DEFAULT_CODEC = "h264"
 EXTENSIONS = {name: c["extension"] for name, c in CODECS.items()}
 BROWSER_PLAYABLE = tuple(name for name, c in CODECS.items() if c["browser_playable"])
 DEFAULT_FOR_EXTENSION = {"mp4": "h264", "mkv": "ffv1"}
-# The codec of real-style clips when a config names none: the same format, a faster x264 preset.
+# The codec of real-style clips when a config names none: the same format, faster x264 settings.
 # Other codecs (4:4:4 colour, lossless) are kept as chosen: whoever picked them wants their fidelity.
-_FOR_REAL = {"h264": "h264-veryfast"}
+_FOR_REAL = {"h264": "h264-real"}
+# Earlier defaults of for_real: a run started with one of them resumes with it (config.Config.resuming).
+FORMER_FOR_REAL = {"h264": ("h264-veryfast",)}
 
 
 def for_real(name: str) -> str:
     """The codec that real-style clips of a dataset encoded with ``name`` get by default."""
     return _FOR_REAL.get(name, name)
+
+
+def settings(name: str) -> str:
+    """Codec ``name``'s encoder settings in words, for the dataset card (x264: its preset, and any
+    parameters beyond the ones every codec here shares)."""
+    options = CODECS[name]["options"]
+    if "preset" not in options:
+        return f"`{CODECS[name]['codec']}`"
+    extra = options.get("x264-params", "").removeprefix(_X264_DETERMINISTIC["x264-params"]).lstrip(":")
+    return f"x264 preset `{options['preset']}`" + (f" with `{extra}`" if extra else "")
 
 
 def extension(name: str) -> str:

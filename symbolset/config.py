@@ -11,12 +11,12 @@ import yaml
 
 from . import codec
 from .errors import SymbolSetError
-from .families import COMPOSITE, FAMILY_NAMES, get
-from .families.scene import PREFIX as SCENE_PREFIX
-from .families.scene import load_scenes, unknown_scene
+from .families import COMPOSITE, FAMILY_NAMES, SCENE_PREFIX, get
 from .fontpack import require_pool
 from .spec import LIMITS
-from .stage import STYLES, style_for
+
+# The stage (OpenCV) and the scene templates (the renderer) are imported by the functions that need
+# them: readers and converters import this module for ``Config`` alone.
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Config:
     scenes: dict = field(default_factory=dict)  # scene templates (name -> template data) for "scene:<name>" families
     style: str | dict = "flat"  # flat | real | mixed, or {family: style, "default": style} (stage.py)
     font_pool: str = "pip"  # faces the real style may use: pip (wheels only) | full (+ the Debian font pack)
-    real_codec: str | None = None  # codec of real-style clips; unset: codec.for_real(codec) (h264 -> h264-veryfast)
+    real_codec: str | None = None  # codec of real-style clips; unset: codec.for_real(codec) (h264 -> h264-real)
     occluders: float = 0.3  # share of real clips with something passing in front (stage_occlude.py)
     composite: float = 0.0  # share of ``num`` planned as composite scenes (families/composite.py), on top of ``families``
 
@@ -50,6 +50,8 @@ class Config:
     def params(self, family: str) -> dict:
         """The sampler parameters of one family (a scene family's carry its template, so any worker
         process, local or remote, can sample it)."""
+        from .stage import style_for
+
         params = {"width": self.width, "height": self.height, "num_frames": self.num_frames, "fps": self.fps,
                   "codec": self.codec, "options": dict(self.options.get(family, {}))}  # fmt: skip
         if family.startswith(SCENE_PREFIX) and family[len(SCENE_PREFIX):] in self.scenes:
@@ -84,27 +86,40 @@ class Config:
     def resuming(self, saved: dict | None) -> tuple[Config | None, str | None]:
         """The config an unfinished run whose state saved config ``saved`` continues with, and a note
         for the user: (self, None) when they agree; when ``saved`` lacks only fields added after it
-        started and this config leaves them at their defaults (or sets them as the run had them), this config with those fields as the run
-        had them (``real_codec``: the run's own ``codec``, as real clips were encoded before the field
-        existed), so its remaining shards match the ones written; else (None, a line naming the field)."""
+        started, or holds a field's former default, and this config leaves those fields at their
+        defaults (or sets them as the run had them), this config with those fields as the run had them
+        (a missing ``real_codec``: the run's own ``codec``, as real clips were encoded before the field
+        existed; ``real_codec: h264-veryfast``: kept), so its remaining shards match the ones written;
+        else (None, a line naming the field)."""
         mine = self.to_dict()
         if saved == mine or not isinstance(saved, dict):
             return (self, None) if saved == mine else (None, None)
         missing = sorted(k for k in set(mine) - set(saved) if k in _PREDATING)
-        differing = sorted(k for k in set(mine) | set(saved) if mine.get(k) != saved.get(k) and k not in missing)
-        if not missing or differing:
+        former = sorted(k for k, (default, was) in _FORMER_DEFAULTS.items()
+                        if k in saved and saved[k] != mine.get(k) and getattr(self, k) == default(self) and saved[k] in was(self))  # fmt: skip
+        differing = sorted(k for k in set(mine) | set(saved) if mine.get(k) != saved.get(k) and k not in missing + former)
+        if not (missing or former) or differing:
             return None, (f"it differs in {', '.join(differing)}" if differing and len(differing) <= 3 else None)
         for k in missing:
             default, before = _PREDATING[k]
             if getattr(self, k) not in (default(self), before(self)):
                 return None, f"it was started before {k} existed (as {k}: {before(self)}); set {k}: {before(self)} in its config file to resume it"
-        then = dataclasses.replace(self, **{k: _PREDATING[k][1](self) for k in missing})
-        return then, f"resuming a run started before {', '.join(missing)} existed: " + ", ".join(f"{k} {getattr(then, k)}" for k in missing)
+        then = dataclasses.replace(self, **{k: _PREDATING[k][1](self) for k in missing}, **{k: saved[k] for k in former})
+        notes = [f"resuming a run started before {', '.join(missing)} existed: " + ", ".join(f"{k} {getattr(then, k)}" for k in missing)] if missing else []
+        notes += [f"resuming a run started when {k} defaulted to {saved[k]} (now {mine[k]}): {k} {saved[k]}" for k in former]
+        return then, "; ".join(notes)
+
+
+def _real_codec_default(cfg: Config) -> str:
+    return codec.for_real(cfg.codec)
 
 
 # Fields added after runs that predate them may have started: field -> (its default for a config, the
 # value that reproduces what runs before it did). Before real_codec, real clips used the dataset's codec.
-_PREDATING = {"real_codec": (lambda cfg: codec.for_real(cfg.codec), lambda cfg: cfg.codec)}
+_PREDATING = {"real_codec": (_real_codec_default, lambda cfg: cfg.codec)}
+# Fields whose default changed after runs may have started with an earlier one: field -> (its default
+# for a config, the earlier defaults). A run saved with an earlier default resumes with it.
+_FORMER_DEFAULTS = {"real_codec": (_real_codec_default, lambda cfg: codec.FORMER_FOR_REAL.get(cfg.codec, ()))}
 
 
 BUILTIN = {
@@ -118,6 +133,9 @@ BUILTIN = {
 
 
 def _check(cfg: Config, source: str) -> Config:
+    from .families.scene import unknown_scene
+    from .stage import STYLES
+
     def bad(fieldname, problem):
         raise SymbolSetError(f"{source}: {fieldname}: {problem}")
 
@@ -209,6 +227,8 @@ def load_config(name_or_path: str | None = None, **overrides) -> Config:
         scenes_path = Path(base["scenes"])
         if "scenes" not in overrides and source not in BUILTIN and not scenes_path.is_absolute():
             scenes_path = Path(source).parent / scenes_path
+        from .families.scene import load_scenes
+
         base["scenes"] = load_scenes(scenes_path)
         if overrides.get("families") is None and "families" not in (data if source not in BUILTIN else {}):
             base["families"] = [SCENE_PREFIX + name for name in base["scenes"]]

@@ -44,17 +44,28 @@ class Face:
         if self.source.startswith("deb:"):
             p = Path(self.file)
             return p if p.exists() else None
-        module = self.source.split("/", 1)[1]
-        spec = importlib.util.find_spec(module)
-        if spec is None or not spec.submodule_search_locations:
+        folder = package_dir(self.source.split("/", 1)[1])
+        if folder is None:
             return None
-        p = Path(list(spec.submodule_search_locations)[0]) / self.file
+        p = folder / self.file
         return p if p.exists() else None
 
     def install_hint(self) -> str:
         if self.source.startswith("deb:"):
             return f"apt-get install {self.package}"
         return f"pip install {self.package}"
+
+
+@functools.cache
+def package_dir(module: str) -> Path | None:
+    """The folder of an installed package, found without importing it; None when it is not installed.
+
+    Kept per process: ``find_spec`` scans the import path (0.3-0.5 ms), and fonts are looked up
+    for every face a clip loads."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
 
 
 LATIN, HAN = ("latin", "digits"), ("latin", "han", "digits")

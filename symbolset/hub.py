@@ -188,7 +188,7 @@ def write_card(out: Path, manifest: dict, extra_sections: str = "") -> None:
         counts_table=header + rows + total,
         families_table="| family | rule | frames |\n|---|---|---|\n" + fam_rows,
         config_summary=f"{cfg['width']}x{cfg['height']} px, {cfg['num_frames']} frames at {cfg['fps']:g} fps, codec `{cfg['codec']}`"
-        + (f" (real-style clips: `{cfg['real_codec']}`, x264 preset `{codec.CODECS[cfg['real_codec']]['options'].get('preset', '-')}`)" if cfg.get("real_codec", cfg["codec"]) != cfg["codec"] else "")
+        + (f" (real-style clips: `{cfg['real_codec']}`, {codec.settings(cfg['real_codec'])})" if cfg.get("real_codec", cfg["codec"]) != cfg["codec"] else "")
         + f", seed {cfg['seed']}",
         num_shards=len(manifest["shards"]),
         claims_table=claims.tolerance_table(),

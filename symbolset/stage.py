@@ -113,16 +113,28 @@ def _fit(el: dict, new: str) -> int:
 
 @functools.lru_cache(maxsize=16384)  # the swap weighs every face of the pool for each small text; labels repeat
 def _fit_size(old: str, size: int, text: str, vertical: bool, new: str) -> int:
-    was = layout_of(old, size, text, vertical)
-    tall = (was["ascent"] + was["descent"]) * 1.1
-    lay = layout_of(new, size, text, vertical)  # metrics scale about linearly with size: one guess, then steps
-    fit = max(8, min(size, int(size * min(was["width"] / max(lay["width"], 1e-6), tall / (lay["ascent"] + lay["descent"])))))
+    was_w, was_h = _extent(old, size, text, vertical)
+    tall = was_h * 1.1
+    lay_w, lay_h = _extent(new, size, text, vertical)  # metrics scale about linearly with size: one guess, then steps
+    fit = max(8, min(size, int(size * min(was_w / max(lay_w, 1e-6), tall / lay_h))))
     while fit > 8:
-        lay = layout_of(new, fit, text, vertical)
-        if lay["width"] <= was["width"] and lay["ascent"] + lay["descent"] <= tall:
+        lay_w, lay_h = _extent(new, fit, text, vertical)
+        if lay_w <= was_w and lay_h <= tall:
             break
         fit -= 1
     return fit
+
+
+def _extent(font_id: str, size: int, text: str, vertical: bool) -> tuple[float, int]:
+    """The width and the ascent + descent of ``text``'s layout (:func:`layout_of`). A row's are the
+    font's advance and metrics, read without laying out each character (the swap weighs every face
+    of the pool, and that layout was most of a chart's stylize); a column's come from its layout."""
+    if vertical:
+        lay = layout_of(font_id, size, text, True)
+        return lay["width"], lay["ascent"] + lay["descent"]
+    font = fonts.load(font_id, size)
+    ascent, descent = font.getmetrics()
+    return font.getlength(text), ascent + descent
 
 
 @functools.lru_cache(maxsize=16384)
@@ -370,12 +382,15 @@ def sentences(spec: dict) -> dict[str, str]:
     d_en, d_zh = _direction(st["camera"])
     move_en = _MOVE_EN[st["camera"]["move"]].format(dir=d_en)
     move_zh = _MOVE_ZH[st["camera"]["move"]].format(dir=d_zh)
+    filmed = "filmed"
+    if spec["num_frames"] == 1:  # a still: the camera's pose on its one frame, no move
+        filmed, move_en, move_zh = "seen", "the camera looks at it at an angle", "镜头从斜侧方拍摄"
     screen = st["surface"]["kind"] == "lcd"
     if "parts" in spec:  # a composite: each part's caption describes its own panel (families/composite.py)
-        return {"en": f"The panels are {'shown on' if screen else 'printed on'} {surf[0]} set against {env[0]}, filmed in perspective; {move_en}. "
+        return {"en": f"The panels are {'shown on' if screen else 'printed on'} {surf[0]} set against {env[0]}, {filmed} in perspective; {move_en}. "
                       "Each part's positions, sizes and distances, and what its sentences call the frame, the view and the background, are those of its own panel.",
                 "zh": f"各面板{'显示在' if screen else '印在'}{surf[1]}上，背后是{env[1]}，以透视角度拍摄；{move_zh}。各部分所说的位置、大小、距离以及画面、视角和背景均指该部分自身的面板。"}  # fmt: skip
-    en = (f"It is {'shown on' if screen else 'printed on'} {surf[0]} set against {env[0]}, filmed in perspective; {move_en}. "
+    en = (f"It is {'shown on' if screen else 'printed on'} {surf[0]} set against {env[0]}, {filmed} in perspective; {move_en}. "
           f"Positions, sizes and distances above are those on the {'screen' if screen else 'card'} itself.")  # fmt: skip
     zh = f"画面{'显示在' if screen else '印在'}{surf[1]}上，背后是{env[1]}，以透视角度拍摄；{move_zh}。上文的位置、大小和距离均指{'屏幕' if screen else '卡片'}本身。"
     return {"en": en, "zh": zh}
@@ -397,7 +412,8 @@ def add_captions(spec: dict, caps: dict, annotations: list[dict]) -> dict:
     s = sentences(spec)
     if "occluder" in spec["stage"]:
         o = stage_occlude.sentences(spec, annotations)
-        s = {"en": s["en"] + " " + o["en"], "zh": s["zh"] + o["zh"]}
+        if o["en"]:  # (empty: a one-frame clip whose occluder is off the frame)
+            s = {"en": s["en"] + " " + o["en"], "zh": s["zh"] + o["zh"]}
     sep = {"en": " ", "zh": ""}
     return {
         lang: {g: (text + sep[lang] + s[lang] if g in ("detailed", "temporal") else text) for g, text in by_g.items()}

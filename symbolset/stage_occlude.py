@@ -40,6 +40,7 @@ KINDS = {  # kind: (English noun, Chinese noun)
     "vehicle": ("the side of a passing car", "一辆驶过的汽车的车身"),
     "leaf": ("a falling leaf", "一片落叶"),
 }
+_STILL_NOUNS = {"vehicle": ("the side of a car", "一辆汽车的车身"), "leaf": ("a leaf", "一片树叶")}  # one frame: nothing passes or falls
 SHARE = 0.3  # the share of real clips that get an occluder unless the config says otherwise
 _SHIFT = 4  # fixed-point bits of polygon corners handed to OpenCV (1/16 px)
 
@@ -240,7 +241,7 @@ def _region(occ: dict, w: int, h: int, index: int, num_frames: int):
     """The alpha and colour of the part of the frame the occluder can touch, and that part's corner
     ``(x0, y0)``; None when it is wholly outside the frame. (Drawn with a margin of 3 blur sigmas
     + 2 px of zeros, so the blur sees what it would see on the whole frame.)"""
-    placed = _placed(occ, w, h, index / max(1, num_frames - 1))
+    placed = _placed(occ, w, h, index / (num_frames - 1) if num_frames > 1 else 0.5)  # a still shows it midway across
     pts = np.concatenate([p for p, _ in placed])
     pad = math.ceil(3 * occ["blur"]) + 2
     x0, y0 = max(0, int(math.floor(pts[:, 0].min())) - pad), max(0, int(math.floor(pts[:, 1].min())) - pad)
@@ -383,6 +384,8 @@ def sentences(spec: dict, annotations: list[dict]) -> dict[str, str]:
     many of them are hidden on every frame that shows them (a text shown only while it passes)."""
     occ = spec["stage"]["occluder"]
     noun_en, noun_zh = KINDS[occ["kind"]]
+    if spec["num_frames"] == 1:
+        return _still_sentences(spec, annotations[0], *_STILL_NOUNS.get(occ["kind"], (noun_en, noun_zh)))
     d_en, d_zh = _direction(occ)
     covering = [a for a in annotations if any(s["type"] == "occluder" and s["params"]["covers_card"] for s in a["shapes"])]
     worst: dict[tuple, str] = {}
@@ -413,6 +416,28 @@ def sentences(spec: dict, annotations: list[dict]) -> dict[str, str]:
         if never:
             en += f"; {never} of them {'is' if never == 1 else 'are'} never seen in the clip"
             zh += f"；其中{never}个字符在整段视频中始终看不到"
+    elif part:
+        en += f" and partly hiding {part} of its characters"
+        zh += f"，部分挡住其中{part}个字符"
+    return {"en": en + ".", "zh": zh + "。"}
+
+
+def _still_sentences(spec: dict, ann: dict, noun_en: str, noun_zh: str) -> dict[str, str]:
+    """The occluder on a one-frame clip: nothing when it is off the frame, else where it is and how
+    many characters it hides, with no motion."""
+    occ = next(s for s in ann["shapes"] if s["type"] == "occluder")["params"]
+    if occ["box"][2] <= occ["box"][0]:
+        return {"en": "", "zh": ""}
+    seen = [v for s in ann["shapes"] if s["type"] == "text_quad" for v in s["params"]["char_visibility"]]
+    hidden, part = seen.count("hidden"), seen.count("partial")
+    if not occ["covers_card"]:
+        return {"en": f"{noun_en[0].upper() + noun_en[1:]} is in front of the scene without covering the {_what(spec)}.",
+                "zh": f"{noun_zh}在画面前方，没有遮挡{_what(spec, 'zh')}。"}  # fmt: skip
+    en = f"{noun_en[0].upper() + noun_en[1:]} is in front of it, covering part of the {_what(spec)}"
+    zh = f"{noun_zh}在它前面，遮住了{_what(spec, 'zh')}的一部分"
+    if hidden:
+        en += f" and hiding {hidden} of its characters completely" + (f" and {part} in part" if part else "")
+        zh += f"，完全挡住其中{hidden}个字符" + (f"，部分挡住{part}个" if part else "")
     elif part:
         en += f" and partly hiding {part} of its characters"
         zh += f"，部分挡住其中{part}个字符"

@@ -70,3 +70,18 @@ def test_unwritable_cache_still_answers(tmp_path, monkeypatch):
 def test_font_paths_need_no_matplotlib_import():
     code = "import sys; from symbolset import fonts; [fonts.font_file(f) for f in fonts.FONT_IDS]; print('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+def test_faces_are_kept_by_estimated_bytes_not_by_count(monkeypatch):
+    # A CJK face (65,535 glyphs) holds ~2 MB, a DejaVu face ~0.2 MB: the cache is bounded by an
+    # estimate of that, so many Latin faces fit where a few CJK ones do, and the bound holds.
+    cache = fonts._FaceCache(8 * 2**20)
+    monkeypatch.setattr(fonts, "_FACES", cache)
+    latin = [fonts.load("dejavu-sans", s) for s in range(10, 40)]
+    assert len(cache) == 30 and all(fonts.load("dejavu-sans", s) is f for s, f in zip(range(10, 40), latin))
+    for s in range(10, 20):
+        fonts.load("noto-sans-sc", s)
+        assert cache.held <= cache.budget
+    assert len(cache) < 30  # the CJK faces pushed out the least recently used ones
+    assert fonts.load("noto-sans-sc", 19) is fonts.load("noto-sans-sc", 19)
+    assert cache.held == sum(f.font.glyphs * fonts._BYTES_PER_GLYPH for f in cache._faces.values())

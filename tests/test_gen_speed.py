@@ -18,6 +18,15 @@ def test_schema_and_codec_tables_import_without_pyav_or_the_renderer(module):
     assert loaded == "", f"import {module} pulled in {loaded}"
 
 
+def test_config_imports_without_the_stage_or_the_renderer():
+    # Converters import config for Config alone; the stage (OpenCV) and the scene templates (the
+    # renderer) are imported by the functions that check a config or give a family its parameters.
+    heavy = ["av", "cv2", "PIL.Image", "symbolset.render", "symbolset.stage", "symbolset.families.scene"]
+    code = f"import sys, symbolset.config; print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "", f"import symbolset.config pulled in {loaded}"
+
+
 def test_text_compositing_is_the_rounded_integer_blend_for_every_value():
     from symbolset.render import _composite
 
@@ -105,3 +114,74 @@ def test_generating_a_dataset_never_imports_pandas(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split()[-1] == "False"
+
+
+def test_per_pixel_frames_equals_measuring_every_frame_whole():
+    from symbolset.claims.measure import coverage, per_pixel_frames
+
+    rng = np.random.default_rng(0)
+    frames = [rng.integers(0, 256, (40, 50, 3), dtype=np.uint8)]
+    for _ in range(6):  # a few pixels change per frame, some in one channel only
+        f = frames[-1].copy()
+        ys, xs = rng.integers(0, 40, 30), rng.integers(0, 50, 30)
+        f[ys, xs, rng.integers(0, 3, 30)] = rng.integers(0, 256, 30)
+        frames.append(f)
+    frames.append(frames[-1].copy())  # an unchanged frame
+    fn = lambda f: coverage(f, (200, 30, 30), (255, 255, 255), [(0, 0, 0), (20, 40, 200)], 2.0)  # noqa: E731
+    for got, want in zip(per_pixel_frames(fn, frames), [fn(f) for f in frames]):
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+@pytest.mark.parametrize("family", ["chart", "text_motion", "lanes"])
+def test_claim_coverage_of_every_frame_equals_each_frame_alone(family):
+    from symbolset import record
+    from symbolset.claims.measure import element_coverage, element_coverages
+    from symbolset.config import load_config
+    from symbolset.render import render_clip
+
+    params = load_config("default").params(family)
+    for seed in range(3):
+        spec = record.sample_spec(family, seed, params)
+        frames, ann = render_clip(spec)
+        texts = [t["element"] for t in ann[-1]["texts"]]
+        claims = [{"color": [40, 40, 40], "others": [[255, 255, 255]]}, {"color": list(map(int, frames[-1][60, 60])), "box": [20, 30, 200, 180]}]
+        claims += [{"color": [10, 10, 10], "element": texts[0]}] if texts else []
+        for c in claims:
+            want = [element_coverage(spec, frames, ann, c, i, 2.0) for i in range(len(frames))]
+            assert all(np.array_equal(g, w) for g, w in zip(element_coverages(spec, frames, ann, c, 2.0), want))
+
+
+def test_eased_visibility_reads_array_keys_as_value_at_reads_lists():
+    from symbolset import claims as cl
+    from symbolset.spec import value_at
+
+    track = {"keys": [[0.0, [[1, 2.5], [3, 4]]], [0.7, [[9, 2.5], [3, 40]]], [1.5, [[9, 7.25], [-3, 40]]]], "ease": "in_out"}
+    got = cl.eased_visibility({}, track, 0.1, 1.4)
+    v0 = np.asarray(value_at(track, 0.1), np.float64)
+    total = float(np.abs(np.asarray(value_at(track, 1.4), np.float64) - v0).max())
+    times = list(np.linspace(0.1, 1.4, 201))
+    done = [float(np.abs(np.asarray(value_at(track, t), np.float64) - v0).max()) / total for t in times]
+    assert got == {"visible_from": round(next(t for t, u in zip(times, done) if u >= 0.05), 6),
+                   "visible_until": round(next(t for t, u in zip(times, done) if u >= 0.95), 6)}  # fmt: skip
+
+
+def test_plain_data_fast_check_agrees_with_the_field_naming_one(monkeypatch):
+    from symbolset import spec as S
+    from symbolset.errors import SpecError
+
+    def nest(depth, leaf):
+        for _ in range(depth):
+            leaf = [leaf]
+        return leaf
+
+    cases = [{"a": [1.0, float("nan")]}, {"a": [[]]}, 1.5, float("inf"), [], {}, {"m": {"k": [np.float64("nan")]}}]
+    cases += [{"meta": nest(d, leaf)} for d in range(28, 36) for leaf in ([], {}, 1.0, float("-inf"), "x")]
+    fast = {id(c): S._plain(c) for c in cases}
+    monkeypatch.setattr(S, "_plain", lambda spec: False)  # the naming walk alone
+    for c in cases:
+        try:
+            S._check_plain_data(c)
+            named_ok = True
+        except SpecError:
+            named_ok = False
+        assert fast[id(c)] == named_ok, c

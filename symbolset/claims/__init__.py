@@ -18,7 +18,7 @@ import functools
 import cv2
 import numpy as np
 
-from ..spec import value_at
+from ..spec import is_track, value_at
 
 # kind -> (what it states, the tolerance its verifier applies). The dataset card prints this table.
 KINDS = {
@@ -208,6 +208,10 @@ def width_words(px: float, lang: str = "en") -> str:
 def eased_visibility(spec: dict, track, start: float, end: float, share: float = 0.05) -> dict:
     """``visible_from`` / ``visible_until``: the times by which an eased change has done ``share`` of
     its total and has ``share`` left (a slow start or stop moves too little to see before or after)."""
+    if is_track(track) and not any(isinstance(v, str) for _, v in track["keys"]):
+        # keys as float64 arrays: value_at's a + (b - a) * u is then one element-wise NumPy step,
+        # the same float64 arithmetic per number as on nested lists (ints are exact in float64)
+        track = {**track, "keys": [[t, np.asarray(v, np.float64)] for t, v in track["keys"]]}
     v0, v1 = np.asarray(value_at(track, start), np.float64), np.asarray(value_at(track, end), np.float64)
     total = float(np.abs(v1 - v0).max()) or 1.0
     times = [t for t in np.linspace(start, end, 201)]

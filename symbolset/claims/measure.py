@@ -106,17 +106,63 @@ def element_coverage(spec: dict, frames, annotations: list[dict], c: dict, index
     """Coverage of the claim's colour at frame ``index``, cursors cleared, kept to the claim's box
     (or to its element's annotated box at the last frame) when it has one, and to the pixels near
     the strokes of ``within`` (not near those of ``exclude``) when it names them."""
-    region = claim_region(annotations, c, frames[index].shape[:2])
-    if region is not None and not c.get("within"):
+    region = _measured_region(annotations, c, frames[index].shape[:2])
+    raw = _colour_coverage(spec, c, margin)(_crop(frames[index], region))
+    return _kept(spec, annotations, c, index, raw, region, frames[index].shape[:2])
+
+
+def element_coverages(spec: dict, frames, annotations: list[dict], c: dict, margin: float = 1.0) -> list[np.ndarray]:
+    """:func:`element_coverage` of every frame (equal arrays), each frame's colour coverage measured
+    only where its pixels differ from the frame before (:func:`per_pixel_frames`)."""
+    shape = frames[0].shape[:2]
+    region = _measured_region(annotations, c, shape)
+    raws = per_pixel_frames(_colour_coverage(spec, c, margin), [_crop(f, region) for f in frames])
+    return [_kept(spec, annotations, c, i, raw, region, shape) for i, raw in enumerate(raws)]
+
+
+def per_pixel_frames(fn, frames) -> list[np.ndarray]:
+    """``[fn(f) for f in frames]`` for a ``fn`` that maps each pixel alone ((H, W, 3) -> (H, W)):
+    a frame is measured only where its pixels differ from the previous frame's, the rest is copied
+    (the same pixel gives the same value, bit for bit: NumPy's element-wise arithmetic does not
+    depend on an array's shape). A chart growing bar by bar changes a few pixels per frame."""
+    out: list[np.ndarray] = []
+    for i, f in enumerate(frames):
+        if i == 0:
+            out.append(fn(f))
+            continue
+        ne = f != frames[i - 1]
+        changed = ne[..., 0] | ne[..., 1] | ne[..., 2]  # faster than .any(axis=2) over 3 channels
+        v = out[-1].copy()
+        if changed.any():
+            v[changed] = fn(f[changed][None])[0]
+        out.append(v)
+    return out
+
+
+def _measured_region(annotations, c, shape):
+    """The window whose coverage is measured: the claim's region, unless ``within`` needs the whole frame."""
+    return None if c.get("within") else claim_region(annotations, c, shape)
+
+
+def _crop(frame: np.ndarray, region) -> np.ndarray:
+    return frame if region is None else frame[region[1] : region[3], region[0] : region[2]]
+
+
+def _colour_coverage(spec: dict, c: dict, margin: float):
+    base, others = c.get("base", spec["background"]), c.get("others", ())
+    return lambda f: coverage(f, c["color"], base, others, margin)
+
+
+def _kept(spec: dict, annotations: list[dict], c: dict, index: int, raw: np.ndarray, region, shape) -> np.ndarray:
+    """The claim's coverage at frame ``index`` from the colour coverage ``raw`` of ``region`` (None: the frame)."""
+    if region is not None:
         # Coverage and clearing cursors are per pixel, so the box's window alone is measured (the
         # same values there; most of a frame lies outside it).
         x0, y0, x1, y1 = region
-        out = np.zeros(frames[index].shape[:2], np.float32)
-        out[y0:y1, x0:x1] = coverage(frames[index][y0:y1, x0:x1], c["color"], c.get("base", spec["background"]), c.get("others", ()), margin)
+        out = np.zeros(shape, np.float32)
+        out[y0:y1, x0:x1] = raw
         return hide_cursors(out, annotations[index])
-    cov = hide_cursors(
-        coverage(frames[index], c["color"], c.get("base", spec["background"]), c.get("others", ()), margin), annotations[index]
-    )
+    cov = hide_cursors(raw, annotations[index])
     if c.get("within"):  # only near the final strokes of these elements, away from those of ``exclude``
         keep = shape_mask(annotations[-1], c["within"], c["reach"], cov.shape) & ~shape_mask(
             annotations[-1], c.get("exclude", ()), c.get("exclude_reach", c["reach"]), cov.shape

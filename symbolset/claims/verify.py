@@ -13,7 +13,20 @@ import numpy as np
 
 from . import REGION_TOLERANCE, band_limits, figures
 from .looks import line_pattern, pace, rotation
-from .measure import _dot, centroid, claim_region, coverage, element_coverage, find, gyration, hide_cursors, ink_box, window
+from .measure import (
+    _dot,
+    centroid,
+    claim_region,
+    coverage,
+    element_coverage,
+    element_coverages,
+    find,
+    gyration,
+    hide_cursors,
+    ink_box,
+    per_pixel_frames,
+    window,
+)
 from .named_colour import colour
 
 _EPS = 1e-6
@@ -172,13 +185,13 @@ def changes(spec, frames, annotations, c) -> list[int]:
     first frame to the frame from which all look like the last one (see below)."""
     # only pixels clearly of the subject's colour count: thin strokes of another colour lose their
     # chroma in yuv420p video and may sit nearly as close to the subject's blend line
-    covs = [element_coverage(spec, frames, annotations, c, i, 2.0) for i in range(len(frames))]
+    covs = element_coverages(spec, frames, annotations, c, 2.0)
     if c.get("grow_only"):
         base = np.asarray(c.get("base", spec["background"]), np.float32)
         scale = float(np.linalg.norm(np.asarray(c["color"], np.float32) - base))
         # coverage is 0 outside the claim's region, so ink is compared there alone
         x0, y0, x1, y1 = claim_region(annotations, c, frames[0].shape[:2]) or (0, 0, frames[0].shape[1], frames[0].shape[0])
-        ink = [np.clip(_length(f[y0:y1, x0:x1].astype(np.float32) - base) / scale, 0, 1) for f in frames]
+        ink = per_pixel_frames(lambda f: np.clip(_length(f.astype(np.float32) - base) / scale, 0, 1), [f[y0:y1, x0:x1] for f in frames])
         counts = [0] + [int((((ink[i] - ink[i - 1]) > 0.25) & (covs[i][y0:y1, x0:x1] > 0.25)).sum()) for i in range(1, len(frames))]
         return [i for i in range(1, len(frames)) if counts[i] >= _MIN_CHANGED]
     # A move or reshape: how far each frame is from the first and from the last. It has begun at the

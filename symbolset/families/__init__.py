@@ -25,6 +25,7 @@ from ..errors import SymbolSetError
 FAMILY_NAMES = ("text_typing", "text_motion", "seven_segment", "clock", "lanes", "geometry", "plot", "chart", "formula", "signage")
 COMPOSITE = "composite"  # several families on one stage (composite.py); not in FAMILY_NAMES, so default configs stay as they were
 NAMED = FAMILY_NAMES + (COMPOSITE,)  # every family that is a module (scene templates are data)
+SCENE_PREFIX = "scene:"  # names of scene-template families (:mod:`.scene`)
 
 
 def get(name: str, template: dict | None = None) -> ModuleType:
@@ -32,7 +33,7 @@ def get(name: str, template: dict | None = None) -> ModuleType:
 
     ``scene:<name>`` is a scene template (:mod:`.scene`); ``template`` registers it in this process.
     """
-    if name.startswith("scene:"):
+    if name.startswith(SCENE_PREFIX):
         from . import scene
 
         return scene.get(name, template)

@@ -66,7 +66,8 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         advance = int(rng.integers(2, 31)) if span else 0  # clock seconds
     else:
         start -= start % 60
-        advance = 60 * int(rng.choice([1, 2, 5, 10, 15, 20, 30, 45, 60, 90])) if span else 0
+        # under half a turn of the minute hand between frames, so the frames show it going forward
+        advance = 60 * int(rng.choice([v for v in (1, 2, 5, 10, 15, 20, 30, 45, 60, 90) if v < 30 * (n - 1)])) if span else 0
     rate = advance / span if span else 0.0  # clock seconds per clip second
 
     rim = max(2, int(round(r * 0.04)))
@@ -181,6 +182,15 @@ def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
     second_zh = f"，还有一根{zh['second']}秒针" if with_seconds else ""
     speed = f"about {rate / 60:.1f} clock minutes pass per second of video" if not with_seconds else f"about {rate:.1f} clock seconds pass per second of video"
     speed_zh = f"视频每秒约走过{rate / 60:.1f}分钟" if not with_seconds else f"视频每秒约走过{rate:.1f}秒"
+    if end["time"] <= 0:  # one frame: the clock at its time, no hand moving
+        en = {"short": f"An analog clock reading {t0}.",
+              "detailed": f"A round {c['face']} clock with a {c['rim']} rim, {marks}, on a {c['background']} background; a {c['hour']} hour hand "
+                          f"and a {c['minute']} minute hand{second_en} show the time {t0}.",
+              "temporal": f"A single frame at {span} s: the clock reads {t0}."}
+        zh_caps = {"short": f"指针式时钟显示{t0}。",
+                   "detailed": f"{zh['background']}背景上有一个{zh['face']}圆形钟面，{zh['rim']}边框，{marks_zh}；{zh['hour']}时针和{zh['minute']}分针{second_zh}显示时间{t0}。",
+                   "temporal": f"只有{span}秒处的一帧：时钟显示{t0}。"}  # fmt: skip
+        return cap.assemble(en, zh_caps)
     en = {
         "short": cap.choose(rng, [f"An analog clock running from {t0} to {t1}.", f"Clock hands sweep from {t0} to {t1}.",
                                   f"A {c['face']} clock face whose time goes from {t0} to {t1}."]),
@@ -212,7 +222,7 @@ def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
 def difficulty(spec: dict, annotations: list[dict]) -> dict:
     """Numeral height (if any), thinnest hand width; motion speed is the minute hand's degrees per second."""
     m = spec["meta"]
-    out: dict = {"motion_speed": round(m["rate"] * 0.1, 3)}
+    out: dict = {"motion_speed": 0.0 if spec["num_frames"] == 1 else round(m["rate"] * 0.1, 3)}
     out["stroke_width"] = float(min(el["width"] for el in spec["elements"] if el["type"] == "ray"))
     if m["numerals"]:
         heights = [b[3] - b[1] for a in annotations[:1] for tx in a["texts"] for b in tx["char_boxes"]]

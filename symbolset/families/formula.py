@@ -9,6 +9,7 @@ with the final frame's.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -208,7 +209,13 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     x = float(round((w - total) / 2))
     t0 = round(float(rng.uniform(0.05, 0.15)) * dur, 3)
     t1 = round(float(rng.uniform(0.6, 0.8)) * dur, 3)
+    last = (spec["num_frames"] - 1) / spec["fps"]  # the last frame's time: every term shows by then
+    if last <= 0:  # one frame: every term is on it
+        t0 = t1 = 0.0
+    elif last < t1:  # few frames
+        t0, t1 = round(t0 * last / t1, 3), math.floor(last * 1000) / 1000
     times = [round(t0 + (t1 - t0) * k / max(len(terms) - 1, 1), 3) for k in range(len(terms))]
+    shown = (lambda at: {}) if last <= 0 else (lambda at: {"opacity": common.step_on(at)})  # one frame: the whole equation
     term_meta = []
     for k, ((node, latex), (tw, ta, td, items), at) in enumerate(zip(terms, boxes, times)):
         ids = []
@@ -218,9 +225,9 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
             if it[0] == "text":
                 lay = text_layout(font, it[2], it[1])
                 px, by = round(x + it[3]), round(baseline + it[4])  # whole pixels: glyphs are copied exactly
-                spec["elements"].append(element("text", el_id, text=it[1], font=font, size=it[2], color=cap.rgb(color), position=[float(px), float(by + (lay["descent"] - lay["ascent"]) / 2)], anchor="left", opacity=common.step_on(at)))  # fmt: skip
+                spec["elements"].append(element("text", el_id, text=it[1], font=font, size=it[2], color=cap.rgb(color), position=[float(px), float(by + (lay["descent"] - lay["ascent"]) / 2)], anchor="left", **shown(at)))  # fmt: skip
             else:
-                spec["elements"].append(element("polyline", el_id, points=[[round(x + px, 3), round(baseline + py, 3)] for px, py in it[1]], color=cap.rgb(color), width=int(it[2]), opacity=common.step_on(at)))  # fmt: skip
+                spec["elements"].append(element("polyline", el_id, points=[[round(x + px, 3), round(baseline + py, 3)] for px, py in it[1]], color=cap.rgb(color), width=int(it[2]), **shown(at)))  # fmt: skip
         term_meta.append({"latex": latex, "text": _plain(node), "display": display(node), "time": at, "elements": ids, "box": [round(x, 3), round(baseline - ta, 3), round(x + tw, 3), round(baseline + td, 3)]})
         x += tw + gap * size
     spec["meta"] = {"name": name, "latex": " ".join(t["latex"] for t in term_meta), "text": " ".join(t["text"] for t in term_meta), "terms": term_meta,
@@ -309,6 +316,13 @@ def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
     order_zh = "，然后".join(eq["displays"])
     ta, tb = c[("first_ink", "the first term")]["time"], c[("first_ink", "the last term")]["time"]
     t0, t1, dur = cap.seconds(ta), cap.seconds(tb), cap.seconds(end)
+    if end <= 0:  # one frame: the whole equation, nothing appearing
+        en = {"short": f"The {name} {q}, written out in full.",
+              "detailed": f"On {common.article(bg)} background, the {name}, the equation {q}, in {col} type {where}, {n} terms in one line.",
+              "temporal": f"A single frame at {dur} s showing the whole equation {q}: all {n} terms are written, left to right: {', '.join(eq['displays'])}."}
+        zh = {"short": f"完整写出的公式 {q}。", "detailed": f"{bg_zh}背景上，{where_zh}是{col_zh}的公式 {q}，共{n}项排成一行。",
+              "temporal": f"只有{dur}秒处的一帧，显示完整的公式 {q}：{n}项从左到右全部写出：{'，'.join(eq['displays'])}。"}  # fmt: skip
+        return cap.assemble(en, zh)
     en = {
         "short": cap.choose(rng, [f"The {name} {q} written term by term.", f"A formula appears piece by piece: the equation {q}.", f"Typesetting the equation {q} one term at a time."]),
         "detailed": cap.choose(rng, [
@@ -333,7 +347,7 @@ def difficulty(spec: dict, annotations: list[dict]) -> dict:
     m = spec["meta"]
     heights = [b[3] - b[1] for tx in annotations[-1]["texts"] for b in tx["char_boxes"]]
     return {"text_length": len(m["text"].replace(" ", "")), "script": "latin", "glyph_height_px": float(np.median(heights)) if heights else 0.0,
-            "motion_speed": round(len(m["terms"]) / max(m["t_end"] - m["t_start"], 1e-6), 3), "stroke_width": 1.0}  # fmt: skip
+            "motion_speed": 0.0 if spec["num_frames"] == 1 else round(len(m["terms"]) / max(m["t_end"] - m["t_start"], 1e-6), 3), "stroke_width": 1.0}  # fmt: skip
 
 
 def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]:

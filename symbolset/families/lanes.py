@@ -87,8 +87,9 @@ def claims(spec: dict) -> list[dict]:
     out = [
         cl.claim("position_region", "vanishing point", point_of=["lane0", "vanishing_point"], frame=spec["num_frames"] - 1,
                  **cl.region(*m["vanishing_point"], spec["width"], spec["height"])),
-        cl.claim("time_range", "dashes", color=cap.rgb("white"), base=road, others=scene, start=0.0, end=cl.clip_end(spec), stops=False),
     ]  # fmt: skip
+    if spec["num_frames"] > 1:  # a still (one frame) shows the road, nothing moving
+        out.append(cl.claim("time_range", "dashes", color=cap.rgb("white"), base=road, others=scene, start=0.0, end=cl.clip_end(spec), stops=False))
     return out + _colour_claims(spec)
 
 
@@ -142,6 +143,11 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     zh = {k: cl.colour_words(c[("colour", k)], "zh") for k in ("sky", "ground", "road")}
     dur = cap.seconds(cl.clip_end(spec))
     dashes = "dashes" if dashed > 1 else "dashes of the dashed line"
+    if spec["num_frames"] == 1:  # a still: the road as it is, nothing moving
+        still_en = {"short": f"A {road} road in perspective whose {len(lanes)} lane lines meet at the horizon.",
+                    "temporal": f"A single frame at {dur} s: {listing}, from left to right, meet at one vanishing point {where}."}
+        still_zh = {"short": f"透视视角下的{zh['road']}道路，{len(lanes)}条车道线汇聚于地平线。",
+                    "temporal": f"只有{dur}秒处的一帧：从左到右为{listing_zh}，交于{where_zh}的同一个消失点。"}
     en = {
         "short": cap.choose(
             rng,
@@ -189,6 +195,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
             ],
         ),
     }
+    if spec["num_frames"] == 1:
+        en, zh_caps = {**en, **still_en}, {**zh_caps, **still_zh}
     return cap.assemble(en, zh_caps)
 
 
@@ -196,7 +204,7 @@ def difficulty(spec: dict, annotations: list[dict]) -> dict:
     """Line width at the bottom; motion speed is the dashes' screen speed at the bottom row, in px/s."""
     m = spec["meta"]
     span = spec["height"] - m["vanishing_point"][1]
-    return {"motion_speed": round(span * m["speed"], 3), "stroke_width": float(m["line_width"])}
+    return {"motion_speed": 0.0 if spec["num_frames"] == 1 else round(span * m["speed"], 3), "stroke_width": float(m["line_width"])}
 
 
 def _road_mask(spec: dict, shape) -> np.ndarray:

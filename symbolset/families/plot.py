@@ -157,6 +157,9 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     xv = x_lo + (cols - box[0]) / sx
     t0 = round(float(rng.uniform(0.05, 0.2)) * dur, 3)
     t1 = round(float(rng.uniform(0.6, 0.85)) * dur, 3)
+    still = spec["num_frames"] == 1  # one frame: the finished graph (a changing amplitude at its start value)
+    if still:
+        t0 = t1 = 0.0
 
     def curve(a=None):
         return [[round(float(c), 3), round(float(px(0, y)[1]), 3)] for c, y in zip(cols, evaluate(fn, xv, a))]
@@ -166,13 +169,14 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         times = [round(i / spec["fps"], 6) for i in range(spec["num_frames"])]
 
         def a_at(t):
-            u = min(max((t - t0) / (t1 - t0), 0.0), 1.0)
+            u = 0.0 if still else min(max((t - t0) / (t1 - t0), 0.0), 1.0)
             return c["a"] + (c["a_end"] - c["a"]) * u
 
         els.append(element("polyline", "curve", color=cap.rgb(curve_c), width=width, points={"keys": [[t, curve(a_at(t))] for t in times], "ease": "linear"}))  # fmt: skip
-        c["a_track"] = {"keys": [[t0, c["a"]], [t1, c["a_end"]]], "ease": "linear"}
+        c["a_track"] = c["a"] if still else {"keys": [[t0, c["a"]], [t1, c["a_end"]]], "ease": "linear"}
     else:
-        els.append(element("polyline", "curve", points=curve(), color=cap.rgb(curve_c), width=width, progress={"keys": [[t0, 0.0], [t1, 1.0]], "ease": "linear"}))  # fmt: skip
+        progress = 1.0 if still else {"keys": [[t0, 0.0], [t1, 1.0]], "ease": "linear"}
+        els.append(element("polyline", "curve", points=curve(), color=cap.rgb(curve_c), width=width, progress=progress))
     spec["meta"] = {"function": fn, "x_range": [x_lo, x_hi], "y_range": [y_lo, y_hi], "x_ticks": x_ticks, "y_ticks": y_ticks,
                     "x_step": x_step, "y_step": y_step, "box": box, "scale": [sx, sy], "t_start": t0, "t_end": t1,
                     "colors": {"axes": axis_c, "curve": curve_c}, "background": bg, "stroke_width": width, "title": title}  # fmt: skip
@@ -215,9 +219,10 @@ def claims(spec: dict) -> list[dict]:
         cl.colour("curve", m["colors"]["curve"], elements=["curve"], part="ink", base=spec["background"], among=_CURVES),
         cl.colour("background", m["background"], among=_BACKGROUNDS),
         cl.claim("stroke_width", "curve", elements=["curve"], color=curve, others=scene, px=cl.drawn_width(m["stroke_width"])),
-        cl.claim("time_range", "curve", color=curve, others=scene, grow_only=fn["kind"] != "animated_sine",
-                 start=m["t_start"], end=min(m["t_end"], last), stops=m["t_end"] <= last),
-    ]  # fmt: skip
+    ]
+    if spec["num_frames"] > 1:  # a still draws nothing over time
+        out.append(cl.claim("time_range", "curve", color=curve, others=scene, grow_only=fn["kind"] != "animated_sine",
+                            start=m["t_start"], end=min(m["t_end"], last), stops=m["t_end"] <= last))  # fmt: skip
     if next(e for e in spec["elements"] if e["id"] == "axes")["width"] >= 2:  # a 1 px line never shows black apart from dark gray
         out.append(cl.colour("axes", m["colors"]["axes"], elements=["axes"], part="ink", base=spec["background"], among=_AXES))
     return out
@@ -253,12 +258,21 @@ def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
     cz, bgz = (cl.colour_words(c[("colour", k)], "zh") for k in ("curve", "background"))
     ac = f"{cl.colour_words(c[('colour', 'axes')])} axes" if ("colour", "axes") in c else "axes"
     az = f"{cl.colour_words(c[('colour', 'axes')], 'zh')}坐标轴" if ("colour", "axes") in c else "坐标轴"
-    span = c[("time_range", "curve")]
+    if end <= 0:  # one frame: the finished graph
+        span = {"start": 0.0, "end": 0.0, "stops": True}
+        if fn["kind"] == "animated_sine":
+            kind, kind_zh = "sine wave", "正弦曲线"
+    else:
+        span = c[("time_range", "curve")]
     t0, t1, dur = cap.seconds(span["start"]), cap.seconds(span["end"]), cap.seconds(end)
     hold = f"it stays until {dur} s" if span["stops"] else "the clip ends as it finishes"
     hold_zh = f"并保持到{dur}秒" if span["stops"] else "到视频结束时刚好画完"
     width, width_zh = cl.width_words(c[("stroke_width", "curve")]["px"]), cl.width_words(c[("stroke_width", "curve")]["px"], "zh")
-    if fn["kind"] == "animated_sine":
+    if end <= 0:
+        a = f" with a = {_num(graph['amplitude'])}" if fn["kind"] == "animated_sine" else ""
+        temporal = f"A single frame at {dur} s showing the finished graph of {q}{a}, drawn across the whole x axis."
+        temporal_zh = f"只有{dur}秒处的一帧，显示{qz}{a.replace(' with a = ', '（a = ') + '）' if a else ''}完整的图像，曲线横跨整个x轴。"
+    elif fn["kind"] == "animated_sine":
         a0, a1 = _num(c[("curve", "curve at the start")]["amplitude"]), _num(graph["amplitude"])
         temporal = cap.choose(rng, [f"From {t0} s to {t1} s the amplitude a of {q} changes steadily from {a0} to {a1}; the curve then holds until {dur} s.",
                                     f"The curve {q} starts with a = {a0}; between {t0} s and {t1} s a moves to {a1}, and the wave stretches accordingly."])  # fmt: skip
@@ -294,7 +308,7 @@ def difficulty(spec: dict, annotations: list[dict]) -> dict:
     box = m["box"]
     return {"stroke_width": float(m["stroke_width"]), "glyph_height_px": float(np.median(heights)) if heights else 0.0,
             "text_length": len(m["title"]), "script": cap.script_of(m["title"]),
-            "motion_speed": round((box[2] - box[0]) / max(m["t_end"] - m["t_start"], 1e-6), 3)}  # fmt: skip
+            "motion_speed": 0.0 if spec["num_frames"] == 1 else round((box[2] - box[0]) / max(m["t_end"] - m["t_start"], 1e-6), 3)}  # fmt: skip
 
 
 def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]:

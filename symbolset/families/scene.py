@@ -51,6 +51,7 @@ from .. import fonts
 from ..draw import pick
 from ..errors import SpecError, SymbolSetError
 from ..spec import duration, validate, value_at
+from . import SCENE_PREFIX
 from .canvas import skeleton
 from .scene_template import (  # noqa: F401  (re-exported: the authoring tools and tests read them here)
     _CANVAS,
@@ -67,7 +68,7 @@ from .scene_template import (  # noqa: F401  (re-exported: the authoring tools a
 from .scene_verify import verify
 from .wording import text_difficulty
 
-PREFIX = "scene:"
+PREFIX = SCENE_PREFIX
 
 
 # --------------------------------------------------------------------------------------- loading
@@ -186,7 +187,9 @@ class SceneFamily:
         try:
             validate(spec)
         except SpecError as exc:
-            raise SpecError(f"{self.NAME}: {exc}") from None
+            short = ".keys[" in str(exc) and spec["num_frames"] < 4  # its timed keys do not fit so short a clip
+            hint = f" (num_frames: {spec['num_frames']} is too few frames for this scene's timing; set num_frames / --frames higher)" if short else ""
+            raise SpecError(f"{self.NAME}: {exc}{hint}") from None
         spec["meta"] = {
             "scene": t["name"],
             "template": self.digest,

@@ -260,6 +260,13 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     t0, t1 = (cap.seconds(span["start"]), cap.seconds(span["end"])) if span else ("0.0", dur)
     tail = "" if not span or span["stops"] else ", still moving when the clip ends"
     tail_zh = "" if not span or span["stops"] else "，到视频结束时仍在运动"
+    if spec["num_frames"] == 1:  # a still: the sign as the one frame shows it
+        en = {"short": f"{article(noun).capitalize()} reading {quoted}.",
+              "detailed": f"{article(panel).capitalize()} {noun} on {article(bg)} background; its {ink} text reads {quoted}, {set_en}.",
+              "temporal": f"A single frame at {dur} s showing the {noun} with its text {quoted}."}
+        zh = {"short": f"写着{quoted_zh}的{noun_zh}。", "detailed": f"{bgz}背景上是一块{pz}{noun_zh}，{iz}文字为{quoted_zh}，{set_zh}。",
+              "temporal": f"只有{dur}秒处的一帧，显示写着{quoted_zh}的{noun_zh}。"}  # fmt: skip
+        return cap.assemble(en, zh)
     en = {
         "short": cap.choose(
             rng,
@@ -299,7 +306,7 @@ def difficulty(spec: dict, annotations: list[dict]) -> dict:
     heights = [b[3] - b[1] for a in annotations for tx in a["texts"] for b in tx["char_boxes"]]
     (d0, d1), span = m["shift"], max(m["t_end"] - m["t_start"], 1e-6)
     return {"text_length": len(text.replace(" ", "")), "script": cap.script_of(text), "glyph_height_px": float(np.median(heights)) if heights else 0.0,
-            "motion_speed": round(float(np.hypot(d1[0] - d0[0], d1[1] - d0[1])) / span, 3)}  # fmt: skip
+            "motion_speed": 0.0 if spec["num_frames"] == 1 else round(float(np.hypot(d1[0] - d0[0], d1[1] - d0[1])) / span, 3)}  # fmt: skip
 
 
 def _ink_alpha(frame, spec):

@@ -137,7 +137,7 @@ def claims(spec: dict) -> list[dict]:
     if isinstance(el["position"], dict):
         horiz, vert = _direction(float(d[0]), float(d[1]))
         out.append(cl.claim("motion", "text", color=el["color"], distance=round(float(np.linalg.norm(d))), horizontal=horiz, vertical=vert))
-    else:
+    elif spec["num_frames"] > 1:  # a still (one frame) neither moves nor stays: it is simply there
         out.append(cl.claim("in_place", "text", color=el["color"]))
     s0, s1 = (float(value_at(el.get("scale", 1.0), t)) for t in (0.0, cl.clip_end(spec)))
     if s0 != s1:
@@ -198,6 +198,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     q, qz = cap.quote(text), cap.quote(text, "zh")
     color, color_zh = c[("colour", "text")]["name"], cl.colour_words(c[("colour", "text")], "zh")
     bg, bg_zh = c[("colour", "background")]["name"], cl.colour_words(c[("colour", "background")], "zh")
+    if spec["num_frames"] == 1:
+        return _still_words(c, (color, color_zh), (bg, bg_zh), cap.seconds(cl.clip_end(spec)))
     moves, moves_zh = _motion_words(spec, c)
     what, what_zh = " while it ".join(moves), "，同时".join(moves_zh)
     pace = c.get(("pace", "text"), {}).get("pace")
@@ -243,6 +245,24 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
                 f"{t0}秒时{qz}位于{start_zh}，到{t1}秒为止{smooth_zh}地{what_zh}。",
             ],
         ),
+    }
+    return cap.assemble(en, zh)
+
+
+def _still_words(c: dict, color: tuple[str, str], bg: tuple[str, str], at: str) -> dict:
+    """The captions of a one-frame clip: the text where it sits, nothing moving."""
+    text = c[("quoted_text", "text")]["text"]
+    q, qz = cap.quote(text), cap.quote(text, "zh")
+    where, where_zh = cl.region_words(c[("position_region", "start")]), cl.region_words(c[("position_region", "start")], "zh")
+    en = {
+        "short": f"The text {q} in {color[0]} on a {bg[0]} background.",
+        "detailed": f"On a {bg[0]} background, the text {q} ({len(text)} characters, {color[0]}) sits {where}, whole and inside the frame.",
+        "temporal": f"A single frame at {at} s: the text {q} is {where}, whole and inside the frame.",
+    }
+    zh = {
+        "short": f"{bg[1]}背景上{color[1]}的文字{qz}。",
+        "detailed": f"{bg[1]}背景上，{color[1]}文字{qz}（共{len(text)}个字符）位于{where_zh}，完整地留在画面内。",
+        "temporal": f"只有{at}秒处的一帧：文字{qz}位于{where_zh}，完整地留在画面内。",
     }
     return cap.assemble(en, zh)
 

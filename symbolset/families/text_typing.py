@@ -46,9 +46,11 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     start, end = min(start, last_frame), min(end, last_frame)  # short clips: the whole text is typed by the last frame
     step = (end - start) / n
     keys = [[round(start + k * step, 4), k] for k in range(n)] + [[end, n]]
+    # one frame (a still): the whole text is typed, the cursor after it
+    visible = n if last_frame <= 0 else {"keys": keys, "ease": "step"}
     spec["elements"].append(
         element("text", "text", text=text, font=font, size=size, color=cap.rgb(color), position=[x, y], anchor="left",
-                visible={"keys": keys, "ease": "step"}, cursor={"color": cap.rgb(color)})
+                visible=visible, cursor={"color": cap.rgb(color)})
     )  # fmt: skip
     spec["meta"] = {"text": text, "script": script, "start": start, "end": end, "color": color, "background": bg}
     return spec
@@ -87,7 +89,7 @@ def claims(spec: dict) -> list[dict]:
         cl.claim("position_region", "text", element="text", color=el["color"], frame=spec["num_frames"] - 1,
                  **cl.region((text_ann["box"][0] + text_ann["box"][2]) / 2, (text_ann["box"][1] + text_ann["box"][3]) / 2, spec["width"], spec["height"])),
     ]  # fmt: skip
-    if one_by_one:
+    if one_by_one and spec["num_frames"] > 1:  # a still shows no typing
         out.append(cl.claim("typing", "text", element="text", color=el["color"]))
     cursor = next(s for s in ann["shapes"] if s["type"] == "cursor")["params"]["quad"]
     q = np.asarray(cursor)
@@ -119,6 +121,8 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     q, qz = cap.quote(text), cap.quote(text, "zh")
     ta, tb = c[("first_ink", "the first glyph")]["time"], c[("first_ink", "the last glyph")]["time"]
     t0, t1, dur = cap.seconds(ta), cap.seconds(tb), cap.seconds(cl.clip_end(spec))
+    if spec["num_frames"] == 1:
+        return cap.assemble(*_still_words(text, noun, noun_zh, (color, color_zh), (cur, cur_zh), (bg, bg_zh), (where, where_zh), tall, dur))
     en = {
         "short": cap.choose(
             rng, [f"The {noun} {q} being typed {unit}.", f"Typing animation of the {noun} {q}.", f"A cursor types {q} {unit}."]
@@ -160,11 +164,28 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     return cap.assemble(en, zh)
 
 
+def _still_words(text, noun, noun_zh, color, cur, bg, where, tall, dur) -> tuple[dict, dict]:
+    """The captions of a one-frame clip: the whole text typed, the cursor after it, nothing moving."""
+    n, q, qz = len(text), cap.quote(text), cap.quote(text, "zh")
+    en = {
+        "short": f"The {noun} {q} typed out in full, with {article(cur[0])} cursor after it.",
+        "detailed": f"On {article(bg[0])} background, the {noun} {q} ({n} characters) is written in {color[0]} type {where[0]}, its ink {tall} px tall, "
+        f"with {article(cur[0])} text cursor after the last character.",
+        "temporal": f"A single frame at {dur} s: all {n} characters of {q} are shown, with the cursor after the last one.",
+    }
+    zh = {
+        "short": f"{noun_zh}{qz}已全部输入，后面跟着{cur[1]}光标。",
+        "detailed": f"{bg[1]}背景上，{color[1]}的{noun_zh}{qz}（共{n}个字符）位于{where[1]}，文字墨迹高{tall}像素，最后一个字符后有{cur[1]}光标。",
+        "temporal": f"只有{dur}秒处的一帧：{qz}的{n}个字符全部显示，光标位于最后一个字符后面。",
+    }
+    return en, zh
+
+
 def difficulty(spec: dict, annotations: list[dict]) -> dict:
     """Text length, script, glyph height; motion speed is the typing rate in characters per second."""
     m = spec["meta"]
     out = text_difficulty(annotations, m["text"])
-    out["motion_speed"] = round(len(m["text"]) / max(m["end"] - m["start"], 1e-6), 3)
+    out["motion_speed"] = 0.0 if spec["num_frames"] == 1 else round(len(m["text"]) / max(m["end"] - m["start"], 1e-6), 3)
     return out
 
 

@@ -70,6 +70,10 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     """A construction drawn from ``rng``: its kind, points, colours, stroke width and timing."""
     w, h = int(params["width"]), int(params["height"])
     meta = draw(rng, w, h)
+    if meta["construction"] == "compass" and 1 < int(params["num_frames"]) < 6:
+        # a full turn in under 4 frame steps is over 90 degrees a step: no frame sequence shows which way it
+        # turns, and the short arc drawn by the last frame does not fix its radius; a moving point does
+        meta["construction"] = "moving_point"
     spec = common.skeleton(params, NAME, cap.rgb(meta["background"]))
     module = triangle if meta["construction"] in ("circumcircle", "incircle") else circle
     module.build(spec, meta, module.draw(rng, meta["construction"], w, h, spec["num_frames"] / spec["fps"]))

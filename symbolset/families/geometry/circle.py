@@ -34,18 +34,21 @@ def build(spec: dict, meta: dict, d: dict) -> None:
     r, center, a0, t0, t1, direction = d["radius"], d["center"], d["a0"], d["t0"], d["t1"], d["direction"]
     dot = max(1.5, width * 1.2)
     els = spec["elements"]
+    still = spec["num_frames"] == 1  # one frame: the traced circle (the leg back at its start), or P halfway along its turn
+    if still:
+        t0 = t1 = 0.0
     if kind == "compass":
         els.append(element("circle", "circle", center=center, radius=r, color=cap.rgb(col["circle"]), width=width, start=a0 - 90.0,
-                           sweep={"keys": [[t0, 0.0], [t1, 360.0 * direction]], "ease": "linear"}))  # fmt: skip
+                           sweep=360.0 * direction if still else {"keys": [[t0, 0.0], [t1, 360.0 * direction]], "ease": "linear"}))  # fmt: skip
         els.append(element("ray", "leg", origin=center, length=r, color=cap.rgb(col["line"]), width=width,
-                           angle={"keys": [[t0, a0], [t1, a0 + 360.0 * direction]], "ease": "linear"}))  # fmt: skip
+                           angle=a0 if still else {"keys": [[t0, a0], [t1, a0 + 360.0 * direction]], "ease": "linear"}))  # fmt: skip
         meta.update({"t_start": t0, "t_end": t1})
     else:
         turns = d["turns"]
         times = [round(i / spec["fps"], 6) for i in range(spec["num_frames"])]
 
         def angle_at(t):
-            u = min(max((t - t0) / max(t1 - t0, 1e-6), 0.0), 1.0)
+            u = 0.5 if still else min(max((t - t0) / max(t1 - t0, 1e-6), 0.0), 1.0)
             return a0 + 360.0 * turns * u
 
         def point(a):
@@ -59,7 +62,7 @@ def build(spec: dict, meta: dict, d: dict) -> None:
         chord, point_c = cap.rgb(col["chord"]), cap.rgb(col["point"])
         els.append(element("circle", "circle", center=center, radius=r, color=cap.rgb(col["circle"]), width=width))
         els.append(element("ray", "radius", origin=center, length=r, color=cap.rgb(col["line"]), width=width,
-                           angle={"keys": [[t0, a0], [t1, a0 + 360.0 * turns]], "ease": "linear"}))  # fmt: skip
+                           angle=angle_at(0.0) if still else {"keys": [[t0, a0], [t1, a0 + 360.0 * turns]], "ease": "linear"}))  # fmt: skip
         els.append(element("polyline", "chord", color=chord, width=width,
                            points={"keys": [[t, [q, [round(v, 4) for v in point(angle_at(t))]]] for t in times], "ease": "linear"}))  # fmt: skip
         els.append(element("circle", "dot_Q", center=q, radius=dot + 0.5, color=chord, width=1, fill=chord))

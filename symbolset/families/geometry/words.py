@@ -58,10 +58,17 @@ def claims(spec: dict) -> list[dict]:
                                 exclude=[i for i in ids if i.startswith(("dot_", "label_"))]))  # fmt: skip
         else:  # the circle is still being traced at the end: its kind only, no relation measured
             out.append(cl.claim("count", k, elements=["circle"], count=1, color=col["circle"], others=scene))
+        if spec["num_frames"] == 1:  # a still: nothing is drawn over time
+            return out
         out.append(cl.claim("time_range", "triangle", color=col["line"], others=scene, grow_only=True, within=["edges"], exclude=["circle"], reach=reach, exclude_reach=px / 2 + 1,
                             start=0.0, end=min(m["t_edges"], last), stops=m["t_edges"] <= last))  # fmt: skip
         out.append(cl.claim("time_range", "circle", color=col["circle"], others=scene, grow_only=True, within=["circle"], reach=reach,
                             start=m["t_edges"], end=min(m["t_circle"], last), stops=m["t_circle"] <= last))  # fmt: skip
+    elif spec["num_frames"] == 1:  # a still: the circle and its leg, or the point with its radius and chord, at rest
+        if k == "moving_point":
+            out.append(cl.colour("point", m["colors"]["point"], elements=["point_P"], part="fill", among=_INKS))
+            out.append(cl.colour("chord", m["colors"]["chord"], elements=["chord"], part="ink", base=bg, exclude=["point_P", "dot_Q", "label_O", "radius"], among=_INKS, frame=0))
+            out.append(cl.count("fixed point", ["dot_Q"], color=col["chord"], others=scene))
     else:
         role = "circle" if k == "compass" else "point"
         out.append(cl.claim("time_range", role, color=col[role], others=scene, within=["circle"], exclude=["dot_Q"], reach=reach + 4.0,
@@ -94,6 +101,8 @@ def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
     r = f"{c[('radius', 'circle')]['px']:.1f}"
     width, width_zh = cl.width_words(c[("stroke_width", "lines")]["px"]), cl.width_words(c[("stroke_width", "lines")]["px"], "zh")
     dur = cap.seconds(end)
+    if end <= 0:
+        return _still_words(c, col, zh, r, (width, width_zh), dur)
     if ("time_range", "triangle") in c:
         k = "circumcircle" if ("relation", "circumcircle") in c or ("count", "circumcircle") in c else "incircle"
         related = ("relation", k) in c
@@ -189,11 +198,52 @@ def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
     return cap.assemble(en, zh_caps)
 
 
+def _still_words(c: dict, col: dict, zh: dict, r: str, width: tuple[str, str], dur: str) -> dict:
+    """The captions of a one-frame clip: the finished construction, nothing being drawn."""
+    bg, bg_zh = col["background"], zh["background"]
+    a = common.article
+    if ("count", "centre dot") in c:
+        k = "circumcircle" if ("relation", "circumcircle") in c else "incircle"
+        what = "circumscribed circle" if k == "circumcircle" else "inscribed circle"
+        rel, rel_zh = ("passing through all three vertices", "经过三个顶点") if k == "circumcircle" else ("touching all three sides", "与三条边都相切")
+        if ("angle", "A") in c:
+            d = {n: c[("angle", n)]["degrees"] for n in "ABC"}
+            angles, angles_zh = f" ({d['A']}°, {d['B']}° and {d['C']}° at A, B and C)", f"，∠A = {d['A']}°，∠B = {d['B']}°，∠C = {d['C']}°"
+        else:
+            angles, angles_zh = "", ""
+        en = {"short": f"Triangle 'ABC' with its {what}.",
+              "detailed": f"On {a(bg)} background, {a(col['lines'])} triangle with vertices labelled 'A', 'B', 'C' in {col['labels']}{angles} "
+                          f"and its {col['circle']} {what} of radius {r} px around a {col['circle']} centre dot, {rel}; lines {width[0]} wide.",
+              "temporal": f"A single frame at {dur} s showing the finished construction: triangle 'ABC' with its labelled vertices and its {what} of radius {r} px around the marked centre."}
+        zh_caps = {"short": f"三角形“ABC”及其{_KIND_ZH[k]}。",
+                   "detailed": f"{bg_zh}背景上，{zh['lines']}三角形的顶点标为“A”“B”“C”（{zh['labels']}{angles_zh}），{zh['circle']}{_KIND_ZH[k]}的圆心用圆点标出、半径{r}像素，{rel_zh}；线宽{width[1]}。",
+                   "temporal": f"只有{dur}秒处的一帧，显示完成的作图：顶点已标注的三角形“ABC”及其半径{r}像素、圆心标有圆点的{_KIND_ZH[k]}。"}
+    elif ("count", "fixed point") in c:
+        en = {"short": f"A point on a circle of radius {r} px centred on 'O', with its radius and a chord.",
+              "detailed": f"On {a(bg)} background, {a(col['circle'])} circle of radius {r} px with centre 'O'; {a(col['point'])} point on it is joined to 'O' "
+                          f"by {a(col['lines'])} radius and to a fixed {col['chord']} point on the circle by {a(col['chord'])} chord; lines {width[0]} wide.",
+              "temporal": f"A single frame at {dur} s: the {col['point']} point sits on the circle, joined to 'O' by the radius and to the fixed point by the chord."}
+        zh_caps = {"short": f"圆心为“O”、半径{r}像素的圆上的一点，连有半径和弦。",
+                   "detailed": f"{bg_zh}背景上有圆心为“O”、半径{r}像素的{zh['circle']}圆；圆上的{zh['point']}点由{zh['lines']}半径连到“O”，由{zh['chord']}弦连到圆上一个定点；线宽{width[1]}。",
+                   "temporal": f"只有{dur}秒处的一帧：{zh['point']}点位于圆上，由半径连到“O”，由弦连到定点。"}
+    else:
+        en = {"short": f"A circle of radius {r} px around 'O' with a compass leg on it.",
+              "detailed": f"On {a(bg)} background, {a(col['circle'])} circle of radius {r} px around the point 'O' ({col['labels']} label), "
+                          f"with {a(col['lines'])} compass leg from 'O' to the circle; lines {width[0]} wide.",
+              "temporal": f"A single frame at {dur} s showing the finished circle with the compass leg from its centre 'O'."}
+        zh_caps = {"short": f"以“O”为圆心、半径{r}像素的圆和圆规脚。",
+                   "detailed": f"{bg_zh}背景上，以点“O”为圆心、半径{r}像素的{zh['circle']}圆，{zh['lines']}圆规脚从“O”连到圆上；线宽{width[1]}。",
+                   "temporal": f"只有{dur}秒处的一帧，显示画好的圆和从圆心“O”伸出的圆规脚。"}
+    return cap.assemble(en, zh_caps)
+
+
 def difficulty(spec: dict, annotations: list[dict]) -> dict:
     """Stroke width, label glyph height, and motion speed (degrees/s of the tracing arc or point)."""
     m = spec["meta"]
     heights = [b[3] - b[1] for a in annotations for tx in a["texts"] for b in tx["char_boxes"]]
-    if m["construction"] in ("circumcircle", "incircle"):
+    if spec["num_frames"] == 1:
+        speed = 0.0
+    elif m["construction"] in ("circumcircle", "incircle"):
         speed = 360.0 / max(m["t_circle"] - m["t_edges"], 1e-6)
     elif m["construction"] == "compass":
         speed = 360.0 / max(m["t_end"] - m["t_start"], 1e-6)
