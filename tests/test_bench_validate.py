@@ -99,3 +99,17 @@ def test_validate_split_all_and_an_unknown_split(tiny_dir, tmp_path, capsys):
     assert main(["bench", "validate", str(tiny_dir), "--split", "all", "--out", str(tmp_path / "b"), *common]) == 0
     res = json.loads((tmp_path / "b" / "validation.json").read_text())
     assert res["settings"]["split"] == "all" and res["settings"]["clips"] == 1
+
+
+def test_validate_per_family_picks_that_many_clips_of_each_family(tiny_dir, tmp_path, capsys):
+    common = ["--families", "clock,lanes", "--corruptions", "none", "--variants", "none", "--no-wrong", "--ocr-frames", "1", "--quiet"]
+    out = tmp_path / "v"
+    assert main(["bench", "validate", str(tiny_dir), "--split", "all", "--per-family", "2", "--out", str(out), *common]) == 0
+    res = json.loads((out / "validation.json").read_text())
+    ids = [c["id"] for c in res["clean"]]
+    assert res["settings"]["clips"] == 4 and res["settings"]["per_family"] == 2 and len(set(ids)) == 4
+    assert sorted(i.split("-")[0] for i in ids) == ["clock", "clock", "lanes", "lanes"]
+    assert "--per-family 2" in (out / "report.md").read_text()
+    assert main(["bench", "validate", str(tiny_dir), "--per-family", "0", "--out", str(tmp_path / "z"), *common]) != 0
+    err = capsys.readouterr().err.strip()
+    assert "--per-family" in err and "\n" not in err and not (tmp_path / "z").exists()

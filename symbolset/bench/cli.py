@@ -52,7 +52,7 @@ def _compare(args) -> int:
 def _validate(args) -> int:
     from .validate import run_validation
 
-    res = run_validation(args.source, args.out, split=args.split, limit=args.limit, families=args.families, ocr_frames=args.ocr_frames, corruptions=args.corruptions,
+    res = run_validation(args.source, args.out, split=args.split, limit=args.limit, per_family=args.per_family, families=args.families, ocr_frames=args.ocr_frames, corruptions=args.corruptions,
                          legitimate=args.variants, wrong=not args.no_wrong, human=args.human, seed=args.seed, workers=args.workers,
                          overwrite=args.overwrite, progress=not args.quiet)  # fmt: skip
     g, parts = res["goals"], [f"reference Match {res['reference']['match']:.3f}"]
@@ -111,6 +111,7 @@ def register(sub) -> None:
     v.add_argument("--out", required=True, help="report folder")
     v.add_argument("--split", help="one split [all]")
     v.add_argument("--limit", type=int, help="at most this many clips")
+    v.add_argument("--per-family", type=int, help="this many clips per family, stratified by difficulty in id order [all]")
     v.add_argument("--families", help="comma-separated families to validate on [all in the source]")
     v.add_argument("--corruptions", help="comma-separated subset, or none [all]")
     v.add_argument("--variants", help="legitimate re-renders: a comma-separated subset of "

@@ -35,6 +35,7 @@ from .corruptions import CORRUPTIONS, SEVERITIES, corrupt
 from .goals import MATCH_GOAL, METRICS, RHO_GOAL, TARGETS
 from .match import EXACT
 from .parallel import ordered_map
+from .prompts import select
 from .score import DEFAULT_OCR_FRAMES, Scorer
 
 
@@ -90,12 +91,14 @@ def _other_prompts(source, rows: list[dict], seed: int) -> dict[str, dict]:
     return {cid: {"id": oid, "video": videos[oid]} for cid, oid in wanted.items()}
 
 
-def run_validation(source, out, *, split: str | None = None, limit: int | None = None, families=None, corruptions=None, legitimate=None,
+def run_validation(source, out, *, split: str | None = None, limit: int | None = None, per_family: int | None = None, families=None, corruptions=None, legitimate=None,
                    wrong: bool = True, human=None, ocr_frames: int = DEFAULT_OCR_FRAMES, seed: int = 0, workers: int = 1,
                    overwrite: bool = False, progress: bool = False) -> dict:  # fmt: skip
     """Score clean, corrupted, re-rendered and wrong clips of ``source`` (``workers`` processes, one
-    clip each at a time; results do not depend on their number); with ``human``, correlate the
-    metrics with human ratings; write ``validation.json``, ``report.md`` and plots to ``out``."""
+    clip each at a time; results do not depend on their number); ``per_family``: that many clips of
+    each family, stratified over difficulty in id order (as ``bench prompts`` picks them); with
+    ``human``, correlate the metrics with human ratings; write ``validation.json``, ``report.md`` and
+    plots to ``out``."""
     from .validate_report import write_report
 
     out = Path(out)
@@ -103,13 +106,17 @@ def run_validation(source, out, *, split: str | None = None, limit: int | None =
         raise SymbolSetError(f"{out}: already exists and is not empty; pass --overwrite to replace it")
     names = _names(corruptions, CORRUPTIONS, "corruption")
     legit = _names(legitimate, variants.LEGITIMATE, "variant")
+    if per_family is not None and per_family < 1:
+        raise SymbolSetError(f"--per-family: expected a positive number, got {per_family}")
     human_result = human_agreement(human) if human else None  # bad ratings fail before any scoring
-    rows = list(iter_rows(source, split, columns=["id", "family", "spec", "caption", "video"]))
+    rows = list(iter_rows(source, split, columns=["id", "family", "spec", "caption", "video", "difficulty"]))
     if not rows:
         raise SymbolSetError(f"{source}: no clips" + (f" in split {split!r}" if split else ""))  # before the family check names none
     if families:
         chosen = _names(families, tuple(sorted({r["family"] for r in rows})), "family")
         rows = [r for r in rows if r["family"] in chosen]
+    if per_family:
+        rows = select(rows, per_family)
     rows = rows[:limit] if limit else rows
     if not rows:
         raise SymbolSetError(f"{source}: no clips to validate on (--families none or --limit 0)")
@@ -124,11 +131,14 @@ def run_validation(source, out, *, split: str | None = None, limit: int | None =
             for s in SEVERITIES:
                 curves[n][s].append(by_name[n][s - 1])
     results = summarize(clean, curves)
+    # Every corrupted clip's scores, so a change to how Match combines them can be measured offline.
+    results["corrupted"] = [{"id": c["id"], "corruption": n, "severity": s, **_brief(r)}
+                            for n in names for s in SEVERITIES for c, r in zip(clean, curves[n][s]) if r is not None]  # fmt: skip
     results["variants"] = {"clips": clips, "by_family": agreement.variant_summary(clips)} if legit or wrong else None
     results["human"] = human_result
     results["settings"] = {"source": str(source), "split": split or "all", "clips": len(rows), "families": sorted({r["family"] for r in clean}),
                            "corruptions": names, "legitimate": legit, "wrong": wrong, "human": str(human) if human else None,
-                           "limit": limit, "only_families": families, "ocr_frames": ocr_frames, "seed": seed}  # fmt: skip
+                           "limit": limit, "per_family": per_family, "only_families": families, "ocr_frames": ocr_frames, "seed": seed}  # fmt: skip
     results["seconds"] = round(time.perf_counter() - start, 1)
     results["workers"] = workers
     write_report(out, results)

@@ -40,6 +40,8 @@ def command(results: dict) -> str:
     parts = ["symbolset bench validate", Path(s["source"]).name]
     if s["split"] != "all":
         parts.append(f"--split {s['split']}")
+    if s.get("per_family"):
+        parts.append(f"--per-family {s['per_family']}")
     if s["clips"] and s.get("limit"):
         parts.append(f"--limit {s['limit']}")
     if s.get("only_families"):

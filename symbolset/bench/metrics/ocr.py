@@ -4,8 +4,9 @@ Engine: ``rapidocr-onnxruntime`` (Chinese + English detection and recognition mo
 wheel, so it runs offline). Nothing is read at a fixed place: each sampled video frame is
 *detected and recognised whole* (lines with confidence below ``MIN_CONFIDENCE`` dropped), first
 with the detector's input scaled to ``DET_SIDES[0]`` px on its shorter side and, only for a frame
-whose text does not yet match the spec exactly (or where nothing is read while a state the frame
-may show expects text), again at ``DET_SIDES[1]`` together with every isolated glyph-sized blob
+whose text does not yet match the spec exactly (a string missing, wrong or extra, or one symbol of
+the whole text unaccounted for: :func:`_read_fit`) or where nothing is read while a state the frame
+may show expects text, again at ``DET_SIDES[1]`` together with every isolated glyph-sized blob
 of ink recognised on its own (single label letters, tick labels, which line detectors miss; a
 solid bar such as a typing cursor with its neighbours' ink blanked); the better of the two reads
 is kept. Reads are then followed across the
@@ -173,7 +174,7 @@ def _glyph_items(frame: np.ndarray, lines: list[tuple[str, list[float]]]) -> lis
     # A strict ink threshold and 4-connectivity keep a label apart from a stroke its anti-aliased fringe touches.
     ink = (np.abs(frame.astype(np.int16) - bg).max(axis=-1) > _GLYPH_TOL).astype(np.uint8)
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=4)
-    boxes, alone = [], []
+    boxes, alone, blobs = [], [], []
     for k, (x, y, bw, bh, area) in enumerate(stats[1:], 1):
         if not (5 <= bh <= h / 4 and bw <= 2 * bh and area >= 0.1 * bw * bh):
             continue
@@ -181,6 +182,7 @@ def _glyph_items(frame: np.ndarray, lines: list[tuple[str, list[float]]]) -> lis
         if any(len(t) > 1 and b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for t, b in lines):
             continue
         boxes.append([float(x), float(y), float(x + bw), float(y + bh)])
+        blobs.append(labels[y : y + bh, x : x + bw] == k)
         # A solid upright bar (a typing cursor, l, I) is read with its neighbours' ink blanked: in
         # the padded crop the recogniser otherwise reads the letter beside it (a cursor after "E" as "E").
         alone.append(k if bh >= 3 * bw and area >= 0.7 * bw * bh else 0)
@@ -196,13 +198,23 @@ def _glyph_items(frame: np.ndarray, lines: list[tuple[str, list[float]]]) -> lis
     if not crops:
         return []
     out = []
-    for (text, conf), box in zip(engine().text_rec(crops)[0], boxes):
+    for (text, conf), box, blob in zip(engine().text_rec(crops)[0], boxes, blobs):
         # One blob is one glyph: a ring read as the ideographic full stop is an "o"; a blob read as
-        # punctuation only (a dot marker) is no text.
+        # punctuation only (a dot marker) is no text, nor is one read as a ring that encloses no
+        # background (a filled vertex dot: every 0/o/O measured on tiny's plots, charts and
+        # geometry at 128 px keeps a hole of 4 px or more).
         glyph = normalize(text.strip(_MARKS + " ")).replace("\u3002", "o").strip(_MARKS)  # marks go before "·" folds to "-"
-        if glyph and float(conf) >= MIN_CONFIDENCE:
+        if glyph and float(conf) >= MIN_CONFIDENCE and not (glyph[0] == "o" and not _encloses(blob)):
             out.append((glyph[0], box))
     return out
+
+
+def _encloses(mask: np.ndarray) -> bool:
+    """Whether a blob's ``mask`` encloses background (a hole): the pixels outside it that its
+    surroundings cannot reach."""
+    outside = np.pad(~mask, 1, constant_values=True).astype(np.uint8)
+    n, _ = cv2.connectedComponents(outside, connectivity=8)  # 8 around a 4-connected blob: a diagonal gap is no wall
+    return n > 2  # 0: the blob; 1: what surrounds it; more: a hole
 
 
 def read_items(frame: np.ndarray, side: int = DET_SIDES[0], glyphs: bool = False) -> list[tuple[str, list[float]]]:
@@ -335,6 +347,14 @@ def _fit(state: dict, lines: list[str]) -> float:
     return min(r[0], 0.0 if p is None else p)
 
 
+def _read_fit(states: list[dict], rows, lines: list[str]) -> tuple[float, int]:
+    """How well one frame's reads match the best of the states it may show: (:func:`_fit`, minus
+    :func:`wrong_symbols`). The second term sees what the first cannot: a repeated short string
+    read once (a plot's two "0" tick labels) fits fully, as every expected string is found, yet
+    one symbol is missing."""
+    return max((_fit(states[i], lines), -wrong_symbols(states[i], lines)) for i in rows)
+
+
 def _similarity(state: dict, lines: list[str]) -> float:
     """How well one frame's reads match one spec state, for the alignment: the mean of
     :func:`_fit` and the order term. Both are symmetric in what is missing and what is extra, so a
@@ -363,13 +383,13 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
     for j, frame in enumerate(frames):
         rows = np.nonzero(near[:, j])[0]
         items = read_items(frame, DET_SIDES[0])
-        best = max(_fit(states[i], reading_order(items)) for i in rows)
-        # Small text: read again with a larger detector input, and isolated glyphs. Nothing read
-        # where a state this frame may show expects text is the small detector's commonest miss
-        # (one typed letter), even when an empty state is near too.
-        if best < 1.0 or (not items and any(states[i]["strings"] for i in rows)):
+        best = _read_fit(states, rows, reading_order(items))
+        # Small text: read again with a larger detector input, and isolated glyphs, unless the read
+        # is exact. Nothing read where a state this frame may show expects text is the small
+        # detector's commonest miss (one typed letter), even when an empty state is near too.
+        if best < (1.0, 0) or (not items and any(states[i]["strings"] for i in rows)):
             again = read_items(frame, DET_SIDES[1], glyphs=True)
-            better = max(_fit(states[i], reading_order(again)) for i in rows)
+            better = _read_fit(states, rows, reading_order(again))
             if better > best or (again and not items and better >= best):  # text found beats none that fits as well
                 items = again
         found.append(items)
