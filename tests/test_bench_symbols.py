@@ -124,3 +124,29 @@ def test_a_filled_vertex_dot_is_not_read_as_the_letter_o(tiny_dir):
     assert "o" not in ocr.read_lines(first, ocr.DET_SIDES[1], glyphs=True)
     plot = codec.decode(rows["plot-0-000001"]["video"]["bytes"])[0]
     assert [t for t, _ in ocr._glyph_items(plot, ocr._items(plot, ocr.DET_SIDES[1]))].count("o") >= 1
+
+
+def test_a_moving_point_construction_gets_its_fixed_vertex_moved():
+    """A geometry prompt whose only polyline moves (a chord from a fixed point to a point turning on
+    the circle, as in `generate default`'s second test prompt) has its fixed end moved in every key,
+    with the dot on it; the moving end is left as it was. It used to stop `bench validate` with a
+    traceback."""
+    from symbolset.config import load_config
+    from symbolset.record import sample_spec
+
+    params = load_config("default").params("geometry")
+    spec = next(s for s in (sample_spec("geometry", i, params) for i in range(60)) if any(
+        e["type"] == "polyline" and isinstance(e["points"], dict) for e in s["elements"]))  # fmt: skip
+    bad = variants.move_vertex(spec, 0)
+    chord = next(e for e in spec["elements"] if e["type"] == "polyline")
+    moved = next(e for e in bad["elements"] if e["id"] == chord["id"])
+    k = bad["meta"]["variant"]["index"]
+    before, after = [p[1] for p in chord["points"]["keys"]], [p[1] for p in moved["points"]["keys"]]
+    fixed = [i for i in range(len(before[0])) if all(b[i] == before[0][i] for b in before)]
+    changed = [i for i in range(len(before[0])) if any(a[i] != b[i] for a, b in zip(after, before))]
+    assert changed == [k] and k in fixed, (changed, fixed, k)
+    assert len({tuple(a[changed[0]]) for a in after}) == 1  # the same new place in every key
+    dots = {e["id"]: e for e in spec["elements"] if e["type"] == "circle" and e.get("center") == before[0][changed[0]]}
+    assert dots and all(next(e for e in bad["elements"] if e["id"] == d)["center"] == after[0][changed[0]] for d in dots)
+    frames, _ = render_clip(bad)
+    assert not np.array_equal(frames[-1], render_clip(spec)[0][-1])

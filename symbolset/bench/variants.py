@@ -390,29 +390,41 @@ def shift_time(spec: dict, seed: int) -> dict:
 
 
 def move_vertex(spec: dict, seed: int, *, fraction: float = 0.25) -> dict:
-    """One vertex of the construction's main polyline (and its dot and label) moved by
-    ``fraction`` of the figure's size in a seeded direction. A construction with no polyline (a
-    compass tracing a circle) is traced the other way round instead (:func:`reverse_trace`)."""
+    """One fixed vertex of the construction's main polyline (and its dot and label) moved by
+    ``fraction`` of the figure's size in a seeded direction; in a polyline that moves (a chord from a
+    fixed point to a moving one) the vertex is moved in every key. A construction with no fixed
+    vertex (a compass tracing a circle) is traced the other way round instead (:func:`reverse_trace`)."""
     rng = _rng(seed, "move_vertex")
     out = copy.deepcopy(spec)
-    if not elements_of(out, "polyline"):
+    lines = [(e, _fixed_vertices(e)) for e in elements_of(out, "polyline")]
+    lines = [(e, fixed) for e, fixed in lines if fixed]
+    if not lines:
         return reverse_trace(spec, seed)
-    line = max(elements_of(out, "polyline"), key=lambda e: len(e["points"]) if not is_track(e["points"]) else 0)
-    points = line["points"]
-    k = int(rng.integers(len(points)))
-    p = np.asarray(points, float)
-    size = float(np.ptp(p, axis=0).max())
+    line, fixed = max(lines, key=lambda lf: len(lf[1]))
+    keyed = [k[1] for k in line["points"]["keys"]] if is_track(line["points"]) else [line["points"]]
+    k = fixed[int(rng.integers(len(fixed)))]
+    size = float(np.ptp(np.concatenate([np.asarray(p, float) for p in keyed]), axis=0).max())
     a = rng.uniform(0, 2 * math.pi)
     d = np.array([math.cos(a), math.sin(a)]) * fraction * size
-    old = list(points[k])
+    old = list(keyed[0][k])
     new = np.clip(np.asarray(old) + d, 4, [spec["width"] - 4, spec["height"] - 4])
     d = new - np.asarray(old)
-    points[k] = [round(float(v), 4) for v in new]
+    for points in keyed:
+        points[k] = [round(float(v), 4) for v in new]
     for el in out["elements"]:  # whatever sat on that vertex follows it
         for field in ("center", "position"):
             if field in el and not is_track(el[field]) and math.dist(el[field], old) < 0.2 * size and el is not line:
                 el[field] = [round(el[field][0] + float(d[0]), 4), round(el[field][1] + float(d[1]), 4)]
     return _tag(out, "move_vertex", element=line["id"], index=k, shift=[round(float(v), 3) for v in d])
+
+
+def _fixed_vertices(line: dict) -> list[int]:
+    """Indices of a polyline's vertices that stay put: all of a static one's, those equal in every key of a moving one."""
+    points = line["points"]
+    if not is_track(points):
+        return list(range(len(points)))
+    keyed = [k[1] for k in points["keys"]]
+    return [i for i in range(len(keyed[0])) if all(len(p) == len(keyed[0]) and p[i] == keyed[0][i] for p in keyed)]
 
 
 def reverse_trace(spec: dict, seed: int) -> dict:
