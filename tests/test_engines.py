@@ -53,9 +53,17 @@ def _wait_for(path: Path, proc: subprocess.Popen | None = None, timeout: float =
         time.sleep(0.05)
 
 
+def _terminal_sigint() -> None:
+    """In the child, SIGINT as a terminal's program gets it: default and unblocked. An ignored or
+    blocked SIGINT is inherited across exec, and the test process may have either from an earlier
+    in-process test (the full suite's Ctrl-C run hung where the test alone passed)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _cli(args: list[str], env: dict | None = None, **kw) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "symbolset.cli", "generate", *args], env={**os.environ, **(env or {})},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)  # fmt: skip
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_terminal_sigint, **kw)  # fmt: skip
 
 
 @pytest.mark.slow  # end to end: a generate run with a killed worker, compared with a reference run
@@ -97,7 +105,12 @@ def test_ctrl_c_prints_one_line_and_no_worker_traceback(tmp_path, reference):
     proc = _cli(args, {FAULT_ENV: f"stall:{_sample(6)}:{marker}"}, start_new_session=True)
     _wait_for(marker, proc)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: to the whole process group
-    _, err = proc.communicate(timeout=120)
+    try:
+        _, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        raise AssertionError(f"no exit 120 s after Ctrl-C; this process: SIGINT {signal.getsignal(signal.SIGINT)}, blocked {sorted(mask)}") from None
     assert proc.returncode == 130, err
     assert err.strip() == "interrupted; run the same command again to resume", err
     assert main(["generate", *args]) == 0  # and it resumes to the same bytes
