@@ -410,16 +410,22 @@ def sentences(spec: dict, annotations: list[dict]) -> dict[str, str]:
     when_zh = f"在{t0:.2f}秒到{t1:.2f}秒之间" if t1 > t0 else f"在{t0:.2f}秒时"
     en = f"{noun_en[0].upper() + noun_en[1:]} passes in front of it {d_en}, covering part of the {_what(spec)} {when_en}"
     zh = f"{noun_zh}{d_zh}从它前面经过，{when_zh}遮住了{_what(spec, 'zh')}的一部分"
-    if hidden:
-        en += f" and hiding {hidden} of its characters completely for a moment" + (f" and {part} in part" if part else "")
-        zh += f"，一度完全挡住其中{hidden}个字符" + (f"，部分挡住{part}个" if part else "")
-        if never:
-            en += f"; {never} of them {'is' if never == 1 else 'are'} never seen in the clip"
-            zh += f"；其中{never}个字符在整段视频中始终看不到"
-    elif part:
-        en += f" and partly hiding {part} of its characters"
-        zh += f"，部分挡住其中{part}个字符"
+    hide_en, hide_zh = _hiding(hidden, part, moment=True)
+    en, zh = en + hide_en, zh + hide_zh
+    if hidden and never:
+        en += f"; {never} of them {'is' if never == 1 else 'are'} never seen in the clip"
+        zh += f"；其中{never}个字符在整段视频中始终看不到"
     return {"en": en + ".", "zh": zh + "。"}
+
+
+def _hiding(hidden: int, part: int, moment: bool) -> tuple[str, str]:
+    """The clause (en, zh) saying how many characters the occluder hides wholly and in part."""
+    if hidden:
+        return (f" and hiding {hidden} of its characters completely{' for a moment' if moment else ''}" + (f" and {part} in part" if part else ""),
+                f"，{'一度' if moment else ''}完全挡住其中{hidden}个字符" + (f"，部分挡住{part}个" if part else ""))  # fmt: skip
+    if part:
+        return f" and partly hiding {part} of its characters", f"，部分挡住其中{part}个字符"
+    return "", ""
 
 
 def _still_sentences(spec: dict, ann: dict, noun_en: str, noun_zh: str) -> dict[str, str]:
@@ -435,13 +441,8 @@ def _still_sentences(spec: dict, ann: dict, noun_en: str, noun_zh: str) -> dict[
                 "zh": f"{noun_zh}在画面前方，没有遮挡{_what(spec, 'zh')}。"}  # fmt: skip
     en = f"{noun_en[0].upper() + noun_en[1:]} is in front of it, covering part of the {_what(spec)}"
     zh = f"{noun_zh}在它前面，遮住了{_what(spec, 'zh')}的一部分"
-    if hidden:
-        en += f" and hiding {hidden} of its characters completely" + (f" and {part} in part" if part else "")
-        zh += f"，完全挡住其中{hidden}个字符" + (f"，部分挡住{part}个" if part else "")
-    elif part:
-        en += f" and partly hiding {part} of its characters"
-        zh += f"，部分挡住其中{part}个字符"
-    return {"en": en + ".", "zh": zh + "。"}
+    hide_en, hide_zh = _hiding(hidden, part, moment=False)
+    return {"en": en + hide_en + ".", "zh": zh + hide_zh + "。"}
 
 
 def _what(spec: dict, lang: str = "en") -> str:
