@@ -5,17 +5,23 @@ A smaller stand-in for a ``release`` run (style ``mixed``): ``--num`` clips (def
 ``--composite`` of them, 0.25 as in ``release``, composite scenes). Prints the share of composite
 scenes and their layouts, distinct faces used (a composite's parts' faces count), the share
 of the most used face, the material kinds, the share of clips with a 3D camera (and with a moving
-one), the OCR figure on ``real`` frames (RapidOCR reading the rectified quad of every unrotated,
-whole text run whose glyphs are >= 24 px tall on the first, middle and last frame; exact match after normalisation,
-per family and per font; words with a character not ``full``, behind an occluder or past the frame's
-edge, are left out; ``--ocr-codec`` reads the frames decoded from the clip encoded in that codec instead
-of the exact ones), the share of clips with an occluder and the generation cost of each clip rendered as ``real`` against the same
+one), the OCR figure on ``real`` frames (``benchmarks/ocr_real.py``: RapidOCR reading the rectified
+quad of every unrotated, whole text run whose glyphs are >= 24 px tall on the first, middle and last
+frame, exactly after normalisation; headline per distinct word, read on every frame it is read on,
+and also per word-frame, each per family, font and layout, normalised and raw; words with a
+character not ``full``, behind an occluder or past the frame's edge, are left out; ``--ocr-codec``
+reads the frames decoded from the clip encoded in that codec instead of the exact ones), the share of clips with an occluder and the generation cost of each clip rendered as ``real`` against the same
 clip rendered ``flat`` (build_record: render + encode + captions; and render alone), as medians and
 their ratio (for composite scenes, which have no flat twin, their own median cost, sampling included:
 it renders and checks each part's card).
 
     python benchmarks/diversity.py --num 200 --size 256 --pool full
     python benchmarks/diversity.py --num 1000 --size 512 --frames 32 --specs-only   # a release-sized draw of faces
+    python benchmarks/diversity.py --num 2000 --size 512 --frames 8 --ocr-only --seed 7   # the OCR figure alone
+
+``--ocr-only`` makes every one-family clip real (as the cost comparison does) and renders only the
+read frames of clips where a word may reach the glyph height (``ocr_real.may_have_words``, a bound
+that never skips one); ``--crops DIR`` saves each missed word's crop as PNG.
 """
 
 from __future__ import annotations
@@ -26,99 +32,15 @@ import json
 import statistics
 import sys
 import time
-import unicodedata
 from pathlib import Path
-
-import cv2
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.ocr_real import MIN_GLYPH, Tally, may_have_words, ocr_frames
 from symbolset import codec, composite, families, record
 from symbolset.build import plan
 from symbolset.config import load_config
-from symbolset.render import render_clip
-
-MIN_GLYPH = 24
-
-
-def _rectified(frame: np.ndarray, quad: np.ndarray, isolate: bool = False) -> np.ndarray:
-    """The quad's content warped upright with a margin; ``isolate`` paints the margin in the median
-    colour of the quad's edge (a character of a column, whose neighbours would reach into the margin)."""
-    w, h = np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[3] - quad[0])
-    pad = 0.15 * h + 2
-    out_w, out_h = int(np.ceil(w + 2 * pad)), int(np.ceil(h + 2 * pad))
-    dst = np.float32([[pad, pad], [pad + w, pad], [pad + w, pad + h], [pad, pad + h]]) - 0.5
-    m = cv2.getPerspectiveTransform(np.float32(quad) - 0.5, dst)
-    crop = cv2.warpPerspective(frame, m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    if isolate:
-        y0, y1, x0, x1 = int(np.ceil(pad)), int(pad + h), int(np.ceil(pad)), int(pad + w)
-        edge = np.concatenate([crop[y0, x0:x1], crop[y1 - 1, x0:x1], crop[y0:y1, x0], crop[y0:y1, x1 - 1]])
-        inner = crop[y0:y1, x0:x1].copy()
-        crop[:] = np.median(edge, axis=0).astype(np.uint8)
-        crop[y0:y1, x0:x1] = inner
-    return crop
-
-
-_OCR = None
-_FOLD = str.maketrans("COSUVWXZ\u2212\u2010\u2011\u2012\u2013", "cosuvwxz-----")  # capitals shaped like their lower case; dashes
-
-
-def normalize(text: str) -> str:
-    """Comparison form: NFKC, no whitespace, same-shape capitals and dashes folded."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).translate(_FOLD)
-
-
-def _recognize(crops: list[np.ndarray]) -> list[str]:
-    """RapidOCR's recognition model (no detection) on RGB crops: the text of each ("" when unsure)."""
-    global _OCR
-    if not crops:
-        return []
-    if _OCR is None:
-        from rapidocr_onnxruntime import RapidOCR
-
-        _OCR = RapidOCR()
-    results = _OCR.text_rec([np.ascontiguousarray(c[:, :, ::-1]) for c in crops])[0]
-    return [text if float(conf) >= 0.3 else "" for text, conf in results]
-
-
-def ocr_words(spec: dict, frame: np.ndarray, ann: dict, min_glyph: float = MIN_GLYPH) -> tuple[int, int, list[dict]]:
-    """(read exactly, counted, details) for the frame's text runs that are unrotated, fully shown, not
-    touched by a cursor, with every character ``full`` (nothing in front of it, inside the frame) and whose characters are at least ``min_glyph`` px tall (median char box height)."""
-    els = {el["id"]: el for el in spec["elements"]}
-    for part in spec.get("parts", ()):  # a composite's texts are its parts', annotated "<part>/<element>"
-        els.update({f"{part['id']}{composite.SEP}{el['id']}": el for el in part["spec"]["elements"]})
-    quads = {s["element"]: s["params"]["quad"] for s in ann["shapes"] if s["type"] == "text_quad"}
-    char_quads = {s["element"]: s["params"]["char_quads"] for s in ann["shapes"] if s["type"] == "text_quad"}
-    occluded = {s["element"] for s in ann["shapes"] if s["type"] == "cursor"}  # a visible cursor touches the word
-    # and so does anything passing in front (or the frame's edge): only words with every character full count
-    occluded |= {s["element"] for s in ann["shapes"] if s["type"] == "text_quad" and set(s["params"]["char_visibility"]) - {"full"}}
-    items = []
-    for t in ann["texts"]:
-        el = els.get(t["element"])
-        if el is None or el["type"] != "text" or t["element"] not in quads or t["element"] in occluded or not t["char_boxes"]:
-            continue
-        if (
-            isinstance(el.get("rotation"), dict)
-            or el.get("rotation", 0)
-            or t["string"] != el["text"]
-            or isinstance(el.get("opacity", 1), dict)
-        ):
-            continue
-        if statistics.median(b[3] - b[1] for b in t["char_boxes"]) < min_glyph:
-            continue
-        if el.get("vertical"):  # a column: the recogniser reads rows, so each upright character is read alone
-            crops = [_rectified(frame, np.asarray(q), isolate=True) for q in char_quads[t["element"]]]
-        else:
-            crops = [_rectified(frame, np.asarray(quads[t["element"]]))]
-        items.append((t, el, crops))
-    flat_reads = iter(_recognize([c for _, _, crops in items for c in crops]))
-    reads = ["".join(next(flat_reads) for _ in crops) for _, _, crops in items]
-    details = [
-        {"element": t["element"], "string": t["string"], "read": r, "ok": normalize(r) == normalize(t["string"]), "font": el["font"], "vertical": bool(el.get("vertical"))}
-        for (t, el, _), r in zip(items, reads)
-    ]
-    return sum(d["ok"] for d in details), len(details), details
+from symbolset.render import render_clip, render_frame
 
 
 def _cold() -> None:
@@ -140,6 +62,8 @@ def main() -> None:
     ap.add_argument("--specs-only", action="store_true", help="faces, materials, cameras and occluders from the specs alone (no render, OCR or cost)")
     ap.add_argument("--min-glyph", type=float, default=MIN_GLYPH, help="OCR only words whose median glyph height is at least this (px)")
     ap.add_argument("--composite", type=float, default=0.25, help="share of composite scenes (release: 0.25)")
+    ap.add_argument("--ocr-only", action="store_true", help="only the specs' figures and the OCR figure: every clip as real, frames rendered only when a word may qualify (no cost)")
+    ap.add_argument("--crops", help="write each missed word's rectified crop(s) here as PNG (named in misses[].crop)")
     ap.add_argument("--ocr-codec", choices=sorted(codec.CODECS), help="OCR the frames decoded from the clip encoded in this codec (default: the exact frames)")
     args = ap.parse_args()
     base = {"width": args.size, "height": args.size, "num_frames": args.frames, "fps": 8.0, "options": {}, "font_pool": args.pool}
@@ -148,30 +72,26 @@ def main() -> None:
                       font_pool=args.pool, composite=args.composite, options=options)  # fmt: skip
     layouts, t_scene = collections.Counter(), []
 
-    def tally(fam, seed, spec, frames, anns):
-        if args.ocr_codec:
-            frames = codec.decode(codec.encode(frames, spec["fps"], args.ocr_codec))
-        for i in sorted({0, len(frames) // 2, len(frames) - 1}):  # three camera positions
-            ok, n, details = ocr_words(spec, frames[i], anns[i], args.min_glyph)
-            ocr_fam[fam][0] += ok
-            ocr_fam[fam][1] += n
-            for d in details:
-                ocr_font[d["font"]][0] += d["ok"]
-                ocr_font[d["font"]][1] += 1
-                ocr_layout["column" if d["vertical"] else "row"][0] += d["ok"]
-                ocr_layout["column" if d["vertical"] else "row"][1] += 1
-                if not d["ok"]:
-                    misses.append({"family": fam, "seed": seed, "frame": i, **d})
+    ocr = Tally(args.crops)
+    rendered = 0  # real clips whose frames were read
 
-    ocr_layout = collections.defaultdict(lambda: [0, 0])  # rows and vertical columns
-    face_clips, kinds, ocr_fam, ocr_font = (
-        collections.Counter(),
-        set(),
-        collections.defaultdict(lambda: [0, 0]),
-        collections.defaultdict(lambda: [0, 0]),
-    )
+    def tally(fam, seed, spec, frames=None, anns=None):
+        """Read the real clip's words on its first, middle and last frame (``frames`` None: render just those)."""
+        nonlocal rendered
+        if frames is None and not may_have_words(spec, args.min_glyph):
+            return  # no text of it can reach the glyph height on a read frame
+        rendered += 1
+        if args.ocr_codec:
+            if frames is None:
+                frames, anns = render_clip(spec)
+            frames = codec.decode(codec.encode(frames, spec["fps"], args.ocr_codec))
+        for i in ocr_frames(spec):
+            frame, ann = (frames[i], anns[i]) if frames is not None else render_frame(spec, i)
+            ocr.add(fam, seed, spec, i, frame, ann, args.min_glyph)
+
+    face_clips, kinds = collections.Counter(), set()
     staged = moving = text_clips = occluded = 0
-    t_flat, t_real, ratios, misses, r_flat, r_real = [], [], [], [], [], []
+    t_flat, t_real, ratios, r_flat, r_real = [], [], [], [], []
     for task in plan(cfg):
         fam, seed = task["family"], task["seed"]
         params = {**base, "options": options.get(fam, {})}
@@ -189,6 +109,9 @@ def main() -> None:
         if fam == families.COMPOSITE:
             layouts[spec["meta"]["layout"]] += 1
         if args.specs_only:
+            continue
+        if args.ocr_only:  # the clip as real (a composite always is), its frames rendered only if a word may qualify
+            tally(fam, seed, spec if fam == families.COMPOSITE else record.sample_spec(fam, seed, {**params, "style": "real"}))
             continue
         if fam == families.COMPOSITE:  # always real: its own cost, and OCR on its frames
             t0 = time.perf_counter()
@@ -217,7 +140,6 @@ def main() -> None:
         r_flat.append(t1 - t0)
         r_real.append(time.perf_counter() - t1)
         tally(fam, seed, real, frames, anns)
-    read, counted = sum(v[0] for v in ocr_fam.values()), sum(v[1] for v in ocr_fam.values())
     out = {
         "clips": args.num, "size": args.size, "vertical_signage": args.vertical, "frames": args.frames, "font_pool": args.pool, "style": "mixed",
         "distinct_faces": len(face_clips), "clips_with_text": text_clips,
@@ -230,17 +152,17 @@ def main() -> None:
     if args.specs_only:
         print(json.dumps(out, indent=1))
         return
+    out["ocr_real"] = {**ocr.report(args.min_glyph, args.ocr_codec or "exact"), "real_clips_read": rendered}
+    if args.ocr_only:
+        print(json.dumps(out, indent=1, ensure_ascii=False))
+        return
     out.update({
-        "ocr_real": {"min_glyph_px": args.min_glyph, "frames": args.ocr_codec or "exact", "read": read, "words": counted, "accuracy": round(read / max(1, counted), 4),
-                     "per_family": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_fam.items())},
-                     "per_font": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_font.items())},
-                     "per_layout": {f: {"read": a, "words": b} for f, (a, b) in sorted(ocr_layout.items())}, "misses": misses[:20]},
         "cost_s": {"flat_median": round(statistics.median(t_flat), 4), "real_median": round(statistics.median(t_real), 4),
                    "ratio_of_medians": round(statistics.median(t_real) / statistics.median(t_flat), 3), "median_ratio": round(statistics.median(ratios), 3), "ceiling": 2.0,
                    "render_only": {"flat_median": round(statistics.median(r_flat), 4), "real_median": round(statistics.median(r_real), 4),
                                    "ratio_of_medians": round(statistics.median(r_real) / statistics.median(r_flat), 3)}},
     })  # fmt: skip
-    print(json.dumps(out, indent=1))
+    print(json.dumps(out, indent=1, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -179,7 +179,7 @@ def test_the_ocr_reads_large_words_on_real_frames():
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from benchmarks.diversity import ocr_words
+    from benchmarks.ocr_real import ocr_words
 
     total = correct = 0
     for family in ("signage", "text_motion"):

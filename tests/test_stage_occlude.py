@@ -175,7 +175,7 @@ def test_ocr_figure_leaves_out_occluded_words():
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from benchmarks.diversity import ocr_words
+    from benchmarks.ocr_real import ocr_words
 
     spec = with_occluder(real_spec("signage", 5, width=384, height=384), size=1.0)
     frames, anns = render_clip(spec)
