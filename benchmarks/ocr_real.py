@@ -56,19 +56,30 @@ _FOLD = str.maketrans("COSUVWXZ\u2212\u2010\u2011\u2012\u2013", "cosuvwxz-----")
 _UNIT_TOKENS = ("\u2103", "\u2109")
 
 
-def normalize(text: str, rules: bool = True) -> str:
+RULES = ("ring_token", "lone_ring")
+
+
+def normalize(text: str, rules: tuple[str, ...] | bool = RULES) -> str:
     """Comparison form: NFKC, no whitespace, same-shape capitals and dashes folded. With ``rules``
-    (the figure's; ``False`` gives the raw one) two artefacts of reading are forgiven, nothing else:
-    a degree sign read just before the recogniser's ℃ / ℉ token (the token holds the ring itself, so
-    "°℃" is one ring read twice; nothing we draw has two degree signs in a row), and a lone ``0``
+    (the figure's, :data:`RULES`; ``()`` or ``False`` gives the raw one) two artefacts of reading
+    are forgiven, nothing else: ``ring_token``, a degree sign read just before the recogniser's ℃ / ℉ token (the token holds the ring itself, so
+    "°℃" is one ring read twice; nothing we draw has two degree signs in a row), and ``lone_ring``, a lone ``0``
     for a lone ``O`` or ``o``: a one-character word has no neighbour to show that its ring is a
     letter, and the recogniser reads any lone ring as 0: drawn alone black on white, a lone O reads
     0 in 43 of the full pool's 57 faces and a lone o in 40 (``python benchmarks/ocr_real.py Oo0``)."""
-    if rules:
+    rules = RULES if rules is True else rules or ()
+    if "ring_token" in rules:
         for tok in _UNIT_TOKENS:
             text = text.replace("\u00b0" + tok, tok)
     out = "".join(unicodedata.normalize("NFKC", text).split()).translate(_FOLD)
-    return "o" if rules and out == "0" else out
+    return "o" if "lone_ring" in rules and out == "0" else out
+
+
+def _forgiven(read: str, string: str) -> str | None:
+    """The one rule of :data:`RULES` a read needs to match (None: it matches raw, or not at all)."""
+    if normalize(read, ()) == normalize(string, ()) or normalize(read) != normalize(string):
+        return None
+    return next((rule for rule in RULES if normalize(read, (rule,)) == normalize(string, (rule,))), "both")
 
 
 def recognize(crops: list[np.ndarray]) -> list[str]:
@@ -167,7 +178,7 @@ def ocr_words(spec: dict, frame: np.ndarray, ann: dict, min_glyph: float = MIN_G
     reads = ["".join(next(flat_reads) for _ in crops) for *_, crops in items]
     details = [
         {"element": t["element"], "string": t["string"], "read": r, "ok": normalize(r) == normalize(t["string"]),
-         "ok_raw": normalize(r, rules=False) == normalize(t["string"], rules=False), "font": el["font"], "vertical": bool(el.get("vertical")), "touched": hit}
+         "ok_raw": normalize(r, ()) == normalize(t["string"], ()), "forgiven": _forgiven(r, t["string"]), "font": el["font"], "vertical": bool(el.get("vertical")), "touched": hit}
         for (t, el, hit, _), r in zip(items, reads)
     ]  # fmt: skip
     if crops_out is not None:
@@ -245,9 +256,11 @@ class Tally:
             for key in keys:
                 c = self.frames[key]
                 c[0], c[1], c[2] = c[0] + d["ok"], c[1] + d["ok_raw"], c[2] + 1
-            word = self.words.setdefault((family, seed, d["element"], d["touched"]), {"keys": keys, "ok": True, "ok_raw": True})
+            word = self.words.setdefault((family, seed, d["element"], d["touched"]), {"keys": keys, "ok": True, "ok_raw": True, "forgiven": set()})
             word["ok"] &= d["ok"]
             word["ok_raw"] &= d["ok_raw"]
+            if d["forgiven"]:
+                word["forgiven"].add(d["forgiven"])
             if not d["ok"] or not d["ok_raw"]:
                 miss = {"family": family, "seed": seed, "frame": frame_index, **d}
                 if self.crops_dir:
@@ -262,7 +275,10 @@ class Tally:
         """The figure as JSON-ready dict: headline per distinct word, then per word-frame; the words
         another element's ink touches apart (``touched``, per family), and every miss."""
         per_word = collections.defaultdict(lambda: [0, 0, 0])
+        forgiven = collections.Counter()  # words read only thanks to a rule (on some frame), by rule
         for word in self.words.values():
+            if word["ok"] and not word["ok_raw"] and ("all", "all") in word["keys"]:
+                forgiven.update(word["forgiven"])
             for key in word["keys"]:
                 c = per_word[key]
                 c[0], c[1], c[2] = c[0] + word["ok"], c[1] + word["ok_raw"], c[2] + 1
@@ -278,7 +294,8 @@ class Tally:
                     "touched": {"read": a_t, "read_raw": b_t, "words": n_t, "per_family": {k: v for k, v in table(counts, "touched").items() if k != "all"}}}  # fmt: skip
 
         return {"min_glyph_px": min_glyph, "frames": frames, "counted": "distinct words, each read exactly on every frame it is read on",
-                **figure(per_word), "per_word_frame": figure(self.frames), "misses": self.misses}  # fmt: skip
+                **figure(per_word), "forgiven_words": {rule: forgiven[rule] for rule in RULES + ("both",) if forgiven[rule]},
+                "per_word_frame": figure(self.frames), "misses": self.misses}  # fmt: skip
 
 
 def lone_reads(chars: str, size: int = 32) -> dict[str, dict[str, str]]:
