@@ -3,7 +3,9 @@
 Used by ``benchmarks/diversity.py``. A word is a text run that is unrotated, wholly shown, not
 touched by a cursor, with every character ``full`` (nothing in front of it, inside the frame) and
 whose median character box is at least ``min_glyph`` px tall; its rectified quad is read (a
-vertical column one upright character at a time) and compared exactly after :func:`normalize`.
+vertical column one upright character at a time) and compared exactly after :func:`normalize`
+(raw, and with two documented reading rules). A word another element's ink touches on the card
+(:func:`touched`) is not unoccluded: it is counted apart.
 
 Counted two ways (:class:`Tally`): per word-frame (each of the sampled frames a word qualifies on)
 and per distinct word (a clip's text element, read exactly on *every* sampled frame it qualifies
