@@ -6,6 +6,10 @@ would hang forever instead): the pool is restarted and the samples not yet colle
 one at a time (so the sample that kills its worker is known), at most ``retries`` times per
 sample, then the run stops with one line naming the shard and sample. Workers ignore SIGINT:
 Ctrl-C is the parent's to handle, so no worker prints a traceback.
+
+Workers are forked from a fork server that has imported the renderer, the families, OpenCV and
+PyAV once (``forkserver``; ``spawn`` where there is none): a spawned worker spent ~0.4-0.5 CPU-s on
+those imports before its first clip, per worker, and a restarted pool paid it again.
 """
 
 from __future__ import annotations
@@ -21,16 +25,18 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 
-from tqdm import tqdm
-
 from ..errors import SymbolSetError
-from ..record import to_table
-from ..remote import join
+from ..families import FAMILY_NAMES
 from . import render_sample, write_shard
 
 
 def run(shards: list[dict], params: dict, out: Path | str, bar, *, workers: int = 1, retries: int = 2) -> None:
     """Render and write ``shards`` into ``out`` (a folder or an fsspec URL) with ``workers`` processes (1: in this process)."""
+    from tqdm import tqdm
+
+    from ..record import to_table
+    from ..remote import join
+
     jobs = [(i, t) for i, s in enumerate(shards) for t in s["tasks"]]
     # Test hook: die abruptly (no cleanup, like SIGKILL) after this many shards, so resume tests need no timing race.
     die_after = int(os.environ.get("SYMBOLSET_TEST_DIE_AFTER_SHARDS") or 0)
@@ -108,17 +114,47 @@ def _sigint_ignored():
         signal.signal(signal.SIGINT, previous)
 
 
-def _worker_init() -> None:
+# What a worker needs to render a clip, imported once by the fork server (it ignores modules it cannot import).
+_PRELOAD = ["symbolset.engines", "symbolset.record", "symbolset.render", "symbolset.stage", "symbolset.claims", "av", "cv2",
+            *(f"symbolset.families.{name}" for name in FAMILY_NAMES)]  # fmt: skip
+
+
+def _context():
+    """The fork server's context (preloading :data:`_PRELOAD`), else spawn's."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(_PRELOAD)  # no effect once this process's fork server runs
+    return ctx
+
+
+def start_fork_server() -> None:
+    """Start this process's fork server now, so that its imports (a few tenths of a CPU-second) run
+    while this process still imports and plans, not after. Optional: the first pool starts it anyway."""
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        with _sigint_ignored():  # as the pool's workers: Ctrl-C is the parent's alone
+            forkserver.ensure_running()
+
+
+def _worker_init(environ: dict, cwd: str) -> None:
     import cv2
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     cv2.setNumThreads(1)  # one clip per process: threads would only contend
+    # A forked worker has the fork server's environment and folder, as they were when it started
+    # (maybe an earlier run of this process): take the parent's now, as a spawned worker would.
+    if os.environ != environ:
+        os.environ.clear()
+        os.environ.update(environ)
+    os.chdir(cwd)
 
 
 @contextmanager
 def _pool(workers: int):
-    """A spawn-context pool whose workers ignore SIGINT from birth, terminated on any error."""
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init)
+    """A pool (:func:`_context`) whose workers ignore SIGINT from birth, terminated on any error."""
+    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_worker_init, initargs=(dict(os.environ), os.getcwd()))
     try:
         yield pool
     except BaseException:
