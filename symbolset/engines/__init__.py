@@ -31,6 +31,15 @@ def render_sample(task: dict, params: dict) -> dict:
     return make_record(task, params)
 
 
+def render_sample_with_thumbnail(task: dict, params: dict) -> tuple[dict, bytes]:
+    """:func:`render_sample` and the thumbnail of its clip (:func:`symbolset.hub.thumbnail` of the
+    stored spec), drawn while this process's caches still hold what the clip used."""
+    from ..hub import thumbnail
+
+    row = render_sample(task, params)
+    return row, thumbnail(row["spec"], row["id"])
+
+
 def render_shard(shard: dict, params: dict, out: str) -> dict:
     """Render every sample of ``shard`` in plan order and write its Parquet file under ``out``.
 
@@ -104,8 +113,10 @@ def _fault_hook(sample_id: str) -> None:
 
 
 def run_engine(cfg: Config, todo: list[dict], out: Path | str, done_before: int, progress: bool, engine: str,
-               workers: int | None, ray_address: str | None, retries: int) -> None:  # fmt: skip
-    """Render and write the shards ``todo`` into ``out`` (a folder or an fsspec URL) with a progress bar."""
+               workers: int | None, ray_address: str | None, retries: int) -> dict:  # fmt: skip
+    """Render and write the shards ``todo`` into ``out`` (a folder or an fsspec URL) with a progress bar.
+
+    Returns the thumbnails the engine drew on the way (``hub.finish``'s ``drawn``)."""
     from tqdm import tqdm
 
     params = {f: cfg.params(f) for f in cfg.planned()}
@@ -115,9 +126,9 @@ def run_engine(cfg: Config, todo: list[dict], out: Path | str, done_before: int,
             from . import ray_engine
 
             ray_engine.run(todo, params, out, bar, address=ray_address, workers=workers, retries=retries)
-        else:
-            from . import local
+            return {}
+        from . import local
 
-            local.run(todo, params, out, bar, workers=workers or 1, retries=retries)
+        return local.run(todo, params, out, bar, workers=workers or 1, retries=retries)
     finally:
         bar.close()

@@ -27,11 +27,15 @@ from pathlib import Path
 
 from ..errors import SymbolSetError
 from ..families import FAMILY_NAMES
-from . import render_sample, write_shard
+from . import render_sample, render_sample_with_thumbnail, write_shard
 
 
-def run(shards: list[dict], params: dict, out: Path | str, bar, *, workers: int = 1, retries: int = 2) -> None:
-    """Render and write ``shards`` into ``out`` (a folder or an fsspec URL) with ``workers`` processes (1: in this process)."""
+def run(shards: list[dict], params: dict, out: Path | str, bar, *, workers: int = 1, retries: int = 2) -> dict:
+    """Render and write ``shards`` into ``out`` (a folder or an fsspec URL) with ``workers`` processes (1: in this process).
+
+    Returns the thumbnails drawn on the way (``hub.finish``'s ``drawn``): the worker that renders a
+    family's first clip draws its thumbnail too, with warm caches and in parallel, instead of this
+    process drawing them all, cold, after the last shard."""
     from tqdm import tqdm
 
     from ..record import to_table
@@ -44,12 +48,18 @@ def run(shards: list[dict], params: dict, out: Path | str, bar, *, workers: int 
     rows: list[dict] = []
     done = 0  # jobs collected so far, in plan order
     deaths: Counter = Counter()
+    firsts = {t["family"]: t["id"] for _, t in reversed(jobs)}  # each family's first sample here
+    thumbs = set(firsts.values())
+    drawn: dict[str, bytes] = {}  # thumbnail by clip checksum
 
     def collect(results) -> None:
         # Rows come back as dicts and the shard's table is built here in one go: a one-row table per
         # sample costs ten times as much to build, and twice as much to pickle, as the dict does.
         nonlocal done, rows, written
         for row in results:
+            if isinstance(row, tuple):
+                row, png = row
+                drawn[row["checksum"]] = png
             shard = shards[jobs[done][0]]
             rows.append(row)
             done += 1
@@ -62,15 +72,15 @@ def run(shards: list[dict], params: dict, out: Path | str, bar, *, workers: int 
                     os._exit(137)
 
     if workers <= 1:
-        collect(render_sample(t, params[t["family"]]) for _, t in jobs)
-        return
+        collect(_job(t, thumbs)(t, params[t["family"]]) for _, t in jobs)
+        return drawn
     careful_end = 0  # after a break, the samples that were in flight are redone one at a time, so blame is exact
     while done < len(jobs):
         careful = done < careful_end
         tasks = [t for _, t in jobs[done : careful_end if careful else len(jobs)]]
         try:
             with _pool(1 if careful else workers) as pool:
-                collect(_ordered(pool, tasks, params, window=1 if careful else 2 * workers))
+                collect(_ordered(pool, tasks, params, thumbs, window=1 if careful else 2 * workers))
         except BrokenProcessPool:
             shard, sample = shards[jobs[done][0]], jobs[done][1]["id"]
             if careful:
@@ -83,22 +93,28 @@ def run(shards: list[dict], params: dict, out: Path | str, bar, *, workers: int 
             else:
                 careful_end = min(done + 2 * workers, len(jobs))
             tqdm.write(f"a worker process died while rendering {shard['file']}; restarting it", file=sys.stderr)
+    return drawn
 
 
-def _ordered(pool: ProcessPoolExecutor, tasks: list[dict], params: dict, window: int):
+def _job(task: dict, thumbs: set):
+    """What renders ``task``: with its thumbnail when it is in ``thumbs``."""
+    return render_sample_with_thumbnail if task["id"] in thumbs else render_sample
+
+
+def _ordered(pool: ProcessPoolExecutor, tasks: list[dict], params: dict, thumbs: set, window: int):
     """Results of ``tasks`` in order, with at most ``window`` submitted ahead (bounded memory)."""
     pending: deque = deque()
     todo = iter(tasks)
     with _sigint_ignored():  # the workers are spawned here and inherit SIG_IGN: none can die of Ctrl-C while starting
         for task in todo:
-            pending.append(pool.submit(render_sample, task, params[task["family"]]))
+            pending.append(pool.submit(_job(task, thumbs), task, params[task["family"]]))
             if len(pending) >= window:
                 break
     while pending:
         future = pending.popleft()
         task = next(todo, None)
         if task is not None:
-            pending.append(pool.submit(render_sample, task, params[task["family"]]))
+            pending.append(pool.submit(_job(task, thumbs), task, params[task["family"]]))
         yield future.result()
 
 
@@ -115,7 +131,7 @@ def _sigint_ignored():
 
 
 # What a worker needs to render a clip, imported once by the fork server (it ignores modules it cannot import).
-_PRELOAD = ["symbolset.engines", "symbolset.record", "symbolset.render", "symbolset.stage", "symbolset.claims", "av", "cv2",
+_PRELOAD = ["symbolset.engines", "symbolset.record", "symbolset.render", "symbolset.stage", "symbolset.hub", "av", "cv2",
             *(f"symbolset.families.{name}" for name in FAMILY_NAMES)]  # fmt: skip
 
 
