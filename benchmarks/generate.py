@@ -91,13 +91,15 @@ import json, resource, sys
 from symbolset.cli import main
 rc = main(sys.argv[1:])
 me = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({"rc": rc, "parent_cpu_s": me.ru_utime + me.ru_stime}))
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM")).split()[1]  # not ru_maxrss: kept across exec
+print(json.dumps({"rc": rc, "parent_cpu_s": me.ru_utime + me.ru_stime, "peak_rss_mb": int(hwm) / 1024}))
 """
 
 
-def _descendants_cpu(root: int) -> dict[int, float]:
-    """CPU seconds so far of ``root``'s descendants, by pid (Linux ``/proc``). Read while they run:
-    workers forked by a fork server are not the parent's children, so RUSAGE_CHILDREN misses them."""
+def _descendants_cpu(root: int, peak_mb: dict | None = None) -> dict[int, float]:
+    """CPU seconds so far of ``root``'s descendants, by pid (Linux ``/proc``), and each one's peak
+    resident memory into ``peak_mb``. Read while they run: workers forked by a fork server are not
+    the parent's children, so RUSAGE_CHILDREN misses them."""
     tick, out, todo = os.sysconf("SC_CLK_TCK"), {}, [root]
     while todo:
         pid = todo.pop()
@@ -105,9 +107,12 @@ def _descendants_cpu(root: int) -> dict[int, float]:
             stat = Path(f"/proc/{pid}/stat").read_text()
             fields = stat[stat.rindex(")") + 2 :].split()
             out[pid] = (int(fields[11]) + int(fields[12])) / tick
+            if peak_mb is not None and pid != root:
+                hwm = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("VmHWM"))
+                peak_mb[pid] = int(hwm.split()[1]) / 1024
             for task in os.listdir(f"/proc/{pid}/task"):
                 todo += map(int, Path(f"/proc/{pid}/task/{task}/children").read_text().split())
-        except (OSError, ValueError):  # gone meanwhile
+        except (OSError, ValueError, StopIteration):  # gone meanwhile
             pass
     out.pop(root, None)
     return out
@@ -124,11 +129,12 @@ def fresh_run(cfg, workers: int) -> dict:
         launch = time.time()
         proc = subprocess.Popen([sys.executable, "-c", _CHILD, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         workers_cpu: dict[int, float] = {}
+        peak_mb: dict[int, float] = {}
         done = threading.Event()
 
         def sample() -> None:  # every 0.1 s: a worker's last tenth of a second may be missed
             while not done.wait(0.1):
-                workers_cpu.update(_descendants_cpu(proc.pid))
+                workers_cpu.update(_descendants_cpu(proc.pid, peak_mb))
 
         sampler = threading.Thread(target=sample)
         sampler.start()
@@ -153,6 +159,8 @@ def fresh_run(cfg, workers: int) -> dict:
         "parent_cpu_s": usage["parent_cpu_s"],
         "workers_cpu_s": sum(workers_cpu.values()),  # the fork server and the resource tracker included
         "parent_cpu_share": usage["parent_cpu_s"] / (usage["parent_cpu_s"] + sum(workers_cpu.values())),
+        "parent_peak_rss_mb": usage["peak_rss_mb"],
+        "worker_peak_rss_mb": max(peak_mb.values(), default=0.0),  # the largest; pages shared with the fork server count in full
     }
 
 
