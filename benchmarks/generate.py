@@ -11,7 +11,7 @@ same codec settings, in the same run, on the same number of processes. ``--ray``
 (a private local cluster, start-up included) at 2 CPUs. ``core_seconds_per_clip`` (workers / steady
 clips/s) is the figure docs/scale.md sizes a release from.
 
-    python benchmarks/generate.py [--quick] [--repeats 3] [--num 400] [--ray]
+    python benchmarks/generate.py [--quick] [--repeats 3] [--num 400] [--ray] [--against ../main]
     python benchmarks/generate.py --config default --num 200      # CPU per clip beside the encode floor
     python benchmarks/generate.py --stages --num 60               # CPU ms per clip, per family and stage
 """
@@ -118,8 +118,11 @@ def _descendants_cpu(root: int, peak_mb: dict | None = None) -> dict[int, float]
     return out
 
 
-def fresh_run(cfg, workers: int) -> dict:
-    """One ``symbolset generate`` in a fresh process, ``workers`` workers: wall clock from launch to
+ROOT = Path(__file__).resolve().parents[1]  # this checkout
+
+
+def fresh_run(cfg, workers: int, checkout: Path = ROOT) -> dict:
+    """One ``symbolset generate`` of ``checkout`` in a fresh process, ``workers`` workers: wall clock from launch to
     exit (interpreter start, imports, worker start-up, finishing included), CPU of the parent and of
     its workers, and the steady rate between the first and the last shard written (what a run of a
     million clips would see: its start-up and finishing are the same few seconds)."""
@@ -127,7 +130,10 @@ def fresh_run(cfg, workers: int) -> dict:
         argv = ["generate", cfg.name, "--out", f"{tmp}/ds", "--num", str(cfg.num), "--size", f"{cfg.width}x{cfg.height}",
                 "--shard-size", str(cfg.shard_size), "--workers", str(workers), "--quiet"]  # fmt: skip
         launch = time.time()
-        proc = subprocess.Popen([sys.executable, "-c", _CHILD, *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        env = {**os.environ, "PYTHONPATH": str(checkout)}
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, *argv], cwd=checkout, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         workers_cpu: dict[int, float] = {}
         peak_mb: dict[int, float] = {}
         done = threading.Event()
@@ -164,13 +170,18 @@ def fresh_run(cfg, workers: int) -> dict:
     }
 
 
-def scaling(cfg, repeats: int) -> dict:
-    """1 and 2 workers, each run a fresh process (so neither finds warm caches from an earlier run),
-    alternating 1, 2, 1, 2, ... so that both see the same machine; medians of ``repeats``."""
-    runs: dict[int, list[dict]] = {1: [], 2: []}
+def scaling(cfg, repeats: int, checkouts: dict[str, Path]) -> dict[str, dict]:
+    """1 and 2 workers of each checkout, each run a fresh process (so none finds caches warmed by an
+    earlier run), alternating run by run so that all see the same machine; medians of ``repeats``."""
+    runs = {name: {1: [], 2: []} for name in checkouts}
     for _ in range(repeats):
-        for workers in (1, 2):
-            runs[workers].append(fresh_run(cfg, workers))
+        for name, root in checkouts.items():
+            for workers in (1, 2):
+                runs[name][workers].append(fresh_run(cfg, workers, root))
+    return {name: _scaling_row(r) for name, r in runs.items()}
+
+
+def _scaling_row(runs: dict[int, list[dict]]) -> dict:
     med = {w: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for w, rs in runs.items()}
     row = {f"workers_{w}": {k: round(v, 3) for k, v in m.items()} for w, m in med.items()}
     row["scaling_1_to_2_workers"] = round(med[2]["clips_s"] / med[1]["clips_s"], 3)
@@ -264,6 +275,9 @@ def main() -> None:
     parser.add_argument("--ray", action="store_true", help="also measure --engine ray (2 CPUs, private local cluster)")
     parser.add_argument("--config", help="measure this config only (e.g. release, with --num clips), 1 worker")
     parser.add_argument("--stages", action="store_true", help="CPU time per family and stage (sample, render, captions, encode, row)")
+    parser.add_argument(
+        "--against", metavar="CHECKOUT", help="also run another checkout's `symbolset generate` (e.g. main), alternating with this one"
+    )
     args = parser.parse_args()
     if args.stages:
         cfg = load_config(args.config or "default", num=args.num or 60)
@@ -283,7 +297,11 @@ def main() -> None:
     for size, num in ((256, total), (512, max(total // 4, 10))):
         # Shards of 16 (8 or more for few clips): the steady rate is measured between the first and the last.
         cfg = load_config("default", num=num, width=size, height=size, shard_size=min(16, max(1, num // 8)))
-        row = {"num_clips": num, "num_frames": cfg.num_frames, **scaling(cfg, repeats)}
+        checkouts = {"this": ROOT, **({"against": Path(args.against).resolve()} if args.against else {})}
+        rows = scaling(cfg, repeats, checkouts)
+        row = {"num_clips": num, "num_frames": cfg.num_frames, **rows["this"]}
+        if args.against:
+            row["against"] = {"checkout": str(checkouts["against"]), **rows["against"]}
         for workers in (1, 2):
             run = row[f"workers_{workers}"]
             ceil = statistics.median(encode_ceiling(cfg, workers) for _ in range(repeats))
