@@ -21,7 +21,8 @@ from .spec import from_json
 
 
 def finish(out: Path, cfg, shards: list[dict], *, digests: dict | None = None, source: str | None = None,
-           reuse: tuple[Path, dict] | None = None, drawn: dict | None = None, extra: dict | None = None) -> dict:  # fmt: skip
+           reuse: tuple[Path, dict] | None = None, drawn: dict | None = None, software: dict | None = None,
+           extra: dict | None = None) -> dict:  # fmt: skip
     """Write the manifest, thumbnails and dataset card of a fully generated folder.
 
     For shards kept elsewhere (an object store: ``symbolset.build_remote``), ``source`` is where the
@@ -29,7 +30,8 @@ def finish(out: Path, cfg, shards: list[dict], *, digests: dict | None = None, s
     ``out`` is then the local folder the manifest, card and thumbnails are written to. ``reuse`` (a
     folder and its manifest's ``thumbnails``): thumbnails to copy instead of rendering when they show
     the same clip (see :func:`write_thumbnails`); ``drawn``: thumbnails already drawn by :func:`thumbnail`,
-    by the checksum of the clip they show (the engine's workers draw them); ``extra``: more manifest keys.
+    by the checksum of the clip they show (the engine's workers draw them); ``software``:
+    :func:`software_versions` as a worker found them (else this process's); ``extra``: more manifest keys.
     """
     source = out if source is None else source
     counts: dict[str, Counter] = {s: Counter() for s in SPLITS}
@@ -48,7 +50,7 @@ def finish(out: Path, cfg, shards: list[dict], *, digests: dict | None = None, s
         "config": cfg.to_dict(),
         "splits": {s: {"rows": sum(c.values()), "families": dict(sorted(c.items()))} for s, c in counts.items() if c},
         "shards": entries,
-        "software": software_versions(),
+        "software": software or software_versions(),
     }
     manifest["thumbnails"] = write_thumbnails(out, source, reuse=reuse, drawn=drawn, families={f for c in counts.values() for f in c})
     manifest.update(extra or {})

@@ -40,6 +40,13 @@ def render_sample_with_thumbnail(task: dict, params: dict) -> tuple[dict, bytes]
     return row, thumbnail(row["spec"], row["id"])
 
 
+def software_versions() -> dict:
+    """:func:`symbolset.hub.software_versions` of this (worker) process."""
+    from ..hub import software_versions
+
+    return software_versions()
+
+
 def render_shard(shard: dict, params: dict, out: str) -> dict:
     """Render every sample of ``shard`` in plan order and write its Parquet file under ``out``.
 
@@ -116,7 +123,8 @@ def run_engine(cfg: Config, todo: list[dict], out: Path | str, done_before: int,
                workers: int | None, ray_address: str | None, retries: int) -> dict:  # fmt: skip
     """Render and write the shards ``todo`` into ``out`` (a folder or an fsspec URL) with a progress bar.
 
-    Returns the thumbnails the engine drew on the way (``hub.finish``'s ``drawn``)."""
+    Returns what the engine learnt on the way, as ``hub.finish``'s keyword arguments: ``drawn``
+    (thumbnails) and ``software`` (the workers' library versions), each when it has them."""
     from tqdm import tqdm
 
     params = {f: cfg.params(f) for f in cfg.planned()}

@@ -27,15 +27,16 @@ from pathlib import Path
 
 from ..errors import SymbolSetError
 from ..families import FAMILY_NAMES
-from . import render_sample, render_sample_with_thumbnail, write_shard
+from . import render_sample, render_sample_with_thumbnail, software_versions, write_shard
 
 
 def run(shards: list[dict], params: dict, out: Path | str, bar, *, workers: int = 1, retries: int = 2) -> dict:
     """Render and write ``shards`` into ``out`` (a folder or an fsspec URL) with ``workers`` processes (1: in this process).
 
-    Returns the thumbnails drawn on the way (``hub.finish``'s ``drawn``): the worker that renders a
-    family's first clip draws its thumbnail too, with warm caches and in parallel, instead of this
-    process drawing them all, cold, after the last shard."""
+    Returns ``hub.finish``'s ``drawn`` and ``software``: the worker that renders a family's first
+    clip draws its thumbnail too, with warm caches and in parallel, and a worker names its library
+    versions, instead of this process drawing every thumbnail cold after the last shard and
+    importing PyAV only to read its version."""
     from tqdm import tqdm
 
     from ..record import to_table
@@ -73,14 +74,17 @@ def run(shards: list[dict], params: dict, out: Path | str, bar, *, workers: int 
 
     if workers <= 1:
         collect(_job(t, thumbs)(t, params[t["family"]]) for _, t in jobs)
-        return drawn
+        return {"drawn": drawn}
+    software = None
     careful_end = 0  # after a break, the samples that were in flight are redone one at a time, so blame is exact
     while done < len(jobs):
         careful = done < careful_end
         tasks = [t for _, t in jobs[done : careful_end if careful else len(jobs)]]
         try:
             with _pool(1 if careful else workers) as pool:
+                versions = pool.submit(software_versions) if software is None else None
                 collect(_ordered(pool, tasks, params, thumbs, window=1 if careful else 2 * workers))
+                software = software or versions.result()
         except BrokenProcessPool:
             shard, sample = shards[jobs[done][0]], jobs[done][1]["id"]
             if careful:
@@ -93,7 +97,7 @@ def run(shards: list[dict], params: dict, out: Path | str, bar, *, workers: int 
             else:
                 careful_end = min(done + 2 * workers, len(jobs))
             tqdm.write(f"a worker process died while rendering {shard['file']}; restarting it", file=sys.stderr)
-    return drawn
+    return {"drawn": drawn, "software": software}
 
 
 def _job(task: dict, thumbs: set):
