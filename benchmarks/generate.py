@@ -1,12 +1,17 @@
 """Generation throughput beside the encode-only ceiling, worker scaling, and peak memory.
 
-Prints JSON. End-to-end = `symbolset.build.generate` (sample, render, caption, encode, write
-Parquet). Ceiling = encoding the same clips' pre-rendered frames with the same codec settings,
-in the same run, on the same number of processes. ``--ray`` adds the Ray engine (a private local
-cluster, start-up included) at 2 CPUs. ``core_seconds_per_clip`` (workers / clips/s) is the figure
-docs/scale.md sizes a release from.
+Prints JSON. End-to-end = a fresh ``symbolset generate`` process, timed from launch to exit, as a
+user runs it (interpreter start, imports, worker start-up, Parquet, manifest and thumbnails
+included); 1 and 2 workers alternate run by run, so both see the same machine and neither finds
+caches warmed by an earlier run. Each run also gives its steady rate (clips between its first and
+last shard over the time between them: what a run of a million clips sees, its few seconds of
+start-up and finishing spread over hours), the CPU of the parent and of its workers, and
+``scaling_at_1m_clips`` from both. Ceiling = encoding the same clips' pre-rendered frames with the
+same codec settings, in the same run, on the same number of processes. ``--ray`` adds the Ray engine
+(a private local cluster, start-up included) at 2 CPUs. ``core_seconds_per_clip`` (workers / steady
+clips/s) is the figure docs/scale.md sizes a release from.
 
-    python benchmarks/generate.py [--quick] [--repeats 3] [--num 200] [--ray]
+    python benchmarks/generate.py [--quick] [--repeats 3] [--num 400] [--ray] [--against ../main]
     python benchmarks/generate.py --config default --num 200      # CPU per clip beside the encode floor
     python benchmarks/generate.py --stages --num 60               # CPU ms per clip, per family and stage
 """
@@ -17,13 +22,17 @@ import argparse
 import collections
 import json
 import multiprocessing
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+import pyarrow.parquet as pq
 
 from symbolset import codec, families, record, stage
 from symbolset.build import generate, plan
@@ -69,11 +78,119 @@ def encode_ceiling(cfg, workers: int) -> float:
 
 
 def end_to_end(cfg, workers: int, engine: str = "local") -> float:
-    """Clips/s of a full `generate` run into a fresh folder."""
+    """Clips/s of a full `generate` run into a fresh folder, in this process (``--ray``)."""
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         generate(cfg, f"{tmp}/ds", workers=workers, progress=False, engine=engine)
         return cfg.num / (time.perf_counter() - start)
+
+
+# A fresh process running the CLI's generate, as a user would, reporting its own CPU.
+_CHILD = """
+import json, resource, sys
+from symbolset.cli import main
+rc = main(sys.argv[1:])
+me = resource.getrusage(resource.RUSAGE_SELF)
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM")).split()[1]  # not ru_maxrss: kept across exec
+print(json.dumps({"rc": rc, "parent_cpu_s": me.ru_utime + me.ru_stime, "peak_rss_mb": int(hwm) / 1024}))
+"""
+
+
+def _descendants_cpu(root: int, peak_mb: dict | None = None) -> dict[int, float]:
+    """CPU seconds so far of ``root``'s descendants, by pid (Linux ``/proc``), and each one's peak
+    resident memory into ``peak_mb``. Read while they run: workers forked by a fork server are not
+    the parent's children, so RUSAGE_CHILDREN misses them."""
+    tick, out, todo = os.sysconf("SC_CLK_TCK"), {}, [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            out[pid] = (int(fields[11]) + int(fields[12])) / tick
+            if peak_mb is not None and pid != root:
+                hwm = next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines() if line.startswith("VmHWM"))
+                peak_mb[pid] = int(hwm.split()[1]) / 1024
+            for task in os.listdir(f"/proc/{pid}/task"):
+                todo += map(int, Path(f"/proc/{pid}/task/{task}/children").read_text().split())
+        except (OSError, ValueError, StopIteration):  # gone meanwhile
+            pass
+    out.pop(root, None)
+    return out
+
+
+ROOT = Path(__file__).resolve().parents[1]  # this checkout
+
+
+def fresh_run(cfg, workers: int, checkout: Path = ROOT) -> dict:
+    """One ``symbolset generate`` of ``checkout`` in a fresh process, ``workers`` workers: wall clock from launch to
+    exit (interpreter start, imports, worker start-up, finishing included), CPU of the parent and of
+    its workers, and the steady rate between the first and the last shard written (what a run of a
+    million clips would see: its start-up and finishing are the same few seconds)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        argv = ["generate", cfg.name, "--out", f"{tmp}/ds", "--num", str(cfg.num), "--size", f"{cfg.width}x{cfg.height}",
+                "--shard-size", str(cfg.shard_size), "--workers", str(workers), "--quiet"]  # fmt: skip
+        launch = time.time()
+        env = {**os.environ, "PYTHONPATH": str(checkout)}
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _CHILD, *argv], cwd=checkout, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        workers_cpu: dict[int, float] = {}
+        peak_mb: dict[int, float] = {}
+        done = threading.Event()
+
+        def sample() -> None:  # every 0.1 s: a worker's last tenth of a second may be missed
+            while not done.wait(0.1):
+                workers_cpu.update(_descendants_cpu(proc.pid, peak_mb))
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        out, err = proc.communicate()
+        end = time.time()
+        done.set()
+        sampler.join()
+        if proc.returncode:
+            raise SystemExit(f"symbolset generate failed: {err.strip().splitlines()[-1:]}")
+        usage = json.loads(out.strip().splitlines()[-1])
+        shards = sorted(Path(tmp, "ds", "data").glob("*.parquet"), key=lambda p: p.stat().st_mtime_ns)
+        first, last = shards[0].stat().st_mtime_ns / 1e9, shards[-1].stat().st_mtime_ns / 1e9
+        first_rows = pq.read_metadata(shards[0]).num_rows
+    wall = end - launch
+    return {
+        "wall_s": wall,
+        "clips_s": cfg.num / wall,
+        "to_first_shard_s": first - launch,
+        "first_shard_clips": first_rows,
+        "after_last_shard_s": end - last,
+        "steady_clips_s": (cfg.num - first_rows) / (last - first) if last > first else float("nan"),
+        "parent_cpu_s": usage["parent_cpu_s"],
+        "workers_cpu_s": sum(workers_cpu.values()),  # the fork server and the resource tracker included
+        "parent_cpu_share": usage["parent_cpu_s"] / (usage["parent_cpu_s"] + sum(workers_cpu.values())),
+        "parent_peak_rss_mb": usage["peak_rss_mb"],
+        "worker_peak_rss_mb": max(peak_mb.values(), default=0.0),  # the largest; pages shared with the fork server count in full
+    }
+
+
+def scaling(cfg, repeats: int, checkouts: dict[str, Path]) -> dict[str, dict]:
+    """1 and 2 workers of each checkout, each run a fresh process (so none finds caches warmed by an
+    earlier run), alternating run by run so that all see the same machine; medians of ``repeats``."""
+    runs = {name: {1: [], 2: []} for name in checkouts}
+    for _ in range(repeats):
+        for name, root in checkouts.items():
+            for workers in (1, 2):
+                runs[name][workers].append(fresh_run(cfg, workers, root))
+    return {name: _scaling_row(r) for name, r in runs.items()}
+
+
+def _scaling_row(runs: dict[int, list[dict]]) -> dict:
+    med = {w: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for w, rs in runs.items()}
+    row = {f"workers_{w}": {k: round(v, 3) for k, v in m.items()} for w, m in med.items()}
+    row["scaling_1_to_2_workers"] = round(med[2]["clips_s"] / med[1]["clips_s"], 3)
+    row["steady_scaling_1_to_2_workers"] = round(med[2]["steady_clips_s"] / med[1]["steady_clips_s"], 3)
+    # Start-up (to the first shard, less its clips at the steady rate) and finishing (after the last shard).
+    fixed = {w: m["to_first_shard_s"] - m["first_shard_clips"] / m["steady_clips_s"] + m["after_last_shard_s"] for w, m in med.items()}
+    row["fixed_s_per_run"] = {f"workers_{w}": round(v, 2) for w, v in fixed.items()}  # start-up + finishing
+    row["scaling_at_1m_clips"] = round((fixed[1] + 1e6 / med[1]["steady_clips_s"]) / (fixed[2] + 1e6 / med[2]["steady_clips_s"]), 3)
+    return row
 
 
 def one_worker_cpu(cfg) -> dict:
@@ -154,10 +271,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="fewer clips and repeats")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--num", type=int, help="clips at 256x256 (a quarter of them at 512x512) [200; 20 with --quick]")
+    parser.add_argument("--num", type=int, help="clips at 256x256 (a quarter as many at 512x512) [400; 20 with --quick]")
     parser.add_argument("--ray", action="store_true", help="also measure --engine ray (2 CPUs, private local cluster)")
     parser.add_argument("--config", help="measure this config only (e.g. release, with --num clips), 1 worker")
     parser.add_argument("--stages", action="store_true", help="CPU time per family and stage (sample, render, captions, encode, row)")
+    parser.add_argument(
+        "--against", metavar="CHECKOUT", help="also run another checkout's `symbolset generate` (e.g. main), alternating with this one"
+    )
     args = parser.parse_args()
     if args.stages:
         cfg = load_config(args.config or "default", num=args.num or 60)
@@ -172,28 +292,33 @@ def main() -> None:
                           "cpu_ratio_to_encode_floor": round(med["encode_cpu_s_per_clip"] / med["cpu_s_per_clip"], 3)}, indent=2))  # fmt: skip
         return
     repeats = 1 if args.quick else args.repeats
-    total = args.num or (20 if args.quick else 200)
-    results = {"unit": f"clips/s (median of {repeats})", "sizes": {}}
+    total = args.num or (20 if args.quick else 400)
+    results = {"unit": f"clips/s, wall clock of fresh `symbolset generate` processes (median of {repeats})", "sizes": {}}
     for size, num in ((256, total), (512, max(total // 4, 10))):
-        cfg = load_config("default", num=num, width=size, height=size, shard_size=16)
-        row = {"num_clips": num, "num_frames": cfg.num_frames}
+        # Shards of 16 (8 or more for few clips): the steady rate is measured between the first and the last.
+        cfg = load_config("default", num=num, width=size, height=size, shard_size=min(16, max(1, num // 8)))
+        checkouts = {"this": ROOT, **({"against": Path(args.against).resolve()} if args.against else {})}
+        rows = scaling(cfg, repeats, checkouts)
+        row = {"num_clips": num, "num_frames": cfg.num_frames, **rows["this"]}
+        if args.against:
+            row["against"] = {"checkout": str(checkouts["against"]), **rows["against"]}
         for workers in (1, 2):
-            e2e = statistics.median(end_to_end(cfg, workers) for _ in range(repeats))
+            run = row[f"workers_{workers}"]
             ceil = statistics.median(encode_ceiling(cfg, workers) for _ in range(repeats))
-            row[f"workers_{workers}"] = {
-                "end_to_end_clips_s": round(e2e, 2),
-                "end_to_end_frames_s": round(e2e * cfg.num_frames, 1),
+            run.update({
+                "end_to_end_frames_s": round(run["clips_s"] * cfg.num_frames, 1),
                 "encode_only_ceiling_clips_s": round(ceil, 2),
-                "ratio_to_ceiling": round(e2e / ceil, 3),
-                "clips_s_per_worker": round(e2e / workers, 2),
-                "core_seconds_per_clip": round(workers / e2e, 3),
-            }
-        row["scaling_1_to_2_workers"] = round(row["workers_2"]["end_to_end_clips_s"] / row["workers_1"]["end_to_end_clips_s"], 3)
+                "ratio_to_ceiling": round(run["clips_s"] / ceil, 3),
+                "steady_ratio_to_ceiling": round(run["steady_clips_s"] / ceil, 3),
+                "core_seconds_per_clip": round(workers / run["steady_clips_s"], 4),
+            })  # fmt: skip
+        ceilings = [row[f"workers_{w}"]["encode_only_ceiling_clips_s"] for w in (1, 2)]
+        row["ceiling_scaling_1_to_2_workers"] = round(ceilings[1] / ceilings[0], 3)
         if args.ray:
             ray_rate = statistics.median(end_to_end(cfg, 2, "ray") for _ in range(repeats))
             row["ray_2_cpus"] = {
                 "end_to_end_clips_s": round(ray_rate, 2),
-                "ratio_to_local_2_workers": round(ray_rate / row["workers_2"]["end_to_end_clips_s"], 3),
+                "ratio_to_local_2_workers": round(ray_rate / row["workers_2"]["clips_s"], 3),
             }
         results["sizes"][f"{size}x{size}"] = row
     # Both sizes fill several 64-row shards, the unit of memory a run holds.

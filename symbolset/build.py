@@ -95,8 +95,8 @@ def _generate(cfg: Config, out: Path, workers: int | None, progress: bool, engin
     shards = shard_plan(cfg)
     todo = [s for s in shards if not _complete(out / s["file"], len(s["tasks"]))]
     done_before = sum(len(s["tasks"]) for s in shards) - sum(len(s["tasks"]) for s in todo)
-    run_engine(cfg, todo, out, done_before, progress, engine, workers, ray_address, retries)
-    manifest = hub.finish(out, cfg, shards)
+    learnt = run_engine(cfg, todo, out, done_before, progress, engine, workers, ray_address, retries)
+    manifest = hub.finish(out, cfg, shards, **learnt)
     (out / STATE_FILE).unlink(missing_ok=True)
     return manifest
 

@@ -57,11 +57,11 @@ def generate_remote(cfg: Config, url: str, *, workers: int | None = None, overwr
             rows = dict(zip((s["file"] for s in present), pool.map(store.parquet_rows, (s["file"] for s in present))))
         todo = [s for s in shards if rows.get(s["file"]) != len(s["tasks"])]
         done_before = sum(len(s["tasks"]) for s in shards) - sum(len(s["tasks"]) for s in todo)
-        run_engine(cfg, todo, url, done_before, progress, engine, workers, ray_address, retries)
-        return _finish(store, lease, cfg, shards)
+        learnt = run_engine(cfg, todo, url, done_before, progress, engine, workers, ray_address, retries)
+        return _finish(store, lease, cfg, shards, learnt)
 
 
-def _finish(store: remote.Store, lease: remote.Lease, cfg: Config, shards: list[dict]) -> dict:
+def _finish(store: remote.Store, lease: remote.Lease, cfg: Config, shards: list[dict], learnt: dict | None = None) -> dict:
     """Manifest, card and thumbnails, made locally from the stored shards' digests and columns, then uploaded (manifest last)."""
     files = store.files()
     digests, recorded = {}, store.read_many([remote_digest_name(s["file"]) for s in shards])
@@ -72,7 +72,7 @@ def _finish(store: remote.Store, lease: remote.Lease, cfg: Config, shards: list[
         else:  # uploaded by a run killed before its digest object: read it once
             digests[shard["file"]] = store.sha256(shard["file"])
     with tempfile.TemporaryDirectory(prefix="symbolset-finish-") as stage:
-        manifest = hub.finish(Path(stage), cfg, shards, digests=digests, source=store.url)
+        manifest = hub.finish(Path(stage), cfg, shards, digests=digests, source=store.url, **(learnt or {}))
         if not lease.held():
             raise SymbolSetError(
                 f"{store.where(LOCK_FILE)}: this run lost its lock (not renewed in time, taken over by another run); stopping before the manifest"

@@ -19,6 +19,10 @@ _PLUGINS = ("symbolset.converters.cli", "symbolset.viewer.cli", "symbolset.bench
 
 
 def _generate(args) -> int:
+    if args.engine == "local" and (args.workers or 1) > 1:
+        from .engines.local import start_fork_server
+
+        start_fork_server()  # the workers' imports run while this process imports the rest
     from .build import generate
     from .config import load_config
 

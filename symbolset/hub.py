@@ -21,14 +21,17 @@ from .spec import from_json
 
 
 def finish(out: Path, cfg, shards: list[dict], *, digests: dict | None = None, source: str | None = None,
-           reuse: tuple[Path, dict] | None = None, extra: dict | None = None) -> dict:  # fmt: skip
+           reuse: tuple[Path, dict] | None = None, drawn: dict | None = None, software: dict | None = None,
+           extra: dict | None = None) -> dict:  # fmt: skip
     """Write the manifest, thumbnails and dataset card of a fully generated folder.
 
     For shards kept elsewhere (an object store: ``symbolset.build_remote``), ``source`` is where the
     rows are read from (an fsspec URL) and ``digests`` maps each shard file to its ``(bytes, sha256)``;
     ``out`` is then the local folder the manifest, card and thumbnails are written to. ``reuse`` (a
     folder and its manifest's ``thumbnails``): thumbnails to copy instead of rendering when they show
-    the same clip (see :func:`write_thumbnails`); ``extra``: more manifest keys.
+    the same clip (see :func:`write_thumbnails`); ``drawn``: thumbnails already drawn by :func:`thumbnail`,
+    by the checksum of the clip they show (the engine's workers draw them); ``software``:
+    :func:`software_versions` as a worker found them (else this process's); ``extra``: more manifest keys.
     """
     source = out if source is None else source
     counts: dict[str, Counter] = {s: Counter() for s in SPLITS}
@@ -47,9 +50,9 @@ def finish(out: Path, cfg, shards: list[dict], *, digests: dict | None = None, s
         "config": cfg.to_dict(),
         "splits": {s: {"rows": sum(c.values()), "families": dict(sorted(c.items()))} for s, c in counts.items() if c},
         "shards": entries,
-        "software": software_versions(),
+        "software": software or software_versions(),
     }
-    manifest["thumbnails"] = write_thumbnails(out, source, reuse=reuse, families={f for c in counts.values() for f in c})
+    manifest["thumbnails"] = write_thumbnails(out, source, reuse=reuse, drawn=drawn, families={f for c in counts.values() for f in c})
     manifest.update(extra or {})
     write_json_atomic(out / MANIFEST, manifest)
     extra = ""
@@ -80,8 +83,11 @@ def software_versions() -> dict:
     }
 
 
-def write_thumbnails(out: Path, source: str | Path | None = None, frames_shown: int = 4, height: int = 128,
-                     reuse: tuple[Path, dict] | None = None, families: set[str] | None = None) -> dict:  # fmt: skip
+THUMBNAIL_FRAMES, THUMBNAIL_HEIGHT = 4, 128  # a thumbnail's frames and height in pixels, unless told otherwise
+
+
+def write_thumbnails(out: Path, source: str | Path | None = None, frames_shown: int = THUMBNAIL_FRAMES, height: int = THUMBNAIL_HEIGHT,
+                     reuse: tuple[Path, dict] | None = None, families: set[str] | None = None, drawn: dict | None = None) -> dict:  # fmt: skip
     """``thumbnails/<family>.png``: a few frames of each family's first clip in the folder (or in
     ``source``), re-rendered from its *stored* spec (so a converted or reviewed dataset shows clips it really holds).
 
@@ -90,7 +96,8 @@ def write_thumbnails(out: Path, source: str | Path | None = None, frames_shown: 
     ``reuse = (folder, that listing)`` whose file still has its sha256 and shows the same clip (same
     record checksum: same video and spec) the same way is copied instead: a conversion into Parquet
     keeps the rows' order, so it shows the same first clips, and rendering, resizing and compressing
-    the strips was most of such a conversion's time. ``families``: every family the folder holds,
+    the strips was most of such a conversion's time. ``drawn``: :func:`thumbnail`'s strips by the
+    checksum of the clip each shows (used at the default size). ``families``: every family the folder holds,
     when known: the shards are read only until each has been seen (the first shard, as a plan
     interleaves families), not to the end of a release."""
     first: dict[str, str] = {}  # family -> checksum of its first clip
@@ -103,7 +110,8 @@ def write_thumbnails(out: Path, source: str | Path | None = None, frames_shown: 
         fam: {"file": f"thumbnails/{thumbnail_name(fam)}", "checksum": c, "frames": frames_shown, "height": height}
         for fam, c in first.items()
     }
-    found = {fam: _reusable(reuse, fam, entry) for fam, entry in entries.items()}
+    drawn = drawn if drawn and (frames_shown, height) == (THUMBNAIL_FRAMES, THUMBNAIL_HEIGHT) else {}
+    found = {fam: drawn.get(entry["checksum"]) or _reusable(reuse, fam, entry) for fam, entry in entries.items()}
     if None in found.values():  # some must be rendered: from the specs (a column read only then)
         wanted = set(first.values())
         specs = {}
@@ -138,6 +146,11 @@ def _reusable(reuse: tuple[Path, dict] | None, family: str, entry: dict) -> byte
     except OSError:
         return None
     return data if codec.sha256(data) == listed.get("sha256") else None
+
+
+def thumbnail(spec_json: str, where: str) -> bytes:
+    """The PNG strip :func:`write_thumbnails` shows for the clip of stored spec ``spec_json`` (default size)."""
+    return _render_thumbnail(spec_json, where, THUMBNAIL_FRAMES, THUMBNAIL_HEIGHT)
 
 
 def _render_thumbnail(spec_json: str, where: str, frames_shown: int, height: int) -> bytes:

@@ -87,6 +87,24 @@ def test_worker_that_always_dies_stops_the_run_with_one_line(tmp_path, monkeypat
 
 
 @pytest.mark.slow  # end to end: a generate run with a killed worker, compared with a reference run
+def test_workers_start_with_the_renderer_imported_and_the_parents_environment_and_folder(tmp_path, monkeypatch):
+    # Workers are forked from a fork server that imported the renderer once (a spawned worker imported it
+    # per worker, before its first clip); the server outlives one pool, so what it had when it started
+    # (environment, folder) must not leak into a later pool's workers.
+    from symbolset.engines import local
+
+    with local._pool(2) as pool:
+        assert pool.submit(eval, "'symbolset.render' in __import__('sys').modules and 'cv2' in __import__('sys').modules").result()
+    monkeypatch.setenv("SYMBOLSET_TEST_ENGINE_ENV", "later")
+    monkeypatch.chdir(tmp_path)
+    with local._pool(2) as pool:
+        assert pool.submit(os.getenv, "SYMBOLSET_TEST_ENGINE_ENV").result() == "later"
+        assert pool.submit(os.getcwd).result() == str(tmp_path)
+    monkeypatch.delenv("SYMBOLSET_TEST_ENGINE_ENV")
+    with local._pool(2) as pool:
+        assert pool.submit(os.getenv, "SYMBOLSET_TEST_ENGINE_ENV").result() is None
+
+
 def test_sigkilled_worker_is_detected_and_retried(tmp_path, reference):
     marker = tmp_path / "stalled"
     proc = _cli([*ARGS, "--workers", "2", "--out", str(tmp_path / "ds")], {FAULT_ENV: f"stall:{_sample(6)}:{marker}"})

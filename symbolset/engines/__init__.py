@@ -12,21 +12,39 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from ..config import Config
 
-from .. import remote
-from ..config import Config
-from ..layout import write_parquet
-from ..record import make_record, to_table
+# Light to import (the rest is imported where it is used): generation workers import this package
+# for render_sample, and ``generate`` imports it before it starts its workers (local.start_fork_server).
 
 FAULT_ENV = "SYMBOLSET_TEST_FAULT"
 
 
 def render_sample(task: dict, params: dict) -> dict:
     """One row; the test fault hook (``SYMBOLSET_TEST_FAULT``) runs first."""
+    from ..record import make_record
+
     _fault_hook(task["id"])
     return make_record(task, params)
+
+
+def render_sample_with_thumbnail(task: dict, params: dict) -> tuple[dict, bytes]:
+    """:func:`render_sample` and the thumbnail of its clip (:func:`symbolset.hub.thumbnail` of the
+    stored spec), drawn while this process's caches still hold what the clip used."""
+    from ..hub import thumbnail
+
+    row = render_sample(task, params)
+    return row, thumbnail(row["spec"], row["id"])
+
+
+def software_versions() -> dict:
+    """:func:`symbolset.hub.software_versions` of this (worker) process."""
+    from ..hub import software_versions
+
+    return software_versions()
 
 
 def render_shard(shard: dict, params: dict, out: str) -> dict:
@@ -37,6 +55,8 @@ def render_shard(shard: dict, params: dict, out: str) -> dict:
     import socket
 
     import cv2
+
+    from ..record import to_table
 
     cv2.setNumThreads(1)  # one shard per CPU: threads would only contend
     rows = [render_sample(t, params[t["family"]]) for t in shard["tasks"]]
@@ -49,6 +69,9 @@ def write_shard(table, out, file: str) -> None:
     or an fsspec URL: written to local scratch (``SYMBOLSET_SCRATCH``, else the system's temporary
     folder), PUT whole under its final name, then its size and sha256 as :func:`remote_digest_name`
     (so the manifest needs no second download of the shard)."""
+    from .. import remote
+    from ..layout import write_parquet
+
     if not remote.is_url(str(out)):
         write_parquet(table, Path(out) / file)
         return
@@ -97,8 +120,13 @@ def _fault_hook(sample_id: str) -> None:
 
 
 def run_engine(cfg: Config, todo: list[dict], out: Path | str, done_before: int, progress: bool, engine: str,
-               workers: int | None, ray_address: str | None, retries: int) -> None:  # fmt: skip
-    """Render and write the shards ``todo`` into ``out`` (a folder or an fsspec URL) with a progress bar."""
+               workers: int | None, ray_address: str | None, retries: int) -> dict:  # fmt: skip
+    """Render and write the shards ``todo`` into ``out`` (a folder or an fsspec URL) with a progress bar.
+
+    Returns what the engine learnt on the way, as ``hub.finish``'s keyword arguments: ``drawn``
+    (thumbnails) and ``software`` (the workers' library versions), each when it has them."""
+    from tqdm import tqdm
+
     params = {f: cfg.params(f) for f in cfg.planned()}
     bar = tqdm(total=cfg.num, initial=done_before, unit="clip", desc=f"generate {cfg.name}", disable=not progress, smoothing=0.1)
     try:
@@ -106,9 +134,9 @@ def run_engine(cfg: Config, todo: list[dict], out: Path | str, done_before: int,
             from . import ray_engine
 
             ray_engine.run(todo, params, out, bar, address=ray_address, workers=workers, retries=retries)
-        else:
-            from . import local
+            return {}
+        from . import local
 
-            local.run(todo, params, out, bar, workers=workers or 1, retries=retries)
+        return local.run(todo, params, out, bar, workers=workers or 1, retries=retries)
     finally:
         bar.close()
