@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -145,11 +147,14 @@ def ray_cluster(tmp_path_factory):
     import ray  # noqa: F401
 
     tmp = tmp_path_factory.mktemp("ray")
+    # Ray's socket paths live under --temp-dir and may not exceed 107 bytes: pytest's basetemp grows with its
+    # run counter and xdist worker name, so the cluster gets a short folder of its own.
+    ray_tmp = tempfile.mkdtemp(prefix="ss-ray-", dir="/tmp")
     env = {**os.environ, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32)}
     ray_cli = [sys.executable, "-m", "ray.scripts.scripts", "start", "--num-cpus", "1", "--disable-usage-stats", "--block"]
     log = open(tmp / "head.log", "w+")
     head = subprocess.Popen([*ray_cli, "--head", "--port", "0", "--node-ip-address", "127.0.0.1", "--include-dashboard", "false",
-                             "--temp-dir", str(tmp / "t")], env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+                             "--temp-dir", ray_tmp], env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
     nodes = [head]
     try:
         deadline, address = time.time() + 180, None
@@ -169,6 +174,7 @@ def ray_cluster(tmp_path_factory):
             except subprocess.TimeoutExpired:
                 p.kill()
         log.close()
+        shutil.rmtree(ray_tmp, ignore_errors=True)
 
 
 def _ray(args, env, fault=None):
