@@ -151,6 +151,10 @@ def test_blank_and_static_videos_score_low(tiny_dir):
     assert blank["mf"] == 0.0 and blank["mc"] <= 0.5 and blank["ocr_ned"] == 0.0 and blank["match"] < 0.3
     still = scorer.score(prompt, np.repeat(frames[-1:], len(frames), axis=0))  # the final text, frozen
     assert still["motion"] == 0.0 and still["mc"] < 0.5
+    for one in (frames[:1], frames[-1:]):  # a one-frame video is a still picture too
+        single = scorer.score(prompt, one)
+        assert single["motion"] == 0.0 and single["activity"] == 0.0 and single["mc"] == 0.0, single
+        assert single["match"] < scorer.score(prompt, frames)["match"] - 0.2
 
 
 def test_dtw_aligns_a_faster_timeline_and_keeps_a_frozen_one_apart():

@@ -50,7 +50,7 @@
   change at all relative to the share the spec's changes fill at the video's frame count
   (:func:`activity`): at a higher frame rate a typed letter still appears in one transition, so
   the expected share is at most the spec's changing transitions over the video's transitions; a
-  still video scores 0, held frames lower it.
+  still video scores 0 (a one-frame video too, where the spec moves), held frames lower it.
 - **OCR stability** is computed with the OCR reads (:mod:`.ocr`).
 """
 
@@ -221,9 +221,12 @@ def motion_parts(video, spec_frames, d_v=None, d_s=None) -> dict:
 
 def motion_score(video, spec_frames) -> float | None:
     """Motion agreement of ``video`` with the spec's render ``spec_frames`` (see the module
-    docstring); None for a one-frame video or a spec that does not move."""
-    if len(video) < 2 or len(spec_frames) < 2:
+    docstring); None for a spec that does not move (or has one frame), 0 for a one-frame video of
+    one that does (a still picture cannot show the prompt's motion)."""
+    if len(spec_frames) < 2:
         return None
+    if len(video) < 2:
+        return 0.0 if _moves(spec_frames) else None
     d_v, d_s = motion_profile(video), motion_profile(spec_frames)
     if d_s.sum() <= 0:
         return None if d_v.sum() <= 0.01 * len(d_v) else 0.0
@@ -231,6 +234,11 @@ def motion_score(video, spec_frames) -> float | None:
         return 0.0
     p = motion_parts(video, spec_frames, d_v, d_s)
     return float(p["curve"] * min(1.0, (_EXCESS_FREE / p["excess"]) ** _EXCESS_POWER) * p["order"])
+
+
+def _moves(frames) -> bool:
+    """Whether any transition of ``frames`` changes beyond ``_MOTION_NOISE``."""
+    return any(_change(frames[t + 1], frames[t]) > 0 for t in range(len(frames) - 1))
 
 
 def _ink(frames) -> float:
@@ -285,10 +293,12 @@ def track_score(video, spec_frames) -> tuple[float | None, float | None]:
 def activity(video, spec_frames) -> float | None:
     """Share of the video's transitions that change anything (beyond ``_MOTION_NOISE``), relative
     to the share the spec's render's changes fill at the video's frame count, capped at 1: 0 for
-    a still video, lower for one that holds frames (a stutter); None when the spec does not move
-    or the video has one frame."""
-    if len(video) < 2 or len(spec_frames) < 2:
+    a still video (a one-frame video included), lower for one that holds frames (a stutter); None
+    when the spec does not move."""
+    if len(spec_frames) < 2:
         return None
+    if len(video) < 2:
+        return 0.0 if _moves(spec_frames) else None
     d_v, d_s = motion_profile(video), motion_profile(spec_frames)
     moving_s = float(np.mean(d_s > 0))
     if moving_s <= 0:
