@@ -74,7 +74,8 @@ def test_run_names_the_video_that_failed(tiny_dir, tmp_path, capsys, monkeypatch
     monkeypatch.setattr(Scorer, "score", score)
     capsys.readouterr()
     out = tmp_path / "r"
-    assert main(["bench", "run", "--prompts", str(tmp_path / "prompts.jsonl"), "--videos", str(videos), "--out", str(out), "--quiet", "--no-ocr"]) == 1
+    args = ["bench", "run", "--prompts", str(tmp_path / "prompts.jsonl"), "--videos", str(videos), "--out", str(out), "--quiet", "--no-ocr"]
+    assert main(args) == 1
     err = capsys.readouterr().err.strip()
     assert err == f"error: bench run: prompt {prompts[-1]['id']}: video {bad}: IndexError: index 3 is out of bounds for axis 0 with size 3"
     assert not out.exists()

@@ -56,7 +56,7 @@ def _worker_init() -> None:
     ocr.engine(threads=1)
 
 
-def ordered_map(fn: Callable, jobs: list, workers: int = 1, *, label: Callable[[object], str] | None = None, desc: str = "", unit: str = "job",
+def ordered_map(fn: Callable, jobs: list, workers: int = 1, *, label: Callable | None = None, desc: str = "", unit: str = "job",
                 progress: bool = False) -> Iterator:  # fmt: skip
     """``fn(job)`` for every job, yielded in job order.
 

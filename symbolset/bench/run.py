@@ -108,7 +108,8 @@ def run_benchmark(prompts_path, videos, out, *, ocr_frames: int = DEFAULT_OCR_FR
     start = time.perf_counter()
     jobs = [(prompt, found[prompt["id"]], settings) for prompt in prompts]
     rows, feats_g, feats_r = [], [], []
-    for prompt_rows, g, r in ordered_map(_score_prompt, jobs, workers, label=_prompt_label, desc="bench run", unit="prompt", progress=progress):
+    mapped = ordered_map(_score_prompt, jobs, workers, label=_prompt_label, desc="bench run", unit="prompt", progress=progress)
+    for prompt_rows, g, r in mapped:
         rows += prompt_rows
         feats_g += g
         feats_r += r

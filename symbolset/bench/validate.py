@@ -124,7 +124,8 @@ def run_validation(source, out, *, split: str | None = None, limit: int | None =
     start = time.perf_counter()
     jobs = [(row, names, legit, wrong, others.get(row["id"]), ocr_frames, seed + k) for k, row in enumerate(rows)]
     clean, curves, clips = [], {n: {s: [] for s in SEVERITIES} for n in names}, []
-    for base, by_name, clip in ordered_map(_score_clip, jobs, workers, label=_clip_label, desc="bench validate", unit="clip", progress=progress):
+    mapped = ordered_map(_score_clip, jobs, workers, label=_clip_label, desc="bench validate", unit="clip", progress=progress)
+    for base, by_name, clip in mapped:
         clean.append(base)
         clips.append(clip)
         for n in names:
