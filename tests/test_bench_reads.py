@@ -181,3 +181,19 @@ def test_a_chart_with_one_wrong_value_is_a_wrong_chart(seed):
     scorer = Scorer(use_ocr=False, ocr_frames=3)
     prompt = {"spec": spec}
     assert scorer.score(prompt, right)["match"] - scorer.score(prompt, wrong)["match"] >= 0.15
+
+
+@pytest.mark.parametrize("seed", [2899441451437692854, 1113130296671699567])
+def test_the_validations_wrong_chart_has_one_wrong_value_and_scores_clearly_lower(seed):
+    """``variants.one_symbol`` of a chart changes one value (its bar or point and its label), not a
+    title letter: a changed letter is at the OCR floor (a correct render's persistent misreads cost as
+    much; it scored ~0.03 under the legitimate variants), a wrong value is a wrong chart. Scored with
+    OCR, against the validation's own moved copy."""
+    spec = _default_spec("chart", seed)
+    wrong = variants.one_symbol(spec, 0)
+    assert wrong["meta"]["variant"]["name"] == "change_value"
+    scorer, prompt = Scorer(ocr_frames=3), {"spec": spec}
+    right = scorer.score(prompt, video(variants.move(spec, 0)))
+    bad = scorer.score(prompt, video(wrong))
+    assert bad["geo_marks"] <= 0.1 and right["geo_marks"] >= 0.97
+    assert right["match"] - bad["match"] >= 0.15, (right["match"], bad["match"])
