@@ -106,23 +106,7 @@ def lane_swapped(spec: dict) -> dict:
 
 
 def chart_value_changed(spec: dict, index: int, value: int) -> dict:
-    """One symbol wrong: the chart's ``index``-th value drawn as ``value`` -- its bar or point and
-    its value label, placed as the family places them (the rest of the chart as it was)."""
-    from symbolset.families import common
+    """One symbol wrong: the chart's ``index``-th value drawn as ``value`` (:func:`symbolset.bench.variants.chart_value`)."""
+    from symbolset.bench.variants import chart_value
 
-    out = copy.deepcopy(spec)
-    m = out["meta"]
-    top, cx = m["box"][3] - value * m["scale"], m["points"][index][0]
-    for el in out["elements"]:
-        if el["id"] == f"bar_{index}":
-            full = el["points"]["keys"][-1][1]
-            el["points"]["keys"][-1][1] = [full[0], full[1], [full[2][0], top], [full[3][0], top]]
-        elif el["id"] == "line":
-            el["points"][index] = [cx, top]
-        elif el["id"] == f"marker_{index}":
-            el["center"] = [cx, top]
-        elif el["id"] == f"value_{index}":
-            lift = 4 + el["size"] * 0.6 + (3 if m["kind"] == "line" else 0)
-            el["text"], el["position"] = str(value), common.centered_text(el["font"], el["size"], str(value), cx, top - lift)
-    m["data"]["values"][index], m["points"][index] = value, [cx, top]
-    return validate(out)
+    return validate(chart_value(spec, index, value))

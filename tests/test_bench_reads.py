@@ -181,3 +181,38 @@ def test_a_chart_with_one_wrong_value_is_a_wrong_chart(seed):
     scorer = Scorer(use_ocr=False, ocr_frames=3)
     prompt = {"spec": spec}
     assert scorer.score(prompt, right)["match"] - scorer.score(prompt, wrong)["match"] >= 0.15
+
+
+# generate default's plot-0-000011 (y = x^3 + b) and plot-0-000001 (y = 2 exp(-x)), chart-0-000001 (line)
+@pytest.mark.parametrize("family,seed", [("plot", 4020022259737131466), ("plot", 5829336150357461600), ("chart", 2899441451437692854)])
+def test_a_correct_figure_drawn_smaller_reads_right_and_a_wrong_value_still_does_not(family, seed):
+    """A plot or chart at 0.75x (192 px against the prompt's 256): enlarged onto the spec's canvas,
+    its strokes and pixel grid are 1.33x coarser, so the marks' and precision's tolerances grow by
+    the zoom. With canvas-px tolerances the curve lost a stretch (geo_marks 0.78) or the x axis's
+    upper edge counted as ink the spec lacks (0.27). A chart value half a tick step off, drawn as
+    small, still reads wrong."""
+    spec = _default_spec(family, seed)
+    w, h = spec["width"], spec["height"]
+    small = scale_spec(spec, w * 3 // 4, h * 3 // 4)
+    assert _geo(spec, video(small))["geo_marks"] >= 0.97
+    if family == "chart":
+        values = spec["meta"]["data"]["values"]
+        k = int(np.argmax(values))
+        wrong = scale_spec(chart_value_changed(spec, k, values[k] - spec["meta"]["tick_step"] // 2), w * 3 // 4, h * 3 // 4)
+        assert _geo(spec, video(wrong))["geo_marks"] <= 0.1
+
+
+@pytest.mark.parametrize("seed", [2899441451437692854, 1113130296671699567])
+def test_the_validations_wrong_chart_has_one_wrong_value_and_scores_clearly_lower(seed):
+    """``variants.one_symbol`` of a chart changes one value (its bar or point and its label), not a
+    title letter: a changed letter is at the OCR floor (a correct render's persistent misreads cost as
+    much; it scored ~0.03 under the legitimate variants), a wrong value is a wrong chart. Scored with
+    OCR, against the validation's own moved copy."""
+    spec = _default_spec("chart", seed)
+    wrong = variants.one_symbol(spec, 0)
+    assert wrong["meta"]["variant"]["name"] == "change_value"
+    scorer, prompt = Scorer(ocr_frames=3), {"spec": spec}
+    right = scorer.score(prompt, video(variants.move(spec, 0)))
+    bad = scorer.score(prompt, video(wrong))
+    assert bad["geo_marks"] <= 0.1 and right["geo_marks"] >= 0.97
+    assert right["match"] - bad["match"] >= 0.15, (right["match"], bad["match"])

@@ -132,3 +132,19 @@ def test_one_symbol_changes_exactly_one_symbol_on_the_pixels(specs):
     _, ref = render_clip(specs["lanes"])
     kinds = [[s["params"]["dashed"] for s in a["shapes"] if s["type"] == "lane_line"] for a in (ann[-1], ref[-1])]
     assert sum(x != y for x, y in zip(*kinds)) == 1
+
+
+def test_a_charts_one_symbol_is_one_value_drawn_elsewhere(specs):
+    """A chart's symbols are its values: one value changes by half a tick step, its bar or point
+    moves there and its printed value says so; nothing else of the finished chart changes."""
+    spec = specs["chart"]
+    bad = V.one_symbol(spec, 0)
+    m, k = spec["meta"], bad["meta"]["variant"]["index"]
+    changed = [i for i, (a, b) in enumerate(zip(m["data"]["values"], bad["meta"]["data"]["values"])) if a != b]
+    assert changed == [k] and abs(bad["meta"]["data"]["values"][k] - m["data"]["values"][k]) >= m["tick_step"] / 2
+    (_, ref), (_, ann) = render_clip(spec), render_clip(bad)
+    a, b = _texts(ref[-1]), _texts(ann[-1])
+    assert [e for e in a if a[e]["string"] != b[e]["string"]] == [f"value_{k}"] and b[f"value_{k}"]["string"] == str(bad["meta"]["data"]["values"][k])
+    shapes = [{s["element"]: s["params"] for s in x[-1]["shapes"]} for x in (ref, ann)]
+    moved = sorted(e for e in shapes[0] if shapes[0][e] != shapes[1][e])
+    assert moved == sorted({f"bar_{k}", f"marker_{k}", "line"} & set(shapes[0])), moved

@@ -24,7 +24,7 @@ from ..render import render_clip
 from ..spec import validate
 from . import plots, stats
 from .match import DEFAULT_WEIGHTS
-from .parallel import ordered_map
+from .parallel import naming, ordered_map
 from .prompts import load_prompts
 from .score import DEFAULT_OCR_FRAMES, Scorer
 from .videos import find_videos
@@ -62,6 +62,10 @@ def _models(clip_model: str | None, i3d: str | None) -> tuple:
     return clip, detector
 
 
+def _prompt_label(job) -> str:
+    return f"bench run: prompt {job[0]['id']}"
+
+
 def _score_prompt(job) -> tuple[list[dict], list, list]:
     """One prompt's score rows (an ``error`` row for a missing or undecodable video) and its FVD features."""
     prompt, paths, st = job
@@ -80,10 +84,11 @@ def _score_prompt(job) -> tuple[list[dict], list, list]:
         except (SymbolSetError, OSError) as exc:
             rows.append({**base, "video": str(path), "error": f"undecodable: {exc}"})
             continue
-        rows.append({**base, "video": str(path), **scorer.score(prompt, frames, native)})
-        if detector is not None:
-            feats_g.append(extract_features(detector, [frames], st.fvd_frames, st.fvd_size, st.fvd_stride)[0])
-            feats_r.append(extract_features(detector, [native[0]], st.fvd_frames, st.fvd_size, st.fvd_stride)[0])
+        with naming(f"video {path}"):
+            rows.append({**base, "video": str(path), **scorer.score(prompt, frames, native)})
+            if detector is not None:
+                feats_g.append(extract_features(detector, [frames], st.fvd_frames, st.fvd_size, st.fvd_stride)[0])
+                feats_r.append(extract_features(detector, [native[0]], st.fvd_frames, st.fvd_size, st.fvd_stride)[0])
     return rows, feats_g, feats_r
 
 
@@ -103,7 +108,8 @@ def run_benchmark(prompts_path, videos, out, *, ocr_frames: int = DEFAULT_OCR_FR
     start = time.perf_counter()
     jobs = [(prompt, found[prompt["id"]], settings) for prompt in prompts]
     rows, feats_g, feats_r = [], [], []
-    for prompt_rows, g, r in ordered_map(_score_prompt, jobs, workers, desc="bench run", unit="prompt", progress=progress):
+    mapped = ordered_map(_score_prompt, jobs, workers, label=_prompt_label, desc="bench run", unit="prompt", progress=progress)
+    for prompt_rows, g, r in mapped:
         rows += prompt_rows
         feats_g += g
         feats_r += r

@@ -34,7 +34,7 @@ from . import agreement, variants
 from .corruptions import CORRUPTIONS, SEVERITIES, corrupt
 from .goals import MATCH_GOAL, METRICS, RHO_GOAL, TARGETS
 from .match import EXACT
-from .parallel import ordered_map
+from .parallel import naming, ordered_map
 from .prompts import select
 from .score import DEFAULT_OCR_FRAMES, Scorer
 
@@ -124,7 +124,8 @@ def run_validation(source, out, *, split: str | None = None, limit: int | None =
     start = time.perf_counter()
     jobs = [(row, names, legit, wrong, others.get(row["id"]), ocr_frames, seed + k) for k, row in enumerate(rows)]
     clean, curves, clips = [], {n: {s: [] for s in SEVERITIES} for n in names}, []
-    for base, by_name, clip in ordered_map(_score_clip, jobs, workers, desc="bench validate", unit="clip", progress=progress):
+    mapped = ordered_map(_score_clip, jobs, workers, label=_clip_label, desc="bench validate", unit="clip", progress=progress)
+    for base, by_name, clip in mapped:
         clean.append(base)
         clips.append(clip)
         for n in names:
@@ -151,33 +152,43 @@ def _video_of(spec: dict) -> np.ndarray:
     return codec.decode(codec.encode(frames, spec["fps"]), "variant")
 
 
+def _clip_label(job) -> str:
+    return f"bench validate: clip {job[0]['id']}"
+
+
 def _score_clip(job) -> tuple[dict, dict, dict]:
     """The clean clip's scores; per corruption, its scores at severities 1..5 (None: not
-    applicable); and the scores of its legitimate variants and wrong-content clips."""
+    applicable); and the scores of its legitimate variants and wrong-content clips. A failure
+    names the part that failed (the reference, a corruption and severity, a variant)."""
     row, names, legit, wrong, other, ocr_frames, seed = job
     scorer = Scorer(ocr_frames=ocr_frames)
     prompt = _prompt(row)
-    native = render_clip(validate_spec(prompt["spec"]))
-    frames = codec.decode(row["video"]["bytes"], row["id"])
-    base = {"id": row["id"], "family": row["family"], **scorer.score(prompt, frames, native)}
+    with naming("reference"):
+        native = render_clip(validate_spec(prompt["spec"]))
+        frames = codec.decode(row["video"]["bytes"], row["id"])
+        base = {"id": row["id"], "family": row["family"], **scorer.score(prompt, frames, native)}
     by_name = {}
     for n in names:
         by_name[n] = []
         for s in SEVERITIES:
-            bad = corrupt(n, frames, s, seed, prompt["spec"])
-            by_name[n].append(None if bad is None else scorer.score(prompt, bad, native))
+            with naming(f"corruption {n} at severity {s}"):
+                bad = corrupt(n, frames, s, seed, prompt["spec"])
+                by_name[n].append(None if bad is None else scorer.score(prompt, bad, native))
     clip = {"id": row["id"], "family": row["family"], "reference": _brief(base), "legitimate": {}, "wrong": {}, "params": {}}
     for name in legit:
-        spec = variants.LEGITIMATE[name](prompt["spec"], seed)
-        clip["params"][name] = spec["meta"]["variant"]
-        clip["legitimate"][name] = _brief(scorer.score(prompt, _video_of(spec), native))
+        with naming(f"legitimate variant {name}"):
+            spec = variants.LEGITIMATE[name](prompt["spec"], seed)
+            clip["params"][name] = spec["meta"]["variant"]
+            clip["legitimate"][name] = _brief(scorer.score(prompt, _video_of(spec), native))
     if wrong:
-        spec = variants.one_symbol(prompt["spec"], seed)
-        clip["params"]["one_symbol"] = spec["meta"]["variant"]
-        clip["wrong"]["one_symbol"] = _brief(scorer.score(prompt, _video_of(spec), native))
+        with naming("wrong variant one_symbol"):
+            spec = variants.one_symbol(prompt["spec"], seed)
+            clip["params"]["one_symbol"] = spec["meta"]["variant"]
+            clip["wrong"]["one_symbol"] = _brief(scorer.score(prompt, _video_of(spec), native))
         if other is not None:
-            clip["params"]["other_prompt"] = {"id": other["id"]}
-            clip["wrong"]["other_prompt"] = _brief(scorer.score(prompt, codec.decode(other["video"], other["id"]), native))
+            with naming(f"wrong variant other_prompt ({other['id']})"):
+                clip["params"]["other_prompt"] = {"id": other["id"]}
+                clip["wrong"]["other_prompt"] = _brief(scorer.score(prompt, codec.decode(other["video"], other["id"]), native))
     return base, by_name, clip
 
 

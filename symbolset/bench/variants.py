@@ -11,7 +11,7 @@ resolution or aspect, at another frame rate, or with the timeline stretched 0.8-
 metric scores them close to the reference render.
 
 *Wrong* variants (``WRONG``) change exactly one symbol: a character, a display digit, the time
-shown by a clock, a vertex of a construction, the kind of a lane line. A good metric scores them
+shown by a clock, a vertex of a construction, the kind of a lane line, a chart's value. A good metric scores them
 clearly lower. :func:`one_symbol` picks the change that fits a spec's family.
 
 The module stays just over 400 lines: the two lists are read side by side (each legitimate change
@@ -454,12 +454,50 @@ def swap_lane_kind(spec: dict, seed: int) -> dict:
     return _tag(out, "swap_lane_kind", element=el["id"], dashed=el["dash"] is not None)
 
 
+def chart_value(spec: dict, index: int, value: int) -> dict:
+    """The chart with its ``index``-th value drawn as ``value``: its bar's top or its line's point
+    and marker, and its value label, placed as the family places them; the rest as it was."""
+    from ..families import common
+
+    out = copy.deepcopy(spec)
+    m = out["meta"]
+    old, top, cx = m["points"][index][1], m["box"][3] - value * m["scale"], m["points"][index][0]
+    for el in out["elements"]:
+        if el["id"] == f"bar_{index}":
+            el["points"] = _map(el["points"], lambda ps: [[x, top if y == old else y] for x, y in ps])
+        elif el["id"] == "line":
+            el["points"][index] = [cx, top]
+        elif el["id"] == f"marker_{index}":
+            el["center"] = [cx, top]
+        elif el["id"] == f"value_{index}":
+            lift = 4 + el["size"] * 0.6 + (3 if m["kind"] == "line" else 0)
+            el["text"], el["position"] = str(value), common.centered_text(el["font"], el["size"], str(value), cx, top - lift)
+    m["data"]["values"][index], m["points"][index] = value, [cx, top]
+    return out
+
+
+def change_value(spec: dict, seed: int) -> dict:
+    """One of a chart's values drawn half a tick step (up to the chart's grain) higher or lower: its
+    bar or point and its printed value -- a chart's symbols are its values, as a text's are its
+    characters."""
+    rng = _rng(seed, "change_value")
+    m = spec["meta"]
+    k = int(rng.integers(len(m["data"]["values"])))
+    v, grain = m["data"]["values"][k], m["grain"]
+    step = math.ceil(m["tick_step"] / 2 / grain) * grain
+    sign = int(rng.choice([-1, 1]))
+    if not grain <= v + sign * step <= m["axis_max"]:
+        sign = -sign
+    return _tag(chart_value(spec, k, v + sign * step), "change_value", index=k, old=v, new=v + sign * step)
+
+
 WRONG = {"swap_char": swap_char, "swap_digit": swap_digit, "shift_time": shift_time, "move_vertex": move_vertex, "reverse_trace": reverse_trace,
-         "swap_lane_kind": swap_lane_kind}  # fmt: skip
-_FOR_FAMILY = {"seven_segment": swap_digit, "clock": shift_time, "geometry": move_vertex, "lanes": swap_lane_kind}
+         "swap_lane_kind": swap_lane_kind, "change_value": change_value}  # fmt: skip
+_FOR_FAMILY = {"seven_segment": swap_digit, "clock": shift_time, "geometry": move_vertex, "lanes": swap_lane_kind,
+               "chart": change_value}  # fmt: skip
 
 
 def one_symbol(spec: dict, seed: int) -> dict:
     """The prompt's content with exactly one symbol changed, in the way that fits its family
-    (a display digit, the clock's time, a vertex, a lane's kind; otherwise a character)."""
+    (a display digit, the clock's time, a vertex, a lane's kind, a chart's value; otherwise a character)."""
     return _FOR_FAMILY.get(spec.get("family", ""), swap_char)(spec, seed)

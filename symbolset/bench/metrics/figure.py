@@ -143,7 +143,8 @@ def precision_score(edges: np.ndarray, annotation: dict, following: dict | None 
     return min(1.0, max(0.0, (share - 0.9) / 0.08))
 
 
-def marks_score(frame: np.ndarray, shapes: list[dict], dist: np.ndarray | None = None, under: list | None = None) -> float | None:
+def marks_score(frame: np.ndarray, shapes: list[dict], dist: np.ndarray | None = None, under: list | None = None,
+                zoom: float = 1.0) -> float | None:  # fmt: skip
     """How fully edge pixels line the *worst* of a chart's or plot's marks -- each polyline (axes,
     curve, line), polygon (bar, legend key) and circle (marker) of the spec's frame with 8 or more
     outline points, at the place its values give it relative to the rest: per mark the share of
@@ -153,11 +154,15 @@ def marks_score(frame: np.ndarray, shapes: list[dict], dist: np.ndarray | None =
     stretch* (about 16 px of its outline, split at corners) scored the same way, so a bar one or two units off leaves its top bare and scores 0, and a
     moved point its line's stretches beside it. A mark in motion is judged whole only (a video
     between two spec frames shows it between them). None when no mark is large enough.
-    ``under``: the :func:`mark_points` of ``shapes``, when already at hand."""
+    ``under``: the :func:`mark_points` of ``shapes``, when already at hand. ``zoom``: canvas px per
+    video px where the video was enlarged onto the canvas (a smaller video): its strokes, at least
+    one video pixel wide, and its pixel grid are that much coarser there, so the ``1.5 + width / 2``
+    px tolerance grows with it (a correct plot at 0.75x lost a curve stretch to it: the upscaled
+    stroke's sides lie 1.9-2.9 px from its middle line)."""
     dist = locate.edge_distance(frame) if dist is None else dist
     scores = []
     for xs, ys, inside, seen, width, stretch, rest in mark_points(shapes, dist.shape) if under is None else under:
-        near = inside & (dist[ys, xs] <= 1.5 + width / 2)
+        near = inside & (dist[ys, xs] <= (1.5 + width / 2) * max(1.0, zoom))
         score = min(1.0, max(0.0, (float(near[seen].mean()) - 0.5) / 0.4))
         for k in np.unique(stretch[seen]) if rest else ():
             part = seen & (stretch == k)

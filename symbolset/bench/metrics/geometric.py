@@ -194,20 +194,24 @@ def _still(annotations: list[dict], i: int) -> set:
     return {e for e, v in here.items() if all(other.get(e) == v for other in around)}
 
 
-def _prepare(name: str, annotations: list[dict], shape: tuple[int, int]) -> list | None:
-    """What reader ``name`` needs of each spec frame that no video frame changes (done once a clip)."""
+def _prepare(name: str, annotations: list[dict], shape: tuple[int, int], zoom: float = 1.0) -> list | None:
+    """What reader ``name`` needs of each spec frame that no video frame changes (done once a clip);
+    ``zoom``: canvas px per video px, which widens the tolerance around the spec's ink as
+    :func:`.figure.marks_score` widens its own (a smaller video's strokes and grid are coarser on the canvas)."""
     if name == "marks":
         return [mark_points(_shapes(a), shape, _still(annotations, i)) for i, a in enumerate(annotations)]
     if name == "precision":
-        return [explained(a, shape, following=annotations[i + 1] if i + 1 < len(annotations) else None) for i, a in enumerate(annotations)]
+        tol = 2.0 * max(1.0, zoom)
+        return [explained(a, shape, tol, annotations[i + 1] if i + 1 < len(annotations) else None) for i, a in enumerate(annotations)]
     return None
 
 
-def _reader(name: str, spec: dict, frame: np.ndarray, annotations: list[dict], hands: dict | None = None, prepared: list | None = None):
+def _reader(name: str, spec: dict, frame: np.ndarray, annotations: list[dict], hands: dict | None = None, prepared: list | None = None,
+            zoom: float = 1.0):  # fmt: skip
     """A function ``i -> score | None`` of one video frame (on the spec's canvas) against spec
     frame ``i``; what does not depend on ``i`` (a reading of the frame) is done once, here.
     ``hands``: the clock's hand angles read from ``frame``, when already at hand; ``prepared``:
-    :func:`_prepare`'s per-spec-frame results."""
+    :func:`_prepare`'s per-spec-frame results; ``zoom``: canvas px per video px (:func:`.figure.marks_score`)."""
     if name == "circles":
         return lambda i: _circles(frame, _shapes(annotations[i]))
     if name == "segments":
@@ -215,7 +219,7 @@ def _reader(name: str, spec: dict, frame: np.ndarray, annotations: list[dict], h
         return lambda i: segments_score(frame, _shapes(annotations[i]), dist)
     if name == "marks":
         dist = edge_distance(frame)
-        return lambda i: marks_score(frame, _shapes(annotations[i]), dist, prepared[i] if prepared else None)
+        return lambda i: marks_score(frame, _shapes(annotations[i]), dist, prepared[i] if prepared else None, zoom)
     if name == "precision":
         edges = _edges(frame)
         following = annotations[1:] + [None]
@@ -264,13 +268,13 @@ def _panel_color(spec: dict):
     return panel.get("fill") if panel else None
 
 
-def _matrix(name: str, spec: dict, frames, annotations: list[dict], hands) -> np.ndarray:
+def _matrix(name: str, spec: dict, frames, annotations: list[dict], hands, zoom: float = 1.0) -> np.ndarray:
     """Reader ``name``'s score of every video frame (columns) against every spec frame (rows); NaN
     where it does not apply."""
     score = np.full((len(annotations), len(frames)), np.nan)
-    prepared = _prepare(name, annotations, frames[0].shape[:2]) if frames else None
+    prepared = _prepare(name, annotations, frames[0].shape[:2], zoom) if frames else None
     for j, frame in enumerate(frames):
-        read = _reader(name, spec, frame, annotations, hands[j], prepared)
+        read = _reader(name, spec, frame, annotations, hands[j], prepared, zoom)
         for i in range(len(annotations)):
             value = read(i) if _shapes(annotations[i]) else None
             score[i, j] = np.nan if value is None else value
@@ -290,6 +294,7 @@ def geometric_scores(spec: dict, frames: list[np.ndarray], spec_frames, annotati
         return {"geo": None}
     w, h = spec["width"], spec["height"]
     picks = [int(round(x)) for x in align.norm_times(len(frames)) * (len(spec_frames) - 1)]
+    zoom = 1.0  # canvas px per video px
     if spec["family"] in _LOCATED:
         color = _panel_color(spec) if spec["family"] == "seven_segment" else None
         src, dst = locate.figure_box(frames, color), locate.figure_box([spec_frames[i] for i in picks], color)
@@ -301,12 +306,13 @@ def geometric_scores(spec: dict, frames: list[np.ndarray], spec_frames, annotati
         if spec["family"] in _REGISTERED:  # fit the spec's own primitives to the edges of the last frame
             matrix = locate.register(frames[-1], _shapes(annotations[picks[-1]]), matrix)
         frames = locate.onto_canvas(frames, matrix, w, h)
+        zoom = float(np.sqrt(abs(np.linalg.det(np.asarray(matrix, float)[:2, :2]))))
     means = {}
     hands = [clock.read_hands(spec, f) for f in frames] if "hands" in names else [None] * len(frames)
-    strict = _matrix("precision", spec, frames, annotations, hands) if spec["family"] in _PRECISE else None
+    strict = _matrix("precision", spec, frames, annotations, hands, zoom) if spec["family"] in _PRECISE else None
     times = time_credits(spec, hands) if "hands" in names else None
     for n in names:
-        score = _matrix(n, spec, frames, annotations, hands)
+        score = _matrix(n, spec, frames, annotations, hands, zoom)
         if strict is not None:  # a reading counts only as far as the figure has no stroke the spec lacks
             score = np.minimum(score, np.nan_to_num(strict, nan=0.0))
         if times is not None:  # ... or as far as the clock shows the prompt's time (what a clock is for)
