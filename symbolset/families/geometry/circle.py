@@ -35,6 +35,7 @@ def build(spec: dict, meta: dict, d: dict) -> None:
     dot = max(1.5, width * 1.2)
     els = spec["elements"]
     still = spec["num_frames"] == 1  # one frame: the traced circle (the leg back at its start), or P halfway along its turn
+    strokes = []  # per frame, the segments the label 'O' keeps clear of (the compass leg passes under it by design)
     if still:
         t0 = t1 = 0.0
     if kind == "compass":
@@ -59,6 +60,7 @@ def build(spec: dict, meta: dict, d: dict) -> None:
         room = ((q_angle - a0) * direction) % 360.0 - math.degrees((2 * dot + 2.0 + 2 * width) / r) - 5.0
         turns = math.copysign(min(abs(turns), math.floor(room / 360.0 * 100) / 100), turns)
         q = [round(v, 4) for v in point(q_angle)]
+        strokes = [((center, point(angle_at(t))), (q, point(angle_at(t)))) for t in times]  # radius OP and chord QP, frame by frame
         chord, point_c = cap.rgb(col["chord"]), cap.rgb(col["point"])
         els.append(element("circle", "circle", center=center, radius=r, color=cap.rgb(col["circle"]), width=width))
         els.append(element("ray", "radius", origin=center, length=r, color=cap.rgb(col["line"]), width=width,
@@ -70,8 +72,35 @@ def build(spec: dict, meta: dict, d: dict) -> None:
                            center={"keys": [[t, [round(v, 4) for v in point(angle_at(t))]] for t in times], "ease": "linear"}))  # fmt: skip
         meta.update({"t_start": t0, "t_end": t1, "turns": turns, "Q": q, "relation": "P lies on the circle with centre O; OP is a radius and QP a chord"})
     # drawn last, so the turning leg or radius passes under the label instead of cutting its glyph
-    label_at = label(spec, "label_O", "O", font, size, col["label"], center, [center[0] + 1, center[1] - 1], size * 0.8, 0.0)
+    away = _label_side(center, size, width, strokes)
+    label_at = label(spec, "label_O", "O", font, size, col["label"], center, np.subtract(center, away), size * 0.8, 0.0)
     meta.update({"center": center, "radius": r, "start_angle": a0, "direction": "clockwise" if direction > 0 else "counter-clockwise",
                  "label_anchors": {"O": label_at}, "label_gap": size * 0.8})  # fmt: skip
     if kind == "compass":
         meta["relation"] = "every traced point is at distance r from O"
+
+
+def _segment_distance(p, a, b) -> float:
+    """Distance from point ``p`` to the segment ``a``-``b``."""
+    p, a, b = (np.asarray(v, np.float64) for v in (p, a, b))
+    ab = b - a
+    u = float(np.clip(np.dot(p - a, ab) / max(float(ab @ ab), 1e-12), 0.0, 1.0))
+    return float(np.linalg.norm(p - a - u * ab))
+
+
+def _label_side(center, size: int, width: int, strokes: list) -> list[float]:
+    """Which way from O its label goes (a direction): down-left, unless a segment of ``strokes`` (per
+    frame: the turning radius and the chord) passes within a glyph of that place in some frame; then
+    the way, in 15 degree steps, clear of them on the last frame (the finished figure, whose colours
+    the captions name) and, among those, farthest from them over all frames. A stroke under a 9 px
+    'O' leaves no pixel of the label's colour to read, and the label is hard to read."""
+    clear = 0.5 * size + width + 1.0
+
+    def room(deg):
+        d = (math.cos(math.radians(deg)), math.sin(math.radians(deg)))
+        at = (center[0] + d[0] * size * 0.8, center[1] + d[1] * size * 0.8)
+        near = [min((_segment_distance(at, a, b) for a, b in frame), default=math.inf) for frame in strokes] or [math.inf]
+        return min(near[-1], clear), min(near), list(d)
+
+    ways = [room(135.0 + 15.0 * k) for k in range(24)]  # 135 degrees (y down): the default, down-left
+    return [-1.0, 1.0] if ways[0][1] >= clear else max(ways, key=lambda w: w[:2])[2]
