@@ -255,15 +255,16 @@ def _still_words(c: dict, color: tuple[str, str], bg: tuple[str, str], at: str) 
     text = c[("quoted_text", "text")]["text"]
     q, qz = cap.quote(text), cap.quote(text, "zh")
     where, where_zh = cl.region_words(c[("position_region", "start")]), cl.region_words(c[("position_region", "start")], "zh")
+    still, still_zh = cap.single_frame(at, f": the text {q} is {where}, whole and inside the frame.", f"：文字{qz}位于{where_zh}，完整地留在画面内。")
     en = {
         "short": f"The text {q} in {color[0]} on a {bg[0]} background.",
         "detailed": f"On a {bg[0]} background, the text {q} ({len(text)} characters, {color[0]}) sits {where}, whole and inside the frame.",
-        "temporal": f"A single frame at {at} s: the text {q} is {where}, whole and inside the frame.",
+        "temporal": still,
     }
     zh = {
         "short": f"{bg[1]}背景上{color[1]}的文字{qz}。",
         "detailed": f"{bg[1]}背景上，{color[1]}文字{qz}（共{len(text)}个字符）位于{where_zh}，完整地留在画面内。",
-        "temporal": f"只有{at}秒处的一帧：文字{qz}位于{where_zh}，完整地留在画面内。",
+        "temporal": still_zh,
     }
     return cap.assemble(en, zh)
 
