@@ -46,18 +46,19 @@ def pick_colors(rng: np.random.Generator, count: int, pool=INKS) -> list[str]:
 
 
 # Roles (indices into line, circle, label, point, chord) that must not share a close pair of colours: line,
-# circle and point, whose changes the captions time, and label and circle (where the circle crosses a side,
-# an anti-aliased pixel blends the two strokes' inks into a colour nearer the label's close twin than either:
-# a red label beside an orange circle over black sides owned those pixels, and the label's ink read 6 px
-# from its place; a purple label took a blue incircle's arc where it touched an orange side).
-_APART = ((0, 1), (0, 3), (1, 3), (2, 1))
+# circle and point, whose changes the captions time, and the label with the line and the circle. Where the
+# circle crosses a side, an anti-aliased pixel blends two inks into a colour nearer the label's close twin
+# than either: a red label beside an orange circle over black sides owned those pixels ("label 'C' is 6.0 px
+# from its place"), a purple label took a blue incircle's arc where it touched an orange side ("the arc is
+# missing"), and a red circle over blue sides made purple next to a purple label 'B'.
+_APART = ((0, 1), (0, 3), (1, 3), (2, 0), (2, 1))
 
 
 def _separated(colors: list[str]) -> list[str]:
     """``colors`` (line, circle, label, point, chord) as drawn when no pair of :data:`_APART` is close;
     otherwise the order that keeps every such pair apart and moves the fewest colours (the first in
-    permutation order). One always exists: a close pair can go on label and point, or line and label,
-    and the chord takes any colour."""
+    permutation order). One always exists: of five colours from six, at most two close pairs; one can
+    go on label and point, and the chord takes a colour of the other."""
 
     def apart(c):
         return all({c[i], c[j]} not in _CLOSE for i, j in _APART)

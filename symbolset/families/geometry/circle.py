@@ -45,20 +45,31 @@ def build(spec: dict, meta: dict, d: dict) -> None:
                            angle=a0 if still else {"keys": [[t0, a0], [t1, a0 + 360.0 * direction]], "ease": "linear"}))  # fmt: skip
         meta.update({"t_start": t0, "t_end": t1})
     else:
-        turns = d["turns"]
         times = [round(i / spec["fps"], 6) for i in range(spec["num_frames"])]
 
+        def progress(t):
+            return 0.5 if still else min(max((t - t0) / max(t1 - t0, 1e-6), 0.0), 1.0)
+
         def angle_at(t):
-            u = 0.5 if still else min(max((t - t0) / max(t1 - t0, 1e-6), 0.0), 1.0)
-            return a0 + 360.0 * turns * u
+            return a0 + 360.0 * turns * progress(t)
 
         def point(a):
             return [center[0] + r * math.sin(math.radians(a)), center[1] - r * math.cos(math.radians(a))]
 
-        q_angle = a0 + 180.0 + d["q_offset"]
-        # P stops short of Q (by its dot, Q's dot and a margin) so it never hides the fixed point
-        room = ((q_angle - a0) * direction) % 360.0 - math.degrees((2 * dot + 2.0 + 2 * width) / r) - 5.0
-        turns = math.copysign(min(abs(turns), math.floor(room / 360.0 * 100) / 100), turns)
+        def fixed(offset):
+            """Q's angle for ``offset`` and P's turn: P stops short of Q (by its dot, Q's dot and a
+            margin) so it never hides the fixed point."""
+            room = ((a0 + 180.0 + offset - a0) * direction) % 360.0 - math.degrees((2 * dot + 2.0 + 2 * width) / r) - 5.0
+            return a0 + 180.0 + offset, math.copysign(min(abs(d["turns"]), math.floor(room / 360.0 * 100) / 100), d["turns"])
+
+        def aside(q_angle, turns):
+            """How far (degrees) P on the last frame is from the point opposite Q: near it, the chord
+            QP runs along the radius OP and hides it (the angle between them at P is half this)."""
+            return abs((a0 + 360.0 * turns * progress(times[-1]) - q_angle) % 360.0 - 180.0)
+
+        q_angle, turns = fixed(d["q_offset"])
+        if aside(q_angle, turns) < 50.0:  # Q mirrored about the start's opposite point, if that leaves the radius clearer
+            q_angle, turns = max((q_angle, turns), fixed(-d["q_offset"]), key=lambda qt: aside(*qt))
         q = [round(v, 4) for v in point(q_angle)]
         strokes = [((center, point(angle_at(t))), (q, point(angle_at(t)))) for t in times]  # radius OP and chord QP, frame by frame
         chord, point_c = cap.rgb(col["chord"]), cap.rgb(col["point"])
