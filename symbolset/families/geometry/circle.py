@@ -23,7 +23,10 @@ def draw(rng: np.random.Generator, kind: str, w: int, h: int, dur: float) -> dic
     d = {"radius": r, "center": center, "a0": a0, "t0": t0, "t1": t1, "direction": direction}
     if kind == "moving_point":
         d["turns"] = float(round(rng.uniform(0.35, 0.8), 2)) * direction
-        d["q_offset"] = float(rng.uniform(-50, 50))
+        # Q lies 25-50 degrees off the point opposite P's start: nearer, the chord QP starts along the
+        # radius OP, through O, and hides it (an offset under 25 degrees moves 25 degrees further out)
+        q_offset = float(rng.uniform(-50, 50))
+        d["q_offset"] = q_offset if abs(q_offset) >= 25.0 else math.copysign(25.0 + abs(q_offset), q_offset)
     return d
 
 
