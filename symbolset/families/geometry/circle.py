@@ -38,7 +38,13 @@ def build(spec: dict, meta: dict, d: dict) -> None:
     dot = max(1.5, width * 1.2)
     els = spec["elements"]
     still = spec["num_frames"] == 1  # one frame: the traced circle (the leg back at its start), or P halfway along its turn
-    strokes = []  # per frame, the segments the label 'O' keeps clear of (the compass leg passes under it by design)
+    # per frame, the segments the label 'O' keeps clear of: the turning radius and chord; of the compass
+    # leg, which sweeps under it by design, where it rests on the last frame
+    strokes = []
+
+    def point(a):  # the point of the circle at a compass angle (degrees clockwise from 12 o'clock)
+        return [center[0] + r * math.sin(math.radians(a)), center[1] - r * math.cos(math.radians(a))]
+
     if still:
         t0 = t1 = 0.0
     if kind == "compass":
@@ -47,6 +53,9 @@ def build(spec: dict, meta: dict, d: dict) -> None:
         els.append(element("ray", "leg", origin=center, length=r, color=cap.rgb(col["line"]), width=width,
                            angle=a0 if still else {"keys": [[t0, a0], [t1, a0 + 360.0 * direction]], "ease": "linear"}))  # fmt: skip
         meta.update({"t_start": t0, "t_end": t1})
+        last = (spec["num_frames"] - 1) / spec["fps"]
+        leg = a0 + 360.0 * direction * (1.0 if still else min(max((last - t0) / max(t1 - t0, 1e-6), 0.0), 1.0))
+        strokes = [[(center, point(leg))]]
     else:
         times = [round(i / spec["fps"], 6) for i in range(spec["num_frames"])]
 
@@ -55,9 +64,6 @@ def build(spec: dict, meta: dict, d: dict) -> None:
 
         def angle_at(t):
             return a0 + 360.0 * turns * progress(t)
-
-        def point(a):
-            return [center[0] + r * math.sin(math.radians(a)), center[1] - r * math.cos(math.radians(a))]
 
         def fixed(offset):
             """Q's angle for ``offset`` and P's turn: P stops short of Q (by its dot, Q's dot and a
