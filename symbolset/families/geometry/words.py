@@ -37,7 +37,9 @@ def claims(spec: dict) -> list[dict]:
     out.append(cl.claim("stroke_width", "lines", elements=lines, color=col["line"], others=scene, px=px))
     out += [
         cl.colour("background", m["background"], among=_BACKGROUNDS),
-        cl.colour("lines", m["colors"]["line"], elements=lines, part="ink", base=bg, exclude=[i for i in ids if i not in lines and i != "circle"], among=_INKS),
+        # the sides keep the circle that touches or crosses them (it lies along an incircle's sides); the
+        # compass leg ends on its arc, where the circle's ink outweighs a 1 px leg's thin ink
+        cl.colour("lines", m["colors"]["line"], elements=lines, part="ink", base=bg, exclude=[i for i in ids if i not in lines and (i != "circle" or k == "compass")], among=_INKS),
         cl.colour("circle", m["colors"]["circle"], elements=["circle"], part="ink", base=bg, exclude=[i for i in ids if i != "circle"], among=_INKS),
         # a label's box also holds the strokes it is drawn over (the compass leg passes under 'O')
         cl.colour("labels", m["colors"]["label"], elements=labels, part="ink", base=bg, exclude=[i for i in ids if i not in labels], among=_INKS),
