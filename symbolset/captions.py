@@ -9,6 +9,8 @@ yet are reproducible.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from .draw import pick
@@ -85,6 +87,23 @@ def script_of(text: str) -> str:
     if latin:
         return "latin"
     return "digits" if digits else "none"
+
+
+_SINGLE_FRAME = re.compile(r"A single frame at \d+(?:\.\d+)? s(?:: | showing )|只有\d+(?:\.\d+)?秒处的一帧(?:：|，显示|，)")
+
+
+def single_frame(at: str, en: str, zh: str) -> tuple[str, str]:
+    """The temporal sentences of a one-frame clip: "A single frame at {at} s" / "只有{at}秒处的一帧",
+    then ``en`` / ``zh``, what the frame shows from their own punctuation on (``": the clock reads
+    9:45."`` or ``" showing the finished chart."``; ``"：时钟显示9:45。"`` or ``"，显示完成的图表。"``)."""
+    return f"A single frame at {at} s{en}", f"只有{at}秒处的一帧{zh}"
+
+
+def without_single_frame(text: str) -> str:
+    """``text`` without the opening :func:`single_frame` gives it (a scene of several parts says it
+    once for all of them): what the frame shows, from its first word."""
+    m = _SINGLE_FRAME.match(text)
+    return text[m.end() :] if m else text
 
 
 def assemble(en: dict, zh: dict) -> dict:

@@ -80,6 +80,25 @@ def test_one_frame_composite_scenes(style):
         row["caption_source"] = "generated"
         assert check_record(row)[1:] == ("ok", []), f"composite {style} clip {k}"
         _assert_still_words(row["captions"], f"composite {style} clip {k}")
+        temporal = row["captions"]["en"]["temporal"], row["captions"]["zh"]["temporal"]
+        assert temporal[0].count("A single frame at") == 1 and temporal[1].count("秒处的一帧") == 1, temporal  # said once, not per part
+
+
+def test_the_single_frame_opening_is_taken_off_every_familys_still():
+    """Every family's one-frame temporal caption opens with :func:`captions.single_frame`'s words, and
+    :func:`captions.without_single_frame` leaves what the frame shows (a composite scene's parts)."""
+    from symbolset import captions as cap
+    from symbolset.families import get
+    from symbolset.record import caption_rng
+
+    for family in FAMILY_NAMES:
+        seed = sample_seed(0, family, 0)
+        caps = get(family).captions(sample_spec(family, seed, _params("flat", 1)), caption_rng(seed))
+        en, zh = caps["en"]["temporal"], caps["zh"]["temporal"]
+        assert en.startswith("A single frame at 0.0 s") and zh.startswith("只有0.0秒处的一帧"), (family, en, zh)
+        rest_en, rest_zh = cap.without_single_frame(en), cap.without_single_frame(zh)
+        assert "single frame" not in rest_en and "一帧" not in rest_zh and rest_en[:1].islower() and rest_zh[:1] not in "，：", (family, rest_en, rest_zh)
+        assert cap.single_frame("0.0", en[len("A single frame at 0.0 s") :], zh[len("只有0.0秒处的一帧") :]) == (en, zh)
 
 
 def test_the_motion_word_check_can_fail():

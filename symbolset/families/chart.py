@@ -220,8 +220,8 @@ def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
     still = ("time_range", "bars" if bar else "line") not in c
     marks, marks_zh = ("bar", "柱子") if bar else ("point", "数据点")
     if still:
-        temporal = f"A single frame at {dur} s showing the finished chart: every {marks} is drawn with its value label; nothing grows."
-        temporal_zh = f"只有{dur}秒处的一帧，显示完成的图表：每个{marks_zh}及其数值都已画出，没有生长过程。"
+        temporal, temporal_zh = cap.single_frame(dur, f" showing the finished chart: every {marks} is drawn with its value label; nothing grows.",
+                                                 f"，显示完成的图表：每个{marks_zh}及其数值都已画出，没有生长过程。")
     elif bar:
         span = c[("time_range", "bars")]
         t0, t1 = cap.seconds(span["start"]), cap.seconds(span["end"])

@@ -183,13 +183,14 @@ def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
     speed = f"about {rate / 60:.1f} clock minutes pass per second of video" if not with_seconds else f"about {rate:.1f} clock seconds pass per second of video"
     speed_zh = f"视频每秒约走过{rate / 60:.1f}分钟" if not with_seconds else f"视频每秒约走过{rate:.1f}秒"
     if end["time"] <= 0:  # one frame: the clock at its time, no hand moving
+        still, still_zh = cap.single_frame(span, f": the clock reads {t0}.", f"：时钟显示{t0}。")
         en = {"short": f"An analog clock reading {t0}.",
               "detailed": f"A round {c['face']} clock with a {c['rim']} rim, {marks}, on a {c['background']} background; a {c['hour']} hour hand "
                           f"and a {c['minute']} minute hand{second_en} show the time {t0}.",
-              "temporal": f"A single frame at {span} s: the clock reads {t0}."}
+              "temporal": still}
         zh_caps = {"short": f"指针式时钟显示{t0}。",
                    "detailed": f"{zh['background']}背景上有一个{zh['face']}圆形钟面，{zh['rim']}边框，{marks_zh}；{zh['hour']}时针和{zh['minute']}分针{second_zh}显示时间{t0}。",
-                   "temporal": f"只有{span}秒处的一帧：时钟显示{t0}。"}  # fmt: skip
+                   "temporal": still_zh}  # fmt: skip
         return cap.assemble(en, zh_caps)
     en = {
         "short": cap.choose(rng, [f"An analog clock running from {t0} to {t1}.", f"Clock hands sweep from {t0} to {t1}.",

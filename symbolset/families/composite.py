@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import captions as cap
 from .. import composite, composite_planes, fontpack, stage, stage_occlude
 from ..draw import pick
 from ..errors import SymbolSetError
@@ -181,8 +182,12 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     out = {"en": {}, "zh": {}}
     for g in ("short", "detailed", "temporal"):
         parts = list(zip(nouns, places, caps))
-        out["en"][g] = " ".join([intro_en] + [f"{place[0][0].upper()}{place[0][1:]}, {noun[0]}: {_end(c['en'][g], 'en')}" for noun, place, c in parts])
-        out["zh"][g] = intro_zh + "".join(f"{place[1]}的{noun[1]}：{_end(c['zh'][g], 'zh')}" for noun, place, c in parts)
+        en, zh = intro_en, intro_zh
+        if g == "temporal" and spec["num_frames"] == 1:  # one frame: said once for the scene, not again by every part
+            en, zh = cap.single_frame(cap.seconds(0.0), f": {intro_en[0].lower()}{intro_en[1:]}", f"：{intro_zh}")
+            parts = [(noun, place, {lang: {g: cap.without_single_frame(c[lang][g])} for lang in c}) for noun, place, c in parts]
+        out["en"][g] = " ".join([en] + [f"{place[0][0].upper()}{place[0][1:]}, {noun[0]}: {_end(c['en'][g], 'en')}" for noun, place, c in parts])
+        out["zh"][g] = zh + "".join(f"{place[1]}的{noun[1]}：{_end(c['zh'][g], 'zh')}" for noun, place, c in parts)
     return out
 
 

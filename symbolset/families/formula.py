@@ -317,11 +317,13 @@ def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
     ta, tb = c[("first_ink", "the first term")]["time"], c[("first_ink", "the last term")]["time"]
     t0, t1, dur = cap.seconds(ta), cap.seconds(tb), cap.seconds(end)
     if end <= 0:  # one frame: the whole equation, nothing appearing
+        still, still_zh = cap.single_frame(dur, f" showing the whole equation {q}: all {n} terms are written, left to right: {', '.join(eq['displays'])}.",
+                                           f"，显示完整的公式 {q}：{n}项从左到右全部写出：{'，'.join(eq['displays'])}。")  # fmt: skip
         en = {"short": f"The {name} {q}, written out in full.",
               "detailed": f"On {common.article(bg)} background, the {name}, the equation {q}, in {col} type {where}, {n} terms in one line.",
-              "temporal": f"A single frame at {dur} s showing the whole equation {q}: all {n} terms are written, left to right: {', '.join(eq['displays'])}."}
+              "temporal": still}
         zh = {"short": f"完整写出的公式 {q}。", "detailed": f"{bg_zh}背景上，{where_zh}是{col_zh}的公式 {q}，共{n}项排成一行。",
-              "temporal": f"只有{dur}秒处的一帧，显示完整的公式 {q}：{n}项从左到右全部写出：{'，'.join(eq['displays'])}。"}  # fmt: skip
+              "temporal": still_zh}  # fmt: skip
         return cap.assemble(en, zh)
     en = {
         "short": cap.choose(rng, [f"The {name} {q} written term by term.", f"A formula appears piece by piece: the equation {q}.", f"Typesetting the equation {q} one term at a time."]),

@@ -144,10 +144,11 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     dur = cap.seconds(cl.clip_end(spec))
     dashes = "dashes" if dashed > 1 else "dashes of the dashed line"
     if spec["num_frames"] == 1:  # a still: the road as it is, nothing moving
+        still, still_t_zh = cap.single_frame(dur, f": {listing}, from left to right, meet at one vanishing point {where}.", f"：从左到右为{listing_zh}，交于{where_zh}的同一个消失点。")
         still_en = {"short": f"A {road} road in perspective whose {len(lanes)} lane lines meet at the horizon.",
-                    "temporal": f"A single frame at {dur} s: {listing}, from left to right, meet at one vanishing point {where}."}
+                    "temporal": still}
         still_zh = {"short": f"透视视角下的{zh['road']}道路，{len(lanes)}条车道线汇聚于地平线。",
-                    "temporal": f"只有{dur}秒处的一帧：从左到右为{listing_zh}，交于{where_zh}的同一个消失点。"}
+                    "temporal": still_t_zh}
     en = {
         "short": cap.choose(
             rng,

@@ -270,8 +270,8 @@ def words(claims: list[dict], end: float, rng: np.random.Generator) -> dict:
     width, width_zh = cl.width_words(c[("stroke_width", "curve")]["px"]), cl.width_words(c[("stroke_width", "curve")]["px"], "zh")
     if end <= 0:
         a = f" with a = {_num(graph['amplitude'])}" if fn["kind"] == "animated_sine" else ""
-        temporal = f"A single frame at {dur} s showing the finished graph of {q}{a}, drawn across the whole x axis."
-        temporal_zh = f"只有{dur}秒处的一帧，显示{qz}{a.replace(' with a = ', '（a = ') + '）' if a else ''}完整的图像，曲线横跨整个x轴。"
+        temporal, temporal_zh = cap.single_frame(dur, f" showing the finished graph of {q}{a}, drawn across the whole x axis.",
+                                                 f"，显示{qz}{a.replace(' with a = ', '（a = ') + '）' if a else ''}完整的图像，曲线横跨整个x轴。")
     elif fn["kind"] == "animated_sine":
         a0, a1 = _num(c[("curve", "curve at the start")]["amplitude"]), _num(graph["amplitude"])
         temporal = cap.choose(rng, [f"From {t0} s to {t1} s the amplitude a of {q} changes steadily from {a0} to {a1}; the curve then holds until {dur} s.",

@@ -293,7 +293,7 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
         temporal_zh = [f"从0.0秒到{dur}秒，显示屏一直显示{qz0}{unit_zh}。"]
         if spec["num_frames"] == 1:  # a still: what the display shows, nothing held over time
             change_en, change_zh = f"it shows {q0}{unit_en}", f"显示{qz0}{unit_zh}"
-            temporal, temporal_zh = [f"A single frame at {dur} s: the display shows {q0}{unit_en}."], [f"只有{dur}秒处的一帧：显示屏显示{qz0}{unit_zh}。"]
+            temporal, temporal_zh = ([s] for s in cap.single_frame(dur, f": the display shows {q0}{unit_en}.", f"：显示屏显示{qz0}{unit_zh}。"))
     else:
         change_en = f"it changes from {q0} to {q1}{unit_en}"
         change_zh = f"从{qz0}变为{qz1}{unit_zh}"

@@ -261,11 +261,12 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
     tail = "" if not span or span["stops"] else ", still moving when the clip ends"
     tail_zh = "" if not span or span["stops"] else "，到视频结束时仍在运动"
     if spec["num_frames"] == 1:  # a still: the sign as the one frame shows it
+        still, still_zh = cap.single_frame(dur, f" showing the {noun} with its text {quoted}.", f"，显示写着{quoted_zh}的{noun_zh}。")
         en = {"short": f"{article(noun).capitalize()} reading {quoted}.",
               "detailed": f"{article(panel).capitalize()} {noun} on {article(bg)} background; its {ink} text reads {quoted}, {set_en}.",
-              "temporal": f"A single frame at {dur} s showing the {noun} with its text {quoted}."}
+              "temporal": still}
         zh = {"short": f"写着{quoted_zh}的{noun_zh}。", "detailed": f"{bgz}背景上是一块{pz}{noun_zh}，{iz}文字为{quoted_zh}，{set_zh}。",
-              "temporal": f"只有{dur}秒处的一帧，显示写着{quoted_zh}的{noun_zh}。"}  # fmt: skip
+              "temporal": still_zh}  # fmt: skip
         return cap.assemble(en, zh)
     en = {
         "short": cap.choose(

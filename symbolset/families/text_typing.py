@@ -167,16 +167,17 @@ def captions(spec: dict, rng: np.random.Generator) -> dict:
 def _still_words(text, noun, noun_zh, color, cur, bg, where, tall, dur) -> tuple[dict, dict]:
     """The captions of a one-frame clip: the whole text typed, the cursor after it, nothing moving."""
     n, q, qz = len(text), cap.quote(text), cap.quote(text, "zh")
+    still, still_zh = cap.single_frame(dur, f": all {n} characters of {q} are shown, with the cursor after the last one.", f"：{qz}的{n}个字符全部显示，光标位于最后一个字符后面。")
     en = {
         "short": f"The {noun} {q} typed out in full, with {article(cur[0])} cursor after it.",
         "detailed": f"On {article(bg[0])} background, the {noun} {q} ({n} characters) is written in {color[0]} type {where[0]}, its ink {tall} px tall, "
         f"with {article(cur[0])} text cursor after the last character.",
-        "temporal": f"A single frame at {dur} s: all {n} characters of {q} are shown, with the cursor after the last one.",
+        "temporal": still,
     }
     zh = {
         "short": f"{noun_zh}{qz}已全部输入，后面跟着{cur[1]}光标。",
         "detailed": f"{bg[1]}背景上，{color[1]}的{noun_zh}{qz}（共{n}个字符）位于{where[1]}，文字墨迹高{tall}像素，最后一个字符后有{cur[1]}光标。",
-        "temporal": f"只有{dur}秒处的一帧：{qz}的{n}个字符全部显示，光标位于最后一个字符后面。",
+        "temporal": still_zh,
     }
     return en, zh
 

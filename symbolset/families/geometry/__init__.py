@@ -15,6 +15,8 @@ fits, line fits, label ink) and checks the construction's definition in every fr
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from ... import captions as cap
@@ -43,15 +45,28 @@ def pick_colors(rng: np.random.Generator, count: int, pool=INKS) -> list[str]:
     return [pool[int(i)] for i in order]
 
 
+# Roles (indices into line, circle, label, point, chord) that must not share a close pair of colours: line,
+# circle and point, whose changes the captions time, and the label with the line and the circle. Where the
+# circle crosses a side, an anti-aliased pixel blends two inks into a colour nearer the label's close twin
+# than either: a red label beside an orange circle over black sides owned those pixels ("label 'C' is 6.0 px
+# from its place"), a purple label took a blue incircle's arc where it touched an orange side ("the arc is
+# missing"), and a red circle over blue sides made purple next to a purple label 'B'.
+_APART = ((0, 1), (0, 3), (1, 3), (2, 0), (2, 1))
+
+
 def _separated(colors: list[str]) -> list[str]:
-    """``colors`` (line, circle, label, point, chord) reordered so that line, circle and point, whose
-    changes the captions time, never form a close pair: each such clash swaps with label or chord."""
-    c = list(colors)
-    for i, j in ((0, 1), (0, 3), (1, 3)):
-        if {c[i], c[j]} in _CLOSE:
-            k = next(k for k in (2, 4) if all({c[k], c[x]} not in _CLOSE for x in (0, 1, 3) if x != j))
-            c[j], c[k] = c[k], c[j]
-    return c
+    """``colors`` (line, circle, label, point, chord) as drawn when no pair of :data:`_APART` is close;
+    otherwise the order that keeps every such pair apart and moves the fewest colours (the first in
+    permutation order). One always exists: of five colours from six, at most two close pairs; one can
+    go on label and point, and the chord takes a colour of the other."""
+
+    def apart(c):
+        return all({c[i], c[j]} not in _CLOSE for i, j in _APART)
+
+    if apart(colors):
+        return list(colors)
+    orders = [list(p) for p in itertools.permutations(colors) if apart(p)]
+    return min(orders, key=lambda c: sum(a != b for a, b in zip(c, colors)))
 
 
 def draw(rng: np.random.Generator, w: int, h: int) -> dict:

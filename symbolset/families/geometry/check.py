@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from ... import captions as cap
+from ...claims.figures import element_region
 from .. import common
 
 
@@ -138,7 +139,7 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
             found, fit = check_ring(circle_alpha, m["center"], m["radius"], band, circle["start"], sweep, f"frame {i}: circle", occluder)
             problems += found
         label_ink = alpha_of("label") >= 0.35
-        _labels_ok(spec, ann, label_ink, problems, i)
+        _labels_ok(spec, ann, label_ink & ~_crossings(ann, label_ink.shape), problems, i)
         if k in ("circumcircle", "incircle"):
             edges = _shape(ann, "edges")
             drawn = sum(math.dist(p, q) for p, q in zip(edges["points"], edges["points"][1:]))
@@ -172,6 +173,16 @@ def verify(spec: dict, frames: np.ndarray, annotations: list[dict]) -> list[str]
 def _same(a: dict, b: dict) -> bool:
     """Whether two frames' annotations are the same but for the frame's number and time."""
     return {**a, "frame": 0, "time": 0} == {**b, "frame": 0, "time": 0}
+
+
+def _crossings(ann: dict, shape: tuple[int, int]) -> np.ndarray:
+    """Pixels where two or more of the frame's strokes overlap (within 1 px of each). A blend of two
+    inks may look like a third (red over blue reads purple, purple over green black), so the label
+    check leaves these out: only there can another colour's pixels pass for the label's ink."""
+    count = np.zeros(shape, np.uint8)
+    for s in ann["shapes"]:
+        count += element_region(ann, [s["element"]], shape, grow=1.0)
+    return count >= 2
 
 
 def _labels_ok(spec, ann, mask, problems, i) -> None:

@@ -23,7 +23,10 @@ def draw(rng: np.random.Generator, kind: str, w: int, h: int, dur: float) -> dic
     d = {"radius": r, "center": center, "a0": a0, "t0": t0, "t1": t1, "direction": direction}
     if kind == "moving_point":
         d["turns"] = float(round(rng.uniform(0.35, 0.8), 2)) * direction
-        d["q_offset"] = float(rng.uniform(-50, 50))
+        # Q lies 25-50 degrees off the point opposite P's start: nearer, the chord QP starts along the
+        # radius OP, through O, and hides it (an offset under 25 degrees moves 25 degrees further out)
+        q_offset = float(rng.uniform(-50, 50))
+        d["q_offset"] = q_offset if abs(q_offset) >= 25.0 else math.copysign(25.0 + abs(q_offset), q_offset)
     return d
 
 
@@ -35,6 +38,13 @@ def build(spec: dict, meta: dict, d: dict) -> None:
     dot = max(1.5, width * 1.2)
     els = spec["elements"]
     still = spec["num_frames"] == 1  # one frame: the traced circle (the leg back at its start), or P halfway along its turn
+    # per frame, the segments the label 'O' keeps clear of: the turning radius and chord; of the compass
+    # leg, which sweeps under it by design, where it rests on the last frame
+    strokes = []
+
+    def point(a):  # the point of the circle at a compass angle (degrees clockwise from 12 o'clock)
+        return [center[0] + r * math.sin(math.radians(a)), center[1] - r * math.cos(math.radians(a))]
+
     if still:
         t0 = t1 = 0.0
     if kind == "compass":
@@ -43,22 +53,34 @@ def build(spec: dict, meta: dict, d: dict) -> None:
         els.append(element("ray", "leg", origin=center, length=r, color=cap.rgb(col["line"]), width=width,
                            angle=a0 if still else {"keys": [[t0, a0], [t1, a0 + 360.0 * direction]], "ease": "linear"}))  # fmt: skip
         meta.update({"t_start": t0, "t_end": t1})
+        last = (spec["num_frames"] - 1) / spec["fps"]
+        leg = a0 + 360.0 * direction * (1.0 if still else min(max((last - t0) / max(t1 - t0, 1e-6), 0.0), 1.0))
+        strokes = [[(center, point(leg))]]
     else:
-        turns = d["turns"]
         times = [round(i / spec["fps"], 6) for i in range(spec["num_frames"])]
 
+        def progress(t):
+            return 0.5 if still else min(max((t - t0) / max(t1 - t0, 1e-6), 0.0), 1.0)
+
         def angle_at(t):
-            u = 0.5 if still else min(max((t - t0) / max(t1 - t0, 1e-6), 0.0), 1.0)
-            return a0 + 360.0 * turns * u
+            return a0 + 360.0 * turns * progress(t)
 
-        def point(a):
-            return [center[0] + r * math.sin(math.radians(a)), center[1] - r * math.cos(math.radians(a))]
+        def fixed(offset):
+            """Q's angle for ``offset`` and P's turn: P stops short of Q (by its dot, Q's dot and a
+            margin) so it never hides the fixed point."""
+            room = ((a0 + 180.0 + offset - a0) * direction) % 360.0 - math.degrees((2 * dot + 2.0 + 2 * width) / r) - 5.0
+            return a0 + 180.0 + offset, math.copysign(min(abs(d["turns"]), math.floor(room / 360.0 * 100) / 100), d["turns"])
 
-        q_angle = a0 + 180.0 + d["q_offset"]
-        # P stops short of Q (by its dot, Q's dot and a margin) so it never hides the fixed point
-        room = ((q_angle - a0) * direction) % 360.0 - math.degrees((2 * dot + 2.0 + 2 * width) / r) - 5.0
-        turns = math.copysign(min(abs(turns), math.floor(room / 360.0 * 100) / 100), turns)
+        def aside(q_angle, turns):
+            """How far (degrees) P on the last frame is from the point opposite Q: near it, the chord
+            QP runs along the radius OP and hides it (the angle between them at P is half this)."""
+            return abs((a0 + 360.0 * turns * progress(times[-1]) - q_angle) % 360.0 - 180.0)
+
+        q_angle, turns = fixed(d["q_offset"])
+        if aside(q_angle, turns) < 50.0:  # Q mirrored about the start's opposite point, if that leaves the radius clearer
+            q_angle, turns = max((q_angle, turns), fixed(-d["q_offset"]), key=lambda qt: aside(*qt))
         q = [round(v, 4) for v in point(q_angle)]
+        strokes = [((center, point(angle_at(t))), (q, point(angle_at(t)))) for t in times]  # radius OP and chord QP, frame by frame
         chord, point_c = cap.rgb(col["chord"]), cap.rgb(col["point"])
         els.append(element("circle", "circle", center=center, radius=r, color=cap.rgb(col["circle"]), width=width))
         els.append(element("ray", "radius", origin=center, length=r, color=cap.rgb(col["line"]), width=width,
@@ -70,8 +92,35 @@ def build(spec: dict, meta: dict, d: dict) -> None:
                            center={"keys": [[t, [round(v, 4) for v in point(angle_at(t))]] for t in times], "ease": "linear"}))  # fmt: skip
         meta.update({"t_start": t0, "t_end": t1, "turns": turns, "Q": q, "relation": "P lies on the circle with centre O; OP is a radius and QP a chord"})
     # drawn last, so the turning leg or radius passes under the label instead of cutting its glyph
-    label_at = label(spec, "label_O", "O", font, size, col["label"], center, [center[0] + 1, center[1] - 1], size * 0.8, 0.0)
+    away = _label_side(center, size, width, strokes)
+    label_at = label(spec, "label_O", "O", font, size, col["label"], center, np.subtract(center, away), size * 0.8, 0.0)
     meta.update({"center": center, "radius": r, "start_angle": a0, "direction": "clockwise" if direction > 0 else "counter-clockwise",
                  "label_anchors": {"O": label_at}, "label_gap": size * 0.8})  # fmt: skip
     if kind == "compass":
         meta["relation"] = "every traced point is at distance r from O"
+
+
+def _segment_distance(p, a, b) -> float:
+    """Distance from point ``p`` to the segment ``a``-``b``."""
+    p, a, b = (np.asarray(v, np.float64) for v in (p, a, b))
+    ab = b - a
+    u = float(np.clip(np.dot(p - a, ab) / max(float(ab @ ab), 1e-12), 0.0, 1.0))
+    return float(np.linalg.norm(p - a - u * ab))
+
+
+def _label_side(center, size: int, width: int, strokes: list) -> list[float]:
+    """Which way from O its label goes (a direction): down-left, unless a segment of ``strokes`` (per
+    frame: the turning radius and the chord) passes within a glyph of that place in some frame; then
+    the way, in 15 degree steps, clear of them on the last frame (the finished figure, whose colours
+    the captions name) and, among those, farthest from them over all frames. A stroke under a 9 px
+    'O' leaves no pixel of the label's colour to read, and the label is hard to read."""
+    clear = 0.5 * size + width + 1.0
+
+    def room(deg):
+        d = (math.cos(math.radians(deg)), math.sin(math.radians(deg)))
+        at = (center[0] + d[0] * size * 0.8, center[1] + d[1] * size * 0.8)
+        near = [min((_segment_distance(at, a, b) for a, b in frame), default=math.inf) for frame in strokes] or [math.inf]
+        return min(near[-1], clear), min(near), list(d)
+
+    ways = [room(135.0 + 15.0 * k) for k in range(24)]  # 135 degrees (y down): the default, down-left
+    return [-1.0, 1.0] if ways[0][1] >= clear else max(ways, key=lambda w: w[:2])[2]

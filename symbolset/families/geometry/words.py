@@ -37,7 +37,9 @@ def claims(spec: dict) -> list[dict]:
     out.append(cl.claim("stroke_width", "lines", elements=lines, color=col["line"], others=scene, px=px))
     out += [
         cl.colour("background", m["background"], among=_BACKGROUNDS),
-        cl.colour("lines", m["colors"]["line"], elements=lines, part="ink", base=bg, exclude=[i for i in ids if i not in lines and i != "circle"], among=_INKS),
+        # the sides keep the circle that touches or crosses them (it lies along an incircle's sides); the
+        # compass leg ends on its arc, where the circle's ink outweighs a 1 px leg's thin ink
+        cl.colour("lines", m["colors"]["line"], elements=lines, part="ink", base=bg, exclude=[i for i in ids if i not in lines and (i != "circle" or k == "compass")], among=_INKS),
         cl.colour("circle", m["colors"]["circle"], elements=["circle"], part="ink", base=bg, exclude=[i for i in ids if i != "circle"], among=_INKS),
         # a label's box also holds the strokes it is drawn over (the compass leg passes under 'O')
         cl.colour("labels", m["colors"]["label"], elements=labels, part="ink", base=bg, exclude=[i for i in ids if i not in labels], among=_INKS),
@@ -211,29 +213,34 @@ def _still_words(c: dict, col: dict, zh: dict, r: str, width: tuple[str, str], d
             angles, angles_zh = f" ({d['A']}°, {d['B']}° and {d['C']}° at A, B and C)", f"，∠A = {d['A']}°，∠B = {d['B']}°，∠C = {d['C']}°"
         else:
             angles, angles_zh = "", ""
+        still, still_zh = cap.single_frame(dur, f" showing the finished construction: triangle 'ABC' with its labelled vertices and its {what} of radius {r} px around the marked centre.",
+                                           f"，显示完成的作图：顶点已标注的三角形“ABC”及其半径{r}像素、圆心标有圆点的{_KIND_ZH[k]}。")  # fmt: skip
         en = {"short": f"Triangle 'ABC' with its {what}.",
               "detailed": f"On {a(bg)} background, {a(col['lines'])} triangle with vertices labelled 'A', 'B', 'C' in {col['labels']}{angles} "
                           f"and its {col['circle']} {what} of radius {r} px around a {col['circle']} centre dot, {rel}; lines {width[0]} wide.",
-              "temporal": f"A single frame at {dur} s showing the finished construction: triangle 'ABC' with its labelled vertices and its {what} of radius {r} px around the marked centre."}
+              "temporal": still}
         zh_caps = {"short": f"三角形“ABC”及其{_KIND_ZH[k]}。",
                    "detailed": f"{bg_zh}背景上，{zh['lines']}三角形的顶点标为“A”“B”“C”（{zh['labels']}{angles_zh}），{zh['circle']}{_KIND_ZH[k]}的圆心用圆点标出、半径{r}像素，{rel_zh}；线宽{width[1]}。",
-                   "temporal": f"只有{dur}秒处的一帧，显示完成的作图：顶点已标注的三角形“ABC”及其半径{r}像素、圆心标有圆点的{_KIND_ZH[k]}。"}
+                   "temporal": still_zh}
     elif ("count", "fixed point") in c:
+        still, still_zh = cap.single_frame(dur, f": the {col['point']} point sits on the circle, joined to 'O' by the radius and to the fixed point by the chord.",
+                                           f"：{zh['point']}点位于圆上，由半径连到“O”，由弦连到定点。")  # fmt: skip
         en = {"short": f"A point on a circle of radius {r} px centred on 'O', with its radius and a chord.",
               "detailed": f"On {a(bg)} background, {a(col['circle'])} circle of radius {r} px with centre 'O'; {a(col['point'])} point on it is joined to 'O' "
                           f"by {a(col['lines'])} radius and to a fixed {col['chord']} point on the circle by {a(col['chord'])} chord; lines {width[0]} wide.",
-              "temporal": f"A single frame at {dur} s: the {col['point']} point sits on the circle, joined to 'O' by the radius and to the fixed point by the chord."}
+              "temporal": still}
         zh_caps = {"short": f"圆心为“O”、半径{r}像素的圆上的一点，连有半径和弦。",
                    "detailed": f"{bg_zh}背景上有圆心为“O”、半径{r}像素的{zh['circle']}圆；圆上的{zh['point']}点由{zh['lines']}半径连到“O”，由{zh['chord']}弦连到圆上一个定点；线宽{width[1]}。",
-                   "temporal": f"只有{dur}秒处的一帧：{zh['point']}点位于圆上，由半径连到“O”，由弦连到定点。"}
+                   "temporal": still_zh}
     else:
+        still, still_zh = cap.single_frame(dur, " showing the finished circle with the compass leg from its centre 'O'.", "，显示画好的圆和从圆心“O”伸出的圆规脚。")
         en = {"short": f"A circle of radius {r} px around 'O' with a compass leg on it.",
               "detailed": f"On {a(bg)} background, {a(col['circle'])} circle of radius {r} px around the point 'O' ({col['labels']} label), "
                           f"with {a(col['lines'])} compass leg from 'O' to the circle; lines {width[0]} wide.",
-              "temporal": f"A single frame at {dur} s showing the finished circle with the compass leg from its centre 'O'."}
+              "temporal": still}
         zh_caps = {"short": f"以“O”为圆心、半径{r}像素的圆和圆规脚。",
                    "detailed": f"{bg_zh}背景上，以点“O”为圆心、半径{r}像素的{zh['circle']}圆，{zh['lines']}圆规脚从“O”连到圆上；线宽{width[1]}。",
-                   "temporal": f"只有{dur}秒处的一帧，显示画好的圆和从圆心“O”伸出的圆规脚。"}
+                   "temporal": still_zh}
     return cap.assemble(en, zh_caps)
 
 
