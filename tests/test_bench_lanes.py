@@ -6,14 +6,18 @@ scoring clearly lower than a correct one drawn elsewhere."""
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 from bench_variants import moved, video
 
+from symbolset import codec
 from symbolset.bench import variants
-from symbolset.bench.score import Scorer, sample_indices
+from symbolset.bench.corruptions import corrupt
 from symbolset.bench.metrics import lanes
+from symbolset.bench.score import Scorer, sample_indices
 from symbolset.config import load_config
+from symbolset.layout import iter_rows
 from symbolset.record import sample_spec
 from symbolset.render import render_clip
 from symbolset.spec import elements_of, validate
@@ -92,3 +96,17 @@ def test_the_same_lines_under_another_sky_on_another_road_are_another_prompt():
     right = _match(spec, _moved(spec))["match"]
     got = _match(spec, video(other))
     assert right - got["match"] >= 0.15 and got["geo"] <= 0.2, got
+
+
+def test_a_cream_sky_over_a_warped_horizon_is_not_a_white_line(tiny_dir):
+    """tiny's test lanes clip under the validation's ``geometric`` warp at severity 4: the horizon
+    bends across the rays fanned out just below the vanishing point, and the cream sky (within 40
+    grey levels of white) read as two more white lines (geo 0.45 at severity 4, 0.99 at 5: the
+    targeted rho of geo fell to -0.89)."""
+    rows = list(iter_rows(tiny_dir, "test"))
+    k, row = next((k, r) for k, r in enumerate(rows) if r["family"] == "lanes")
+    spec = validate(json.loads(row["spec"]))
+    assert spec["meta"]["sky"] == "cream"
+    frames = corrupt("geometric", codec.decode(row["video"]["bytes"]), 4, k, spec)
+    for i in sample_indices(len(frames), 3):
+        assert len(lanes.read_lanes(frames[i], lanes.lane_colors(spec))["lines"]) == 2, i

@@ -5,9 +5,10 @@ frame). What a frame shows (:func:`read_lanes`):
   road and a verge of one brightness differ in hue only) are intersected pairwise to find the
   point most of them meet (wherever it is: the least-squares point of the segments passing the
   best crossing), and the share of the segments' length passing within 2% of the diagonal of it;
-- the lane lines, left to right: rays fanned out below that point find the lines of each stated
-  colour (a yellow edge line beside white ones) and of any colour unlike the road, the ground and
-  the stated ones; each is read as its kind -- ``S`` (solid: on along >= 80% of its visible
+- the lane lines, left to right: rays fanned out below that point (and below the sky's lower edge
+  in each column: a cream sky is within 40 grey levels of a white line) find the lines of each
+  stated colour (a yellow edge line beside white ones) and of any colour unlike the road, the
+  ground and the stated ones, a line covering >= 10% of its ray's visible length; each is read as its kind -- ``S`` (solid: on along >= 80% of its visible
   length, judged over a fan of +-1.5 degrees so that a line a lens or warp bends a little stays
   solid) or ``D`` (dashed) -- and its colour (the stated colour most of its pixels have, or none);
 - the scene: the palette names of the median colours above the point (sky), straight below it
@@ -95,12 +96,23 @@ def _unlike(frame: np.ndarray, colors, blends) -> np.ndarray:
     return out
 
 
-def lane_lines(frame: np.ndarray, vp: np.ndarray, colors, backdrop=None) -> list[tuple[str, int]]:
+def _below_sky(frame: np.ndarray, sky) -> np.ndarray:
+    """Pixels below the sky: in each column, from the first pixel down from the top that is more
+    than 40 grey levels from ``sky`` (a cream sky is within 40 of a white line; a warped horizon
+    crosses the rays fanned out just below a vanishing point)."""
+    h = frame.shape[0]
+    unlike = np.abs(frame.astype(np.int16) - np.asarray(sky, np.float32)).max(axis=-1) > 40
+    top = np.where(unlike.any(axis=0), unlike.argmax(axis=0), h)
+    return np.arange(h)[:, None] >= top[None, :]
+
+
+def lane_lines(frame: np.ndarray, vp: np.ndarray, colors, backdrop=None, sky=None) -> list[tuple[str, int]]:
     """The lane lines fanning out below ``vp`` in any of ``colors`` (each within 40 grey levels),
     left to right on screen: ``(kind, colour)`` with kind ``S`` for a solid line (on along 80% or
     more of its visible length) or ``D`` for dashed, and colour the index in ``colors`` that most of
     the line's pixels have. With ``backdrop`` (the road's and the ground's colours, as read), a line
-    of any other colour (unlike both, their blend and ``colors``) is found too, with colour -1."""
+    of any other colour (unlike both, their blend and ``colors``) is found too, with colour -1. With
+    ``sky`` (its colour, as read), nothing above the sky's lower edge counts (:func:`_below_sky`)."""
     h, w = frame.shape[:2]
     f = frame.astype(np.int16)
     masks = [(np.abs(f - np.asarray(c)).max(axis=-1) <= 40) for c in colors]
@@ -108,6 +120,9 @@ def lane_lines(frame: np.ndarray, vp: np.ndarray, colors, backdrop=None) -> list
         known = list(colors) + list(backdrop)
         other = _unlike(frame, known, [(a, b) for i, a in enumerate(known) for b in known[i + 1 :]])
         masks.append(cv2.morphologyEx(other.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)).astype(bool))
+    if sky is not None:
+        below = _below_sky(frame, sky)
+        masks = [m & below for m in masks]
     angles = np.radians(np.arange(8.0, 172.5, 0.5))  # directions below the horizon through vp (not along it)
     radii = np.arange(0.08 * h, math.hypot(h, w), 0.5)
     xs = (vp[0] + np.cos(angles)[:, None] * radii[None]).astype(np.float32) - 0.5
@@ -187,7 +202,7 @@ def read_lanes(frame: np.ndarray, colors) -> dict | None:
     scene = scene_colours(frame, vp)
     backdrop = [scene["road"], scene["ground"]] if "road" in scene and "ground" in scene else None
     return {"share": share, "vp": (vp[0] / w, vp[1] / h), "scene": {k: _nearest(v) for k, v in scene.items()},
-            "lines": lane_lines(frame, vp, colors, backdrop)}  # fmt: skip
+            "lines": lane_lines(frame, vp, colors, backdrop, scene.get("sky"))}  # fmt: skip
 
 
 def stated_lines(spec: dict, annotation: dict) -> list[tuple[str, int]]:
