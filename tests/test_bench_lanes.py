@@ -110,3 +110,21 @@ def test_a_cream_sky_over_a_warped_horizon_is_not_a_white_line(tiny_dir):
     frames = corrupt("geometric", codec.decode(row["video"]["bytes"]), 4, k, spec)
     for i in sample_indices(len(frames), 3):
         assert len(lanes.read_lanes(frames[i], lanes.lane_colors(spec))["lines"]) == 2, i
+
+
+def test_each_statement_the_frame_contradicts_halves_its_credit():
+    """lanes_score on readings made by hand, against lanes-0-000011's caption: everything right,
+    one line missing, the road another colour, the lines meeting far right of where the caption
+    puts the vanishing point ("horizontally centred": a re-layout's few percent are allowed)."""
+    spec = _spec(11)
+    annotation = render_clip(spec)[1][0]
+    stated = lanes.stated_scene(spec)
+    w, h = spec["width"], spec["height"]
+    right = {"share": 1.0, "vp": (stated["vp"]["point"][0] / w, stated["vp"]["point"][1] / h),
+             "scene": {k: stated[k] for k in ("sky", "ground", "road")}, "lines": lanes.stated_lines(spec, annotation)}  # fmt: skip
+    assert lanes.lanes_score(right, spec, annotation) == 1.0
+    assert lanes.lanes_score({**right, "vp": (right["vp"][0] + 0.05, right["vp"][1])}, spec, annotation) == 1.0
+    assert lanes.lanes_score({**right, "lines": right["lines"][1:]}, spec, annotation) == 0.5
+    assert lanes.lanes_score({**right, "scene": {**right["scene"], "road": "green"}}, spec, annotation) == 0.5
+    assert lanes.lanes_score({**right, "vp": (0.8, right["vp"][1])}, spec, annotation) == 0.5
+    assert lanes.lanes_score(None, spec, annotation) == 0.0
