@@ -128,7 +128,9 @@ def lane_lines(frame: np.ndarray, vp: np.ndarray, colors, backdrop=None, sky=Non
     xs = (vp[0] + np.cos(angles)[:, None] * radii[None]).astype(np.float32) - 0.5
     ys = (vp[1] + np.sin(angles)[:, None] * radii[None]).astype(np.float32) - 0.5
     inside = (xs >= 0) & (xs <= w - 1) & (ys >= 0) & (ys <= h - 1)
-    each = np.stack([cv2.remap(m.astype(np.float32), xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0) > 0.5 for m in masks])
+    each = np.stack(
+        [cv2.remap(m.astype(np.float32), xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0) > 0.5 for m in masks]
+    )
     on = each.any(axis=0)
     seen = np.maximum(inside.sum(axis=1), 1)
     # a thin line between two rays; its kind is judged over a wider fan of rays (+-1.5 degrees), so a
