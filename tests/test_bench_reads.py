@@ -154,11 +154,10 @@ def test_lane_kinds_hold_under_a_slight_warp_and_change_with_a_swapped_line(tiny
     k, row = next((k, r) for k, r in enumerate(rows) if r["family"] == "lanes")
     spec = validate(json.loads(row["spec"]))
     frames = codec.decode(row["video"]["bytes"])
-    want = "".join("D" if el.get("dash") else "S" for el in sorted(elements_of(spec, "lane_line"), key=lambda el: el["bottom_x"]))
-    color = elements_of(spec, "lane_line")[0]["color"]
+    want = ["D" if el.get("dash") else "S" for el in sorted(elements_of(spec, "lane_line"), key=lambda el: el["bottom_x"])]
     for frame in corrupt("geometric", frames, 1, k, spec)[sample_indices(len(frames), 3)]:
-        vp, share = lanes.vanishing_point(frame)
-        assert share >= 0.95 and lanes.lane_kinds(frame, vp, color) == want
+        got = lanes.read_lanes(frame, lanes.lane_colors(spec))
+        assert got["share"] >= 0.95 and [kind for kind, _ in got["lines"]] == want
     assert _geo(spec, frames)["geo_lanes"] >= 0.95
     assert _geo(spec, video(variants.swap_lane_kind(spec, 0)))["geo_lanes"] <= 0.6
 

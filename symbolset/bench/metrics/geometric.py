@@ -59,9 +59,8 @@ import numpy as np
 
 from ...families import clock, seven_segment
 from ...families.common import angle_diff
-from . import align, locate
+from . import align, lanes, locate
 from .figure import crossing, explained, mark_points, marks_score, precision_score, segments_score, shapes_of
-from .lanes import lanes_score
 
 _edges = locate.edges
 
@@ -225,7 +224,8 @@ def _reader(name: str, spec: dict, frame: np.ndarray, annotations: list[dict], h
         following = annotations[1:] + [None]
         return lambda i: precision_score(edges, annotations[i], following[i], prepared[i] if prepared else None)
     if name == "lanes":
-        return lambda i: lanes_score(frame, spec, annotations[i])
+        got = lanes.read_lanes(frame, lanes.lane_colors(spec))
+        return lambda i: lanes.lanes_score(got, spec, annotations[i])
     if name == "hands":
         got = clock.read_hands(spec, frame) if hands is None else hands
         return lambda i: _hands_vs(got, spec, annotations[i]["time"])
