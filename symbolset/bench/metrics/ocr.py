@@ -60,7 +60,7 @@ import unicodedata
 import cv2
 import numpy as np
 
-from . import align
+from . import align, stacked
 
 MIN_CONFIDENCE = 0.3
 SYMBOL_PENALTY = 0.5  # ocr_symbols: each wrong, missing or extra symbol of a frame's whole text halves it
@@ -71,12 +71,13 @@ _MARKS = "\u00b7.,\u00b0'`\"\u2022:;"
 # Same-shape capitals, the digit 0 and the letter o (one ring: a lone tick label "0" is read "o" or
 # the ideographic full stop), the dashes an OCR engine reads as "-" (minus sign, hyphen, figure and
 # en dash), and the Greek letters the recogniser has no reliable class for, folded with what it reads them as
-# (measured on formula renders at 128 and 256 px): lambda as the CJK "ru" or as "A", gamma as "y";
+# (measured on formula renders at 128 and 256 px): lambda as the CJK "ru" or as "A", gamma as "y",
+# pi as "n"; a lone "=" (an equation's, read on its own between stacked fractions) as the CJK "two";
 # and the middle dot of a product (plot titles "y=2·exp(-x)"), read as "-" or "·" by turns at
 # 128 px, folded with "-".
 # The degree sign (a ring of a few pixels, which the recogniser drops, as in the 7-segment unit
 # "29°C" read "29C") is left out altogether.
-_FOLD = str.maketrans("COSUVWXZ0\u00b7\u22c5\u2212\u2010\u2011\u2012\u2013\u5165A\u03b3", "cosuvwxzo-------\u03bb\u03bby", "\u00b0")
+_FOLD = str.maketrans("COSUVWXZ0\u00b7\u22c5\u2212\u2010\u2011\u2012\u2013\u5165A\u03b3\u03c0\u4e8c", "cosuvwxzo-------\u03bb\u03bbyn=", "\u00b0")
 
 
 def normalize(text: str) -> str:
@@ -193,8 +194,7 @@ def _glyph_items(frame: np.ndarray, lines: list[tuple[str, list[float]]]) -> lis
         crop = frame[sy, sx, ::-1]
         if k:
             crop = np.where(((labels[sy, sx] != k) & (ink[sy, sx] > 0))[..., None], bg[::-1].astype(np.uint8), crop)
-        scale = max(1.0, 48.0 / crop.shape[0])  # the recogniser's input height: enlarge smoothly, not by its own resize
-        crops.append(np.ascontiguousarray(cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)))
+        crops.append(_rec_input(crop))
     if not crops:
         return []
     out = []
@@ -209,6 +209,25 @@ def _glyph_items(frame: np.ndarray, lines: list[tuple[str, list[float]]]) -> lis
     return out
 
 
+def _rec_input(crop: np.ndarray) -> np.ndarray:
+    """A BGR crop enlarged smoothly to the recogniser's input height (48 px), not by its own resize."""
+    scale = max(1.0, 48.0 / crop.shape[0])
+    return np.ascontiguousarray(cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC))
+
+
+def _recognise(crops: list[np.ndarray]) -> list[str]:
+    """The normalised text of each BGR crop, recognised as one row ("" when not confident)."""
+    reads = engine().text_rec([_rec_input(c) for c in crops])[0]
+    return [normalize(text) if float(conf) >= MIN_CONFIDENCE else "" for text, conf in reads]
+
+
+def _ink(frame: np.ndarray) -> np.ndarray:
+    """Pixels clearly unlike the frame's border colour (a strict threshold keeps glyphs apart)."""
+    from .locate import background
+
+    return (np.abs(frame.astype(np.int16) - background(frame)).max(axis=-1) > _GLYPH_TOL).astype(np.uint8)
+
+
 def _encloses(mask: np.ndarray) -> bool:
     """Whether a blob's ``mask`` encloses background (a hole): the pixels outside it that its
     surroundings cannot reach."""
@@ -221,6 +240,8 @@ def read_items(frame: np.ndarray, side: int = DET_SIDES[0], glyphs: bool = False
     """``(normalised text, box)`` of the lines read in a whole RGB frame (see the module
     docstring); ``glyphs``: also read isolated glyph-sized blobs."""
     items = _items(frame, side)
+    if glyphs:  # a line of stacked fractions is read part by part (numerators, denominators, the rest)
+        items = stacked.fraction_items(frame, _ink(frame), items, _recognise)
     if glyphs:  # a one-character line over a glyph blob gives way to the blob's own reading
         found = _glyph_items(frame, items)
         inside = lambda b, g: b[0] <= (g[0] + g[2]) / 2 <= b[2] and b[1] <= (g[1] + g[3]) / 2 <= b[3]  # noqa: E731
