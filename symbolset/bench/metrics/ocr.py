@@ -64,6 +64,7 @@ from . import align, stacked
 
 MIN_CONFIDENCE = 0.3
 SYMBOL_PENALTY = 0.5  # ocr_symbols: each wrong, missing or extra symbol of a frame's whole text halves it
+STATEMENTS = frozenset({"formula"})  # families whose text is one statement: one wrong symbol makes it false
 DET_SIDES = (384, 736)
 _CURSOR_READS = "|lI1![]"
 _GLYPH_TOL = 60
@@ -216,9 +217,10 @@ def _rec_input(crop: np.ndarray) -> np.ndarray:
 
 
 def _recognise(crops: list[np.ndarray]) -> list[str]:
-    """The normalised text of each BGR crop, recognised as one row ("" when not confident)."""
+    """The normalised text of each BGR crop, recognised as one row ("" when not confident), without
+    stray marks at its ends (a speck of a neighbour's ink read as a dot)."""
     reads = engine().text_rec([_rec_input(c) for c in crops])[0]
-    return [normalize(text) if float(conf) >= MIN_CONFIDENCE else "" for text, conf in reads]
+    return [normalize(text.strip(_MARKS + " ")) if float(conf) >= MIN_CONFIDENCE else "" for text, conf in reads]
 
 
 def _ink(frame: np.ndarray) -> np.ndarray:
@@ -391,10 +393,23 @@ def _order(state: dict, joined: str) -> float:
     return max(ned(x, _uncursored(joined, x, state["cursor"])) for x in state["joins"])
 
 
-def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
+def whole_statement(states: list[dict], rows, wrong: list[int]) -> list[int]:
+    """Per sampled frame, the wrong symbols of a text that is one statement (an equation): the
+    frame's own, or those of the frame showing the latest state, if more -- a formula with one
+    wrong term is a false formula, however right its first terms were while they appeared alone."""
+    shown = [j for j, i in enumerate(rows) if states[i]["strings"]]
+    if not shown:
+        return wrong
+    last = max(rows[j] for j in shown)
+    final = min(wrong[j] for j in shown if rows[j] == last)
+    return [max(n, final) if states[i]["strings"] else n for n, i in zip(wrong, rows)]
+
+
+def text_scores(states: list[dict], frames: list[np.ndarray], statement: bool = False) -> dict:
     """OCR scores of the sampled video ``frames`` (evenly spread over the video, in order) against
     the spec's per-frame ``states`` (:func:`expected_state`); every value None when the spec
-    shows no text."""
+    shows no text. ``statement``: the text is one statement, true only if every symbol is right
+    (a formula: one wrong symbol makes ``ocr_symbols`` 0, in every frame: :func:`whole_statement`)."""
     keys = ("ocr_ned", "ocr_exact", "ocr_precision", "ocr_order", "ocr_symbols", "ocr_stability")
     if not any(s["strings"] for s in states):
         return {**dict.fromkeys(keys), "ocr_strings": 0}
@@ -419,6 +434,9 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
     rows = align.best_per_column(sim, align.dtw_path(1.0 - sim, t_spec, t_video), t_spec, t_video)
     recalls, exacts, precisions, orders, symbols, texts = [], [], [], [], [], []
     wrong = clearest_wrong(states, reads, rows)
+    if statement:
+        wrong = whole_statement(states, rows, wrong)
+    penalty = 0.0 if statement else SYMBOL_PENALTY
     for j, (lines, i) in enumerate(zip(reads, rows)):
         state, joined = states[i], "".join(lines)
         r = recall(state["strings"], joined)
@@ -426,7 +444,7 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
             recalls.append(r[0])
             exacts.append(r[1])
             orders.append(_order(state, joined))
-            symbols.append(SYMBOL_PENALTY ** wrong[j])
+            symbols.append(penalty ** wrong[j])
         p = precision(lines, state["joins"], state["cursor"])
         if p is not None:
             precisions.append(p)

@@ -79,7 +79,12 @@ def split_line(ink: np.ndarray, box: list[float]):
         pool_up = [k for k in inside if boxes[k][3] <= by0 + 1]
         pool_down = [k for k in inside if boxes[k][1] >= by1 - 1]
         num, den = _chain(above, pool_up, boxes, True), _chain(below, pool_down, boxes, False)
-        used.update(num + den + [bar])
+        # what the stroke split left of the bar's ends (a slightly turned bar steps between rows)
+        ends = [k for k in glyphs if k not in num + den and max(boxes[k][2] - boxes[k][0], boxes[k][3] - boxes[k][1]) <= _THIN * glyph_h
+                and boxes[k][0] <= bx1 + 1 and boxes[k][2] >= bx0 - 1 and boxes[k][1] <= by1 + 1 and boxes[k][3] >= by0 - 1]
+        num = [k for k in num if k not in ends]
+        den = [k for k in den if k not in ends]
+        used.update(num + den + ends + [bar])
         parts += [(num, "num"), (den, "den")]
     if not parts:
         return None
