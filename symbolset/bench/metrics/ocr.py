@@ -8,8 +8,9 @@ whose text does not yet match the spec exactly (a string missing, wrong or extra
 the whole text unaccounted for: :func:`_read_fit`) or where nothing is read while a state the frame
 may show expects text, again at ``DET_SIDES[1]`` together with every isolated glyph-sized blob
 of ink recognised on its own (single label letters, tick labels, which line detectors miss; a
-solid bar such as a typing cursor with its neighbours' ink blanked); the better of the two reads
-is kept. Reads are then followed across the
+solid bar such as a typing cursor with its neighbours' ink blanked), and with a line holding
+stacked fractions read part by part at the parts' own boxes (:mod:`.stacked`); the better of the
+two reads is kept. Reads are then followed across the
 sampled frames (:func:`track_reads`): a line read at the same place before and after a frame
 that shows ink there but where it was missed is carried into that frame. Lines are put in reading order (rows top to
 bottom, left to right within a row); the spec's expected strings of each frame (its annotations)
@@ -36,7 +37,9 @@ expected strings ``E`` (joined: ``X``):
   wrong or missing character halves it, so one wrong digit or letter costs clearly however long
   the text is, where ``ocr_ned`` (a length-weighted similarity) barely moves. Extra text is left
   to precision. Among the frames aligned to the same expected text, ``n`` is that of the clearest
-  read (:func:`clearest_wrong`). Mt is gated by it (see :mod:`..match`).
+  read (:func:`clearest_wrong`). Mt is gated by it (see :mod:`..match`). A formula (``STATEMENTS``)
+  is one statement: ``0 ** n`` instead, with ``n`` at least that of the frame showing the latest
+  state (:func:`whole_statement`): one wrong term makes the whole formula wrong.
 - **order** (``ocr_order``): ``NED(X, Y) = 1 - lev(X, Y) / max(|X|, |Y|)``, the whole frame's text in
   reading order (``X`` in reading order or in the spec's element order, whichever matches better:
   a formula's superscripts sit above its reading-order row). Precision uses both orders too.
@@ -78,7 +81,8 @@ _MARKS = "\u00b7.,\u00b0'`\"\u2022:;"
 # 128 px, folded with "-".
 # The degree sign (a ring of a few pixels, which the recogniser drops, as in the 7-segment unit
 # "29°C" read "29C") is left out altogether.
-_FOLD = str.maketrans("COSUVWXZ0\u00b7\u22c5\u2212\u2010\u2011\u2012\u2013\u5165A\u03b3\u03c0\u4e8c", "cosuvwxzo-------\u03bb\u03bbyn=", "\u00b0")
+_FOLD = str.maketrans("COSUVWXZ0\u00b7\u22c5\u2212\u2010\u2011\u2012\u2013\u5165A\u03b3\u03c0\u4e8c",
+                      "cosuvwxzo-------\u03bb\u03bbyn=", "\u00b0")
 
 
 def normalize(text: str) -> str:

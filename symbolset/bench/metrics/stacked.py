@@ -7,9 +7,10 @@ stroke with glyphs both above and below it, centred within its span. Its **numer
 above it (the glyphs over the bar, and whatever touches them vertically: superscripts, a
 radical's sign), its **denominator** the ink below, and each is recognised on its own, with every
 other ink blanked; what remains of the line (the ``+`` and ``=`` between fractions) is recognised
-in runs, one between each two fractions, with the fractions blanked. Each part keeps its box, so the reads follow the same
-2-D layout as the spec's expected strings (numerators one row, operators the next, denominators
-the last: :func:`..ocr.reading_order`). A wrong digit in a numerator is read as that digit.
+in runs, one between each two fractions (a wide blank gap inside one crop misleads the
+recogniser). Each part keeps its box, so the reads follow the same 2-D layout as the spec's
+expected strings (numerators one row, operators the next, denominators the last:
+:func:`.ocr.reading_order`). A wrong digit in a numerator is read as that digit.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ _TALL = 0.6  # the numerator and the denominator each hold a glyph at least this
 
 def _components(ink: np.ndarray):
     """Boxes ``(x0, y0, x1, y1)`` of the glyph components (8-connected) and of the horizontal
-    strokes of the ink (runs at least about a glyph's height long, with their round ends, taken out
-    of the glyphs first: a fraction bar drawn small touches its numerator or denominator), one label image for both (label ``k + 1`` for box ``k``), the index of the first
-    stroke, and the glyphs' median height (of the ink's components before the split)."""
+    strokes of the ink (runs at least about a glyph's height long, with their round ends, taken
+    out of the glyphs first: a fraction bar drawn small touches its numerator or denominator);
+    one label image for both (label ``k + 1`` for box ``k``); the index of the first stroke; and
+    the glyphs' median height (of the ink's components before the split)."""
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     glyph_h = float(np.median(stats[1:, 3])) if len(stats) > 1 else 1.0
     strokes = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, max(5, int(round(0.8 * glyph_h)))), np.uint8))
@@ -50,10 +52,17 @@ def _chain(seed: list[int], pool: list[int], boxes, upward: bool) -> list[int]:
     return group
 
 
+def _speck(box, bar, size: float) -> bool:
+    """Whether ``box`` is no larger than ``size`` and touches the ``bar``'s box."""
+    small = max(box[2] - box[0], box[3] - box[1]) <= size
+    return small and box[0] <= bar[2] + 1 and box[2] >= bar[0] - 1 and box[1] <= bar[3] + 1 and box[3] >= bar[1] - 1
+
+
 def split_line(ink: np.ndarray, box: list[float]):
-    """Parts of one detected line: ``[(component indices, kind)]`` with kind ``"num"``,
-    ``"den"`` or ``"rest"``, and the component boxes and label image of the line's crop (offset
-    ``(x0, y0)``); None when the line holds no fraction bar."""
+    """Parts of one detected line ``box``: ``(parts, boxes, labels, (x0, y0))`` -- the component
+    indices of each numerator, denominator and run of the rest, and the component boxes and label
+    image of the line's crop at offset ``(x0, y0)`` (:func:`_components`); None when the line
+    holds no fraction bar."""
     h, w = ink.shape
     x0, y0 = max(0, int(box[0]) - 2), max(0, int(box[1]) - 2)
     x1, y1 = min(w, int(np.ceil(box[2])) + 2), min(h, int(np.ceil(box[3])) + 2)
@@ -72,31 +81,30 @@ def split_line(ink: np.ndarray, box: list[float]):
         over = [k for k in glyphs if k not in used and bx0 <= centre(k) <= bx1]
         above = [k for k in over if boxes[k][3] <= by0 + 1 and boxes[k][3] >= by0 - 0.6 * glyph_h]
         below = [k for k in over if boxes[k][1] >= by1 - 1 and boxes[k][1] <= by1 + 0.6 * glyph_h]
-        # a glyph's height on each side: a plus sign's stroke has only half strokes above and below
-        if not any(boxes[k][3] - boxes[k][1] >= _TALL * glyph_h for k in above) or not any(boxes[k][3] - boxes[k][1] >= _TALL * glyph_h for k in below):
+        tall = lambda ks: any(boxes[k][3] - boxes[k][1] >= _TALL * glyph_h for k in ks)  # noqa: E731
+        if not tall(above) or not tall(below):  # a plus sign's stroke has only half strokes above and below
             continue
         inside = over + [k for k in thin if k != bar and k not in used and bx0 <= centre(k) <= bx1]
         pool_up = [k for k in inside if boxes[k][3] <= by0 + 1]
         pool_down = [k for k in inside if boxes[k][1] >= by1 - 1]
         num, den = _chain(above, pool_up, boxes, True), _chain(below, pool_down, boxes, False)
         # what the stroke split left of the bar's ends (a slightly turned bar steps between rows)
-        ends = [k for k in glyphs if k not in num + den and max(boxes[k][2] - boxes[k][0], boxes[k][3] - boxes[k][1]) <= _THIN * glyph_h
-                and boxes[k][0] <= bx1 + 1 and boxes[k][2] >= bx0 - 1 and boxes[k][1] <= by1 + 1 and boxes[k][3] >= by0 - 1]
+        ends = [k for k in glyphs if k not in used and _speck(boxes[k], boxes[bar], _THIN * glyph_h)]
         num = [k for k in num if k not in ends]
         den = [k for k in den if k not in ends]
         used.update(num + den + ends + [bar])
-        parts += [(num, "num"), (den, "den")]
+        parts += [num, den]
     if not parts:
         return None
-    # The rest, in runs that the fractions separate (one wide blank gap inside a crop misleads the recogniser).
+    # The rest, in runs that the fractions separate.
     run: list[int] = []
     for k in sorted((k for k in range(len(boxes)) if k not in used), key=lambda k: boxes[k][0]):
         if run and any(max(boxes[j][2] for j in run) <= centre(f) <= boxes[k][0] for f in used):
-            parts.append((run, "rest"))
+            parts.append(run)
             run = []
         run.append(k)
     if run:
-        parts.append((run, "rest"))
+        parts.append(run)
     return parts, boxes, labels, (x0, y0)
 
 
@@ -114,7 +122,7 @@ def fraction_items(frame: np.ndarray, ink: np.ndarray, lines: list, recognise) -
             out.append((text, box))
             continue
         parts, boxes, labels, (ox, oy) = split
-        for members, _ in parts:
+        for members in parts:
             px0, py0 = min(boxes[k][0] for k in members), min(boxes[k][1] for k in members)
             px1, py1 = max(boxes[k][2] for k in members), max(boxes[k][3] for k in members)
             pad = int(0.3 * (py1 - py0)) + 2
