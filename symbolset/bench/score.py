@@ -56,7 +56,7 @@ class Scorer:
         out.update(geometric.geometric_scores(spec, sampled, spec_frames, annotations))
         if self.use_ocr:
             states = [seen.expected_state(a) for a in annotations]
-            out.update(ocr.text_scores(states, sampled, statement=spec["family"] in ocr.STATEMENTS))
+            out.update(ocr.text_scores(states, sampled, formula=spec["family"] in ocr.FORMULAS))
         if self.clip is not None:
             out["clipsim"] = self.clip.similarity(sampled, prompt.get("caption", {}).get("en", ""))
         out.update(match(out, self.weights))

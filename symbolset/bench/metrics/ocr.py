@@ -8,7 +8,7 @@ whose text does not yet match the spec exactly (a string missing, wrong or extra
 the whole text unaccounted for: :func:`_read_fit`) or where nothing is read while a state the frame
 may show expects text, again at ``DET_SIDES[1]`` together with every isolated glyph-sized blob
 of ink recognised on its own (single label letters, tick labels, which line detectors miss; a
-solid bar such as a typing cursor with its neighbours' ink blanked), and with a line holding
+solid bar such as a typing cursor with its neighbours' ink blanked), and, for a formula, with a line holding
 stacked fractions read part by part at the parts' own boxes (:mod:`.stacked`); the better of the
 two reads is kept. Reads are then followed across the
 sampled frames (:func:`track_reads`): a line read at the same place before and after a frame
@@ -37,7 +37,7 @@ expected strings ``E`` (joined: ``X``):
   wrong or missing character halves it, so one wrong digit or letter costs clearly however long
   the text is, where ``ocr_ned`` (a length-weighted similarity) barely moves. Extra text is left
   to precision. Among the frames aligned to the same expected text, ``n`` is that of the clearest
-  read (:func:`clearest_wrong`). Mt is gated by it (see :mod:`..match`). A formula (``STATEMENTS``)
+  read (:func:`clearest_wrong`). Mt is gated by it (see :mod:`..match`). A formula (``FORMULAS``)
   is one statement: ``0 ** n`` instead, with ``n`` at least that of the frame showing the latest
   state (:func:`whole_statement`): one wrong term makes the whole formula wrong.
 - **order** (``ocr_order``): ``NED(X, Y) = 1 - lev(X, Y) / max(|X|, |Y|)``, the whole frame's text in
@@ -67,7 +67,7 @@ from . import align, stacked
 
 MIN_CONFIDENCE = 0.3
 SYMBOL_PENALTY = 0.5  # ocr_symbols: each wrong, missing or extra symbol of a frame's whole text halves it
-STATEMENTS = frozenset({"formula"})  # families whose text is one statement: one wrong symbol makes it false
+FORMULAS = frozenset({"formula"})  # read with their 2-D layout, and judged as one statement (one wrong symbol makes it false)
 DET_SIDES = (384, 736)
 _CURSOR_READS = "|lI1![]"
 _GLYPH_TOL = 60
@@ -242,11 +242,13 @@ def _encloses(mask: np.ndarray) -> bool:
     return n > 2  # 0: the blob; 1: what surrounds it; more: a hole
 
 
-def read_items(frame: np.ndarray, side: int = DET_SIDES[0], glyphs: bool = False) -> list[tuple[str, list[float]]]:
+def read_items(frame: np.ndarray, side: int = DET_SIDES[0], glyphs: bool = False, fractions: bool = False) -> list[tuple[str, list[float]]]:
     """``(normalised text, box)`` of the lines read in a whole RGB frame (see the module
-    docstring); ``glyphs``: also read isolated glyph-sized blobs."""
+    docstring); ``glyphs``: also read isolated glyph-sized blobs; ``fractions``: read a line of
+    stacked fractions part by part (a formula's; in a figure, a stroke with labels on both sides
+    is no fraction bar)."""
     items = _items(frame, side)
-    if glyphs:  # a line of stacked fractions is read part by part (numerators, denominators, the rest)
+    if fractions:
         items = stacked.fraction_items(frame, _ink(frame), items, _recognise)
     if glyphs:  # a one-character line over a glyph blob gives way to the blob's own reading
         found = _glyph_items(frame, items)
@@ -409,11 +411,12 @@ def whole_statement(states: list[dict], rows, wrong: list[int]) -> list[int]:
     return [max(n, final) if states[i]["strings"] else n for n, i in zip(wrong, rows)]
 
 
-def text_scores(states: list[dict], frames: list[np.ndarray], statement: bool = False) -> dict:
+def text_scores(states: list[dict], frames: list[np.ndarray], formula: bool = False) -> dict:
     """OCR scores of the sampled video ``frames`` (evenly spread over the video, in order) against
     the spec's per-frame ``states`` (:func:`expected_state`); every value None when the spec
-    shows no text. ``statement``: the text is one statement, true only if every symbol is right
-    (a formula: one wrong symbol makes ``ocr_symbols`` 0, in every frame: :func:`whole_statement`)."""
+    shows no text. ``formula``: the text is a formula, read with its stacked fractions
+    (:mod:`.stacked`) and judged as one statement, true only if every symbol is right (one wrong
+    symbol makes ``ocr_symbols`` 0, in every frame: :func:`whole_statement`)."""
     keys = ("ocr_ned", "ocr_exact", "ocr_precision", "ocr_order", "ocr_symbols", "ocr_stability")
     if not any(s["strings"] for s in states):
         return {**dict.fromkeys(keys), "ocr_strings": 0}
@@ -428,7 +431,7 @@ def text_scores(states: list[dict], frames: list[np.ndarray], statement: bool = 
         # is exact. Nothing read where a state this frame may show expects text is the small
         # detector's commonest miss (one typed letter), even when an empty state is near too.
         if best < (1.0, 0) or (not items and any(states[i]["strings"] for i in rows)):
-            again = read_items(frame, DET_SIDES[1], glyphs=True)
+            again = read_items(frame, DET_SIDES[1], glyphs=True, fractions=formula)
             better = _read_fit(states, rows, reading_order(again))
             if better > best or (again and not items and better >= best):  # text found beats none that fits as well
                 items = again
@@ -438,9 +441,9 @@ def text_scores(states: list[dict], frames: list[np.ndarray], statement: bool = 
     rows = align.best_per_column(sim, align.dtw_path(1.0 - sim, t_spec, t_video), t_spec, t_video)
     recalls, exacts, precisions, orders, symbols, texts = [], [], [], [], [], []
     wrong = clearest_wrong(states, reads, rows)
-    if statement:
+    if formula:
         wrong = whole_statement(states, rows, wrong)
-    penalty = 0.0 if statement else SYMBOL_PENALTY
+    penalty = 0.0 if formula else SYMBOL_PENALTY
     for j, (lines, i) in enumerate(zip(reads, rows)):
         state, joined = states[i], "".join(lines)
         r = recall(state["strings"], joined)
