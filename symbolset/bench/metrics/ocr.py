@@ -248,10 +248,10 @@ def read_items(frame: np.ndarray, side: int = DET_SIDES[0], glyphs: bool = False
     stacked fractions part by part (a formula's; in a figure, a stroke with labels on both sides
     is no fraction bar)."""
     items = _items(frame, side)
-    if fractions:
+    found = _glyph_items(frame, items) if glyphs else []  # blobs outside the lines as detected, before any split:
+    if fractions:  # a bar touching a small denominator makes one blob of both (read "#")
         items = stacked.fraction_items(frame, _ink(frame), items, _recognise)
     if glyphs:  # a one-character line over a glyph blob gives way to the blob's own reading
-        found = _glyph_items(frame, items)
         inside = lambda b, g: b[0] <= (g[0] + g[2]) / 2 <= b[2] and b[1] <= (g[1] + g[3]) / 2 <= b[3]  # noqa: E731
         items = [(t, b) for t, b in items if len(t) > 1 or not any(inside(b, g) for _, g in found)] + found
     return items

@@ -18,7 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-_THIN = 0.3  # a bar's height is at most this share of the glyphs' median height
+_THIN = 0.4  # a bar's height is at most this share of the glyphs' median height
 _TALL = 0.6  # the numerator and the denominator each hold a glyph at least this share of the median height
 
 
