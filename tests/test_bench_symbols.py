@@ -105,7 +105,7 @@ def test_a_read_missing_one_of_two_equal_labels_is_read_again(monkeypatch):
     first, full = [("o", box(0, 0)), ("12", box(40, 0))], [("o", box(0, 0)), ("12", box(40, 0)), ("o", box(20, 30))]
     sides = []
 
-    def fake(frame, side=ocr.DET_SIDES[0], glyphs=False):
+    def fake(frame, side=ocr.DET_SIDES[0], glyphs=False, fractions=False):
         sides.append(side)
         return full if side == ocr.DET_SIDES[1] else first
 

@@ -55,7 +55,8 @@ class Scorer:
         sampled = [video[i] for i in sample_indices(len(video), self.ocr_frames)]
         out.update(geometric.geometric_scores(spec, sampled, spec_frames, annotations))
         if self.use_ocr:
-            out.update(ocr.text_scores([seen.expected_state(a) for a in annotations], sampled))
+            states = [seen.expected_state(a) for a in annotations]
+            out.update(ocr.text_scores(states, sampled, formula=spec["family"] in ocr.FORMULAS))
         if self.clip is not None:
             out["clipsim"] = self.clip.similarity(sampled, prompt.get("caption", {}).get("en", ""))
         out.update(match(out, self.weights))

@@ -8,8 +8,9 @@ whose text does not yet match the spec exactly (a string missing, wrong or extra
 the whole text unaccounted for: :func:`_read_fit`) or where nothing is read while a state the frame
 may show expects text, again at ``DET_SIDES[1]`` together with every isolated glyph-sized blob
 of ink recognised on its own (single label letters, tick labels, which line detectors miss; a
-solid bar such as a typing cursor with its neighbours' ink blanked); the better of the two reads
-is kept. Reads are then followed across the
+solid bar such as a typing cursor with its neighbours' ink blanked), and, for a formula, with a line holding
+stacked fractions read part by part at the parts' own boxes (:mod:`.stacked`); the better of the
+two reads is kept. Reads are then followed across the
 sampled frames (:func:`track_reads`): a line read at the same place before and after a frame
 that shows ink there but where it was missed is carried into that frame. Lines are put in reading order (rows top to
 bottom, left to right within a row); the spec's expected strings of each frame (its annotations)
@@ -36,7 +37,9 @@ expected strings ``E`` (joined: ``X``):
   wrong or missing character halves it, so one wrong digit or letter costs clearly however long
   the text is, where ``ocr_ned`` (a length-weighted similarity) barely moves. Extra text is left
   to precision. Among the frames aligned to the same expected text, ``n`` is that of the clearest
-  read (:func:`clearest_wrong`). Mt is gated by it (see :mod:`..match`).
+  read (:func:`clearest_wrong`). Mt is gated by it (see :mod:`..match`). A formula (``FORMULAS``)
+  is one statement: ``0 ** n`` instead, with ``n`` at least that of the frame showing the latest
+  state (:func:`whole_statement`): one wrong term makes the whole formula wrong.
 - **order** (``ocr_order``): ``NED(X, Y) = 1 - lev(X, Y) / max(|X|, |Y|)``, the whole frame's text in
   reading order (``X`` in reading order or in the spec's element order, whichever matches better:
   a formula's superscripts sit above its reading-order row). Precision uses both orders too.
@@ -60,10 +63,11 @@ import unicodedata
 import cv2
 import numpy as np
 
-from . import align
+from . import align, stacked
 
 MIN_CONFIDENCE = 0.3
 SYMBOL_PENALTY = 0.5  # ocr_symbols: each wrong, missing or extra symbol of a frame's whole text halves it
+FORMULAS = frozenset({"formula"})  # read with their 2-D layout, and judged as one statement (one wrong symbol makes it false)
 DET_SIDES = (384, 736)
 _CURSOR_READS = "|lI1![]"
 _GLYPH_TOL = 60
@@ -71,12 +75,14 @@ _MARKS = "\u00b7.,\u00b0'`\"\u2022:;"
 # Same-shape capitals, the digit 0 and the letter o (one ring: a lone tick label "0" is read "o" or
 # the ideographic full stop), the dashes an OCR engine reads as "-" (minus sign, hyphen, figure and
 # en dash), and the Greek letters the recogniser has no reliable class for, folded with what it reads them as
-# (measured on formula renders at 128 and 256 px): lambda as the CJK "ru" or as "A", gamma as "y";
+# (measured on formula renders at 128 and 256 px): lambda as the CJK "ru" or as "A", gamma as "y",
+# pi as "n"; a lone "=" (an equation's, read on its own between stacked fractions) as the CJK "two";
 # and the middle dot of a product (plot titles "y=2·exp(-x)"), read as "-" or "·" by turns at
 # 128 px, folded with "-".
 # The degree sign (a ring of a few pixels, which the recogniser drops, as in the 7-segment unit
 # "29°C" read "29C") is left out altogether.
-_FOLD = str.maketrans("COSUVWXZ0\u00b7\u22c5\u2212\u2010\u2011\u2012\u2013\u5165A\u03b3", "cosuvwxzo-------\u03bb\u03bby", "\u00b0")
+_FOLD = str.maketrans("COSUVWXZ0\u00b7\u22c5\u2212\u2010\u2011\u2012\u2013\u5165A\u03b3\u03c0\u4e8c",
+                      "cosuvwxzo-------\u03bb\u03bbyn=", "\u00b0")
 
 
 def normalize(text: str) -> str:
@@ -193,8 +199,7 @@ def _glyph_items(frame: np.ndarray, lines: list[tuple[str, list[float]]]) -> lis
         crop = frame[sy, sx, ::-1]
         if k:
             crop = np.where(((labels[sy, sx] != k) & (ink[sy, sx] > 0))[..., None], bg[::-1].astype(np.uint8), crop)
-        scale = max(1.0, 48.0 / crop.shape[0])  # the recogniser's input height: enlarge smoothly, not by its own resize
-        crops.append(np.ascontiguousarray(cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)))
+        crops.append(_rec_input(crop))
     if not crops:
         return []
     out = []
@@ -209,6 +214,26 @@ def _glyph_items(frame: np.ndarray, lines: list[tuple[str, list[float]]]) -> lis
     return out
 
 
+def _rec_input(crop: np.ndarray) -> np.ndarray:
+    """A BGR crop enlarged smoothly to the recogniser's input height (48 px), not by its own resize."""
+    scale = max(1.0, 48.0 / crop.shape[0])
+    return np.ascontiguousarray(cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC))
+
+
+def _recognise(crops: list[np.ndarray]) -> list[str]:
+    """The normalised text of each BGR crop, recognised as one row ("" when not confident), without
+    stray marks at its ends (a speck of a neighbour's ink read as a dot)."""
+    reads = engine().text_rec([_rec_input(c) for c in crops])[0]
+    return [normalize(text.strip(_MARKS + " ")) if float(conf) >= MIN_CONFIDENCE else "" for text, conf in reads]
+
+
+def _ink(frame: np.ndarray) -> np.ndarray:
+    """Pixels clearly unlike the frame's border colour (a strict threshold keeps glyphs apart)."""
+    from .locate import background
+
+    return (np.abs(frame.astype(np.int16) - background(frame)).max(axis=-1) > _GLYPH_TOL).astype(np.uint8)
+
+
 def _encloses(mask: np.ndarray) -> bool:
     """Whether a blob's ``mask`` encloses background (a hole): the pixels outside it that its
     surroundings cannot reach."""
@@ -217,12 +242,16 @@ def _encloses(mask: np.ndarray) -> bool:
     return n > 2  # 0: the blob; 1: what surrounds it; more: a hole
 
 
-def read_items(frame: np.ndarray, side: int = DET_SIDES[0], glyphs: bool = False) -> list[tuple[str, list[float]]]:
+def read_items(frame: np.ndarray, side: int = DET_SIDES[0], glyphs: bool = False, fractions: bool = False) -> list[tuple[str, list[float]]]:
     """``(normalised text, box)`` of the lines read in a whole RGB frame (see the module
-    docstring); ``glyphs``: also read isolated glyph-sized blobs."""
+    docstring); ``glyphs``: also read isolated glyph-sized blobs; ``fractions``: read a line of
+    stacked fractions part by part (a formula's; in a figure, a stroke with labels on both sides
+    is no fraction bar)."""
     items = _items(frame, side)
+    found = _glyph_items(frame, items) if glyphs else []  # blobs outside the lines as detected, before any split:
+    if fractions:  # a bar touching a small denominator makes one blob of both (read "#")
+        items = stacked.fraction_items(frame, _ink(frame), items, _recognise)
     if glyphs:  # a one-character line over a glyph blob gives way to the blob's own reading
-        found = _glyph_items(frame, items)
         inside = lambda b, g: b[0] <= (g[0] + g[2]) / 2 <= b[2] and b[1] <= (g[1] + g[3]) / 2 <= b[3]  # noqa: E731
         items = [(t, b) for t, b in items if len(t) > 1 or not any(inside(b, g) for _, g in found)] + found
     return items
@@ -370,10 +399,24 @@ def _order(state: dict, joined: str) -> float:
     return max(ned(x, _uncursored(joined, x, state["cursor"])) for x in state["joins"])
 
 
-def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
+def whole_statement(states: list[dict], rows, wrong: list[int]) -> list[int]:
+    """Per sampled frame, the wrong symbols of a text that is one statement (an equation): the
+    frame's own, or those of the frame showing the latest state, if more -- a formula with one
+    wrong term is a false formula, however right its first terms were while they appeared alone."""
+    shown = [j for j, i in enumerate(rows) if states[i]["strings"]]
+    if not shown:
+        return wrong
+    last = max(rows[j] for j in shown)
+    final = min(wrong[j] for j in shown if rows[j] == last)
+    return [max(n, final) if states[i]["strings"] else n for n, i in zip(wrong, rows)]
+
+
+def text_scores(states: list[dict], frames: list[np.ndarray], formula: bool = False) -> dict:
     """OCR scores of the sampled video ``frames`` (evenly spread over the video, in order) against
     the spec's per-frame ``states`` (:func:`expected_state`); every value None when the spec
-    shows no text."""
+    shows no text. ``formula``: the text is a formula, read with its stacked fractions
+    (:mod:`.stacked`) and judged as one statement, true only if every symbol is right (one wrong
+    symbol makes ``ocr_symbols`` 0, in every frame: :func:`whole_statement`)."""
     keys = ("ocr_ned", "ocr_exact", "ocr_precision", "ocr_order", "ocr_symbols", "ocr_stability")
     if not any(s["strings"] for s in states):
         return {**dict.fromkeys(keys), "ocr_strings": 0}
@@ -388,7 +431,7 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
         # is exact. Nothing read where a state this frame may show expects text is the small
         # detector's commonest miss (one typed letter), even when an empty state is near too.
         if best < (1.0, 0) or (not items and any(states[i]["strings"] for i in rows)):
-            again = read_items(frame, DET_SIDES[1], glyphs=True)
+            again = read_items(frame, DET_SIDES[1], glyphs=True, fractions=formula)
             better = _read_fit(states, rows, reading_order(again))
             if better > best or (again and not items and better >= best):  # text found beats none that fits as well
                 items = again
@@ -398,6 +441,9 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
     rows = align.best_per_column(sim, align.dtw_path(1.0 - sim, t_spec, t_video), t_spec, t_video)
     recalls, exacts, precisions, orders, symbols, texts = [], [], [], [], [], []
     wrong = clearest_wrong(states, reads, rows)
+    if formula:
+        wrong = whole_statement(states, rows, wrong)
+    penalty = 0.0 if formula else SYMBOL_PENALTY
     for j, (lines, i) in enumerate(zip(reads, rows)):
         state, joined = states[i], "".join(lines)
         r = recall(state["strings"], joined)
@@ -405,7 +451,7 @@ def text_scores(states: list[dict], frames: list[np.ndarray]) -> dict:
             recalls.append(r[0])
             exacts.append(r[1])
             orders.append(_order(state, joined))
-            symbols.append(SYMBOL_PENALTY ** wrong[j])
+            symbols.append(penalty ** wrong[j])
         p = precision(lines, state["joins"], state["cursor"])
         if p is not None:
             precisions.append(p)
