@@ -148,3 +148,18 @@ def test_a_charts_one_symbol_is_one_value_drawn_elsewhere(specs):
     shapes = [{s["element"]: s["params"] for s in x[-1]["shapes"]} for x in (ref, ann)]
     moved = sorted(e for e in shapes[0] if shapes[0][e] != shapes[1][e])
     assert moved == sorted({f"bar_{k}", f"marker_{k}", "line"} & set(shapes[0])), moved
+
+
+def test_one_symbol_changes_a_greek_letter_the_font_draws():
+    """Euler's identity's longest text is 'iπ': a changed π must be another Greek letter the formula's
+    font draws (the Han pool it fell into is not in DejaVu Sans, and the draw raised 'high <= 0')."""
+    from symbolset.config import load_config
+    from symbolset.record import sample_spec
+    from symbolset.spec import elements_of
+
+    spec = sample_spec("formula", 1, load_config("default").params("formula"))
+    assert "iπ" in [e["text"] for e in elements_of(spec, "text")]
+    changed = [V.swap_char(spec, seed)["meta"]["variant"] for seed in range(12)]
+    assert {c["old"] for c in changed} == {"i", "π"}
+    for c in changed:
+        assert c["new"] != c["old"] and c["new"].isalpha() and ("α" <= c["new"] <= "ω") == (c["old"] == "π"), c

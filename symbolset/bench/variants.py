@@ -334,16 +334,20 @@ LEGITIMATE = {"move": move, "resize": resize, "reframe": reframe, "refont": refo
 
 
 def _other_char(ch: str, rng: np.random.Generator, font: str) -> str:
+    """Another character of ``ch``'s kind (digit, Latin capital or small letter, Greek, Han) that
+    ``font`` draws; another digit or small letter where it draws nothing else of that kind."""
     if ch.isdigit():
         pool = "0123456789"
     elif ch.isascii() and ch.isupper():
         pool = "ABCDEFGHKLMNPRSTUVWXYZ"
     elif ch.isascii() and ch.islower():
         pool = "abcdefghkmnprstuvwxyz"
+    elif "\u0391" <= ch <= "\u03c9":
+        pool = "αβγδεθλμπστφω"
     else:
         pool = "中国大小上下山水火木日月人口手"
-    pool = [c for c in pool if c != ch and not fonts.missing_chars(font, c)]
-    return pick(rng, pool)
+    drawn = [c for c in pool if c != ch and not fonts.missing_chars(font, c)]
+    return pick(rng, drawn or [c for c in "0123456789abcdefghkmnprstuvwxyz" if c != ch and not fonts.missing_chars(font, c)])
 
 
 def swap_char(spec: dict, seed: int) -> dict:
