@@ -35,7 +35,7 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from symbolset import fonts  # noqa: E402
+from symbolset import fonts
 
 N = 256
 SCALES = (0.66, 0.7, 0.75, 0.8)

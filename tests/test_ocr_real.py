@@ -9,9 +9,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import ocr_real  # noqa: E402
-from symbolset import record, stage  # noqa: E402
-from symbolset.render import render_frame  # noqa: E402
+from benchmarks import ocr_real
+from symbolset import record, stage
+from symbolset.render import render_frame
 
 
 def test_the_celsius_token_read_after_a_degree_sign_is_one_ring_read_twice():
