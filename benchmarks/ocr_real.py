@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 
 from symbolset import composite, composite_planes, stage
+from symbolset.bench.metrics.ocr import MIN_CONFIDENCE, engine
 from symbolset.render import render_frame
 from symbolset.spec import is_track
 from symbolset.stage_camera import homography
@@ -51,7 +52,6 @@ def rectified(frame: np.ndarray, quad: np.ndarray, isolate: bool = False) -> np.
     return crop
 
 
-_OCR = None
 _FOLD = str.maketrans("COSUVWXZ\u2212\u2010\u2011\u2012\u2013", "cosuvwxz-----")  # capitals shaped like their lower case; dashes
 # The recogniser has one token for DEGREE CELSIUS (U+2103, which NFKC writes "°C") and one for FAHRENHEIT;
 # on the ink "°C" it often emits the degree sign and then that token, reading the ring twice.
@@ -85,16 +85,12 @@ def _forgiven(read: str, string: str) -> str | None:
 
 
 def recognize(crops: list[np.ndarray]) -> list[str]:
-    """RapidOCR's recognition model (no detection) on RGB crops: the text of each ("" when unsure)."""
-    global _OCR
+    """RapidOCR's recognition model (no detection; the benchmark's shared engine) on RGB crops: the
+    text of each ("" when unsure)."""
     if not crops:
         return []
-    if _OCR is None:
-        from rapidocr_onnxruntime import RapidOCR
-
-        _OCR = RapidOCR()
-    results = _OCR.text_rec([np.ascontiguousarray(c[:, :, ::-1]) for c in crops])[0]
-    return [text if float(conf) >= 0.3 else "" for text, conf in results]
+    results = engine().text_rec([np.ascontiguousarray(c[:, :, ::-1]) for c in crops])[0]
+    return [text if float(conf) >= MIN_CONFIDENCE else "" for text, conf in results]
 
 
 def _elements(spec: dict) -> dict[str, dict]:

@@ -226,7 +226,7 @@ def motion_score(video, spec_frames) -> float | None:
     if len(spec_frames) < 2:
         return None
     if len(video) < 2:
-        return 0.0 if _moves(spec_frames) else None
+        return 0.0 if motion_profile(spec_frames).any() else None
     d_v, d_s = motion_profile(video), motion_profile(spec_frames)
     if d_s.sum() <= 0:
         return None if d_v.sum() <= 0.01 * len(d_v) else 0.0
@@ -234,11 +234,6 @@ def motion_score(video, spec_frames) -> float | None:
         return 0.0
     p = motion_parts(video, spec_frames, d_v, d_s)
     return float(p["curve"] * min(1.0, (_EXCESS_FREE / p["excess"]) ** _EXCESS_POWER) * p["order"])
-
-
-def _moves(frames) -> bool:
-    """Whether any transition of ``frames`` changes beyond ``_MOTION_NOISE``."""
-    return any(_change(frames[t + 1], frames[t]) > 0 for t in range(len(frames) - 1))
 
 
 def _ink(frames) -> float:
@@ -298,7 +293,7 @@ def activity(video, spec_frames) -> float | None:
     if len(spec_frames) < 2:
         return None
     if len(video) < 2:
-        return 0.0 if _moves(spec_frames) else None
+        return 0.0 if motion_profile(spec_frames).any() else None
     d_v, d_s = motion_profile(video), motion_profile(spec_frames)
     moving_s = float(np.mean(d_s > 0))
     if moving_s <= 0:
