@@ -183,11 +183,54 @@ def changing_span(spec: dict, track) -> tuple[float, float] | None:
     """Times (t_a, t_b) of the frame before the first change of ``track`` and of its last change,
     as the frames show it (value compared frame to frame); None when it never changes."""
     times = frame_times(spec)
-    values = [np.asarray(value_at(track, t), np.float64) for t in times]
-    changed = [i for i in range(1, len(times)) if values[i].shape != values[i - 1].shape or np.abs(values[i] - values[i - 1]).max() > 1e-9]
+    stacked = track_values(track, times)
+    if stacked is not None and len(times) > 1:
+        steps = np.abs(stacked[1:] - stacked[:-1]).reshape(len(times) - 1, -1)
+        changed = (np.flatnonzero(steps.max(axis=1) > 1e-9) + 1).tolist()
+    else:
+        values = [np.asarray(value_at(track, t), np.float64) for t in times]
+        changed = [
+            i for i in range(1, len(times)) if values[i].shape != values[i - 1].shape or np.abs(values[i] - values[i - 1]).max() > 1e-9
+        ]
     if not changed:
         return None
     return times[changed[0] - 1], times[changed[-1]]
+
+
+def track_values(track, times) -> np.ndarray | None:
+    """``value_at(track, t)`` for every t of ``times`` as one float64 array (times first), bit for bit
+    the same numbers (the same float64 operations, element-wise); None for what it does not cover:
+    a constant, strings, keys of different shapes or out of time order, an empty value."""
+    if not is_track(track) or len(times) == 0:
+        return None
+    keys = track["keys"]
+    if any(isinstance(v, (str, bool)) or (isinstance(v, list) and not v) for _, v in keys):
+        return None
+    try:
+        values = np.asarray([v for _, v in keys], np.float64)
+        at = np.asarray([t for t, _ in keys], np.float64)
+    except (ValueError, TypeError):
+        return None
+    if values.dtype != np.float64 or values.size == 0 or np.any(np.diff(at) < 0):
+        return None
+    ts = np.asarray(times, np.float64)
+    k = np.searchsorted(at, ts, side="right")  # value_at's segment: the first key later than t
+    out = np.empty((len(ts),) + values.shape[1:], np.float64)
+    before, after = ts <= at[0], k >= len(keys)
+    out[before] = values[0]
+    out[after & ~before] = values[-1]
+    mid = ~before & ~after
+    if mid.any():
+        k = k[mid]
+        a = values[k - 1]
+        if track.get("ease", "linear") == "step":
+            out[mid] = a
+        else:
+            u = (ts[mid] - at[k - 1]) / (at[k] - at[k - 1])
+            if track.get("ease", "linear") == "in_out":
+                u = u * u * (3.0 - 2.0 * u)
+            out[mid] = a + (values[k] - a) * u.reshape((-1,) + (1,) * (values.ndim - 1))
+    return out
 
 
 @functools.cache
@@ -208,16 +251,27 @@ def width_words(px: float, lang: str = "en") -> str:
 def eased_visibility(spec: dict, track, start: float, end: float, share: float = 0.05) -> dict:
     """``visible_from`` / ``visible_until``: the times by which an eased change has done ``share`` of
     its total and has ``share`` left (a slow start or stop moves too little to see before or after)."""
-    if is_track(track) and not any(isinstance(v, str) for _, v in track["keys"]):
-        # keys as float64 arrays: value_at's a + (b - a) * u is then one element-wise NumPy step,
-        # the same float64 arithmetic per number as on nested lists (ints are exact in float64)
-        track = {**track, "keys": [[t, np.asarray(v, np.float64)] for t, v in track["keys"]]}
-    v0, v1 = np.asarray(value_at(track, start), np.float64), np.asarray(value_at(track, end), np.float64)
-    total = float(np.abs(v1 - v0).max()) or 1.0
-    times = [t for t in np.linspace(start, end, 201)]
-    done = [float(np.abs(np.asarray(value_at(track, t), np.float64) - v0).max()) / total for t in times]
-    return {"visible_from": round(next(t for t, u in zip(times, done) if u >= share), 6),
-            "visible_until": round(next(t for t, u in zip(times, done) if u >= 1 - share), 6)}  # fmt: skip
+    times = np.linspace(start, end, 201)
+    stacked = track_values(track, [start, end, *times])
+    if stacked is not None:  # every value at once
+        v0, v1 = stacked[0], stacked[1]
+        total = float(np.abs(v1 - v0).max()) or 1.0
+        done = np.abs(stacked[2:] - v0).reshape(len(times), -1).max(axis=1) / total
+    else:
+        if is_track(track) and not any(isinstance(v, str) for _, v in track["keys"]):
+            track = {**track, "keys": [[t, np.asarray(v, np.float64)] for t, v in track["keys"]]}
+        v0, v1 = np.asarray(value_at(track, start), np.float64), np.asarray(value_at(track, end), np.float64)
+        total = float(np.abs(v1 - v0).max()) or 1.0
+        done = np.array([float(np.abs(np.asarray(value_at(track, t), np.float64) - v0).max()) / total for t in times])
+    return {"visible_from": round(times[_first(done >= share)], 6), "visible_until": round(times[_first(done >= 1 - share)], 6)}
+
+
+def _first(flags: np.ndarray) -> int:
+    """Index of the first True of ``flags`` (StopIteration when there is none, as ``next`` raises)."""
+    hits = np.flatnonzero(flags)
+    if not len(hits):
+        raise StopIteration
+    return int(hits[0])
 
 
 def tolerance_table() -> str:

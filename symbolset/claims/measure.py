@@ -3,6 +3,7 @@ ink boxes, centroids, and an element's ink with text cursors cleared."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 import cv2
@@ -14,6 +15,30 @@ def coverage(frame: np.ndarray, color, background, others=(), margin: float = 1.
     separates them (full resolution in yuv420p video), else from the RGB projection; 0 where the
     pixel is off the colour's blend line or another scene colour in ``others`` explains it better
     (by the factor ``margin``: above 1, only pixels clearly of ``color`` count)."""
+    bg = _as_pixel(background)
+    if bg is None or frame.dtype != np.uint8 or frame.ndim != 3 or frame.strides[1:] != (3, 1) or frame.size == 0:
+        return _coverage(frame, color, background, others, margin)
+    # Each pixel is measured alone, so every pixel of the background's own colour (most of a frame)
+    # gets the value of one such pixel, bit for bit; only the others are measured.
+    away = np.flatnonzero(cv2.inRange(frame, bg, bg).reshape(-1) == 0)
+    if 2 * len(away) > frame.shape[0] * frame.shape[1]:
+        return _coverage(frame, color, background, others, margin)
+    out = np.full(frame.shape[0] * frame.shape[1], _coverage(bg[None], color, background, others, margin)[0], np.float32)
+    if len(away):
+        out[away] = _coverage(frame.reshape(-1, 3).take(away, axis=0), color, background, others, margin)
+    return out.reshape(frame.shape[:2])
+
+
+def _as_pixel(colour) -> np.ndarray | None:
+    """``colour`` as a uint8 RGB pixel when it is one exactly (whole numbers 0..255), else None."""
+    c = np.asarray(colour)
+    if c.shape != (3,) or not np.all((c >= 0) & (c <= 255) & (c == np.round(c))):
+        return None
+    return c.astype(np.uint8)
+
+
+def _coverage(frame: np.ndarray, color, background, others, margin: float) -> np.ndarray:
+    """:func:`coverage` of every pixel of ``frame`` (any leading shape, RGB last)."""
     f = frame.astype(np.float32)
     c, b = np.asarray(color, np.float32), np.asarray(background, np.float32)
     d = c - b
@@ -86,8 +111,17 @@ def centroid(cov: np.ndarray) -> np.ndarray | None:
     mass = float(cov.sum())
     if mass < 1.0:
         return None
-    yy, xx = np.mgrid[0 : cov.shape[0], 0 : cov.shape[1]]
-    return np.array([(cov * (xx + 0.5)).sum() / mass, (cov * (yy + 0.5)).sum() / mass])
+    xs, ys = _centres(*cov.shape)
+    return np.array([(cov * xs).sum() / mass, (cov * ys).sum() / mass])
+
+
+@functools.lru_cache(maxsize=16)
+def _centres(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pixel's centre x and y (+0.5) as read-only float64 grids of shape (height, width)."""
+    yy, xx = np.mgrid[0:height, 0:width]
+    xs, ys = xx + 0.5, yy + 0.5
+    xs.flags.writeable = ys.flags.writeable = False
+    return xs, ys
 
 
 def hide_cursors(cov: np.ndarray, annotation: dict) -> np.ndarray:
@@ -120,6 +154,17 @@ def element_coverages(spec: dict, frames, annotations: list[dict], c: dict, marg
     return [_kept(spec, annotations, c, i, raw, region, shape) for i, raw in enumerate(raws)]
 
 
+def kept_mask(spec: dict, annotations: list[dict], c: dict, index: int, shape) -> np.ndarray | None:
+    """Which pixels of a frame of ``shape`` :func:`element_coverage` keeps for claim ``c`` at frame
+    ``index`` (the others it clears: cursors, away from ``within``, outside its box); None when it
+    keeps all of the claim's region (:func:`claim_region`; a box without cursors)."""
+    region = _measured_region(annotations, c, shape)
+    if region is not None and not any(s["type"] == "cursor" for s in annotations[index]["shapes"]):
+        return None
+    ones = np.ones(shape if region is None else (region[3] - region[1], region[2] - region[0]), np.float32)
+    return _kept(spec, annotations, c, index, ones, region, shape) > 0
+
+
 def per_pixel_frames(fn, frames) -> list[np.ndarray]:
     """``[fn(f) for f in frames]`` for a ``fn`` that maps each pixel alone ((H, W, 3) -> (H, W)):
     a frame is measured only where its pixels differ from the previous frame's, the rest is copied
@@ -137,6 +182,33 @@ def per_pixel_frames(fn, frames) -> list[np.ndarray]:
             v[changed] = fn(f[changed][None])[0]
         out.append(v)
     return out
+
+
+def changed_pixels(frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pixels of a clip ``(T, H, W, 3)`` that differ from the frame before: their frame numbers
+    (1..T-1) and flat pixel numbers (y * W + x), in that order. Most pixels of a clip keep their
+    colour, so whole 8-byte words of two frames are compared first and only the pixels of the words
+    that differ are compared one by one."""
+    t, h, w = frames.shape[:3]
+    n = h * w * 3
+    if not (frames.flags.c_contiguous and frames.dtype == np.uint8 and n % 8 == 0 and t > 1):
+        ne = frames[1:] != frames[:-1]
+        at = np.flatnonzero(ne[..., 0] | ne[..., 1] | ne[..., 2])
+        return at // (h * w) + 1, at % (h * w)
+    words = frames.reshape(t, n).view(np.uint64)
+    at = np.flatnonzero(words[1:] != words[:-1])
+    frame, word = at // (n // 8), at % (n // 8)
+    # an 8-byte word holds parts of 3 or 4 pixels: bytes 8k..8k+7 are pixels 8k // 3 .. (8k + 7) // 3
+    first = (8 * word) // 3
+    pixel = first[:, None] + np.arange(4)
+    real = pixel <= ((8 * word + 7) // 3)[:, None]
+    key = (frame[:, None] * (h * w) + pixel)[real]  # ascending, but a pixel two words share comes twice
+    key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+    frame, pixel = key // (h * w), key % (h * w)
+    flat = frames.reshape(t, h * w, 3)
+    ne = flat[frame + 1, pixel] != flat[frame, pixel]
+    moved = ne[:, 0] | ne[:, 1] | ne[:, 2]
+    return frame[moved] + 1, pixel[moved]
 
 
 def _measured_region(annotations, c, shape):

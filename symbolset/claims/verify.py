@@ -16,6 +16,7 @@ from .looks import line_pattern, pace, rotation
 from .measure import (
     _dot,
     centroid,
+    changed_pixels,
     claim_region,
     coverage,
     element_coverage,
@@ -24,7 +25,7 @@ from .measure import (
     gyration,
     hide_cursors,
     ink_box,
-    per_pixel_frames,
+    kept_mask,
     window,
 )
 from .named_colour import colour
@@ -183,17 +184,12 @@ def changes(spec, frames, annotations, c) -> list[int]:
     background grows by a quarter of the colour's and that the subject's colour owns (marks drawn over
     the subject do not count). Otherwise (moves): from the first frame that has moved away from the
     first frame to the frame from which all look like the last one (see below)."""
+    if c.get("grow_only"):
+        counts = _grown(spec, frames, annotations, c)
+        return [i for i in range(1, len(frames)) if counts[i] >= _MIN_CHANGED]
     # only pixels clearly of the subject's colour count: thin strokes of another colour lose their
     # chroma in yuv420p video and may sit nearly as close to the subject's blend line
     covs = element_coverages(spec, frames, annotations, c, 2.0)
-    if c.get("grow_only"):
-        base = np.asarray(c.get("base", spec["background"]), np.float32)
-        scale = float(np.linalg.norm(np.asarray(c["color"], np.float32) - base))
-        # coverage is 0 outside the claim's region, so ink is compared there alone
-        x0, y0, x1, y1 = claim_region(annotations, c, frames[0].shape[:2]) or (0, 0, frames[0].shape[1], frames[0].shape[0])
-        ink = per_pixel_frames(lambda f: np.clip(_length(f.astype(np.float32) - base) / scale, 0, 1), [f[y0:y1, x0:x1] for f in frames])
-        counts = [0] + [int((((ink[i] - ink[i - 1]) > 0.25) & (covs[i][y0:y1, x0:x1] > 0.25)).sum()) for i in range(1, len(frames))]
-        return [i for i in range(1, len(frames)) if counts[i] >= _MIN_CHANGED]
     # A move or reshape: how far each frame is from the first and from the last. It has begun at the
     # first frame 5% of the whole change away from the start, and ended at the frame from which every
     # frame is within 5% of the end state (a codec's I/P-frame differences stay below that share).
@@ -205,6 +201,38 @@ def changes(spec, frames, annotations, c) -> list[int]:
         return []
     final = max([i + 1 for i in range(len(frames) - 1) if left[i] >= floor], default=begun[0])
     return list(range(begun[0], max(final, begun[0]) + 1))
+
+
+def _grown(spec, frames, annotations, c) -> list[int]:
+    """Per frame, how many pixels gain ink of the subject: whose distance from the background grows
+    by a quarter of the colour's since the frame before and whose coverage by the subject's colour
+    (margin 2: only pixels clearly of it; :func:`element_coverage`) exceeds a quarter. Only pixels
+    that differ from the frame before can gain, so only those are measured (each pixel alone: the
+    same numbers as measuring whole frames); frame 0 gains nothing."""
+    base = np.asarray(c.get("base", spec["background"]), np.float32)
+    scale = float(np.linalg.norm(np.asarray(c["color"], np.float32) - base))
+    frames = frames if isinstance(frames, np.ndarray) else np.stack(frames)
+    shape = frames.shape[1:3]
+    # coverage is 0 outside the claim's region, so ink is compared there alone
+    x0, y0, x1, y1 = claim_region(annotations, c, shape) or (0, 0, shape[1], shape[0])
+    index, pixel = changed_pixels(frames)
+    ys, xs = pixel // shape[1], pixel % shape[1]
+    inside = (ys >= y0) & (ys < y1) & (xs >= x0) & (xs < x1)
+    index, pixel, ys, xs = index[inside], pixel[inside], ys[inside], xs[inside]
+    flat = frames.reshape(len(frames), -1, 3)
+    now, before = flat[index, pixel], flat[index - 1, pixel]
+
+    def ink(f):
+        return np.clip(_length(f.astype(np.float32) - base) / scale, 0, 1)
+
+    gains = (ink(now) - ink(before)) > 0.25
+    gains &= coverage(now, c["color"], c.get("base", spec["background"]), c.get("others", ()), 2.0) > 0.25
+    for i in np.unique(index[gains]).tolist():  # the claim's own clearing (cursors, ``within``) of frame i
+        keep = kept_mask(spec, annotations, c, i, shape)
+        if keep is not None:
+            at = index == i
+            gains[at] &= keep[ys[at], xs[at]]
+    return np.bincount(index[gains], minlength=len(frames)).tolist()
 
 
 def _length(x: np.ndarray) -> np.ndarray:
