@@ -185,3 +185,29 @@ def test_growth_frames_equal_measuring_every_frame_whole(family, monkeypatch):
                 checked += bool(want)
                 cursors += any(s["type"] == "cursor" for a in ann for s in a["shapes"])
     assert checked and (cursors or family != "text_typing")  # some subjects do grow; cursors are cleared
+
+
+@pytest.mark.parametrize("shape", [(30, 41), (1, 1), (5, 1)])
+def test_ink_box_is_the_box_of_the_covered_pixels(shape):
+    rng = np.random.default_rng(3)
+    for share in (0.0, 0.01, 0.3):
+        cov = np.where(rng.random(shape) < share, rng.random(shape), 0.0).astype(np.float32)
+        ys, xs = np.nonzero(cov > 0.5)
+        want = None if len(xs) == 0 else [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1]
+        assert measure.ink_box(cov) == want
+
+
+def test_lane_points_are_each_centre_rounded_alone():
+    from symbolset import record
+    from symbolset.config import load_config
+    from symbolset.families import lanes
+
+    params = load_config("default").params("lanes")
+    for seed in range(3):
+        spec = record.sample_spec("lanes", seed, params)
+        h, w = spec["height"], spec["width"]
+        patterns = [c for c in lanes.claims(spec) if c["kind"] == "line_pattern"]
+        for el, c in zip([e for e in spec["elements"] if e["type"] == "lane_line"], patterns):
+            ys = [p[1] for p in c["points"]]
+            assert c["points"] == [[round(lanes._line_centre(el, y, h), 2), round(float(y), 2)] for y in ys]
+            assert all(2 <= p[0] <= w - 2 for p in c["points"]) and len(ys) > 10

@@ -23,18 +23,31 @@ def coverage(frame: np.ndarray, color, background, others=(), margin: float = 1.
     away = np.flatnonzero(cv2.inRange(frame, bg, bg).reshape(-1) == 0)
     if 2 * len(away) > frame.shape[0] * frame.shape[1]:
         return _coverage(frame, color, background, others, margin)
-    out = np.full(frame.shape[0] * frame.shape[1], _coverage(bg[None], color, background, others, margin)[0], np.float32)
+    out = np.full(frame.shape[0] * frame.shape[1], _background_value(_key(color), _key(background), tuple(map(_key, others)), float(margin)), np.float32)
     if len(away):
         out[away] = _coverage(frame.reshape(-1, 3).take(away, axis=0), color, background, others, margin)
     return out.reshape(frame.shape[:2])
 
 
+def _key(colour) -> tuple[float, ...]:
+    return tuple(float(v) for v in colour)
+
+
+@functools.lru_cache(maxsize=256)
+def _background_value(color: tuple, background: tuple, others: tuple, margin: float) -> np.float32:
+    """:func:`coverage` of a pixel of the background's own colour (the arguments as tuples of floats)."""
+    return _coverage(np.array([background], np.uint8), color, background, others, margin)[0]
+
+
 def _as_pixel(colour) -> np.ndarray | None:
     """``colour`` as a uint8 RGB pixel when it is one exactly (whole numbers 0..255), else None."""
-    c = np.asarray(colour)
-    if c.shape != (3,) or not np.all((c >= 0) & (c <= 255) & (c == np.round(c))):
+    try:
+        values = [float(v) for v in colour]
+    except (TypeError, ValueError):
         return None
-    return c.astype(np.uint8)
+    if len(values) != 3 or not all(0 <= v <= 255 and v.is_integer() for v in values):
+        return None
+    return np.array(values, np.uint8)
 
 
 def _coverage(frame: np.ndarray, color, background, others, margin: float) -> np.ndarray:
@@ -99,10 +112,12 @@ def _bounds(shape, box, pad: int) -> tuple[int, int, int, int]:
 
 def ink_box(cov: np.ndarray, threshold: float = 0.5):
     """[x0, y0, x1, y1] of pixels covered more than ``threshold``; None when there are none."""
-    ys, xs = np.nonzero(cov > threshold)
-    if len(xs) == 0:
+    inked = cov > threshold
+    rows = np.flatnonzero(inked.any(axis=1))
+    if len(rows) == 0:
         return None
-    return [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1]
+    cols = np.flatnonzero(inked.any(axis=0))
+    return [int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1]
 
 
 def centroid(cov: np.ndarray) -> np.ndarray | None:
