@@ -23,7 +23,8 @@ def coverage(frame: np.ndarray, color, background, others=(), margin: float = 1.
     away = np.flatnonzero(cv2.inRange(frame, bg, bg).reshape(-1) == 0)
     if 2 * len(away) > frame.shape[0] * frame.shape[1]:
         return _coverage(frame, color, background, others, margin)
-    out = np.full(frame.shape[0] * frame.shape[1], _background_value(_key(color), _key(background), tuple(map(_key, others)), float(margin)), np.float32)
+    value = _background_value(_key(color), _key(background), tuple(map(_key, others)), float(margin))
+    out = np.full(frame.shape[0] * frame.shape[1], value, np.float32)
     if len(away):
         out[away] = _coverage(frame.reshape(-1, 3).take(away, axis=0), color, background, others, margin)
     return out.reshape(frame.shape[:2])
