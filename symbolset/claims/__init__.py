@@ -233,6 +233,21 @@ def track_values(track, times) -> np.ndarray | None:
     return out
 
 
+def rounded(values, ndigits: int) -> list[float]:
+    """``[round(v, ndigits) for v in values]`` (Python's correctly rounded decimal rounding), at once:
+    NumPy's ``rint(v * 10**n) / 10**n`` is the same number unless ``v * 10**n`` lies within its
+    rounding error of a half (or is huge or not finite); those few are rounded by Python."""
+    x = np.asarray(values, np.float64)
+    scale = 10.0**ndigits
+    y = x * scale
+    out = (np.round(y) / scale).tolist()
+    with np.errstate(invalid="ignore"):
+        unsure = ~(np.abs(y) < 2.0**31) | (np.abs(y - np.floor(y) - 0.5) < 1e-6)
+    for i in np.flatnonzero(unsure).tolist():
+        out[i] = round(float(x[i]), ndigits)
+    return out
+
+
 @functools.cache
 def drawn_width(thickness: int) -> float:
     """Width in px (to 0.5 px) of the ink of an anti-aliased OpenCV line of ``thickness``, measured
