@@ -226,7 +226,7 @@ def _grown(spec, frames, annotations, c) -> list[int]:
         return np.clip(_length(f.astype(np.float32) - base) / scale, 0, 1)
 
     gains = (ink(now) - ink(before)) > 0.25
-    gains &= coverage(now, c["color"], c.get("base", spec["background"]), c.get("others", ()), 2.0) > 0.25
+    gains[gains] = coverage(now[gains], c["color"], c.get("base", spec["background"]), c.get("others", ()), 2.0) > 0.25
     for i in np.unique(index[gains]).tolist():  # the claim's own clearing (cursors, ``within``) of frame i
         keep = kept_mask(spec, annotations, c, i, shape)
         if keep is not None:
