@@ -212,19 +212,16 @@ def changed_pixels(frames: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         at = np.flatnonzero(ne[..., 0] | ne[..., 1] | ne[..., 2])
         return at // (h * w) + 1, at % (h * w)
     words = frames.reshape(t, n).view(np.uint64)
-    at = np.flatnonzero(words[1:] != words[:-1])
-    frame, word = at // (n // 8), at % (n // 8)
-    # an 8-byte word holds parts of 3 or 4 pixels: bytes 8k..8k+7 are pixels 8k // 3 .. (8k + 7) // 3
-    first = (8 * word) // 3
-    pixel = first[:, None] + np.arange(4)
-    real = pixel <= ((8 * word + 7) // 3)[:, None]
-    key = (frame[:, None] * (h * w) + pixel)[real]  # ascending, but a pixel two words share comes twice
+    # a differing word's byte offset from frame 0 (frame f's word k: f * n + 8k, as n % 8 == 0) holds
+    # parts of 3 or 4 pixels, numbered from frame 0 too: bytes b..b+7 are pixels b // 3 .. (b + 7) // 3
+    start = 8 * np.flatnonzero(words[1:] != words[:-1])
+    pixel = (start // 3)[:, None] + np.arange(4)
+    key = pixel[pixel <= ((start + 7) // 3)[:, None]]  # ascending, but a pixel two words share comes twice
     key = key[np.concatenate(([True], key[1:] != key[:-1]))]
-    frame, pixel = key // (h * w), key % (h * w)
-    flat = frames.reshape(t, h * w, 3)
-    ne = flat[frame + 1, pixel] != flat[frame, pixel]
-    moved = ne[:, 0] | ne[:, 1] | ne[:, 2]
-    return frame[moved] + 1, pixel[moved]
+    flat = frames.reshape(-1, 3)
+    ne = flat.take(key + h * w, axis=0) != flat.take(key, axis=0)  # the pixel in the next frame against it
+    key = key[ne[:, 0] | ne[:, 1] | ne[:, 2]]
+    return key // (h * w) + 1, key % (h * w)
 
 
 def _measured_region(annotations, c, shape):

@@ -219,15 +219,16 @@ def _grown(spec, frames, annotations, c) -> list[int]:
     ys, xs = pixel // shape[1], pixel % shape[1]
     inside = (ys >= y0) & (ys < y1) & (xs >= x0) & (xs < x1)
     index, pixel, ys, xs = index[inside], pixel[inside], ys[inside], xs[inside]
-    flat = frames.reshape(len(frames), -1, 3)
-    now, before = flat[index, pixel], flat[index - 1, pixel]
+    at = index * (shape[0] * shape[1]) + pixel
+    flat = frames.reshape(-1, 3)
+    now, before = flat.take(at, axis=0), flat.take(at - shape[0] * shape[1], axis=0)
 
     def ink(f):
         return np.clip(_length(f.astype(np.float32) - base) / scale, 0, 1)
 
     gains = (ink(now) - ink(before)) > 0.25
     gains[gains] = coverage(now[gains], c["color"], c.get("base", spec["background"]), c.get("others", ()), 2.0) > 0.25
-    for i in np.unique(index[gains]).tolist():  # the claim's own clearing (cursors, ``within``) of frame i
+    for i in np.flatnonzero(np.bincount(index[gains], minlength=len(frames))).tolist():  # the claim's own clearing of frame i
         keep = kept_mask(spec, annotations, c, i, shape)
         if keep is not None:
             at = index == i
