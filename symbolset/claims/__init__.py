@@ -206,31 +206,37 @@ def track_values(track, times) -> np.ndarray | None:
     keys = track["keys"]
     if any(isinstance(v, (str, bool)) or (isinstance(v, list) and not v) for _, v in keys):
         return None
+    at = [t for t, _ in keys]
+    if any(b < a for a, b in zip(at, at[1:])):
+        return None
     try:
         values = np.asarray([v for _, v in keys], np.float64)
-        at = np.asarray([t for t, _ in keys], np.float64)
     except (ValueError, TypeError):
         return None
-    if values.dtype != np.float64 or values.size == 0 or np.any(np.diff(at) < 0):
+    if values.size == 0:
         return None
+    at = np.asarray(at, np.float64)
     ts = np.asarray(times, np.float64)
-    k = np.searchsorted(at, ts, side="right")  # value_at's segment: the first key later than t
-    out = np.empty((len(ts),) + values.shape[1:], np.float64)
-    before, after = ts <= at[0], k >= len(keys)
-    out[before] = values[0]
-    out[after & ~before] = values[-1]
-    mid = ~before & ~after
-    if mid.any():
-        k = k[mid]
+    # value_at's segment (k - 1, k): the first key later than t; t at or before the first key gives
+    # the first value, t at or after the last key the last value
+    inside = (ts > at[0]) & (ts < at[-1])
+    out = np.where(_column(ts <= at[0], values.ndim), values[0], values[-1])
+    if inside.any():
+        k = np.searchsorted(at, ts[inside], side="right")  # 1..len(keys) - 1 inside
         a = values[k - 1]
         if track.get("ease", "linear") == "step":
-            out[mid] = a
+            out[inside] = a
         else:
-            u = (ts[mid] - at[k - 1]) / (at[k] - at[k - 1])
+            u = (ts[inside] - at[k - 1]) / (at[k] - at[k - 1])
             if track.get("ease", "linear") == "in_out":
                 u = u * u * (3.0 - 2.0 * u)
-            out[mid] = a + (values[k] - a) * u.reshape((-1,) + (1,) * (values.ndim - 1))
+            out[inside] = a + (values[k] - a) * _column(u, values.ndim)
     return out
+
+
+def _column(x: np.ndarray, ndim: int) -> np.ndarray:
+    """``x`` (one number per time) shaped to broadcast against values of ``ndim - 1`` dimensions."""
+    return x.reshape((-1,) + (1,) * (ndim - 1))
 
 
 def rounded(values, ndigits: int) -> list[float]:
@@ -267,7 +273,7 @@ def eased_visibility(spec: dict, track, start: float, end: float, share: float =
     """``visible_from`` / ``visible_until``: the times by which an eased change has done ``share`` of
     its total and has ``share`` left (a slow start or stop moves too little to see before or after)."""
     times = np.linspace(start, end, 201)
-    stacked = track_values(track, [start, end, *times])
+    stacked = track_values(track, np.concatenate(([start, end], times)))
     if stacked is not None:  # every value at once
         v0, v1 = stacked[0], stacked[1]
         total = float(np.abs(v1 - v0).max()) or 1.0
