@@ -127,17 +127,11 @@ def centroid(cov: np.ndarray) -> np.ndarray | None:
     mass = float(cov.sum())
     if mass < 1.0:
         return None
-    xs, ys = _centres(*cov.shape)
+    # pixel centres as a row and a column: the products are those with whole grids, the same
+    # (H, W) array summed the same way
+    xs = np.arange(cov.shape[1], dtype=np.float64) + 0.5
+    ys = np.arange(cov.shape[0], dtype=np.float64)[:, None] + 0.5
     return np.array([(cov * xs).sum() / mass, (cov * ys).sum() / mass])
-
-
-@functools.lru_cache(maxsize=16)
-def _centres(height: int, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every pixel's centre x and y (+0.5) as read-only float64 grids of shape (height, width)."""
-    yy, xx = np.mgrid[0:height, 0:width]
-    xs, ys = xx + 0.5, yy + 0.5
-    xs.flags.writeable = ys.flags.writeable = False
-    return xs, ys
 
 
 def hide_cursors(cov: np.ndarray, annotation: dict) -> np.ndarray:
