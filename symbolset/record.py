@@ -132,19 +132,26 @@ def difficulty(spec: dict, annotations: list[dict], family_labels: dict) -> dict
     return {k: labels[k] for k in DIFFICULTY_FIELDS}
 
 
+# json.dumps(params, sort_keys=True, separators=(",", ":")), without building an encoder per call
+_PARAMS_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+
+
 def annotations_for_record(annotations: list[dict]) -> list[dict]:
     """Renderer annotations in the record's layout (shape parameters as JSON text)."""
-    # A static element's shape (and every shape of a repeated frame) is one dict shared by many
-    # frames: it is serialised once. The annotations keep every such dict alive, so ids are unique.
+    # The shape of an element that did not change (a static one, every shape of a repeated frame) is
+    # one dict shared by many frames: it is serialised once. The annotations keep every such dict
+    # alive, so ids are unique.
     done: dict[int, dict] = {}
-
-    def shape(s: dict) -> dict:
-        out = done.get(id(s))
-        if out is None:
-            out = done[id(s)] = {"element": s["element"], "type": s["type"], "params": json.dumps(s["params"], sort_keys=True, separators=(",", ":"))}
-        return out
-
-    return [{"frame": a["frame"], "time": a["time"], "texts": a["texts"], "shapes": [shape(s) for s in a["shapes"]]} for a in annotations]
+    out = []
+    for a in annotations:
+        shapes = []
+        for s in a["shapes"]:
+            row = done.get(id(s))
+            if row is None:
+                row = done[id(s)] = {"element": s["element"], "type": s["type"], "params": _PARAMS_JSON(s["params"])}
+            shapes.append(row)
+        out.append({"frame": a["frame"], "time": a["time"], "texts": a["texts"], "shapes": shapes})
+    return out
 
 
 def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_name: str | None = None) -> dict:

@@ -74,30 +74,20 @@ def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
     """All frames of a spec as a ``(T, H, W, 3)`` uint8 array, with per-frame annotations.
 
     Exactly what ``render_frame`` gives for each frame, done with less work: the leading
-    elements that never change (a clock face, axes, a road) are drawn once, and a frame whose
-    element states equal the previous frame's (a typing pause, a held display) is copied.
+    elements that never change (a clock face, axes, a road) are drawn once, a frame whose
+    element states equal the previous frame's (a typing pause, a held display) is copied, and a
+    frame that changes only from its k-th element on starts from a kept canvas of the first k
+    (the same elements drawn in the same order onto the same pixels: the same bytes).
     """
     kept = _reused(spec)
     if kept is not None:
         return kept
-    frames = np.empty((spec["num_frames"], spec["height"], spec["width"], 3), np.uint8)
-    annotations: list[dict] = []
-    static = _static_prefix(spec)
-    base, base_ann = _draw(spec, element_states(spec, 0.0)[:static], 0, 0.0) if static else (None, None)
-    moving = _evaluator(spec["elements"][static:])  # the static prefix is drawn once, never re-evaluated
-    previous = None
-    for i in range(spec["num_frames"]):
-        t = frame_time(spec, i)
-        states = moving(t)
-        if states == previous:
-            frames[i] = frames[i - 1]
-            annotations.append({**annotations[-1], "frame": i, "time": round(t, 6)})
-        else:
-            frames[i], ann = _draw(spec, states, i, t, base)
-            if static:
-                ann = {**ann, "texts": base_ann["texts"] + ann["texts"], "shapes": base_ann["shapes"] + ann["shapes"]}
-            annotations.append(ann)
-        previous = states
+    outer = getattr(_clip, "paths", None)
+    _clip.paths = {}
+    try:
+        frames, annotations = _draw_clip(spec)
+    finally:
+        _clip.paths = outer
     if "parts" in spec:  # a composite scene: each part's own card pasted onto this one (composite.py)
         frames, annotations = paste_parts(spec, frames, annotations)
     drawn = getattr(_kept, "drawn", None)
@@ -110,6 +100,66 @@ def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
 
         return project(spec, frames, annotations)
     return frames, annotations
+
+
+def _draw_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
+    """The flat frames and annotations of every frame (see :func:`render_clip`)."""
+    frames = np.empty((spec["num_frames"], spec["height"], spec["width"], 3), np.uint8)
+    static = _static_prefix(spec)
+    if static:
+        base, base_ann = _draw(spec, element_states(spec, 0.0)[:static], 0, 0.0)
+    else:
+        base, base_ann = _background(spec["height"], spec["width"], tuple(spec.get("background", (255, 255, 255)))), None
+    moving = _evaluator(spec["elements"][static:])  # the static prefix is drawn once, never re-evaluated
+    times = [frame_time(spec, i) for i in range(spec["num_frames"])]
+    states = [moving(t) for t in times]
+    count = len(states[0]) if states else 0
+    shared = [0] + [_shared(a, b) for a, b in zip(states, states[1:])]  # leading states equal to the previous frame's
+    keep = _keep_depths(shared, count)
+    layers = [(0, base)]  # (k, canvas with the first k moving elements of the last drawn frame), k increasing
+    entries: list = [((), ())] * count  # per moving element: the texts and shapes it annotated last
+    annotations: list[dict] = []
+    for i, t in enumerate(times):
+        if i and shared[i] == count:  # every state as in the previous frame: the same frame
+            frames[i] = frames[i - 1]
+            annotations.append({**annotations[-1], "frame": i, "time": round(t, 6)})
+            continue
+        while layers[-1][0] > shared[i]:
+            layers.pop()
+        depth, canvas = layers[-1][0], frames[i]  # drawn in place: frames[i] is a C-contiguous view
+        canvas[:] = layers[-1][1]
+        for k in range(depth, count):
+            if k == keep[i] and k > depth:  # the next frame drawn starts here
+                layers.append((k, canvas.copy()))
+            ann: dict = {"texts": [], "shapes": []}
+            _draw_one(canvas, states[i][k], t, ann)
+            if k >= shared[i] and (not i or states[i][k] != states[i - 1][k]):
+                entries[k] = (ann["texts"], ann["shapes"])  # else the last frame's: equal, and serialised once
+        texts = [e for ts, _ in entries for e in ts]
+        shapes = [e for _, ss in entries for e in ss]
+        if static:
+            texts, shapes = base_ann["texts"] + texts, base_ann["shapes"] + shapes
+        annotations.append({"frame": i, "time": round(t, 6), "texts": texts, "shapes": shapes})
+    return frames, annotations
+
+
+def _shared(states: list[dict], previous: list[dict]) -> int:
+    """How many leading element states equal the previous frame's."""
+    for k, (a, b) in enumerate(zip(states, previous)):
+        if a != b:
+            return k
+    return len(states)
+
+
+def _keep_depths(shared: list[int], count: int) -> list[int]:
+    """Per frame, how many leading moving elements the next frame that is drawn (not copied) shares
+    with it: the depth of the canvas worth keeping while drawing it (0: none)."""
+    keep, following = [0] * len(shared), 0
+    for i in range(len(shared) - 1, -1, -1):
+        keep[i] = following
+        if shared[i] < count:
+            following = shared[i]
+    return keep
 
 
 def paste_parts(spec: dict, frames: np.ndarray, annotations: list[dict], *, index: int = 0) -> tuple[np.ndarray, list[dict]]:
@@ -203,14 +253,19 @@ def _draw(spec: dict, states: list[dict], index: int, t: float, base: np.ndarray
     canvas = base.copy()
     ann = {"frame": index, "time": round(t, 6), "texts": [], "shapes": []}
     for props in states:
-        opacity = float(props.get("opacity", 1.0))
-        if opacity <= 0:
-            continue
-        target = canvas if opacity >= 1 else canvas.copy()
-        _DRAW[props["type"]](target, props, t, ann)
-        if target is not canvas:
-            cv2.addWeighted(target, opacity, canvas, 1 - opacity, 0, dst=canvas)
+        _draw_one(canvas, props, t, ann)
     return canvas, ann
+
+
+def _draw_one(canvas: np.ndarray, props: dict, t: float, ann: dict) -> None:
+    """Draw one element state onto ``canvas`` (in place), appending its annotations to ``ann``."""
+    opacity = float(props.get("opacity", 1.0))
+    if opacity <= 0:
+        return
+    target = canvas if opacity >= 1 else canvas.copy()
+    _DRAW[props["type"]](target, props, t, ann)
+    if target is not canvas:
+        cv2.addWeighted(target, opacity, canvas, 1 - opacity, 0, dst=canvas)
 
 
 # ---------------------------------------------------------------- geometry helpers
@@ -219,6 +274,11 @@ def _draw(spec: dict, states: list[dict], index: int, t: float, base: np.ndarray
 def _fixed(points) -> np.ndarray:
     """Continuous coordinates -> OpenCV fixed point (OpenCV puts pixel centres on integers)."""
     return np.round((np.asarray(points, np.float64) - 0.5) * _ONE).astype(np.int32)
+
+
+def _fixed_point(point) -> tuple[int, int]:
+    """One point as :func:`_fixed` gives it (both round half to even), without NumPy's per-call cost."""
+    return int(round((float(point[0]) - 0.5) * _ONE)), int(round((float(point[1]) - 0.5) * _ONE))
 
 
 def _color(rgb) -> tuple[int, int, int]:
@@ -231,31 +291,73 @@ def _round(values, nd: int = 3):
 
 def partial_path(points: list, fraction: float) -> list[list[float]]:
     """The first ``fraction`` (by length) of a polyline, as a list of points."""
-    pts = np.asarray(points, np.float64)
-    if fraction >= 1:
-        return pts.tolist()
-    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
-    target = fraction * seg.sum()
-    out = [pts[0].tolist()]
-    run = 0.0
-    for p, q, length in zip(pts, pts[1:], seg):
-        if run + length >= target:
-            u = (target - run) / length if length else 0.0
-            out.append((p + (q - p) * u).tolist())
-            return out
-        out.append(q.tolist())
-        run += length
-    return out
+    path = _Path(points)
+    n, end = path.cut(fraction)
+    return path.listed[:n] + ([end] if end is not None else [])
+
+
+class _Path:
+    """A polyline's vertices, prepared once for every frame of a clip that draws a part of it: as
+    floats, their running length, in OpenCV fixed point and rounded for annotations (each made when
+    first asked for)."""
+
+    def __init__(self, points: list):
+        self.pts = np.asarray(points, np.float64)
+        self.listed = self.pts.tolist()
+        self._seg = self._run = self._fixed = self._rounded = None
+
+    def cut(self, fraction: float) -> tuple[int, list | None]:
+        """The first ``fraction`` by length: the first ``n`` vertices, then ``end`` (a point inside
+        the next segment), or ``(all, None)``. The same arithmetic as walking the segments in order."""
+        if fraction >= 1:
+            return len(self.listed), None
+        if self._seg is None:
+            self._seg = np.linalg.norm(np.diff(self.pts, axis=0), axis=1)
+            self._run = np.cumsum(self._seg)  # in order: the walk's running sums, bit for bit
+        target = fraction * self._seg.sum()
+        j = int(np.searchsorted(self._run, target, side="left"))  # the first segment whose end reaches it
+        if j == len(self._run):
+            return len(self.listed), None
+        run, length = (self._run[j - 1] if j else 0.0), self._seg[j]
+        u = (target - run) / length if length else 0.0
+        p, q = self.pts[j], self.pts[j + 1]
+        return j + 1, (p + (q - p) * u).tolist()
+
+    def fixed(self, n: int, end: list | None) -> np.ndarray:
+        """The first ``n`` vertices and ``end`` in OpenCV fixed point."""
+        if self._fixed is None:
+            self._fixed = _fixed(self.pts)
+        return self._fixed[:n] if end is None else np.vstack([self._fixed[:n], _fixed([end])])
+
+    def rounded(self, n: int, end: list | None) -> list:
+        """The first ``n`` vertices and ``end`` rounded as annotations are."""
+        if self._rounded is None:
+            self._rounded = [_round(q) for q in self.listed]
+        return self._rounded[:n] + ([_round(end)] if end is not None else [])
+
+
+_clip = threading.local()  # .paths, while render_clip draws: {(id(points), closed): (points, _Path)}
+
+
+def _path_of(p: dict) -> _Path:
+    """The prepared path of a polyline state: within a clip, one per points list (a still curve that is
+    drawn on over many frames is measured, fixed and rounded once)."""
+    paths = getattr(_clip, "paths", None)
+    key = (id(p["points"]), bool(p.get("closed")))
+    if paths is not None and key in paths:
+        return paths[key][1]
+    path = _Path(p["points"] + ([p["points"][0]] if p.get("closed") else []))
+    if paths is not None:
+        paths[key] = (p["points"], path)  # the list is kept alive, so no other list takes its id
+    return path
 
 
 def _draw_polyline(canvas, p, t, ann) -> None:
-    points = p["points"] + ([p["points"][0]] if p.get("closed") else [])
-    points = partial_path(points, float(p.get("progress", 1.0)))
-    if len(points) >= 2 and p.get("progress", 1.0) > 0:
-        cv2.polylines(canvas, [_fixed(points)], False, _color(p["color"]), int(p["width"]), cv2.LINE_AA, _SHIFT)
-    ann["shapes"].append(
-        {"element": p["id"], "type": "polyline", "params": {"points": [_round(q) for q in points], "width": p["width"]}}
-    )
+    path = _path_of(p)
+    n, end = path.cut(float(p.get("progress", 1.0)))
+    if n + (end is not None) >= 2 and p.get("progress", 1.0) > 0:
+        cv2.polylines(canvas, [path.fixed(n, end)], False, _color(p["color"]), int(p["width"]), cv2.LINE_AA, _SHIFT)
+    ann["shapes"].append({"element": p["id"], "type": "polyline", "params": {"points": path.rounded(n, end), "width": p["width"]}})
 
 
 def _draw_circle(canvas, p, t, ann) -> None:
@@ -263,7 +365,7 @@ def _draw_circle(canvas, p, t, ann) -> None:
     r = float(p["radius"])
     start = float(p.get("start", 0.0))
     sweep = max(-360.0, min(360.0, float(p.get("sweep", 360.0))))
-    center, axes = tuple(_fixed([cx, cy]).tolist()), (int(round(r * _ONE)),) * 2
+    center, axes = _fixed_point((cx, cy)), (int(round(r * _ONE)),) * 2
     if p.get("fill") is not None and sweep:
         cv2.ellipse(canvas, center, axes, 0, start, start + sweep, _color(p["fill"]), -1, cv2.LINE_AA, _SHIFT)
     width = int(p.get("width", 2))
@@ -291,8 +393,7 @@ def ray_end(origin, length: float, angle_deg: float) -> tuple[float, float]:
 
 def _draw_ray(canvas, p, t, ann) -> None:
     end = ray_end(p["origin"], float(p["length"]), float(p["angle"]))
-    fixed = _fixed([p["origin"], end])
-    cv2.line(canvas, tuple(fixed[0].tolist()), tuple(fixed[1].tolist()), _color(p["color"]), int(p["width"]), cv2.LINE_AA, _SHIFT)
+    cv2.line(canvas, _fixed_point(p["origin"]), _fixed_point(end), _color(p["color"]), int(p["width"]), cv2.LINE_AA, _SHIFT)
     ann["shapes"].append(
         {
             "element": p["id"],
@@ -410,9 +511,12 @@ def lane_geometry(p: dict, height: int) -> list[tuple[float, float]]:
             return out
         if far <= 1.0:
             continue
+        whole = near >= 1.0
         near, far = max(near, 1.0), min(far, z_max)
         if (height - vy) * (1 / near - 1 / far) >= 1.0:  # at least a pixel tall on screen
             out.append((near, far))
+        elif whole:  # every mark beyond is further and no longer, so shorter on screen still
+            return out
 
 
 def _draw_lane_line(canvas, p, t, ann) -> None:
@@ -426,9 +530,9 @@ def _draw_lane_line(canvas, p, t, ann) -> None:
         return [vx + (p["bottom_x"] - vx) * u + side * p["bottom_width"] * u / 2, y]
 
     marks = lane_geometry(p, height)
-    quads = [np.array([at(n, -1), at(n, 1), at(f, 1), at(f, -1)]) for n, f in marks]
-    if quads:
-        cv2.fillPoly(canvas, [_fixed(q) for q in quads], _color(p["color"]), cv2.LINE_AA, _SHIFT)
+    if marks:  # every mark's quad in one array: _fixed rounds each coordinate on its own
+        quads = _fixed([[at(n, -1), at(n, 1), at(f, 1), at(f, -1)] for n, f in marks])
+        cv2.fillPoly(canvas, list(quads), _color(p["color"]), cv2.LINE_AA, _SHIFT)
     ann["shapes"].append(
         {
             "element": p["id"],

@@ -1,0 +1,113 @@
+"""render_clip's shortcuts (kept canvases of unchanged leading elements, shared annotations of unchanged
+elements, polylines prepared once per clip) give exactly what drawing every frame from scratch gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from symbolset import record, render
+from symbolset.render import partial_path, render_clip, render_frame
+from symbolset.spec import validate
+
+BG = [250, 250, 240]
+FPS = 8.0
+
+
+def _track(*keys, ease="linear"):
+    return {"keys": [list(k) for k in keys], "ease": ease}
+
+
+def _spec(elements, frames=12, w=120, h=90):
+    return validate({"version": 1, "width": w, "height": h, "fps": FPS, "num_frames": frames, "background": BG, "elements": elements})
+
+
+def _layered() -> dict:
+    """Elements that stop and start moving at different frames, in every order, opacity and drawer."""
+    wave = [[10 + 4 * k, 40 + 15 * np.sin(k / 2)] for k in range(25)]
+    wave = [[round(x, 3), round(float(y), 3)] for x, y in wave]
+    return _spec([
+        {"id": "road", "type": "polygon", "points": [[0, 60], [120, 60], [120, 90], [0, 90]], "fill": [90, 90, 90]},
+        {"id": "early", "type": "circle", "center": _track((0, [20, 20]), (0.25, [40, 25])), "radius": 8, "color": [200, 0, 0], "width": 2},
+        {"id": "curve", "type": "polyline", "points": wave, "color": [0, 0, 200], "width": 2, "progress": _track((0.25, 0.0), (1.0, 1.0))},
+        {"id": "ring", "type": "polyline", "points": [[60, 10], [90, 15], [80, 35], [55, 30]], "closed": True, "color": [0, 120, 0],
+         "width": 3, "progress": _track((0.5, 0.0), (0.875, 1.0)), "opacity": 0.6},
+        {"id": "hand", "type": "ray", "origin": [60, 45], "length": 25, "angle": _track((0.0, 0.0), (1.375, 300.0)), "color": [0, 0, 0], "width": 2},
+        {"id": "label", "type": "text", "text": "Go 42", "font": "dejavu-sans", "size": 12, "color": [10, 10, 10], "position": [5, 85]},
+        {"id": "late", "type": "lane_line", "vanishing_point": [60, 62], "bottom_x": 60, "bottom_width": 6, "color": [255, 255, 255],
+         "dash": [0.5, 1.0], "offset": _track((0.75, 0.0), (1.375, 2.0))},
+        {"id": "fade", "type": "circle", "center": [100, 70], "radius": 6, "color": [0, 0, 0], "fill": [255, 200, 0],
+         "opacity": _track((0.0, 1.0), (0.5, 0.0), (1.0, 0.8))},
+    ])  # fmt: skip
+
+
+def _counting(monkeypatch) -> list:
+    calls: list = []
+    draw = render._draw_one
+    monkeypatch.setattr(render, "_draw_one", lambda canvas, props, t, ann: calls.append(props["id"]) or draw(canvas, props, t, ann))
+    return calls
+
+
+def test_layered_clip_equals_every_frame_drawn_alone(monkeypatch):
+    spec = _layered()
+    calls = _counting(monkeypatch)
+    frames, anns = render_clip(spec)
+    # the road (static) once; an element is redrawn only from the first one that changed since the frame before
+    assert calls.count("road") == 1 and calls.count("early") < spec["num_frames"] < calls.count("hand") + 2
+    assert len(calls) < spec["num_frames"] * (len(spec["elements"]) - 1)
+    for i in range(spec["num_frames"]):
+        frame, ann = render_frame(spec, i)
+        np.testing.assert_array_equal(frame, frames[i], err_msg=f"frame {i}")
+        assert ann == anns[i], f"frame {i}"
+
+
+def test_unchanged_shapes_are_shared_between_frames_and_serialised_once():
+    spec = _layered()
+    _, anns = render_clip(spec)
+    by_id = [{s["element"]: s for s in a["shapes"]} for a in anns]
+    assert by_id[5]["early"] is by_id[4]["early"] and by_id[5]["hand"] is not by_id[4]["hand"]
+    assert by_id[11]["curve"] is by_id[10]["curve"]  # drawn on by 1.0 s: held since
+    rows = record.annotations_for_record(anns)
+    assert rows[5]["shapes"][1] is rows[4]["shapes"][1]  # one JSON text for a held shape
+    assert [r["shapes"] for r in rows] == [[{**s, "params": record.json.dumps(s["params"], sort_keys=True, separators=(",", ":"))}
+                                            for s in a["shapes"]] for a in anns]  # fmt: skip
+
+
+def _walk(points, fraction):
+    """The first ``fraction`` of a polyline by walking its segments (the definition partial_path keeps)."""
+    pts = np.asarray(points, np.float64)
+    if fraction >= 1:
+        return pts.tolist()
+    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
+    target = fraction * seg.sum()
+    out, run = [pts[0].tolist()], 0.0
+    for p, q, length in zip(pts, pts[1:], seg):
+        if run + length >= target:
+            u = (target - run) / length if length else 0.0
+            out.append((p + (q - p) * u).tolist())
+            return out
+        out.append(q.tolist())
+        run += length
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_partial_path_is_the_walk_bit_for_bit(seed):
+    rng = np.random.default_rng(seed)
+    points = np.round(rng.uniform(0, 200, (int(rng.integers(2, 80)), 2)), 3).tolist()
+    points[3:5] = [points[2], points[2]] if len(points) > 5 else points[3:5]  # zero-length segments
+    fractions = [0.0, 1e-12, 0.5, 1 - 1e-16, 1.0, 1.5, *rng.uniform(0, 1, 200).tolist()]
+    for f in fractions:
+        assert partial_path(points, f) == _walk(points, f), f
+
+
+def test_a_curve_drawn_on_in_a_clip_matches_frames_drawn_alone():
+    points = [[float(x), round(45 + 30 * np.cos(x / 9), 3)] for x in range(5, 115, 3)]
+    spec = _spec([{"id": "c", "type": "polyline", "points": points, "color": [0, 0, 0], "width": 2,
+                   "progress": _track((0.0, 0.0), (1.25, 1.0))}], frames=12)  # fmt: skip
+    frames, anns = render_clip(spec)
+    for i in (0, 1, 5, 9, 11):
+        frame, ann = render_frame(spec, i)
+        np.testing.assert_array_equal(frame, frames[i])
+        assert ann == anns[i]
+        assert ann["shapes"][0]["params"]["points"] == [[round(x, 3), round(y, 3)] for x, y in _walk(points, min(i / FPS / 1.25, 1.0))]
