@@ -136,19 +136,40 @@ def difficulty(spec: dict, annotations: list[dict], family_labels: dict) -> dict
 _PARAMS_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
 
 
+def _polyline_json(params: dict, vertices: dict[int, str]) -> str | None:
+    """``_PARAMS_JSON`` of a polyline's ``{"points", "width"}``, each ``[x, y]`` vertex list written once
+    per record (``vertices``, by id): a curve drawn on over many frames repeats the same vertex lists.
+    None when a coordinate is not a finite float (JSON writes those otherwise than ``repr``)."""
+    parts = []
+    for q in params["points"]:
+        text = vertices.get(id(q))
+        if text is None:
+            x, y = q
+            if type(x) is not float or type(y) is not float:
+                return None
+            text = vertices[id(q)] = f"[{x!r},{y!r}]"
+            if "n" in text:  # inf or nan
+                return None
+        parts.append(text)
+    return '{"points":[' + ",".join(parts) + '],"width":' + _PARAMS_JSON(params["width"]) + "}"
+
+
 def annotations_for_record(annotations: list[dict]) -> list[dict]:
     """Renderer annotations in the record's layout (shape parameters as JSON text)."""
     # The shape of an element that did not change (a static one, every shape of a repeated frame) is
     # one dict shared by many frames: it is serialised once. The annotations keep every such dict
     # alive, so ids are unique.
     done: dict[int, dict] = {}
+    vertices: dict[int, str] = {}
     out = []
     for a in annotations:
         shapes = []
         for s in a["shapes"]:
             row = done.get(id(s))
             if row is None:
-                row = done[id(s)] = {"element": s["element"], "type": s["type"], "params": _PARAMS_JSON(s["params"])}
+                params = s["params"]
+                text = _polyline_json(params, vertices) if s["type"] == "polyline" and params.keys() == {"points", "width"} else None
+                row = done[id(s)] = {"element": s["element"], "type": s["type"], "params": text or _PARAMS_JSON(params)}
             shapes.append(row)
         out.append({"frame": a["frame"], "time": a["time"], "texts": a["texts"], "shapes": shapes})
     return out

@@ -331,8 +331,8 @@ class _Path:
 
     def rounded(self, n: int, end: list | None) -> list:
         """The first ``n`` vertices and ``end`` rounded as annotations are."""
-        if self._rounded is None:
-            self._rounded = [_round(q) for q in self.listed]
+        if self._rounded is None:  # the vertices are Python floats (tolist), so round(v, 3) is _round's
+            self._rounded = [[round(x, 3), round(y, 3)] for x, y in self.listed]
         return self._rounded[:n] + ([_round(end)] if end is not None else [])
 
 
@@ -439,6 +439,35 @@ def _segment_polygons(x: float, y: float, h: float) -> dict[str, np.ndarray]:
     }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=1024)
+def _digit(x: float, y: float, h: float, ch: str) -> tuple:
+    """One 7-segment character at ``(x, y)``: its unlit and lit polygons in fixed point (read-only),
+    its ink box (None when nothing is lit) and its cell. Cached: a display redraws the same
+    characters at the same places frame after frame."""
+    if ch in SEGMENTS:
+        polys = _segment_polygons(x, y, h)
+        lit = SEGMENTS[ch]
+        dark = [_fixed(polys[s]) for s in "abcdefg" if s not in lit]
+        inked = [_fixed(polys[s]) for s in lit]
+        box = None
+        if lit:
+            pts = np.concatenate([polys[s] for s in lit])
+            box = _round([pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()])
+        cell = _round([x, y, x + segment_layout(h)["width"], y + h])
+    else:  # ':' and '.' are narrow: dots drawn as small squares
+        geo = segment_layout(h)
+        s = geo["stroke"]
+        cx = x + geo["narrow"] / 2 - 0.15 * h
+        centers = [(cx, y + 0.3 * h), (cx, y + 0.7 * h)] if ch == ":" else [(cx, y + h - s / 2)]
+        squares = [np.array([[u - s / 2, v - s / 2], [u + s / 2, v - s / 2], [u + s / 2, v + s / 2], [u - s / 2, v + s / 2]]) for u, v in centers]
+        dark, inked = [], [_fixed(q) for q in squares]
+        pts = np.concatenate(squares)
+        box = cell = _round([pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()])
+    for poly in dark + inked:
+        poly.flags.writeable = False
+    return dark, inked, box, cell
+
+
 def _draw_seven_segment(canvas, p, t, ann) -> None:
     x, y = p["position"]
     h = float(p["digit_height"])
@@ -447,34 +476,21 @@ def _draw_seven_segment(canvas, p, t, ann) -> None:
     text = p["text"]
     digits, chars, boxes = [], [], []
     for ch in text:
+        dark, inked, box, cell = _digit(x, y, h, ch)
         if ch in SEGMENTS:
-            polys = _segment_polygons(x, y, h)
-            lit = SEGMENTS[ch]
-            if off is not None:
-                dark = [_fixed(polys[s]) for s in "abcdefg" if s not in lit]
-                if dark:
-                    cv2.fillPoly(canvas, dark, _color(off), cv2.LINE_AA, _SHIFT)
-            if lit:
-                cv2.fillPoly(canvas, [_fixed(polys[s]) for s in lit], on, cv2.LINE_AA, _SHIFT)
-                pts = np.concatenate([polys[s] for s in lit])
-                box = _round([pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()])
+            if off is not None and dark:
+                cv2.fillPoly(canvas, dark, _color(off), cv2.LINE_AA, _SHIFT)
+            if inked:
+                cv2.fillPoly(canvas, inked, on, cv2.LINE_AA, _SHIFT)
                 chars.append(ch)
-                boxes.append(box)
-            else:
-                box = None
-            digits.append({"char": ch, "segments": lit, "cell": _round([x, y, x + geo["width"], y + h]), "box": box})
+                boxes.append(list(box))
+            digits.append({"char": ch, "segments": SEGMENTS[ch], "cell": list(cell), "box": box and list(box)})
             x += geo["advance"]
-        else:  # ':' and '.' are narrow: dots drawn as small squares
-            s = geo["stroke"]
-            cx = x + geo["narrow"] / 2 - 0.15 * h
-            centers = [(cx, y + 0.3 * h), (cx, y + 0.7 * h)] if ch == ":" else [(cx, y + h - s / 2)]
-            squares = [np.array([[u - s / 2, v - s / 2], [u + s / 2, v - s / 2], [u + s / 2, v + s / 2], [u - s / 2, v + s / 2]]) for u, v in centers]
-            cv2.fillPoly(canvas, [_fixed(q) for q in squares], on, cv2.LINE_AA, _SHIFT)
-            pts = np.concatenate(squares)
-            box = _round([pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()])
+        else:
+            cv2.fillPoly(canvas, inked, on, cv2.LINE_AA, _SHIFT)
             chars.append(ch)
-            boxes.append(box)
-            digits.append({"char": ch, "segments": "", "cell": box, "box": box})
+            boxes.append(list(box))
+            digits.append({"char": ch, "segments": "", "cell": list(box), "box": list(box)})
             x += geo["narrow"]
     if chars:
         b = np.array(boxes)

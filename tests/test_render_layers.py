@@ -111,3 +111,21 @@ def test_a_curve_drawn_on_in_a_clip_matches_frames_drawn_alone():
         np.testing.assert_array_equal(frame, frames[i])
         assert ann == anns[i]
         assert ann["shapes"][0]["params"]["points"] == [[round(x, 3), round(y, 3)] for x, y in _walk(points, min(i / FPS / 1.25, 1.0))]
+
+
+def test_polyline_params_json_is_json_dumps_whatever_the_coordinates():
+    shared = [[1.5, 2.25], [3.0, -0.0]]
+    frames = [
+        {"frame": i, "time": i / 8, "texts": [], "shapes": [
+            {"element": "c", "type": "polyline", "params": {"points": shared + [[4.125 + i, 5.0]], "width": 2}},
+            {"element": "d", "type": "polyline", "params": {"points": [[1, 2.5], [3.0, 4.0]], "width": 3}},  # an int
+            {"element": "e", "type": "polyline", "params": {"points": [[float("inf"), 2.5], [3.0, 4.0]], "width": 1.5}},
+            {"element": "f", "type": "polyline", "params": {"points": [[1e-7, 1e22], [3.0, 4.0]], "width": 1}},
+        ]}
+        for i in range(3)
+    ]  # fmt: skip
+    rows = record.annotations_for_record(frames)
+    for frame, row in zip(frames, rows):
+        assert [s["params"] for s in row["shapes"]] == [
+            record.json.dumps(s["params"], sort_keys=True, separators=(",", ":")) for s in frame["shapes"]
+        ]
