@@ -220,12 +220,19 @@ def element_states(spec: dict, t: float) -> list[dict]:
 
 def _evaluator(elements: list[dict]):
     """``t -> element states`` for ``elements``: which properties are animated is found once, so a
-    frame evaluates only its tracks (a state keeps its element's key order and constant values)."""
-    plans = [(el, [k for k, v in el.items() if is_track(v)]) for el in elements]
+    frame evaluates only its tracks (a state keeps its element's key order and constant values). An
+    element with neither tracks nor a cursor has one state, the same dict at every time."""
+    plans = []
+    for el in elements:
+        tracks = [k for k, v in el.items() if is_track(v)]
+        plans.append((el, tracks, None if tracks or el.get("cursor") else dict(el)))
 
     def states(t: float) -> list[dict]:
         out = []
-        for el, tracks in plans:
+        for el, tracks, still in plans:
+            if still is not None:
+                out.append(still)
+                continue
             props = dict(el)
             for k in tracks:
                 props[k] = value_at(el[k], t)
