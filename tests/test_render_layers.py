@@ -129,3 +129,69 @@ def test_polyline_params_json_is_json_dumps_whatever_the_coordinates():
         assert [s["params"] for s in row["shapes"]] == [
             record.json.dumps(s["params"], sort_keys=True, separators=(",", ":")) for s in frame["shapes"]
         ]
+
+
+def _overlapping() -> dict:
+    """A small mover under and beside still elements drawn after it: some overlap its path, some never do."""
+    return _spec([
+        {"id": "dot", "type": "circle", "center": _track((0.0, [10, 10]), (1.375, [45, 25])), "radius": 5, "color": [200, 0, 0], "width": 2,
+         "fill": [255, 200, 200]},
+        {"id": "over", "type": "polygon", "points": [[35, 15], [50, 15], [50, 40], [35, 40]], "fill": [0, 90, 200]},  # the dot passes under it
+        {"id": "far", "type": "text", "text": "Far 7", "font": "dejavu-sans", "size": 12, "color": [10, 10, 10], "position": [70, 80]},
+        {"id": "tick", "type": "polyline", "points": [[5, 70], [40, 85]], "color": [0, 0, 0], "width": 3},
+        {"id": "hand", "type": "ray", "origin": [100, 30], "length": 15, "angle": 45, "color": [0, 120, 0], "width": 2},
+        {"id": "seg", "type": "seven_segment", "position": [80, 40], "digit_height": 20, "text": "1:8", "color": [255, 0, 0]},
+        {"id": "ring", "type": "circle", "center": [55, 25], "radius": 12, "color": [0, 0, 0], "width": 1, "sweep": 200},  # meets the dot late
+    ], frames=12)  # fmt: skip
+
+
+def test_a_small_change_redraws_only_what_meets_it(monkeypatch):
+    spec = _overlapping()
+    calls = _counting(monkeypatch)
+    frames, anns = render_clip(spec)
+    assert calls.count("dot") == spec["num_frames"]  # it changes in every frame
+    assert calls.count("far") == calls.count("hand") == calls.count("seg") == calls.count("tick") == 1  # never near the dot: drawn once
+    assert 1 < calls.count("over") < spec["num_frames"]  # drawn again only while the dot is under it
+    for i in range(spec["num_frames"]):
+        frame, ann = render_frame(spec, i)
+        np.testing.assert_array_equal(frame, frames[i], err_msg=f"frame {i}")
+        assert ann == anns[i], f"frame {i}"
+
+
+def _states(seed: int) -> list[dict]:
+    rng = np.random.default_rng(seed)
+
+    def xy():
+        return [round(float(v), 3) for v in rng.uniform(-10, 110, 2)]
+
+    w = int(rng.integers(1, 9))
+    return [
+        {"id": "a", "type": "polyline", "points": [xy() for _ in range(int(rng.integers(2, 6)))], "color": [0, 0, 0], "width": w,
+         "closed": bool(rng.integers(2)), "progress": float(rng.uniform(0.2, 1))},
+        {"id": "b", "type": "polygon", "points": [xy() for _ in range(int(rng.integers(3, 7)))], "fill": [0, 0, 0]},
+        {"id": "c", "type": "circle", "center": xy(), "radius": float(rng.uniform(1, 40)), "color": [0, 0, 0], "width": w,
+         "fill": [9, 9, 9] if rng.integers(2) else None, "start": float(rng.uniform(0, 360)), "sweep": float(rng.uniform(-360, 360))},
+        {"id": "d", "type": "ray", "origin": xy(), "length": float(rng.uniform(1, 60)), "angle": float(rng.uniform(0, 360)), "color": [0, 0, 0], "width": w},
+        {"id": "e", "type": "seven_segment", "position": xy(), "digit_height": float(rng.uniform(6, 40)), "text": "8.:-1 8"[: int(rng.integers(1, 8))],
+         "color": [0, 0, 0], "off_color": [40, 40, 40] if rng.integers(2) else None},
+        {"id": "f", "type": "text", "text": "Ag 9", "font": "dejavu-sans", "size": float(rng.integers(6, 30)), "color": [0, 0, 0],
+         "position": xy(), "rotation": float(rng.uniform(-40, 40)), "scale": float(rng.uniform(0.3, 2)), "anchor": "left"},
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_an_extent_holds_every_pixel_its_drawing_changes_on_any_canvas(seed):
+    """What the damage rectangles rest on: outside an element's _extent no pixel changes, whatever the canvas holds."""
+    rng = np.random.default_rng(1000 + seed)
+    canvases = [np.zeros((100, 100, 3), np.uint8), np.full((100, 100, 3), 255, np.uint8), rng.integers(0, 256, (100, 100, 3), dtype=np.uint8)]
+    for props in _states(seed):
+        for before in canvases:
+            canvas, ann = before.copy(), {"texts": [], "shapes": []}
+            render._draw_one(canvas, props, 0.0, ann)
+            extent = render._extent(props, ann["texts"])
+            if props["type"] != "text":
+                assert render._extent(props, None) == extent
+            ys, xs = np.nonzero((canvas != before).any(axis=2))
+            if extent is None or not len(xs):
+                continue
+            assert extent != () and xs.min() >= extent[0] and ys.min() >= extent[1] and xs.max() < extent[2] and ys.max() < extent[3], props
