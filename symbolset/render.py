@@ -138,7 +138,8 @@ def _draw_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
             layers.pop()
         depth = layers[-1][0]
         changed = {k for k in range(shared[i], count) if not i or states[i][k] != states[i - 1][k]}
-        region = _damage(changed, extent, states[i], width, height) if i else None
+        ahead: dict[int, tuple | None] = {}  # the changed elements' new extents, when _damage finds them
+        region = _damage(changed, extent, states[i], width, height, ahead) if i else None
         if region is not None and all(k in changed or _meets(extent(k), region) for k in range(depth, count)):
             region = None  # every element is drawn anyway
         if region is None:  # the whole frame, drawn in place: frames[i] is a C-contiguous view
@@ -161,7 +162,10 @@ def _draw_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
             if fresh:
                 entries[k] = (ann["texts"], ann["shapes"])  # else the last frame's: equal, and serialised once
                 drawn[k] = (states[i][k], ann["texts"])
-                extents.pop(k, None)
+                if k in ahead:  # found before drawing (not a text's: that depends on its placement)
+                    extents[k] = ahead[k]
+                else:
+                    extents.pop(k, None)
         if region is not None:
             x0, y0, x1, y1 = region
             frames[i, y0:y1, x0:x1] = canvas[y0:y1, x0:x1]
@@ -173,13 +177,15 @@ def _draw_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
     return frames, annotations
 
 
-def _damage(changed: set[int], extent, states: list[dict], width: int, height: int) -> tuple | None:
+def _damage(changed: set[int], extent, states: list[dict], width: int, height: int, ahead: dict) -> tuple | None:
     """The rectangle ``(x0, y0, x1, y1)`` outside which a frame equals the previous one: every pixel
-    that a changed element may change in its last state (``extent(k)``) and its new one. None when
-    that is not known, or too large to pay: then the frame is drawn whole."""
+    that a changed element may change in its last state (``extent(k)``) and its new one (put in
+    ``ahead``). None when that is not known, or too large to pay: then the frame is drawn whole."""
     if any(states[k]["type"] in _UNBOUNDED for k in changed):  # the common case in text families, found cheaply
         return None
-    new = [_extent(states[k], None) for k in changed]
+    for k in changed:
+        ahead[k] = _extent(states[k], None)
+    new = list(ahead.values())
     if None in new:
         return None
     x0, y0, x1, y1 = width, height, 0, 0
@@ -220,14 +226,13 @@ def _extent(p: dict, texts: list | None) -> tuple | None:
     if kind == "text":
         if texts is None or p.get("cursor"):
             return None
-        boxes = [tx["box"] for tx in texts]
-        if not boxes:
+        if not texts:
             return ()
-        lo, hi = [min(b[0] for b in boxes), min(b[1] for b in boxes)], [max(b[2] for b in boxes), max(b[3] for b in boxes)]
-        pad = 1.0
+        x0, y0, x1, y1 = zip(*(tx["box"] for tx in texts))
+        lo, hi, pad = [min(x0), min(y0)], [max(x1), max(y1)], 1.0
     elif kind in ("polyline", "polygon"):
-        pts = p["points"]
-        lo, hi = [min(q[0] for q in pts), min(q[1] for q in pts)], [max(q[0] for q in pts), max(q[1] for q in pts)]
+        xs, ys = zip(*p["points"])
+        lo, hi = [min(xs), min(ys)], [max(xs), max(ys)]
         pad = (int(p["width"]) / 2 if kind == "polyline" else 0) + _REACH
     elif kind == "circle":
         (cx, cy), r = p["center"], float(p["radius"])
