@@ -126,9 +126,8 @@ def _draw_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
             extents[k] = _extent(*drawn[k])
         return extents[k]
 
-    scratch = None
+    scratch = probe = None
     annotations: list[dict] = []
-    height, width = spec["height"], spec["width"]
     for i, t in enumerate(times):
         if i and shared[i] == count:  # every state as in the previous frame: the same frame
             frames[i] = frames[i - 1]
@@ -139,7 +138,11 @@ def _draw_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
         depth = layers[-1][0]
         changed = {k for k in range(shared[i], count) if not i or states[i][k] != states[i - 1][k]}
         ahead: dict[int, tuple | None] = {}  # the changed elements' new extents, when _damage finds them
-        region = _damage(changed, extent, states[i], width, height, ahead) if i else None
+        region = None
+        if i and len(changed) < count - depth:  # some element would not need drawing if the change stays clear of it
+            if probe is None:
+                probe = np.empty_like(frames[0])
+            region = _damage(changed, extent, states[i], t, probe, ahead)
         if region is not None and all(k in changed or _meets(extent(k), region) for k in range(depth, count)):
             region = None  # every element is drawn anyway
         if region is None:  # the whole frame, drawn in place: frames[i] is a C-contiguous view
@@ -162,7 +165,7 @@ def _draw_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
             if fresh:
                 entries[k] = (ann["texts"], ann["shapes"])  # else the last frame's: equal, and serialised once
                 drawn[k] = (states[i][k], ann["texts"])
-                if k in ahead:  # found before drawing (not a text's: that depends on its placement)
+                if k in ahead:  # found before drawing
                     extents[k] = ahead[k]
                 else:
                     extents.pop(k, None)
@@ -177,17 +180,25 @@ def _draw_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
     return frames, annotations
 
 
-def _damage(changed: set[int], extent, states: list[dict], width: int, height: int, ahead: dict) -> tuple | None:
+def _damage(changed: set[int], extent, states: list[dict], t: float, probe: np.ndarray, ahead: dict) -> tuple | None:
     """The rectangle ``(x0, y0, x1, y1)`` outside which a frame equals the previous one: every pixel
     that a changed element may change in its last state (``extent(k)``) and its new one (put in
-    ``ahead``). None when that is not known, or too large to pay: then the frame is drawn whole."""
-    if any(states[k]["type"] in _UNBOUNDED for k in changed):  # the common case in text families, found cheaply
+    ``ahead``). None when that is not known, or too large to pay: then the frame is drawn whole.
+    A changed text's extent is its ink, so it is drawn first onto ``probe`` (a scratch canvas) for
+    its annotation, which is the same whatever the canvas holds."""
+    if any(states[k]["type"] == "lane_line" for k in changed):
         return None
     for k in changed:
-        ahead[k] = _extent(states[k], None)
+        texts = None
+        if states[k]["type"] == "text" and float(states[k].get("opacity", 1.0)) >= 1 and not states[k].get("cursor"):
+            ann: dict = {"texts": [], "shapes": []}
+            _draw_one(probe, states[k], t, ann)
+            texts = ann["texts"]
+        ahead[k] = _extent(states[k], texts)
     new = list(ahead.values())
     if None in new:
         return None
+    height, width = probe.shape[:2]
     x0, y0, x1, y1 = width, height, 0, 0
     for e in new + [extent(k) for k in changed]:
         if e is None:
@@ -207,7 +218,6 @@ def _meets(extent: tuple | None, region: tuple) -> bool:
     return bool(extent) and extent[0] < region[2] and region[0] < extent[2] and extent[1] < region[3] and region[1] < extent[3]
 
 
-_UNBOUNDED = ("text", "lane_line")  # types whose new state's _extent is not known before it is drawn
 _REACH = 3  # px beyond a shape's geometry that anti-aliasing (and round line caps) may ink, with room to spare
 
 

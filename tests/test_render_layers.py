@@ -136,6 +136,9 @@ def _overlapping() -> dict:
     return _spec([
         {"id": "dot", "type": "circle", "center": _track((0.0, [10, 10]), (1.375, [45, 25])), "radius": 5, "color": [200, 0, 0], "width": 2,
          "fill": [255, 200, 200]},
+        {"id": "num", "type": "text", "text": "12", "font": "dejavu-sans", "size": 11, "color": [0, 0, 0],
+         "opacity": _track((0.0, 0.0), (0.5, 1.0), ease="step"), "position": _track((0.0, [5, 50]), (1.0, [8, 52]), ease="step")},
+        # a changed text (it appears, then moves): its ink is found before the frame is drawn
         {"id": "over", "type": "polygon", "points": [[35, 15], [50, 15], [50, 40], [35, 40]], "fill": [0, 90, 200]},  # the dot passes under it
         {"id": "far", "type": "text", "text": "Far 7", "font": "dejavu-sans", "size": 12, "color": [10, 10, 10], "position": [70, 80]},
         {"id": "tick", "type": "polyline", "points": [[5, 70], [40, 85]], "color": [0, 0, 0], "width": 3},
