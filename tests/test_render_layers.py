@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from symbolset import record, render
+from symbolset import clipdraw, record, render
 from symbolset.render import partial_path, render_clip, render_frame
 from symbolset.spec import validate
 
@@ -191,9 +191,9 @@ def test_an_extent_holds_every_pixel_its_drawing_changes_on_any_canvas(seed):
         for before in canvases:
             canvas, ann = before.copy(), {"texts": [], "shapes": []}
             render._draw_one(canvas, props, 0.0, ann)
-            extent = render._extent(props, ann["texts"])
+            extent = clipdraw._extent(props, ann["texts"])
             if props["type"] != "text":
-                assert render._extent(props, None) == extent
+                assert clipdraw._extent(props, None) == extent
             ys, xs = np.nonzero((canvas != before).any(axis=2))
             if extent is None or not len(xs):
                 continue
