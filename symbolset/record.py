@@ -140,17 +140,15 @@ def _polyline_json(params: dict, vertices: dict[int, str]) -> str | None:
     """``_PARAMS_JSON`` of a polyline's ``{"points", "width"}``, each ``[x, y]`` vertex list written once
     per record (``vertices``, by id): a curve drawn on over many frames repeats the same vertex lists.
     None when a coordinate is not a finite float (JSON writes those otherwise than ``repr``)."""
-    parts = []
-    for q in params["points"]:
-        text = vertices.get(id(q))
-        if text is None:
-            x, y = q
-            if type(x) is not float or type(y) is not float:
-                return None
-            text = vertices[id(q)] = f"[{x!r},{y!r}]"
-            if "n" in text:  # inf or nan
-                return None
-        parts.append(text)
+    points = params["points"]
+    parts = list(map(vertices.get, map(id, points)))  # in C: most vertices were written for an earlier frame
+    for k in [k for k, text in enumerate(parts) if text is None]:  # the new ones (often only a curve's growing end)
+        x, y = points[k]
+        if type(x) is not float or type(y) is not float:
+            return None
+        parts[k] = vertices[id(points[k])] = f"[{x!r},{y!r}]"
+        if "n" in parts[k]:  # inf or nan
+            return None
     return '{"points":[' + ",".join(parts) + '],"width":' + _PARAMS_JSON(params["width"]) + "}"
 
 
