@@ -127,3 +127,55 @@ def test_few_frame_clips_hold_their_rule_and_claims():
             found = fam.verify(spec, frames, annotations) + verify_claims(spec, frames, annotations, fam.claims(spec))
             problems += [f"seed {i}, {n} frames: {p}" for p in found]
     assert problems == []
+
+
+def _label_side_every_segment(center, size, width, strokes):
+    """The label side as it was first written: the NumPy distance to every segment of every frame in
+    every one of the 24 directions (the reference the pruned search must match bit for bit)."""
+    import math
+
+    from symbolset.families.geometry.circle import _segment_distance
+
+    clear = 0.5 * size + width + 1.0
+
+    def room(deg):
+        d = (math.cos(math.radians(deg)), math.sin(math.radians(deg)))
+        at = (center[0] + d[0] * size * 0.8, center[1] + d[1] * size * 0.8)
+        near = [min((_segment_distance(at, a, b) for a, b in frame), default=math.inf) for frame in strokes] or [math.inf]
+        return min(near[-1], clear), min(near), list(d)
+
+    ways = [room(135.0 + 15.0 * k) for k in range(24)]
+    return [-1.0, 1.0] if ways[0][1] >= clear else max(ways, key=lambda w: w[:2])[2]
+
+
+def test_label_side_matches_the_search_over_every_segment():
+    """_label_side measures only the segments a float estimate cannot rule out, and the other 23
+    directions only when down-left is blocked; it must pick what the full search picks, ties included
+    (repeated and zero-length segments, strokes through O, frames with no segment)."""
+    from symbolset.families.geometry.circle import _label_side
+
+    rng = np.random.default_rng(7)
+    for trial in range(300):
+        center = [round(float(v), 2) for v in rng.uniform(60, 200, 2)]
+        size, width = int(rng.integers(8, 20)), int(rng.integers(1, 4))
+        r = float(rng.uniform(10, 80))
+        strokes = []
+        for _ in range(int(rng.integers(0, 6))):
+            a = float(rng.uniform(0, 7))
+            p = [center[0] + r * np.cos(a), center[1] + r * np.sin(a)]
+            q = [round(v, 4) for v in rng.uniform(40, 220, 2)] if trial % 3 else list(p)  # a zero-length chord
+            frame = [(center, p), (q, p)] if trial % 5 else [(center, p), (center, p)]  # a repeated segment
+            strokes.append(frame if trial % 7 else [])
+        assert _label_side(center, size, width, strokes) == _label_side_every_segment(center, size, width, strokes), trial
+
+
+def test_near_distance_is_the_numpy_distance_bit_for_bit():
+    """The pruned nearest distance is exactly the least NumPy segment distance (whose dot product
+    fuses a multiply-add, so a plain-float formula differs in the last bits about a quarter of the time)."""
+    from symbolset.families.geometry.circle import _near_distance, _segment_distance
+
+    rng = np.random.default_rng(3)
+    for _ in range(2000):
+        p = tuple(float(v) for v in rng.uniform(0, 512, 2))
+        segments = [(list(rng.uniform(0, 512, 2)), list(rng.uniform(0, 512, 2))) for _ in range(int(rng.integers(1, 5)))]
+        assert _near_distance(p, segments) == min(_segment_distance(p, a, b) for a, b in segments)

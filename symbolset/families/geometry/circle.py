@@ -108,6 +108,28 @@ def _segment_distance(p, a, b) -> float:
     return float(np.linalg.norm(p - a - u * ab))
 
 
+# How far (px) _near_distance's plain-float estimate may be from _segment_distance, many times over:
+# both round a few products of coordinates under 10^4 px (NumPy's dot fuses a multiply-add, so the
+# last bits differ), an error near 10^-12 px.
+_SLACK = 1e-6
+
+
+def _near_distance(p, segments) -> float:
+    """The least :func:`_segment_distance` from ``p`` to ``segments``, bit for bit, with that NumPy
+    measure run only on the segments whose float estimate comes within :data:`_SLACK` of the least
+    estimate (one or two of them): the others cannot be nearest."""
+    if not segments:
+        return math.inf
+    px, py = p
+    est = []
+    for a, b in segments:
+        abx, aby, pax, pay = b[0] - a[0], b[1] - a[1], px - a[0], py - a[1]
+        u = min(max((pax * abx + pay * aby) / max(abx * abx + aby * aby, 1e-12), 0.0), 1.0)
+        est.append(math.hypot(pax - u * abx, pay - u * aby))
+    reach = min(est) + 2 * _SLACK
+    return min(_segment_distance(p, a, b) for (a, b), e in zip(segments, est) if e <= reach)
+
+
 def _label_side(center, size: int, width: int, strokes: list) -> list[float]:
     """Which way from O its label goes (a direction): down-left, unless a segment of ``strokes`` (per
     frame: the turning radius and the chord) passes within a glyph of that place in some frame; then
@@ -115,12 +137,15 @@ def _label_side(center, size: int, width: int, strokes: list) -> list[float]:
     the captions name) and, among those, farthest from them over all frames. A stroke under a 9 px
     'O' leaves no pixel of the label's colour to read, and the label is hard to read."""
     clear = 0.5 * size + width + 1.0
+    every = [seg for frame in strokes for seg in frame]  # the nearest over all frames is the nearest of all segments
 
     def room(deg):
         d = (math.cos(math.radians(deg)), math.sin(math.radians(deg)))
         at = (center[0] + d[0] * size * 0.8, center[1] + d[1] * size * 0.8)
-        near = [min((_segment_distance(at, a, b) for a, b in frame), default=math.inf) for frame in strokes] or [math.inf]
-        return min(near[-1], clear), min(near), list(d)
+        last = _near_distance(at, strokes[-1]) if strokes else math.inf
+        return min(last, clear), _near_distance(at, every), list(d)
 
-    ways = [room(135.0 + 15.0 * k) for k in range(24)]  # 135 degrees (y down): the default, down-left
-    return [-1.0, 1.0] if ways[0][1] >= clear else max(ways, key=lambda w: w[:2])[2]
+    first = room(135.0)  # 135 degrees (y down): the default, down-left; the other ways only when it is not clear
+    if first[1] >= clear:
+        return [-1.0, 1.0]
+    return max([first] + [room(135.0 + 15.0 * k) for k in range(1, 24)], key=lambda w: w[:2])[2]
