@@ -240,9 +240,20 @@ def _plain(spec: Any) -> bool:
             elif t is list or t is dict or isinstance(v, (dict, list)):
                 if depth >= cap:
                     return False
+                if t is list and _finite_numbers(v):  # a point, a colour: no float to test one by one, nothing below
+                    continue
                 below += v.values() if isinstance(v, dict) else v
         level, depth = below, depth + 1
     return True
+
+
+def _finite_numbers(values: list) -> bool:
+    """True when every item is a number and their exact sum is finite, so none is inf or NaN (``fsum``
+    reads a float's own value, subclasses included; a list, dict, string or None raises TypeError)."""
+    try:
+        return math.isfinite(math.fsum(values))
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def _check_plain_data(spec: Any) -> None:
