@@ -84,8 +84,10 @@ def value_at(value: Any, t: float) -> Any:
 
 
 def _lerp(a: Any, b: Any, u: float) -> Any:
-    if isinstance(a, list):  # numbers inline, nested lists (points) by recursion: the same a + (b - a) * u
-        return [_lerp(x, y, u) if isinstance(x, list) else x + (y - x) * u for x, y in zip(a, b)]
+    if type(a) is float:
+        return a + (b - a) * u
+    if isinstance(a, list):  # floats inline, anything else (points, ints) by recursion: the same a + (b - a) * u
+        return [x + (y - x) * u if type(x) is float else _lerp(x, y, u) for x, y in zip(a, b)]
     return a + (b - a) * u
 
 
