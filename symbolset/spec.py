@@ -323,7 +323,7 @@ def validate(spec: Any) -> dict:
         _fail("elements", f"{len(spec['elements'])} elements, over the {LIMITS['elements']} limit")
     dur = duration(spec)
     reach = LIMITS["reach"] * max(spec["width"], spec["height"])
-    ids = set()
+    ids, items = set(), 0  # items: what a frame costs, 1 per element plus its points, track keys and characters
     for i, el in enumerate(spec["elements"]):
         where = f"elements[{i}]"
         if not isinstance(el, dict):
@@ -332,6 +332,7 @@ def validate(spec: Any) -> dict:
         if etype not in ELEMENT_FIELDS:
             _fail(where + ".type", f"expected one of {', '.join(ELEMENT_FIELDS)}, got {json.dumps(etype)}")
         fields, table = _fields_of(etype)
+        items += 1
         for name in el:
             if name not in fields:
                 _fail(f"{where}.{name}", f"unknown field for a {etype} element")
@@ -341,12 +342,16 @@ def validate(spec: Any) -> dict:
                     _fail(f"{where}.{name}", "missing")
                 continue
             v = el[name]
+            counted = kind == "points" or name == "text"  # a checked value of these is a list of points or a string
             if isinstance(v, dict) and "keys" in v:  # a track
                 if not animatable:
                     _fail(f"{where}.{name}", "cannot be animated")
                 _check_track(kind, v, f"{where}.{name}", dur, reach)
-            elif not ok(v, reach) or kind == "cursor":  # the path is named only for a value that needs it
-                _check_value(kind, v, f"{where}.{name}", reach)
+                items += len(v["keys"]) - 1 + (sum(len(key[1]) for key in v["keys"]) if counted else 0)
+            else:
+                if not ok(v, reach) or kind == "cursor":  # the path is named only for a value that needs it
+                    _check_value(kind, v, f"{where}.{name}", reach)
+                items += len(v) if counted else 0
         if el["id"] in ids:
             _fail(f"{where}.id", f"duplicate element id {json.dumps(el['id'])}")
         ids.add(el["id"])
@@ -354,7 +359,7 @@ def validate(spec: Any) -> dict:
             _check_text(el, where)
         elif etype == "lane_line":
             _check_lane_marks(el, where, spec["height"])
-    work = n * sum(_items(el) for el in spec["elements"])
+    work = n * items
     if work > LIMITS["work"]:
         _fail("elements", f"num_frames x items (elements, points, track keys, characters) is {work:,}, over the {LIMITS['work']:,} limit")
     if "parts" in spec:  # a composite scene's parts, each a family's spec (composite.py)
@@ -366,26 +371,6 @@ def validate(spec: Any) -> dict:
 
         check(spec)
     return spec
-
-
-def _items(el: dict) -> int:
-    """How much per-frame work an element costs: 1, plus its points, track keys and characters."""
-    count = 1
-    for name, v in el.items():
-        if isinstance(v, dict) and "keys" in v:  # a track
-            values = [k[1] for k in v["keys"]]
-            count += len(values) - 1
-        elif isinstance(v, (list, str)):
-            values = (v,)
-        else:  # a number, a flag, a cursor: no points, no characters
-            continue
-        for x in values:
-            if isinstance(x, list):
-                if x and isinstance(x[0], list):
-                    count += len(x)
-            elif name == "text" and isinstance(x, str):
-                count += len(x)
-    return count
 
 
 def _check_lane_marks(el: dict, where: str, height: int) -> None:
