@@ -134,14 +134,12 @@ def _label_side_every_segment(center, size, width, strokes):
     every one of the 24 directions (the reference the pruned search must match bit for bit)."""
     import math
 
-    from symbolset.families.geometry.circle import _segment_distance
-
     clear = 0.5 * size + width + 1.0
 
     def room(deg):
         d = (math.cos(math.radians(deg)), math.sin(math.radians(deg)))
         at = (center[0] + d[0] * size * 0.8, center[1] + d[1] * size * 0.8)
-        near = [min((_segment_distance(at, a, b) for a, b in frame), default=math.inf) for frame in strokes] or [math.inf]
+        near = [min((_segment_distance_as_written(at, a, b) for a, b in frame), default=math.inf) for frame in strokes] or [math.inf]
         return min(near[-1], clear), min(near), list(d)
 
     ways = [room(135.0 + 15.0 * k) for k in range(24)]
@@ -169,13 +167,25 @@ def test_label_side_matches_the_search_over_every_segment():
         assert _label_side(center, size, width, strokes) == _label_side_every_segment(center, size, width, strokes), trial
 
 
-def test_near_distance_is_the_numpy_distance_bit_for_bit():
-    """The pruned nearest distance is exactly the least NumPy segment distance (whose dot product
-    fuses a multiply-add, so a plain-float formula differs in the last bits about a quarter of the time)."""
-    from symbolset.families.geometry.circle import _near_distance, _segment_distance
+def _segment_distance_as_written(p, a, b):
+    p, a, b = (np.asarray(v, np.float64) for v in (p, a, b))
+    ab = b - a
+    u = float(np.clip(np.dot(p - a, ab) / max(float(ab @ ab), 1e-12), 0.0, 1.0))
+    return float(np.linalg.norm(p - a - u * ab))
+
+
+def test_nearest_distance_is_the_numpy_distance_bit_for_bit():
+    """The pruned nearest distance is exactly the least NumPy segment distance as first written (whose
+    dot product fuses a multiply-add, so a plain-float formula differs in the last bits about a quarter
+    of the time), degenerate segments included."""
+    from symbolset.families.geometry.circle import _estimates, _nearest, _segment_distance
 
     rng = np.random.default_rng(3)
-    for _ in range(2000):
+    for trial in range(2000):
         p = tuple(float(v) for v in rng.uniform(0, 512, 2))
         segments = [(list(rng.uniform(0, 512, 2)), list(rng.uniform(0, 512, 2))) for _ in range(int(rng.integers(1, 5)))]
-        assert _near_distance(p, segments) == min(_segment_distance(p, a, b) for a, b in segments)
+        if trial % 10 == 0:
+            segments.append((segments[0][0], list(segments[0][0])))  # zero length
+        want = min(_segment_distance_as_written(p, a, b) for a, b in segments)
+        assert _nearest(p, segments, _estimates([p], segments)[0]) == want
+        assert [_segment_distance(p, a, b) for a, b in segments] == [_segment_distance_as_written(p, a, b) for a, b in segments]
