@@ -189,3 +189,38 @@ def test_nearest_distance_is_the_numpy_distance_bit_for_bit():
         want = min(_segment_distance_as_written(p, a, b) for a, b in segments)
         assert _nearest(p, segments, _estimates([p], segments)[0]) == want
         assert [_segment_distance(p, a, b) for a, b in segments] == [_segment_distance_as_written(p, a, b) for a, b in segments]
+
+
+def _triangle_as_written(rng, w, h, relation):
+    """shapes.triangle as first written: NumPy angles of every draw, tested before the side lengths."""
+    import math
+
+    from symbolset.families.geometry.shapes import _inside, angle_at, circumcircle, incircle
+
+    for _ in range(200):
+        pts = [[float(rng.uniform(0.12, 0.88) * w), float(rng.uniform(0.15, 0.88) * h)] for _ in range(3)]
+        angles = [angle_at(pts[2], pts[0], pts[1]), angle_at(pts[0], pts[1], pts[2]), angle_at(pts[1], pts[2], pts[0])]
+        if min(angles) < 28 or max(angles) > 115 or min(math.dist(p, q) for p, q in zip(pts, pts[1:] + pts[:1])) < 0.32 * min(w, h):
+            continue
+        center, r = circumcircle(*pts) if relation == "circumcircle" else incircle(*pts)
+        box = [center[0] - r, center[1] - r, center[0] + r, center[1] + r]
+        if r >= (0.1 if relation == "circumcircle" else 0.12) * min(w, h) and _inside(box, w, h, 0.04 * min(w, h)):
+            pts = [[round(x, 2), round(y, 2)] for x, y in pts]
+            center, r = circumcircle(*pts) if relation == "circumcircle" else incircle(*pts)
+            return pts, [round(center[0], 4), round(center[1], 4)], round(r, 4), [round(a, 1) for a in angles]
+    raise AssertionError("no triangle found")
+
+
+def test_triangle_search_matches_the_numpy_angles_of_every_draw():
+    """The search rules out most draws by plain-float angles and side lengths; it must keep the draw
+    (and the rounded angles) that the NumPy angle of every draw keeps, and the estimate stays within
+    its slack of that angle."""
+    from symbolset.families.geometry.shapes import _SLACK, _angle_estimate, angle_at, triangle
+
+    for seed in range(300):
+        for relation, (w, h) in (("circumcircle", (256, 256)), ("incircle", (214, 450))):
+            assert triangle(np.random.default_rng(seed), w, h, relation) == _triangle_as_written(np.random.default_rng(seed), w, h, relation)
+    rng = np.random.default_rng(5)
+    for _ in range(2000):
+        p, q, r = (list(rng.uniform(0, 512, 2)) for _ in range(3))
+        assert abs(_angle_estimate(p, q, r) - angle_at(p, q, r)) < _SLACK / 1000
