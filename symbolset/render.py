@@ -459,6 +459,12 @@ def _text_mask(font_id: str, size: int, text: str, shown: int) -> np.ndarray:
     return np.asarray(img)
 
 
+@functools.lru_cache(maxsize=256)
+def _mask_image(font_id: str, size: int, text: str, shown: int, vertical: bool) -> Image.Image:
+    """The coverage mask of a text's first ``shown`` characters as a PIL image (``_warp``'s input)."""
+    return Image.fromarray((column_mask if vertical else _text_mask)(font_id, size, text, shown))
+
+
 def _draw_text(canvas, p, t, ann) -> None:
     text, size = p["text"], int(round(p["size"]))
     shown = _shown(p)
@@ -467,8 +473,16 @@ def _draw_text(canvas, p, t, ann) -> None:
         matrix = _text_matrix(p["font"], size, text, vertical, (pos[0], pos[1]), p.get("scale", 1.0), p.get("rotation", 0.0), p.get("anchor", "left"))
         placed = _placed_text(p["font"], size, text, shown, matrix, canvas.shape[1], canvas.shape[0], vertical)
         if placed is not None:
-            x0, y0, cov, box, chars, char_boxes = placed
-            _composite(canvas, x0, y0, cov, p["color"])
+            x0, y0, cov, box, chars, char_boxes, paints = placed
+            rgb = tuple(p["color"])
+            operands = paints.get(rgb)
+            if operands is None:  # first time in this colour: blend; the second time keeps the blend's operands
+                paints[rgb] = False
+                _composite(canvas, x0, y0, cov, rgb)
+            else:
+                if operands is False:
+                    operands = paints[rgb] = _blend_operands(cov, rgb)
+                _composite_operands(canvas, x0, y0, *operands)
             ann["texts"].append({"element": p["id"], "string": text[:shown], "box": list(box), "chars": list(chars), "char_boxes": [list(b) for b in char_boxes]})
     cursor = p.get("cursor")
     if cursor and p["cursor_on"]:
@@ -482,12 +496,23 @@ def _draw_text(canvas, p, t, ann) -> None:
         ann["shapes"].append({"element": p["id"], "type": "cursor", "params": {"quad": [_round(q) for q in quad], "index": shown}})
 
 
+# An upright text (no rotation) has a diagonal linear part, so every matrix product below has at
+# most one non-zero term, which plain float arithmetic rounds exactly as NumPy's BLAS does (fused
+# multiply-adds or not): the upright paths compute with floats the bits the general paths compute
+# with arrays, without NumPy's per-call cost on a handful of numbers.
+
+
 @functools.lru_cache(maxsize=1024)
 def _text_matrix(font_id: str, size: int, text: str, vertical: bool, position: tuple, scale, rotation, anchor) -> tuple:
     """The layout-to-canvas matrix of a text state (:func:`text_transform`) as a 6-tuple. Cached: a
     text that stays put is redrawn on every frame after anything that moves below it."""
     lay = layout_of(font_id, size, text, vertical)
-    return tuple(text_transform({"position": list(position), "scale": scale, "rotation": rotation, "anchor": anchor}, lay).ravel())
+    s, a = float(scale), math.radians(float(rotation))
+    if math.sin(a) == 0 and math.cos(a) == 1:  # text_transform's arithmetic, upright
+        ax, middle = (lay["width"] / 2 if anchor == "center" else 0.0), (lay["descent"] - lay["ascent"]) / 2
+        b, c = s * math.sin(a), s * -math.sin(a)
+        return (s, b, float(position[0]) - (s * ax + b * middle), c, s, float(position[1]) - (c * ax + s * middle))
+    return tuple(text_transform({"position": list(position), "scale": scale, "rotation": rotation, "anchor": anchor}, lay).ravel().tolist())
 
 
 @functools.lru_cache(maxsize=512)
@@ -496,14 +521,20 @@ def _placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, 
 
     Cached: labels, tick values and signs keep the same placement over many frames, and
     resampling a glyph mask costs more than everything else about a static text.
-    Returns ``(x0, y0, coverage, word_box, chars, char_boxes)``, or None when nothing is inked.
+    Returns ``(x0, y0, coverage, word_box, chars, char_boxes, paints)``, or None when nothing is
+    inked; ``paints`` is the drawer's own record of this placement's blends by colour.
     """
     lay = layout_of(font_id, size, text, vertical)
-    m = np.asarray(matrix, np.float64).reshape(2, 3)
     # Mask coordinates -> layout coordinates: subtract the pad and the baseline.
-    to_layout = np.array([[1, 0, -_PAD], [0, 1, -_PAD - lay["ascent"]]], np.float64)
-    mm = np.hstack([m[:, :2] @ to_layout[:, :2], (m[:, :2] @ to_layout[:, 2] + m[:, 2])[:, None]])
-    region = _place((column_mask if vertical else _text_mask)(font_id, size, text, shown), mm, width, height)
+    a, b, c, d, e, f = matrix
+    if b == 0 and d == 0:
+        mm = (a, 0.0, a * -_PAD + c, 0.0, e, e * (-_PAD - lay["ascent"]) + f)
+    else:
+        m = np.asarray(matrix, np.float64).reshape(2, 3)
+        to_layout = np.array([[1, 0, -_PAD], [0, 1, -_PAD - lay["ascent"]]], np.float64)
+        mm = tuple(np.hstack([m[:, :2] @ to_layout[:, :2], (m[:, :2] @ to_layout[:, 2] + m[:, 2])[:, None]]).ravel().tolist())
+    mask = (column_mask if vertical else _text_mask)(font_id, size, text, shown)
+    region = _place(mask, mm, width, height, lambda: _mask_image(font_id, size, text, shown, vertical))
     if region is None:
         return None
     x0, y0, cov = region
@@ -513,28 +544,40 @@ def _placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, 
     rows = np.flatnonzero(cov.any(axis=1))
     u0, v0, u1, v1 = int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
     box = (float(x0 + u0), float(y0 + v0), float(x0 + u1), float(y0 + v1))
-    chars, char_boxes = _char_boxes(text[:shown], lay["inks"][:shown], m, box)
+    chars, char_boxes = _char_boxes(text[:shown], lay["inks"][:shown], matrix, box)
     cov = np.ascontiguousarray(cov[v0:v1, u0:u1])  # only the inked rectangle: zero coverage leaves a pixel as it is
     cov.flags.writeable = False
-    return x0 + u0, y0 + v0, cov, box, tuple(chars), tuple(tuple(b) for b in char_boxes)
+    return x0 + u0, y0 + v0, cov, box, tuple(chars), tuple(tuple(b) for b in char_boxes), {}
 
 
-def _char_boxes(string: str, inks: list, m: np.ndarray, word_box: list) -> tuple[list, list]:
+def _char_boxes(string: str, inks: list, m: tuple, word_box: tuple) -> tuple[list, list]:
     """Non-space characters and their boxes: the transformed ink box, clipped to the word's ink."""
     kept = [(ch, ink) for ch, ink in zip(string, inks) if ink is not None]
     if not kept:
         return [], []
-    # All corners in one product (the same arithmetic as one _apply per character, bit for bit).
-    ink = np.array([k[1] for k in kept], np.float64)
-    q = _apply(m, ink[:, [0, 1, 2, 1, 2, 3, 0, 3]].reshape(-1, 2)).reshape(-1, 4, 2)
-    lo, hi = q.min(axis=1), q.max(axis=1)
-    boxes = np.stack([np.maximum(lo[:, 0], word_box[0]), np.maximum(lo[:, 1], word_box[1]),
-                      np.minimum(hi[:, 0], word_box[2]), np.minimum(hi[:, 1], word_box[3])], axis=1)  # fmt: skip
-    return [k[0] for k in kept], [[round(v, 3) for v in b] for b in boxes.tolist()]
+    a, b, c, d, e, f = m
+    if b == 0 and d == 0:  # upright: x' = a x + c, y' = e y + f, as the array product rounds them
+        boxes = []
+        for _, (x0, y0, x1, y1) in kept:
+            u0, u1, v0, v1 = x0 * a + c, x1 * a + c, y0 * e + f, y1 * e + f
+            lo_x, hi_x = (u1, u0) if u1 < u0 else (u0, u1)
+            lo_y, hi_y = (v1, v0) if v1 < v0 else (v0, v1)
+            # np.maximum / np.minimum's choice on ties: the second operand
+            boxes.append([lo_x if lo_x > word_box[0] else word_box[0], lo_y if lo_y > word_box[1] else word_box[1],
+                          hi_x if hi_x < word_box[2] else word_box[2], hi_y if hi_y < word_box[3] else word_box[3]])  # fmt: skip
+    else:
+        # All corners in one product (the same arithmetic as one _apply per character, bit for bit).
+        ink = np.array([k[1] for k in kept], np.float64)
+        q = _apply(np.asarray(m, np.float64).reshape(2, 3), ink[:, [0, 1, 2, 1, 2, 3, 0, 3]].reshape(-1, 2)).reshape(-1, 4, 2)
+        lo, hi = q.min(axis=1), q.max(axis=1)
+        boxes = np.stack([np.maximum(lo[:, 0], word_box[0]), np.maximum(lo[:, 1], word_box[1]),
+                          np.minimum(hi[:, 0], word_box[2]), np.minimum(hi[:, 1], word_box[3])], axis=1).tolist()  # fmt: skip
+    return [k[0] for k in kept], [[round(v, 3) for v in box] for box in boxes]
 
 
-def _place(mask: np.ndarray, mm: np.ndarray, width: int, height: int):
-    """Warp a mask by the 2x3 matrix ``mm`` onto the canvas: (x0, y0, coverage) or None if off-canvas.
+def _place(mask: np.ndarray, mm: tuple, width: int, height: int, image=None):
+    """Warp a mask by the 2x3 matrix ``mm`` (a 6-tuple) onto the canvas: (x0, y0, coverage) or None
+    if off-canvas. ``image``: a callable giving the mask as a PIL image, if the caller keeps one.
 
     A matrix that shrinks the mask below :data:`_SHRINK_FILTERED` (a zoomed-out sign, a text scaling
     down) is drawn filtered: warped (bilinear) onto a grid ``k`` times finer, where it no longer
@@ -543,19 +586,24 @@ def _place(mask: np.ndarray, mm: np.ndarray, width: int, height: int):
     makes a thin stroke's ink come and go with the sub-pixel phase: at 0.4x a glyph's centroid was
     1.2 px off an exact rendering, and some small glyphs lost all their ink."""
     h, w = mask.shape
-    corners = _apply(mm, [[0, 0], [w, 0], [w, h], [0, h]])
-    x0, y0 = max(0, int(math.floor(corners[:, 0].min()))), max(0, int(math.floor(corners[:, 1].min())))
-    x1, y1 = min(width, int(math.ceil(corners[:, 0].max()))), min(height, int(math.ceil(corners[:, 1].max())))
+    a, b, c, d, e, f = mm
+    if b == 0 and d == 0:
+        xs, ys = (c, w * a + c), (f, h * e + f)
+    else:
+        corners = _apply(np.asarray(mm, np.float64).reshape(2, 3), [[0, 0], [w, 0], [w, h], [0, h]])
+        xs, ys = corners[:, 0].tolist(), corners[:, 1].tolist()
+    x0, y0 = max(0, math.floor(min(xs))), max(0, math.floor(min(ys)))
+    x1, y1 = min(width, math.ceil(max(xs))), min(height, math.ceil(max(ys)))
     if x1 <= x0 or y1 <= y0:
         return None
-    lin, off = mm[:, :2], mm[:, 2]
-    if (lin == np.eye(2)).all() and (off == np.round(off)).all():  # pure integer shift: exact copy
-        ox, oy = int(round(off[0])), int(round(off[1]))
+    if a == 1 and b == 0 and d == 0 and e == 1 and c == round(c) and f == round(f):  # pure integer shift: exact copy
+        ox, oy = int(round(c)), int(round(f))
         return x0, y0, mask[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
-    k = supersampling(lin)
+    k = _samples(a, b, d, e)
     if k == 1:
-        return x0, y0, _warp(mask, mm, x0, y0, x1 - x0, y1 - y0)
+        return x0, y0, _warp(image() if image is not None else Image.fromarray(mask), mm, x0, y0, x1 - x0, y1 - y0)
     # Fine pixel (i, j) covers canvas [x0 + i / k, ...); OpenCV puts pixel centres on integers.
+    lin, off = np.array([[a, b], [d, e]]), np.array([c, f])
     fine = np.hstack([k * lin, (k * (off - (x0, y0)) + k * lin @ (0.5, 0.5) - 0.5)[:, None]])
     warped = cv2.warpAffine(mask, fine, (k * (x1 - x0), k * (y1 - y0)), flags=cv2.INTER_LINEAR)
     return x0, y0, cv2.resize(warped, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA)  # a whole factor: the k x k mean
@@ -568,19 +616,29 @@ def supersampling(lin: np.ndarray) -> int:
     then no larger than the mask). The singular value is computed in closed form, the same on every
     machine."""
     (a, b), (c, d) = (float(v) for v in lin[0]), (float(v) for v in lin[1])
+    return _samples(a, b, c, d)
+
+
+def _samples(a: float, b: float, c: float, d: float) -> int:
+    """:func:`supersampling` of the linear map ``[[a, b], [c, d]]``."""
     smallest = abs(math.hypot(a + d, c - b) - math.hypot(a - d, b + c)) / 2
     if smallest >= _SHRINK_FILTERED:
         return 1
     return math.ceil(1 / max(smallest, 1 / 64) - 1e-9)
 
 
-def _warp(mask: np.ndarray, mm: np.ndarray, x0: int, y0: int, width: int, height: int) -> np.ndarray:
-    """The ``width x height`` region at ``(x0, y0)`` of the mask warped by ``mm`` (PIL bicubic)."""
-    inv = np.linalg.inv(mm[:, :2])
-    # Output pixel (u, v) of the region sits at canvas (u + x0, v + y0); PIL samples pixel centres.
-    c = inv @ (np.array([x0, y0], np.float64) - mm[:, 2])
-    coeffs = (inv[0, 0], inv[0, 1], c[0], inv[1, 0], inv[1, 1], c[1])
-    return np.asarray(Image.fromarray(mask).transform((width, height), Image.Transform.AFFINE, coeffs, resample=Image.Resampling.BICUBIC))
+def _warp(image: Image.Image, mm: tuple, x0: int, y0: int, width: int, height: int) -> np.ndarray:
+    """The ``width x height`` region at ``(x0, y0)`` of the mask ``image`` warped by ``mm`` (PIL bicubic)."""
+    a, b, c, d, e, f = mm
+    if b == 0 and d == 0:  # LAPACK's inverse of a diagonal matrix is the reciprocals, to the bit
+        ia, ie = 1 / a, 1 / e
+        coeffs = (ia, 0.0, ia * (x0 - c), 0.0, ie, ie * (y0 - f))
+    else:
+        inv = np.linalg.inv(np.array([[a, b], [d, e]]))
+        # Output pixel (u, v) of the region sits at canvas (u + x0, v + y0); PIL samples pixel centres.
+        o = inv @ (np.array([x0, y0], np.float64) - (c, f))
+        coeffs = (inv[0, 0], inv[0, 1], o[0], inv[1, 0], inv[1, 1], o[1])
+    return np.asarray(image.transform((width, height), Image.Transform.AFFINE, coeffs, resample=Image.Resampling.BICUBIC))
 
 
 def _composite(canvas: np.ndarray, x0: int, y0: int, coverage: np.ndarray, rgb) -> None:
@@ -594,6 +652,24 @@ def _composite(canvas: np.ndarray, x0: int, y0: int, coverage: np.ndarray, rgb) 
     v += a
     # (x + 127) // 255 for x <= 255 * 255 without a division: x += 128; (x + (x >> 8)) >> 8 (exact in uint16)
     v += 128
+    v += v >> 8
+    v >>= 8
+    dst[:] = v
+
+
+def _blend_operands(coverage: np.ndarray, rgb) -> tuple[np.ndarray, np.ndarray]:
+    """What :func:`_composite` computes from the coverage and colour alone: ``255 - a`` and ``rgb * a + 128``."""
+    a = np.repeat(coverage[..., None], 3, axis=2).astype(np.uint16)
+    pre = a * np.asarray(rgb, np.uint16)
+    pre += 128
+    return 255 - a, pre
+
+
+def _composite_operands(canvas: np.ndarray, x0: int, y0: int, keep: np.ndarray, pre: np.ndarray) -> None:
+    """:func:`_composite` from its :func:`_blend_operands` (a text drawn again where it was)."""
+    dst = canvas[y0 : y0 + keep.shape[0], x0 : x0 + keep.shape[1]]
+    v = np.multiply(dst, keep)
+    v += pre
     v += v >> 8
     v >>= 8
     dst[:] = v

@@ -44,7 +44,7 @@ def test_placed_text_keeps_only_its_inked_rectangle_at_the_right_place():
     from symbolset.render import _placed_text
 
     m = (1.0, 0.0, 20.25, 0.0, 1.0, 40.5)  # a sub-pixel shift: resampled
-    x0, y0, cov, box, chars, _ = _placed_text("dejavu-sans", 24, "Hi there", 8, m, 256, 128)
+    x0, y0, cov, box, chars, _, _ = _placed_text("dejavu-sans", 24, "Hi there", 8, m, 256, 128)
     assert cov[0].any() and cov[-1].any() and cov[:, 0].any() and cov[:, -1].any()
     assert box == (float(x0), float(y0), float(x0 + cov.shape[1]), float(y0 + cov.shape[0]))
     assert chars == tuple("Hithere")
