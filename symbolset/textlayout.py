@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
 
 import numpy as np
 
@@ -17,13 +18,38 @@ from . import fonts
 from .textcolumn import column_layout
 
 
-@functools.lru_cache(maxsize=64)
+_MEASURED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # a loaded face -> (lengths, ink boxes)
+
+
+def _measured(font) -> tuple[dict, dict]:
+    """What ``text_layout`` has measured of a loaded face: the lengths of one- and two-character
+    strings and the ink boxes of characters. Texts of one face and size share most of them (a
+    chart's labels, a clock's numerals); they go with the face when the face cache lets it go."""
+    got = _MEASURED.get(font)
+    if got is None:
+        got = _MEASURED[font] = ({}, {})
+    return got
+
+
+@functools.lru_cache(maxsize=1024)
 def text_layout(font_id: str, size: int, text: str) -> dict:
     """Pen positions and ink boxes of each character (baseline at y = 0, pen starts at x = 0)."""
     font = fonts.load(font_id, size)
     ascent, descent = font.getmetrics()
-    length = functools.lru_cache(maxsize=None)(font.getlength)  # characters and pairs repeat
-    bbox = functools.lru_cache(maxsize=None)(lambda ch: font.getbbox(ch, anchor="ls"))
+    lengths, boxes = _measured(font)
+
+    def length(s: str) -> float:
+        v = lengths.get(s)
+        if v is None:
+            v = lengths[s] = font.getlength(s)
+        return v
+
+    def bbox(ch: str) -> tuple:
+        v = boxes.get(ch)
+        if v is None:
+            v = boxes[ch] = font.getbbox(ch, anchor="ls")
+        return v
+
     # The pen of character i is length(text[:i+1]) - length(ch). Measuring every prefix is
     # quadratic; with the basic layout a prefix's length is its glyph advances plus the kerning of
     # each adjacent pair, all whole 1/64 px, so extending it by one pair term is linear and exact.
