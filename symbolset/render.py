@@ -460,9 +460,15 @@ def _text_mask(font_id: str, size: int, text: str, shown: int) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=256)
-def _mask_image(font_id: str, size: int, text: str, shown: int, vertical: bool) -> Image.Image:
-    """The coverage mask of a text's first ``shown`` characters as a PIL image (``_warp``'s input)."""
-    return Image.fromarray((column_mask if vertical else _text_mask)(font_id, size, text, shown))
+def _mask_source(font_id: str, size: int, text: str, shown: int, vertical: bool) -> tuple[Image.Image, int, int]:
+    """The coverage mask of a text's first ``shown`` characters as a PIL image (``_warp``'s input),
+    and where its ink ends: one past the last inked column and row (0 and 0 without ink)."""
+    return _source_of((column_mask if vertical else _text_mask)(font_id, size, text, shown))
+
+
+def _source_of(mask: np.ndarray) -> tuple[Image.Image, int, int]:
+    cols, rows = np.flatnonzero(mask.any(axis=0)), np.flatnonzero(mask.any(axis=1))
+    return Image.fromarray(mask), (int(cols[-1]) + 1 if len(cols) else 0), (int(rows[-1]) + 1 if len(rows) else 0)
 
 
 def _draw_text(canvas, p, t, ann) -> None:
@@ -534,7 +540,7 @@ def _placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, 
         to_layout = np.array([[1, 0, -_PAD], [0, 1, -_PAD - lay["ascent"]]], np.float64)
         mm = tuple(np.hstack([m[:, :2] @ to_layout[:, :2], (m[:, :2] @ to_layout[:, 2] + m[:, 2])[:, None]]).ravel().tolist())
     mask = (column_mask if vertical else _text_mask)(font_id, size, text, shown)
-    region = _place(mask, mm, width, height, lambda: _mask_image(font_id, size, text, shown, vertical))
+    region = _place(mask, mm, width, height, lambda: _mask_source(font_id, size, text, shown, vertical))
     if region is None:
         return None
     x0, y0, cov = region
@@ -575,9 +581,9 @@ def _char_boxes(string: str, inks: list, m: tuple, word_box: tuple) -> tuple[lis
     return [k[0] for k in kept], [[round(v, 3) for v in box] for box in boxes]
 
 
-def _place(mask: np.ndarray, mm: tuple, width: int, height: int, image=None):
+def _place(mask: np.ndarray, mm: tuple, width: int, height: int, source=None):
     """Warp a mask by the 2x3 matrix ``mm`` (a 6-tuple) onto the canvas: (x0, y0, coverage) or None
-    if off-canvas. ``image``: a callable giving the mask as a PIL image, if the caller keeps one.
+    if off-canvas. ``source``: a callable giving :func:`_source_of` the mask, if the caller keeps it.
 
     A matrix that shrinks the mask below :data:`_SHRINK_FILTERED` (a zoomed-out sign, a text scaling
     down) is drawn filtered: warped (bilinear) onto a grid ``k`` times finer, where it no longer
@@ -601,7 +607,20 @@ def _place(mask: np.ndarray, mm: tuple, width: int, height: int, image=None):
         return x0, y0, mask[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
     k = _samples(a, b, d, e)
     if k == 1:
-        return x0, y0, _warp(image() if image is not None else Image.fromarray(mask), mm, x0, y0, x1 - x0, y1 - y0)
+        image, ink_w, ink_h = source() if source is not None else _source_of(mask)
+        # PIL's bicubic taps reach 2.5 px from a sample, so canvas pixels whose samples fall over 3 px
+        # right of or below the mask's ink are 0: the region may end there. (Its start may not move:
+        # PIL computes each sample from the region's origin, and other bits would come out.)
+        ex, ey = ink_w + 3, ink_h + 3
+        if b == 0 and d == 0:
+            xs, ys = (-3 * a + c, ex * a + c), (-3 * e + f, ey * e + f)
+        else:
+            far = _apply(np.asarray(mm, np.float64).reshape(2, 3), [[-3, -3], [ex, -3], [ex, ey], [-3, ey]])
+            xs, ys = far[:, 0].tolist(), far[:, 1].tolist()
+        x1, y1 = min(x1, math.ceil(max(xs)) + 1), min(y1, math.ceil(max(ys)) + 1)
+        if x1 <= x0 or y1 <= y0:
+            return None
+        return x0, y0, _warp(image, mm, x0, y0, x1 - x0, y1 - y0)
     # Fine pixel (i, j) covers canvas [x0 + i / k, ...); OpenCV puts pixel centres on integers.
     lin, off = np.array([[a, b], [d, e]]), np.array([c, f])
     fine = np.hstack([k * lin, (k * (off - (x0, y0)) + k * lin @ (0.5, 0.5) - 0.5)[:, None]])
