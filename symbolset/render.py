@@ -648,16 +648,20 @@ def _samples(a: float, b: float, c: float, d: float) -> int:
 
 def _warp(image: Image.Image, mm: tuple, x0: int, y0: int, width: int, height: int) -> np.ndarray:
     """The ``width x height`` region at ``(x0, y0)`` of the mask ``image`` warped by ``mm`` (PIL bicubic)."""
+    coeffs = _inverse(mm, x0, y0)
+    return np.asarray(image.transform((width, height), Image.Transform.AFFINE, coeffs, resample=Image.Resampling.BICUBIC))
+
+
+def _inverse(mm: tuple, x0: int, y0: int) -> tuple:
+    """PIL's affine coefficients for ``mm`` seen from a region at ``(x0, y0)``: region pixel (u, v)
+    sits at canvas (u + x0, v + y0), and PIL samples pixel centres."""
     a, b, c, d, e, f = mm
     if b == 0 and d == 0:  # LAPACK's inverse of a diagonal matrix is the reciprocals, to the bit
         ia, ie = 1 / a, 1 / e
-        coeffs = (ia, 0.0, ia * (x0 - c), 0.0, ie, ie * (y0 - f))
-    else:
-        inv = np.linalg.inv(np.array([[a, b], [d, e]]))
-        # Output pixel (u, v) of the region sits at canvas (u + x0, v + y0); PIL samples pixel centres.
-        o = inv @ (np.array([x0, y0], np.float64) - (c, f))
-        coeffs = (inv[0, 0], inv[0, 1], o[0], inv[1, 0], inv[1, 1], o[1])
-    return np.asarray(image.transform((width, height), Image.Transform.AFFINE, coeffs, resample=Image.Resampling.BICUBIC))
+        return (ia, 0.0, ia * (x0 - c), 0.0, ie, ie * (y0 - f))
+    inv = np.linalg.inv(np.array([[a, b], [d, e]]))
+    o = inv @ (np.array([x0, y0], np.float64) - (c, f))
+    return (inv[0, 0], inv[0, 1], o[0], inv[1, 0], inv[1, 1], o[1])
 
 
 def _composite(canvas: np.ndarray, x0: int, y0: int, coverage: np.ndarray, rgb) -> None:

@@ -17,7 +17,6 @@ import numpy as np
 from . import fonts
 from .textcolumn import column_layout
 
-
 _MEASURED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # a loaded face -> (lengths, ink boxes)
 
 
