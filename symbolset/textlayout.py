@@ -32,9 +32,30 @@ def _measured(font) -> tuple[dict, dict]:
 
 @functools.lru_cache(maxsize=1024)
 def text_layout(font_id: str, size: int, text: str) -> dict:
-    """Pen positions and ink boxes of each character (baseline at y = 0, pen starts at x = 0)."""
+    """Pen positions and ink boxes of each character (baseline at y = 0, pen starts at x = 0):
+    ``{"ascent", "descent", "width", "pens", "inks"}``. The pens and inks are measured when first
+    read: fitting a text to a width asks one size after another for its width alone."""
     font = fonts.load(font_id, size)
     ascent, descent = font.getmetrics()
+    return _Layout(font_id, size, text, {"ascent": ascent, "descent": descent, "width": font.getlength(text)})
+
+
+class _Layout(dict):
+    """A baseline layout whose ``pens`` and ``inks`` are measured on first read (``lay["pens"]``)."""
+
+    def __init__(self, font_id: str, size: int, text: str, known: dict):
+        super().__init__(known)
+        self._of = (font_id, size, text)
+
+    def __missing__(self, key: str):
+        if key not in ("pens", "inks"):
+            raise KeyError(key)
+        self["pens"], self["inks"] = _pens_and_inks(*self._of)
+        return self[key]
+
+
+def _pens_and_inks(font_id: str, size: int, text: str) -> tuple[list, list]:
+    font = fonts.load(font_id, size)
     lengths, boxes = _measured(font)
 
     def length(s: str) -> float:
@@ -59,7 +80,7 @@ def text_layout(font_id: str, size: int, text: str) -> dict:
         pens.append(pen)
         x0, y0, x1, y1 = bbox(ch)
         inks.append((pen + x0, y0, pen + x1, y1) if x1 > x0 and not ch.isspace() else None)
-    return {"ascent": ascent, "descent": descent, "pens": pens, "inks": inks, "width": font.getlength(text)}
+    return pens, inks
 
 
 def text_transform(p: dict, lay: dict) -> np.ndarray:
