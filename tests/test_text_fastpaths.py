@@ -118,3 +118,22 @@ def test_an_upright_warps_inverse_is_lapacks_to_the_bit():
         inv = np.linalg.inv(mm[:, :2])
         o = inv @ (np.array([x0, y0], np.float64) - mm[:, 2])
         assert render._inverse((a, 0.0, c, -0.0, e, f), x0, y0) == (inv[0, 0], inv[0, 1], o[0], inv[1, 0], inv[1, 1], o[1])
+
+
+def test_a_width_alone_is_measured_in_one_call(monkeypatch):
+    # Fitting a text tries size after size for its width; the pens and ink boxes (two measurements
+    # per character) are measured when first read, and are then those of the eager layout.
+    from PIL import ImageFont
+
+    from symbolset import textlayout
+
+    calls = []
+    original = ImageFont.FreeTypeFont.getlength
+    monkeypatch.setattr(ImageFont.FreeTypeFont, "getlength", lambda self, s, *a, **k: calls.append(s) or original(self, s, *a, **k))
+    text = "Caution Wet Floor 小心地滑"
+    textlayout.text_layout.cache_clear()
+    lay = textlayout.text_layout("noto-sans-sc", 31, text)
+    assert lay["width"] > 0 and calls == [text]
+    font = render.fonts.load("noto-sans-sc", 31)
+    assert lay["pens"] == [original(font, text[: i + 1]) - original(font, ch) for i, ch in enumerate(text)]
+    assert len(lay["inks"]) == len(text) and sorted(lay) == ["ascent", "descent", "inks", "pens", "width"]
