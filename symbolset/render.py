@@ -467,8 +467,8 @@ def _mask_source(font_id: str, size: int, text: str, shown: int, vertical: bool)
 
 
 def _source_of(mask: np.ndarray) -> tuple[Image.Image, int, int]:
-    cols, rows = np.flatnonzero(mask.any(axis=0)), np.flatnonzero(mask.any(axis=1))
-    return Image.fromarray(mask), (int(cols[-1]) + 1 if len(cols) else 0), (int(rows[-1]) + 1 if len(rows) else 0)
+    x, y, w, h = cv2.boundingRect(mask)
+    return Image.fromarray(mask), x + w, y + h
 
 
 def _draw_text(canvas, p, t, ann) -> None:
@@ -544,11 +544,10 @@ def _placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, 
     if region is None:
         return None
     x0, y0, cov = region
-    cols = np.flatnonzero(cov.any(axis=0))  # inked columns and rows: cheaper than np.nonzero of every inked pixel
-    if not len(cols):
+    u0, v0, iw, ih = cv2.boundingRect(cov)  # the inked rectangle
+    if not iw:
         return None
-    rows = np.flatnonzero(cov.any(axis=1))
-    u0, v0, u1, v1 = int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
+    u1, v1 = u0 + iw, v0 + ih
     box = (float(x0 + u0), float(y0 + v0), float(x0 + u1), float(y0 + v1))
     chars, char_boxes = _char_boxes(text[:shown], lay["inks"][:shown], matrix, box)
     cov = np.ascontiguousarray(cov[v0:v1, u0:u1])  # only the inked rectangle: zero coverage leaves a pixel as it is
@@ -668,11 +667,9 @@ def _composite(canvas: np.ndarray, x0: int, y0: int, coverage: np.ndarray, rgb) 
     """``dst = round((dst * (255 - a) + rgb * a) / 255)`` in integers, in place."""
     h, w = coverage.shape
     dst = canvas[y0 : y0 + h, x0 : x0 + w]
-    a = np.repeat(coverage[..., None], 3, axis=2).astype(np.uint16)  # numpy broadcasts a (h, w, 1) operand slowly
-    v = dst.astype(np.uint16)
-    v *= 255 - a
-    a *= np.asarray(rgb, np.uint16)
-    v += a
+    a = cv2.cvtColor(coverage, cv2.COLOR_GRAY2RGB)  # numpy broadcasts a (h, w, 1) operand slowly
+    v = np.multiply(dst, 255 - a, dtype=np.uint16)
+    v += np.multiply(a, np.asarray(rgb, np.uint16))
     # (x + 127) // 255 for x <= 255 * 255 without a division: x += 128; (x + (x >> 8)) >> 8 (exact in uint16)
     v += 128
     v += v >> 8
