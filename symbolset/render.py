@@ -493,8 +493,8 @@ def _draw_text(canvas, p, t, ann) -> None:
                 _composite(canvas, x0, y0, cov, rgb)
             else:
                 if operands is False:
-                    operands = paints[rgb] = _blend_operands(cov, rgb)
-                _composite_operands(canvas, x0, y0, *operands)
+                    operands = paints[rgb] = [*_blend_operands(cov, rgb), None]
+                _composite_again(canvas, x0, y0, operands)
             ann["texts"].append({"element": p["id"], "string": text[:shown], "box": list(box), "chars": list(chars), "char_boxes": [list(b) for b in char_boxes]})
     cursor = p.get("cursor")
     if cursor and p["cursor_on"]:
@@ -689,6 +689,20 @@ def _blend_operands(coverage: np.ndarray, rgb) -> tuple[np.ndarray, np.ndarray]:
     pre = a * np.asarray(rgb, np.uint16)
     pre += 128
     return 255 - a, pre
+
+
+def _composite_again(canvas: np.ndarray, x0: int, y0: int, kept: list) -> None:
+    """:func:`_composite` of a text drawn again where it was, from ``kept = [keep, pre, last]``
+    (:func:`_blend_operands`, and the last ``(pixels before, pixels after)``): a label redrawn on
+    every frame over what it covered on the last one (a chart's ticks) gets what it got then."""
+    keep, pre, last = kept
+    dst = canvas[y0 : y0 + keep.shape[0], x0 : x0 + keep.shape[1]]
+    before = dst.tobytes()
+    if last is not None and last[0] == before:
+        dst[:] = last[1]
+        return
+    _composite_operands(canvas, x0, y0, keep, pre)
+    kept[2] = (before, dst.copy())  # one assignment: another thread never sees a mismatched pair
 
 
 def _composite_operands(canvas: np.ndarray, x0: int, y0: int, keep: np.ndarray, pre: np.ndarray) -> None:

@@ -137,3 +137,28 @@ def test_a_width_alone_is_measured_in_one_call(monkeypatch):
     font = render.fonts.load("noto-sans-sc", 31)
     assert lay["pens"] == [original(font, text[: i + 1]) - original(font, ch) for i, ch in enumerate(text)]
     assert len(lay["inks"]) == len(text) and sorted(lay) == ["ascent", "descent", "inks", "pens", "width"]
+
+
+def test_a_label_redrawn_over_other_pixels_blends_with_them():
+    # A placement drawn again reuses its last result only over the very pixels it blended then.
+    p = {
+        "type": "text",
+        "id": "tick",
+        "text": "Mar 7",
+        "font": "dejavu-serif",
+        "size": 13,
+        "color": [20, 90, 200],
+        "position": [60.0, 40.5],
+    }
+    rng = np.random.default_rng(5)
+    backgrounds = [np.full((96, 160, 3), 255, np.uint8)] * 2 + [rng.integers(0, 256, (96, 160, 3), dtype=np.uint8) for _ in range(2)]
+    backgrounds += [backgrounds[0], backgrounds[2]]
+    for bg in backgrounds:
+        canvas = bg.copy()
+        render._draw_text(canvas, p, 0.0, {"texts": [], "shapes": []})
+        x0, y0, cov = render._placed_text(
+            "dejavu-serif", 13, "Mar 7", 5, render._text_matrix("dejavu-serif", 13, "Mar 7", False, (60.0, 40.5), 1.0, 0.0, "left"), 160, 96
+        )[:3]
+        want = bg.copy()
+        render._composite(want, x0, y0, cov, p["color"])
+        assert np.array_equal(canvas, want)
