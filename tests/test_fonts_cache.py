@@ -73,7 +73,7 @@ def test_font_paths_need_no_matplotlib_import():
 
 
 def test_faces_are_kept_by_estimated_bytes_not_by_count(monkeypatch):
-    # A CJK face (65,535 glyphs) holds ~1 MB, a DejaVu face ~0.1 MB (estimated): the cache is bounded by an
+    # A CJK face (65,535 glyphs) holds ~2 MB, a DejaVu face ~0.2 MB: the cache is bounded by an
     # estimate of that, so many Latin faces fit where a few CJK ones do, and the bound holds.
     cache = fonts._FaceCache(8 * 2**20)
     monkeypatch.setattr(fonts, "_FACES", cache)
