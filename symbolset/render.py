@@ -610,7 +610,7 @@ def _place(mask: np.ndarray, mm: tuple, width: int, height: int, source=None):
     if a == 1 and b == 0 and d == 0 and e == 1 and c == round(c) and f == round(f):  # pure integer shift: exact copy
         ox, oy = int(round(c)), int(round(f))
         return x0, y0, mask[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
-    k = _samples(a, b, d, e)
+    k = supersampling(((a, b), (d, e)))
     if k == 1:
         image, ink_w, ink_h = source() if source is not None else _source_of(mask)
         # PIL's bicubic taps reach 2.5 px from a sample, so canvas pixels whose samples fall over 3 px
@@ -633,18 +633,13 @@ def _place(mask: np.ndarray, mm: tuple, width: int, height: int, source=None):
     return x0, y0, cv2.resize(warped, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA)  # a whole factor: the k x k mean
 
 
-def supersampling(lin: np.ndarray) -> int:
-    """How many samples per canvas pixel side a 2x2 linear map is drawn with: 1 (PIL's bicubic
-    point sampling) unless it shrinks below :data:`_SHRINK_FILTERED`, else enough that it does not
-    shrink on the finer grid, ``ceil(1 / smallest singular value)`` (at most 64: the fine grid is
-    then no larger than the mask). The singular value is computed in closed form, the same on every
-    machine."""
+def supersampling(lin) -> int:
+    """How many samples per canvas pixel side a 2x2 linear map (rows ``(a, b), (c, d)``: an array or
+    nested tuples) is drawn with: 1 (PIL's bicubic point sampling) unless it shrinks below
+    :data:`_SHRINK_FILTERED`, else enough that it does not shrink on the finer grid,
+    ``ceil(1 / smallest singular value)`` (at most 64: the fine grid is then no larger than the
+    mask). The singular value is computed in closed form, the same on every machine."""
     (a, b), (c, d) = (float(v) for v in lin[0]), (float(v) for v in lin[1])
-    return _samples(a, b, c, d)
-
-
-def _samples(a: float, b: float, c: float, d: float) -> int:
-    """:func:`supersampling` of the linear map ``[[a, b], [c, d]]``."""
     smallest = abs(math.hypot(a + d, c - b) - math.hypot(a - d, b + c)) / 2
     if smallest >= _SHRINK_FILTERED:
         return 1
