@@ -13,7 +13,8 @@ Annotations of one frame::
 
 This module is one drawer per element type (``_DRAW``; importing it fails while a declared type
 lacks one) plus the text rasteriser they share; text geometry without pixels is :mod:`.textlayout`.
-It stays over 400 lines because the drawers are small, alike, and read best side by side.
+It stays over 400 lines because the drawers are small, alike, and read best side by side, and the
+text rasteriser keeps its float shortcuts next to the array arithmetic whose bits they give.
 """
 
 from __future__ import annotations
