@@ -86,10 +86,12 @@ def element(etype: str, id: str, **fields: Any) -> dict:
     Family samplers build elements with keyword arguments (``element("text", "title", text=..., ...)``)
     instead of long dict literals; :func:`validate` still checks kinds and required fields.
     """
-    schema = ELEMENT_FIELDS.get(etype)
-    if schema is None:
+    allowed = _ALLOWED.get(etype)
+    if allowed is None:
         raise SpecError(f"element {id!r}: unknown type {etype!r}")
-    unknown = sorted(set(fields) - set(schema) - set(_COMMON))
-    if unknown:
-        raise SpecError(f"element {id!r} ({etype}): unknown field(s) {', '.join(unknown)}")
+    if not allowed.issuperset(fields):
+        raise SpecError(f"element {id!r} ({etype}): unknown field(s) {', '.join(sorted(set(fields) - allowed))}")
     return {"id": id, "type": etype, **fields}
+
+
+_ALLOWED = {etype: frozenset(schema) | frozenset(_COMMON) for etype, schema in ELEMENT_FIELDS.items()}  # a type's field names, for element()

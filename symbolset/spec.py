@@ -25,6 +25,7 @@ here: ``spec.ELEMENT_FIELDS``, ``spec.PIXEL_FIELDS``, ``spec.element`` keep work
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from typing import Any
@@ -59,32 +60,34 @@ def is_track(value: Any) -> bool:
     return isinstance(value, dict) and "keys" in value
 
 
-def _ease(u: float, ease: str) -> float:
-    if ease == "in_out":
-        return u * u * (3.0 - 2.0 * u)
-    return u
-
-
 def value_at(value: Any, t: float) -> Any:
     """The value of a (possibly animated) property at time ``t`` seconds."""
-    if not is_track(value):
+    if not isinstance(value, dict) or "keys" not in value:
         return value
     keys = value["keys"]
-    ease = value.get("ease", "linear")
     if t <= keys[0][0]:
         return keys[0][1]
-    for (t0, v0), (t1, v1) in zip(keys, keys[1:]):
+    # a loop over indexes, not zip(keys, keys[1:]): the renderer and the claims call this for every
+    # animated field of every frame, and the slice copied the list on each call
+    for i in range(1, len(keys)):
+        t1 = keys[i][0]
         if t < t1:
+            t0, v0 = keys[i - 1]
+            ease = value.get("ease", "linear")
             if ease == "step" or isinstance(v0, str):
                 return v0
-            u = _ease((t - t0) / (t1 - t0), ease)
-            return _lerp(v0, v1, u)
+            u = (t - t0) / (t1 - t0)
+            if ease == "in_out":
+                u = u * u * (3.0 - 2.0 * u)
+            return _lerp(v0, keys[i][1], u)
     return keys[-1][1]
 
 
 def _lerp(a: Any, b: Any, u: float) -> Any:
-    if isinstance(a, list):
-        return [_lerp(x, y, u) for x, y in zip(a, b)]
+    if type(a) is float:
+        return a + (b - a) * u
+    if isinstance(a, list):  # floats inline, anything else (points, ints) by recursion: the same a + (b - a) * u
+        return [x + (y - x) * u if type(x) is float else _lerp(x, y, u) for x, y in zip(a, b)]
     return a + (b - a) * u
 
 
@@ -106,71 +109,100 @@ def _fail(where: str, problem: str) -> None:
 
 
 def _is_num(v: Any) -> bool:
+    t = type(v)
+    if t is float or t is int:  # the common case, without the isinstance calls
+        return math.isfinite(v)
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _coord_ok(c: Any, reach: float) -> bool:
+    return (type(c) is float and -reach <= c <= reach) or (_is_num(c) and abs(c) <= reach)
+
+
+def _rgb_ok(v: Any) -> bool:
+    return isinstance(v, list) and len(v) == 3 and all(isinstance(c, int) and 0 <= c <= 255 for c in v)
+
+
+def _points_ok(v: Any, reach: float) -> bool:
+    if not (isinstance(v, list) and 2 <= len(v) <= LIMITS["points"]):
+        return False
+    for p in v:
+        if not (isinstance(p, list) and len(p) == 2):
+            return False
+        x, y = p
+        if not ((type(x) is float and -reach <= x <= reach) or _coord_ok(x, reach)):
+            return False
+        if not ((type(y) is float and -reach <= y <= reach) or _coord_ok(y, reach)):
+            return False
+    return True
+
+
+def _is_count(v: Any, lo: int, hi: float) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi
+
+
+# kind -> test of a value (``reach`` bounds coordinates and lengths); a failed test is reported by
+# _check_value with the kind's wording from _want, so a passing value builds no message
+_OK = {
+    "str": lambda v, reach: isinstance(v, str) and 0 < len(v) <= LIMITS["text_chars"],
+    "num": lambda v, reach: _is_num(v) and abs(v) <= LIMITS["number"],
+    "pos": lambda v, reach: _is_num(v) and 0 < v <= LIMITS["number"],
+    "coord": _coord_ok,
+    "length": lambda v, reach: _coord_ok(v, reach) and v > 0,
+    "fontsize": lambda v, reach: _is_num(v) and 1 <= v <= LIMITS["font_size"],
+    "scale": lambda v, reach: _is_num(v) and 1 / LIMITS["scale"] <= v <= LIMITS["scale"],
+    "width": lambda v, reach: _is_count(v, 1, 512),
+    "unit": lambda v, reach: _is_num(v) and 0 <= v <= 1,
+    "count": lambda v, reach: _is_count(v, 0, math.inf),
+    "bool": lambda v, reach: isinstance(v, bool),
+    "anchor": lambda v, reach: v in ANCHORS,
+    "rgb": lambda v, reach: _rgb_ok(v),
+    "rgb?": lambda v, reach: v is None or _rgb_ok(v),
+    "xy": lambda v, reach: isinstance(v, list) and len(v) == 2 and _coord_ok(v[0], reach) and _coord_ok(v[1], reach),
+    "points": _points_ok,
+    "segtext": lambda v, reach: isinstance(v, str) and 0 < len(v) <= LIMITS["text_chars"] and set(v) <= SEGMENT_CHARS,
+    "cursor": lambda v, reach: v is None or (isinstance(v, dict) and set(v) <= {"color", "blink"}),  # its fields: _check_value
+    "dash?": lambda v, reach: v is None or (isinstance(v, list) and len(v) == 2 and all(_is_num(c) and 0 < c <= LIMITS["number"] for c in v)),
+}
+
+
+def _want(kind: str, reach: float) -> str:
+    """What a value of ``kind`` must be, in the words of the error that names a bad one."""
+    big, far, cap, chars = f"{LIMITS['number']:,}", f"{reach:g} ({LIMITS['reach']} x the canvas side)", LIMITS["scale"], LIMITS["text_chars"]
+    return {
+        "str": f"a non-empty string of at most {chars} characters",
+        "num": f"a number within ±{big}",
+        "pos": f"a positive number up to {big}",
+        "coord": f"a number within ±{far}",
+        "length": f"a positive number up to {far}",
+        "fontsize": f"a positive number (a font size of 1..{LIMITS['font_size']} px)",
+        "scale": f"a scale in [1/{cap}, {cap}]",
+        "width": "an integer width 1..512",
+        "unit": "a number in [0, 1]",
+        "count": "a non-negative integer",
+        "bool": "true or false",
+        "anchor": f"one of {', '.join(ANCHORS)}",
+        "rgb": "an [r, g, b] list of integers 0..255",
+        "rgb?": "an [r, g, b] list of integers 0..255 or null",
+        "xy": f"an [x, y] pair of numbers within ±{far}",
+        "points": f"a list of 2..{LIMITS['points']} [x, y] points with coordinates within ±{far}",
+        "segtext": f"a string of 1..{chars} 7-segment characters (digits, '-', ':', '.', ' ')",
+        "cursor": 'null or {"color": [r, g, b], "blink": seconds}',
+        "dash?": f"null or [dash_length, gap_length] (positive numbers up to {big})",
+    }[kind]
 
 
 def _check_value(kind: str, v: Any, where: str, reach: float = LIMITS["reach"] * 4096) -> None:
     """Check one value of a kind; ``reach`` bounds coordinates and lengths (px)."""
-    big, far = f"{LIMITS['number']:,}", f"{reach:g} ({LIMITS['reach']} x the canvas side)"
-
-    def _is_coord(c: Any) -> bool:
-        return _is_num(c) and abs(c) <= reach
-
-    if kind == "str":
-        ok = isinstance(v, str) and 0 < len(v) <= LIMITS["text_chars"]
-        want = f"a non-empty string of at most {LIMITS['text_chars']} characters"
-    elif kind == "num":
-        ok, want = _is_num(v) and abs(v) <= LIMITS["number"], f"a number within ±{big}"
-    elif kind == "pos":
-        ok, want = _is_num(v) and 0 < v <= LIMITS["number"], f"a positive number up to {big}"
-    elif kind == "coord":
-        ok, want = _is_coord(v), f"a number within ±{far}"
-    elif kind == "length":
-        ok, want = _is_coord(v) and v > 0, f"a positive number up to {far}"
-    elif kind == "fontsize":
-        ok, want = _is_num(v) and 1 <= v <= LIMITS["font_size"], f"a positive number (a font size of 1..{LIMITS['font_size']} px)"
-    elif kind == "scale":
-        cap = LIMITS["scale"]
-        ok, want = _is_num(v) and 1 / cap <= v <= cap, f"a scale in [1/{cap}, {cap}]"
-    elif kind == "width":
-        ok, want = isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 512, "an integer width 1..512"
-    elif kind == "unit":
-        ok, want = _is_num(v) and 0 <= v <= 1, "a number in [0, 1]"
-    elif kind == "count":
-        ok, want = isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a non-negative integer"
-    elif kind == "bool":
-        ok, want = isinstance(v, bool), "true or false"
-    elif kind == "anchor":
-        ok, want = v in ANCHORS, f"one of {', '.join(ANCHORS)}"
-    elif kind in ("rgb", "rgb?"):
-        ok = (v is None and kind == "rgb?") or (
-            isinstance(v, list) and len(v) == 3 and all(isinstance(c, int) and 0 <= c <= 255 for c in v)
-        )
-        want = "an [r, g, b] list of integers 0..255" + (" or null" if kind == "rgb?" else "")
-    elif kind == "xy":
-        ok, want = isinstance(v, list) and len(v) == 2 and all(_is_coord(c) for c in v), f"an [x, y] pair of numbers within ±{far}"
-    elif kind == "points":
-        ok = isinstance(v, list) and 2 <= len(v) <= LIMITS["points"] and all(
-            isinstance(p, list) and len(p) == 2 and all(_is_coord(c) for c in p) for p in v
-        )
-        want = f"a list of 2..{LIMITS['points']} [x, y] points with coordinates within ±{far}"
-    elif kind == "segtext":
-        ok = isinstance(v, str) and 0 < len(v) <= LIMITS["text_chars"] and set(v) <= SEGMENT_CHARS
-        want = f"a string of 1..{LIMITS['text_chars']} 7-segment characters (digits, '-', ':', '.', ' ')"
-    elif kind == "cursor":
-        ok = v is None or (isinstance(v, dict) and set(v) <= {"color", "blink"})
-        want = 'null or {"color": [r, g, b], "blink": seconds}'
-        if ok and isinstance(v, dict):
-            _check_value("rgb", v.get("color"), where + ".color")
-            if "blink" in v:
-                _check_value("pos", v["blink"], where + ".blink")
-    elif kind == "dash?":
-        ok = v is None or (isinstance(v, list) and len(v) == 2 and all(_is_num(c) and 0 < c <= LIMITS["number"] for c in v))
-        want = f"null or [dash_length, gap_length] (positive numbers up to {big})"
-    else:  # pragma: no cover - schema typo
+    ok = _OK.get(kind)
+    if ok is None:  # pragma: no cover - schema typo
         raise AssertionError(kind)
-    if not ok:
-        _fail(where, f"expected {want}, got {json.dumps(v)[:60]}")
+    if not ok(v, reach):
+        _fail(where, f"expected {_want(kind, reach)}, got {json.dumps(v)[:60]}")
+    if kind == "cursor" and isinstance(v, dict):
+        _check_value("rgb", v.get("color"), where + ".color")
+        if "blink" in v:
+            _check_value("pos", v["blink"], where + ".blink")
 
 
 def _check_track(kind: str, track: dict, where: str, duration_s: float, reach: float) -> None:
@@ -181,7 +213,7 @@ def _check_track(kind: str, track: dict, where: str, duration_s: float, reach: f
     keys = track["keys"]
     if not isinstance(keys, list) or not 0 < len(keys) <= LIMITS["track_keys"]:
         _fail(where + ".keys", f"expected a list of 1..{LIMITS['track_keys']} [time, value] pairs")
-    last = -math.inf
+    last, ok = -math.inf, _OK[kind]
     for i, key in enumerate(keys):
         if not (isinstance(key, list) and len(key) == 2 and _is_num(key[0])):
             _fail(f"{where}.keys[{i}]", "expected a [time, value] pair")
@@ -190,25 +222,40 @@ def _check_track(kind: str, track: dict, where: str, duration_s: float, reach: f
         if key[0] < 0 or key[0] > duration_s + 1e-9:
             _fail(f"{where}.keys[{i}]", f"time {key[0]} is outside the clip [0, {duration_s:g}] s")
         last = key[0]
-        _check_value(kind, key[1], f"{where}.keys[{i}][1]", reach)
+        if not ok(key[1], reach):
+            _check_value(kind, key[1], f"{where}.keys[{i}][1]", reach)
 
 
 def _plain(spec: Any) -> bool:
     """True when nesting stays within the cap and every float is finite: :func:`_check_plain_data`'s
     test without naming the field, so without building a path for every value."""
-    level, depth = [spec], 0
+    level, depth, cap = [spec], 0, LIMITS["depth"]
     while level:
         below = []
         for v in level:
-            if isinstance(v, float):
+            t = type(v)
+            if t is str or t is int or t is bool or v is None:  # most values: no test to make
+                continue
+            if t is float or isinstance(v, float):
                 if not math.isfinite(v):
                     return False
-            elif isinstance(v, (dict, list)):
-                if depth >= LIMITS["depth"]:
+            elif t is list or t is dict or isinstance(v, (dict, list)):
+                if depth >= cap:
                     return False
+                if t is list and _finite_numbers(v):  # a point, a colour: no float to test one by one, nothing below
+                    continue
                 below += v.values() if isinstance(v, dict) else v
         level, depth = below, depth + 1
     return True
+
+
+def _finite_numbers(values: list) -> bool:
+    """True when every item is a number and their exact sum is finite, so none is inf or NaN (``fsum``
+    reads a float's own value, subclasses included; a list, dict, string or None raises TypeError)."""
+    try:
+        return math.isfinite(math.fsum(values))
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def _check_plain_data(spec: Any) -> None:
@@ -230,12 +277,23 @@ def _check_plain_data(spec: Any) -> None:
                 stack += [(child, f"{where}[{i}]", depth + 1) for i, child in enumerate(v)]
 
 
+_SPEC_FIELDS = frozenset({"version", "family", "width", "height", "fps", "num_frames", "background", "elements", "meta", "stage", "parts"})
+
+
+@functools.cache
+def _fields_of(etype: str) -> tuple[dict, tuple]:
+    """An element type's fields (common ones first) and, in that order, (name, kind, required,
+    animatable, the kind's test): built once per type instead of once per element."""
+    fields = {**_COMMON, **ELEMENT_FIELDS[etype]}
+    return fields, tuple((name, kind, required, animatable, _OK[kind]) for name, (kind, required, animatable) in fields.items())
+
+
 def validate(spec: Any) -> dict:
     """Check a spec and return it; raise :class:`SpecError` naming the first bad field."""
     if not isinstance(spec, dict):
         _fail("spec", "expected a JSON object")
     _check_plain_data(spec)
-    known = {"version", "family", "width", "height", "fps", "num_frames", "background", "elements", "meta", "stage", "parts"}
+    known = _SPEC_FIELDS
     for field in ("version", "width", "height", "fps", "num_frames", "elements"):
         if field not in spec:
             _fail(field, "missing")
@@ -265,7 +323,7 @@ def validate(spec: Any) -> dict:
         _fail("elements", f"{len(spec['elements'])} elements, over the {LIMITS['elements']} limit")
     dur = duration(spec)
     reach = LIMITS["reach"] * max(spec["width"], spec["height"])
-    ids = set()
+    ids, items = set(), 0  # items: what a frame costs, 1 per element plus its points, track keys and characters
     for i, el in enumerate(spec["elements"]):
         where = f"elements[{i}]"
         if not isinstance(el, dict):
@@ -273,22 +331,27 @@ def validate(spec: Any) -> dict:
         etype = el.get("type")
         if etype not in ELEMENT_FIELDS:
             _fail(where + ".type", f"expected one of {', '.join(ELEMENT_FIELDS)}, got {json.dumps(etype)}")
-        fields = {**_COMMON, **ELEMENT_FIELDS[etype]}
+        fields, table = _fields_of(etype)
+        items += 1
         for name in el:
             if name not in fields:
                 _fail(f"{where}.{name}", f"unknown field for a {etype} element")
-        for name, (kind, required, animatable) in fields.items():
+        for name, kind, required, animatable, ok in table:
             if name not in el:
                 if required:
                     _fail(f"{where}.{name}", "missing")
                 continue
             v = el[name]
-            if is_track(v):
+            counted = kind == "points" or name == "text"  # a checked value of these is a list of points or a string
+            if isinstance(v, dict) and "keys" in v:  # a track
                 if not animatable:
                     _fail(f"{where}.{name}", "cannot be animated")
                 _check_track(kind, v, f"{where}.{name}", dur, reach)
+                items += len(v["keys"]) - 1 + (sum(len(key[1]) for key in v["keys"]) if counted else 0)
             else:
-                _check_value(kind, v, f"{where}.{name}", reach)
+                if not ok(v, reach) or kind == "cursor":  # the path is named only for a value that needs it
+                    _check_value(kind, v, f"{where}.{name}", reach)
+                items += len(v) if counted else 0
         if el["id"] in ids:
             _fail(f"{where}.id", f"duplicate element id {json.dumps(el['id'])}")
         ids.add(el["id"])
@@ -296,7 +359,7 @@ def validate(spec: Any) -> dict:
             _check_text(el, where)
         elif etype == "lane_line":
             _check_lane_marks(el, where, spec["height"])
-    work = n * sum(_items(el) for el in spec["elements"])
+    work = n * items
     if work > LIMITS["work"]:
         _fail("elements", f"num_frames x items (elements, points, track keys, characters) is {work:,}, over the {LIMITS['work']:,} limit")
     if "parts" in spec:  # a composite scene's parts, each a family's spec (composite.py)
@@ -310,17 +373,6 @@ def validate(spec: Any) -> dict:
     return spec
 
 
-def _items(el: dict) -> int:
-    """How much per-frame work an element costs: 1, plus its points, track keys and characters."""
-    count = 1
-    for name, v in el.items():
-        values = [k[1] for k in v["keys"]] if is_track(v) else [v]
-        count += len(values) - 1 if is_track(v) else 0
-        count += sum(len(x) for x in values if isinstance(x, list) and x and isinstance(x[0], list))
-        count += sum(len(x) for x in values if name == "text" and isinstance(x, str))
-    return count
-
-
 def _check_lane_marks(el: dict, where: str, height: int) -> None:
     dash = el.get("dash")
     if dash is not None:
@@ -330,10 +382,7 @@ def _check_lane_marks(el: dict, where: str, height: int) -> None:
 
 
 def _check_text(el: dict, where: str) -> None:
-    from .fonts import (
-        check_coverage,  # fonts sit beside spec at the ground floor
-        load,
-    )
+    from .fonts import check_coverage  # fonts sit beside spec at the ground floor
 
     check_coverage(el["font"], el["text"], where)
     if el.get("vertical"):
@@ -346,8 +395,10 @@ def _check_text(el: dict, where: str) -> None:
             _fail(f"{where}.cursor", "a vertical text has no cursor")
     if el.get("vertical"):  # a column: one em per character
         extent = len(el["text"]) * int(round(el["size"]))
-    else:
-        extent = load(el["font"], int(round(el["size"]))).getlength(el["text"])
+    else:  # the font's length of the text, from the layout the renderer asks for next (cached), not measured twice
+        from .textlayout import text_layout
+
+        extent = text_layout(el["font"], int(round(el["size"])), el["text"])["width"]
     if extent > LIMITS["text_extent"]:
         _fail(f"{where}.text", f"{extent:,.0f} px {'tall' if el.get('vertical') else 'wide'} at size {el['size']:g}, over the {LIMITS['text_extent']} px limit")
     vis = el.get("visible")

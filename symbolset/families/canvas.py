@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+
+from .. import fonts
 from ..spec import SPEC_VERSION
 from ..textlayout import text_layout
 
@@ -21,9 +24,24 @@ def skeleton(params: dict, family: str, background: list[int]) -> dict:
     }
 
 
+@functools.lru_cache(maxsize=8192)
+def text_width(font_id: str, size: int, text: str) -> float:
+    """``text_layout(font_id, size, text)["width"]`` without laying out each character, remembered:
+    fitting loops try a text at several sizes and keep one (the renderer lays out only that one), and
+    signs, labels and tick numbers recur from clip to clip, so most sizes need no face loaded. (Like
+    text_layout's cache, it assumes a font id keeps its file for the life of the process.)"""
+    return fonts.load(font_id, size).getlength(text)
+
+
+@functools.lru_cache(maxsize=2048)
+def font_metrics(font_id: str, size: int) -> tuple[int, int]:
+    """``(ascent, descent)`` of a font at ``size`` px, as text_layout gives them, remembered."""
+    return fonts.load(font_id, size).getmetrics()
+
+
 def fit_size(font_id: str, text: str, size: int, max_width: float) -> int:
     """The largest size <= ``size`` at which ``text`` is at most ``max_width`` px wide."""
-    while size > 8 and text_layout(font_id, size, text)["width"] > max_width:
+    while size > 8 and text_width(font_id, size, text) > max_width:
         size -= 1
     return size
 

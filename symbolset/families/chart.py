@@ -20,6 +20,7 @@ from ..render import render_clip
 from ..spec import element
 from ..textlayout import text_layout
 from . import common
+from .canvas import text_width
 
 NAME = "chart"
 RULE = "Bar heights (or point heights) are proportional to their value labels, and the final frame reads back to the chart's data."
@@ -64,7 +65,7 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
         y = box[3] - k * scale
         els.append(element("polyline", f"ytick_{k}", points=[[box[0] - 3, y], [box[0], y]], color=cap.rgb(text_c), width=1))
         label = str(k)
-        lw = fonts.load(font, size).getlength(label)
+        lw = text_width(font, size, label)
         els.append(element("text", f"ylabel_{k}", text=label, font=font, size=size, color=cap.rgb(text_c), anchor="center", position=common.centered_text(font, size, label, box[0] - 5 - lw / 2, y)))  # fmt: skip
     n = len(cats)
     slot = (box[2] - box[0]) / n
@@ -107,7 +108,7 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     y_title = series
     els.append(element("text", "y_title", text=y_title, font=font, size=size, color=cap.rgb(text_c), anchor="left", position=[float(round(0.03 * w)), common.crisp_y(box[1] - size * 1.6, font, size, y_title)]))  # fmt: skip
     sw = size * 0.8
-    lx, ly = float(round(box[2] - fonts.load(font, size).getlength(series) - sw - 6)), float(round(0.07 * h))
+    lx, ly = float(round(box[2] - text_width(font, size, series) - sw - 6)), float(round(0.07 * h))
     els.append(element("polygon", "legend_key", fill=cap.rgb(ink), points=[[lx, ly - sw / 2], [lx + sw, ly - sw / 2], [lx + sw, ly + sw / 2], [lx, ly + sw / 2]]))
     els.append(element("text", "legend", text=series, font=font, size=size, color=cap.rgb(text_c), anchor="left", position=[lx + sw + 4, common.crisp_y(ly, font, size, series)]))  # fmt: skip
     spec["meta"] = {"kind": kind, "data": {"categories": cats, "values": values, "series": series}, "axis_max": top, "tick_step": step,

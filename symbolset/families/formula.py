@@ -9,6 +9,7 @@ with the final frame's.
 
 from __future__ import annotations
 
+import functools
 import math
 from fractions import Fraction
 
@@ -45,11 +46,7 @@ def layout(node, size: float, font: str):
     kind = node[0]
     if kind == "sym":
         s = max(6, int(round(size)))
-        lay = text_layout(font, s, node[1])
-        inks = [b for b in lay["inks"] if b is not None]
-        asc = -min(b[1] for b in inks) if inks else s * 0.7
-        desc = max(b[3] for b in inks) if inks else 0.0
-        return lay["width"], max(asc, s * 0.35), max(desc, 0.0), [("text", node[1], s, 0.0, 0.0)]
+        return (*_sym_box(font, s, node[1]), [("text", node[1], s, 0.0, 0.0)])
     if kind == "row":
         x, asc, desc, items = 0.0, 0.0, 0.0, []
         for child in node[1]:
@@ -109,6 +106,17 @@ def layout(node, size: float, font: str):
         items.append(("line", [[x - br, top], [x, top], [x, top + height], [x - br, top + height]], lw))
         return x, -top, top + height, items
     raise ValueError(f"unknown node {kind!r}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _sym_box(font: str, s: int, text: str) -> tuple[float, float, float]:
+    """Width, ascent and descent of a symbol's ink at size ``s``, remembered: the fitting loop lays
+    out every term at several sizes, and the symbols of the few expressions recur from clip to clip."""
+    lay = text_layout(font, s, text)
+    inks = [b for b in lay["inks"] if b is not None]
+    asc = -min(b[1] for b in inks) if inks else s * 0.7
+    desc = max(b[3] for b in inks) if inks else 0.0
+    return lay["width"], max(asc, s * 0.35), max(desc, 0.0)
 
 
 def _shift(items, dx, dy):

@@ -161,8 +161,12 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     if still:
         t0 = t1 = 0.0
 
+    xs_px = cols.tolist()
+
     def curve(a=None):
-        return [[round(float(c), 3), round(float(px(0, y)[1]), 3)] for c, y in zip(cols, evaluate(fn, xv, a))]
+        # px(0, y)[1] of every y at once: the same float64 operations, element by element, as one at a time
+        ys_px = (box[3] - (evaluate(fn, xv, a) - y_lo) * sy).tolist()
+        return [[round(c, 3), round(y, 3)] for c, y in zip(xs_px, ys_px)]
 
     if fn["kind"] == "animated_sine":
         c = fn["coefficients"]

@@ -119,11 +119,14 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     keys = [t0, t1] if t0 < t1 else [t0]
     cam = {"zoom": {"keys": [[t0, z0], [t1, z1]], "ease": ease}, "shift": {"keys": [[t0, d0], [t1, d1]], "ease": ease}}
 
+    cx, cy = float(c[0]), float(c[1])
+
     def track(p):
-        """A sign-space point as an animated canvas position under the camera."""
-        p = np.asarray(p, np.float64)
+        """A sign-space point as an animated canvas position under the camera: z * (p - c) + c + d,
+        in plain floats (the same operations, in the same order, as on float64 arrays)."""
+        px, py = float(p[0]), float(p[1])
         return {
-            "keys": [[t, [round(float(v), 4) for v in z * (p - c) + c + np.asarray(d)]] for t, z, d in zip(keys, (z0, z1), (d0, d1))],
+            "keys": [[t, [round(z * (px - cx) + cx + d[0], 4), round(z * (py - cy) + cy + d[1], 4)]] for t, z, d in zip(keys, (z0, z1), (d0, d1))],
             "ease": ease,
         }
 
@@ -141,7 +144,8 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
 
     def outline(points):
         """A sign-space outline as an animated canvas outline under the camera."""
-        return {"keys": [[t, [track(p)["keys"][k][1] for p in points]] for k, t in enumerate(keys)], "ease": ease}
+        tracks = [track(p)["keys"] for p in points]
+        return {"keys": [[t, [tr[k][1] for tr in tracks]] for k, t in enumerate(keys)], "ease": ease}
 
     els.append(element("polygon", "panel_border", fill=cap.rgb(frame_c), points=outline(corners)))
     els.append(element("polygon", "panel", fill=cap.rgb(panel), points=outline(inner)))

@@ -14,8 +14,8 @@ from ..claims import measure
 from ..draw import pick
 from ..render import element_states, render_frame
 from ..spec import element, frame_time, value_at
-from ..textlayout import layout_for, text_layout, text_transform
-from .canvas import skeleton
+from ..textlayout import layout_for, text_transform
+from .canvas import font_metrics, skeleton, text_width
 from .ink import luma_coverage
 from .wording import text_difficulty
 from .words import sample_text
@@ -64,8 +64,7 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     room = 0.7 if "translate" in moves else 0.85
     size = int(rng.integers(int(0.11 * h), int(0.19 * h) + 1))
     while True:
-        lay = text_layout(font, size, text)
-        ex, ey = _half_extents(lay["width"], lay["ascent"] + lay["descent"], max(scl), max(abs(rot[0]), abs(rot[1])))
+        ex, ey = _half_extents(text_width(font, size, text), sum(font_metrics(font, size)), max(scl), max(abs(rot[0]), abs(rot[1])))
         if size <= 8 or (2 * ex <= room * w - 2 * _MARGIN and 2 * ey <= 0.6 * h - 2 * _MARGIN):
             break
         size -= 1

@@ -127,3 +127,100 @@ def test_few_frame_clips_hold_their_rule_and_claims():
             found = fam.verify(spec, frames, annotations) + verify_claims(spec, frames, annotations, fam.claims(spec))
             problems += [f"seed {i}, {n} frames: {p}" for p in found]
     assert problems == []
+
+
+def _label_side_every_segment(center, size, width, strokes):
+    """The label side as it was first written: the NumPy distance to every segment of every frame in
+    every one of the 24 directions (the reference the pruned search must match bit for bit)."""
+    import math
+
+    clear = 0.5 * size + width + 1.0
+
+    def room(deg):
+        d = (math.cos(math.radians(deg)), math.sin(math.radians(deg)))
+        at = (center[0] + d[0] * size * 0.8, center[1] + d[1] * size * 0.8)
+        near = [min((_segment_distance_as_written(at, a, b) for a, b in frame), default=math.inf) for frame in strokes] or [math.inf]
+        return min(near[-1], clear), min(near), list(d)
+
+    ways = [room(135.0 + 15.0 * k) for k in range(24)]
+    return [-1.0, 1.0] if ways[0][1] >= clear else max(ways, key=lambda w: w[:2])[2]
+
+
+def test_label_side_matches_the_search_over_every_segment():
+    """_label_side measures only the segments a float estimate cannot rule out, and the other 23
+    directions only when down-left is blocked; it must pick what the full search picks, ties included
+    (repeated and zero-length segments, strokes through O, frames with no segment)."""
+    from symbolset.families.geometry.circle import _label_side
+
+    rng = np.random.default_rng(7)
+    for trial in range(300):
+        center = [round(float(v), 2) for v in rng.uniform(60, 200, 2)]
+        size, width = int(rng.integers(8, 20)), int(rng.integers(1, 4))
+        r = float(rng.uniform(10, 80))
+        strokes = []
+        for _ in range(int(rng.integers(0, 6))):
+            a = float(rng.uniform(0, 7))
+            p = [center[0] + r * np.cos(a), center[1] + r * np.sin(a)]
+            q = [round(v, 4) for v in rng.uniform(40, 220, 2)] if trial % 3 else list(p)  # a zero-length chord
+            frame = [(center, p), (q, p)] if trial % 5 else [(center, p), (center, p)]  # a repeated segment
+            strokes.append(frame if trial % 7 else [])
+        assert _label_side(center, size, width, strokes) == _label_side_every_segment(center, size, width, strokes), trial
+
+
+def _segment_distance_as_written(p, a, b):
+    p, a, b = (np.asarray(v, np.float64) for v in (p, a, b))
+    ab = b - a
+    u = float(np.clip(np.dot(p - a, ab) / max(float(ab @ ab), 1e-12), 0.0, 1.0))
+    return float(np.linalg.norm(p - a - u * ab))
+
+
+def test_nearest_distance_is_the_numpy_distance_bit_for_bit():
+    """The pruned nearest distance is exactly the least NumPy segment distance as first written (whose
+    dot product fuses a multiply-add, so a plain-float formula differs in the last bits about a quarter
+    of the time), degenerate segments included."""
+    from symbolset.families.geometry.circle import _estimates, _nearest, _segment_distance
+
+    rng = np.random.default_rng(3)
+    for trial in range(2000):
+        p = tuple(float(v) for v in rng.uniform(0, 512, 2))
+        segments = [(list(rng.uniform(0, 512, 2)), list(rng.uniform(0, 512, 2))) for _ in range(int(rng.integers(1, 5)))]
+        if trial % 10 == 0:
+            segments.append((segments[0][0], list(segments[0][0])))  # zero length
+        want = min(_segment_distance_as_written(p, a, b) for a, b in segments)
+        assert _nearest(p, segments, _estimates([p], segments)[0]) == want
+        assert [_segment_distance(p, a, b) for a, b in segments] == [_segment_distance_as_written(p, a, b) for a, b in segments]
+
+
+def _triangle_as_written(rng, w, h, relation):
+    """shapes.triangle as first written: NumPy angles of every draw, tested before the side lengths."""
+    import math
+
+    from symbolset.families.geometry.shapes import _inside, angle_at, circumcircle, incircle
+
+    for _ in range(200):
+        pts = [[float(rng.uniform(0.12, 0.88) * w), float(rng.uniform(0.15, 0.88) * h)] for _ in range(3)]
+        angles = [angle_at(pts[2], pts[0], pts[1]), angle_at(pts[0], pts[1], pts[2]), angle_at(pts[1], pts[2], pts[0])]
+        if min(angles) < 28 or max(angles) > 115 or min(math.dist(p, q) for p, q in zip(pts, pts[1:] + pts[:1])) < 0.32 * min(w, h):
+            continue
+        center, r = circumcircle(*pts) if relation == "circumcircle" else incircle(*pts)
+        box = [center[0] - r, center[1] - r, center[0] + r, center[1] + r]
+        if r >= (0.1 if relation == "circumcircle" else 0.12) * min(w, h) and _inside(box, w, h, 0.04 * min(w, h)):
+            pts = [[round(x, 2), round(y, 2)] for x, y in pts]
+            center, r = circumcircle(*pts) if relation == "circumcircle" else incircle(*pts)
+            return pts, [round(center[0], 4), round(center[1], 4)], round(r, 4), [round(a, 1) for a in angles]
+    raise AssertionError("no triangle found")
+
+
+def test_triangle_search_matches_the_numpy_angles_of_every_draw():
+    """The search rules out most draws by plain-float angles and side lengths; it must keep the draw
+    (and the rounded angles) that the NumPy angle of every draw keeps, and the estimate stays within
+    its slack of that angle."""
+    from symbolset.families.geometry.shapes import _SLACK, _angle_estimate, angle_at, triangle
+
+    for seed in range(300):
+        for relation, (w, h) in (("circumcircle", (256, 256)), ("incircle", (214, 450))):
+            assert triangle(np.random.default_rng(seed), w, h, relation) == _triangle_as_written(np.random.default_rng(seed), w, h, relation)
+    rng = np.random.default_rng(5)
+    for _ in range(2000):
+        p, q, r = (list(rng.uniform(0, 512, 2)) for _ in range(3))
+        assert abs(_angle_estimate(p, q, r) - angle_at(p, q, r)) < _SLACK / 1000

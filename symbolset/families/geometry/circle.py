@@ -101,11 +101,41 @@ def build(spec: dict, meta: dict, d: dict) -> None:
 
 
 def _segment_distance(p, a, b) -> float:
-    """Distance from point ``p`` to the segment ``a``-``b``."""
+    """Distance from point ``p`` to the segment ``a``-``b`` (NumPy's dot, which fuses a multiply-add:
+    these exact bits decide ties between label directions). ``np.clip`` of a float is ``min(max())``
+    and ``np.linalg.norm`` of a vector is ``sqrt(x.dot(x))``, spelt out here without their overhead."""
     p, a, b = (np.asarray(v, np.float64) for v in (p, a, b))
-    ab = b - a
-    u = float(np.clip(np.dot(p - a, ab) / max(float(ab @ ab), 1e-12), 0.0, 1.0))
-    return float(np.linalg.norm(p - a - u * ab))
+    ab, pa = b - a, p - a
+    u = min(max(float(pa.dot(ab)) / max(float(ab @ ab), 1e-12), 0.0), 1.0)
+    d = pa - u * ab
+    return math.sqrt(float(d.dot(d)))
+
+
+# How far (px) an _estimates value may be from _segment_distance, many times over: both round a few
+# products of coordinates under 10^4 px (NumPy's dot fuses a multiply-add, so the last bits differ),
+# an error near 10^-12 px.
+_SLACK = 1e-6
+
+
+def _estimates(points: list, segments: list) -> np.ndarray:
+    """Plain float64 distances from each of ``points`` to each of ``segments`` (points x segments),
+    within :data:`_SLACK` of :func:`_segment_distance`, all at once."""
+    p = np.asarray(points, np.float64)[:, None, :]
+    a, b = (np.asarray([seg[i] for seg in segments], np.float64)[None] for i in (0, 1))
+    ab, pa = b - a, p - a
+    u = np.clip((pa * ab).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-12), 0.0, 1.0)
+    off = pa - u[..., None] * ab
+    return np.hypot(off[..., 0], off[..., 1])
+
+
+def _nearest(p, segments: list, estimates: np.ndarray) -> float:
+    """The least :func:`_segment_distance` from ``p`` to ``segments``, bit for bit, measured only on the
+    segments whose estimate comes within :data:`_SLACK` of the least (one or two): no other can be nearest."""
+    if not segments:
+        return math.inf
+    est = estimates.tolist()
+    reach = min(est) + 2 * _SLACK
+    return min(_segment_distance(p, a, b) for (a, b), e in zip(segments, est) if e <= reach)
 
 
 def _label_side(center, size: int, width: int, strokes: list) -> list[float]:
@@ -115,12 +145,16 @@ def _label_side(center, size: int, width: int, strokes: list) -> list[float]:
     the captions name) and, among those, farthest from them over all frames. A stroke under a 9 px
     'O' leaves no pixel of the label's colour to read, and the label is hard to read."""
     clear = 0.5 * size + width + 1.0
+    every = [seg for frame in strokes for seg in frame]  # the nearest over all frames is the nearest of all segments
+    last = len(every) - (len(strokes[-1]) if strokes else 0)  # the last frame's segments: every[last:]
 
-    def room(deg):
-        d = (math.cos(math.radians(deg)), math.sin(math.radians(deg)))
-        at = (center[0] + d[0] * size * 0.8, center[1] + d[1] * size * 0.8)
-        near = [min((_segment_distance(at, a, b) for a, b in frame), default=math.inf) for frame in strokes] or [math.inf]
-        return min(near[-1], clear), min(near), list(d)
+    def rooms(degrees):
+        ways = [(math.cos(math.radians(deg)), math.sin(math.radians(deg))) for deg in degrees]
+        ats = [(center[0] + d[0] * size * 0.8, center[1] + d[1] * size * 0.8) for d in ways]
+        est = _estimates(ats, every) if every else np.zeros((len(ats), 0))
+        return [(min(_nearest(at, every[last:], row[last:]), clear), _nearest(at, every, row), list(d)) for d, at, row in zip(ways, ats, est)]
 
-    ways = [room(135.0 + 15.0 * k) for k in range(24)]  # 135 degrees (y down): the default, down-left
-    return [-1.0, 1.0] if ways[0][1] >= clear else max(ways, key=lambda w: w[:2])[2]
+    first = rooms([135.0])[0]  # 135 degrees (y down): the default, down-left; the other ways only when it is not clear
+    if first[1] >= clear:
+        return [-1.0, 1.0]
+    return max([first] + rooms([135.0 + 15.0 * k for k in range(1, 24)]), key=lambda w: w[:2])[2]

@@ -17,6 +17,17 @@ def angle_at(p, q, r) -> float:
     return math.degrees(math.acos(float(np.clip(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)), -1, 1))))
 
 
+# How far (degrees) _angle_estimate may be from angle_at, many times over (both round a few products of
+# pixel coordinates; the last bits differ as NumPy's dot fuses a multiply-add): near 10^-13 degrees.
+_SLACK = 1e-6
+
+
+def _angle_estimate(p, q, r) -> float:
+    """angle_at in plain floats, within :data:`_SLACK` of it (for a triangle whose sides are not 0)."""
+    ax, ay, bx, by = p[0] - q[0], p[1] - q[1], r[0] - q[0], r[1] - q[1]
+    return math.degrees(math.acos(min(max((ax * bx + ay * by) / (math.hypot(ax, ay) * math.hypot(bx, by)), -1.0), 1.0)))
+
+
 def circumcircle(a, b, c) -> tuple[list[float], float]:
     """Centre and radius of the circle through a, b, c."""
     ax, ay = a
@@ -45,8 +56,14 @@ def triangle(rng: np.random.Generator, w: int, h: int, relation: str):
     """A well-shaped triangle whose circum- or incircle fits the canvas: (points, centre, radius, angles)."""
     for _ in range(200):
         pts = [[float(rng.uniform(0.12, 0.88) * w), float(rng.uniform(0.15, 0.88) * h)] for _ in range(3)]
-        angles = [angle_at(pts[2], pts[0], pts[1]), angle_at(pts[0], pts[1], pts[2]), angle_at(pts[1], pts[2], pts[0])]
-        if min(angles) < 28 or max(angles) > 115 or min(math.dist(p, q) for p, q in zip(pts, pts[1:] + pts[:1])) < 0.32 * min(w, h):
+        if min(math.dist(p, q) for p, q in zip(pts, pts[1:] + pts[:1])) < 0.32 * min(w, h):
+            continue
+        corners = [(pts[2], pts[0], pts[1]), (pts[0], pts[1], pts[2]), (pts[1], pts[2], pts[0])]
+        rough = [_angle_estimate(*c) for c in corners]  # most draws fail by degrees: no NumPy angle needed to tell
+        if min(rough) < 28 - _SLACK or max(rough) > 115 + _SLACK:
+            continue
+        angles = [angle_at(*c) for c in corners]
+        if min(angles) < 28 or max(angles) > 115:
             continue
         center, r = circumcircle(*pts) if relation == "circumcircle" else incircle(*pts)
         box = [center[0] - r, center[1] - r, center[0] + r, center[1] + r]
