@@ -10,6 +10,9 @@ which the caller uses ``from_pylist`` (and its errors) instead.
 
 from __future__ import annotations
 
+import itertools
+import operator
+
 import numpy as np
 import pyarrow as pa
 
@@ -46,25 +49,29 @@ def _array(t: pa.DataType, values: list) -> pa.Array:
         kind = str if t == pa.string() else bytes
         if values and set(map(type, values)) != {kind}:
             raise _Unsupported
-        data = [v.encode("utf-8") for v in values] if kind is str else values
-        return pa.Array.from_buffers(t, n, [None, _offsets([len(b) for b in data]), pa.py_buffer(b"".join(data))])
+        if kind is str:
+            data = "".join(values).encode("utf-8")
+            if len(data) == sum(map(len, values)):  # all ASCII: a string's length is its byte count
+                return pa.Array.from_buffers(t, n, [None, _offsets(list(map(len, values))), pa.py_buffer(data)])
+            values = [v.encode("utf-8") for v in values]
+        return pa.Array.from_buffers(t, n, [None, _offsets(list(map(len, values))), pa.py_buffer(b"".join(values))])
     if pa.types.is_struct(t):
         if values and set(map(type, values)) != {dict}:
             raise _Unsupported
         try:
-            children = [_array(f.type, [v[f.name] for v in values]) for f in t]
+            children = [_array(f.type, list(map(operator.itemgetter(f.name), values))) for f in t]
         except KeyError:
             raise _Unsupported from None
         return pa.StructArray.from_arrays(children, fields=list(t))
     if pa.types.is_fixed_size_list(t):
         if values and (set(map(type, values)) != {list} or set(map(len, values)) != {t.list_size}):
             raise _Unsupported
-        return pa.FixedSizeListArray.from_arrays(_array(t.value_type, [x for v in values for x in v]), t.list_size)
+        return pa.FixedSizeListArray.from_arrays(_array(t.value_type, list(itertools.chain.from_iterable(values))), t.list_size)
     if pa.types.is_list(t):
         if values and set(map(type, values)) != {list}:
             raise _Unsupported
-        child = _array(t.value_type, [x for v in values for x in v])
-        return pa.Array.from_buffers(t, n, [None, _offsets([len(v) for v in values])], children=[child])
+        child = _array(t.value_type, list(itertools.chain.from_iterable(values)))
+        return pa.Array.from_buffers(t, n, [None, _offsets(list(map(len, values)))], children=[child])
     raise _Unsupported
 
 

@@ -132,19 +132,45 @@ def difficulty(spec: dict, annotations: list[dict], family_labels: dict) -> dict
     return {k: labels[k] for k in DIFFICULTY_FIELDS}
 
 
+# json.dumps(params, sort_keys=True, separators=(",", ":")), without building an encoder per call
+_PARAMS_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+
+
+def _polyline_json(params: dict, vertices: dict[int, str]) -> str | None:
+    """``_PARAMS_JSON`` of a polyline's ``{"points", "width"}``, each ``[x, y]`` vertex list written once
+    per record (``vertices``, by id): a curve drawn on over many frames repeats the same vertex lists.
+    None when a coordinate is not a finite float (JSON writes those otherwise than ``repr``)."""
+    points = params["points"]
+    parts = list(map(vertices.get, map(id, points)))  # in C: most vertices were written for an earlier frame
+    for k in [k for k, text in enumerate(parts) if text is None]:  # the new ones (often only a curve's growing end)
+        x, y = points[k]
+        if type(x) is not float or type(y) is not float:
+            return None
+        parts[k] = vertices[id(points[k])] = f"[{x!r},{y!r}]"
+        if "n" in parts[k]:  # inf or nan
+            return None
+    return '{"points":[' + ",".join(parts) + '],"width":' + _PARAMS_JSON(params["width"]) + "}"
+
+
 def annotations_for_record(annotations: list[dict]) -> list[dict]:
     """Renderer annotations in the record's layout (shape parameters as JSON text)."""
-    # A static element's shape (and every shape of a repeated frame) is one dict shared by many
-    # frames: it is serialised once. The annotations keep every such dict alive, so ids are unique.
+    # The shape of an element that did not change (a static one, every shape of a repeated frame) is
+    # one dict shared by many frames: it is serialised once. The annotations keep every such dict
+    # alive, so ids are unique.
     done: dict[int, dict] = {}
-
-    def shape(s: dict) -> dict:
-        out = done.get(id(s))
-        if out is None:
-            out = done[id(s)] = {"element": s["element"], "type": s["type"], "params": json.dumps(s["params"], sort_keys=True, separators=(",", ":"))}
-        return out
-
-    return [{"frame": a["frame"], "time": a["time"], "texts": a["texts"], "shapes": [shape(s) for s in a["shapes"]]} for a in annotations]
+    vertices: dict[int, str] = {}
+    out = []
+    for a in annotations:
+        shapes = []
+        for s in a["shapes"]:
+            row = done.get(id(s))
+            if row is None:
+                params = s["params"]
+                text = _polyline_json(params, vertices) if s["type"] == "polyline" and params.keys() == {"points", "width"} else None
+                row = done[id(s)] = {"element": s["element"], "type": s["type"], "params": text or _PARAMS_JSON(params)}
+            shapes.append(row)
+        out.append({"frame": a["frame"], "time": a["time"], "texts": a["texts"], "shapes": shapes})
+    return out
 
 
 def build_record(spec: dict, *, sample_id: str, split: str, seed: int, codec_name: str | None = None) -> dict:

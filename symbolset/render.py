@@ -12,9 +12,10 @@ Annotations of one frame::
      "shapes": [{"element", "type", "params": {...}}]}                  # geometry in pixels
 
 This module is one drawer per element type (``_DRAW``; importing it fails while a declared type
-lacks one) plus the text rasteriser they share; text geometry without pixels is :mod:`.textlayout`.
-It stays over 400 lines because the drawers are small, alike, and read best side by side, and the
-text rasteriser keeps its float shortcuts next to the array arithmetic whose bits they give.
+lacks one) plus the text rasteriser they share; text geometry without pixels is :mod:`.textlayout`,
+and how a whole clip is drawn with less work is :mod:`.clipdraw`. It stays over 400 lines because
+the drawers are small, alike, and read best side by side, and the text rasteriser keeps its float
+shortcuts next to the array arithmetic whose bits they give.
 """
 
 from __future__ import annotations
@@ -74,31 +75,22 @@ def _reused(spec: dict):
 def render_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
     """All frames of a spec as a ``(T, H, W, 3)`` uint8 array, with per-frame annotations.
 
-    Exactly what ``render_frame`` gives for each frame, done with less work: the leading
-    elements that never change (a clock face, axes, a road) are drawn once, and a frame whose
-    element states equal the previous frame's (a typing pause, a held display) is copied.
+    Exactly what ``render_frame`` gives for each frame, done with less work (:mod:`.clipdraw`): the
+    leading elements that never change (a clock face, axes, a road) are drawn once, a frame whose
+    element states equal the previous frame's (a typing pause, a held display) is copied, and a
+    frame redraws only what its changes can reach.
     """
     kept = _reused(spec)
     if kept is not None:
         return kept
-    frames = np.empty((spec["num_frames"], spec["height"], spec["width"], 3), np.uint8)
-    annotations: list[dict] = []
-    static = _static_prefix(spec)
-    base, base_ann = _draw(spec, element_states(spec, 0.0)[:static], 0, 0.0) if static else (None, None)
-    moving = _evaluator(spec["elements"][static:])  # the static prefix is drawn once, never re-evaluated
-    previous = None
-    for i in range(spec["num_frames"]):
-        t = frame_time(spec, i)
-        states = moving(t)
-        if states == previous:
-            frames[i] = frames[i - 1]
-            annotations.append({**annotations[-1], "frame": i, "time": round(t, 6)})
-        else:
-            frames[i], ann = _draw(spec, states, i, t, base)
-            if static:
-                ann = {**ann, "texts": base_ann["texts"] + ann["texts"], "shapes": base_ann["shapes"] + ann["shapes"]}
-            annotations.append(ann)
-        previous = states
+    from .clipdraw import draw_clip  # imported here: it draws with this module's drawers
+
+    outer = getattr(_clip, "paths", None)
+    _clip.paths = {}
+    try:
+        frames, annotations = draw_clip(spec)
+    finally:
+        _clip.paths = outer
     if "parts" in spec:  # a composite scene: each part's own card pasted onto this one (composite.py)
         frames, annotations = paste_parts(spec, frames, annotations)
     drawn = getattr(_kept, "drawn", None)
@@ -171,12 +163,19 @@ def element_states(spec: dict, t: float) -> list[dict]:
 
 def _evaluator(elements: list[dict]):
     """``t -> element states`` for ``elements``: which properties are animated is found once, so a
-    frame evaluates only its tracks (a state keeps its element's key order and constant values)."""
-    plans = [(el, [k for k, v in el.items() if is_track(v)]) for el in elements]
+    frame evaluates only its tracks (a state keeps its element's key order and constant values). An
+    element with neither tracks nor a cursor has one state, the same dict at every time."""
+    plans = []
+    for el in elements:
+        tracks = [k for k, v in el.items() if is_track(v)]
+        plans.append((el, tracks, None if tracks or el.get("cursor") else dict(el)))
 
     def states(t: float) -> list[dict]:
         out = []
-        for el, tracks in plans:
+        for el, tracks, still in plans:
+            if still is not None:
+                out.append(still)
+                continue
             props = dict(el)
             for k in tracks:
                 props[k] = value_at(el[k], t)
@@ -204,14 +203,19 @@ def _draw(spec: dict, states: list[dict], index: int, t: float, base: np.ndarray
     canvas = base.copy()
     ann = {"frame": index, "time": round(t, 6), "texts": [], "shapes": []}
     for props in states:
-        opacity = float(props.get("opacity", 1.0))
-        if opacity <= 0:
-            continue
-        target = canvas if opacity >= 1 else canvas.copy()
-        _DRAW[props["type"]](target, props, t, ann)
-        if target is not canvas:
-            cv2.addWeighted(target, opacity, canvas, 1 - opacity, 0, dst=canvas)
+        _draw_one(canvas, props, t, ann)
     return canvas, ann
+
+
+def _draw_one(canvas: np.ndarray, props: dict, t: float, ann: dict) -> None:
+    """Draw one element state onto ``canvas`` (in place), appending its annotations to ``ann``."""
+    opacity = float(props.get("opacity", 1.0))
+    if opacity <= 0:
+        return
+    target = canvas if opacity >= 1 else canvas.copy()
+    _DRAW[props["type"]](target, props, t, ann)
+    if target is not canvas:
+        cv2.addWeighted(target, opacity, canvas, 1 - opacity, 0, dst=canvas)
 
 
 # ---------------------------------------------------------------- geometry helpers
@@ -220,6 +224,11 @@ def _draw(spec: dict, states: list[dict], index: int, t: float, base: np.ndarray
 def _fixed(points) -> np.ndarray:
     """Continuous coordinates -> OpenCV fixed point (OpenCV puts pixel centres on integers)."""
     return np.round((np.asarray(points, np.float64) - 0.5) * _ONE).astype(np.int32)
+
+
+def _fixed_point(point) -> tuple[int, int]:
+    """One point as :func:`_fixed` gives it (both round half to even), without NumPy's per-call cost."""
+    return int(round((float(point[0]) - 0.5) * _ONE)), int(round((float(point[1]) - 0.5) * _ONE))
 
 
 def _color(rgb) -> tuple[int, int, int]:
@@ -232,31 +241,73 @@ def _round(values, nd: int = 3):
 
 def partial_path(points: list, fraction: float) -> list[list[float]]:
     """The first ``fraction`` (by length) of a polyline, as a list of points."""
-    pts = np.asarray(points, np.float64)
-    if fraction >= 1:
-        return pts.tolist()
-    seg = np.linalg.norm(np.diff(pts, axis=0), axis=1)
-    target = fraction * seg.sum()
-    out = [pts[0].tolist()]
-    run = 0.0
-    for p, q, length in zip(pts, pts[1:], seg):
-        if run + length >= target:
-            u = (target - run) / length if length else 0.0
-            out.append((p + (q - p) * u).tolist())
-            return out
-        out.append(q.tolist())
-        run += length
-    return out
+    path = _Path(points)
+    n, end = path.cut(fraction)
+    return path.listed[:n] + ([end] if end is not None else [])
+
+
+class _Path:
+    """A polyline's vertices, prepared once for every frame of a clip that draws a part of it: as
+    floats, their running length, in OpenCV fixed point and rounded for annotations (each made when
+    first asked for)."""
+
+    def __init__(self, points: list):
+        self.pts = np.asarray(points, np.float64)
+        self.listed = self.pts.tolist()
+        self._seg = self._run = self._fixed = self._rounded = None
+
+    def cut(self, fraction: float) -> tuple[int, list | None]:
+        """The first ``fraction`` by length: the first ``n`` vertices, then ``end`` (a point inside
+        the next segment), or ``(all, None)``. The same arithmetic as walking the segments in order."""
+        if fraction >= 1:
+            return len(self.listed), None
+        if self._seg is None:
+            self._seg = np.linalg.norm(np.diff(self.pts, axis=0), axis=1)
+            self._run = np.cumsum(self._seg)  # in order: the walk's running sums, bit for bit
+        target = fraction * self._seg.sum()
+        j = int(np.searchsorted(self._run, target, side="left"))  # the first segment whose end reaches it
+        if j == len(self._run):
+            return len(self.listed), None
+        run, length = (self._run[j - 1] if j else 0.0), self._seg[j]
+        u = (target - run) / length if length else 0.0
+        p, q = self.pts[j], self.pts[j + 1]
+        return j + 1, (p + (q - p) * u).tolist()
+
+    def fixed(self, n: int, end: list | None) -> np.ndarray:
+        """The first ``n`` vertices and ``end`` in OpenCV fixed point."""
+        if self._fixed is None:
+            self._fixed = _fixed(self.pts)
+        return self._fixed[:n] if end is None else np.vstack([self._fixed[:n], _fixed([end])])
+
+    def rounded(self, n: int, end: list | None) -> list:
+        """The first ``n`` vertices and ``end`` rounded as annotations are."""
+        if self._rounded is None:  # the vertices are Python floats (tolist), so round(v, 3) is _round's
+            self._rounded = [[round(x, 3), round(y, 3)] for x, y in self.listed]
+        return self._rounded[:n] + ([_round(end)] if end is not None else [])
+
+
+_clip = threading.local()  # .paths, while render_clip draws: {(id(points), closed): (points, _Path)}
+
+
+def _path_of(p: dict) -> _Path:
+    """The prepared path of a polyline state: within a clip, one per points list (a still curve that is
+    drawn on over many frames is measured, fixed and rounded once)."""
+    paths = getattr(_clip, "paths", None)
+    key = (id(p["points"]), bool(p.get("closed")))
+    if paths is not None and key in paths:
+        return paths[key][1]
+    path = _Path(p["points"] + ([p["points"][0]] if p.get("closed") else []))
+    if paths is not None:
+        paths[key] = (p["points"], path)  # the list is kept alive, so no other list takes its id
+    return path
 
 
 def _draw_polyline(canvas, p, t, ann) -> None:
-    points = p["points"] + ([p["points"][0]] if p.get("closed") else [])
-    points = partial_path(points, float(p.get("progress", 1.0)))
-    if len(points) >= 2 and p.get("progress", 1.0) > 0:
-        cv2.polylines(canvas, [_fixed(points)], False, _color(p["color"]), int(p["width"]), cv2.LINE_AA, _SHIFT)
-    ann["shapes"].append(
-        {"element": p["id"], "type": "polyline", "params": {"points": [_round(q) for q in points], "width": p["width"]}}
-    )
+    path = _path_of(p)
+    n, end = path.cut(float(p.get("progress", 1.0)))
+    if n + (end is not None) >= 2 and p.get("progress", 1.0) > 0:
+        cv2.polylines(canvas, [path.fixed(n, end)], False, _color(p["color"]), int(p["width"]), cv2.LINE_AA, _SHIFT)
+    ann["shapes"].append({"element": p["id"], "type": "polyline", "params": {"points": path.rounded(n, end), "width": p["width"]}})
 
 
 def _draw_circle(canvas, p, t, ann) -> None:
@@ -264,7 +315,7 @@ def _draw_circle(canvas, p, t, ann) -> None:
     r = float(p["radius"])
     start = float(p.get("start", 0.0))
     sweep = max(-360.0, min(360.0, float(p.get("sweep", 360.0))))
-    center, axes = tuple(_fixed([cx, cy]).tolist()), (int(round(r * _ONE)),) * 2
+    center, axes = _fixed_point((cx, cy)), (int(round(r * _ONE)),) * 2
     if p.get("fill") is not None and sweep:
         cv2.ellipse(canvas, center, axes, 0, start, start + sweep, _color(p["fill"]), -1, cv2.LINE_AA, _SHIFT)
     width = int(p.get("width", 2))
@@ -292,8 +343,7 @@ def ray_end(origin, length: float, angle_deg: float) -> tuple[float, float]:
 
 def _draw_ray(canvas, p, t, ann) -> None:
     end = ray_end(p["origin"], float(p["length"]), float(p["angle"]))
-    fixed = _fixed([p["origin"], end])
-    cv2.line(canvas, tuple(fixed[0].tolist()), tuple(fixed[1].tolist()), _color(p["color"]), int(p["width"]), cv2.LINE_AA, _SHIFT)
+    cv2.line(canvas, _fixed_point(p["origin"]), _fixed_point(end), _color(p["color"]), int(p["width"]), cv2.LINE_AA, _SHIFT)
     ann["shapes"].append(
         {
             "element": p["id"],
@@ -339,6 +389,35 @@ def _segment_polygons(x: float, y: float, h: float) -> dict[str, np.ndarray]:
     }  # fmt: skip
 
 
+@functools.lru_cache(maxsize=1024)
+def _digit(x: float, y: float, h: float, ch: str) -> tuple:
+    """One 7-segment character at ``(x, y)``: its unlit and lit polygons in fixed point (read-only),
+    its ink box (None when nothing is lit) and its cell. Cached: a display redraws the same
+    characters at the same places frame after frame."""
+    if ch in SEGMENTS:
+        polys = _segment_polygons(x, y, h)
+        lit = SEGMENTS[ch]
+        dark = [_fixed(polys[s]) for s in "abcdefg" if s not in lit]
+        inked = [_fixed(polys[s]) for s in lit]
+        box = None
+        if lit:
+            pts = np.concatenate([polys[s] for s in lit])
+            box = _round([pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()])
+        cell = _round([x, y, x + segment_layout(h)["width"], y + h])
+    else:  # ':' and '.' are narrow: dots drawn as small squares
+        geo = segment_layout(h)
+        s = geo["stroke"]
+        cx = x + geo["narrow"] / 2 - 0.15 * h
+        centers = [(cx, y + 0.3 * h), (cx, y + 0.7 * h)] if ch == ":" else [(cx, y + h - s / 2)]
+        squares = [np.array([[u - s / 2, v - s / 2], [u + s / 2, v - s / 2], [u + s / 2, v + s / 2], [u - s / 2, v + s / 2]]) for u, v in centers]
+        dark, inked = [], [_fixed(q) for q in squares]
+        pts = np.concatenate(squares)
+        box = cell = _round([pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()])
+    for poly in dark + inked:
+        poly.flags.writeable = False
+    return dark, inked, box, cell
+
+
 def _draw_seven_segment(canvas, p, t, ann) -> None:
     x, y = p["position"]
     h = float(p["digit_height"])
@@ -347,34 +426,21 @@ def _draw_seven_segment(canvas, p, t, ann) -> None:
     text = p["text"]
     digits, chars, boxes = [], [], []
     for ch in text:
+        dark, inked, box, cell = _digit(x, y, h, ch)
         if ch in SEGMENTS:
-            polys = _segment_polygons(x, y, h)
-            lit = SEGMENTS[ch]
-            if off is not None:
-                dark = [_fixed(polys[s]) for s in "abcdefg" if s not in lit]
-                if dark:
-                    cv2.fillPoly(canvas, dark, _color(off), cv2.LINE_AA, _SHIFT)
-            if lit:
-                cv2.fillPoly(canvas, [_fixed(polys[s]) for s in lit], on, cv2.LINE_AA, _SHIFT)
-                pts = np.concatenate([polys[s] for s in lit])
-                box = _round([pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()])
+            if off is not None and dark:
+                cv2.fillPoly(canvas, dark, _color(off), cv2.LINE_AA, _SHIFT)
+            if inked:
+                cv2.fillPoly(canvas, inked, on, cv2.LINE_AA, _SHIFT)
                 chars.append(ch)
-                boxes.append(box)
-            else:
-                box = None
-            digits.append({"char": ch, "segments": lit, "cell": _round([x, y, x + geo["width"], y + h]), "box": box})
+                boxes.append(list(box))
+            digits.append({"char": ch, "segments": SEGMENTS[ch], "cell": list(cell), "box": box and list(box)})
             x += geo["advance"]
-        else:  # ':' and '.' are narrow: dots drawn as small squares
-            s = geo["stroke"]
-            cx = x + geo["narrow"] / 2 - 0.15 * h
-            centers = [(cx, y + 0.3 * h), (cx, y + 0.7 * h)] if ch == ":" else [(cx, y + h - s / 2)]
-            squares = [np.array([[u - s / 2, v - s / 2], [u + s / 2, v - s / 2], [u + s / 2, v + s / 2], [u - s / 2, v + s / 2]]) for u, v in centers]
-            cv2.fillPoly(canvas, [_fixed(q) for q in squares], on, cv2.LINE_AA, _SHIFT)
-            pts = np.concatenate(squares)
-            box = _round([pts[:, 0].min(), pts[:, 1].min(), pts[:, 0].max(), pts[:, 1].max()])
+        else:
+            cv2.fillPoly(canvas, inked, on, cv2.LINE_AA, _SHIFT)
             chars.append(ch)
-            boxes.append(box)
-            digits.append({"char": ch, "segments": "", "cell": box, "box": box})
+            boxes.append(list(box))
+            digits.append({"char": ch, "segments": "", "cell": list(box), "box": list(box)})
             x += geo["narrow"]
     if chars:
         b = np.array(boxes)
@@ -411,9 +477,12 @@ def lane_geometry(p: dict, height: int) -> list[tuple[float, float]]:
             return out
         if far <= 1.0:
             continue
+        whole = near >= 1.0
         near, far = max(near, 1.0), min(far, z_max)
         if (height - vy) * (1 / near - 1 / far) >= 1.0:  # at least a pixel tall on screen
             out.append((near, far))
+        elif whole:  # every mark beyond is further and no longer, so shorter on screen still
+            return out
 
 
 def _draw_lane_line(canvas, p, t, ann) -> None:
@@ -427,9 +496,9 @@ def _draw_lane_line(canvas, p, t, ann) -> None:
         return [vx + (p["bottom_x"] - vx) * u + side * p["bottom_width"] * u / 2, y]
 
     marks = lane_geometry(p, height)
-    quads = [np.array([at(n, -1), at(n, 1), at(f, 1), at(f, -1)]) for n, f in marks]
-    if quads:
-        cv2.fillPoly(canvas, [_fixed(q) for q in quads], _color(p["color"]), cv2.LINE_AA, _SHIFT)
+    if marks:  # every mark's quad in one array: _fixed rounds each coordinate on its own
+        quads = _fixed([[at(n, -1), at(n, 1), at(f, 1), at(f, -1)] for n, f in marks])
+        cv2.fillPoly(canvas, list(quads), _color(p["color"]), cv2.LINE_AA, _SHIFT)
     ann["shapes"].append(
         {
             "element": p["id"],

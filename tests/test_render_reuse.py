@@ -21,8 +21,8 @@ def _spec(family: str, style: str = "flat", kind: str | None = None) -> dict:
 
 def _counting(monkeypatch) -> list:
     calls: list = []
-    draw = render._draw
-    monkeypatch.setattr(render, "_draw", lambda *a, **kw: calls.append(1) or draw(*a, **kw))
+    draw = render._draw_one  # every element drawn, whichever frame or layer it is drawn for
+    monkeypatch.setattr(render, "_draw_one", lambda *a, **kw: calls.append(1) or draw(*a, **kw))
     return calls
 
 
