@@ -14,24 +14,24 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from symbolset import render
+from symbolset import fonts, render, textdraw
 from symbolset.textlayout import apply_affine, layout_of, text_transform
 
 
 def _reference_placed(font_id, size, text, shown, matrix, width, height):
-    """``render._placed_text`` as NumPy arrays compute it: (x0, y0, coverage, box, chars, char boxes)."""
+    """``textdraw.placed_text`` as NumPy arrays compute it: (x0, y0, coverage, box, chars, char boxes)."""
     lay = layout_of(font_id, size, text)
     m = np.asarray(matrix, np.float64).reshape(2, 3)
-    to_layout = np.array([[1, 0, -render._PAD], [0, 1, -render._PAD - lay["ascent"]]], np.float64)
+    to_layout = np.array([[1, 0, -textdraw.PAD], [0, 1, -textdraw.PAD - lay["ascent"]]], np.float64)
     mm = np.hstack([m[:, :2] @ to_layout[:, :2], (m[:, :2] @ to_layout[:, 2] + m[:, 2])[:, None]])
-    mask = render._text_mask(font_id, size, text, shown)
+    mask = textdraw.text_mask(font_id, size, text, shown)
     h, w = mask.shape
     corners = apply_affine(mm, [[0, 0], [w, 0], [w, h], [0, h]])
     x0, y0 = max(0, int(math.floor(corners[:, 0].min()))), max(0, int(math.floor(corners[:, 1].min())))
     x1, y1 = min(width, int(math.ceil(corners[:, 0].max()))), min(height, int(math.ceil(corners[:, 1].max())))
     if x1 <= x0 or y1 <= y0:
         return None
-    assert render.supersampling(mm[:, :2]) == 1  # the cases below are drawn by PIL's bicubic transform
+    assert textdraw.supersampling(mm[:, :2]) == 1  # the cases below are drawn by PIL's bicubic transform
     inv = np.linalg.inv(mm[:, :2])
     c = inv @ (np.array([x0, y0], np.float64) - mm[:, 2])
     coeffs = (inv[0, 0], inv[0, 1], c[0], inv[1, 0], inv[1, 1], c[1])
@@ -65,11 +65,11 @@ def test_placed_text_equals_the_array_arithmetic(turned):
                  "rotation": float(rng.uniform(-30, 30)) if turned else 0.0, "anchor": "center" if i % 2 else "left"}  # fmt: skip
         matrix = tuple(text_transform(state, layout_of(font_id, size, text)).ravel().tolist())
         assert (
-            render._text_matrix(font_id, size, text, False, tuple(state["position"]), state["scale"], state["rotation"], state["anchor"])
+            textdraw.text_matrix(font_id, size, text, False, tuple(state["position"]), state["scale"], state["rotation"], state["anchor"])
             == matrix
         )
         shown = int(rng.integers(1, len(text) + 1))
-        got = render._placed_text.__wrapped__(font_id, size, text, shown, matrix, 256, 256)
+        got = textdraw.placed_text.__wrapped__(font_id, size, text, shown, matrix, 256, 256)
         want = _reference_placed(font_id, size, text, shown, matrix, 256, 256)
         if want is None:
             assert got is None
@@ -83,7 +83,7 @@ def test_blending_from_kept_operands_equals_the_rounded_integer_blend():
     a = np.tile(np.arange(256, dtype=np.uint8), 256).reshape(256, 256)  # ... under every coverage
     for rgb in [(0, 1, 2), (127, 128, 129), (253, 254, 255), (7, 200, 77)]:
         canvas = np.stack([d, d, d], axis=2)
-        render._composite_operands(canvas, 0, 0, *render._blend_operands(a, rgb))
+        textdraw._composite_operands(canvas, 0, 0, *textdraw._blend_operands(a, rgb))
         a16, d16 = a.astype(np.int64), d.astype(np.int64)
         assert (canvas == np.stack([(d16 * (255 - a16) + c * a16 + 127) // 255 for c in rgb], axis=2)).all()
 
@@ -117,7 +117,7 @@ def test_an_upright_warps_inverse_is_lapacks_to_the_bit():
         mm = np.array([[a, 0.0, c], [-0.0, e, f]])
         inv = np.linalg.inv(mm[:, :2])
         o = inv @ (np.array([x0, y0], np.float64) - mm[:, 2])
-        assert render._inverse((a, 0.0, c, -0.0, e, f), x0, y0) == (inv[0, 0], inv[0, 1], o[0], inv[1, 0], inv[1, 1], o[1])
+        assert textdraw._inverse((a, 0.0, c, -0.0, e, f), x0, y0) == (inv[0, 0], inv[0, 1], o[0], inv[1, 0], inv[1, 1], o[1])
 
 
 def test_a_width_alone_is_measured_in_one_call(monkeypatch):
@@ -134,7 +134,7 @@ def test_a_width_alone_is_measured_in_one_call(monkeypatch):
     textlayout.text_layout.cache_clear()
     lay = textlayout.text_layout("noto-sans-sc", 31, text)
     assert lay["width"] > 0 and calls == [text]
-    font = render.fonts.load("noto-sans-sc", 31)
+    font = fonts.load("noto-sans-sc", 31)
     assert lay["pens"] == [original(font, text[: i + 1]) - original(font, ch) for i, ch in enumerate(text)]
     assert len(lay["inks"]) == len(text) and sorted(lay) == ["ascent", "descent", "inks", "pens", "width"]
 
@@ -156,9 +156,9 @@ def test_a_label_redrawn_over_other_pixels_blends_with_them():
     for bg in backgrounds:
         canvas = bg.copy()
         render._draw_text(canvas, p, 0.0, {"texts": [], "shapes": []})
-        x0, y0, cov = render._placed_text(
-            "dejavu-serif", 13, "Mar 7", 5, render._text_matrix("dejavu-serif", 13, "Mar 7", False, (60.0, 40.5), 1.0, 0.0, "left"), 160, 96
+        x0, y0, cov = textdraw.placed_text(
+            "dejavu-serif", 13, "Mar 7", 5, textdraw.text_matrix("dejavu-serif", 13, "Mar 7", False, (60.0, 40.5), 1.0, 0.0, "left"), 160, 96
         )[:3]
         want = bg.copy()
-        render._composite(want, x0, y0, cov, p["color"])
+        textdraw._composite(want, x0, y0, cov, p["color"])
         assert np.array_equal(canvas, want)
