@@ -45,10 +45,9 @@ from symbolset.render import render_clip, render_frame
 
 def _cold() -> None:
     """Forget the renderer's placed-text caches (fonts stay loaded), so a repeated render costs what a first one does."""
-    from symbolset import render
+    from symbolset import textdraw
 
-    for f in (render._placed_text, render._text_mask, render.text_layout):
-        f.cache_clear()
+    textdraw.forget()
 
 
 def main() -> None:

@@ -31,12 +31,11 @@ import cv2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from symbolset import codec, families, record, render, stage, stage_light
+from symbolset import codec, families, record, render, stage, stage_light, textdraw
 
 
 def _cold() -> None:
-    for f in (render._placed_text, render._text_mask, render.text_layout):
-        f.cache_clear()
+    textdraw.forget()
 
 
 def _cpu(fn, *args, **kw):

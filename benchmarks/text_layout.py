@@ -1,4 +1,4 @@
-"""Text layout cost against text length: ``render.text_layout`` (pens and ink boxes of every character).
+"""Text layout cost against text length: ``textlayout.text_layout`` (pens and ink boxes of every character).
 
 Prints JSON: for each length, the median seconds of the layout, of one ``font.getlength(text)``
 call over the whole text (the floor: one pass of FreeType's basic layout in C) and of the former
@@ -16,7 +16,7 @@ import json
 import statistics
 import time
 
-from symbolset import fonts, render
+from symbolset import fonts, textlayout
 
 SAMPLE = "The quick brown fox jumps over the lazy dog. 时钟显示十二点。 AVATAR Ta To 0.25 "
 
@@ -49,8 +49,8 @@ def main() -> None:
         text = (SAMPLE * (n // len(SAMPLE) + 1))[:n]
 
         def layout(text=text):
-            render.text_layout.cache_clear()
-            render.text_layout(args.font, args.size, text)
+            textlayout.text_layout.cache_clear()
+            textlayout.text_layout(args.font, args.size, text)
 
         row = {"chars": n, "layout_s": _median(layout, args.repeats), "floor_s": _median(lambda text=text: font.getlength(text), args.repeats)}
         row["layout_over_floor"] = round(row["layout_s"] / row["floor_s"], 1)

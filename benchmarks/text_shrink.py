@@ -1,4 +1,4 @@
-"""Shrinking text drawn filtered (``render.supersampling``) against drawn by point sampling, in one run.
+"""Shrinking text drawn filtered (``textdraw.supersampling``) against drawn by point sampling, in one run.
 
 For signage clips of a config (seeds 0..--clips-1), both ways in the same process (the unfiltered
 way is the renderer with ``supersampling`` forced to 1, i.e. PIL's bicubic transform alone):
@@ -27,10 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "families"))
 
 import symbolset.render as render  # noqa: E402
+import symbolset.textdraw as textdraw  # noqa: E402
 from symbolset.config import load_config  # noqa: E402
 from symbolset.record import make_record, sample_spec  # noqa: E402
 
-FILTERED = render.supersampling
+FILTERED = textdraw.supersampling
 WAYS = {"unfiltered": lambda lin: 1, "filtered": FILTERED}
 
 
@@ -60,23 +61,23 @@ def main() -> None:
     times: dict = {way: {"render_ms": [], "record_ms": []} for way in WAYS}
     for _ in range(args.repeats):
         for way, fn in WAYS.items():
-            render.supersampling = fn
-            render._placed_text.cache_clear()
+            textdraw.supersampling = fn
+            textdraw.placed_text.cache_clear()
             start = time.process_time()
             for spec in specs:
                 render.render_clip(spec)
             times[way]["render_ms"].append((time.process_time() - start) / len(specs) * 1e3)
-            render._placed_text.cache_clear()
+            textdraw.placed_text.cache_clear()
             start = time.process_time()
             for seed in range(args.clips):
                 make_record({"id": f"s{seed}", "family": "signage", "split": "train", "seed": seed}, params)
             times[way]["record_ms"].append((time.process_time() - start) / len(specs) * 1e3)
     for way, fn in WAYS.items():
-        render.supersampling = fn
-        render._placed_text.cache_clear()
+        textdraw.supersampling = fn
+        textdraw.placed_text.cache_clear()
         out[way] = {k: round(statistics.median(v), 2) for k, v in times[way].items()}
         out[way]["offset_px"] = {str(f): _offsets(specs, f) for f in (1.0, 0.6, 0.4)}
-    render.supersampling = FILTERED
+    textdraw.supersampling = FILTERED
     out["ratio"] = {k: round(out["filtered"][k] / out["unfiltered"][k], 3) for k in ("render_ms", "record_ms")}
     print(json.dumps(out, indent=2))
 

@@ -12,9 +12,10 @@ Annotations of one frame::
      "shapes": [{"element", "type", "params": {...}}]}                  # geometry in pixels
 
 This module is one drawer per element type (``_DRAW``; importing it fails while a declared type
-lacks one) plus the text rasteriser they share; text geometry without pixels is :mod:`.textlayout`,
-and how a whole clip is drawn with less work is :mod:`.clipdraw`. It stays over 400 lines because
-the drawers are small, alike, and read best side by side.
+lacks one). The text drawer's pixels come from :mod:`.textdraw` (the rasteriser), text geometry
+without pixels from :mod:`.textlayout`, and how a whole clip is drawn with less work is
+:mod:`.clipdraw`. It stays over 400 lines because the drawers are small, alike, and read best side
+by side.
 """
 
 from __future__ import annotations
@@ -26,24 +27,16 @@ import threading
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw
 
-from . import fonts
+from . import textdraw
 from .composite import move_annotation, rect
 from .spec import ELEMENT_FIELDS, frame_time, is_track, value_at
-from .textcolumn import column_mask
 from .textlayout import apply_affine as _apply
-from .textlayout import layout_for, layout_of, text_layout, text_transform
+from .textlayout import layout_for, text_transform
 from .textlayout import shown_count as _shown
 
 _SHIFT = 4
 _ONE = 1 << _SHIFT
-_PAD = 2  # px around a text mask, so anti-aliased edges are never clipped
-# Text that a transform shrinks to less than this is drawn filtered (``_place``). Down to it PIL's
-# bicubic point sampling keeps every glyph's ink within 0.33 px of an exact area rendering (signage
-# sweeps of tests/families/test_signage_exact.py) and its strokes' solid cores, which the colour
-# claims read (filtering a barely shrunk 10-15 px glyph greys it: black ink measured dark grey).
-_SHRINK_FILTERED = 0.75
 
 
 _kept = threading.local()  # .drawn, inside reuse(): [(flat spec, read-only frames, annotations)] of the last flat clip drawn
@@ -516,28 +509,16 @@ def _draw_lane_line(canvas, p, t, ann) -> None:
 # ---------------------------------------------------------------- text
 
 
-@functools.lru_cache(maxsize=256)
-def _text_mask(font_id: str, size: int, text: str, shown: int) -> np.ndarray:
-    """Coverage mask (uint8) of the first ``shown`` characters, baseline at y = PAD + ascent."""
-    lay = text_layout(font_id, size, text)
-    w = int(math.ceil(lay["width"])) + 2 * _PAD + 2
-    h = lay["ascent"] + lay["descent"] + 2 * _PAD
-    img = Image.new("L", (w, h), 0)
-    if shown:
-        ImageDraw.Draw(img).text((_PAD, _PAD + lay["ascent"]), text[:shown], font=fonts.load(font_id, size), fill=255, anchor="ls")
-    return np.asarray(img)
-
-
 def _draw_text(canvas, p, t, ann) -> None:
     text, size = p["text"], int(round(p["size"]))
     shown = _shown(p)
     if shown:
         pos, vertical = p["position"], bool(p.get("vertical"))
-        matrix = _text_matrix(p["font"], size, text, vertical, (pos[0], pos[1]), p.get("scale", 1.0), p.get("rotation", 0.0), p.get("anchor", "left"))
-        placed = _placed_text(p["font"], size, text, shown, matrix, canvas.shape[1], canvas.shape[0], vertical)
+        matrix = textdraw.text_matrix(p["font"], size, text, vertical, (pos[0], pos[1]), p.get("scale", 1.0), p.get("rotation", 0.0), p.get("anchor", "left"))
+        placed = textdraw.placed_text(p["font"], size, text, shown, matrix, canvas.shape[1], canvas.shape[0], vertical)
         if placed is not None:
-            x0, y0, cov, box, chars, char_boxes = placed
-            _composite(canvas, x0, y0, cov, p["color"])
+            textdraw.paint(canvas, placed, tuple(p["color"]))
+            box, chars, char_boxes = placed[3:6]
             ann["texts"].append({"element": p["id"], "string": text[:shown], "box": list(box), "chars": list(chars), "char_boxes": [list(b) for b in char_boxes]})
     cursor = p.get("cursor")
     if cursor and p["cursor_on"]:
@@ -549,123 +530,6 @@ def _draw_text(canvas, p, t, ann) -> None:
                           [x + max(1.0, size * 0.08), lay["descent"] * 0.6], [x, lay["descent"] * 0.6]])  # fmt: skip
         cv2.fillPoly(canvas, [_fixed(quad)], _color(cursor["color"]), cv2.LINE_AA, _SHIFT)
         ann["shapes"].append({"element": p["id"], "type": "cursor", "params": {"quad": [_round(q) for q in quad], "index": shown}})
-
-
-@functools.lru_cache(maxsize=1024)
-def _text_matrix(font_id: str, size: int, text: str, vertical: bool, position: tuple, scale, rotation, anchor) -> tuple:
-    """The layout-to-canvas matrix of a text state (:func:`text_transform`) as a 6-tuple. Cached: a
-    text that stays put is redrawn on every frame after anything that moves below it."""
-    lay = layout_of(font_id, size, text, vertical)
-    return tuple(text_transform({"position": list(position), "scale": scale, "rotation": rotation, "anchor": anchor}, lay).ravel())
-
-
-@functools.lru_cache(maxsize=512)
-def _placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, width: int, height: int, vertical: bool = False):
-    """Coverage of the first ``shown`` characters placed on the canvas by ``matrix``, with its boxes.
-
-    Cached: labels, tick values and signs keep the same placement over many frames, and
-    resampling a glyph mask costs more than everything else about a static text.
-    Returns ``(x0, y0, coverage, word_box, chars, char_boxes)``, or None when nothing is inked.
-    """
-    lay = layout_of(font_id, size, text, vertical)
-    m = np.asarray(matrix, np.float64).reshape(2, 3)
-    # Mask coordinates -> layout coordinates: subtract the pad and the baseline.
-    to_layout = np.array([[1, 0, -_PAD], [0, 1, -_PAD - lay["ascent"]]], np.float64)
-    mm = np.hstack([m[:, :2] @ to_layout[:, :2], (m[:, :2] @ to_layout[:, 2] + m[:, 2])[:, None]])
-    region = _place((column_mask if vertical else _text_mask)(font_id, size, text, shown), mm, width, height)
-    if region is None:
-        return None
-    x0, y0, cov = region
-    cols = np.flatnonzero(cov.any(axis=0))  # inked columns and rows: cheaper than np.nonzero of every inked pixel
-    if not len(cols):
-        return None
-    rows = np.flatnonzero(cov.any(axis=1))
-    u0, v0, u1, v1 = int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1
-    box = (float(x0 + u0), float(y0 + v0), float(x0 + u1), float(y0 + v1))
-    chars, char_boxes = _char_boxes(text[:shown], lay["inks"][:shown], m, box)
-    cov = np.ascontiguousarray(cov[v0:v1, u0:u1])  # only the inked rectangle: zero coverage leaves a pixel as it is
-    cov.flags.writeable = False
-    return x0 + u0, y0 + v0, cov, box, tuple(chars), tuple(tuple(b) for b in char_boxes)
-
-
-def _char_boxes(string: str, inks: list, m: np.ndarray, word_box: list) -> tuple[list, list]:
-    """Non-space characters and their boxes: the transformed ink box, clipped to the word's ink."""
-    kept = [(ch, ink) for ch, ink in zip(string, inks) if ink is not None]
-    if not kept:
-        return [], []
-    # All corners in one product (the same arithmetic as one _apply per character, bit for bit).
-    ink = np.array([k[1] for k in kept], np.float64)
-    q = _apply(m, ink[:, [0, 1, 2, 1, 2, 3, 0, 3]].reshape(-1, 2)).reshape(-1, 4, 2)
-    lo, hi = q.min(axis=1), q.max(axis=1)
-    boxes = np.stack([np.maximum(lo[:, 0], word_box[0]), np.maximum(lo[:, 1], word_box[1]),
-                      np.minimum(hi[:, 0], word_box[2]), np.minimum(hi[:, 1], word_box[3])], axis=1)  # fmt: skip
-    return [k[0] for k in kept], [[round(v, 3) for v in b] for b in boxes.tolist()]
-
-
-def _place(mask: np.ndarray, mm: np.ndarray, width: int, height: int):
-    """Warp a mask by the 2x3 matrix ``mm`` onto the canvas: (x0, y0, coverage) or None if off-canvas.
-
-    A matrix that shrinks the mask below :data:`_SHRINK_FILTERED` (a zoomed-out sign, a text scaling
-    down) is drawn filtered: warped (bilinear) onto a grid ``k`` times finer, where it no longer
-    shrinks, and each canvas pixel is the mean of its ``k x k`` samples. PIL's bicubic transform
-    (used otherwise; those bytes are as they were) samples a mask shrunk that far at points, which
-    makes a thin stroke's ink come and go with the sub-pixel phase: at 0.4x a glyph's centroid was
-    1.2 px off an exact rendering, and some small glyphs lost all their ink."""
-    h, w = mask.shape
-    corners = _apply(mm, [[0, 0], [w, 0], [w, h], [0, h]])
-    x0, y0 = max(0, int(math.floor(corners[:, 0].min()))), max(0, int(math.floor(corners[:, 1].min())))
-    x1, y1 = min(width, int(math.ceil(corners[:, 0].max()))), min(height, int(math.ceil(corners[:, 1].max())))
-    if x1 <= x0 or y1 <= y0:
-        return None
-    lin, off = mm[:, :2], mm[:, 2]
-    if (lin == np.eye(2)).all() and (off == np.round(off)).all():  # pure integer shift: exact copy
-        ox, oy = int(round(off[0])), int(round(off[1]))
-        return x0, y0, mask[y0 - oy : y1 - oy, x0 - ox : x1 - ox]
-    k = supersampling(lin)
-    if k == 1:
-        return x0, y0, _warp(mask, mm, x0, y0, x1 - x0, y1 - y0)
-    # Fine pixel (i, j) covers canvas [x0 + i / k, ...); OpenCV puts pixel centres on integers.
-    fine = np.hstack([k * lin, (k * (off - (x0, y0)) + k * lin @ (0.5, 0.5) - 0.5)[:, None]])
-    warped = cv2.warpAffine(mask, fine, (k * (x1 - x0), k * (y1 - y0)), flags=cv2.INTER_LINEAR)
-    return x0, y0, cv2.resize(warped, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA)  # a whole factor: the k x k mean
-
-
-def supersampling(lin: np.ndarray) -> int:
-    """How many samples per canvas pixel side a 2x2 linear map is drawn with: 1 (PIL's bicubic
-    point sampling) unless it shrinks below :data:`_SHRINK_FILTERED`, else enough that it does not
-    shrink on the finer grid, ``ceil(1 / smallest singular value)`` (at most 64: the fine grid is
-    then no larger than the mask). The singular value is computed in closed form, the same on every
-    machine."""
-    (a, b), (c, d) = (float(v) for v in lin[0]), (float(v) for v in lin[1])
-    smallest = abs(math.hypot(a + d, c - b) - math.hypot(a - d, b + c)) / 2
-    if smallest >= _SHRINK_FILTERED:
-        return 1
-    return math.ceil(1 / max(smallest, 1 / 64) - 1e-9)
-
-
-def _warp(mask: np.ndarray, mm: np.ndarray, x0: int, y0: int, width: int, height: int) -> np.ndarray:
-    """The ``width x height`` region at ``(x0, y0)`` of the mask warped by ``mm`` (PIL bicubic)."""
-    inv = np.linalg.inv(mm[:, :2])
-    # Output pixel (u, v) of the region sits at canvas (u + x0, v + y0); PIL samples pixel centres.
-    c = inv @ (np.array([x0, y0], np.float64) - mm[:, 2])
-    coeffs = (inv[0, 0], inv[0, 1], c[0], inv[1, 0], inv[1, 1], c[1])
-    return np.asarray(Image.fromarray(mask).transform((width, height), Image.Transform.AFFINE, coeffs, resample=Image.Resampling.BICUBIC))
-
-
-def _composite(canvas: np.ndarray, x0: int, y0: int, coverage: np.ndarray, rgb) -> None:
-    """``dst = round((dst * (255 - a) + rgb * a) / 255)`` in integers, in place."""
-    h, w = coverage.shape
-    dst = canvas[y0 : y0 + h, x0 : x0 + w]
-    a = np.repeat(coverage[..., None], 3, axis=2).astype(np.uint16)  # numpy broadcasts a (h, w, 1) operand slowly
-    v = dst.astype(np.uint16)
-    v *= 255 - a
-    a *= np.asarray(rgb, np.uint16)
-    v += a
-    # (x + 127) // 255 for x <= 255 * 255 without a division: x += 128; (x + (x >> 8)) >> 8 (exact in uint16)
-    v += 128
-    v += v >> 8
-    v >>= 8
-    dst[:] = v
 
 
 _DRAW = {

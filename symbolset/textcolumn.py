@@ -27,7 +27,7 @@ from PIL import Image, ImageDraw
 
 from . import fonts
 
-PAD = 2  # the renderer's margin around a text mask (render._PAD)
+PAD = 2  # the renderer's margin around a text mask (textdraw.PAD)
 
 
 def bad_char(text: str) -> str | None:

@@ -10,20 +10,66 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
 
 import numpy as np
 
 from . import fonts
 from .textcolumn import column_layout
 
+_MEASURED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # a loaded face -> (lengths, ink boxes)
 
-@functools.lru_cache(maxsize=64)
+
+def _measured(font) -> tuple[dict, dict]:
+    """What ``text_layout`` has measured of a loaded face: the lengths of one- and two-character
+    strings and the ink boxes of characters. Texts of one face and size share most of them (a
+    chart's labels, a clock's numerals); they go with the face when the face cache lets it go."""
+    got = _MEASURED.get(font)
+    if got is None:
+        got = _MEASURED[font] = ({}, {})
+    return got
+
+
+@functools.lru_cache(maxsize=1024)
 def text_layout(font_id: str, size: int, text: str) -> dict:
-    """Pen positions and ink boxes of each character (baseline at y = 0, pen starts at x = 0)."""
+    """Pen positions and ink boxes of each character (baseline at y = 0, pen starts at x = 0):
+    ``{"ascent", "descent", "width", "pens", "inks"}``. The pens and inks are measured when first
+    read: fitting a text to a width asks one size after another for its width alone."""
     font = fonts.load(font_id, size)
     ascent, descent = font.getmetrics()
-    length = functools.lru_cache(maxsize=None)(font.getlength)  # characters and pairs repeat
-    bbox = functools.lru_cache(maxsize=None)(lambda ch: font.getbbox(ch, anchor="ls"))
+    return _Layout(font_id, size, text, {"ascent": ascent, "descent": descent, "width": font.getlength(text)})
+
+
+class _Layout(dict):
+    """A baseline layout whose ``pens`` and ``inks`` are measured on first read (``lay["pens"]``)."""
+
+    def __init__(self, font_id: str, size: int, text: str, known: dict):
+        super().__init__(known)
+        self._of = (font_id, size, text)
+
+    def __missing__(self, key: str):
+        if key not in ("pens", "inks"):
+            raise KeyError(key)
+        self["pens"], self["inks"] = _pens_and_inks(*self._of)
+        return self[key]
+
+
+def _pens_and_inks(font_id: str, size: int, text: str) -> tuple[list, list]:
+    font = fonts.load(font_id, size)
+    lengths, boxes = _measured(font)
+
+    def length(s: str) -> float:
+        v = lengths.get(s)
+        if v is None:
+            v = lengths[s] = font.getlength(s)
+        return v
+
+    def bbox(ch: str) -> tuple:
+        v = boxes.get(ch)
+        if v is None:
+            v = boxes[ch] = font.getbbox(ch, anchor="ls")
+        return v
+
     # The pen of character i is length(text[:i+1]) - length(ch). Measuring every prefix is
     # quadratic; with the basic layout a prefix's length is its glyph advances plus the kerning of
     # each adjacent pair, all whole 1/64 px, so extending it by one pair term is linear and exact.
@@ -34,7 +80,7 @@ def text_layout(font_id: str, size: int, text: str) -> dict:
         pens.append(pen)
         x0, y0, x1, y1 = bbox(ch)
         inks.append((pen + x0, y0, pen + x1, y1) if x1 > x0 and not ch.isspace() else None)
-    return {"ascent": ascent, "descent": descent, "pens": pens, "inks": inks, "width": font.getlength(text)}
+    return pens, inks
 
 
 def text_transform(p: dict, lay: dict) -> np.ndarray:

@@ -28,7 +28,7 @@ def test_config_imports_without_the_stage_or_the_renderer():
 
 
 def test_text_compositing_is_the_rounded_integer_blend_for_every_value():
-    from symbolset.render import _composite
+    from symbolset.textdraw import _composite
 
     d = np.repeat(np.arange(256, dtype=np.uint8), 256).reshape(256, 256)  # every background value ...
     a = np.tile(np.arange(256, dtype=np.uint8), 256).reshape(256, 256)  # ... under every coverage
@@ -41,10 +41,10 @@ def test_text_compositing_is_the_rounded_integer_blend_for_every_value():
 
 
 def test_placed_text_keeps_only_its_inked_rectangle_at_the_right_place():
-    from symbolset.render import _placed_text
+    from symbolset.textdraw import placed_text as _placed_text
 
     m = (1.0, 0.0, 20.25, 0.0, 1.0, 40.5)  # a sub-pixel shift: resampled
-    x0, y0, cov, box, chars, _ = _placed_text("dejavu-sans", 24, "Hi there", 8, m, 256, 128)
+    x0, y0, cov, box, chars, _, _ = _placed_text("dejavu-sans", 24, "Hi there", 8, m, 256, 128)
     assert cov[0].any() and cov[-1].any() and cov[:, 0].any() and cov[:, -1].any()
     assert box == (float(x0), float(y0), float(x0 + cov.shape[1]), float(y0 + cov.shape[0]))
     assert chars == tuple("Hithere")

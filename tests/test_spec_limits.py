@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 from PIL import ImageFont
 
-from symbolset import render
 from symbolset import spec as S
+from symbolset import textlayout
 from symbolset.cli import main as cli_main
 from symbolset.errors import SpecError
 
@@ -97,8 +97,8 @@ def test_text_layout_measures_a_linear_number_of_characters(monkeypatch):
     original = ImageFont.FreeTypeFont.getlength
     monkeypatch.setattr(ImageFont.FreeTypeFont, "getlength", lambda self, text, *a, **k: measured.append(len(text)) or original(self, text, *a, **k))
     text = "The quick brown fox jumps over the lazy dog. 时钟 " * 40  # 2,000 characters
-    render.text_layout.cache_clear()
-    lay = render.text_layout("noto-sans-sc", 17, text)
+    textlayout.text_layout.cache_clear()
+    lay = textlayout.text_layout("noto-sans-sc", 17, text)
     assert len(lay["pens"]) == len(text)
     assert sum(measured) <= 4 * len(text), sum(measured)  # the quadratic layout measured ~2,000,000
 
@@ -107,9 +107,9 @@ def test_text_layout_equals_prefix_measurement():
     """Pens and ink boxes are exactly those of measuring each prefix (the definition), kerned pairs included."""
     text = "AVAWAy Ta To. LT 时钟，出口 fi ff 0.5"
     for font_id in ("dejavu-sans", "dejavu-serif", "noto-sans-sc"):
-        font = render.fonts.load(font_id, 23)
-        render.text_layout.cache_clear()
-        lay = render.text_layout(font_id, 23, text if font_id.startswith("noto") else text.split("时")[0])
+        font = textlayout.fonts.load(font_id, 23)
+        textlayout.text_layout.cache_clear()
+        lay = textlayout.text_layout(font_id, 23, text if font_id.startswith("noto") else text.split("时")[0])
         s = text if font_id.startswith("noto") else text.split("时")[0]
         assert lay["pens"] == [font.getlength(s[: i + 1]) - font.getlength(ch) for i, ch in enumerate(s)]
         assert lay["width"] == font.getlength(s)

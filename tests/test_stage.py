@@ -8,11 +8,12 @@ import cv2
 import numpy as np
 import pytest
 
-from symbolset import families, fontpack, fonts, materials, record, stage
+from symbolset import families, fontpack, fonts, materials, record, stage, textdraw
 from symbolset.config import load_config
 from symbolset.errors import SpecError, SymbolSetError
-from symbolset.render import render_clip, text_layout
+from symbolset.render import render_clip
 from symbolset.spec import from_json, to_json, validate, value_at
+from symbolset.textlayout import text_layout
 
 PARAMS = {"width": 192, "height": 192, "num_frames": 6, "fps": 6.0, "options": {}, "style": "real"}
 
@@ -394,9 +395,9 @@ def test_vertical_cjk_runs_down_one_column_and_each_char_box_holds_its_ink():
 
 
 def test_a_column_mask_shares_the_renderers_margin():
-    from symbolset import render, textcolumn
+    from symbolset import textcolumn
 
-    assert textcolumn.PAD == render._PAD  # _placed_text maps both masks with the renderer's margin
+    assert textcolumn.PAD == textdraw.PAD  # placed_text maps both masks with the renderer's margin
 
 
 def test_vertical_signs_say_so_and_verify_catches_a_row_posing_as_a_column():

@@ -11,8 +11,9 @@ from test_stage import inside, real_spec
 from symbolset import record, stage, stage_occlude
 from symbolset.config import load_config
 from symbolset.errors import SpecError, SymbolSetError
-from symbolset.render import render_clip, text_layout
+from symbolset.render import render_clip
 from symbolset.spec import from_json, to_json, value_at
+from symbolset.textlayout import text_layout
 
 
 def with_occluder(spec: dict, **fields) -> dict:

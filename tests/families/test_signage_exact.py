@@ -20,8 +20,11 @@ from symbolset import fontpack, stage
 from symbolset.config import load_config
 from symbolset.families import composite, signage
 from symbolset.record import sample_spec
-from symbolset.render import _PAD, _text_mask, element_states, render_clip, supersampling
+from symbolset.render import element_states, render_clip
 from symbolset.textcolumn import column_mask
+from symbolset.textdraw import PAD as _PAD
+from symbolset.textdraw import supersampling
+from symbolset.textdraw import text_mask as _text_mask
 from symbolset.textlayout import layout_of, text_transform
 
 TOLERANCE = 0.5  # px between a character's ink centroid and the reference's
