@@ -7,7 +7,8 @@ caches warmed by an earlier run. Each run also gives its steady rate (clips betw
 last shard over the time between them: what a run of a million clips sees, its few seconds of
 start-up and finishing spread over hours), the CPU of the parent and of its workers, and
 ``scaling_at_1m_clips`` from both. Ceiling = encoding the same clips' pre-rendered frames with the
-same codec settings, in the same run, on the same number of processes. ``--ray`` adds the Ray engine
+same codec settings, on the same number of fresh processes, in each round beside the runs (ratios are
+per round, then the median). ``--ray`` adds the Ray engine
 (a private local cluster, start-up included) at 2 CPUs. ``core_seconds_per_clip`` (workers / steady
 clips/s) is the figure docs/scale.md sizes a release from.
 
@@ -63,17 +64,15 @@ def _rendered(cfg, tasks) -> list:
 
 
 def encode_ceiling(cfg, workers: int) -> float:
-    """Clips/s of encoding the config's clips from pre-rendered frames, ``workers`` processes at once.
+    """Clips/s of encoding the config's clips from pre-rendered frames, ``workers`` fresh processes at once.
 
     Each process renders its share first, untimed, then encodes it; the slowest process sets the pace.
+    Fresh processes, as the runs they are compared with: not this one, which holds earlier results.
     """
     tasks = plan(cfg)
     chunks = [(tasks[i::workers], cfg) for i in range(workers)]
-    if workers == 1:
-        seconds = [_encode_chunk(chunks[0])]
-    else:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            seconds = list(pool.map(_encode_chunk, chunks))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        seconds = list(pool.map(_encode_chunk, chunks))
     return len(tasks) / max(seconds)
 
 
@@ -170,15 +169,30 @@ def fresh_run(cfg, workers: int, checkout: Path = ROOT) -> dict:
     }
 
 
-def scaling(cfg, repeats: int, checkouts: dict[str, Path]) -> dict[str, dict]:
+def scaling(cfg, repeats: int, checkouts: dict[str, Path]) -> tuple[dict[str, dict], dict]:
     """1 and 2 workers of each checkout, each run a fresh process (so none finds caches warmed by an
-    earlier run), alternating run by run so that all see the same machine; medians of ``repeats``."""
+    earlier run), and the encode-only ceiling at 1 and 2 processes, alternating run by run so that
+    all see the same machine. Returns each checkout's row (medians of ``repeats``) and, per number
+    of workers, this checkout's ratios to the ceiling of the same round (median, and each round's)."""
     runs = {name: {1: [], 2: []} for name in checkouts}
+    ceilings: dict[int, list[float]] = {1: [], 2: []}
     for _ in range(repeats):
-        for name, root in checkouts.items():
-            for workers in (1, 2):
+        for workers in (1, 2):
+            ceilings[workers].append(encode_ceiling(cfg, workers))
+            for name, root in checkouts.items():
                 runs[name][workers].append(fresh_run(cfg, workers, root))
-    return {name: _scaling_row(r) for name, r in runs.items()}
+    this = next(iter(checkouts))
+    ratios = {}
+    for w in (1, 2):
+        whole = [r["clips_s"] / c for r, c in zip(runs[this][w], ceilings[w])]
+        steady = [r["steady_clips_s"] / c for r, c in zip(runs[this][w], ceilings[w])]
+        ratios[w] = {
+            "encode_only_ceiling_clips_s": round(statistics.median(ceilings[w]), 2),
+            "ratio_to_ceiling": round(statistics.median(whole), 3),
+            "steady_ratio_to_ceiling": round(statistics.median(steady), 3),
+            "ratio_to_ceiling_each_round": [round(v, 3) for v in whole],
+        }
+    return {name: _scaling_row(r) for name, r in runs.items()}, ratios
 
 
 def _scaling_row(runs: dict[int, list[dict]]) -> dict:
@@ -298,18 +312,15 @@ def main() -> None:
         # Shards of 16 (8 or more for few clips): the steady rate is measured between the first and the last.
         cfg = load_config("default", num=num, width=size, height=size, shard_size=min(16, max(1, num // 8)))
         checkouts = {"this": ROOT, **({"against": Path(args.against).resolve()} if args.against else {})}
-        rows = scaling(cfg, repeats, checkouts)
+        rows, ratios = scaling(cfg, repeats, checkouts)
         row = {"num_clips": num, "num_frames": cfg.num_frames, **rows["this"]}
         if args.against:
             row["against"] = {"checkout": str(checkouts["against"]), **rows["against"]}
         for workers in (1, 2):
             run = row[f"workers_{workers}"]
-            ceil = statistics.median(encode_ceiling(cfg, workers) for _ in range(repeats))
             run.update({
                 "end_to_end_frames_s": round(run["clips_s"] * cfg.num_frames, 1),
-                "encode_only_ceiling_clips_s": round(ceil, 2),
-                "ratio_to_ceiling": round(run["clips_s"] / ceil, 3),
-                "steady_ratio_to_ceiling": round(run["steady_clips_s"] / ceil, 3),
+                **ratios[workers],
                 "core_seconds_per_clip": round(workers / run["steady_clips_s"], 4),
             })  # fmt: skip
         ceilings = [row[f"workers_{w}"]["encode_only_ceiling_clips_s"] for w in (1, 2)]
