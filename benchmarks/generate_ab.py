@@ -75,8 +75,9 @@ def main() -> None:
                 start = time.process_time()
                 rows[side] = jobs[side]()
                 spent[side].setdefault(t["family"], []).append(time.process_time() - start)
-            if rows["reference"]["video"] != rows["this"]["video"] or rows["reference"]["annotations"] != rows["this"]["annotations"]:
-                print(f"note: {t['id']}: rows differ between the two checkouts", file=sys.stderr)
+            differ = sorted(k for k in rows["this"] if rows["reference"].get(k) != rows["this"][k])
+            if differ:  # every column: video, spec, captions, annotations, difficulty, checksum ...
+                print(f"note: {t['id']}: {', '.join(differ)} differ between the two checkouts", file=sys.stderr)
     ms = {side: 1e3 * sum(sum(v) for v in by_family.values()) / len(tasks) for side, by_family in spent.items()}
     out = {
         "config": cfg.name, "num_clips": len(tasks), "unit": "CPU ms per clip (make_record; floor: codec.encode of the same frames)",
