@@ -129,7 +129,9 @@ def fresh_run(cfg, workers: int, checkout: Path = ROOT) -> dict:
         argv = ["generate", cfg.name, "--out", f"{tmp}/ds", "--num", str(cfg.num), "--size", f"{cfg.width}x{cfg.height}",
                 "--shard-size", str(cfg.shard_size), "--workers", str(workers), "--quiet"]  # fmt: skip
         launch = time.time()
-        env = {**os.environ, "PYTHONPATH": str(checkout)}
+        # As installed: pip compiles a package's bytecode, so a shell's PYTHONDONTWRITEBYTECODE would
+        # only add recompiling ~75 modules (0.18 s) to every run.
+        env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "PYTHONPATH": str(checkout)}
         proc = subprocess.Popen(
             [sys.executable, "-c", _CHILD, *argv], cwd=checkout, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
