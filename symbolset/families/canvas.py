@@ -26,10 +26,11 @@ def skeleton(params: dict, family: str, background: list[int]) -> dict:
 
 @functools.lru_cache(maxsize=8192)
 def text_width(font_id: str, size: int, text: str) -> float:
-    """``text_layout(font_id, size, text)["width"]`` without laying out each character, remembered:
-    fitting loops try a text at several sizes and keep one (the renderer lays out only that one), and
-    signs, labels and tick numbers recur from clip to clip, so most sizes need no face loaded. (Like
-    text_layout's cache, it assumes a font id keeps its file for the life of the process.)"""
+    """``text_layout(font_id, size, text)["width"]``, remembered apart from the layouts: fitting loops
+    (and scene templates' ``text_width``) try a text at several sizes and keep one, which would push the
+    layouts the renderer reuses out of text_layout's cache; signs, labels and tick numbers recur from
+    clip to clip, so most sizes need no face loaded. (Like text_layout's cache, it assumes a font id
+    keeps its file for the life of the process.)"""
     return fonts.load(font_id, size).getlength(text)
 
 

@@ -23,7 +23,6 @@ from .. import fonts
 from ..errors import SymbolSetError
 from ..render import segment_layout
 from ..spec import ELEMENT_FIELDS
-from ..textlayout import text_layout
 from . import canvas, wording
 
 _CANVAS = ("width", "height", "fps", "num_frames", "duration", "last_time")
@@ -173,7 +172,7 @@ def _track(keys: list, ease: str = "linear") -> dict:
 
 
 def _text_width(font: str, size: int, text: str) -> float:
-    return float(text_layout(font, int(size), text)["width"])
+    return float(canvas.text_width(font, int(size), text))
 
 
 def _month(year: int, month: int) -> list[int]:
