@@ -41,10 +41,25 @@ def text_mask(font_id: str, size: int, text: str, shown: int) -> np.ndarray:
     lay = text_layout(font_id, size, text)
     w = int(math.ceil(lay["width"])) + 2 * PAD + 2
     h = lay["ascent"] + lay["descent"] + 2 * PAD
-    img = Image.new("L", (w, h), 0)
+    out = np.zeros((h, w), np.uint8)
     if shown:
-        ImageDraw.Draw(img).text((PAD, PAD + lay["ascent"]), text[:shown], font=fonts.load(font_id, size), fill=255, anchor="ls")
-    return np.asarray(img)
+        _draw_line(out, (PAD, PAD + lay["ascent"]), text[:shown], fonts.load(font_id, size))
+    out.flags.writeable = False  # shared by every caller of the cache
+    return out
+
+
+def _draw_line(out: np.ndarray, xy: tuple[int, int], string: str, font) -> None:
+    """``ImageDraw.Draw(img).text(xy, string, font=font, fill=255, anchor="ls")`` on the "L" image whose
+    pixels are ``out``, for a whole-pixel ``xy``: the same core calls, drawn into ``out``'s memory
+    (no ImageDraw, no copy of the image out). A string of several lines takes ImageDraw's own path."""
+    target = Image.frombuffer("L", (out.shape[1], out.shape[0]), out, "raw", "L", 0, 1)
+    if "\n" in string:
+        img = target.copy()
+        ImageDraw.Draw(img).text(xy, string, font=font, fill=255, anchor="ls")
+        out[:] = np.asarray(img)
+        return
+    mask, offset = font.getmask2(string, "L", None, None, None, 0, "ls", 255, (0.0, 0.0), stroke_filled=True)
+    Image.core.draw(target.im, 0).draw_bitmap((xy[0] + offset[0], xy[1] + offset[1]), mask, 255)
 
 
 @functools.lru_cache(maxsize=_MASKS_KEPT)
@@ -198,9 +213,14 @@ def supersampling(lin) -> int:
 
 
 def _warp(image: Image.Image, mm: tuple, x0: int, y0: int, width: int, height: int) -> np.ndarray:
-    """The ``width x height`` region at ``(x0, y0)`` of the mask ``image`` warped by ``mm`` (PIL bicubic)."""
-    coeffs = _inverse(mm, x0, y0)
-    return np.asarray(image.transform((width, height), Image.Transform.AFFINE, coeffs, resample=Image.Resampling.BICUBIC))
+    """The ``width x height`` region at ``(x0, y0)`` of the mask ``image`` warped by ``mm`` (PIL bicubic).
+
+    ``Image.transform``'s own core call, writing into the returned array's memory (mapped by
+    ``Image.frombuffer``) rather than into a new image copied out afterwards."""
+    out = np.zeros((height, width), np.uint8)
+    target = Image.frombuffer("L", (width, height), out, "raw", "L", 0, 1)
+    target.im.transform((0, 0, width, height), image.im, Image.Transform.AFFINE, _inverse(mm, x0, y0), Image.Resampling.BICUBIC, 1)
+    return out
 
 
 def _inverse(mm: tuple, x0: int, y0: int) -> tuple:
@@ -230,17 +250,15 @@ def paint(canvas: np.ndarray, placed: tuple, rgb: tuple) -> None:
 
 
 def _composite(canvas: np.ndarray, x0: int, y0: int, coverage: np.ndarray, rgb) -> None:
-    """``dst = round((dst * (255 - a) + rgb * a) / 255)`` in integers, in place."""
+    """``dst = round((dst * (255 - a) + rgb * a) / 255)`` in place: both products are exact integers
+    (OpenCV, uint16), and the one division rounds them to the nearest (``(x + 127) // 255``: ``x / 255``
+    is never half an integer and float32 lands within 3e-5 of it; checked on every operand triple)."""
     h, w = coverage.shape
     dst = canvas[y0 : y0 + h, x0 : x0 + w]
-    a = cv2.cvtColor(coverage, cv2.COLOR_GRAY2RGB)  # numpy broadcasts a (h, w, 1) operand slowly
-    v = np.multiply(dst, 255 - a, dtype=np.uint16)
-    v += np.multiply(a, np.asarray(rgb, np.uint16))
-    # (x + 127) // 255 for x <= 255 * 255 without a division: x += 128; (x + (x >> 8)) >> 8 (exact in uint16)
-    v += 128
-    v += v >> 8
-    v >>= 8
-    dst[:] = v
+    a = cv2.cvtColor(coverage, cv2.COLOR_GRAY2RGB)
+    v = cv2.multiply(dst, cv2.bitwise_not(a), dtype=cv2.CV_16U)
+    cv2.add(v, cv2.multiply(a, tuple(rgb), dtype=cv2.CV_16U), dst=v)
+    cv2.convertScaleAbs(v, dst, alpha=1 / 255)
 
 
 def _blend_operands(coverage: np.ndarray, rgb) -> tuple[np.ndarray, np.ndarray]:

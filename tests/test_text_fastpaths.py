@@ -88,6 +88,31 @@ def test_blending_from_kept_operands_equals_the_rounded_integer_blend():
         assert (canvas == np.stack([(d16 * (255 - a16) + c * a16 + 127) // 255 for c in rgb], axis=2)).all()
 
 
+def test_the_first_blend_is_the_rounded_integer_blend_for_every_operand_triple():
+    # _composite divides by 255 in float32 (OpenCV): every background under every coverage in every
+    # channel value, placed off the canvas's corner (a strided region), and narrow regions (SIMD tails).
+    d = np.repeat(np.arange(256, dtype=np.uint8), 256).reshape(256, 256)
+    a = np.tile(np.arange(256, dtype=np.uint8), 256).reshape(256, 256)
+    a16, d16 = a.astype(np.int64), d.astype(np.int64)
+    for c0 in range(0, 256, 3):
+        rgb = (c0, min(c0 + 1, 255), min(c0 + 2, 255))
+        canvas = np.zeros((260, 263, 3), np.uint8)
+        canvas[3:259, 5:261] = d[..., None]
+        textdraw._composite(canvas, 5, 3, a, rgb)
+        assert (canvas[3:259, 5:261] == np.stack([(d16 * (255 - a16) + c * a16 + 127) // 255 for c in rgb], axis=2)).all()
+        canvas[3:259, 5:261] = 0
+        assert not canvas.any()  # nothing outside the region
+    rng = np.random.default_rng(11)
+    for h, w in [(1, 1), (1, 7), (3, 5), (2, 17), (5, 33), (1, 70)]:
+        canvas = rng.integers(0, 256, (9, 80, 3), dtype=np.uint8)
+        cov = rng.integers(0, 256, (h, w), dtype=np.uint8)
+        want = canvas.copy().astype(np.int64)
+        rgb = tuple(int(v) for v in rng.integers(0, 256, 3))
+        want[2 : 2 + h, 1 : 1 + w] = (want[2 : 2 + h, 1 : 1 + w] * (255 - cov[..., None]) + np.array(rgb) * cov[..., None] + 127) // 255
+        textdraw._composite(canvas, 1, 2, cov, rgb)
+        assert (canvas == want).all()
+
+
 def test_a_label_drawn_in_every_frame_draws_what_it_drew_first():
     p = {
         "type": "text",
@@ -162,3 +187,43 @@ def test_a_label_redrawn_over_other_pixels_blends_with_them():
         want = bg.copy()
         textdraw._composite(want, x0, y0, cov, p["color"])
         assert np.array_equal(canvas, want)
+
+
+@pytest.mark.parametrize("font_id", ["dejavu-sans", "dejavu-serif", "noto-sans-sc", "noto-sans-mono-sc"])
+def test_a_text_mask_is_imagedraws_rendering(font_id):
+    # text_mask calls ImageDraw.text's core steps itself, into the mask's own memory: every prefix of
+    # texts whose ink leaves the layout box (accents over the ascent, descenders, kerned pairs, lines).
+    from PIL import ImageDraw
+
+    from symbolset.textlayout import text_layout
+
+    texts = ["Ÿ ÅÉ jgpq", "AV Wa To", "7:45 PM", "x\ny", "Ǻǻ|]"]
+    texts += ["安全出口 EXIT"] if font_id.startswith("noto") else []
+    for size in (7, 13, 24):
+        for text in texts:
+            text = "".join(ch for ch in text if ch.isspace() or not fonts.missing_chars(font_id, ch))
+            for shown in range(len(text) + 1):
+                lay = text_layout(font_id, size, text)
+                img = Image.new("L", (int(math.ceil(lay["width"])) + 2 * textdraw.PAD + 2, lay["ascent"] + lay["descent"] + 2 * textdraw.PAD))
+                if shown:
+                    pen = (textdraw.PAD, textdraw.PAD + lay["ascent"])
+                    ImageDraw.Draw(img).text(pen, text[:shown], font=fonts.load(font_id, size), fill=255, anchor="ls")
+                got = textdraw.text_mask.__wrapped__(font_id, size, text, shown)
+                assert np.array_equal(got, np.asarray(img)), (font_id, size, text, shown)
+                assert not got.flags.writeable  # the cache hands the same array to every caller
+
+
+def test_a_warp_is_pils_transform():
+    # _warp runs Image.transform's core call into its own array: random upright, turned and
+    # mirrored matrices over a mask, regions starting on and off it.
+    mask = textdraw.text_mask("dejavu-sans", 21, "Quartz 9", 8)
+    image = Image.fromarray(mask)
+    rng = np.random.default_rng(13)
+    for _ in range(300):
+        s, r = rng.uniform(0.75, 2.5), math.radians(rng.choice([0.0, rng.uniform(-40, 40)]))
+        a, b = s * math.cos(r), s * math.sin(r)
+        mm = (a * rng.choice([1, -1]), b, float(rng.uniform(-30, 60)), -b, a, float(rng.uniform(-30, 60)))
+        x0, y0, w, h = (int(v) for v in rng.integers(0, 40, 4))
+        w, h = w + 1, h + 1
+        want = image.transform((w, h), Image.Transform.AFFINE, textdraw._inverse(mm, x0, y0), resample=Image.Resampling.BICUBIC)
+        assert np.array_equal(textdraw._warp(image, mm, x0, y0, w, h), np.asarray(want))
