@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from . import fonts
+from .rounding import round3
 from .textcolumn import column_mask
 from .textlayout import apply_affine as _apply
 from .textlayout import layout_of, text_layout, text_transform
@@ -124,32 +125,33 @@ def placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, w
     chars, char_boxes = _char_boxes(text[:shown], lay["inks"][:shown], matrix, box)
     cov = np.ascontiguousarray(cov[v0:v1, u0:u1])  # only the inked rectangle: zero coverage leaves a pixel as it is
     cov.flags.writeable = False
-    return x0 + u0, y0 + v0, cov, box, tuple(chars), tuple(tuple(b) for b in char_boxes), {}
+    return x0 + u0, y0 + v0, cov, box, chars, char_boxes, {}
 
 
-def _char_boxes(string: str, inks: list, m: tuple, word_box: tuple) -> tuple[list, list]:
+def _char_boxes(string: str, inks: list, m: tuple, word_box: tuple) -> tuple[tuple, tuple]:
     """Non-space characters and their boxes: the transformed ink box, clipped to the word's ink."""
     kept = [(ch, ink) for ch, ink in zip(string, inks) if ink is not None]
     if not kept:
-        return [], []
+        return (), ()
     a, b, c, d, e, f = m
     if b == 0 and d == 0:  # upright: x' = a x + c, y' = e y + f, as the array product rounds them
-        boxes = []
+        bx0, by0, bx1, by1 = word_box
+        flat = []
         for _, (x0, y0, x1, y1) in kept:
             u0, u1, v0, v1 = x0 * a + c, x1 * a + c, y0 * e + f, y1 * e + f
             lo_x, hi_x = (u1, u0) if u1 < u0 else (u0, u1)
             lo_y, hi_y = (v1, v0) if v1 < v0 else (v0, v1)
             # np.maximum / np.minimum's choice on ties: the second operand
-            boxes.append([lo_x if lo_x > word_box[0] else word_box[0], lo_y if lo_y > word_box[1] else word_box[1],
-                          hi_x if hi_x < word_box[2] else word_box[2], hi_y if hi_y < word_box[3] else word_box[3]])  # fmt: skip
+            flat += (lo_x if lo_x > bx0 else bx0, lo_y if lo_y > by0 else by0, hi_x if hi_x < bx1 else bx1, hi_y if hi_y < by1 else by1)
     else:
         # All corners in one product (the same arithmetic as one _apply per character, bit for bit).
         ink = np.array([k[1] for k in kept], np.float64)
         q = _apply(np.asarray(m, np.float64).reshape(2, 3), ink[:, [0, 1, 2, 1, 2, 3, 0, 3]].reshape(-1, 2)).reshape(-1, 4, 2)
         lo, hi = q.min(axis=1), q.max(axis=1)
-        boxes = np.stack([np.maximum(lo[:, 0], word_box[0]), np.maximum(lo[:, 1], word_box[1]),
-                          np.minimum(hi[:, 0], word_box[2]), np.minimum(hi[:, 1], word_box[3])], axis=1).tolist()  # fmt: skip
-    return [k[0] for k in kept], [[round(v, 3) for v in box] for box in boxes]
+        flat = np.stack([np.maximum(lo[:, 0], word_box[0]), np.maximum(lo[:, 1], word_box[1]),
+                         np.minimum(hi[:, 0], word_box[2]), np.minimum(hi[:, 1], word_box[3])], axis=1).ravel()  # fmt: skip
+    r = round3(flat)  # round(v, 3) of each, to the bit
+    return tuple(k[0] for k in kept), tuple(tuple(r[i : i + 4]) for i in range(0, len(r), 4))
 
 
 def _place(mask: np.ndarray, mm: tuple, width: int, height: int, source=None):
