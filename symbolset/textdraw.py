@@ -253,22 +253,31 @@ def paint(canvas: np.ndarray, placed: tuple, rgb: tuple) -> None:
 
 def _composite(canvas: np.ndarray, x0: int, y0: int, coverage: np.ndarray, rgb) -> None:
     """``dst = round((dst * (255 - a) + rgb * a) / 255)`` in place: both products are exact integers
-    (OpenCV, uint16), and the one division rounds them to the nearest (``(x + 127) // 255``: ``x / 255``
-    is never half an integer and float32 lands within 3e-5 of it; checked on every operand triple)."""
+    (uint16; ``rgb * a`` looked up), and the one division rounds them to the nearest (``(x + 127) // 255``:
+    ``x / 255`` is never half an integer and float32 lands within 3e-5 of it; checked on every operand
+    triple)."""
     h, w = coverage.shape
     dst = canvas[y0 : y0 + h, x0 : x0 + w]
     a = cv2.cvtColor(coverage, cv2.COLOR_GRAY2RGB)
-    v = cv2.multiply(dst, cv2.bitwise_not(a), dtype=cv2.CV_16U)
-    cv2.add(v, cv2.multiply(a, tuple(rgb), dtype=cv2.CV_16U), dst=v)
+    v = np.multiply(dst, cv2.bitwise_not(a), dtype=np.uint16)
+    cv2.add(v, cv2.LUT(a, _times_colour(tuple(rgb))), dst=v)
     cv2.convertScaleAbs(v, dst, alpha=1 / 255)
+
+
+@functools.lru_cache(maxsize=256)
+def _times_colour(rgb: tuple) -> np.ndarray:
+    """The lookup table ``a -> rgb * a`` (uint16, per channel) of OpenCV's ``LUT``."""
+    table = (np.arange(256, dtype=np.uint16)[:, None] * np.array(rgb, np.uint16)).reshape(1, 256, 3)
+    table.flags.writeable = False
+    return table
 
 
 def _blend_operands(coverage: np.ndarray, rgb) -> tuple[np.ndarray, np.ndarray]:
     """What :func:`_composite` computes from the coverage and colour alone: ``255 - a`` and ``rgb * a + 128``."""
-    a = np.repeat(coverage[..., None], 3, axis=2).astype(np.uint16)
-    pre = a * np.asarray(rgb, np.uint16)
+    a = cv2.cvtColor(coverage, cv2.COLOR_GRAY2RGB)
+    pre = cv2.LUT(a, _times_colour(tuple(rgb)))
     pre += 128
-    return 255 - a, pre
+    return cv2.bitwise_not(a), pre
 
 
 def _composite_again(canvas: np.ndarray, x0: int, y0: int, kept: list) -> None:
@@ -288,7 +297,7 @@ def _composite_again(canvas: np.ndarray, x0: int, y0: int, kept: list) -> None:
 def _composite_operands(canvas: np.ndarray, x0: int, y0: int, keep: np.ndarray, pre: np.ndarray) -> None:
     """:func:`_composite` from its :func:`_blend_operands` (a text drawn again where it was)."""
     dst = canvas[y0 : y0 + keep.shape[0], x0 : x0 + keep.shape[1]]
-    v = np.multiply(dst, keep)
+    v = np.multiply(dst, keep, dtype=np.uint16)
     v += pre
     v += v >> 8
     v >>= 8
