@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import weakref
 
 import cv2
 import numpy as np
@@ -44,23 +45,71 @@ def text_mask(font_id: str, size: int, text: str, shown: int) -> np.ndarray:
     h = lay["ascent"] + lay["descent"] + 2 * PAD
     out = np.zeros((h, w), np.uint8)
     if shown:
-        _draw_line(out, (PAD, PAD + lay["ascent"]), text[:shown], fonts.load(font_id, size))
+        font, string = fonts.load(font_id, size), text[:shown]
+        if "\n" in string:  # ImageDraw lays out lines of its own
+            img = Image.new("L", (w, h), 0)
+            ImageDraw.Draw(img).text((PAD, PAD + lay["ascent"]), string, font=font, fill=255, anchor="ls")
+            out[:] = np.asarray(img)
+        else:
+            _draw_glyphs(out, PAD, PAD + lay["ascent"], string, lay["pens"], font)
     out.flags.writeable = False  # shared by every caller of the cache
     return out
 
 
-def _draw_line(out: np.ndarray, xy: tuple[int, int], string: str, font) -> None:
-    """``ImageDraw.Draw(img).text(xy, string, font=font, fill=255, anchor="ls")`` on the "L" image whose
-    pixels are ``out``, for a whole-pixel ``xy``: the same core calls, drawn into ``out``'s memory
-    (no ImageDraw, no copy of the image out). A string of several lines takes ImageDraw's own path."""
-    target = Image.frombuffer("L", (out.shape[1], out.shape[0]), out, "raw", "L", 0, 1)
-    if "\n" in string:
-        img = target.copy()
-        ImageDraw.Draw(img).text(xy, string, font=font, fill=255, anchor="ls")
-        out[:] = np.asarray(img)
-        return
-    mask, offset = font.getmask2(string, "L", None, None, None, 0, "ls", 255, (0.0, 0.0), stroke_filled=True)
-    Image.core.draw(target.im, 0).draw_bitmap((xy[0] + offset[0], xy[1] + offset[1]), mask, 255)
+# Pillow draws a line of text (``ImageDraw.text`` -> ``Font.render``, basic layout, from a whole-pixel
+# origin) glyph by glyph: FreeType's bitmap of each, at pen position ``round-half-up(pen)`` plus its
+# bearing, laid over the glyphs before it (``ink + (under * (255 - ink)) / 255``, rounded as MULDIV255
+# does), in a bitmap as large as the glyphs' grid-fitted boxes, which FreeType's gray bitmaps fill
+# exactly. A glyph's bitmap and its place relative to the pen are those of the glyph drawn alone, so a
+# text's mask is composed here from each face's glyphs, drawn once: FreeType loads every glyph of a
+# string three times per drawing, and a run draws the same characters in many texts and in every
+# typed prefix. tests/test_text_fastpaths.py compares the masks with ImageDraw's, byte for byte.
+_GLYPHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # a loaded face -> {char: glyph}
+
+
+def _glyph(font, ch: str):
+    """``(coverage, dx, dy)`` of one character drawn alone with its pen at (0, 0) (``dx, dy``: where
+    the coverage's corner sits), or None without ink."""
+    core, (dx, dy) = font.getmask2(ch, "L", None, None, None, 0, "ls", 255, (0.0, 0.0), stroke_filled=True)
+    w, h = core.size
+    cov = np.zeros((h, w), np.uint8)
+    if w and h:
+        Image.core.draw(Image.frombuffer("L", (w, h), cov, "raw", "L", 0, 1).im, 0).draw_bitmap((0, 0), core, 255)
+    if not cov.any():
+        return None
+    cov.flags.writeable = False
+    return cov, dx, dy
+
+
+def _draw_glyphs(out: np.ndarray, x: int, y: int, string: str, pens: list, font) -> None:
+    """``ImageDraw.Draw(img).text((x, y), string, font=font, fill=255, anchor="ls")`` into ``out`` (an
+    "L" image's pixels, all 0), for one line; ``pens``: the string's pen positions (text_layout's)."""
+    glyphs = _GLYPHS.get(font)
+    if glyphs is None:
+        glyphs = _GLYPHS[font] = {}
+    height, width = out.shape
+    for ch, pen in zip(string, pens):
+        g = glyphs.get(ch, False)
+        if g is False:
+            g = glyphs[ch] = _glyph(font, ch)
+        if g is None:
+            continue
+        cov, dx, dy = g
+        gx, gy = x + math.floor(pen + 0.5) + dx, y + dy
+        x0, y0, x1, y1 = max(gx, 0), max(gy, 0), min(gx + cov.shape[1], width), min(gy + cov.shape[0], height)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        src, dst = cov[y0 - gy : y1 - gy, x0 - gx : x1 - gx], out[y0:y1, x0:x1]
+        if not dst.any():  # over nothing: the glyph's own coverage
+            dst[...] = src
+            continue
+        under = np.multiply(dst, 255 - src, dtype=np.uint16)  # ink + MULDIV255(under, 255 - ink), at most 255
+        under += 128
+        under += under >> 8
+        under >>= 8
+        under += src
+        np.minimum(under, 255, out=under)
+        dst[...] = under
 
 
 @functools.lru_cache(maxsize=_MASKS_KEPT)

@@ -189,21 +189,31 @@ def test_a_label_redrawn_over_other_pixels_blends_with_them():
         assert np.array_equal(canvas, want)
 
 
-@pytest.mark.parametrize("font_id", ["dejavu-sans", "dejavu-serif", "noto-sans-sc", "noto-sans-mono-sc"])
+def _installed_faces() -> list[str]:
+    from symbolset import fontpack
+
+    return sorted(set(fonts.FONT_IDS) | {fid for fid, face in fontpack.FACES.items() if face.path() is not None})
+
+
+@pytest.mark.parametrize("font_id", _installed_faces())
 def test_a_text_mask_is_imagedraws_rendering(font_id):
-    # text_mask calls ImageDraw.text's core steps itself, into the mask's own memory: every prefix of
-    # texts whose ink leaves the layout box (accents over the ascent, descenders, kerned pairs, lines).
+    # text_mask composes each face's glyphs, each drawn once by Pillow, as Font.render lays them: every
+    # prefix of texts whose ink leaves the layout box (accents over the ascent, descenders), kerned and
+    # overlapping pairs, combining marks laid over their base, lines; and random strings of the face.
     from PIL import ImageDraw
 
     from symbolset.textlayout import text_layout
 
-    texts = ["Ÿ ÅÉ jgpq", "AV Wa To", "7:45 PM", "x\ny", "Ǻǻ|]"]
-    texts += ["安全出口 EXIT"] if font_id.startswith("noto") else []
-    for size in (7, 13, 24):
+    cmap = sorted(fonts.codepoints(font_id))
+    pool = [chr(c) for c in cmap if 0x20 < c < 0x250 or 0x300 <= c < 0x530] + [chr(c) for c in cmap if 0x4E00 <= c < 0x9FFF][:500]
+    rng = np.random.default_rng(len(font_id))
+    texts = ["Ÿ ÅÉ jgpq", "AV Wa To ffi", "7:45 PM", "x\ny", "Ǻǻ|]", "e\u0301a\u0308\u0323 n\u0303", "安全出口 EXIT"]
+    texts += ["".join(rng.choice(pool, int(rng.integers(1, 12)))) for _ in range(3)]
+    for size in (7, 16, 41):
         for text in texts:
             text = "".join(ch for ch in text if ch.isspace() or not fonts.missing_chars(font_id, ch))
+            lay = text_layout(font_id, size, text)
             for shown in range(len(text) + 1):
-                lay = text_layout(font_id, size, text)
                 img = Image.new("L", (int(math.ceil(lay["width"])) + 2 * textdraw.PAD + 2, lay["ascent"] + lay["descent"] + 2 * textdraw.PAD))
                 if shown:
                     pen = (textdraw.PAD, textdraw.PAD + lay["ascent"])
