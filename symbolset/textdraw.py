@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import functools
 import math
-import weakref
 
 import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from . import fonts
+from . import fonts, glyphs
+from .glyphs import glyph
 from .rounding import round3
 from .textcolumn import column_mask
 from .textlayout import apply_affine as _apply
@@ -56,45 +56,16 @@ def text_mask(font_id: str, size: int, text: str, shown: int) -> np.ndarray:
     return out
 
 
-# Pillow draws a line of text (``ImageDraw.text`` -> ``Font.render``, basic layout, from a whole-pixel
-# origin) glyph by glyph: FreeType's bitmap of each, at pen position ``round-half-up(pen)`` plus its
-# bearing, laid over the glyphs before it (``ink + (under * (255 - ink)) / 255``, rounded as MULDIV255
-# does), in a bitmap as large as the glyphs' grid-fitted boxes, which FreeType's gray bitmaps fill
-# exactly. A glyph's bitmap and its place relative to the pen are those of the glyph drawn alone, so a
-# text's mask is composed here from each face's glyphs, drawn once: FreeType loads every glyph of a
-# string three times per drawing, and a run draws the same characters in many texts and in every
-# typed prefix. tests/test_text_fastpaths.py compares the masks with ImageDraw's, byte for byte.
-_GLYPHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # a loaded face -> {char: glyph}
-
-
-def _glyph(font, ch: str):
-    """``(coverage, dx, dy)`` of one character drawn alone with its pen at (0, 0) (``dx, dy``: where
-    the coverage's corner sits), or None without ink."""
-    core, (dx, dy) = font.getmask2(ch, "L", None, None, None, 0, "ls", 255, (0.0, 0.0), stroke_filled=True)
-    w, h = core.size
-    cov = np.zeros((h, w), np.uint8)
-    if w and h:
-        Image.core.draw(Image.frombuffer("L", (w, h), cov, "raw", "L", 0, 1).im, 0).draw_bitmap((0, 0), core, 255)
-    if not cov.any():
-        return None
-    cov.flags.writeable = False
-    return cov, dx, dy
-
-
 def _draw_glyphs(out: np.ndarray, x: int, y: int, string: str, pens: list, font) -> None:
     """``ImageDraw.Draw(img).text((x, y), string, font=font, fill=255, anchor="ls")`` into ``out`` (an
-    "L" image's pixels, all 0), for one line; ``pens``: the string's pen positions (text_layout's)."""
-    glyphs = _GLYPHS.get(font)
-    if glyphs is None:
-        glyphs = _GLYPHS[font] = {}
+    "L" image's pixels, all 0), for one line; ``pens``: the string's pen positions (text_layout's).
+    Pillow's own drawing, glyph by glyph (see :mod:`.glyphs`): each glyph's coverage at
+    ``round-half-up(pen)`` plus its offset, laid over the ones before it as ``Font.render`` does."""
     height, width = out.shape
     for ch, pen in zip(string, pens):
-        g = glyphs.get(ch, False)
-        if g is False:
-            g = glyphs[ch] = _glyph(font, ch)
-        if g is None:
+        cov, (dx, dy, _, _) = glyph(font, ch)
+        if cov is None:
             continue
-        cov, dx, dy = g
         gx, gy = x + math.floor(pen + 0.5) + dx, y + dy
         x0, y0, x1, y1 = max(gx, 0), max(gy, 0), min(gx + cov.shape[1], width), min(gy + cov.shape[0], height)
         if x1 <= x0 or y1 <= y0:
@@ -358,3 +329,4 @@ def forget() -> None:
     repeated render then costs what a first one does."""
     for cached in (text_mask, _mask_source, text_matrix, placed_text, text_layout):
         cached.cache_clear()
+    glyphs.forget()

@@ -223,6 +223,22 @@ def test_a_text_mask_is_imagedraws_rendering(font_id):
                 assert not got.flags.writeable  # the cache hands the same array to every caller
 
 
+@pytest.mark.parametrize("font_id", _installed_faces())
+def test_a_glyphs_box_is_pillows_bbox(font_id):
+    # text_layout's ink boxes come from the glyphs text_mask draws: their box is getbbox's, every size.
+    from symbolset import glyphs
+
+    cmap = sorted(fonts.codepoints(font_id))
+    chars = [chr(c) for c in cmap if 0x20 <= c < 0x250 or 0x300 <= c < 0x370] + [chr(c) for c in cmap if 0x4E00 <= c < 0x9FFF][::97]
+    chars = list(np.random.default_rng(len(font_id)).choice(chars, min(len(chars), 80), replace=False)) + [" "]
+    for size in (6, 11, 19, 33, 60):
+        font = fonts.load(font_id, size)
+        for ch in chars:
+            cov, box = glyphs.glyph(font, ch)
+            assert box == font.getbbox(ch, anchor="ls"), (font_id, size, ch)
+            assert cov is None or (cov.shape == (box[3] - box[1], box[2] - box[0]) and cov.any())
+
+
 def test_a_warp_is_pils_transform():
     # _warp runs Image.transform's core call into its own array: random upright, turned and
     # mirrored matrices over a mask, regions starting on and off it.
