@@ -51,9 +51,23 @@ def text_mask(font_id: str, size: int, text: str, shown: int) -> np.ndarray:
             ImageDraw.Draw(img).text((PAD, PAD + lay["ascent"]), string, font=font, fill=255, anchor="ls")
             out[:] = np.asarray(img)
         else:
-            _draw_glyphs(out, PAD, PAD + lay["ascent"], string, lay["pens"], font)
+            key, start = (font_id, size, text), 0
+            last = _TYPED.get(key)
+            if last is not None and last[0] < shown:  # typing: go on from the prefix drawn last
+                start = last[0]
+                out[:] = last[1]
+            _draw_glyphs(out, PAD, PAD + lay["ascent"], string[start:], lay["pens"][start:shown], font)
+            if len(_TYPED) >= _TYPED_KEPT:
+                _TYPED.clear()
+            _TYPED[key] = (shown, out)
     out.flags.writeable = False  # shared by every caller of the cache
     return out
+
+
+# The last prefix drawn of each text: glyphs are laid one over another in order, so a longer prefix is
+# the shorter one with the next glyphs laid over it, bit for bit.
+_TYPED: dict = {}
+_TYPED_KEPT = 64
 
 
 def _draw_glyphs(out: np.ndarray, x: int, y: int, string: str, pens: list, font) -> None:
@@ -330,3 +344,4 @@ def forget() -> None:
     for cached in (text_mask, _mask_source, text_matrix, placed_text, text_layout):
         cached.cache_clear()
     glyphs.forget()
+    _TYPED.clear()

@@ -213,7 +213,8 @@ def test_a_text_mask_is_imagedraws_rendering(font_id):
         for text in texts:
             text = "".join(ch for ch in text if ch.isspace() or not fonts.missing_chars(font_id, ch))
             lay = text_layout(font_id, size, text)
-            for shown in range(len(text) + 1):
+            # typed on (each prefix from the last), then in another order (from a longer one, or afresh)
+            for shown in list(range(len(text) + 1)) + list(rng.permutation(len(text) + 1)):
                 img = Image.new("L", (int(math.ceil(lay["width"])) + 2 * textdraw.PAD + 2, lay["ascent"] + lay["descent"] + 2 * textdraw.PAD))
                 if shown:
                     pen = (textdraw.PAD, textdraw.PAD + lay["ascent"])
