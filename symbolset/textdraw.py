@@ -1,4 +1,5 @@
-"""The text rasteriser: a text's coverage mask (FreeType through Pillow), placed on the canvas by an
+"""The text rasteriser: a text's coverage mask (its glyphs, each drawn once by FreeType through
+Pillow, laid out as Pillow's ``ImageDraw.text`` lays them: :mod:`.glyphs`), placed on the canvas by an
 exact affine transform (PIL's bicubic warp, or a filtered one where it shrinks), and blended in.
 
 Everything is cached by value (masks, matrices, placements): a run repeats its labels across frames
@@ -57,6 +58,7 @@ def text_mask(font_id: str, size: int, text: str, shown: int) -> np.ndarray:
                 start = last[0]
                 out[:] = last[1]
             _draw_glyphs(out, PAD, PAD + lay["ascent"], string[start:], lay["pens"][start:shown], font)
+            out.flags.writeable = False  # finished before another thread may go on from it
             if len(_TYPED) >= _TYPED_KEPT:
                 _TYPED.clear()
             _TYPED[key] = (shown, out)
