@@ -19,6 +19,9 @@ _PLUGINS = ("symbolset.converters.cli", "symbolset.viewer.cli", "symbolset.bench
 
 
 def _generate(args) -> int:
+    from .memory import tune_allocator
+
+    tune_allocator()  # this process is ours: keep freed memory for the next clip (see memory.py)
     if args.engine == "local" and (args.workers or 1) > 1:
         from .engines.local import start_fork_server
 

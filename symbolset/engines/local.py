@@ -161,6 +161,8 @@ def start_fork_server() -> None:
 def _worker_init(environ: dict, cwd: str) -> None:
     import cv2
 
+    from ..memory import tune_allocator
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     cv2.setNumThreads(1)  # one clip per process: threads would only contend
     # A forked worker has the fork server's environment and folder, as they were when it started
@@ -169,6 +171,7 @@ def _worker_init(environ: dict, cwd: str) -> None:
         os.environ.clear()
         os.environ.update(environ)
     os.chdir(cwd)
+    tune_allocator()  # as the parent's: freed memory kept for the next clip (see memory.py)
 
 
 @contextmanager

@@ -1,0 +1,87 @@
+"""The allocator settings of generation processes (symbolset.memory): applied where the project owns
+the process (the CLI's generate, the local engine's workers), left to a user who tuned malloc, and
+without effect on a single byte of the output."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from symbolset import layout, memory
+
+pytestmark = pytest.mark.skipif(not hasattr(ctypes.CDLL(None), "mallinfo2"), reason="glibc >= 2.33 only (mallopt, mallinfo2)")
+
+# Frees an 8 MiB block and prints what malloc keeps at the heap's top for reuse (mallinfo2's keepcost):
+# with glibc's defaults the block is mapped and unmapped (little kept); tuned, it comes from the heap and stays.
+_PROBE = """
+import sys
+from symbolset import memory
+from tests.test_memory import kept_after_free
+print(memory.tune_allocator() if sys.argv[1] == "tune" else None, kept_after_free())
+"""
+
+
+def kept_after_free() -> int:
+    """Bytes malloc keeps for reuse after an 8 MiB block is freed (this process's allocator)."""
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(n, ctypes.c_size_t) for n in "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+
+    libc = ctypes.CDLL(None)
+    libc.mallinfo2.restype = MallInfo2
+    libc.malloc.restype, libc.malloc.argtypes, libc.free.argtypes = ctypes.c_void_p, [ctypes.c_size_t], [ctypes.c_void_p]
+    libc.free(libc.malloc(8 << 20))
+    return libc.mallinfo2().keepcost
+
+
+def _probe(mode: str, env: dict | None = None) -> tuple[str, int]:
+    root = Path(__file__).resolve().parents[1]
+    env = {**{k: v for k, v in os.environ.items() if k != "GLIBC_TUNABLES" and not k.startswith("MALLOC_")}, **(env or {})}
+    out = subprocess.run([sys.executable, "-c", _PROBE, mode], cwd=root, env=env, capture_output=True, text=True, check=True).stdout.split()
+    return out[0], int(out[1])
+
+
+def test_tuning_keeps_freed_memory_for_reuse():
+    assert _probe("plain") == ("None", pytest.approx(0, abs=1 << 20))
+    applied, kept = _probe("tune")
+    assert applied == "True" and kept >= 8 << 20
+
+
+def test_a_user_who_tuned_malloc_keeps_their_settings():
+    assert _probe("tune", {"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=131072"})[0] == "False"
+    assert _probe("tune", {"MALLOC_TOP_PAD_": "131072"})[0] == "False"
+
+
+def test_the_cli_tunes_its_process(tmp_path, monkeypatch):
+    from symbolset.cli import main
+
+    calls = []
+    monkeypatch.setattr(memory, "tune_allocator", lambda: calls.append(1) or True)
+    args = ["generate", "tiny", "--families", "clock", "--num", "2", "--size", "64", "--frames", "4", "--out", str(tmp_path / "ds"), "--quiet"]
+    assert main(args) == 0
+    assert calls == [1]
+
+
+@pytest.mark.slow  # a pool of worker processes
+def test_local_engine_workers_are_tuned():
+    from symbolset.engines import local
+
+    with local._pool(1) as pool:
+        assert pool.submit(kept_after_free).result() >= 8 << 20
+
+
+@pytest.mark.slow  # two generate processes
+def test_tuned_and_untuned_runs_write_the_same_bytes(tmp_path):
+    args = ["generate", "tiny", "--families", "clock,text_typing,chart", "--num", "9", "--size", "96", "--frames", "6", "--quiet"]
+    env = {k: v for k, v in os.environ.items() if k != "GLIBC_TUNABLES" and not k.startswith("MALLOC_")}
+    for name, extra in (("tuned", {}), ("untuned", {"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=131072"})):
+        subprocess.run([sys.executable, "-m", "symbolset.cli", *args, "--out", str(tmp_path / name)], env={**env, **extra}, check=True, capture_output=True)
+    files = sorted(p.relative_to(tmp_path / "tuned") for p in (tmp_path / "tuned").rglob("*") if p.is_file() and p.name != layout.LOCK_FILE)
+    assert any(f.suffix == ".parquet" for f in files)
+    assert files == sorted(p.relative_to(tmp_path / "untuned") for p in (tmp_path / "untuned").rglob("*") if p.is_file() and p.name != layout.LOCK_FILE)
+    assert all((tmp_path / "tuned" / f).read_bytes() == (tmp_path / "untuned" / f).read_bytes() for f in files)
