@@ -116,6 +116,26 @@ def test_generating_a_dataset_never_imports_pandas(tmp_path):
     assert out.split()[-1] == "False"
 
 
+def test_a_quiet_one_worker_generate_imports_no_plugin_pool_or_progress_bar(tmp_path):
+    # Per run, not per clip: the other commands' parsers (~10 ms), a progress bar not shown (tqdm and
+    # its multiprocessing lock, ~25 ms), a process pool for one worker, a thread pool for object stores,
+    # a YAML parser for a built-in config (~15 ms).
+    unused = ["symbolset.converters", "symbolset.viewer", "symbolset.bench", "symbolset.authoring", "symbolset.finetune",
+              "tqdm", "multiprocessing", "concurrent.futures.process", "concurrent.futures.thread", "yaml"]  # fmt: skip
+    args = ["generate", "tiny", "--num", "12", "--size", "64", "--frames", "4", "--out", str(tmp_path / "ds"), "--quiet"]  # every family
+    code = f"import sys; from symbolset.cli import main; rc = main({args!r}); print('imported:', rc, [m for m in {unused!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "imported: 0 []"
+
+
+def test_help_and_plugin_commands_still_get_every_plugin_parser():
+    def cli(*argv):
+        return subprocess.run([sys.executable, "-m", "symbolset.cli", *argv], capture_output=True, text=True, check=True).stdout
+
+    assert all(f"    {command} " in cli("--help") for command in ("generate", "convert", "view", "bench"))
+    assert "--to" in cli("convert", "--help")
+
+
 def test_per_pixel_frames_equals_measuring_every_frame_whole():
     from symbolset.claims.measure import coverage, per_pixel_frames
 
