@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,9 +32,11 @@ def fresh_run(checkout: Path, num: int, extra: list[str], out: Path) -> dict:
     env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "PYTHONPATH": str(checkout)}
     argv = [sys.executable, "-m", "symbolset.cli", "generate", "default", "--num", str(num), "--out", str(out), "--quiet", *extra]
     start = time.perf_counter()
-    pid = os.posix_spawn(sys.executable, argv, env, file_actions=[(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)])
-    _, status, usage = os.wait4(pid, 0)
+    # In the checkout's folder: `python -m` puts the working folder first on sys.path, before PYTHONPATH.
+    proc = subprocess.Popen(argv, cwd=checkout, env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
+    proc.returncode = status
     if status:
         raise SystemExit(f"{checkout}: symbolset generate failed (wait status {status})")
     return {"user_s": usage.ru_utime, "sys_s": usage.ru_stime, "cpu_s": usage.ru_utime + usage.ru_stime, "wall_s": wall,
