@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 from symbolset import codec, families, record, stage
 from symbolset.build import generate, plan
 from symbolset.config import load_config
-from symbolset.memory import tune_allocator
+from symbolset.memory import tune_allocator, tune_collector
 from symbolset.record import sample_spec
 from symbolset.render import render_clip, reuse
 from symbolset.spec import to_json
@@ -49,6 +49,7 @@ def _encode_chunk(args) -> float:
     allocator settings of a ``generate`` process, so the floor stays a fair floor)."""
     tasks, cfg = args
     tune_allocator()
+    tune_collector()
     clips = _rendered(cfg, tasks)
     start = time.perf_counter()
     for frames, name in clips:
@@ -299,6 +300,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     tune_allocator()  # as `symbolset generate` does: in-process runs and their encode floor alike
+    tune_collector()
     if args.stages:
         cfg = load_config(args.config or "default", num=args.num or 60)
         print(json.dumps(stages(cfg, 1 if args.quick else args.repeats), indent=2))

@@ -28,6 +28,9 @@ def _generate(args) -> int:
         start_fork_server()  # the workers' imports run while this process imports the rest
     from .build import generate
     from .config import load_config
+    from .memory import tune_collector
+
+    tune_collector()  # after the imports: they are frozen out of the collector's way
 
     cfg = load_config(args.config, num=args.num, families=args.families, seed=args.seed, num_frames=args.frames, fps=args.fps,
                       codec=args.codec, shard_size=args.shard_size, scenes=args.scenes, style=args.style, font_pool=args.font_pool, occluders=args.occluders, composite=args.composite, **_size(args.size))  # fmt: skip

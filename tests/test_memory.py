@@ -1,10 +1,11 @@
-"""The allocator settings of generation processes (symbolset.memory): applied where the project owns
-the process (the CLI's generate, the local engine's workers), left to a user who tuned malloc, and
-without effect on a single byte of the output."""
+"""The memory settings of generation processes (symbolset.memory: the C allocator's, Python's
+collector's): applied where the project owns the process (the CLI's generate, the local engine's
+workers), the allocator's left to a user who tuned malloc, and without effect on a single byte."""
 
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import subprocess
 import sys
@@ -61,10 +62,17 @@ def test_the_cli_tunes_its_process(tmp_path, monkeypatch):
     from symbolset.cli import main
 
     calls = []
-    monkeypatch.setattr(memory, "tune_allocator", lambda: calls.append(1) or True)
+    monkeypatch.setattr(memory, "tune_allocator", lambda: calls.append("allocator") or True)
+    monkeypatch.setattr(memory, "tune_collector", lambda: calls.append(("collector", "symbolset.render" in sys.modules)))
     args = ["generate", "tiny", "--families", "clock", "--num", "2", "--size", "64", "--frames", "4", "--out", str(tmp_path / "ds"), "--quiet"]
     assert main(args) == 0
-    assert calls == [1]
+    assert calls == ["allocator", ("collector", True)]  # the collector's after the renderer's imports, which it freezes
+
+
+def test_tuned_collector_freezes_what_exists_and_collects_young_objects_less_often():
+    code = "import gc; from symbolset import memory; memory.tune_collector(); print(gc.get_freeze_count(), gc.get_threshold()[0])"
+    frozen, threshold = map(int, subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
+    assert frozen > 1000 and threshold == memory.GC_THRESHOLD
 
 
 @pytest.mark.slow  # a pool of worker processes
@@ -73,14 +81,19 @@ def test_local_engine_workers_are_tuned():
 
     with local._pool(1) as pool:
         assert pool.submit(kept_after_free).result() >= 8 << 20
+        assert pool.submit(gc.get_freeze_count).result() > 1000 and pool.submit(gc.get_threshold).result()[0] == memory.GC_THRESHOLD
 
 
 @pytest.mark.slow  # two generate processes
 def test_tuned_and_untuned_runs_write_the_same_bytes(tmp_path):
-    args = ["generate", "tiny", "--families", "clock,text_typing,chart", "--num", "9", "--size", "96", "--frames", "6", "--quiet"]
+    # The CLI tunes both; build.generate called from a script (with malloc tuned by its user) neither.
     env = {k: v for k, v in os.environ.items() if k != "GLIBC_TUNABLES" and not k.startswith("MALLOC_")}
-    for name, extra in (("tuned", {}), ("untuned", {"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=131072"})):
-        subprocess.run([sys.executable, "-m", "symbolset.cli", *args, "--out", str(tmp_path / name)], env={**env, **extra}, check=True, capture_output=True)
+    args = ["generate", "tiny", "--families", "clock,text_typing,chart", "--num", "9", "--size", "96", "--frames", "6", "--quiet", "--out"]
+    subprocess.run([sys.executable, "-m", "symbolset.cli", *args, str(tmp_path / "tuned")], env=env, check=True, capture_output=True)
+    script = ("import gc; from symbolset.build import generate; from symbolset.config import load_config; "
+              "generate(load_config('tiny', families=('clock', 'text_typing', 'chart'), num=9, width=96, height=96, num_frames=6), "
+              f"{str(tmp_path / 'untuned')!r}, progress=False); assert gc.get_freeze_count() == 0 and gc.get_threshold()[0] == 700")  # fmt: skip
+    subprocess.run([sys.executable, "-c", script], env={**env, "GLIBC_TUNABLES": "glibc.malloc.trim_threshold=131072"}, check=True, capture_output=True)
     files = sorted(p.relative_to(tmp_path / "tuned") for p in (tmp_path / "tuned").rglob("*") if p.is_file() and p.name != layout.LOCK_FILE)
     assert any(f.suffix == ".parquet" for f in files)
     assert files == sorted(p.relative_to(tmp_path / "untuned") for p in (tmp_path / "untuned").rglob("*") if p.is_file() and p.name != layout.LOCK_FILE)

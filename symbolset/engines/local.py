@@ -168,7 +168,7 @@ def start_fork_server() -> None:
 def _worker_init(environ: dict, cwd: str) -> None:
     import cv2
 
-    from ..memory import tune_allocator
+    from ..memory import tune_allocator, tune_collector
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     cv2.setNumThreads(1)  # one clip per process: threads would only contend
@@ -178,7 +178,8 @@ def _worker_init(environ: dict, cwd: str) -> None:
         os.environ.clear()
         os.environ.update(environ)
     os.chdir(cwd)
-    tune_allocator()  # as the parent's: freed memory kept for the next clip (see memory.py)
+    tune_allocator()  # as the parent's (see memory.py): freed memory kept for the next clip,
+    tune_collector()  # the fork server's imports frozen out of the collector's way
 
 
 @contextmanager
