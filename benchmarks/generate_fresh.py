@@ -59,9 +59,17 @@ def main() -> None:
     med = {name: {k: statistics.median(run[k] for run in rs) for k in rs[0]} for name, rs in runs.items()}
     result = {
         "unit": f"one fresh `symbolset generate default --num {args.num} {' '.join(args.extra)}` process, 1 worker (median of {args.repeats})",
-        **{name: {"checkout": str(checkouts[name]), **{k: round(v, 3) for k, v in med[name].items()},
-                  "cpu_s_each": [round(run["cpu_s"], 2) for run in runs[name]]} for name in checkouts},  # fmt: skip
-        "ratio_this_to_against": {k: round(med["this"][k] / med["against"][k], 3) for k in ("cpu_s", "user_s", "sys_s", "wall_s", "minor_faults")},
+        **{
+            name: {
+                "checkout": str(checkouts[name]),
+                **{k: round(v, 3) for k, v in med[name].items()},
+                "cpu_s_each": [round(run["cpu_s"], 2) for run in runs[name]],
+            }
+            for name in checkouts
+        },  # fmt: skip
+        "ratio_this_to_against": {
+            k: round(med["this"][k] / med["against"][k], 3) for k in ("cpu_s", "user_s", "sys_s", "wall_s", "minor_faults")
+        },
     }
     print(json.dumps(result, indent=2))
 

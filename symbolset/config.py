@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from . import codec
 from .errors import SymbolSetError
 from .families import COMPOSITE, FAMILY_NAMES, SCENE_PREFIX, get

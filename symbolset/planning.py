@@ -99,4 +99,3 @@ def resumed(where, cfg: Config, state) -> Config:
     if note:
         print(f"{where}: {note}", file=sys.stderr)
     return then
-
