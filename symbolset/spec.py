@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+from itertools import chain
 from typing import Any
 
 from .elements import _COMMON, ELEMENT_FIELDS, INT_PIXEL_FIELDS, PIXEL_FIELDS, PIXEL_KINDS, SEGMENT_CHARS, element  # noqa: F401 (re-exported)
@@ -120,12 +121,36 @@ def _coord_ok(c: Any, reach: float) -> bool:
 
 
 def _rgb_ok(v: Any) -> bool:
+    if type(v) is list and len(v) == 3:  # the common case: three plain ints, tested without a generator
+        r, g, b = v
+        if type(r) is int and type(g) is int and type(b) is int:
+            return 0 <= r <= 255 and 0 <= g <= 255 and 0 <= b <= 255
     return isinstance(v, list) and len(v) == 3 and all(isinstance(c, int) and 0 <= c <= 255 for c in v)
+
+
+_PLAIN_NUMBERS = frozenset({float, int, bool})
+_COORDINATES = frozenset({float, int})  # a bool is no coordinate
+
+
+def _flat_numbers(v: list, types: frozenset = _PLAIN_NUMBERS) -> list | None:
+    """The items of ``v``'s items, when ``v`` is a list of lists of numbers of ``types`` (exact types)
+    whose exact sum is finite, so none is inf or NaN; else None. Every test runs in C (set, map,
+    chain, fsum): a curve's points or a track's keys are passed without a Python loop per item."""
+    if set(map(type, v)) != {list}:
+        return None
+    flat = list(chain.from_iterable(v))
+    if not types.issuperset(map(type, flat)) or not _finite_numbers(flat):
+        return None
+    return flat
 
 
 def _points_ok(v: Any, reach: float) -> bool:
     if not (isinstance(v, list) and 2 <= len(v) <= LIMITS["points"]):
         return False
+    # the common case at C speed: [x, y] lists of finite floats or ints (no bool: it is no coordinate)
+    flat = _flat_numbers(v, _COORDINATES)
+    if flat is not None and set(map(len, v)) == {2}:
+        return -reach <= min(flat) and max(flat) <= reach
     for p in v:
         if not (isinstance(p, list) and len(p) == 2):
             return False
@@ -243,6 +268,8 @@ def _plain(spec: Any) -> bool:
                 if depth >= cap:
                     return False
                 if t is list and _finite_numbers(v):  # a point, a colour: no float to test one by one, nothing below
+                    continue
+                if t is list and depth + 1 < cap and _flat_numbers(v) is not None:  # a list of points or keys
                     continue
                 below += v.values() if isinstance(v, dict) else v
         level, depth = below, depth + 1
@@ -381,9 +408,18 @@ def _check_lane_marks(el: dict, where: str, height: int) -> None:
             _fail(f"{where}.dash", f"dashes this short give ~{marks:,.0f} marks, over the {LIMITS['points']} limit")
 
 
-def _check_text(el: dict, where: str) -> None:
+@functools.cache
+def _text_helpers() -> tuple:
+    """fonts.check_coverage and textlayout.text_layout, imported on first use (they import Pillow,
+    which readers of specs need not), then kept: an import statement per text element cost ~1 us."""
     from .fonts import check_coverage  # fonts sit beside spec at the ground floor
+    from .textlayout import text_layout
 
+    return check_coverage, text_layout
+
+
+def _check_text(el: dict, where: str) -> None:
+    check_coverage, text_layout = _text_helpers()
     check_coverage(el["font"], el["text"], where)
     if el.get("vertical"):
         from .textcolumn import bad_char
@@ -396,8 +432,6 @@ def _check_text(el: dict, where: str) -> None:
     if el.get("vertical"):  # a column: one em per character
         extent = len(el["text"]) * int(round(el["size"]))
     else:  # the font's length of the text, from the layout the renderer asks for next (cached), not measured twice
-        from .textlayout import text_layout
-
         extent = text_layout(el["font"], int(round(el["size"])), el["text"])["width"]
     if extent > LIMITS["text_extent"]:
         _fail(f"{where}.text", f"{extent:,.0f} px {'tall' if el.get('vertical') else 'wide'} at size {el['size']:g}, over the {LIMITS['text_extent']} px limit")
