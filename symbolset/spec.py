@@ -308,18 +308,94 @@ _SPEC_FIELDS = frozenset({"version", "family", "width", "height", "fps", "num_fr
 
 
 @functools.cache
-def _fields_of(etype: str) -> tuple[dict, tuple]:
+def _fields_of(etype: str) -> tuple[dict, tuple, frozenset]:
     """An element type's fields (common ones first) and, in that order, (name, kind, required,
-    animatable, the kind's test): built once per type instead of once per element."""
+    animatable, the kind's test), and the names it requires: built once per type, not per element."""
     fields = {**_COMMON, **ELEMENT_FIELDS[etype]}
-    return fields, tuple((name, kind, required, animatable, _OK[kind]) for name, (kind, required, animatable) in fields.items())
+    table = tuple((name, kind, required, animatable, _OK[kind]) for name, (kind, required, animatable) in fields.items())
+    return fields, table, frozenset(name for name, (_, required, _) in fields.items() if required)
+
+
+@functools.cache
+def _by_name(etype: str) -> dict:
+    """name -> (kind, animatable, the kind's test, counted) of an element type's fields; ``counted``:
+    a checked value is a list of points or a string, whose length a frame pays."""
+    return {name: (kind, animatable, ok, kind == "points" or name == "text") for name, kind, _, animatable, ok in _fields_of(etype)[1]}
+
+
+def _element_items(el: dict, etype: str, dur: float, reach: float) -> int | None:
+    """What a valid element costs a frame (1, plus its points, track keys and characters), or None
+    when one of its fields is unknown, missing or bad: the common case tests each field present once,
+    in the element's order, and builds no path; :func:`_check_fields` then names the first bad one in
+    the schema's order."""
+    fields, _, required = _fields_of(etype)
+    if not (fields.keys() >= el.keys() and required <= el.keys()):
+        return None
+    by_name, items = _by_name(etype), 1
+    try:  # any failure (a bad value, or one whose error message cannot be built): _check_fields names it
+        for name, v in el.items():
+            kind, animatable, ok, counted = by_name[name]
+            if isinstance(v, dict) and "keys" in v:  # a track
+                if not animatable:
+                    return None
+                _check_track(kind, v, name, dur, reach)
+                items += len(v["keys"]) - 1 + (sum(len(key[1]) for key in v["keys"]) if counted else 0)
+            else:
+                if not ok(v, reach):
+                    return None
+                if kind == "cursor":
+                    _check_value(kind, v, name, reach)
+                items += len(v) if counted else 0
+    except Exception:  # noqa: BLE001 - _check_fields raises what the field deserves
+        return None
+    return items
+
+
+def _check_fields(el: dict, etype: str, where: str, dur: float, reach: float) -> int:
+    """Name the first unknown, missing or bad field of an element (in the schema's order) or, when
+    there is none, return what it costs a frame."""
+    fields, table, _ = _fields_of(etype)
+    items = 1
+    for name in el:
+        if name not in fields:
+            _fail(f"{where}.{name}", f"unknown field for a {etype} element")
+    for name, kind, required, animatable, ok in table:
+        if name not in el:
+            if required:
+                _fail(f"{where}.{name}", "missing")
+            continue
+        v = el[name]
+        counted = kind == "points" or name == "text"  # a checked value of these is a list of points or a string
+        if isinstance(v, dict) and "keys" in v:  # a track
+            if not animatable:
+                _fail(f"{where}.{name}", "cannot be animated")
+            _check_track(kind, v, f"{where}.{name}", dur, reach)
+            items += len(v["keys"]) - 1 + (sum(len(key[1]) for key in v["keys"]) if counted else 0)
+        else:
+            if not ok(v, reach) or kind == "cursor":  # the path is named only for a value that needs it
+                _check_value(kind, v, f"{where}.{name}", reach)
+            items += len(v) if counted else 0
+    return items
 
 
 def validate(spec: Any) -> dict:
     """Check a spec and return it; raise :class:`SpecError` naming the first bad field."""
     if not isinstance(spec, dict):
         _fail("spec", "expected a JSON object")
-    _check_plain_data(spec)
+    # Plain data (finite numbers, bounded nesting) is checked first, so that its error is the one named.
+    # The elements are left out of that walk: a field's kind test reads every value under it and
+    # passes only finite numbers, at most 8 levels deep, so elements that pass are plain data.
+    if not _plain({**spec, "elements": []}):
+        _check_plain_data(spec)
+    try:
+        return _check_fields_of_spec(spec)
+    except Exception:
+        _check_plain_data(spec)  # bad data under an element comes first, as it would have
+        raise
+
+
+def _check_fields_of_spec(spec: dict) -> dict:
+    """:func:`validate` once the plain data outside the elements is checked."""
     known = _SPEC_FIELDS
     for field in ("version", "width", "height", "fps", "num_frames", "elements"):
         if field not in spec:
@@ -358,27 +434,8 @@ def validate(spec: Any) -> dict:
         etype = el.get("type")
         if etype not in ELEMENT_FIELDS:
             _fail(where + ".type", f"expected one of {', '.join(ELEMENT_FIELDS)}, got {json.dumps(etype)}")
-        fields, table = _fields_of(etype)
-        items += 1
-        for name in el:
-            if name not in fields:
-                _fail(f"{where}.{name}", f"unknown field for a {etype} element")
-        for name, kind, required, animatable, ok in table:
-            if name not in el:
-                if required:
-                    _fail(f"{where}.{name}", "missing")
-                continue
-            v = el[name]
-            counted = kind == "points" or name == "text"  # a checked value of these is a list of points or a string
-            if isinstance(v, dict) and "keys" in v:  # a track
-                if not animatable:
-                    _fail(f"{where}.{name}", "cannot be animated")
-                _check_track(kind, v, f"{where}.{name}", dur, reach)
-                items += len(v["keys"]) - 1 + (sum(len(key[1]) for key in v["keys"]) if counted else 0)
-            else:
-                if not ok(v, reach) or kind == "cursor":  # the path is named only for a value that needs it
-                    _check_value(kind, v, f"{where}.{name}", reach)
-                items += len(v) if counted else 0
+        cost = _element_items(el, etype, dur, reach)
+        items += cost if cost is not None else _check_fields(el, etype, where, dur, reach)
         if el["id"] in ids:
             _fail(f"{where}.id", f"duplicate element id {json.dumps(el['id'])}")
         ids.add(el["id"])

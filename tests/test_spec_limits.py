@@ -222,3 +222,25 @@ def test_points_at_the_reach_and_huge_sums_of_finite_coordinates_pass():
     spec["meta"]["big"] = [[1e308, 1e308], [-1e308, -1e308]]
     spec["meta"]["deep"] = _wrapped([[1.0, 2.0]], 28)  # the points at depth 31: within the cap
     assert S.validate(spec) is spec
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [  # validate proves the elements' data plain by their kind tests; bad data under one is still named first
+        (lambda s: s["elements"][3].update(offset=float("nan")), "elements[3].offset: expected a finite number, got nan"),
+        (lambda s: (s["elements"][0].update(size=0), s["elements"][3].update(offset=float("inf"))), "elements[3].offset: expected a finite number, got inf"),
+        (lambda s: (s.update(width=7), s["elements"][1]["radius"]["keys"][1].__setitem__(1, float("nan"))),
+         "elements[1].radius.keys[1][1]: expected a finite number, got nan"),
+        (lambda s: (s["elements"].append("x"), s["elements"][2].update(points=[[0.0, float("-inf")], [1.0, 1.0]])),
+         "elements[2].points[0][1]: expected a finite number, got -inf"),
+        (lambda s: s["elements"][0].update(cursor={"color": [0, 0, 0], "blink": float("nan")}), "elements[0].cursor.blink: expected a finite number"),
+        (lambda s: s["elements"][2].update(points=_wrapped([[1.0, 2.0]], 28)), "nested deeper than 32 levels"),
+        (lambda s: s["elements"][0].update(size=0), "elements[0].size: expected a positive number (a font size"),
+    ],
+)
+def test_bad_data_under_an_element_is_named_before_other_errors(mutate, message):
+    spec = _base()
+    mutate(spec)
+    with pytest.raises(SpecError) as err:
+        S.validate(spec)
+    assert message in str(err.value) and "\n" not in str(err.value)

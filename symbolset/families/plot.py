@@ -17,6 +17,7 @@ from ..draw import pick
 from ..spec import element, value_at
 from ..textlayout import text_layout
 from . import common
+from .canvas import rounded
 
 NAME = "plot"
 RULE = "The drawn curve matches its function within 1 px at the stated axis scale, and every tick label is the true value at its tick."
@@ -161,12 +162,13 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     if still:
         t0 = t1 = 0.0
 
-    xs_px = cols.tolist()
+    xs_px = rounded(cols, 3)
 
     def curve(a=None):
-        # px(0, y)[1] of every y at once: the same float64 operations, element by element, as one at a time
-        ys_px = (box[3] - (evaluate(fn, xv, a) - y_lo) * sy).tolist()
-        return [[round(c, 3), round(y, 3)] for c, y in zip(xs_px, ys_px)]
+        # px(0, y)[1] of every y at once: the same float64 operations, element by element, as one at a
+        # time, and rounded as round(y, 3) rounds each
+        ys_px = rounded(box[3] - (evaluate(fn, xv, a) - y_lo) * sy, 3)
+        return [[c, y] for c, y in zip(xs_px, ys_px)]
 
     if fn["kind"] == "animated_sine":
         c = fn["coefficients"]
