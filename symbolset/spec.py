@@ -170,14 +170,15 @@ def _is_count(v: Any, lo: int, hi: float) -> bool:
 # _check_value with the kind's wording from _want, so a passing value builds no message
 _OK = {
     "str": lambda v, reach: isinstance(v, str) and 0 < len(v) <= LIMITS["text_chars"],
-    "num": lambda v, reach: _is_num(v) and abs(v) <= LIMITS["number"],
-    "pos": lambda v, reach: _is_num(v) and 0 < v <= LIMITS["number"],
+    # a plain float is tested by its comparisons alone: NaN fails every one, and so does inf here
+    "num": lambda v, reach: -LIMITS["number"] <= v <= LIMITS["number"] if type(v) is float else _is_num(v) and abs(v) <= LIMITS["number"],
+    "pos": lambda v, reach: 0 < v <= LIMITS["number"] if type(v) is float else _is_num(v) and 0 < v <= LIMITS["number"],
     "coord": _coord_ok,
-    "length": lambda v, reach: _coord_ok(v, reach) and v > 0,
-    "fontsize": lambda v, reach: _is_num(v) and 1 <= v <= LIMITS["font_size"],
+    "length": lambda v, reach: 0 < v <= reach if type(v) is float else _coord_ok(v, reach) and v > 0,
+    "fontsize": lambda v, reach: 1 <= v <= LIMITS["font_size"] if type(v) is float else _is_num(v) and 1 <= v <= LIMITS["font_size"],
     "scale": lambda v, reach: _is_num(v) and 1 / LIMITS["scale"] <= v <= LIMITS["scale"],
     "width": lambda v, reach: _is_count(v, 1, 512),
-    "unit": lambda v, reach: _is_num(v) and 0 <= v <= 1,
+    "unit": lambda v, reach: 0 <= v <= 1 if type(v) is float else _is_num(v) and 0 <= v <= 1,
     "count": lambda v, reach: _is_count(v, 0, math.inf),
     "bool": lambda v, reach: isinstance(v, bool),
     "anchor": lambda v, reach: v in ANCHORS,
