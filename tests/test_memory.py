@@ -15,7 +15,15 @@ import pytest
 
 from symbolset import layout, memory
 
-pytestmark = pytest.mark.skipif(not hasattr(ctypes.CDLL(None), "mallinfo2"), reason="glibc >= 2.33 only (mallopt, mallinfo2)")
+
+def _has_mallinfo2() -> bool:
+    try:
+        return hasattr(ctypes.CDLL(None), "mallinfo2")
+    except (OSError, TypeError):  # no C library to load by name (Windows)
+        return False
+
+
+pytestmark = pytest.mark.skipif(not _has_mallinfo2(), reason="glibc >= 2.33 only (mallopt, mallinfo2)")
 
 # Frees an 8 MiB block and prints what malloc keeps at the heap's top for reuse (mallinfo2's keepcost):
 # with glibc's defaults the block is mapped and unmapped (little kept); tuned, it comes from the heap and stays.
