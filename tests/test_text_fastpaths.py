@@ -214,8 +214,9 @@ def test_a_text_mask_is_imagedraws_rendering(font_id):
             text = "".join(ch for ch in text if ch.isspace() or not fonts.missing_chars(font_id, ch))
             lay = text_layout(font_id, size, text)
             # typed on (each prefix from the last), then in another order (from a longer one, or afresh)
+            size_px = (int(math.ceil(lay["width"])) + 2 * textdraw.PAD + 2, lay["ascent"] + lay["descent"] + 2 * textdraw.PAD)
             for shown in list(range(len(text) + 1)) + list(rng.permutation(len(text) + 1)):
-                img = Image.new("L", (int(math.ceil(lay["width"])) + 2 * textdraw.PAD + 2, lay["ascent"] + lay["descent"] + 2 * textdraw.PAD))
+                img = Image.new("L", size_px)
                 if shown:
                     pen = (textdraw.PAD, textdraw.PAD + lay["ascent"])
                     ImageDraw.Draw(img).text(pen, text[:shown], font=fonts.load(font_id, size), fill=255, anchor="ls")
