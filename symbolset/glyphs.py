@@ -33,7 +33,7 @@ def glyph(font, ch: str) -> tuple[np.ndarray | None, tuple[int, int, int, int]]:
 
 
 def _draw(font, ch: str) -> tuple[np.ndarray | None, tuple[int, int, int, int]]:
-    core, (dx, dy) = font.getmask2(ch, "L", None, None, None, 0, "ls", 255, (0.0, 0.0), stroke_filled=True)
+    core, (dx, dy) = font.getmask2(ch, "L", None, None, None, 0, "ls", 255, (0.0, 0.0))  # no stroke: as ImageDraw.text fills
     w, h = core.size
     cov = np.zeros((h, w), np.uint8)
     if w and h:  # the bitmap's pixels, copied as ImageDraw pastes them (fill 255 through it)
