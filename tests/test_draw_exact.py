@@ -1,0 +1,90 @@
+"""The drawers' and claim makers' shortcuts give, number for number and pixel for pixel, what the plain
+one-point-at-a-time arithmetic they replace gives (generated data must not change by a byte)."""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import pytest
+
+from symbolset import render
+from symbolset.families import lanes
+from symbolset.rounding import rounded
+
+
+def _lane_reference(canvas, p) -> dict:
+    """The lane line drawer as it was: every point through one closure, every number through _round."""
+    vx, vy = p["vanishing_point"]
+    height = canvas.shape[0]
+    span = height - vy
+
+    def at(z, side):
+        y = vy + span / z
+        u = (y - vy) / span
+        return [vx + (p["bottom_x"] - vx) * u + side * p["bottom_width"] * u / 2, y]
+
+    marks = render.lane_geometry(p, height)
+    if marks:
+        quads = render._fixed([[at(n, -1), at(n, 1), at(f, 1), at(f, -1)] for n, f in marks])
+        cv2.fillPoly(canvas, list(quads), render._color(p["color"]), cv2.LINE_AA, render._SHIFT)
+    return {
+        "element": p["id"],
+        "type": "lane_line",
+        "params": {
+            "vanishing_point": render._round([vx, vy]),
+            "bottom_x": round(float(p["bottom_x"]), 3),
+            "dashed": p.get("dash") is not None,
+            "marks": [render._round(at(n, 0) + at(f, 0)) for n, f in marks],
+            "depths": [render._round([n, f], 5) for n, f in marks],
+        },
+    }
+
+
+def _lane(rng: np.random.Generator, k: int) -> dict:
+    whole = k % 3 == 0  # integer coordinates and widths, as hand-written specs have them
+    vx = int(rng.integers(0, 200)) if whole else float(rng.uniform(-50, 250))
+    vy = int(rng.integers(20, 120)) if whole else float(rng.uniform(10, 140))
+    p = {"id": f"lane{k}", "type": "lane_line", "vanishing_point": [vx, vy], "color": [255, 255, int(rng.integers(0, 256))],
+         "bottom_x": int(rng.integers(-40, 240)) if whole else float(rng.uniform(-40, 240)),
+         "bottom_width": int(rng.integers(1, 12)) if whole else float(rng.uniform(0.5, 12))}  # fmt: skip
+    if k % 4:
+        p["dash"] = [float(rng.uniform(0.05, 2)), float(rng.uniform(0.05, 3))]
+        p["offset"] = float(rng.uniform(-5, 50))
+    return p
+
+
+def test_lane_lines_draw_and_annotate_as_point_by_point():
+    rng = np.random.default_rng(7)
+    for k in range(400):
+        p = _lane(rng, k)
+        base = rng.integers(0, 256, (160, 200, 3), dtype=np.uint8)
+        want, got = base.copy(), base.copy()
+        expected = _lane_reference(want, p)
+        ann = {"texts": [], "shapes": []}
+        render._draw_lane_line(got, p, 0.0, ann)
+        np.testing.assert_array_equal(got, want, err_msg=str(p))
+        assert ann["shapes"] == [expected], p
+        assert [list(map(repr, m)) for m in ann["shapes"][0]["params"]["marks"]] == [list(map(repr, m)) for m in expected["params"]["marks"]]
+
+
+def test_rounded_reads_any_shape_flat_at_any_digits():
+    rng = np.random.default_rng(5)
+    values = np.concatenate([rng.uniform(-300, 300, 3000), rng.integers(-3000, 3000, 3000) / 8.0, [0.000005, -0.000005, 2.675, 1.000015]])
+    for n in (0, 2, 3, 5):
+        want = [round(float(v), n) for v in values]
+        assert [repr(v) for v in rounded(values.reshape(-1, 2), n)] == [repr(v) for v in want]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lane_centres_are_the_pairs_filtered_one_by_one(seed):
+    rng = np.random.default_rng(seed)
+    h, w = 144, 256
+    p = _lane(rng, seed + 1)
+    ys = [y + 0.5 for y in range(int(math.ceil(p["vanishing_point"][1])), h - 1)]
+    pairs = [[x, y] for x, y in zip(rounded(lanes._line_centre(p, np.asarray(ys, np.float64), h), 2), ys)]
+    want = [q for q in pairs if 2 <= q[0] <= w - 2]
+    got = lanes._centres_inside(p, ys, h, w)
+    assert [list(map(repr, q)) for q in got] == [list(map(repr, q)) for q in want]
+    assert lanes._centres_inside(p, [], h, w) == []
