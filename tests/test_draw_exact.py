@@ -88,3 +88,32 @@ def test_lane_centres_are_the_pairs_filtered_one_by_one(seed):
     got = lanes._centres_inside(p, ys, h, w)
     assert [list(map(repr, q)) for q in got] == [list(map(repr, q)) for q in want]
     assert lanes._centres_inside(p, [], h, w) == []
+
+
+def test_coverage_of_common_colours_measured_once_is_every_pixel_measured():
+    from symbolset import record
+    from symbolset.claims import measure
+    from symbolset.config import load_config
+    from symbolset.render import render_clip
+
+    rng = np.random.default_rng(3)
+    frames = []
+    for k in range(40):  # few colours and many, in any leading shape and with strides
+        h, w = int(rng.integers(40, 200)), int(rng.integers(40, 200))
+        palette = rng.integers(0, 256, (int(rng.integers(1, 6)), 3), dtype=np.uint8)
+        img = palette[rng.integers(0, len(palette), (h, w))]
+        noisy = rng.random((h, w)) < rng.uniform(0, 0.7)
+        img[noisy] = rng.integers(0, 256, (int(noisy.sum()), 3), dtype=np.uint8)
+        frames += [img, img.reshape(-1, 3), img[None], img[::2, ::3]]
+    spec = record.sample_spec("chart", 2, load_config("default").params("chart"))
+    frames += list(render_clip(spec)[0][::5])  # drawn frames: bars, ticks, anti-aliased text
+    large = 0
+    for k, f in enumerate(frames):
+        color, base = rng.integers(0, 256, 3).tolist(), rng.integers(0, 256, 3).tolist()
+        others = [rng.integers(0, 256, 3).tolist() for _ in range(k % 4)]
+        got = measure._coverage(f, color, base, others, 2.0)
+        want = measure._each_coverage(f, color, base, others, 2.0)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
+        large += f.size >= 3 * measure._MANY
+    assert large > 40  # the shortcut was taken
