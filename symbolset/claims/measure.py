@@ -51,8 +51,8 @@ def _as_pixel(colour) -> np.ndarray | None:
     return np.array(values, np.uint8)
 
 
-_COMMON = 256  # pixels of one exact colour worth measuring once for them all
-_MANY, _SHARE = 4096, 0.5  # sorting colours pays from this many pixels, this share of them in common colours
+_COMMON = 256  # pixels of one exact colour worth measuring once for them all (and the sample's size)
+_MANY, _SHARE = 4096, 0.5  # the colour census pays from this many pixels, with this share of them in common colours
 
 
 def _coverage(frame: np.ndarray, color, background, others, margin: float) -> np.ndarray:
@@ -66,12 +66,13 @@ def _coverage(frame: np.ndarray, color, background, others, margin: float) -> np
     flat = frame.reshape(-1, 3)
     key = (flat[:, 0].astype(np.int32) << 16) | (flat[:, 1].astype(np.int32) << 8) | flat[:, 2]
     sample, counts = np.unique(key[:: len(key) // _COMMON], return_counts=True)  # 256 to 511 pixels
-    if counts[counts >= 16].sum() < _SHARE * counts.sum():  # too few pixels share a colour to pay
+    often = counts >= 16  # a colour of about 1/16 of the pixels or more
+    if counts[often].sum() < _SHARE * counts.sum():  # too few pixels share a colour to pay
         return _each_coverage(frame, color, background, others, margin)
     out = np.empty(len(key), np.float32)
     rest = np.ones(len(key), bool)
     common = []
-    for k in sample[counts >= 16].tolist():  # a colour of at least about 1/16 of the pixels
+    for k in sample[often].tolist():
         same = key == k
         if np.count_nonzero(same) >= _COMMON:
             common.append((same, int(np.argmax(same))))
