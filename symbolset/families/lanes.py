@@ -107,9 +107,13 @@ def _colour_claims(spec: dict) -> list[dict]:
     for k, el in enumerate(lanes):
         rows = [(min(y0, y1) + 1, max(y0, y1) - 1) for _, y0, _, y1 in shapes[el["id"]]["marks"]] if el.get("dash") else [(low, h - 2)]
         ys = [y + 0.5 for a, b in rows for y in range(int(math.ceil(max(a, low))), int(math.floor(b)))]
-        pts = _centres_inside(el, ys, h, w)
+        # every centre at once (the same float64 steps per number); a pixel centre y + 0.5 rounds to itself
+        pts = [[x, y] for x, y in zip(cl.rounded(_line_centre(el, np.asarray(ys, np.float64), h), 2), ys)]
+        pts = [p for p in pts if 2 <= p[0] <= w - 2]
         out.append(cl.colour(f"lane {k}", el["color"], points=pts, part="ink", base=by_id["road"]["fill"]))
-        walk = _centres_inside(el, [y + 0.5 for y in range(int(math.ceil(low)), h - 1)], h, w)
+        centres = [y + 0.5 for y in range(int(math.ceil(low)), h - 1)]
+        walk = [[x, y] for x, y in zip(cl.rounded(_line_centre(el, np.asarray(centres, np.float64), h), 2), centres)]
+        walk = [p for p in walk if 2 <= p[0] <= w - 2]
         out.append(
             cl.claim("line_pattern", f"lane {k}", color=el["color"], base=by_id["road"]["fill"], points=walk, dashed=bool(el.get("dash")))
         )
@@ -217,16 +221,6 @@ def _near_mark_ends(ys: np.ndarray, marks: list) -> np.ndarray:
     """Rows (pixel centres ``ys``) within 2 px of a dash's near or far end (OpenCV's anti-aliasing reaches a pixel past it)."""
     ends = np.array([y for m in marks for y in (m[1], m[3])], np.float64)
     return (np.abs(ys[:, None] - ends[None, :]) < 2.0).any(axis=1) if len(ends) else np.zeros(len(ys), bool)
-
-
-def _centres_inside(p: dict, ys: list[float], height: int, width: int) -> list[list[float]]:
-    """``[x, y]`` of the lane line's centre (x rounded to 0.01 px) on each row ``y`` of ``ys`` (pixel
-    centres, which round to themselves), where x is 2 px or more inside the frame. Every centre at once:
-    the same float64 steps per number."""
-    y = np.asarray(ys, np.float64).reshape(-1)
-    x = np.array(cl.rounded(_line_centre(p, y, height), 2), np.float64).reshape(-1)
-    inside = (2 <= x) & (x <= width - 2)
-    return np.stack([x[inside], y[inside]], axis=1).tolist()
 
 
 def _line_centre(p: dict, y: float, height: int) -> float:
