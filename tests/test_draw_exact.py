@@ -63,7 +63,7 @@ def test_lane_lines_draw_and_annotate_as_point_by_point():
         np.testing.assert_array_equal(got, want, err_msg=str(p))
         assert ann["shapes"] == [expected], p
         for got_marks, want_marks in zip(ann["shapes"][0]["params"]["marks"], expected["params"]["marks"]):
-            assert list(map(repr, got_marks)) == list(map(repr, want_marks))  # -0.0 and 0.0 alike
+            assert list(map(repr, got_marks)) == list(map(repr, want_marks))  # repr tells -0.0 from 0.0
 
 
 def test_rounded_reads_any_shape_flat_at_any_digits():
