@@ -38,14 +38,18 @@ import pyarrow.parquet as pq
 from symbolset import codec, families, record, stage
 from symbolset.build import generate, plan
 from symbolset.config import load_config
+from symbolset.memory import tune_allocator, tune_collector
 from symbolset.record import sample_spec
 from symbolset.render import render_clip, reuse
 from symbolset.spec import to_json
 
 
 def _encode_chunk(args) -> float:
-    """Render a chunk of tasks (untimed), then return the seconds spent encoding them."""
+    """Render a chunk of tasks (untimed), then return the seconds spent encoding them (with the
+    allocator settings of a ``generate`` process, so the floor stays a fair floor)."""
     tasks, cfg = args
+    tune_allocator()
+    tune_collector()
     clips = _rendered(cfg, tasks)
     start = time.perf_counter()
     for frames, name in clips:
@@ -295,6 +299,8 @@ def main() -> None:
         "--against", metavar="CHECKOUT", help="also run another checkout's `symbolset generate` (e.g. main), alternating with this one"
     )
     args = parser.parse_args()
+    tune_allocator()  # as `symbolset generate` does: in-process runs and their encode floor alike
+    tune_collector()
     if args.stages:
         cfg = load_config(args.config or "default", num=args.num or 60)
         print(json.dumps(stages(cfg, 1 if args.quick else args.repeats), indent=2))

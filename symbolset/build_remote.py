@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import __version__, hub, planning, remote
@@ -53,6 +52,8 @@ def generate_remote(cfg: Config, url: str, *, workers: int | None = None, overwr
         store.remove([f for f in files if _is_temporary(f)])  # left by a killed non-atomic upload
         shards = planning.shard_plan(cfg)
         present = [s for s in shards if s["file"] in files]
+        from concurrent.futures import ThreadPoolExecutor  # here: a run into a local folder never needs it
+
         with ThreadPoolExecutor(16) as pool:  # one ranged read per shard already there: latency-bound
             rows = dict(zip((s["file"] for s in present), pool.map(store.parquet_rows, (s["file"] for s in present))))
         todo = [s for s in shards if rows.get(s["file"]) != len(s["tasks"])]

@@ -19,12 +19,18 @@ _PLUGINS = ("symbolset.converters.cli", "symbolset.viewer.cli", "symbolset.bench
 
 
 def _generate(args) -> int:
+    from .memory import tune_allocator
+
+    tune_allocator()  # this process is ours: keep freed memory for the next clip (see memory.py)
     if args.engine == "local" and (args.workers or 1) > 1:
         from .engines.local import start_fork_server
 
         start_fork_server()  # the workers' imports run while this process imports the rest
     from .build import generate
     from .config import load_config
+    from .memory import tune_collector
+
+    tune_collector()  # after the imports: they are frozen out of the collector's way
 
     cfg = load_config(args.config, num=args.num, families=args.families, seed=args.seed, num_frames=args.frames, fps=args.fps,
                       codec=args.codec, shard_size=args.shard_size, scenes=args.scenes, style=args.style, font_pool=args.font_pool, occluders=args.occluders, composite=args.composite, **_size(args.size))  # fmt: skip
@@ -155,8 +161,11 @@ def _publish(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every command."""
+_BUILT_IN = ("generate", "validate", "render", "fonts", "publish")  # commands of this module; the rest are plugins
+
+
+def build_parser(plugins: bool = True) -> argparse.ArgumentParser:
+    """The argument parser of every command (``plugins=False``: only this module's own commands)."""
     parser = argparse.ArgumentParser(prog="symbolset", description="Symbol videos with exact captions and annotations: generate, check, convert, view, benchmark.")
     parser.add_argument("--version", action="version", version=f"symbolset {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -212,14 +221,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--private", action="store_true")
     p.set_defaults(func=_publish)
 
-    for name in _PLUGINS:  # built-in commands: a failed import is a broken install, never a silently missing command
+    for name in _PLUGINS if plugins else ():  # built-in commands: a failed import is a broken install, never a silently missing command
         importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``symbolset`` command."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    # A built-in command needs no plugin's parser: importing them all (~10 ms) is for the others and for help.
+    parser = build_parser(plugins=next((a for a in argv if not a.startswith("-")), None) not in _BUILT_IN)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

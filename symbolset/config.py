@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from . import codec
 from .errors import SymbolSetError
 from .families import COMPOSITE, FAMILY_NAMES, SCENE_PREFIX, get
@@ -211,6 +209,8 @@ def load_config(name_or_path: str | None = None, **overrides) -> Config:
         path = Path(source)
         if not path.is_file():
             raise SymbolSetError(f"{source}: no such config (built-in: {', '.join(BUILTIN)}; or a YAML file)")
+        import yaml  # here: a built-in config needs no YAML parser (~15 ms to import)
+
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+from itertools import chain
 from typing import Any
 
 from .elements import _COMMON, ELEMENT_FIELDS, INT_PIXEL_FIELDS, PIXEL_FIELDS, PIXEL_KINDS, SEGMENT_CHARS, element  # noqa: F401 (re-exported)
@@ -120,12 +121,36 @@ def _coord_ok(c: Any, reach: float) -> bool:
 
 
 def _rgb_ok(v: Any) -> bool:
+    if type(v) is list and len(v) == 3:  # the common case: three plain ints, tested without a generator
+        r, g, b = v
+        if type(r) is int and type(g) is int and type(b) is int:
+            return 0 <= r <= 255 and 0 <= g <= 255 and 0 <= b <= 255
     return isinstance(v, list) and len(v) == 3 and all(isinstance(c, int) and 0 <= c <= 255 for c in v)
+
+
+_PLAIN_NUMBERS = frozenset({float, int, bool})
+_COORDINATES = frozenset({float, int})  # a bool is no coordinate
+
+
+def _flat_numbers(v: list, types: frozenset = _PLAIN_NUMBERS) -> list | None:
+    """The items of ``v``'s items, when ``v`` is a list of lists of numbers of ``types`` (exact types)
+    whose exact sum is finite, so none is inf or NaN; else None. Every test runs in C (set, map,
+    chain, fsum): a curve's points or a track's keys are passed without a Python loop per item."""
+    if set(map(type, v)) != {list}:
+        return None
+    flat = list(chain.from_iterable(v))
+    if not types.issuperset(map(type, flat)) or not _finite_numbers(flat):
+        return None
+    return flat
 
 
 def _points_ok(v: Any, reach: float) -> bool:
     if not (isinstance(v, list) and 2 <= len(v) <= LIMITS["points"]):
         return False
+    # the common case at C speed: [x, y] lists of finite floats or ints (no bool: it is no coordinate)
+    flat = _flat_numbers(v, _COORDINATES)
+    if flat is not None and set(map(len, v)) == {2}:
+        return -reach <= min(flat) and max(flat) <= reach
     for p in v:
         if not (isinstance(p, list) and len(p) == 2):
             return False
@@ -145,14 +170,15 @@ def _is_count(v: Any, lo: int, hi: float) -> bool:
 # _check_value with the kind's wording from _want, so a passing value builds no message
 _OK = {
     "str": lambda v, reach: isinstance(v, str) and 0 < len(v) <= LIMITS["text_chars"],
-    "num": lambda v, reach: _is_num(v) and abs(v) <= LIMITS["number"],
-    "pos": lambda v, reach: _is_num(v) and 0 < v <= LIMITS["number"],
+    # a plain float is tested by its comparisons alone: NaN fails every one, and so does inf here
+    "num": lambda v, reach: -LIMITS["number"] <= v <= LIMITS["number"] if type(v) is float else _is_num(v) and abs(v) <= LIMITS["number"],
+    "pos": lambda v, reach: 0 < v <= LIMITS["number"] if type(v) is float else _is_num(v) and 0 < v <= LIMITS["number"],
     "coord": _coord_ok,
-    "length": lambda v, reach: _coord_ok(v, reach) and v > 0,
-    "fontsize": lambda v, reach: _is_num(v) and 1 <= v <= LIMITS["font_size"],
+    "length": lambda v, reach: 0 < v <= reach if type(v) is float else _coord_ok(v, reach) and v > 0,
+    "fontsize": lambda v, reach: 1 <= v <= LIMITS["font_size"] if type(v) is float else _is_num(v) and 1 <= v <= LIMITS["font_size"],
     "scale": lambda v, reach: _is_num(v) and 1 / LIMITS["scale"] <= v <= LIMITS["scale"],
     "width": lambda v, reach: _is_count(v, 1, 512),
-    "unit": lambda v, reach: _is_num(v) and 0 <= v <= 1,
+    "unit": lambda v, reach: 0 <= v <= 1 if type(v) is float else _is_num(v) and 0 <= v <= 1,
     "count": lambda v, reach: _is_count(v, 0, math.inf),
     "bool": lambda v, reach: isinstance(v, bool),
     "anchor": lambda v, reach: v in ANCHORS,
@@ -244,6 +270,8 @@ def _plain(spec: Any) -> bool:
                     return False
                 if t is list and _finite_numbers(v):  # a point, a colour: no float to test one by one, nothing below
                     continue
+                if t is list and depth + 1 < cap and _flat_numbers(v) is not None:  # a list of points or keys
+                    continue
                 below += v.values() if isinstance(v, dict) else v
         level, depth = below, depth + 1
     return True
@@ -281,18 +309,94 @@ _SPEC_FIELDS = frozenset({"version", "family", "width", "height", "fps", "num_fr
 
 
 @functools.cache
-def _fields_of(etype: str) -> tuple[dict, tuple]:
+def _fields_of(etype: str) -> tuple[dict, tuple, frozenset]:
     """An element type's fields (common ones first) and, in that order, (name, kind, required,
-    animatable, the kind's test): built once per type instead of once per element."""
+    animatable, the kind's test), and the names it requires: built once per type, not per element."""
     fields = {**_COMMON, **ELEMENT_FIELDS[etype]}
-    return fields, tuple((name, kind, required, animatable, _OK[kind]) for name, (kind, required, animatable) in fields.items())
+    table = tuple((name, kind, required, animatable, _OK[kind]) for name, (kind, required, animatable) in fields.items())
+    return fields, table, frozenset(name for name, (_, required, _) in fields.items() if required)
+
+
+@functools.cache
+def _by_name(etype: str) -> dict:
+    """name -> (kind, animatable, the kind's test, counted) of an element type's fields; ``counted``:
+    a checked value is a list of points or a string, whose length a frame pays."""
+    return {name: (kind, animatable, ok, kind == "points" or name == "text") for name, kind, _, animatable, ok in _fields_of(etype)[1]}
+
+
+def _element_items(el: dict, etype: str, dur: float, reach: float) -> int | None:
+    """What a valid element costs a frame (1, plus its points, track keys and characters), or None
+    when one of its fields is unknown, missing or bad: the common case tests each field present once,
+    in the element's order, and builds no path; :func:`_check_fields` then names the first bad one in
+    the schema's order."""
+    fields, _, required = _fields_of(etype)
+    if not (fields.keys() >= el.keys() and required <= el.keys()):
+        return None
+    by_name, items = _by_name(etype), 1
+    try:  # any failure (a bad value, or one whose error message cannot be built): _check_fields names it
+        for name, v in el.items():
+            kind, animatable, ok, counted = by_name[name]
+            if isinstance(v, dict) and "keys" in v:  # a track
+                if not animatable:
+                    return None
+                _check_track(kind, v, name, dur, reach)
+                items += len(v["keys"]) - 1 + (sum(len(key[1]) for key in v["keys"]) if counted else 0)
+            else:
+                if not ok(v, reach):
+                    return None
+                if kind == "cursor":
+                    _check_value(kind, v, name, reach)
+                items += len(v) if counted else 0
+    except Exception:  # noqa: BLE001 - _check_fields raises what the field deserves
+        return None
+    return items
+
+
+def _check_fields(el: dict, etype: str, where: str, dur: float, reach: float) -> int:
+    """Name the first unknown, missing or bad field of an element (in the schema's order) or, when
+    there is none, return what it costs a frame."""
+    fields, table, _ = _fields_of(etype)
+    items = 1
+    for name in el:
+        if name not in fields:
+            _fail(f"{where}.{name}", f"unknown field for a {etype} element")
+    for name, kind, required, animatable, ok in table:
+        if name not in el:
+            if required:
+                _fail(f"{where}.{name}", "missing")
+            continue
+        v = el[name]
+        counted = kind == "points" or name == "text"  # a checked value of these is a list of points or a string
+        if isinstance(v, dict) and "keys" in v:  # a track
+            if not animatable:
+                _fail(f"{where}.{name}", "cannot be animated")
+            _check_track(kind, v, f"{where}.{name}", dur, reach)
+            items += len(v["keys"]) - 1 + (sum(len(key[1]) for key in v["keys"]) if counted else 0)
+        else:
+            if not ok(v, reach) or kind == "cursor":  # the path is named only for a value that needs it
+                _check_value(kind, v, f"{where}.{name}", reach)
+            items += len(v) if counted else 0
+    return items
 
 
 def validate(spec: Any) -> dict:
     """Check a spec and return it; raise :class:`SpecError` naming the first bad field."""
     if not isinstance(spec, dict):
         _fail("spec", "expected a JSON object")
-    _check_plain_data(spec)
+    # Plain data (finite numbers, bounded nesting) is checked first, so that its error is the one named.
+    # The elements are left out of that walk: a field's kind test reads every value under it and
+    # passes only finite numbers, at most 8 levels deep, so elements that pass are plain data.
+    if not _plain({**spec, "elements": []}):
+        _check_plain_data(spec)
+    try:
+        return _check_fields_of_spec(spec)
+    except Exception:
+        _check_plain_data(spec)  # bad data under an element comes first, as it would have
+        raise
+
+
+def _check_fields_of_spec(spec: dict) -> dict:
+    """:func:`validate` once the plain data outside the elements is checked."""
     known = _SPEC_FIELDS
     for field in ("version", "width", "height", "fps", "num_frames", "elements"):
         if field not in spec:
@@ -331,27 +435,8 @@ def validate(spec: Any) -> dict:
         etype = el.get("type")
         if etype not in ELEMENT_FIELDS:
             _fail(where + ".type", f"expected one of {', '.join(ELEMENT_FIELDS)}, got {json.dumps(etype)}")
-        fields, table = _fields_of(etype)
-        items += 1
-        for name in el:
-            if name not in fields:
-                _fail(f"{where}.{name}", f"unknown field for a {etype} element")
-        for name, kind, required, animatable, ok in table:
-            if name not in el:
-                if required:
-                    _fail(f"{where}.{name}", "missing")
-                continue
-            v = el[name]
-            counted = kind == "points" or name == "text"  # a checked value of these is a list of points or a string
-            if isinstance(v, dict) and "keys" in v:  # a track
-                if not animatable:
-                    _fail(f"{where}.{name}", "cannot be animated")
-                _check_track(kind, v, f"{where}.{name}", dur, reach)
-                items += len(v["keys"]) - 1 + (sum(len(key[1]) for key in v["keys"]) if counted else 0)
-            else:
-                if not ok(v, reach) or kind == "cursor":  # the path is named only for a value that needs it
-                    _check_value(kind, v, f"{where}.{name}", reach)
-                items += len(v) if counted else 0
+        cost = _element_items(el, etype, dur, reach)
+        items += cost if cost is not None else _check_fields(el, etype, where, dur, reach)
         if el["id"] in ids:
             _fail(f"{where}.id", f"duplicate element id {json.dumps(el['id'])}")
         ids.add(el["id"])
@@ -381,9 +466,18 @@ def _check_lane_marks(el: dict, where: str, height: int) -> None:
             _fail(f"{where}.dash", f"dashes this short give ~{marks:,.0f} marks, over the {LIMITS['points']} limit")
 
 
-def _check_text(el: dict, where: str) -> None:
+@functools.cache
+def _text_helpers() -> tuple:
+    """fonts.check_coverage and textlayout.text_layout, imported on first use (they import Pillow,
+    which readers of specs need not), then kept: an import statement per text element cost ~1 us."""
     from .fonts import check_coverage  # fonts sit beside spec at the ground floor
+    from .textlayout import text_layout
 
+    return check_coverage, text_layout
+
+
+def _check_text(el: dict, where: str) -> None:
+    check_coverage, text_layout = _text_helpers()
     check_coverage(el["font"], el["text"], where)
     if el.get("vertical"):
         from .textcolumn import bad_char
@@ -396,8 +490,6 @@ def _check_text(el: dict, where: str) -> None:
     if el.get("vertical"):  # a column: one em per character
         extent = len(el["text"]) * int(round(el["size"]))
     else:  # the font's length of the text, from the layout the renderer asks for next (cached), not measured twice
-        from .textlayout import text_layout
-
         extent = text_layout(el["font"], int(round(el["size"])), el["text"])["width"]
     if extent > LIMITS["text_extent"]:
         _fail(f"{where}.text", f"{extent:,.0f} px {'tall' if el.get('vertical') else 'wide'} at size {el['size']:g}, over the {LIMITS['text_extent']} px limit")

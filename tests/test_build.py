@@ -56,6 +56,23 @@ def test_seeds_are_derived_not_consecutive():
     assert sample_seed(0, "text_typing", 3) != sample_seed(0, "clock", 3) != sample_seed(1, "text_typing", 3)
 
 
+@pytest.mark.parametrize("kw", [{"num": 200}, {"num": 7}, {"num": 60, "composite": 0.5, "families": "clock,lanes"},
+                                {"num": 9, "composite": 0.2, "families": "clock,lanes"}, {"num": 4, "families": "composite,clock"}])  # fmt: skip
+def test_check_config_samples_each_familys_first_plan_sample_without_making_the_plan(monkeypatch, kw):
+    # The seeds of a whole plan cost ~50 us a sample: a check of the options needs only each family's first.
+    from symbolset import planning
+
+    cfg = load_config("default", **kw)
+    expected = {}
+    for t in plan(cfg):
+        expected.setdefault(t["family"], (t["family"], t["seed"]))
+    sampled = []
+    monkeypatch.setattr(planning, "sample_spec", lambda fam, seed, params: sampled.append((fam, seed)))
+    monkeypatch.setattr(planning, "plan", lambda cfg: pytest.fail("check_config made the whole plan"))
+    planning.check_config(cfg)
+    assert sampled == list(expected.values())
+
+
 def test_every_family_with_two_clips_has_test_and_validation():
     splits = {(t["family"], t["split"]) for t in plan(load_config("tiny"))}
     for fam in load_config("tiny").families:

@@ -116,6 +116,26 @@ def test_generating_a_dataset_never_imports_pandas(tmp_path):
     assert out.split()[-1] == "False"
 
 
+def test_a_quiet_one_worker_generate_imports_no_plugin_pool_or_progress_bar(tmp_path):
+    # Per run, not per clip: the other commands' parsers (~10 ms), a progress bar not shown (tqdm and
+    # its multiprocessing lock, ~25 ms), a process pool for one worker, a thread pool for object stores,
+    # a YAML parser for a built-in config (~15 ms).
+    unused = ["symbolset.converters", "symbolset.viewer", "symbolset.bench", "symbolset.authoring", "symbolset.finetune",
+              "tqdm", "multiprocessing", "concurrent.futures.process", "concurrent.futures.thread", "yaml"]  # fmt: skip
+    args = ["generate", "tiny", "--num", "12", "--size", "64", "--frames", "4", "--out", str(tmp_path / "ds"), "--quiet"]  # every family
+    code = f"import sys; from symbolset.cli import main; rc = main({args!r}); print('imported:', rc, [m for m in {unused!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "imported: 0 []"
+
+
+def test_help_and_plugin_commands_still_get_every_plugin_parser():
+    def cli(*argv):
+        return subprocess.run([sys.executable, "-m", "symbolset.cli", *argv], capture_output=True, text=True, check=True).stdout
+
+    assert all(f"    {command} " in cli("--help") for command in ("generate", "convert", "view", "bench"))
+    assert "--to" in cli("convert", "--help")
+
+
 def test_per_pixel_frames_equals_measuring_every_frame_whole():
     from symbolset.claims.measure import coverage, per_pixel_frames
 
@@ -185,3 +205,43 @@ def test_plain_data_fast_check_agrees_with_the_field_naming_one(monkeypatch):
         except SpecError:
             named_ok = False
         assert fast[id(c)] == named_ok, c
+
+
+@pytest.mark.parametrize("ndigits", [0, 2, 3, 4, 6])
+def test_rounded_is_pythons_round_of_every_value(ndigits):
+    """canvas.rounded (NumPy) gives round(v, ndigits) bit for bit, sign of zero included: random
+    values, values a hair from a half and exactly on one in decimal, and non-finite or huge ones."""
+    from symbolset.families.canvas import rounded
+
+    rng = np.random.default_rng(ndigits)
+    halves = (np.arange(-20000, 20001) + 0.5) / 10**ndigits  # the nearest doubles to x.xxx5: either side of the half
+    values = np.concatenate([rng.uniform(-400, 400, 200_000), halves, np.nextafter(halves, np.inf), np.nextafter(halves, -np.inf),
+                             [0.0, -0.0, -1e-9, 1e-9, 2.675, -2.675, np.nan, np.inf, -np.inf, 1e300, -1e300, 2.0**60, 2.0**52 / 10**ndigits]])  # fmt: skip
+    got = rounded(values, ndigits)
+    want = [round(float(v), ndigits) for v in values]
+    assert all(type(g) is float for g in got)
+    assert json.dumps(got) == json.dumps(want)  # -0.0 and 0.0 differ as text; NaN equals NaN as text
+
+
+def test_plot_kink_vertex_is_np_unique_of_the_columns_and_the_kink():
+    from symbolset.families.plot import _with_vertex
+
+    rng = np.random.default_rng(3)
+    for _ in range(2000):
+        lo, hi = float(rng.integers(10, 60)), float(rng.integers(150, 250))
+        cols = np.append(np.arange(lo, hi, 2.0), hi)  # as plot.sample builds them: strictly increasing
+        x = float(rng.choice([round(float(rng.uniform(lo - 5, hi + 5)), 3), float(rng.choice(cols)), lo, hi]))
+        want = np.unique(np.append(cols, x))
+        got = _with_vertex(cols, x)
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+
+
+def test_sampling_specs_never_imports_numpy_ma():
+    # numpy.ma costs a process ~17 ms to import; np.unique and np.median import it on first call
+    code = (
+        "import sys\nfrom symbolset import record\nfrom symbolset.build import plan\nfrom symbolset.config import load_config\n"
+        "cfg = load_config('default', num=60)\n"
+        "for t in plan(cfg): record.sample_spec(t['family'], t['seed'], cfg.params(t['family']))\n"
+        "print('numpy.ma' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"

@@ -181,3 +181,66 @@ def test_generate_refuses_a_config_past_the_clip_limit_before_writing(tmp_path, 
     err = capsys.readouterr().err.strip()
     assert "num_frames: width x height x num_frames is 167,772,160,000" in err and len(err.splitlines()) == 1
     assert not out.exists()
+
+
+def _wrapped(v: list, times: int) -> list:
+    for _ in range(times):
+        v = [v]
+    return v
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [  # validate passes a list of points or keys in one C pass; each of these must still be caught
+        (lambda s: s["elements"][2]["points"].__setitem__(1, [10, True]), "elements[2].points: expected a list of 2..4096 [x, y] points"),
+        (lambda s: s["elements"][2]["points"].__setitem__(1, [10.0, 1025.0]), "elements[2].points: expected a list of 2..4096 [x, y] points"),
+        (lambda s: s["elements"][2]["points"].__setitem__(0, [-1024.5, 0.0]), "elements[2].points: expected a list of 2..4096 [x, y] points"),
+        (lambda s: s["elements"][2]["points"].__setitem__(1, [10.0, 2.0, 3.0]), "elements[2].points: expected a list of 2..4096 [x, y] points"),
+        (lambda s: s["elements"][2]["points"].append([float("nan"), 0.0]), "elements[2].points[2][0]: expected a finite number, got nan"),
+        (lambda s: s["elements"][2]["points"].append([0.0, float("-inf")]), "elements[2].points[2][1]: expected a finite number, got -inf"),
+        (lambda s: s["elements"][1]["radius"]["keys"].__setitem__(1, [float("inf"), 9]), "elements[1].radius.keys[1][0]: expected a finite number"),
+        (lambda s: s["meta"].update(deep=_wrapped([[1.0, 2.0]], 29)), "nested deeper than 32 levels"),  # the list at depth 31, its items at 32
+        (lambda s: s["elements"][0].update(color=[0, 0, 256]), "elements[0].color: expected an [r, g, b] list of integers 0..255"),
+        (lambda s: s["elements"][0].update(color=[0, -1, 0]), "elements[0].color: expected an [r, g, b] list of integers 0..255"),
+    ],
+)
+def test_lists_passed_in_one_pass_still_name_a_bad_item(mutate, message):
+    spec = _base()
+    spec["elements"][2]["points"] = [[0.0, 0.0], [10.0, 10.0]]
+    S.validate(copy.deepcopy(spec))
+    mutate(spec)
+    with pytest.raises(SpecError) as err:
+        S.validate(spec)
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_points_at_the_reach_and_huge_sums_of_finite_coordinates_pass():
+    """The one-pass test of a point list gives the per-point test's answer on its edges: coordinates
+    exactly at ±reach, ints beside floats, and finite values whose running sum overflows."""
+    spec = _base()
+    spec["elements"][2]["points"] = [[-256.0, 256], [256, -256.0], [0, 0.5]]
+    spec["meta"]["big"] = [[1e308, 1e308], [-1e308, -1e308]]
+    spec["meta"]["deep"] = _wrapped([[1.0, 2.0]], 28)  # the points at depth 31: within the cap
+    assert S.validate(spec) is spec
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [  # validate proves the elements' data plain by their kind tests; bad data under one is still named first
+        (lambda s: s["elements"][3].update(offset=float("nan")), "elements[3].offset: expected a finite number, got nan"),
+        (lambda s: (s["elements"][0].update(size=0), s["elements"][3].update(offset=float("inf"))), "elements[3].offset: expected a finite number, got inf"),
+        (lambda s: (s.update(width=7), s["elements"][1]["radius"]["keys"][1].__setitem__(1, float("nan"))),
+         "elements[1].radius.keys[1][1]: expected a finite number, got nan"),
+        (lambda s: (s["elements"].append("x"), s["elements"][2].update(points=[[0.0, float("-inf")], [1.0, 1.0]])),
+         "elements[2].points[0][1]: expected a finite number, got -inf"),
+        (lambda s: s["elements"][0].update(cursor={"color": [0, 0, 0], "blink": float("nan")}), "elements[0].cursor.blink: expected a finite number"),
+        (lambda s: s["elements"][2].update(points=_wrapped([[1.0, 2.0]], 28)), "nested deeper than 32 levels"),
+        (lambda s: s["elements"][0].update(size=0), "elements[0].size: expected a positive number (a font size"),
+    ],
+)
+def test_bad_data_under_an_element_is_named_before_other_errors(mutate, message):
+    spec = _base()
+    mutate(spec)
+    with pytest.raises(SpecError) as err:
+        S.validate(spec)
+    assert message in str(err.value) and "\n" not in str(err.value)

@@ -14,20 +14,22 @@ those imports before its first clip, per worker, and a restarted pool paid it ag
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 from collections import Counter, deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import SymbolSetError
 from ..families import FAMILY_NAMES
 from . import render_sample, render_sample_with_thumbnail, software_versions, write_shard
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+# multiprocessing and concurrent.futures are imported where a pool is made: one worker needs neither.
 
 
 def run(shards: list[dict], params: dict, out: Path | str, bar, *, workers: int = 1, retries: int = 2) -> dict:
@@ -37,10 +39,7 @@ def run(shards: list[dict], params: dict, out: Path | str, bar, *, workers: int 
     clip draws its thumbnail too, with warm caches and in parallel, and a worker names its library
     versions, instead of this process drawing every thumbnail cold after the last shard and
     importing PyAV only to read its version."""
-    from tqdm import tqdm
-
     from ..record import to_table
-    from ..remote import join
 
     jobs = [(i, t) for i, s in enumerate(shards) for t in s["tasks"]]
     # Test hook: die abruptly (no cleanup, like SIGKILL) after this many shards, so resume tests need no timing race.
@@ -75,6 +74,12 @@ def run(shards: list[dict], params: dict, out: Path | str, bar, *, workers: int 
     if workers <= 1:
         collect(_job(t, thumbs)(t, params[t["family"]]) for _, t in jobs)
         return {"drawn": drawn}
+    from concurrent.futures.process import BrokenProcessPool
+
+    from tqdm import tqdm
+
+    from ..remote import join
+
     software = None
     careful_end = 0  # after a break, the samples that were in flight are redone one at a time, so blame is exact
     while done < len(jobs):
@@ -141,6 +146,8 @@ _PRELOAD = ["symbolset.engines", "symbolset.record", "symbolset.render", "symbol
 
 def _context():
     """The fork server's context (preloading :data:`_PRELOAD`), else spawn's."""
+    import multiprocessing
+
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
@@ -161,6 +168,8 @@ def start_fork_server() -> None:
 def _worker_init(environ: dict, cwd: str) -> None:
     import cv2
 
+    from ..memory import tune_allocator, tune_collector
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     cv2.setNumThreads(1)  # one clip per process: threads would only contend
     # A forked worker has the fork server's environment and folder, as they were when it started
@@ -169,11 +178,15 @@ def _worker_init(environ: dict, cwd: str) -> None:
         os.environ.clear()
         os.environ.update(environ)
     os.chdir(cwd)
+    tune_allocator()  # as the parent's (see memory.py): freed memory kept for the next clip,
+    tune_collector()  # the fork server's imports frozen out of the collector's way
 
 
 @contextmanager
 def _pool(workers: int):
     """A pool (:func:`_context`) whose workers ignore SIGINT from birth, terminated on any error."""
+    from concurrent.futures import ProcessPoolExecutor
+
     pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_worker_init, initargs=(dict(os.environ), os.getcwd()))
     try:
         yield pool

@@ -17,6 +17,7 @@ from ..draw import pick
 from ..spec import element, value_at
 from ..textlayout import text_layout
 from . import common
+from .canvas import rounded
 
 NAME = "plot"
 RULE = "The drawn curve matches its function within 1 px at the stated axis scale, and every tick label is the true value at its tick."
@@ -99,6 +100,13 @@ def _ticks(lo: float, hi: float, count: int = 5) -> tuple[float, list[float]]:
     return step, [round(k * step, 6) for k in range(first, math.floor(hi / step + 1e-9) + 1)]
 
 
+def _with_vertex(cols: np.ndarray, x: float) -> np.ndarray:
+    """``np.unique(np.append(cols, x))`` of strictly increasing ``cols`` (``x`` inserted in order unless
+    already there), without np.unique: its first call imports numpy.ma (~17 ms a process)."""
+    i = int(np.searchsorted(cols, x))
+    return cols if i < len(cols) and cols[i] == x else np.insert(cols, i, x)
+
+
 def sample(rng: np.random.Generator, params: dict) -> dict:
     """A graph: function, axis ranges and ticks, colours, stroke width and drawing time from ``rng``."""
     bg = pick(rng, _BACKGROUNDS)
@@ -153,7 +161,7 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     els.append(element("text", "title", text=title, font=font, size=title_size, color=cap.rgb(axis_c), anchor="center", position=common.centered_text(font, title_size, title, w / 2, box[1] / 2)))  # fmt: skip
     cols = np.append(np.arange(box[0], box[2], 2.0), box[2])  # a vertex every 2 px: chords stay within 0.05 px of the curve
     if fn["kind"] == "piecewise":  # the kink is a vertex of the drawn polyline
-        cols = np.unique(np.append(cols, round(px(fn["coefficients"]["x0"], 0)[0], 3)))
+        cols = _with_vertex(cols, round(px(fn["coefficients"]["x0"], 0)[0], 3))
     xv = x_lo + (cols - box[0]) / sx
     t0 = round(float(rng.uniform(0.05, 0.2)) * dur, 3)
     t1 = round(float(rng.uniform(0.6, 0.85)) * dur, 3)
@@ -161,12 +169,13 @@ def sample(rng: np.random.Generator, params: dict) -> dict:
     if still:
         t0 = t1 = 0.0
 
-    xs_px = cols.tolist()
+    xs_px = rounded(cols, 3)
 
     def curve(a=None):
-        # px(0, y)[1] of every y at once: the same float64 operations, element by element, as one at a time
-        ys_px = (box[3] - (evaluate(fn, xv, a) - y_lo) * sy).tolist()
-        return [[round(c, 3), round(y, 3)] for c, y in zip(xs_px, ys_px)]
+        # px(0, y)[1] of every y at once: the same float64 operations, element by element, as one at a
+        # time, and rounded as round(y, 3) rounds each
+        ys_px = rounded(box[3] - (evaluate(fn, xv, a) - y_lo) * sy, 3)
+        return [[c, y] for c, y in zip(xs_px, ys_px)]
 
     if fn["kind"] == "animated_sine":
         c = fn["coefficients"]

@@ -44,7 +44,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from .. import captions as cap
 from .. import fonts
@@ -82,6 +81,8 @@ def load_template(path: str | Path) -> dict:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SymbolSetError(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+    import yaml  # here: checking a config's families needs this module, not a YAML parser (~15 ms to import)
+
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:

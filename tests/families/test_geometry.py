@@ -224,3 +224,29 @@ def test_triangle_search_matches_the_numpy_angles_of_every_draw():
     for _ in range(2000):
         p, q, r = (list(rng.uniform(0, 512, 2)) for _ in range(3))
         assert abs(_angle_estimate(p, q, r) - angle_at(p, q, r)) < _SLACK / 1000
+
+
+def test_separated_colours_are_the_definitions_first_least_moved_order():
+    """geometry._separated (position tables, set tests) against its definition, spelt out over the
+    colours' own permutations, for every ordered choice of five inks, repeats included."""
+    import itertools
+
+    from symbolset.families import geometry as G
+
+    def definition(colors):
+        def apart(c):
+            return all({c[i], c[j]} not in G._CLOSE for i, j in G._APART)
+
+        if apart(colors):
+            return list(colors)
+        orders = [list(p) for p in itertools.permutations(colors) if apart(p)]
+        return min(orders, key=lambda c: sum(a != b for a, b in zip(c, colors)))
+
+    for colors in itertools.product(G.INKS, repeat=5):
+        try:
+            want = definition(list(colors))
+        except ValueError:  # no order keeps the pairs apart (only with repeated colours)
+            with pytest.raises(ValueError):
+                G._separated(list(colors))
+            continue
+        assert G._separated(list(colors)) == want, colors

@@ -15,6 +15,7 @@ fits, line fits, label ink) and checks the construction's definition in every fr
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -60,13 +61,25 @@ def _separated(colors: list[str]) -> list[str]:
     permutation order). One always exists: of five colours from six, at most two close pairs; one can
     go on label and point, and the chord takes a colour of the other."""
 
-    def apart(c):
-        return all({c[i], c[j]} not in _CLOSE for i, j in _APART)
-
-    if apart(colors):
+    # which pairs of positions hold close colours, once: an order is then a permutation of positions
+    # whose pairs of _APART are tested by one set operation
+    close = {(a, b) for a in range(len(colors)) for b in range(len(colors)) if {colors[a], colors[b]} in _CLOSE}
+    orders = _orders(len(colors))
+    if close.isdisjoint(orders[0][1]):  # the first order keeps every position
         return list(colors)
-    orders = [list(p) for p in itertools.permutations(colors) if apart(p)]
-    return min(orders, key=lambda c: sum(a != b for a, b in zip(c, colors)))
+    if len(set(colors)) == len(colors):  # distinct colours: an order moves a colour where it moves a position
+        moves = [(q, moved) for q, pairs, moved in orders if close.isdisjoint(pairs)]
+    else:
+        moves = [(q, sum(colors[a] != b for a, b in zip(q, colors))) for q, pairs, _ in orders if close.isdisjoint(pairs)]
+    return [colors[a] for a in min(moves, key=lambda qm: qm[1])[0]]
+
+
+@functools.cache
+def _orders(n: int) -> tuple:
+    """Every order of n positions, in itertools.permutations order (so in the order of the colours'
+    permutations), with the pairs of positions it puts at the places of :data:`_APART` and how many
+    positions it moves."""
+    return tuple((q, frozenset((q[i], q[j]) for i, j in _APART), sum(a != k for k, a in enumerate(q))) for q in itertools.permutations(range(n)))
 
 
 def draw(rng: np.random.Generator, w: int, h: int) -> dict:
