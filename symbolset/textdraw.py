@@ -1,4 +1,5 @@
-"""The text rasteriser: a text's coverage mask (FreeType through Pillow), placed on the canvas by an
+"""The text rasteriser: a text's coverage mask (its glyphs, each drawn once by FreeType through
+Pillow, laid out as Pillow's ``ImageDraw.text`` lays them: :mod:`.glyphs`), placed on the canvas by an
 exact affine transform (PIL's bicubic warp, or a filtered one where it shrinks), and blended in.
 
 Everything is cached by value (masks, matrices, placements): a run repeats its labels across frames
@@ -16,7 +17,9 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from . import fonts
+from . import fonts, glyphs
+from .glyphs import glyph
+from .rounding import round3
 from .textcolumn import column_mask
 from .textlayout import apply_affine as _apply
 from .textlayout import layout_of, text_layout, text_transform
@@ -41,10 +44,59 @@ def text_mask(font_id: str, size: int, text: str, shown: int) -> np.ndarray:
     lay = text_layout(font_id, size, text)
     w = int(math.ceil(lay["width"])) + 2 * PAD + 2
     h = lay["ascent"] + lay["descent"] + 2 * PAD
-    img = Image.new("L", (w, h), 0)
+    out = np.zeros((h, w), np.uint8)
     if shown:
-        ImageDraw.Draw(img).text((PAD, PAD + lay["ascent"]), text[:shown], font=fonts.load(font_id, size), fill=255, anchor="ls")
-    return np.asarray(img)
+        font, string = fonts.load(font_id, size), text[:shown]
+        if "\n" in string:  # ImageDraw lays out lines of its own
+            img = Image.new("L", (w, h), 0)
+            ImageDraw.Draw(img).text((PAD, PAD + lay["ascent"]), string, font=font, fill=255, anchor="ls")
+            out[:] = np.asarray(img)
+        else:
+            key, start = (font_id, size, text), 0
+            last = _TYPED.get(key)
+            if last is not None and last[0] < shown:  # typing: go on from the prefix drawn last
+                start = last[0]
+                out[:] = last[1]
+            _draw_glyphs(out, PAD, PAD + lay["ascent"], string[start:], lay["pens"][start:shown], font)
+            out.flags.writeable = False  # finished before another thread may go on from it
+            if len(_TYPED) >= _TYPED_KEPT:
+                _TYPED.clear()
+            _TYPED[key] = (shown, out)
+    out.flags.writeable = False  # shared by every caller of the cache
+    return out
+
+
+# The last prefix drawn of each text: glyphs are laid one over another in order, so a longer prefix is
+# the shorter one with the next glyphs laid over it, bit for bit.
+_TYPED: dict = {}
+_TYPED_KEPT = 64
+
+
+def _draw_glyphs(out: np.ndarray, x: int, y: int, string: str, pens: list, font) -> None:
+    """``ImageDraw.Draw(img).text((x, y), string, font=font, fill=255, anchor="ls")`` into ``out`` (an
+    "L" image's pixels, all 0), for one line; ``pens``: the string's pen positions (text_layout's).
+    Pillow's own drawing, glyph by glyph (see :mod:`.glyphs`): each glyph's coverage at
+    ``round-half-up(pen)`` plus its offset, laid over the ones before it as ``Font.render`` does."""
+    height, width = out.shape
+    for ch, pen in zip(string, pens):
+        cov, (dx, dy, _, _) = glyph(font, ch)
+        if cov is None:
+            continue
+        gx, gy = x + math.floor(pen + 0.5) + dx, y + dy
+        x0, y0, x1, y1 = max(gx, 0), max(gy, 0), min(gx + cov.shape[1], width), min(gy + cov.shape[0], height)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        src, dst = cov[y0 - gy : y1 - gy, x0 - gx : x1 - gx], out[y0:y1, x0:x1]
+        if not dst.any():  # over nothing: the glyph's own coverage
+            dst[...] = src
+            continue
+        under = np.multiply(dst, 255 - src, dtype=np.uint16)  # ink + MULDIV255(under, 255 - ink), at most 255
+        under += 128
+        under += under >> 8
+        under >>= 8
+        under += src
+        np.minimum(under, 255, out=under)
+        dst[...] = under
 
 
 @functools.lru_cache(maxsize=_MASKS_KEPT)
@@ -109,32 +161,33 @@ def placed_text(font_id: str, size: int, text: str, shown: int, matrix: tuple, w
     chars, char_boxes = _char_boxes(text[:shown], lay["inks"][:shown], matrix, box)
     cov = np.ascontiguousarray(cov[v0:v1, u0:u1])  # only the inked rectangle: zero coverage leaves a pixel as it is
     cov.flags.writeable = False
-    return x0 + u0, y0 + v0, cov, box, tuple(chars), tuple(tuple(b) for b in char_boxes), {}
+    return x0 + u0, y0 + v0, cov, box, chars, char_boxes, {}
 
 
-def _char_boxes(string: str, inks: list, m: tuple, word_box: tuple) -> tuple[list, list]:
+def _char_boxes(string: str, inks: list, m: tuple, word_box: tuple) -> tuple[tuple, tuple]:
     """Non-space characters and their boxes: the transformed ink box, clipped to the word's ink."""
     kept = [(ch, ink) for ch, ink in zip(string, inks) if ink is not None]
     if not kept:
-        return [], []
+        return (), ()
     a, b, c, d, e, f = m
     if b == 0 and d == 0:  # upright: x' = a x + c, y' = e y + f, as the array product rounds them
-        boxes = []
+        bx0, by0, bx1, by1 = word_box
+        flat = []
         for _, (x0, y0, x1, y1) in kept:
             u0, u1, v0, v1 = x0 * a + c, x1 * a + c, y0 * e + f, y1 * e + f
             lo_x, hi_x = (u1, u0) if u1 < u0 else (u0, u1)
             lo_y, hi_y = (v1, v0) if v1 < v0 else (v0, v1)
             # np.maximum / np.minimum's choice on ties: the second operand
-            boxes.append([lo_x if lo_x > word_box[0] else word_box[0], lo_y if lo_y > word_box[1] else word_box[1],
-                          hi_x if hi_x < word_box[2] else word_box[2], hi_y if hi_y < word_box[3] else word_box[3]])  # fmt: skip
+            flat += (lo_x if lo_x > bx0 else bx0, lo_y if lo_y > by0 else by0, hi_x if hi_x < bx1 else bx1, hi_y if hi_y < by1 else by1)
     else:
         # All corners in one product (the same arithmetic as one _apply per character, bit for bit).
         ink = np.array([k[1] for k in kept], np.float64)
         q = _apply(np.asarray(m, np.float64).reshape(2, 3), ink[:, [0, 1, 2, 1, 2, 3, 0, 3]].reshape(-1, 2)).reshape(-1, 4, 2)
         lo, hi = q.min(axis=1), q.max(axis=1)
-        boxes = np.stack([np.maximum(lo[:, 0], word_box[0]), np.maximum(lo[:, 1], word_box[1]),
-                          np.minimum(hi[:, 0], word_box[2]), np.minimum(hi[:, 1], word_box[3])], axis=1).tolist()  # fmt: skip
-    return [k[0] for k in kept], [[round(v, 3) for v in box] for box in boxes]
+        flat = np.stack([np.maximum(lo[:, 0], word_box[0]), np.maximum(lo[:, 1], word_box[1]),
+                         np.minimum(hi[:, 0], word_box[2]), np.minimum(hi[:, 1], word_box[3])], axis=1).ravel()  # fmt: skip
+    r = round3(flat)  # round(v, 3) of each, to the bit
+    return tuple(k[0] for k in kept), tuple(tuple(r[i : i + 4]) for i in range(0, len(r), 4))
 
 
 def _place(mask: np.ndarray, mm: tuple, width: int, height: int, source=None):
@@ -198,9 +251,14 @@ def supersampling(lin) -> int:
 
 
 def _warp(image: Image.Image, mm: tuple, x0: int, y0: int, width: int, height: int) -> np.ndarray:
-    """The ``width x height`` region at ``(x0, y0)`` of the mask ``image`` warped by ``mm`` (PIL bicubic)."""
-    coeffs = _inverse(mm, x0, y0)
-    return np.asarray(image.transform((width, height), Image.Transform.AFFINE, coeffs, resample=Image.Resampling.BICUBIC))
+    """The ``width x height`` region at ``(x0, y0)`` of the mask ``image`` warped by ``mm`` (PIL bicubic).
+
+    ``Image.transform``'s own core call, writing into the returned array's memory (mapped by
+    ``Image.frombuffer``) rather than into a new image copied out afterwards."""
+    out = np.zeros((height, width), np.uint8)
+    target = Image.frombuffer("L", (width, height), out, "raw", "L", 0, 1)
+    target.im.transform((0, 0, width, height), image.im, Image.Transform.AFFINE, _inverse(mm, x0, y0), Image.Resampling.BICUBIC, 1)
+    return out
 
 
 def _inverse(mm: tuple, x0: int, y0: int) -> tuple:
@@ -230,25 +288,32 @@ def paint(canvas: np.ndarray, placed: tuple, rgb: tuple) -> None:
 
 
 def _composite(canvas: np.ndarray, x0: int, y0: int, coverage: np.ndarray, rgb) -> None:
-    """``dst = round((dst * (255 - a) + rgb * a) / 255)`` in integers, in place."""
+    """``dst = round((dst * (255 - a) + rgb * a) / 255)`` in place: both products are exact integers
+    (uint16; ``rgb * a`` looked up), and the one division rounds them to the nearest (``(x + 127) // 255``:
+    ``x / 255`` is never half an integer and float32 lands within 3e-5 of it; checked on every operand
+    triple)."""
     h, w = coverage.shape
     dst = canvas[y0 : y0 + h, x0 : x0 + w]
-    a = cv2.cvtColor(coverage, cv2.COLOR_GRAY2RGB)  # numpy broadcasts a (h, w, 1) operand slowly
-    v = np.multiply(dst, 255 - a, dtype=np.uint16)
-    v += np.multiply(a, np.asarray(rgb, np.uint16))
-    # (x + 127) // 255 for x <= 255 * 255 without a division: x += 128; (x + (x >> 8)) >> 8 (exact in uint16)
-    v += 128
-    v += v >> 8
-    v >>= 8
-    dst[:] = v
+    a = cv2.cvtColor(coverage, cv2.COLOR_GRAY2RGB)
+    v = np.multiply(dst, cv2.bitwise_not(a), dtype=np.uint16)
+    cv2.add(v, cv2.LUT(a, _times_colour(tuple(rgb))), dst=v)
+    cv2.convertScaleAbs(v, dst, alpha=1 / 255)
+
+
+@functools.lru_cache(maxsize=256)
+def _times_colour(rgb: tuple) -> np.ndarray:
+    """The lookup table ``a -> rgb * a`` (uint16, per channel) of OpenCV's ``LUT``."""
+    table = (np.arange(256, dtype=np.uint16)[:, None] * np.array(rgb, np.uint16)).reshape(1, 256, 3)
+    table.flags.writeable = False
+    return table
 
 
 def _blend_operands(coverage: np.ndarray, rgb) -> tuple[np.ndarray, np.ndarray]:
     """What :func:`_composite` computes from the coverage and colour alone: ``255 - a`` and ``rgb * a + 128``."""
-    a = np.repeat(coverage[..., None], 3, axis=2).astype(np.uint16)
-    pre = a * np.asarray(rgb, np.uint16)
+    a = cv2.cvtColor(coverage, cv2.COLOR_GRAY2RGB)
+    pre = cv2.LUT(a, _times_colour(tuple(rgb)))
     pre += 128
-    return 255 - a, pre
+    return cv2.bitwise_not(a), pre
 
 
 def _composite_again(canvas: np.ndarray, x0: int, y0: int, kept: list) -> None:
@@ -268,7 +333,7 @@ def _composite_again(canvas: np.ndarray, x0: int, y0: int, kept: list) -> None:
 def _composite_operands(canvas: np.ndarray, x0: int, y0: int, keep: np.ndarray, pre: np.ndarray) -> None:
     """:func:`_composite` from its :func:`_blend_operands` (a text drawn again where it was)."""
     dst = canvas[y0 : y0 + keep.shape[0], x0 : x0 + keep.shape[1]]
-    v = np.multiply(dst, keep)
+    v = np.multiply(dst, keep, dtype=np.uint16)
     v += pre
     v += v >> 8
     v >>= 8
@@ -280,3 +345,5 @@ def forget() -> None:
     repeated render then costs what a first one does."""
     for cached in (text_mask, _mask_source, text_matrix, placed_text, text_layout):
         cached.cache_clear()
+    glyphs.forget()
+    _TYPED.clear()

@@ -15,18 +15,20 @@ import weakref
 import numpy as np
 
 from . import fonts
+from .glyphs import glyph
 from .textcolumn import column_layout
 
-_MEASURED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # a loaded face -> (lengths, ink boxes)
+_MEASURED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # a loaded face -> {string: length}
 
 
-def _measured(font) -> tuple[dict, dict]:
+def _measured(font) -> dict:
     """What ``text_layout`` has measured of a loaded face: the lengths of one- and two-character
-    strings and the ink boxes of characters. Texts of one face and size share most of them (a
-    chart's labels, a clock's numerals); they go with the face when the face cache lets it go."""
+    strings (characters' ink boxes are their glyphs', :mod:`.glyphs`). Texts of one face and size
+    share most of them (a chart's labels, a clock's numerals); they go with the face when the face
+    cache lets it go."""
     got = _MEASURED.get(font)
     if got is None:
-        got = _MEASURED[font] = ({}, {})
+        got = _MEASURED[font] = {}
     return got
 
 
@@ -56,7 +58,7 @@ class _Layout(dict):
 
 def _pens_and_inks(font_id: str, size: int, text: str) -> tuple[list, list]:
     font = fonts.load(font_id, size)
-    lengths, boxes = _measured(font)
+    lengths = _measured(font)
 
     def length(s: str) -> float:
         v = lengths.get(s)
@@ -64,11 +66,8 @@ def _pens_and_inks(font_id: str, size: int, text: str) -> tuple[list, list]:
             v = lengths[s] = font.getlength(s)
         return v
 
-    def bbox(ch: str) -> tuple:
-        v = boxes.get(ch)
-        if v is None:
-            v = boxes[ch] = font.getbbox(ch, anchor="ls")
-        return v
+    def bbox(ch: str) -> tuple:  # font.getbbox(ch, anchor="ls"), from the glyph the mask will draw
+        return glyph(font, ch)[1]
 
     # The pen of character i is length(text[:i+1]) - length(ch). Measuring every prefix is
     # quadratic; with the basic layout a prefix's length is its glyph advances plus the kerning of

@@ -88,6 +88,31 @@ def test_blending_from_kept_operands_equals_the_rounded_integer_blend():
         assert (canvas == np.stack([(d16 * (255 - a16) + c * a16 + 127) // 255 for c in rgb], axis=2)).all()
 
 
+def test_the_first_blend_is_the_rounded_integer_blend_for_every_operand_triple():
+    # _composite divides by 255 in float32 (OpenCV): every background under every coverage in every
+    # channel value, placed off the canvas's corner (a strided region), and narrow regions (SIMD tails).
+    d = np.repeat(np.arange(256, dtype=np.uint8), 256).reshape(256, 256)
+    a = np.tile(np.arange(256, dtype=np.uint8), 256).reshape(256, 256)
+    a16, d16 = a.astype(np.int64), d.astype(np.int64)
+    for c0 in range(0, 256, 3):
+        rgb = (c0, min(c0 + 1, 255), min(c0 + 2, 255))
+        canvas = np.zeros((260, 263, 3), np.uint8)
+        canvas[3:259, 5:261] = d[..., None]
+        textdraw._composite(canvas, 5, 3, a, rgb)
+        assert (canvas[3:259, 5:261] == np.stack([(d16 * (255 - a16) + c * a16 + 127) // 255 for c in rgb], axis=2)).all()
+        canvas[3:259, 5:261] = 0
+        assert not canvas.any()  # nothing outside the region
+    rng = np.random.default_rng(11)
+    for h, w in [(1, 1), (1, 7), (3, 5), (2, 17), (5, 33), (1, 70)]:
+        canvas = rng.integers(0, 256, (9, 80, 3), dtype=np.uint8)
+        cov = rng.integers(0, 256, (h, w), dtype=np.uint8)
+        want = canvas.copy().astype(np.int64)
+        rgb = tuple(int(v) for v in rng.integers(0, 256, 3))
+        want[2 : 2 + h, 1 : 1 + w] = (want[2 : 2 + h, 1 : 1 + w] * (255 - cov[..., None]) + np.array(rgb) * cov[..., None] + 127) // 255
+        textdraw._composite(canvas, 1, 2, cov, rgb)
+        assert (canvas == want).all()
+
+
 def test_a_label_drawn_in_every_frame_draws_what_it_drew_first():
     p = {
         "type": "text",
@@ -162,3 +187,71 @@ def test_a_label_redrawn_over_other_pixels_blends_with_them():
         want = bg.copy()
         textdraw._composite(want, x0, y0, cov, p["color"])
         assert np.array_equal(canvas, want)
+
+
+def _installed_faces() -> list[str]:
+    from symbolset import fontpack
+
+    return sorted(set(fonts.FONT_IDS) | {fid for fid, face in fontpack.FACES.items() if face.path() is not None})
+
+
+@pytest.mark.parametrize("font_id", _installed_faces())
+def test_a_text_mask_is_imagedraws_rendering(font_id):
+    # text_mask composes each face's glyphs, each drawn once by Pillow, as Font.render lays them: every
+    # prefix of texts whose ink leaves the layout box (accents over the ascent, descenders), kerned and
+    # overlapping pairs, combining marks laid over their base, lines; and random strings of the face.
+    from PIL import ImageDraw
+
+    from symbolset.textlayout import text_layout
+
+    cmap = sorted(fonts.codepoints(font_id))
+    pool = [chr(c) for c in cmap if 0x20 < c < 0x250 or 0x300 <= c < 0x530] + [chr(c) for c in cmap if 0x4E00 <= c < 0x9FFF][:500]
+    rng = np.random.default_rng(len(font_id))
+    texts = ["Ÿ ÅÉ jgpq", "AV Wa To ffi", "7:45 PM", "x\ny", "Ǻǻ|]", "e\u0301a\u0308\u0323 n\u0303", "安全出口 EXIT"]
+    texts += ["".join(rng.choice(pool, int(rng.integers(1, 12)))) for _ in range(3)]
+    for size in (7, 16, 41):
+        for text in texts:
+            text = "".join(ch for ch in text if ch.isspace() or not fonts.missing_chars(font_id, ch))
+            lay = text_layout(font_id, size, text)
+            # typed on (each prefix from the last), then in another order (from a longer one, or afresh)
+            size_px = (int(math.ceil(lay["width"])) + 2 * textdraw.PAD + 2, lay["ascent"] + lay["descent"] + 2 * textdraw.PAD)
+            for shown in list(range(len(text) + 1)) + list(rng.permutation(len(text) + 1)):
+                img = Image.new("L", size_px)
+                if shown:
+                    pen = (textdraw.PAD, textdraw.PAD + lay["ascent"])
+                    ImageDraw.Draw(img).text(pen, text[:shown], font=fonts.load(font_id, size), fill=255, anchor="ls")
+                got = textdraw.text_mask.__wrapped__(font_id, size, text, shown)
+                assert np.array_equal(got, np.asarray(img)), (font_id, size, text, shown)
+                assert not got.flags.writeable  # the cache hands the same array to every caller
+
+
+@pytest.mark.parametrize("font_id", _installed_faces())
+def test_a_glyphs_box_is_pillows_bbox(font_id):
+    # text_layout's ink boxes come from the glyphs text_mask draws: their box is getbbox's, every size.
+    from symbolset import glyphs
+
+    cmap = sorted(fonts.codepoints(font_id))
+    chars = [chr(c) for c in cmap if 0x20 <= c < 0x250 or 0x300 <= c < 0x370] + [chr(c) for c in cmap if 0x4E00 <= c < 0x9FFF][::97]
+    chars = list(np.random.default_rng(len(font_id)).choice(chars, min(len(chars), 80), replace=False)) + [" "]
+    for size in (6, 11, 19, 33, 60):
+        font = fonts.load(font_id, size)
+        for ch in chars:
+            cov, box = glyphs.glyph(font, ch)
+            assert box == font.getbbox(ch, anchor="ls"), (font_id, size, ch)
+            assert cov is None or (cov.shape == (box[3] - box[1], box[2] - box[0]) and cov.any())
+
+
+def test_a_warp_is_pils_transform():
+    # _warp runs Image.transform's core call into its own array: random upright, turned and
+    # mirrored matrices over a mask, regions starting on and off it.
+    mask = textdraw.text_mask("dejavu-sans", 21, "Quartz 9", 8)
+    image = Image.fromarray(mask)
+    rng = np.random.default_rng(13)
+    for _ in range(300):
+        s, r = rng.uniform(0.75, 2.5), math.radians(rng.choice([0.0, rng.uniform(-40, 40)]))
+        a, b = s * math.cos(r), s * math.sin(r)
+        mm = (a * rng.choice([1, -1]), b, float(rng.uniform(-30, 60)), -b, a, float(rng.uniform(-30, 60)))
+        x0, y0, w, h = (int(v) for v in rng.integers(0, 40, 4))
+        w, h = w + 1, h + 1
+        want = image.transform((w, h), Image.Transform.AFFINE, textdraw._inverse(mm, x0, y0), resample=Image.Resampling.BICUBIC)
+        assert np.array_equal(textdraw._warp(image, mm, x0, y0, w, h), np.asarray(want))

@@ -1,0 +1,34 @@
+"""round3 is Python's round(v, 3), float for float (sign of zero included), on random values, ties
+and near-ties, integers, tiny, huge and non-finite ones."""
+
+from __future__ import annotations
+
+import math
+import struct
+
+import numpy as np
+
+from symbolset.rounding import round3
+
+
+def _bits(values) -> list[bytes]:
+    return [struct.pack("<d", v) for v in values]
+
+
+def test_round3_is_round_to_the_bit():
+    rng = np.random.default_rng(17)
+    ties = (rng.integers(-300_000, 600_000, 50_000) + 0.5) / 1000  # k + 0.0005: the decimal ties, as doubles
+    near = ties + rng.choice([-1, 1], ties.size) * np.spacing(600.0) * rng.integers(0, 4, ties.size)
+    special = [0.0, -0.0, -0.0004, 0.0004, -0.0005, 0.0005, 2.675, 1.0005, 0.1 + 0.2, 2.0**49 + 0.3, 2.0**52, 1e300, -1e300]
+    values = np.concatenate([rng.uniform(-300, 600, 200_000), rng.uniform(-1, 1, 50_000), ties, near, np.arange(-300.0, 600.0), special])
+    want = [round(v, 3) for v in values.tolist()]
+    got = round3(values)
+    assert all(type(v) is float for v in got)
+    assert _bits(got) == _bits(want)
+    assert round3(values[:1000].tolist()) == want[:1000]  # a list as well as an array
+
+
+def test_round3_of_non_finite_values_is_rounds():
+    got = round3([1.23456, math.inf, -math.inf, math.nan])
+    assert got[:3] == [1.235, math.inf, -math.inf] and math.isnan(got[3])
+    assert round3([]) == []
