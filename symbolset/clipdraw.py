@@ -53,7 +53,8 @@ def draw_clip(spec: dict) -> tuple[np.ndarray, list[dict]]:
         while layers[-1][0] > shared[i]:
             layers.pop()
         depth = layers[-1][0]
-        changed = {k for k in range(shared[i], count) if not i or states[i][k] != states[i - 1][k]}
+        # a still element's state is one dict at every time, which != would walk key by key
+        changed = {k for k in range(shared[i], count) if not i or (states[i][k] is not states[i - 1][k] and states[i][k] != states[i - 1][k])}
         ahead: dict[int, tuple | None] = {}  # the changed elements' new extents, when _damage finds them
         region = None
         if i and len(changed) < count - depth:  # some element would not need drawing if the change stays clear of it
@@ -179,7 +180,7 @@ def _extent(p: dict, texts: list | None) -> tuple | None:
 def _shared(states: list[dict], previous: list[dict]) -> int:
     """How many leading element states equal the previous frame's."""
     for k, (a, b) in enumerate(zip(states, previous)):
-        if a != b:
+        if a is not b and a != b:  # a still element's state is the same dict (dicts compare no identity first)
             return k
     return len(states)
 

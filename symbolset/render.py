@@ -30,6 +30,7 @@ import numpy as np
 
 from . import textdraw
 from .composite import move_annotation, rect
+from .rounding import rounded
 from .spec import ELEMENT_FIELDS, frame_time, is_track, value_at
 from .textlayout import apply_affine as _apply
 from .textlayout import layout_for, text_transform
@@ -273,8 +274,11 @@ class _Path:
 
     def rounded(self, n: int, end: list | None) -> list:
         """The first ``n`` vertices and ``end`` rounded as annotations are."""
-        if self._rounded is None:  # the vertices are Python floats (tolist), so round(v, 3) is _round's
-            self._rounded = [[round(x, 3), round(y, 3)] for x, y in self.listed]
+        if self._rounded is None:  # round(v, 3) of every coordinate (_round's); a long path's at once
+            if len(self.listed) > 16:
+                self._rounded = np.reshape(rounded(self.pts, 3), (-1, 2)).tolist()
+            else:  # the vertices are Python floats (tolist)
+                self._rounded = [[round(x, 3), round(y, 3)] for x, y in self.listed]
         return self._rounded[:n] + ([_round(end)] if end is not None else [])
 
 
@@ -481,26 +485,28 @@ def _draw_lane_line(canvas, p, t, ann) -> None:
     vx, vy = p["vanishing_point"]
     height = canvas.shape[0]
     span = height - vy
-
-    def at(z, side):
-        y = vy + span / z
-        u = (y - vy) / span
-        return [vx + (p["bottom_x"] - vx) * u + side * p["bottom_width"] * u / 2, y]
-
-    marks = lane_geometry(p, height)
-    if marks:  # every mark's quad in one array: _fixed rounds each coordinate on its own
-        quads = _fixed([[at(n, -1), at(n, 1), at(f, 1), at(f, -1)] for n, f in marks])
-        cv2.fillPoly(canvas, list(quads), _color(p["color"]), cv2.LINE_AA, _SHIFT)
+    bx, half = p["bottom_x"], p["bottom_width"]
+    left, right, middle = -1 * half, 1 * half, 0 * half  # side * bottom_width, as each side's point computes it
+    quads, ends, depths = [], [], []
+    for n, f in lane_geometry(p, height):
+        yn, yf = vy + span / n, vy + span / f
+        un, uf = (yn - vy) / span, (yf - vy) / span
+        xn, xf = vx + (bx - vx) * un, vx + (bx - vx) * uf
+        quads += [xn + left * un / 2, yn, xn + right * un / 2, yn, xf + right * uf / 2, yf, xf + left * uf / 2, yf]
+        ends.append([round(xn + middle * un / 2, 3), round(yn, 3), round(xf + middle * uf / 2, 3), round(yf, 3)])
+        depths.append([round(n, 5), round(f, 5)])
+    if quads:  # every mark's quad in one array: _fixed rounds each coordinate on its own
+        cv2.fillPoly(canvas, list(_fixed(quads).reshape(-1, 4, 2)), _color(p["color"]), cv2.LINE_AA, _SHIFT)
     ann["shapes"].append(
         {
             "element": p["id"],
             "type": "lane_line",
             "params": {
                 "vanishing_point": _round([vx, vy]),
-                "bottom_x": round(float(p["bottom_x"]), 3),
+                "bottom_x": round(float(bx), 3),
                 "dashed": p.get("dash") is not None,
-                "marks": [_round(at(n, 0) + at(f, 0)) for n, f in marks],
-                "depths": [_round([n, f], 5) for n, f in marks],
+                "marks": ends,
+                "depths": depths,
             },
         }
     )

@@ -18,6 +18,7 @@ import functools
 import cv2
 import numpy as np
 
+from ..rounding import rounded  # noqa: F401  (claims.rounded: the families' name for it)
 from ..spec import is_track, value_at
 
 # kind -> (what it states, the tolerance its verifier applies). The dataset card prints this table.
@@ -237,21 +238,6 @@ def track_values(track, times) -> np.ndarray | None:
 def _column(x: np.ndarray, ndim: int) -> np.ndarray:
     """``x`` (one number per time) shaped to broadcast against values of ``ndim - 1`` dimensions."""
     return x.reshape((-1,) + (1,) * (ndim - 1))
-
-
-def rounded(values, ndigits: int) -> list[float]:
-    """``[round(v, ndigits) for v in values]`` (Python's correctly rounded decimal rounding), at once:
-    NumPy's ``rint(v * 10**n) / 10**n`` is the same number unless ``v * 10**n`` lies within its
-    rounding error of a half (or is huge or not finite); those few are rounded by Python."""
-    x = np.asarray(values, np.float64)
-    scale = 10.0**ndigits
-    y = x * scale
-    out = (np.round(y) / scale).tolist()
-    with np.errstate(invalid="ignore"):
-        unsure = ~(np.abs(y) < 2.0**31) | (np.abs(y - np.floor(y) - 0.5) < 1e-6)
-    for i in np.flatnonzero(unsure).tolist():
-        out[i] = round(float(x[i]), ndigits)
-    return out
 
 
 @functools.cache
