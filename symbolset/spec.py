@@ -347,7 +347,7 @@ def _element_items(el: dict, etype: str, dur: float, reach: float) -> int | None
                 if kind == "cursor":
                     _check_value(kind, v, name, reach)
                 items += len(v) if counted else 0
-    except Exception:  # noqa: BLE001 - _check_fields raises what the field deserves
+    except Exception:  # _check_fields then raises what the field deserves
         return None
     return items
 

@@ -209,9 +209,9 @@ def test_plain_data_fast_check_agrees_with_the_field_naming_one(monkeypatch):
 
 @pytest.mark.parametrize("ndigits", [0, 2, 3, 4, 6])
 def test_rounded_is_pythons_round_of_every_value(ndigits):
-    """canvas.rounded (NumPy) gives round(v, ndigits) bit for bit, sign of zero included: random
+    """rounding.rounded (NumPy) gives round(v, ndigits) bit for bit, sign of zero included: random
     values, values a hair from a half and exactly on one in decimal, and non-finite or huge ones."""
-    from symbolset.families.canvas import rounded
+    from symbolset.rounding import rounded
 
     rng = np.random.default_rng(ndigits)
     halves = (np.arange(-20000, 20001) + 0.5) / 10**ndigits  # the nearest doubles to x.xxx5: either side of the half

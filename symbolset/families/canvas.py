@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 
-import numpy as np
-
 from .. import fonts
 from ..spec import SPEC_VERSION
 from ..textlayout import text_layout
@@ -65,23 +63,3 @@ def centered_text(font: str, size: int, text: str, cx: float, cy: float) -> list
 def step_on(t: float) -> dict:
     """Opacity track that switches an element on at time ``t`` (seconds)."""
     return {"keys": [[0.0, 0.0], [max(t, 1e-3), 1.0]], "ease": "step"} if t > 0 else 1.0
-
-
-def rounded(values: np.ndarray, ndigits: int) -> list[float]:
-    """``[round(float(v), ndigits) for v in values]`` in NumPy, exactly: Python's round is the double
-    nearest to N / 10**ndigits, N the exact value times 10**ndigits rounded half to even, and so is
-    ``rint(v * 10**ndigits) / 10**ndigits`` whenever the product's rounding cannot have moved it across
-    a half (IEEE division is correctly rounded, N and 10**ndigits are exact). The few values near a
-    half, or too large or not finite, are rounded by Python's round itself."""
-    if not 0 <= ndigits <= 15:
-        raise ValueError(f"ndigits {ndigits} is outside 0..15")
-    v = np.asarray(values, dtype=np.float64).ravel()
-    scale = float(10**ndigits)
-    m = v * scale
-    out = (np.rint(m) / scale).tolist()
-    with np.errstate(invalid="ignore"):
-        # fl(v * scale) is within |m| * 2**-53 of the exact product; 1e-12 * |m| is far wider than that
-        unsure = ~((np.abs(m - np.floor(m) - 0.5) > 1e-12 * np.abs(m) + 1e-300) & (np.abs(m) < 2.0**52))
-    for i in np.flatnonzero(unsure).tolist():
-        out[i] = round(float(v[i]), ndigits)
-    return out

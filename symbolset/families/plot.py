@@ -14,10 +14,10 @@ import numpy as np
 from .. import captions as cap
 from .. import claims as cl
 from ..draw import pick
+from ..rounding import rounded
 from ..spec import element, value_at
 from ..textlayout import text_layout
 from . import common
-from .canvas import rounded
 
 NAME = "plot"
 RULE = "The drawn curve matches its function within 1 px at the stated axis scale, and every tick label is the true value at its tick."
