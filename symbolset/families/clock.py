@@ -296,18 +296,29 @@ def estimate_angle(mask: np.ndarray, hidden: np.ndarray, center, length: float, 
     return _match(mask, hidden, center, length, width, r0, a + np.arange(-1.0, 1.01, 0.1)) % 360.0
 
 
-def _stack_cost(target: np.ndarray, region: np.ndarray, origin, face, center, hands: list[dict], k: int, angle: float) -> float:
-    """Colour mismatch between a frame crop and the hands drawn over the face, hand ``k`` at ``angle``."""
+def _stack_cost(target: np.ndarray, region: np.ndarray, origin, canvas: np.ndarray, center, hands: list[dict], k: int, angle: float) -> float:
+    """Colour mismatch between a frame crop and the hands drawn over the face, hand ``k`` at ``angle``.
+
+    ``target`` is the frame crop (uint8, or float32 holding integers), ``region`` a uint8 mask of the
+    pixels compared and ``canvas`` the crop filled with the face colour (copied, not changed).
+    """
     one = 1 << 4
     x0, y0 = origin
-    synth = np.empty(target.shape, np.uint8)
-    synth[:] = face
+    synth = canvas.copy()
     for j, hand in enumerate(hands):
         end = ray_end(center, hand["length"], angle if j == k else hand["angle"])
         p = (int(round((center[0] - x0 - 0.5) * one)), int(round((center[1] - y0 - 0.5) * one)))
         q = (int(round((end[0] - x0 - 0.5) * one)), int(round((end[1] - y0 - 0.5) * one)))
         cv2.line(synth, p, q, tuple(hand["color"]), hand["width"], cv2.LINE_AA, 4)
-    return float(np.abs(synth.astype(np.float32) - target)[region].sum())
+    if target.dtype == np.uint8:
+        # Every |difference| is an integer, and while the total stays below 2**24 every partial sum of
+        # NumPy's float32 pairwise summation is exact: OpenCV's exact integer L1 norm is then the very
+        # float the float32 sum gives, at a fraction of its cost.
+        total = cv2.norm(synth, target, cv2.NORM_L1, mask=region)
+        if total < 1 << 24:
+            return float(total)
+        target = target.astype(np.float32)
+    return float(np.abs(synth.astype(np.float32) - target)[region.astype(bool)].sum())
 
 
 def _refine(frame: np.ndarray, hands: list[dict], face, center, r0: float, passes: int = 2) -> None:
@@ -324,12 +335,15 @@ def _refine(frame: np.ndarray, hands: list[dict], face, center, r0: float, passe
             x1, y1 = min(w, int(center[0] + reach) + 1), min(h, int(center[1] + reach) + 1)
             yy, xx = np.mgrid[y0:y1, x0:x1]
             rad = np.hypot(xx + 0.5 - center[0], yy + 0.5 - center[1])
-            region = (rad >= r0) & (rad <= reach)
-            target = frame[y0:y1, x0:x1].astype(np.float32)
+            region = ((rad >= r0) & (rad <= reach)).astype(np.uint8)
+            target = frame[y0:y1, x0:x1]
+            target = target if target.dtype == np.uint8 else target.astype(np.float32)
+            canvas = np.empty(target.shape[:2] + (3,), np.uint8)
+            canvas[..., 0], canvas[..., 1], canvas[..., 2] = face  # per channel: far quicker than broadcasting a tuple
             best = hands[k]["angle"]
             for step, span in ((0.5, 4.0), (0.1, 0.5)):
                 candidates = best + np.arange(-span, span + step / 2, step)
-                costs = [_stack_cost(target, region, (x0, y0), face, center, hands, k, a) for a in candidates]
+                costs = [_stack_cost(target, region, (x0, y0), canvas, center, hands, k, a) for a in candidates]
                 best = float(candidates[int(np.argmin(costs))])
             hands[k]["angle"] = best % 360.0
 
