@@ -26,13 +26,32 @@ def coverage(frame: np.ndarray, color, base, max_residual: float = 60.0) -> np.n
 
 
 def nearest_color(frame: np.ndarray, colors: list) -> np.ndarray:
-    """Index into ``colors`` of the colour nearest each pixel (Euclidean RGB distance)."""
+    """Index into ``colors`` of the colour nearest each pixel (Euclidean RGB distance; the first on a tie)."""
     # |f - c|^2 = |f|^2 - 2 f.c + |c|^2, and |f|^2 is the same for every colour: one matrix product
     # (exact in float64 for 8-bit frames and integer colours, so the same argmin) instead of a
     # (H, W, K, 3) difference array.
     c = np.asarray(colors, np.float64)
+    if frame.dtype == np.uint8 and frame.shape[-1:] == (3,) and c.ndim == 2 and c.shape[1] == 3 and 0 < len(c) < 256 and np.all((c >= 0) & (c <= 255) & (c == np.round(c))):
+        return _nearest_8bit(frame, c.astype(np.float32))
     d = (c * c).sum(axis=-1) - 2.0 * (frame.reshape(-1, 3).astype(np.float64) @ c.T)
     return d.argmin(axis=-1).reshape(frame.shape[:2])
+
+
+def _nearest_8bit(frame: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """:func:`nearest_color` of a uint8 frame and 1..255 colours of whole numbers 0..255, in float32.
+
+    Every product and partial sum is a whole number below 2**24, so float32 holds the very distances
+    the float64 path computes, in any summation order; one colour at a time, a strictly closer colour
+    (always of a higher index) takes the pixel, as ``argmin`` keeps the first of equal distances.
+    """
+    d = (-2.0 * c) @ frame.reshape(-1, 3).astype(np.float32).T  # (K, pixels)
+    d += (c * c).sum(axis=-1)[:, None]
+    best, idx = d[0], np.zeros(d.shape[1], np.uint8)
+    for k in range(1, len(c)):
+        closer = d[k] < best
+        np.maximum(idx, closer.view(np.uint8) * np.uint8(k), out=idx)  # k exceeds every index set so far
+        np.minimum(best, d[k], out=best)
+    return idx.astype(np.intp).reshape(frame.shape[:-1])
 
 
 def pixel_at(frame: np.ndarray, x: float, y: float) -> np.ndarray:

@@ -84,3 +84,28 @@ def test_read_hands_equals_the_plain_stack_cost(monkeypatch):
     monkeypatch.setattr(clock, "_stack_cost", plain)
     want = [clock.read_hands(spec, frame) for spec, frames, _ in cases for frame in frames]
     assert frames_seen > 40 and got == want
+
+
+def _plain_nearest(frame, colors):
+    """``ink.nearest_color`` as it was before its float32 path: float64 distances and ``argmin``."""
+    c = np.asarray(colors, np.float64)
+    d = (c * c).sum(axis=-1) - 2.0 * (frame.reshape(-1, 3).astype(np.float64) @ c.T)
+    return d.argmin(axis=-1).reshape(frame.shape[:2])
+
+
+def test_nearest_color_equals_the_float64_argmin():
+    rng = np.random.default_rng(7)
+    frames = [f for _, clip, _ in _clock_frames(256, range(3)) for f in clip]
+    frames.append(rng.integers(0, 256, (61, 47, 3), np.uint8))
+    frames.append(frames[0][3:200:2, 5:201])  # a strided view
+    frames.append(np.full((9, 9, 3), 100, np.uint8))  # every pixel equally far from two colours below
+    palettes = [[(100, 90, 100), (100, 110, 100), (90, 100, 100)], [(0, 0, 0)], [(255, 255, 255), (0, 0, 0), (255, 0, 0)],
+                [tuple(int(v) for v in rng.integers(0, 256, 3)) for _ in range(40)], rng.integers(0, 256, (7, 3)).tolist()]  # fmt: skip
+    for frame in frames:
+        for colors in palettes:
+            got = clock.common.nearest_color(frame, colors)
+            want = _plain_nearest(frame, colors)
+            assert got.dtype == want.dtype and np.array_equal(got, want)
+    # Colours that are no 8-bit pixel, and a float frame, take the float64 path.
+    for frame, colors in ((frames[-2], [(10.5, 0, 0), (200, 200, 200)]), (frames[-2].astype(np.float32), [(0, 0, 0), (255, 255, 255)])):
+        assert np.array_equal(clock.common.nearest_color(frame, colors), _plain_nearest(frame, colors))
