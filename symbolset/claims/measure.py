@@ -344,17 +344,14 @@ def color_alpha(frame: np.ndarray, color, others, background, fits: dict | None 
     one frame fit each colour once (the result is the same).
     """
     fits = {} if fits is None else fits
-    f = None
+    pixels = None
 
     def fit(c):
-        nonlocal f
+        nonlocal pixels
         key = tuple(int(v) for v in c)
         if key not in fits:
-            f = frame.astype(np.float32) if f is None else f
-            bg = np.asarray(background, np.float32)
-            v = np.asarray(c, np.float32) - bg
-            a = np.clip(((f - bg) @ v) / max(float(v @ v), 1.0), 0.0, 1.0)
-            fits[key] = (a, np.sqrt(((f - bg - a[..., None] * v) ** 2).sum(-1)))
+            pixels = _off_background(frame, background) if pixels is None else pixels
+            fits[key] = _blend_fit(frame, pixels, c, background)
         return fits[key]
 
     alpha, resid = fit(color)
@@ -365,3 +362,37 @@ def color_alpha(frame: np.ndarray, color, others, background, fits: dict | None 
         _, r2 = fit(o)
         own &= resid < r2
     return np.where(own, alpha, 0.0)
+
+
+def _blend(f: np.ndarray, c, background) -> tuple[np.ndarray, np.ndarray]:
+    """Blend share (0..1) of ``c`` over ``background`` and the distance off the blend line, per pixel of ``f`` (float32, RGB last)."""
+    bg = np.asarray(background, np.float32)
+    v = np.asarray(c, np.float32) - bg
+    a = np.clip(((f - bg) @ v) / max(float(v @ v), 1.0), 0.0, 1.0)
+    return a, np.sqrt(((f - bg - a[..., None] * v) ** 2).sum(-1))
+
+
+def _off_background(frame: np.ndarray, background) -> np.ndarray | None:
+    """Flat indices of the pixels of a uint8 frame that differ from ``background`` (an exact pixel), or
+    None to measure every pixel (another frame, or too few background pixels to pay)."""
+    bg = _as_pixel(background)
+    if bg is None or frame.dtype != np.uint8 or frame.ndim != 3 or frame.strides[1:] != (3, 1) or frame.size == 0:
+        return None
+    away = np.flatnonzero(cv2.inRange(frame, bg, bg).reshape(-1) == 0)
+    return None if 2 * len(away) > frame.shape[0] * frame.shape[1] else away
+
+
+def _blend_fit(frame: np.ndarray, away: np.ndarray | None, c, background) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_blend` of every pixel of ``frame``, measuring only the pixels ``away`` from the background.
+
+    Each pixel is measured alone (its dot product is a whole number, exact in any order; the rest is
+    element-wise), so every background pixel gets the value of one such pixel, bit for bit.
+    """
+    if away is None:
+        return _blend(frame.astype(np.float32), c, background)
+    a_bg, r_bg = _blend(np.asarray([background], np.float32), c, background)
+    a = np.full(frame.shape[0] * frame.shape[1], a_bg[0], np.float32)
+    r = np.full(len(a), r_bg[0], np.float32)
+    if len(away):
+        a[away], r[away] = _blend(frame.reshape(-1, 3).take(away, axis=0).astype(np.float32), c, background)
+    return a.reshape(frame.shape[:2]), r.reshape(frame.shape[:2])

@@ -109,3 +109,60 @@ def test_nearest_color_equals_the_float64_argmin():
     # Colours that are no 8-bit pixel, and a float frame, take the float64 path.
     for frame, colors in ((frames[-2], [(10.5, 0, 0), (200, 200, 200)]), (frames[-2].astype(np.float32), [(0, 0, 0), (255, 255, 255)])):
         assert np.array_equal(clock.common.nearest_color(frame, colors), _plain_nearest(frame, colors))
+
+
+def _plain_color_alpha(frame, color, others, background):
+    """``measure.color_alpha`` as it was before it skipped background pixels: every pixel fitted."""
+    f = frame.astype(np.float32)
+
+    def fit(c):
+        bg = np.asarray(background, np.float32)
+        v = np.asarray(c, np.float32) - bg
+        a = np.clip(((f - bg) @ v) / max(float(v @ v), 1.0), 0.0, 1.0)
+        return a, np.sqrt(((f - bg - a[..., None] * v) ** 2).sum(-1))
+
+    alpha, resid = fit(color)
+    own = resid <= 0.25 * float(np.linalg.norm(np.asarray(color, np.float32) - np.asarray(background, np.float32))) + 12
+    for o in others:
+        if list(o) in (list(color), list(background)):
+            continue
+        own &= resid < fit(o)[1]
+    return np.where(own, alpha, 0.0)
+
+
+def _bits(a):
+    return a.dtype, a.shape, np.ascontiguousarray(a).view(np.uint8).tobytes()
+
+
+@pytest.mark.parametrize("family", ["geometry", "signage", "plot", "chart", "composite"])
+def test_color_alpha_equals_fitting_every_pixel(family):
+    from symbolset.claims import measure
+
+    params = load_config("release" if family == "composite" else "default").params(family)
+    checked = 0
+    for seed in range(2 if family == "composite" else 3):
+        spec = record.sample_spec(family, seed, {**params, "num_frames": 3} if family != "composite" else params)
+        frames, _ = render_clip(spec)
+        for frame in frames[:3]:
+            flat = frame.reshape(-1, 3)
+            key = (flat[:, 0].astype(np.int32) << 16) | (flat[:, 1].astype(np.int32) << 8) | flat[:, 2]
+            values, counts = np.unique(key, return_counts=True)
+            common = [((k >> 16) & 255, (k >> 8) & 255, k & 255) for k in values[np.argsort(-counts)][:6].tolist()]
+            for background in common[:2] + [tuple(int(v) for v in spec["background"][:3])] if isinstance(spec["background"], list) else common[:2]:
+                fits: dict = {}
+                for color in common:
+                    want = _plain_color_alpha(frame, color, common, background)
+                    assert _bits(measure.color_alpha(frame, color, common, background)) == _bits(want)
+                    assert _bits(measure.color_alpha(frame, color, common, background, fits)) == _bits(want)
+                    assert _bits(measure.color_alpha(frame[::2, 1:], color, common, background)) == _bits(_plain_color_alpha(frame[::2, 1:], color, common, background))
+                    checked += 1
+    assert checked > 30
+
+
+def test_color_alpha_of_a_frame_all_background():
+    from symbolset.claims import measure
+
+    frame = np.full((20, 30, 3), (250, 245, 230), np.uint8)
+    for color, others in (((0, 0, 0), [(200, 30, 30)]), ((255, 255, 255), []), ((250, 245, 230), [(0, 0, 0)])):
+        want = _plain_color_alpha(frame, color, others, (250, 245, 230))
+        assert _bits(measure.color_alpha(frame, color, others, (250, 245, 230))) == _bits(want)
