@@ -8,7 +8,7 @@ its own caches as a run would have them (one pass over the plan: no clip is draw
 Frames and annotations are checked to be equal. Prints JSON: median and mean CPU ms per clip
 (``time.process_time``) of each side per family, and their ratios.
 
-    python benchmarks/render_ab.py /path/to/other/checkout [--num 1000] [--families signage,chart]
+    python benchmarks/render_ab.py /path/to/other/checkout [--num 1000] [--families signage,chart] [--config release --staged]
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from symbolset import record, render
@@ -36,7 +37,9 @@ def main() -> None:
     ap.add_argument("--num", type=int, default=1000)
     ap.add_argument("--config", default="default")
     ap.add_argument("--families", default="", help="comma-separated families (default: all)")
+    ap.add_argument("--staged", action="store_true", help="only real-style clips (a spec with a stage)")
     args = ap.parse_args()
+    cv2.setNumThreads(1)  # as a run's workers have it (engines/local.py)
     cfg = load_config(args.config, num=args.num)
     wanted = set(filter(None, args.families.split(",")))
     tasks = [t for t in plan(cfg) if not wanted or t["family"] in wanted]
@@ -47,6 +50,8 @@ def main() -> None:
         ref = __import__("symbolset_ref.render", fromlist=["render"])
         for i, t in enumerate(tasks):
             spec = record.sample_spec(t["family"], t["seed"], cfg.params(t["family"]))
+            if args.staged and "stage" not in spec:
+                continue
             sides = [("reference", ref), ("this", render)]
             out = {}
             for name, mod in sides if i % 2 == 0 else sides[::-1]:

@@ -71,14 +71,13 @@ def corners(part: dict, grow: float = 0.0) -> np.ndarray:
 # ---------------------------------------------------------------- drawing
 
 
-def lift_panels(canvas: np.ndarray, spec: dict, origin, bare: dict) -> dict[str, np.ndarray]:
-    """Take each planed part's panel (as lit on the card) off ``canvas`` (the card at ``origin``),
-    leaving ``bare[part id]`` (the lit backdrop) in its place; returns the panels."""
-    ox, oy = origin
+def lift_panels(card: np.ndarray, spec: dict, bare: dict) -> dict[str, np.ndarray]:
+    """Take each planed part's panel off ``card`` (the lit card), leaving ``bare[part id]`` (the
+    lit backdrop) in its place; returns the panels."""
     panels = {}
     for part in planed(spec):
         x0, y0, x1, y1 = rect(part)
-        region = canvas[oy + y0 : oy + y1, ox + x0 : ox + x1]
+        region = card[y0:y1, x0:x1]
         panels[part["id"]] = region.copy()
         region[:] = bare[part["id"]]
     return panels

@@ -333,8 +333,8 @@ def occlude(img: np.ndarray, ann: dict, stage: dict, spec: dict, index: int, m: 
     if touched and _inside(card, corners[:, 0], corners[:, 1]).all():  # its box lies on the card (which is convex)
         covers = True
     elif touched:  # a few of its pixels first (one on the card settles it), then all of them
-        ys, xs = np.nonzero(alpha)
-        xs, ys = xs + (x0 + 0.5), ys + (y0 + 0.5)
+        at = cv2.findNonZero(alpha).reshape(-1, 2) + [x0 + 0.5, y0 + 0.5]  # its pixels' centres, as np.nonzero orders them (3x cheaper)
+        xs, ys = at[:, 0], at[:, 1]
         covers = bool(_inside(card, xs[::61], ys[::61]).any() or _inside(card, xs, ys).any())
     else:
         covers = False
