@@ -40,11 +40,11 @@ def _clock_frames(size, seeds):
 def test_stack_cost_equals_the_float32_sum(size):
     rng = np.random.default_rng(size)
     checked = 0
-    for spec, frames, annotations in _clock_frames(size, range(4)):
+    for spec, frames, anns in _clock_frames(size, range(4)):
         m, c = spec["meta"], spec["meta"]["colors"]
         names = clock.hand_names(spec)
         rays = {el["id"]: el for el in spec["elements"] if el["type"] == "ray"}
-        for frame, a in zip(frames, annotations):
+        for frame, a in zip(frames, anns):
             want = clock.expected_hands(spec, a["time"])
             hands = [{"length": float(rays[n]["length"]), "width": int(rays[n]["width"]), "color": clock.cap.rgb(c[n]),
                       "angle": want[n] + rng.normal(0, 2)} for n in names]  # fmt: skip
