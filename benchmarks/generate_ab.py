@@ -16,26 +16,15 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+from other_checkout import imported_copy
 
 from symbolset import record
 from symbolset.build import plan
 from symbolset.config import load_config
-
-
-def _copy_as(src: Path, name: str, into: Path):
-    """Import the package at ``src`` under the top-level name ``name`` (it imports itself relatively)."""
-    shutil.copytree(src, into / name)
-    return (
-        __import__(f"{name}.record", fromlist=["record"]),
-        __import__(f"{name}.render", fromlist=["render"]),
-        __import__(f"{name}.codec", fromlist=["codec"]),
-    )
 
 
 def main() -> None:
@@ -46,10 +35,9 @@ def main() -> None:
     args = ap.parse_args()
     cfg = load_config(args.config, num=args.num)
     tasks = plan(cfg)
-    with tempfile.TemporaryDirectory() as tmp:
-        sys.path.insert(0, tmp)
-        ref, _, _ = _copy_as(Path(args.reference) / "symbolset", "symbolset_ref", Path(tmp))
-        floor_rec, floor_render, floor_codec = _copy_as(Path(args.reference) / "symbolset", "symbolset_floor", Path(tmp))
+    with imported_copy(args.reference) as load_ref, imported_copy(args.reference, "symbolset_floor") as load_floor:
+        ref = load_ref("record")
+        floor_rec, floor_render, floor_codec = load_floor("record"), load_floor("render"), load_floor("codec")
         for t in tasks[:10]:  # warm-up: imports, fonts' character maps
             ref.make_record(t, cfg.params(t["family"]))
             record.make_record(t, cfg.params(t["family"]))

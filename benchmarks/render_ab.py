@@ -16,15 +16,13 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import cv2
 import numpy as np
+from other_checkout import imported_copy
 
 from symbolset import record, render
 from symbolset.build import plan
@@ -44,10 +42,8 @@ def main() -> None:
     wanted = set(filter(None, args.families.split(",")))
     tasks = [t for t in plan(cfg) if not wanted or t["family"] in wanted]
     spent: dict = collections.defaultdict(lambda: {"reference": [], "this": []})
-    with tempfile.TemporaryDirectory() as tmp:
-        shutil.copytree(Path(args.reference) / "symbolset", Path(tmp) / "symbolset_ref", symlinks=False)
-        sys.path.insert(0, tmp)
-        ref = __import__("symbolset_ref.render", fromlist=["render"])
+    with imported_copy(args.reference) as load_ref:
+        ref = load_ref("render")
         for i, t in enumerate(tasks):
             spec = record.sample_spec(t["family"], t["seed"], cfg.params(t["family"]))
             if args.staged and "stage" not in spec:

@@ -20,12 +20,11 @@ import collections
 import gc
 import importlib
 import json
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
+
+from other_checkout import imported_copy
 
 STAGES = ("sample_spec", "render", "captions", "row")
 _MODULES = ("record", "render", "families", "stage", "spec")
@@ -62,10 +61,8 @@ def main() -> None:
 
     cfg = load_config(args.config, num=args.num)
     tasks = plan(cfg)
-    with tempfile.TemporaryDirectory() as tmp:
-        sys.path.insert(0, tmp)
-        shutil.copytree(Path(args.reference) / "symbolset", Path(tmp) / "symbolset_ref")
-        sides = {side: {k: importlib.import_module(f"{pkg}.{k}") for k in _MODULES} for side, pkg in (("reference", "symbolset_ref"), ("this", "symbolset"))}
+    with imported_copy(args.reference) as load_ref:
+        sides = {"reference": {k: load_ref(k) for k in _MODULES}, "this": {k: importlib.import_module(f"symbolset.{k}") for k in _MODULES}}
         for t in tasks[:20]:  # warm-up: imports, fonts' character maps
             for m in sides.values():
                 _stages(m, t, cfg.params(t["family"]))

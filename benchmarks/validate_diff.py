@@ -16,12 +16,10 @@ import copy
 import json
 import math
 import random
-import shutil
 import sys
-import tempfile
-from pathlib import Path
 
 import numpy as np
+from other_checkout import imported_copy
 
 from symbolset import families
 from symbolset import spec as this_spec
@@ -104,10 +102,8 @@ def main() -> None:
     rnd = random.Random(args.seed)
     same = accepted = 0
     differ: list[str] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        shutil.copytree(Path(args.reference) / "symbolset", Path(tmp) / "symbolset_ref")
-        sys.path.insert(0, tmp)
-        ref_spec = __import__("symbolset_ref.spec", fromlist=["spec"])
+    with imported_copy(args.reference) as load_ref:
+        ref_spec = load_ref("spec")
         for _ in range(args.specs):
             spec = copy.deepcopy(rnd.choice(specs))
             _mutate(spec, rnd)
