@@ -207,22 +207,6 @@ def test_plain_data_fast_check_agrees_with_the_field_naming_one(monkeypatch):
         assert fast[id(c)] == named_ok, c
 
 
-@pytest.mark.parametrize("ndigits", [0, 2, 3, 4, 6])
-def test_rounded_is_pythons_round_of_every_value(ndigits):
-    """rounding.rounded (NumPy) gives round(v, ndigits) bit for bit, sign of zero included: random
-    values, values a hair from a half and exactly on one in decimal, and non-finite or huge ones."""
-    from symbolset.rounding import rounded
-
-    rng = np.random.default_rng(ndigits)
-    halves = (np.arange(-20000, 20001) + 0.5) / 10**ndigits  # the nearest doubles to x.xxx5: either side of the half
-    values = np.concatenate([rng.uniform(-400, 400, 200_000), halves, np.nextafter(halves, np.inf), np.nextafter(halves, -np.inf),
-                             [0.0, -0.0, -1e-9, 1e-9, 2.675, -2.675, np.nan, np.inf, -np.inf, 1e300, -1e300, 2.0**60, 2.0**52 / 10**ndigits]])  # fmt: skip
-    got = rounded(values, ndigits)
-    want = [round(float(v), ndigits) for v in values]
-    assert all(type(g) is float for g in got)
-    assert json.dumps(got) == json.dumps(want)  # -0.0 and 0.0 differ as text; NaN equals NaN as text
-
-
 def test_plot_kink_vertex_is_np_unique_of_the_columns_and_the_kink():
     from symbolset.families.plot import _with_vertex
 

@@ -18,7 +18,6 @@ import functools
 import cv2
 import numpy as np
 
-from ..rounding import rounded  # noqa: F401  (claims.rounded: the families' name for it)
 from ..spec import is_track, value_at
 
 # kind -> (what it states, the tolerance its verifier applies). The dataset card prints this table.

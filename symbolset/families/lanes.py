@@ -11,6 +11,7 @@ from .. import captions as cap
 from .. import claims as cl
 from ..draw import pick
 from ..render import render_frame
+from ..rounding import rounded
 from ..spec import element
 from .canvas import skeleton
 from .ink import angle_diff, coverage, pixel_at
@@ -108,11 +109,11 @@ def _colour_claims(spec: dict) -> list[dict]:
         rows = [(min(y0, y1) + 1, max(y0, y1) - 1) for _, y0, _, y1 in shapes[el["id"]]["marks"]] if el.get("dash") else [(low, h - 2)]
         ys = [y + 0.5 for a, b in rows for y in range(int(math.ceil(max(a, low))), int(math.floor(b)))]
         # every centre at once (the same float64 steps per number); a pixel centre y + 0.5 rounds to itself
-        pts = [[x, y] for x, y in zip(cl.rounded(_line_centre(el, np.asarray(ys, np.float64), h), 2), ys)]
+        pts = [[x, y] for x, y in zip(rounded(_line_centre(el, np.asarray(ys, np.float64), h), 2), ys)]
         pts = [p for p in pts if 2 <= p[0] <= w - 2]
         out.append(cl.colour(f"lane {k}", el["color"], points=pts, part="ink", base=by_id["road"]["fill"]))
         centres = [y + 0.5 for y in range(int(math.ceil(low)), h - 1)]
-        walk = [[x, y] for x, y in zip(cl.rounded(_line_centre(el, np.asarray(centres, np.float64), h), 2), centres)]
+        walk = [[x, y] for x, y in zip(rounded(_line_centre(el, np.asarray(centres, np.float64), h), 2), centres)]
         walk = [p for p in walk if 2 <= p[0] <= w - 2]
         out.append(
             cl.claim("line_pattern", f"lane {k}", color=el["color"], base=by_id["road"]["fill"], points=walk, dashed=bool(el.get("dash")))
